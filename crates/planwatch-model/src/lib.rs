@@ -1,0 +1,18 @@
+//! The plan model shared by every PlanWatch crate: what a plan, its tasks, units, targets and
+//! milestones are, plus the small value types (quarters, roles, report states) that the rest of
+//! the system passes around. This crate does no IO and reads no clock.
+
+pub mod period;
+pub mod plan;
+pub mod role;
+pub mod span;
+pub mod unit;
+
+pub use period::{Quarter, QuarterParseError};
+pub use plan::{
+    Attachment, Comparator, Diagnostic, Goal, GuaranteeMeasure, Milestone, MilestoneKind, Period,
+    Plan, Section, Severity, Target, Task, YearBasis,
+};
+pub use role::Role;
+pub use span::Span;
+pub use unit::UnitKind;

@@ -1,0 +1,1 @@
+//! The store: embedded SQLite by default, PostgreSQL by configuration; migrations, audit rows in the same transaction.

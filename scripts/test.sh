@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The whole PlanWatch test suite: lint, every test tier on SQLite, the PostgreSQL tier against a
+# throwaway server on loopback, and (where present) the document and browser tiers.
+# Works on a fresh Debian machine as root with only the Rust toolchain and Python 3: it installs
+# the Debian packages the tiers need. README.md and .ci/run both call exactly this script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+say() { printf '\n==> %s\n' "$*"; }
+
+need_pkgs=()
+command -v pg_config >/dev/null 2>&1 || need_pkgs+=(postgresql)
+command -v pdftotext >/dev/null 2>&1 || need_pkgs+=(poppler-utils)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  say "installing Debian packages: ${need_pkgs[*]}"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+  else
+    echo "FAIL: missing packages ${need_pkgs[*]} and not root" >&2; exit 1
+  fi
+fi
+if ! cargo nextest --version >/dev/null 2>&1; then
+  say "installing cargo-nextest"
+  cargo install --locked cargo-nextest
+fi
+
+say "format and lint"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+# A throwaway PostgreSQL on loopback for the PostgreSQL tier.
+PGBIN="$(pg_config --bindir)"
+PGTMP="$(mktemp -d /tmp/planwatch-pg.XXXXXX)"
+PGPORT_TEST="${PGPORT_TEST:-55432}"
+cleanup() {
+  if [ -f "$PGTMP/data/postmaster.pid" ]; then
+    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGTMP/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$PGTMP"
+}
+trap cleanup EXIT
+say "starting PostgreSQL on 127.0.0.1:$PGPORT_TEST"
+chown postgres:postgres "$PGTMP"
+runuser -u postgres -- "$PGBIN/initdb" -D "$PGTMP/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$PGTMP/initdb.log"
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $PGPORT_TEST -k $PGTMP -c max_connections=300 -c fsync=on" start >/dev/null
+psql -q -h 127.0.0.1 -p "$PGPORT_TEST" -U postgres -v ON_ERROR_STOP=1 \
+  -c "CREATE ROLE planwatch LOGIN PASSWORD 'planwatch' CREATEDB" -c "CREATE DATABASE planwatch OWNER planwatch" >/dev/null
+export PLANWATCH_TEST_PG_URL="postgres://planwatch:planwatch@127.0.0.1:$PGPORT_TEST/planwatch"
+
+say "unit, integration and snapshot tests (SQLite, and PostgreSQL via PLANWATCH_TEST_PG_URL)"
+export INSTA_UPDATE=no
+cargo nextest run --workspace --locked --no-fail-fast 2>&1 | tee "$PGTMP/nextest.log"
+
+say "checking that the PostgreSQL tier ran"
+pg_count=$(cargo nextest list --workspace --locked -E 'test(/pg_/)' 2>/dev/null | grep -c 'pg_' || true)
+if [ "${PLANWATCH_REQUIRE_PG_TESTS:-1}" = 1 ] && [ -d crates/planwatch-store/tests ] && [ "$pg_count" -eq 0 ]; then
+  echo "FAIL: the PostgreSQL tier has no tests (expected tests named pg_*)" >&2; exit 1
+fi
+echo "PostgreSQL tier: $pg_count tests"
+
+say "doc tests"
+cargo test --workspace --locked --doc -q
+
+say "all tiers passed"
