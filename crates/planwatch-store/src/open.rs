@@ -6,9 +6,10 @@ use crate::Store;
 use crate::db::{Backend, Pools, args};
 use crate::error::{Result, StoreError};
 use crate::location::{FileState, Location, inspect_sqlite_file, redact_url};
+use sqlx::Connection;
 use sqlx::SqlitePool;
 use sqlx::migrate::{MigrateError, Migrator};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::time::Duration;
@@ -66,13 +67,12 @@ impl Store {
     /// The schema version (the newest applied migration).
     pub async fn schema_version(&self) -> Result<i64> {
         let mut tx = self.pools.read().await?;
-        Ok(tx
-            .fetch_one(
-                "SELECT COALESCE(MAX(version), 0) AS version FROM _sqlx_migrations",
-                args![],
-            )
-            .await?
-            .i64("version")?)
+        tx.fetch_one(
+            "SELECT COALESCE(MAX(version), 0) AS version FROM _sqlx_migrations",
+            args![],
+        )
+        .await?
+        .i64("version")
     }
 
     /// Checks the database's consistency and returns the problems found (empty when sound).
@@ -102,9 +102,8 @@ impl Store {
                     // `table` comes from the crate's own table list, never from input.
                     let sql = format!(
                         "SELECT COALESCE((SELECT MAX(id) FROM {table}), 0) AS max_id, \
-                         COALESCE((SELECT last_value FROM pg_sequences \
-                                   WHERE schemaname = current_schema() \
-                                     AND sequencename = '{table}_id_seq'), 0) + 1 AS next_id"
+                         (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END \
+                          FROM {table}_id_seq) AS next_id"
                     );
                     let rows = tx.fetch_all_sql(sqlx::AssertSqlSafe(sql), &[]).await?;
                     let Some(row) = rows.first() else { continue };
@@ -129,13 +128,13 @@ async fn open_sqlite(path: &Path, mode: OpenMode) -> Result<Pools> {
             path: path.to_path_buf(),
         });
     }
-    if mode == OpenMode::Create {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
-                path: dir.to_path_buf(),
-                detail: e.to_string(),
-            })?;
-        }
+    if mode == OpenMode::Create
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
+            path: dir.to_path_buf(),
+            detail: e.to_string(),
+        })?;
     }
     // synchronous=FULL: in WAL mode every commit fsyncs the log before it is acknowledged, so an
     // acknowledged write survives a power loss, not only a process crash (see ARCHITECTURE.md).
@@ -154,11 +153,11 @@ async fn open_sqlite(path: &Path, mode: OpenMode) -> Result<Pools> {
         )
         .await
         .map_err(|e| sqlite_open_error(path, e))?;
-    if state == FileState::Ours {
-        if let Err(e) = quick_check(&writer, path).await {
-            writer.close().await;
-            return Err(e);
-        }
+    if state == FileState::Ours
+        && let Err(e) = quick_check(&writer, path).await
+    {
+        writer.close().await;
+        return Err(e);
     }
     // Readers are read-only connections: a write that bypassed the writer queue would fail loudly
     // instead of racing it.
@@ -213,15 +212,36 @@ async fn open_postgres(url: &str) -> Result<Pools> {
             .map_err(|e: sqlx::Error| StoreError::BadDatabaseUrl {
                 detail: e.to_string().replace(url, &target),
             })?;
+    let options = options.application_name("planwatch");
+    let unreachable = |detail: String| StoreError::Unreachable {
+        target: target.clone(),
+        detail: detail.replace(url, &target),
+    };
+    // One direct attempt first: the pool would retry a refused connection until its timeout,
+    // and a server that is down should be reported at once.
+    match tokio::time::timeout(
+        POSTGRES_CONNECT_TIMEOUT,
+        PgConnection::connect_with(&options),
+    )
+    .await
+    {
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+        }
+        Ok(Err(e)) => return Err(unreachable(e.to_string())),
+        Err(_) => {
+            return Err(unreachable(format!(
+                "{} 秒内没有响应",
+                POSTGRES_CONNECT_TIMEOUT.as_secs()
+            )));
+        }
+    }
     let pool = PgPoolOptions::new()
         .max_connections(POSTGRES_POOL_SIZE)
         .acquire_timeout(POSTGRES_CONNECT_TIMEOUT)
-        .connect_with(options.application_name("planwatch"))
+        .connect_with(options)
         .await
-        .map_err(|e| StoreError::Unreachable {
-            target: target.clone(),
-            detail: e.to_string().replace(url, &target),
-        })?;
+        .map_err(|e| unreachable(e.to_string()))?;
     // Refuse a database that already holds someone else's tables rather than mixing ours in.
     let foreign: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM information_schema.tables \

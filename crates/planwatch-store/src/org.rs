@@ -407,13 +407,12 @@ async fn upsert_body(
         args![kind, name.trim(), seat_id, description.trim(), position],
     )
     .await?;
-    Ok(tx
-        .fetch_one(
-            "SELECT id FROM org_bodies WHERE name = $1",
-            args![name.trim()],
-        )
-        .await?
-        .i64("id")?)
+    tx.fetch_one(
+        "SELECT id FROM org_bodies WHERE name = $1",
+        args![name.trim()],
+    )
+    .await?
+    .i64("id")
 }
 
 async fn set_members(tx: &mut Tx, body_id: i64, names: &[String]) -> Result<()> {
