@@ -3,6 +3,7 @@
 
 mod app;
 mod cli;
+mod web;
 
 use clap::Parser;
 use std::process::ExitCode;

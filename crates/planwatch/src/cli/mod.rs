@@ -8,6 +8,7 @@ mod init;
 mod migrate;
 mod org;
 mod plan;
+pub mod serve;
 mod user;
 
 use clap::{Parser, Subcommand};
@@ -54,6 +55,8 @@ pub enum Command {
     Export(dump::ExportArgs),
     /// Restore a full dump into an empty database (SQLite or PostgreSQL). 导入
     Import(dump::ImportArgs),
+    /// Run the web application. 启动网页服务
+    Serve(serve::Args),
 }
 
 /// Runs one parsed command line.
@@ -69,5 +72,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup(a) => backup::run(&cli.data_dir, a),
         Command::Export(a) => dump::export(&cli.data_dir, a),
         Command::Import(a) => dump::import(&cli.data_dir, a),
+        Command::Serve(a) => serve::run(&cli.data_dir, a),
     }
 }

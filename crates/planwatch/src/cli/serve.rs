@@ -1,0 +1,94 @@
+//! `planwatch serve [--addr 127.0.0.1:8080]`: runs the web application on the store in the data
+//! folder (or `DATABASE_URL`) until Ctrl-C or SIGTERM.
+
+use crate::app;
+use crate::web::{AppState, WebConfig};
+use anyhow::Context as _;
+use planwatch_store::OpenMode;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Address to listen on (port 0 picks a free port and prints it). 监听地址
+    #[arg(long, default_value = "127.0.0.1:8080", env = "PLANWATCH_ADDR")]
+    pub addr: SocketAddr,
+    /// Mark cookies Secure: set this when users reach the site over HTTPS (for example through a
+    /// TLS-terminating proxy). Requests with `X-Forwarded-Proto: https` get Secure cookies anyway.
+    #[arg(long, env = "PLANWATCH_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Serve the public progress page (公开) at /public, readable without signing in.
+    #[arg(long, env = "PLANWATCH_PUBLIC_PAGE")]
+    pub public: bool,
+    /// Hours a sign-in lasts. 登录有效时长（小时）
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=720))]
+    pub session_hours: i64,
+}
+
+/// Logs go to standard error; `PLANWATCH_LOG` (or `RUST_LOG`) sets the filter.
+fn init_logging() {
+    let filter = std::env::var("PLANWATCH_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".to_string());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+pub fn run(data_dir: &Path, args: Args) -> anyhow::Result<ExitCode> {
+    init_logging();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("无法启动异步运行时 (cannot start the async runtime)")?;
+    runtime.block_on(async {
+        let store = app::open(data_dir, OpenMode::Existing).await?;
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| {
+                format!(
+                    "无法监听 {}：端口可能已被占用，可用 --addr 指定其他地址",
+                    args.addr
+                )
+            })?;
+        let addr = listener.local_addr()?;
+        let config = WebConfig {
+            secure_cookies: args.secure_cookies,
+            public_page: args.public,
+            session_hours: args.session_hours,
+        };
+        tracing::info!(backend = store.backend().label(), %addr, "serving");
+        // Tests and scripts read this line to learn the port.
+        println!("PlanWatch 已启动：http://{addr}/ （按 Ctrl-C 停止）");
+        let state = AppState::new(store, config);
+        crate::web::serve(listener, state.clone(), shutdown_signal())
+            .await
+            .context("服务器异常退出 (server failed)")?;
+        drop(state);
+        Ok(ExitCode::SUCCESS)
+    })
+}

@@ -1,0 +1,194 @@
+//! The OpenAPI 3.1 document of the JSON API, written by hand next to the handlers it describes
+//! (a test checks that every API route is in it and nothing else is).
+
+use axum::Json;
+use serde_json::{Value, json};
+
+/// Every path the document describes, for the tests that compare it with the router.
+#[cfg(test)]
+pub const PATHS: [&str; 5] = [
+    "/api/v1/openapi.json",
+    "/api/v1/plan",
+    "/api/v1/units",
+    "/api/v1/tasks",
+    "/api/v1/tasks/{number}",
+];
+
+fn error_responses() -> Value {
+    json!({
+        "401": { "description": "未登录或登录已过期", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "403": { "description": "无权访问", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "404": { "description": "不存在（或尚未导入计划）", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+    })
+}
+
+fn ok(description: &str, schema: Value) -> Value {
+    let mut r = error_responses();
+    r["200"] = json!({ "description": description, "content": { "application/json": { "schema": schema } } });
+    r
+}
+
+pub fn spec() -> Value {
+    let unit_ref = json!({ "$ref": "#/components/schemas/UnitRef" });
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "PlanWatch 行动计划监测评价系统 API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "读取当前计划、任务和责任单位。登录后浏览器会话即可调用；所有接口与页面使用相同的权限。"
+        },
+        "servers": [ { "url": "/" } ],
+        "security": [ { "session": [] } ],
+        "paths": {
+            "/api/v1/openapi.json": {
+                "get": {
+                    "summary": "本文档",
+                    "security": [],
+                    "responses": { "200": { "description": "OpenAPI 文档", "content": { "application/json": {} } } }
+                }
+            },
+            "/api/v1/plan": {
+                "get": {
+                    "summary": "当前计划：版本、主要目标、章节、任务和单位组",
+                    "responses": ok("当前计划", json!({ "$ref": "#/components/schemas/Plan" }))
+                }
+            },
+            "/api/v1/units": {
+                "get": {
+                    "summary": "全部责任单位",
+                    "responses": ok("单位列表", json!({ "type": "array", "items": { "$ref": "#/components/schemas/Unit" } }))
+                }
+            },
+            "/api/v1/tasks": {
+                "get": {
+                    "summary": "当前计划的全部任务",
+                    "responses": ok("任务列表", json!({ "type": "array", "items": { "$ref": "#/components/schemas/Task" } }))
+                }
+            },
+            "/api/v1/tasks/{number}": {
+                "get": {
+                    "summary": "一项任务及其目标、节点和原文",
+                    "parameters": [ { "name": "number", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 }, "description": "任务序号" } ],
+                    "responses": ok("任务详情", json!({ "$ref": "#/components/schemas/TaskDetail" }))
+                }
+            }
+        },
+        "components": {
+            "securitySchemes": {
+                "session": { "type": "apiKey", "in": "cookie", "name": "pw_session", "description": "登录后浏览器持有的会话 Cookie" }
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object", "required": ["error"],
+                    "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": {
+                        "code": { "type": "string", "enum": ["not_signed_in", "forbidden", "not_found", "bad_request", "csrf", "too_many_attempts", "internal"] },
+                        "message": { "type": "string", "description": "中文说明" },
+                        "reference": { "type": "string", "description": "内部错误的参考编号（同时记录在服务器日志中）" }
+                    } } }
+                },
+                "UnitRef": {
+                    "type": "object", "required": ["id", "name", "kind"],
+                    "properties": { "id": { "type": "integer" }, "name": { "type": "string" }, "kind": { "$ref": "#/components/schemas/UnitKind" } }
+                },
+                "UnitKind": { "type": "string", "enum": ["city_department", "county_government", "development_zone", "enterprise", "institution", "group", "other"] },
+                "Unit": {
+                    "type": "object", "required": ["id", "name", "kind", "kind_label"],
+                    "properties": { "id": { "type": "integer" }, "name": { "type": "string" }, "kind": { "$ref": "#/components/schemas/UnitKind" }, "kind_label": { "type": "string", "description": "市直部门、县（区）等" } }
+                },
+                "Target": {
+                    "type": "object", "required": ["text", "indicator"],
+                    "properties": {
+                        "text": { "type": "string" }, "indicator": { "type": "string" },
+                        "value": { "type": ["number", "null"] }, "value_max": { "type": ["number", "null"] },
+                        "value_text": { "type": "string" }, "unit": { "type": ["string", "null"] },
+                        "year": { "type": ["integer", "null"] },
+                        "comparator": { "type": ["string", "null"], "enum": ["at_least", "at_most", "equal", "about", "double", "qualitative", null] },
+                        "recurrence": { "type": "string" }, "note": { "type": "string" }
+                    }
+                },
+                "Milestone": {
+                    "type": "object", "required": ["text", "what"],
+                    "properties": { "text": { "type": "string" }, "what": { "type": "string" }, "year": { "type": ["integer", "null"] } }
+                },
+                "Task": {
+                    "type": "object",
+                    "required": ["id", "number", "label", "title", "section", "lead_units", "participating_units", "target_count", "milestone_count"],
+                    "properties": {
+                        "id": { "type": "integer", "description": "跨版本不变的任务编号" },
+                        "number": { "type": "integer" }, "label": { "type": "string" }, "title": { "type": "string" },
+                        "section": { "type": "string" },
+                        "lead_units": { "type": "array", "items": unit_ref },
+                        "participating_units": { "type": "array", "items": unit_ref },
+                        "task_force": { "type": ["string", "null"] },
+                        "target_count": { "type": "integer" }, "milestone_count": { "type": "integer" }
+                    }
+                },
+                "TaskDetail": {
+                    "allOf": [ { "$ref": "#/components/schemas/Task" }, {
+                        "type": "object", "required": ["targets", "milestones", "body"],
+                        "properties": {
+                            "targets": { "type": "array", "items": { "$ref": "#/components/schemas/Target" } },
+                            "milestones": { "type": "array", "items": { "$ref": "#/components/schemas/Milestone" } },
+                            "body": { "type": "string" }
+                        }
+                    } ]
+                },
+                "Plan": {
+                    "type": "object", "required": ["revision", "title", "period", "goals", "sections", "tasks", "groups"],
+                    "properties": {
+                        "revision": { "type": "object", "properties": {
+                            "id": { "type": "integer" }, "number": { "type": "integer" }, "title": { "type": "string" },
+                            "source_kind": { "type": "string" }, "source_name": { "type": "string" },
+                            "created_at": { "type": "string", "format": "date-time" }, "created_by": { "type": "string" },
+                            "task_count": { "type": "integer" }
+                        } },
+                        "title": { "type": "string" },
+                        "period": { "type": "object", "properties": { "start": { "type": "integer" }, "end": { "type": "integer" } } },
+                        "goals": { "type": "array", "items": { "$ref": "#/components/schemas/Target" } },
+                        "sections": { "type": "array", "items": { "type": "object", "properties": { "number": { "type": "string" }, "title": { "type": "string" } } } },
+                        "tasks": { "type": "array", "items": { "$ref": "#/components/schemas/Task" } },
+                        "groups": { "type": "array", "items": { "type": "object", "properties": { "name": { "type": "string" }, "members": { "type": "array", "items": { "type": "string" } } } } }
+                    }
+                }
+            }
+        }
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(spec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_lists_exactly_the_api_paths() {
+        let doc = spec();
+        let mut listed: Vec<&str> = doc["paths"]
+            .as_object()
+            .expect("paths is an object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        listed.sort_unstable();
+        let mut expected = PATHS.to_vec();
+        expected.sort_unstable();
+        assert_eq!(listed, expected);
+    }
+
+    #[test]
+    fn every_schema_reference_resolves() {
+        let doc = spec();
+        let text = doc.to_string();
+        let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+        for piece in text.split("#/components/schemas/").skip(1) {
+            let name: String = piece.chars().take_while(|c| c.is_alphanumeric()).collect();
+            assert!(
+                schemas.contains_key(&name),
+                "{name} is referenced but not defined"
+            );
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! One error type for every page handler, turned into a response here. What the person sees
+//! (a Chinese message, or a reference number for an unexpected error) is kept apart from what is
+//! logged (the error itself, under the same reference number).
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use planwatch_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// No valid session: pages redirect to the sign-in page, the API answers 401.
+    #[error("未登录或登录已过期")]
+    NotSignedIn { next: String },
+    /// Signed in, but the role (or unit) does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("页面不存在")]
+    NotFound,
+    /// A request that cannot be understood (not a form error: those re-render the form).
+    #[error("{0}")]
+    BadRequest(String),
+    /// A form was posted without the right CSRF token (usually an old tab after signing out).
+    #[error("表单已失效")]
+    Csrf,
+    /// Too many failed sign-ins.
+    #[error("登录失败次数过多，请 {minutes} 分钟后再试")]
+    TooManyAttempts { minutes: i64 },
+    /// Anything unexpected: logged with a reference number that the page shows.
+    #[error("内部错误：{0:#}")]
+    Internal(anyhow::Error),
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NoPlan => WebError::BadRequest(
+                "数据库中还没有计划：请先导入计划（计划 → 导入新版本，或命令 planwatch init）"
+                    .to_string(),
+            ),
+            StoreError::NoSuchRevision(_) | StoreError::UnknownUnit(_) => WebError::NotFound,
+            other => WebError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        WebError::Internal(anyhow::anyhow!("template: {e}"))
+    }
+}
+
+impl From<anyhow::Error> for WebError {
+    fn from(e: anyhow::Error) -> Self {
+        WebError::Internal(e)
+    }
+}
+
+pub type WebResult<T> = Result<T, WebError>;
+
+/// A short random reference such as `PW-7F3A2C91`, shown to the person and written to the log.
+pub fn new_reference() -> String {
+    let mut b = [0u8; 4];
+    // Without randomness the reference still has to be unique enough to find in the log.
+    if getrandom::fill(&mut b).is_err() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        b = nanos.to_be_bytes();
+    }
+    format!("PW-{:02X}{:02X}{:02X}{:02X}", b[0], b[1], b[2], b[3])
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    heading: &'a str,
+    message: &'a str,
+    reference: Option<&'a str>,
+    asset_version: &'static str,
+}
+
+fn error_page(
+    status: StatusCode,
+    heading: &str,
+    message: &str,
+    reference: Option<&str>,
+) -> Response {
+    let page = ErrorPage {
+        status: status.as_u16(),
+        heading,
+        message,
+        reference,
+        asset_version: super::assets::version(),
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        // The error page itself failed: plain text still tells the person what happened.
+        Err(_) => (status, format!("{heading}：{message}")).into_response(),
+    }
+}
+
+/// The sign-in URL that comes back to `next` afterwards.
+pub fn login_url(next: &str) -> String {
+    if next.is_empty() || next == "/" {
+        "/login".to_string()
+    } else {
+        format!("/login?next={}", percent_encode(next))
+    }
+}
+
+/// Percent-encodes everything but unreserved characters (for a query value).
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        match self {
+            WebError::NotSignedIn { next } => Redirect::to(&login_url(&next)).into_response(),
+            WebError::Forbidden(why) => error_page(StatusCode::FORBIDDEN, "无权访问", &why, None),
+            WebError::NotFound => error_page(
+                StatusCode::NOT_FOUND,
+                "页面不存在",
+                "您访问的页面不存在，可能已被删除或地址有误。",
+                None,
+            ),
+            WebError::BadRequest(why) => {
+                error_page(StatusCode::BAD_REQUEST, "请求无法处理", &why, None)
+            }
+            WebError::Csrf => error_page(
+                StatusCode::FORBIDDEN,
+                "表单已失效",
+                "该表单已过期或不是从本系统页面提交的（例如登录已失效）。请返回刷新页面后重新提交。",
+                None,
+            ),
+            WebError::TooManyAttempts { minutes } => {
+                let mut r = error_page(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "登录尝试过多",
+                    &format!("登录失败次数过多，请 {minutes} 分钟后再试。"),
+                    None,
+                );
+                r.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(u64::try_from(minutes * 60).unwrap_or(900)),
+                );
+                r
+            }
+            WebError::Internal(e) => {
+                let reference = new_reference();
+                tracing::error!(reference = %reference, error = %format!("{e:#}"), "unexpected error");
+                error_page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "系统错误",
+                    "处理请求时发生了意外错误，操作未完成，数据未作更改。请把下面的参考编号告知系统管理员。",
+                    Some(&reference),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_look_alike_and_differ() {
+        let a = new_reference();
+        let b = new_reference();
+        assert_eq!(a.len(), 11);
+        assert!(a.starts_with("PW-"));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn the_sign_in_url_keeps_where_the_person_was_going() {
+        assert_eq!(login_url("/"), "/login");
+        assert_eq!(
+            login_url("/tasks?by=专班"),
+            "/login?next=/tasks%3Fby%3D%E4%B8%93%E7%8F%AD"
+        );
+    }
+}

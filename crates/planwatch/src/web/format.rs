@@ -1,0 +1,89 @@
+//! How values are shown on pages: times in China Standard Time (the users' clock), numbers
+//! without needless decimals, and Chinese labels for stored codes.
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+/// UTC+8, the time zone of every PlanWatch user so far.
+fn china() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// `2023-09-30 16:00`.
+pub fn time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&china())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// `2023-09-30 16:00:05`.
+pub fn time_seconds(t: DateTime<Utc>) -> String {
+    t.with_timezone(&china())
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// 2000 → `2000`, 0.67 → `0.67`, 245000 → `245000`, 2.5 → `2.5`.
+pub fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// The Chinese words for a target's comparator.
+pub fn comparator(c: Option<planwatch_model::Comparator>) -> &'static str {
+    use planwatch_model::Comparator::*;
+    match c {
+        Some(AtLeast) => "不低于",
+        Some(AtMost) => "不高于",
+        Some(Equal) => "等于",
+        Some(About) => "左右",
+        Some(Double) => "翻一番",
+        Some(Qualitative) => "定性",
+        None => "",
+    }
+}
+
+/// The Chinese name of an audit action.
+pub fn audit_action(action: &str) -> &str {
+    match action {
+        "plan.create" => "创建计划",
+        "plan.revise" => "导入计划新版本",
+        "org.import" => "导入组织架构",
+        "unit.create" => "新建单位",
+        "unit.update" => "修改单位",
+        "user.create" => "新建用户",
+        "user.disable" => "停用用户",
+        "user.reset_password" => "修改密码",
+        "session.create" => "登录",
+        "session.revoke" => "退出登录",
+        "session.revoke_all" => "注销全部会话",
+        "session.sign_in_failed" => "登录失败",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn times_are_shown_on_the_beijing_clock() {
+        let t = Utc
+            .with_ymd_and_hms(2023, 9, 30, 20, 30, 0)
+            .single()
+            .expect("valid");
+        assert_eq!(time(t), "2023-10-01 04:30");
+    }
+
+    #[test]
+    fn numbers_drop_needless_decimals() {
+        assert_eq!(number(2000.0), "2000");
+        assert_eq!(number(0.67), "0.67");
+        assert_eq!(number(2.5), "2.5");
+        assert_eq!(number(1.0 / 3.0), "0.3333");
+    }
+}

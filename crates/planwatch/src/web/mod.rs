@@ -1,0 +1,165 @@
+//! The web application: server-rendered zh-CN pages, the JSON API under `/api/v1`, and the
+//! plumbing every request goes through (sessions, CSRF tokens, permissions, metrics, security
+//! headers). Only this module knows HTTP and HTML; it calls the same store use cases as the CLI.
+//!
+//! Layout: `router()` below lists every route once with the permission it needs; handlers live
+//! in `pages/` (HTML) and `api/` (JSON). Permissions are checked in the handler through
+//! [`policy`], never only by hiding a link.
+
+mod api;
+mod assets;
+mod csrf;
+mod error;
+mod format;
+mod headers;
+mod limiter;
+mod metrics;
+mod pages;
+mod policy;
+mod session;
+
+use axum::Router;
+use axum::routing::{get, post};
+use planwatch_store::Store;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+
+/// The largest request body accepted (a plan text or an Excel workbook upload).
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// How the server is run. Every setting has a default; the CLI sets them from flags.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` on every response (set when the site is served over TLS, usually by
+    /// a TLS-terminating proxy). A request that arrives with `X-Forwarded-Proto: https` gets
+    /// `Secure` cookies in any case.
+    pub secure_cookies: bool,
+    /// Serve the public progress page (公开) at `/public`. Off by default.
+    pub public_page: bool,
+    /// How long a session lasts after sign-in.
+    pub session_hours: i64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            public_page: false,
+            session_hours: 12,
+        }
+    }
+}
+
+/// What every handler can reach: the store, the configuration, and the in-process counters.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    config: WebConfig,
+    metrics: metrics::Metrics,
+    limiter: limiter::ClientLimiter,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                config,
+                metrics: metrics::Metrics::default(),
+                limiter: limiter::ClientLimiter::default(),
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn config(&self) -> &WebConfig {
+        &self.inner.config
+    }
+
+    fn metrics(&self) -> &metrics::Metrics {
+        &self.inner.metrics
+    }
+
+    fn limiter(&self) -> &limiter::ClientLimiter {
+        &self.inner.limiter
+    }
+}
+
+/// Every route of the application.
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(pages::home::show))
+        .route(
+            "/login",
+            get(pages::auth::login_form).post(pages::auth::login),
+        )
+        .route("/logout", post(pages::auth::logout))
+        .route("/account", get(pages::account::show))
+        .route("/account/password", post(pages::account::change_password))
+        .route(
+            "/account/sessions/revoke",
+            post(pages::account::revoke_sessions),
+        )
+        .route("/plan", get(pages::plan::show))
+        .route("/plan/revisions", get(pages::plan::revisions))
+        .route(
+            "/plan/import",
+            get(pages::plan_import::form).post(pages::plan_import::preview),
+        )
+        .route("/plan/import/confirm", post(pages::plan_import::confirm))
+        .route("/tasks", get(pages::tasks::list))
+        .route("/tasks/{number}", get(pages::tasks::show))
+        .route("/units", get(pages::units::list))
+        .route("/units/{id}", get(pages::units::show))
+        .route("/users", get(pages::users::list).post(pages::users::create))
+        .route("/users/{username}/disable", post(pages::users::disable))
+        .route(
+            "/users/{username}/reset-password",
+            post(pages::users::reset_password),
+        )
+        .route(
+            "/users/{username}/revoke-sessions",
+            post(pages::users::revoke_sessions),
+        )
+        .route("/audit", get(pages::audit::list))
+        .route("/public", get(pages::public::show))
+        .route("/assets/{*file}", get(assets::serve))
+        .route("/healthz", get(pages::ops::healthz))
+        .route("/metrics", get(pages::ops::metrics))
+        .fallback(pages::ops::not_found);
+
+    Router::new()
+        .merge(pages)
+        .nest("/api/v1", api::router())
+        .layer(axum::middleware::from_fn(csrf::guard))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(headers::security))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves. The listener is bound by the caller so that it can report
+/// the address (port 0 picks a free port).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,149 @@
+//! 我的账号: who I am, my active sessions, change my password, sign out everywhere.
+
+use super::super::AppState;
+use super::super::error::WebResult;
+use super::super::format;
+use super::super::session::CurrentUser;
+use super::auth::clear_session;
+use super::{Chrome, render};
+use crate::app;
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use planwatch_store::{Actor, Password};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub struct SessionRow {
+    pub created: String,
+    pub expires: String,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    c: Chrome,
+    username: String,
+    display_name: String,
+    role: &'static str,
+    unit: Option<String>,
+    task_force: Option<String>,
+    sessions: Vec<SessionRow>,
+    field_errors: BTreeMap<&'static str, String>,
+}
+
+impl AccountPage {
+    fn field_error(&self, field: &str) -> String {
+        self.field_errors.get(field).cloned().unwrap_or_default()
+    }
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    field_errors: BTreeMap<&'static str, String>,
+) -> WebResult<AccountPage> {
+    let now = app::now();
+    let sessions = state
+        .store()
+        .active_sessions(&user.user.username, now)
+        .await?;
+    Ok(AccountPage {
+        c: Chrome::new(state, user, "", "我的账号").await?,
+        username: user.user.username.clone(),
+        display_name: user.user.display_name.clone(),
+        role: user.user.role.label_zh(),
+        unit: user.user.unit.clone(),
+        task_force: user.user.task_force.clone(),
+        sessions: sessions
+            .into_iter()
+            .map(|s| SessionRow {
+                created: format::time(s.created_at),
+                expires: format::time(s.expires_at),
+            })
+            .collect(),
+        field_errors,
+    })
+}
+
+pub async fn show(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
+    Ok(render(&page(&state, &user, BTreeMap::new()).await?)?.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ChangePassword {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+/// Changes the user's own password after checking the current one; every session (this one
+/// included) ends, so the person signs in again with the new password.
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Form(f): Form<ChangePassword>,
+) -> WebResult<Response> {
+    let mut errors = BTreeMap::new();
+    let username = user.user.username.clone();
+    if state
+        .store()
+        .authenticate(&username, &f.current)
+        .await?
+        .is_none()
+    {
+        errors.insert("current", "当前密码不正确".to_string());
+    }
+    let new = match Password::new(&f.new) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.insert("new", e.to_string());
+            None
+        }
+    };
+    if f.new != f.repeat {
+        errors.insert("repeat", "两次输入的新密码不一致".to_string());
+    }
+    match new {
+        Some(new) if errors.is_empty() => {
+            state
+                .store()
+                .reset_password(&Actor::user(&username), &username, &new, app::now())
+                .await?;
+            tracing::info!(user = %username, "password changed by its owner");
+            Ok(clear_session(
+                &state,
+                &headers,
+                Redirect::to("/login?msg=password_changed").into_response(),
+            ))
+        }
+        _ => {
+            let p = page(&state, &user, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+        }
+    }
+}
+
+/// Ends every session of the user, on every device.
+pub async fn revoke_sessions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+) -> WebResult<Response> {
+    let username = &user.user.username;
+    state
+        .store()
+        .revoke_user_sessions(&Actor::user(username), username, app::now())
+        .await?;
+    Ok(clear_session(
+        &state,
+        &headers,
+        Redirect::to("/login?msg=sessions_revoked").into_response(),
+    ))
+}

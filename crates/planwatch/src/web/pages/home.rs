@@ -1,0 +1,168 @@
+//! 驾驶舱: the first page after sign-in — the plan at a glance, and for a unit's or a task force's
+//! people, the tasks that are theirs.
+
+use super::super::AppState;
+use super::super::error::WebResult;
+use super::super::format;
+use super::super::policy::Permission;
+use super::super::session::CurrentUser;
+use super::data::{PlanData, TaskRow};
+use super::{Chrome, render};
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+
+pub struct GoalRow {
+    pub indicator: String,
+    pub target: String,
+    pub year: String,
+    pub text: String,
+}
+
+pub struct SectionRow {
+    pub number: String,
+    pub title: String,
+    pub tasks: usize,
+}
+
+pub struct TaskForceRow {
+    pub name: String,
+    pub lead: String,
+    pub tasks: usize,
+}
+
+pub struct Overview {
+    pub title: String,
+    pub revision: i64,
+    pub period: String,
+    pub tasks: usize,
+    pub goals: usize,
+    pub targets: usize,
+    pub milestones: usize,
+    pub units: usize,
+    pub task_forces: usize,
+    pub goal_rows: Vec<GoalRow>,
+    pub sections: Vec<SectionRow>,
+    pub task_force_rows: Vec<TaskForceRow>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+    overview: Option<Overview>,
+    /// "本单位的任务" or "本专班的任务", with the rows.
+    mine_heading: String,
+    mine: Vec<TaskRow>,
+    can_import: bool,
+}
+
+pub fn goal_row(g: &planwatch_model::Target) -> GoalRow {
+    let value = match (g.value, &g.value_text) {
+        (Some(v), _) => format!(
+            "{}{}{}",
+            format::comparator(g.comparator),
+            format::number(v),
+            g.unit.clone().unwrap_or_default()
+        ),
+        (None, Some(t)) => t.clone(),
+        (None, None) => format::comparator(g.comparator).to_string(),
+    };
+    GoalRow {
+        indicator: g.indicator.clone(),
+        target: value,
+        year: g.year.map(|y| format!("{y}年")).unwrap_or_default(),
+        text: g.text.clone(),
+    }
+}
+
+pub async fn show(State(state): State<AppState>, user: CurrentUser) -> WebResult<Html<String>> {
+    user.require(Permission::ReadPlan)?;
+    let c = Chrome::new(&state, &user, "home", "驾驶舱").await?;
+    let data = PlanData::load(&state).await?;
+    let can_import = user.can(Permission::ImportPlan);
+    let Some(d) = data else {
+        return render(&HomePage {
+            c,
+            overview: None,
+            mine_heading: String::new(),
+            mine: Vec::new(),
+            can_import,
+        });
+    };
+    let org = state.store().org_view().await?;
+    let u = &user.user;
+    let (mine_heading, mine) = if let Some(unit) = &u.unit {
+        (
+            format!("{unit}的任务"),
+            d.tasks_of(unit)
+                .into_iter()
+                .map(|(t, r)| {
+                    let mut row = TaskRow::from(t);
+                    row.responsibility = r.label();
+                    row
+                })
+                .collect(),
+        )
+    } else if let Some(tf) = &u.task_force {
+        (
+            format!("{tf}的任务"),
+            d.view
+                .tasks
+                .iter()
+                .filter(|t| t.task_force.as_deref() == Some(tf.as_str()))
+                .map(TaskRow::from)
+                .collect(),
+        )
+    } else {
+        (String::new(), Vec::new())
+    };
+    let rev = &d.view.revision;
+    let overview = Overview {
+        title: rev.title.clone(),
+        revision: rev.number,
+        period: format!("{}—{}年", rev.period_start, rev.period_end),
+        tasks: d.view.tasks.len(),
+        goals: d.plan.goals.len(),
+        targets: d.target_count(),
+        milestones: d.milestone_count(),
+        units: d
+            .units
+            .iter()
+            .filter(|u| u.kind != planwatch_model::UnitKind::Group)
+            .count(),
+        task_forces: org.task_forces.len(),
+        goal_rows: d.plan.goals.iter().map(goal_row).collect(),
+        sections: d
+            .view
+            .sections
+            .iter()
+            .map(|s| SectionRow {
+                number: s.number.clone(),
+                title: s.title.clone(),
+                tasks: d
+                    .view
+                    .tasks
+                    .iter()
+                    .filter(|t| t.section == s.number)
+                    .count(),
+            })
+            .collect(),
+        task_force_rows: org
+            .task_forces
+            .iter()
+            .map(|tf| TaskForceRow {
+                name: tf.body.name.clone(),
+                lead: tf.body.seat.clone().unwrap_or_default(),
+                tasks: tf.tasks.len(),
+            })
+            .collect(),
+    };
+    render(&HomePage {
+        c,
+        overview: Some(overview),
+        mine_heading,
+        mine,
+        can_import,
+    })
+}

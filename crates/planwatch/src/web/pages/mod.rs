@@ -1,0 +1,96 @@
+//! HTML pages, one module per area. Every page template extends `base.html` and carries a
+//! [`Chrome`]: who is signed in, the navigation their role may use, the CSRF token for the forms
+//! on the page, and the 示例数据 banner.
+
+pub mod account;
+pub mod audit;
+pub mod auth;
+pub mod data;
+pub mod home;
+pub mod ops;
+pub mod plan;
+pub mod plan_import;
+pub mod public;
+pub mod tasks;
+pub mod units;
+pub mod users;
+
+use super::AppState;
+use super::error::WebResult;
+use super::policy::Permission;
+use super::session::CurrentUser;
+use askama::Template;
+use axum::response::Html;
+
+/// One link of the main navigation.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+/// What the shared layout needs.
+pub struct Chrome {
+    pub title: String,
+    pub user_name: String,
+    pub role_label: &'static str,
+    /// The unit or task force the user belongs to, if any.
+    pub affiliation: Option<String>,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+    /// Demo data is present: every page says 示例数据.
+    pub demo: bool,
+    pub asset_version: &'static str,
+}
+
+/// The areas of the navigation, in order, with the permission each needs.
+const AREAS: &[(&str, &str, &str, Permission)] = &[
+    ("home", "/", "驾驶舱", Permission::ReadPlan),
+    ("plan", "/plan", "计划", Permission::ReadPlan),
+    ("tasks", "/tasks", "任务", Permission::ReadPlan),
+    ("units", "/units", "单位", Permission::ReadPlan),
+    ("users", "/users", "用户", Permission::ReadUsers),
+    ("audit", "/audit", "审计日志", Permission::ReadAudit),
+];
+
+impl Chrome {
+    /// The layout for a signed-in user on the page of area `active`.
+    pub async fn new(
+        state: &AppState,
+        user: &CurrentUser,
+        active: &str,
+        title: impl Into<String>,
+    ) -> WebResult<Chrome> {
+        let nav = AREAS
+            .iter()
+            .filter(|(_, _, _, p)| user.can(*p))
+            .map(|(key, href, label, _)| NavItem {
+                href,
+                label,
+                active: *key == active,
+            })
+            .collect();
+        let u = &user.user;
+        Ok(Chrome {
+            title: title.into(),
+            user_name: u.display_name.clone(),
+            role_label: u.role.label_zh(),
+            affiliation: u.unit.clone().or_else(|| u.task_force.clone()),
+            csrf: user.csrf.clone(),
+            nav,
+            demo: demo_present(state).await?,
+            asset_version: super::assets::version(),
+        })
+    }
+}
+
+/// Whether the database holds demo data (示例数据). The reporting store marks demo rows; until it
+/// is part of this build there is no demo data to mark.
+pub async fn demo_present(_state: &AppState) -> WebResult<bool> {
+    Ok(false)
+}
+
+/// Renders a template into a page.
+pub fn render(t: &impl Template) -> WebResult<Html<String>> {
+    Ok(Html(t.render()?))
+}

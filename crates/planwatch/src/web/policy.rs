@@ -1,0 +1,82 @@
+//! Who may do what: one table from permission to roles. Every handler asks here before it reads
+//! or changes anything; the navigation only mirrors the same answers.
+
+use planwatch_model::Role;
+
+/// Something a request wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Read the plan, tasks, units and the overview (every signed-in role).
+    ReadPlan,
+    /// Upload a plan text or JSON and create a new revision.
+    ImportPlan,
+    /// See the list of users.
+    ReadUsers,
+    /// Create and disable users, reset passwords, end other people's sessions.
+    ManageUsers,
+    /// Read the audit trail.
+    ReadAudit,
+}
+
+impl Permission {
+    /// The roles that hold the permission.
+    pub fn roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Permission::ReadPlan => &[Admin, Office, TaskForce, Reporter, UnitHead, Leader],
+            Permission::ImportPlan => &[Admin, Office],
+            Permission::ReadUsers => &[Admin, Office],
+            Permission::ManageUsers => &[Admin],
+            Permission::ReadAudit => &[Admin, Office],
+        }
+    }
+
+    fn what_zh(self) -> &'static str {
+        match self {
+            Permission::ReadPlan => "查看计划",
+            Permission::ImportPlan => "导入计划新版本",
+            Permission::ReadUsers => "查看用户",
+            Permission::ManageUsers => "管理用户",
+            Permission::ReadAudit => "查看审计日志",
+        }
+    }
+}
+
+pub fn allows(role: Role, p: Permission) -> bool {
+    p.roles().contains(&role)
+}
+
+/// The message of a 403: what was refused and who may do it.
+pub fn refusal(role: Role, p: Permission) -> String {
+    let who: Vec<&str> = p.roles().iter().map(|r| r.label_zh()).collect();
+    format!(
+        "您的角色（{}）不能{}。此操作仅限：{}。如需权限请联系系统管理员。",
+        role.label_zh(),
+        p.what_zh(),
+        who.join("、")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_admins_manage_users_and_leaders_change_nothing() {
+        for r in Role::ALL {
+            assert_eq!(allows(r, Permission::ManageUsers), r == Role::Admin);
+            assert!(allows(r, Permission::ReadPlan));
+        }
+        for p in [Permission::ImportPlan, Permission::ManageUsers] {
+            assert!(!allows(Role::Leader, p));
+            assert!(!allows(Role::Reporter, p));
+        }
+    }
+
+    #[test]
+    fn a_refusal_says_who_may() {
+        let m = refusal(Role::Reporter, Permission::ReadAudit);
+        assert!(m.contains("填报员"));
+        assert!(m.contains("系统管理员、领导小组办公室"));
+    }
+}
