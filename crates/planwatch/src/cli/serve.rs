@@ -4,6 +4,7 @@
 use crate::app;
 use crate::web::{AppState, WebConfig};
 use anyhow::Context as _;
+use std::io::IsTerminal as _;
 use planwatch_store::OpenMode;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -34,6 +35,7 @@ fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }
 

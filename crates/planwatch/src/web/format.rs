@@ -32,17 +32,30 @@ pub fn number(v: f64) -> String {
     }
 }
 
-/// The Chinese words for a target's comparator.
-pub fn comparator(c: Option<planwatch_model::Comparator>) -> &'static str {
+/// A target as a short phrase: 不低于200家, 3—5座, 15%左右, 翻一番, 定性目标.
+pub fn target_value(t: &planwatch_model::Target) -> String {
     use planwatch_model::Comparator::*;
-    match c {
-        Some(AtLeast) => "不低于",
-        Some(AtMost) => "不高于",
-        Some(Equal) => "等于",
-        Some(About) => "左右",
-        Some(Double) => "翻一番",
-        Some(Qualitative) => "定性",
-        None => "",
+    let unit = t.unit.clone().unwrap_or_default();
+    match (t.value, &t.value_text) {
+        (Some(v), _) => {
+            let number = match t.value_max {
+                Some(max) if max > v => format!("{}—{}", number(v), number(max)),
+                _ => number(v),
+            };
+            match t.comparator {
+                Some(AtLeast) if t.value_max.is_none() => format!("不低于{number}{unit}"),
+                Some(AtMost) => format!("不高于{number}{unit}"),
+                Some(About) => format!("{number}{unit}左右"),
+                Some(Double) => format!("翻一番（{number}{unit}）"),
+                _ => format!("{number}{unit}"),
+            }
+        }
+        (None, Some(text)) => text.clone(),
+        (None, None) => match t.comparator {
+            Some(Double) => "翻一番".to_string(),
+            Some(Qualitative) => "定性目标".to_string(),
+            _ => "—".to_string(),
+        },
     }
 }
 
@@ -77,6 +90,24 @@ mod tests {
             .single()
             .expect("valid");
         assert_eq!(time(t), "2023-10-01 04:30");
+    }
+
+    #[test]
+    fn targets_read_as_short_phrases() {
+        use planwatch_model::{Comparator, Target};
+        let t = |value, value_max, unit: &str, c| Target {
+            value,
+            value_max,
+            unit: Some(unit.to_string()),
+            comparator: Some(c),
+            ..Target::default()
+        };
+        assert_eq!(target_value(&t(Some(200.0), None, "家", Comparator::AtLeast)), "不低于200家");
+        assert_eq!(target_value(&t(Some(3.0), Some(5.0), "座", Comparator::AtLeast)), "3—5座");
+        assert_eq!(target_value(&t(Some(15.0), None, "%", Comparator::About)), "15%左右");
+        assert_eq!(target_value(&t(Some(20.0), None, "家", Comparator::Equal)), "20家");
+        assert_eq!(target_value(&t(None, None, "", Comparator::Qualitative)), "定性目标");
+        assert_eq!(target_value(&t(None, None, "", Comparator::Equal)), "—");
     }
 
     #[test]

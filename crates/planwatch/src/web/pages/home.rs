@@ -58,19 +58,9 @@ struct HomePage {
 }
 
 pub fn goal_row(g: &planwatch_model::Target) -> GoalRow {
-    let value = match (g.value, &g.value_text) {
-        (Some(v), _) => format!(
-            "{}{}{}",
-            format::comparator(g.comparator),
-            format::number(v),
-            g.unit.clone().unwrap_or_default()
-        ),
-        (None, Some(t)) => t.clone(),
-        (None, None) => format::comparator(g.comparator).to_string(),
-    };
     GoalRow {
         indicator: g.indicator.clone(),
-        target: value,
+        target: format::target_value(g),
         year: g.year.map(|y| format!("{y}年")).unwrap_or_default(),
         text: g.text.clone(),
     }

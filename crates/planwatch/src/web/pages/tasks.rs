@@ -121,7 +121,6 @@ pub struct TargetRow {
 pub struct MilestoneRow {
     pub year: String,
     pub what: String,
-    pub text: String,
 }
 
 #[derive(Template)]
@@ -164,16 +163,7 @@ pub async fn show(
         .iter()
         .map(|t| TargetRow {
             indicator: t.indicator.clone(),
-            value: match (t.value, &t.value_text) {
-                (Some(v), _) => format!(
-                    "{}{}{}",
-                    format::comparator(t.comparator),
-                    format::number(v),
-                    t.unit.clone().unwrap_or_default()
-                ),
-                (None, Some(x)) => x.clone(),
-                (None, None) => format::comparator(t.comparator).to_string(),
-            },
+            value: format::target_value(t),
             year: match (t.year, t.recurrence.as_deref()) {
                 (_, Some("annual")) => "每年".to_string(),
                 (Some(y), _) => format!("{y}年"),
@@ -188,7 +178,6 @@ pub async fn show(
         .map(|m| MilestoneRow {
             year: m.year.map(|y| format!("{y}年")).unwrap_or_default(),
             what: m.what.clone(),
-            text: m.text.clone(),
         })
         .collect();
     let section = format!("{} {}", view.section, d.section_title(&view.section));

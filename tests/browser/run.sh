@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The browser tier: a fresh data folder with the Yangquan plan and one account per role,
+# `planwatch serve` on a free loopback port, the journeys in real headless Chromium
+# (`node --test`), then the server is stopped. Fails loudly: any failing journey, a server that
+# does not come up, or a server that died during the run fails the tier.
+#
+#   tests/browser/run.sh PATH/TO/planwatch
+#
+# Needs Debian's chromium (/usr/bin/chromium) and `npm ci` done in this folder.
+set -euo pipefail
+BIN="$(realpath "${1:?usage: run.sh PATH/TO/planwatch}")"
+cd "$(dirname "$0")"
+ROOT="$(cd ../.. && pwd)"
+PASSWORD='correct horse battery'
+DATA="$(mktemp -d /tmp/planwatch-browser.XXXXXX)"
+PID=""
+cleanup() {
+  if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+    kill "$PID" 2>/dev/null || true
+    wait "$PID" 2>/dev/null || true
+  fi
+  rm -rf "$DATA"
+}
+trap cleanup EXIT
+# The browser tier runs on the embedded SQLite store, whatever the caller's environment says.
+unset DATABASE_URL
+
+pw() { "$BIN" --data-dir "$DATA" "$@"; }
+pw init --plan "$ROOT/fixtures/plans/yangquan-2022-2024.gold.json" >/dev/null
+add() { printf '%s\n' "$PASSWORD" | pw user add "$@" --password-stdin >/dev/null; }
+add admin --role admin --name 系统管理员
+add office --role office --name 王主任
+add leader --role leader --name 李市长
+add kjj --role reporter --unit 市科技局 --name 张三
+add kjj.head --role unit_head --unit 市科技局 --name 赵局长
+add fgw --role reporter --unit 市发展改革委 --name 钱五
+add zb --role task_force --task-force 科技创新专班 --name 孙六
+
+pw serve --addr 127.0.0.1:0 >"$DATA/server.out" 2>"$DATA/server.log" &
+PID=$!
+URL=""
+for _ in $(seq 1 100); do
+  URL="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$DATA/server.out" 2>/dev/null | head -n1 || true)"
+  [ -n "$URL" ] && break
+  if ! kill -0 "$PID" 2>/dev/null; then
+    echo "FAIL: planwatch serve exited before listening:" >&2; cat "$DATA/server.log" >&2; exit 1
+  fi
+  sleep 0.1
+done
+if [ -z "$URL" ]; then echo "FAIL: planwatch serve did not start within 10 s" >&2; cat "$DATA/server.log" >&2; exit 1; fi
+echo "browser tier: server at $URL (data $DATA)"
+
+status=0
+PLANWATCH_URL="$URL" PLANWATCH_TEST_PASSWORD="$PASSWORD" \
+  node --test --test-concurrency=1 journeys/ || status=$?
+if ! kill -0 "$PID" 2>/dev/null; then
+  echo "FAIL: the server died during the browser journeys:" >&2; cat "$DATA/server.log" >&2; exit 1
+fi
+if [ "$status" -ne 0 ]; then
+  echo "FAIL: browser journeys failed (server log follows)" >&2; tail -n 50 "$DATA/server.log" >&2
+  exit "$status"
+fi
+echo "browser tier: all journeys passed"
