@@ -4,8 +4,8 @@
 use crate::app;
 use crate::web::{AppState, WebConfig};
 use anyhow::Context as _;
-use std::io::IsTerminal as _;
 use planwatch_store::OpenMode;
+use std::io::IsTerminal as _;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;

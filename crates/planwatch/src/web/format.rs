@@ -102,11 +102,26 @@ mod tests {
             comparator: Some(c),
             ..Target::default()
         };
-        assert_eq!(target_value(&t(Some(200.0), None, "家", Comparator::AtLeast)), "不低于200家");
-        assert_eq!(target_value(&t(Some(3.0), Some(5.0), "座", Comparator::AtLeast)), "3—5座");
-        assert_eq!(target_value(&t(Some(15.0), None, "%", Comparator::About)), "15%左右");
-        assert_eq!(target_value(&t(Some(20.0), None, "家", Comparator::Equal)), "20家");
-        assert_eq!(target_value(&t(None, None, "", Comparator::Qualitative)), "定性目标");
+        assert_eq!(
+            target_value(&t(Some(200.0), None, "家", Comparator::AtLeast)),
+            "不低于200家"
+        );
+        assert_eq!(
+            target_value(&t(Some(3.0), Some(5.0), "座", Comparator::AtLeast)),
+            "3—5座"
+        );
+        assert_eq!(
+            target_value(&t(Some(15.0), None, "%", Comparator::About)),
+            "15%左右"
+        );
+        assert_eq!(
+            target_value(&t(Some(20.0), None, "家", Comparator::Equal)),
+            "20家"
+        );
+        assert_eq!(
+            target_value(&t(None, None, "", Comparator::Qualitative)),
+            "定性目标"
+        );
         assert_eq!(target_value(&t(None, None, "", Comparator::Equal)), "—");
     }
 

@@ -387,13 +387,9 @@ mod tests {
 
     #[test]
     fn a_reporter_needs_a_unit_and_no_task_force() {
-        let e = parse_new_user(&form("reporter", "", ""))
-            .err()
-            .expect("refused");
+        let e = parse_new_user(&form("reporter", "", "")).expect_err("refused");
         assert!(e.contains_key("unit"));
-        let e = parse_new_user(&form("reporter", "市科技局", "科技创新专班"))
-            .err()
-            .expect("refused");
+        let e = parse_new_user(&form("reporter", "市科技局", "科技创新专班")).expect_err("refused");
         assert!(e.contains_key("task_force"));
         let (u, _) = parse_new_user(&form("reporter", "市科技局", "")).expect("accepted");
         assert_eq!(u.unit.as_deref(), Some("市科技局"));
@@ -401,13 +397,11 @@ mod tests {
 
     #[test]
     fn a_leader_belongs_to_no_unit_and_a_weak_password_is_named() {
-        let e = parse_new_user(&form("leader", "市科技局", ""))
-            .err()
-            .expect("refused");
+        let e = parse_new_user(&form("leader", "市科技局", "")).expect_err("refused");
         assert!(e.contains_key("unit"));
         let mut f = form("leader", "", "");
         f.password = "short".into();
-        let e = parse_new_user(&f).err().expect("refused");
+        let e = parse_new_user(&f).expect_err("refused");
         assert!(e["password"].contains("10"));
         assert!(parse_new_user(&form("nobody", "", "")).is_err());
     }

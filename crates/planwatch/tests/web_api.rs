@@ -1,0 +1,174 @@
+//! The JSON API and the operator endpoints through a real server, on SQLite and (tests named
+//! `pg_…`) on PostgreSQL: the same answers, JSON errors, the OpenAPI document, and an unexpected
+//! error that shows a reference number which is also in the log.
+
+mod web_support;
+
+use serde_json::Value;
+use web_support::Server;
+
+fn json(body: &str) -> Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+fn the_api_serves_the_plan_tasks_and_units(server: &Server) {
+    let mut c = server.sign_in("leader");
+    let plan = json(&c.get("/api/v1/plan").body);
+    assert_eq!(plan["revision"]["number"], 1);
+    assert_eq!(plan["period"]["start"], 2022);
+    assert_eq!(plan["tasks"].as_array().map(Vec::len), Some(22));
+    assert!(plan["goals"].as_array().is_some_and(|g| !g.is_empty()));
+    let tasks = json(&c.get("/api/v1/tasks").body);
+    assert_eq!(tasks, plan["tasks"]);
+    let t2 = json(&c.get("/api/v1/tasks/2").body);
+    assert_eq!(t2["number"], 2);
+    assert_eq!(t2["lead_units"][0]["name"], "市能源局");
+    assert!(t2["targets"].as_array().is_some_and(|t| !t.is_empty()));
+    let units = json(&c.get("/api/v1/units").body);
+    assert!(
+        units
+            .as_array()
+            .is_some_and(|u| u.iter().any(|u| u["name"] == "平定县人民政府"
+                && u["kind"] == "county_government"
+                && u["kind_label"] == "县（区）"))
+    );
+    let missing = c.get("/api/v1/tasks/99");
+    assert_eq!(missing.status, 404);
+    assert_eq!(json(&missing.body)["error"]["code"], "not_found");
+    let anonymous = server.client().get("/api/v1/plan");
+    assert_eq!(anonymous.status, 401);
+    assert_eq!(
+        json(&anonymous.body)["error"]["message"],
+        "未登录或登录已过期"
+    );
+}
+
+#[test]
+fn sqlite_the_api_serves_the_plan_tasks_and_units() {
+    the_api_serves_the_plan_tasks_and_units(&Server::start());
+}
+
+#[test]
+fn pg_the_api_serves_the_plan_tasks_and_units_and_sign_in_works() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(pg) = rt.block_on(planwatch_store::testing::ScratchPg::create(
+        "pg_the_api_serves_the_plan_tasks_and_units_and_sign_in_works",
+    )) else {
+        return;
+    };
+    {
+        let server = Server::start_with(Some(&pg.url), &[]);
+        the_api_serves_the_plan_tasks_and_units(&server);
+        let mut c = server.client();
+        assert_eq!(c.try_sign_in("office", "wrong password!").status, 401);
+        let mut office = server.sign_in("office");
+        assert!(
+            office
+                .get("/audit?entity=sign_in")
+                .body
+                .contains("sign_in office")
+        );
+        assert_eq!(office.post_form("/logout", &[]).status, 303);
+        assert_eq!(office.get("/").status, 303);
+    }
+    rt.block_on(pg.drop_database());
+}
+
+#[test]
+fn the_openapi_document_describes_the_api_and_is_public() {
+    let server = Server::start();
+    let r = server.client().get("/api/v1/openapi.json");
+    assert_eq!(r.status, 200);
+    assert!(
+        r.header("content-type")
+            .is_some_and(|v| v.starts_with("application/json"))
+    );
+    let doc = json(&r.body);
+    assert_eq!(doc["openapi"], "3.1.0");
+    for path in [
+        "/api/v1/plan",
+        "/api/v1/units",
+        "/api/v1/tasks",
+        "/api/v1/tasks/{number}",
+    ] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path}");
+    }
+}
+
+#[test]
+fn health_and_metrics_are_plain_text_for_operators() {
+    let server = Server::start();
+    let mut c = server.sign_in("leader");
+    c.get("/tasks/1");
+    c.get("/tasks/2");
+    let health = c.get("/healthz");
+    assert_eq!(health.status, 200);
+    assert!(health.body.starts_with("ok"));
+    let m = c.get("/metrics");
+    assert!(
+        m.header("content-type")
+            .is_some_and(|v| v.starts_with("text/plain; version=0.0.4"))
+    );
+    assert!(m.body.contains(
+        "planwatch_http_requests_total{route=\"/tasks/{number}\",method=\"GET\",status=\"200\"} 2"
+    ));
+    assert!(
+        m.body
+            .contains("# TYPE planwatch_http_request_duration_seconds histogram")
+    );
+    assert!(
+        m.body
+            .contains("planwatch_sign_ins_total{outcome=\"ok\"} 1")
+    );
+}
+
+#[test]
+fn pg_an_unexpected_error_shows_a_reference_number_that_is_in_the_log() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(pg) = rt.block_on(planwatch_store::testing::ScratchPg::create(
+        "pg_an_unexpected_error_shows_a_reference_number_that_is_in_the_log",
+    )) else {
+        return;
+    };
+    let server = Server::start_with(Some(&pg.url), &[]);
+    let mut c = server.sign_in("leader");
+    assert_eq!(c.get("/plan").status, 200);
+    // The database disappears under the running server.
+    rt.block_on(pg.drop_database());
+    let r = c.get("/api/v1/units");
+    assert_eq!(r.status, 500);
+    let body = json(&r.body);
+    let api_ref = body["error"]["reference"]
+        .as_str()
+        .expect("a reference")
+        .to_string();
+    let mut anon = server.client();
+    let page = anon.get("/login");
+    assert_eq!(
+        page.status, 200,
+        "the sign-in page works without the database"
+    );
+    let r = c.get("/plan");
+    assert_eq!(r.status, 500);
+    assert!(r.body.contains("参考编号"));
+    let page_ref: String = r
+        .body
+        .split("class=\"ref\">")
+        .nth(1)
+        .expect("a reference on the page")
+        .chars()
+        .take(11)
+        .collect();
+    assert!(page_ref.starts_with("PW-"), "{page_ref}");
+    let health = c.get("/healthz");
+    assert_eq!(health.status, 503);
+    let log = server.log();
+    assert!(
+        log.contains(&page_ref),
+        "the page's reference {page_ref} is in the log:\n{log}"
+    );
+    assert!(
+        log.contains(&api_ref),
+        "the API's reference {api_ref} is in the log"
+    );
+}

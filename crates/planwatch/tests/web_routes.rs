@@ -1,0 +1,280 @@
+//! Every route × every role, through a real server: allowed (200 or the redirect an action
+//! answers with), forbidden (403 with the reason), and not signed in (a redirect to the sign-in
+//! page, or 401 JSON from the API). The table below is the permission design in one place; a
+//! route added to the router without a row here fails `every_route_of_the_router_is_in_the_table`.
+
+mod web_support;
+
+use web_support::{Client, Server};
+
+/// The columns of the table: not signed in, then the accounts of each role.
+const WHO: [&str; 7] = ["", "admin", "office", "zb", "kjj", "kjj.head", "leader"];
+
+#[derive(Clone, Copy)]
+enum Req {
+    Get,
+    /// A url-encoded form with the caller's CSRF token.
+    Post(&'static [(&'static str, &'static str)]),
+    /// A multipart form with the caller's CSRF token in the query string.
+    Multipart(&'static [(&'static str, &'static str)]),
+}
+
+use Req::*;
+
+/// Redirect (to the sign-in page when not signed in; after an action otherwise).
+const R: u16 = 303;
+/// Anyone signed in may; not signed in is sent to sign in.
+const SIGNED_IN: [u16; 7] = [R, 200, 200, 200, 200, 200, 200];
+/// Admins and the office only.
+const OFFICE: [u16; 7] = [R, 200, 200, 403, 403, 403, 403];
+const API: [u16; 7] = [401, 200, 200, 200, 200, 200, 200];
+const EVERYONE: [u16; 7] = [200; 7];
+
+/// (request, path, expected status for each column of `WHO`). `{unit}` is a unit's id.
+const TABLE: &[(Req, &str, [u16; 7])] = &[
+    (Get, "/login", [200, R, R, R, R, R, R]),
+    (Get, "/healthz", EVERYONE),
+    (Get, "/metrics", EVERYONE),
+    (Get, "/assets/app.css", EVERYONE),
+    (Get, "/assets/nope.css", [404; 7]),
+    (Get, "/public", [404; 7]),
+    (Get, "/", SIGNED_IN),
+    (Get, "/plan", SIGNED_IN),
+    (Get, "/plan?rev=1", SIGNED_IN),
+    (Get, "/plan?rev=99", [R, 404, 404, 404, 404, 404, 404]),
+    (Get, "/plan/revisions", SIGNED_IN),
+    (Get, "/plan/import", OFFICE),
+    (Get, "/tasks", SIGNED_IN),
+    (Get, "/tasks?by=task_force", SIGNED_IN),
+    (Get, "/tasks/1", SIGNED_IN),
+    (Get, "/tasks/999", [R, 404, 404, 404, 404, 404, 404]),
+    (Get, "/tasks/abc", [R, 404, 404, 404, 404, 404, 404]),
+    (Get, "/units", SIGNED_IN),
+    (Get, "/units/{unit}", SIGNED_IN),
+    (Get, "/units/999999", [R, 404, 404, 404, 404, 404, 404]),
+    (Get, "/users", OFFICE),
+    (Get, "/audit", OFFICE),
+    (Get, "/audit?entity=user&since=2020-01-01", OFFICE),
+    (Get, "/account", SIGNED_IN),
+    (Get, "/no-such-page", [404; 7]),
+    (Get, "/api/v1/openapi.json", EVERYONE),
+    (Get, "/api/v1/plan", API),
+    (Get, "/api/v1/units", API),
+    (Get, "/api/v1/tasks", API),
+    (Get, "/api/v1/tasks/1", API),
+    (
+        Get,
+        "/api/v1/tasks/999",
+        [401, 404, 404, 404, 404, 404, 404],
+    ),
+    (Get, "/api/v1/nope", [404; 7]),
+    (Post(&[]), "/users", [R, 422, 403, 403, 403, 403, 403]),
+    (
+        Post(&[("password", "short")]),
+        "/users/victim/reset-password",
+        [R, 422, 403, 403, 403, 403, 403],
+    ),
+    (
+        Post(&[]),
+        "/users/nobody/disable",
+        [R, 404, 403, 403, 403, 403, 403],
+    ),
+    (
+        Post(&[]),
+        "/users/victim/revoke-sessions",
+        [R, R, 403, 403, 403, 403, 403],
+    ),
+    (Multipart(&[("text", "不是计划")]), "/plan/import", OFFICE),
+    (
+        Post(&[("file_name", "a.txt"), ("content", "不是计划")]),
+        "/plan/import/confirm",
+        OFFICE,
+    ),
+    (
+        Post(&[("current", "wrong"), ("new", "x"), ("repeat", "y")]),
+        "/account/password",
+        [R, 422, 422, 422, 422, 422, 422],
+    ),
+    // Last: it ends the session.
+    (Post(&[]), "/logout", [R; 7]),
+];
+
+/// The routes the router declares (method, pattern), kept in step with `web::router()`.
+const ROUTER: &[(&str, &str)] = &[
+    ("GET", "/"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/account"),
+    ("POST", "/account/password"),
+    ("POST", "/account/sessions/revoke"),
+    ("GET", "/plan"),
+    ("GET", "/plan/revisions"),
+    ("GET", "/plan/import"),
+    ("POST", "/plan/import"),
+    ("POST", "/plan/import/confirm"),
+    ("GET", "/tasks"),
+    ("GET", "/tasks/{number}"),
+    ("GET", "/units"),
+    ("GET", "/units/{id}"),
+    ("GET", "/users"),
+    ("POST", "/users"),
+    ("POST", "/users/{username}/disable"),
+    ("POST", "/users/{username}/reset-password"),
+    ("POST", "/users/{username}/revoke-sessions"),
+    ("GET", "/audit"),
+    ("GET", "/public"),
+    ("GET", "/assets/{*file}"),
+    ("GET", "/healthz"),
+    ("GET", "/metrics"),
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/plan"),
+    ("GET", "/api/v1/units"),
+    ("GET", "/api/v1/tasks"),
+    ("GET", "/api/v1/tasks/{number}"),
+];
+
+/// Routes covered elsewhere because they end or create sessions: sign-in (`web_auth.rs`) and
+/// signing out everywhere.
+const COVERED_ELSEWHERE: &[(&str, &str)] =
+    &[("POST", "/login"), ("POST", "/account/sessions/revoke")];
+
+fn matches(pattern: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    let p: Vec<&str> = pattern.split('/').collect();
+    let a: Vec<&str> = path.split('/').collect();
+    if p.last().is_some_and(|s| s.starts_with("{*")) {
+        return a.len() >= p.len() && p[..p.len() - 1].iter().zip(&a).all(|(x, y)| x == y);
+    }
+    p.len() == a.len()
+        && p.iter()
+            .zip(&a)
+            .all(|(x, y)| (x.starts_with('{') && x.ends_with('}')) || x == y)
+}
+
+#[test]
+fn every_route_of_the_router_is_in_the_table() {
+    let router_src = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web/mod.rs"),
+    )
+    .expect("router source");
+    let api_src = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web/api/mod.rs"),
+    )
+    .expect("api router source");
+    // Every `.route("…"` in the sources is listed in ROUTER …
+    for (src, prefix) in [(&router_src, ""), (&api_src, "/api/v1")] {
+        for piece in src.split(".route(").skip(1) {
+            let pattern = piece
+                .trim_start()
+                .trim_start_matches('"')
+                .split('"')
+                .next()
+                .expect("a quoted pattern");
+            let full = format!("{prefix}{pattern}");
+            assert!(
+                ROUTER.iter().any(|(_, p)| *p == full),
+                "route {full} is in the router but not in ROUTER"
+            );
+        }
+    }
+    // … and every route in ROUTER has a row in TABLE (or a test of its own).
+    for (method, pattern) in ROUTER {
+        let covered = COVERED_ELSEWHERE.contains(&(*method, *pattern))
+            || TABLE.iter().any(|(req, path, _)| {
+                let m = match req {
+                    Get => "GET",
+                    Post(_) | Multipart(_) => "POST",
+                };
+                m == *method && matches(pattern, path)
+            });
+        assert!(covered, "{method} {pattern} has no row in TABLE");
+    }
+}
+
+fn unit_id(server: &Server) -> String {
+    let mut c = server.sign_in("leader");
+    let units = c.get("/api/v1/units").body;
+    let v: serde_json::Value = serde_json::from_str(&units).expect("JSON");
+    v.as_array()
+        .and_then(|a| a.iter().find(|u| u["name"] == "市科技局"))
+        .map(|u| u["id"].to_string())
+        .expect("市科技局 is a unit")
+}
+
+fn check_column(column: usize) {
+    let server = Server::start();
+    let unit = unit_id(&server);
+    let who = WHO[column];
+    let mut client: Client = if who.is_empty() {
+        server.client()
+    } else {
+        server.sign_in(who)
+    };
+    let label = if who.is_empty() { "not signed in" } else { who };
+    let mut failures = Vec::new();
+    for (req, path, expected) in TABLE {
+        let path = path.replace("{unit}", &unit);
+        let r = match req {
+            Get => client.get(&path),
+            Post(fields) => client.post_form(&path, fields),
+            Multipart(fields) => client.post_multipart(&path, fields),
+        };
+        let want = expected[column];
+        if r.status != want {
+            failures.push(format!("{path}: expected {want}, got {}", r.status));
+            continue;
+        }
+        let api = path.starts_with("/api/");
+        let to_sign_in = r
+            .header("location")
+            .is_some_and(|l| l.starts_with("/login"));
+        let problem = match want {
+            403 if !api && !r.body.contains("无权访问") => Some("403 without the reason"),
+            303 if who.is_empty() && path != "/logout" && !to_sign_in => {
+                Some("not sent to the sign-in page")
+            }
+            401 if !r.body.contains("\"not_signed_in\"") => Some("401 without a JSON error"),
+            _ => None,
+        };
+        if let Some(p) = problem {
+            failures.push(format!("{path}: {p}"));
+        }
+    }
+    assert!(failures.is_empty(), "{label}:\n  {}", failures.join("\n  "));
+}
+
+#[test]
+fn routes_for_a_visitor_who_is_not_signed_in() {
+    check_column(0);
+}
+
+#[test]
+fn routes_for_an_admin() {
+    check_column(1);
+}
+
+#[test]
+fn routes_for_the_office() {
+    check_column(2);
+}
+
+#[test]
+fn routes_for_a_task_force_user() {
+    check_column(3);
+}
+
+#[test]
+fn routes_for_a_reporter() {
+    check_column(4);
+}
+
+#[test]
+fn routes_for_a_unit_head() {
+    check_column(5);
+}
+
+#[test]
+fn routes_for_a_leader() {
+    check_column(6);
+}
