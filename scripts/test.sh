@@ -12,6 +12,9 @@ say() { printf '\n==> %s\n' "$*"; }
 need_pkgs=()
 command -v pg_config >/dev/null 2>&1 || need_pkgs+=(postgresql)
 command -v pdftotext >/dev/null 2>&1 || need_pkgs+=(poppler-utils)
+command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
+command -v npm >/dev/null 2>&1 || need_pkgs+=(nodejs npm)
+[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || need_pkgs+=(fonts-wqy-microhei)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   say "installing Debian packages: ${need_pkgs[*]}"
   if [ "$(id -u)" = 0 ]; then
@@ -63,5 +66,11 @@ echo "PostgreSQL tier: $pg_count tests"
 
 say "doc tests"
 cargo test --workspace --locked --doc -q
+
+say "browser tier: journeys in headless Chromium against planwatch serve"
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+cargo build --locked -p planwatch
+PLANWATCH_SCREENSHOTS="${PLANWATCH_SCREENSHOTS:-$ROOT/target/screenshots}" \
+  tests/browser/run.sh target/debug/planwatch
 
 say "all tiers passed"

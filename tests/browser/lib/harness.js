@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 export const BASE = process.env.PLANWATCH_URL ?? 'http://127.0.0.1:18080';
 export const PASSWORD = process.env.PLANWATCH_TEST_PASSWORD ?? 'correct horse battery';
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const SCREENSHOTS = process.env.PLANWATCH_SCREENSHOTS ?? path.resolve(here, '../../../docs/screenshots');
+// CI keeps them as artifacts under target/; PLANWATCH_SCREENSHOTS=docs/screenshots refreshes the README's.
+export const SCREENSHOTS = process.env.PLANWATCH_SCREENSHOTS ?? path.resolve(here, '../../../target/screenshots');
 
 export const DESKTOP = { width: 1366, height: 900 };
 export const PHONE = { width: 390, height: 844 };
