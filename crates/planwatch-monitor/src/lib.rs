@@ -1,8 +1,12 @@
 //! Monitoring: indicator progress, forecasts, traffic lights, milestone and reporting status, scoring. Pure: no IO, no clock.
 
 pub mod csv_series;
+pub mod forecast;
 pub mod measure;
 pub mod points;
+pub mod rules;
+pub mod schedule;
 pub mod series;
 pub mod strict;
 pub mod time;
+pub mod zh;
