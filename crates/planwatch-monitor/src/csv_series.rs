@@ -474,7 +474,9 @@ mod tests {
         let rows = parse(&format!("{HEAD}x,2020;2022,1;2,2020,3,2024,,\n")).expect("parse");
         let e = rows[0].normal_measure().expect_err("no direction");
         assert_eq!((e.line, e.column), (2, 7));
-        let strict = rows[0].strict_measure().expect("strict defaults to negative");
+        let strict = rows[0]
+            .strict_measure()
+            .expect("strict defaults to negative");
         assert_eq!(strict.status, ProgressStatus::TargetAchieved);
     }
 

@@ -32,9 +32,9 @@ impl ForecastModel {
     pub fn for_kind(kind: IndicatorKind) -> ForecastModel {
         match kind {
             IndicatorKind::Ratio => ForecastModel::Linear,
-            IndicatorKind::CumulativeCount | IndicatorKind::Level | IndicatorKind::YearToDateFlow => {
-                ForecastModel::Compound
-            }
+            IndicatorKind::CumulativeCount
+            | IndicatorKind::Level
+            | IndicatorKind::YearToDateFlow => ForecastModel::Compound,
         }
     }
 }
@@ -340,7 +340,11 @@ mod tests {
         let f = forecast(&i).expect("forecast");
         assert_eq!(f.model, ForecastModel::Linear);
         assert_eq!(f.projected, 6.0);
-        assert!(f.explanation.starts_with("按2021—2023年年均增加2项测算"), "{}", f.explanation);
+        assert!(
+            f.explanation.starts_with("按2021—2023年年均增加2项测算"),
+            "{}",
+            f.explanation
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Monitoring: indicator progress, forecasts, traffic lights, milestone and reporting status, scoring. Pure: no IO, no clock.
 
 pub mod csv_series;
+pub mod error;
 pub mod forecast;
+pub mod indicator;
 pub mod measure;
 pub mod points;
 pub mod rules;

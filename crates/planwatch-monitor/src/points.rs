@@ -105,7 +105,9 @@ impl<'de> Deserialize<'de> for Points {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let x = f64::deserialize(d)?;
         if !x.is_finite() {
-            return Err(serde::de::Error::custom("分值必须是有限数 (points must be finite)"));
+            return Err(serde::de::Error::custom(
+                "分值必须是有限数 (points must be finite)",
+            ));
         }
         Ok(Points::from_f64(x))
     }

@@ -298,9 +298,15 @@ impl Rules {
             ("warnings.cap", self.warnings.cap),
             ("attainment.points", self.attainment.points),
             ("responsibility.lead", self.responsibility.lead),
-            ("responsibility.participating", self.responsibility.participating),
+            (
+                "responsibility.participating",
+                self.responsibility.participating,
+            ),
             ("bonus.early_target", self.bonus.early_target),
-            ("bonus.task_completed_early", self.bonus.task_completed_early),
+            (
+                "bonus.task_completed_early",
+                self.bonus.task_completed_early,
+            ),
             ("bonus.max_per_claim", self.bonus.max_per_claim),
             ("bonus.cap", self.bonus.cap),
         ];
@@ -348,7 +354,10 @@ impl Rules {
 
     /// The ranking class of a unit kind.
     pub fn rank_class(&self, kind: UnitKind) -> Option<&RankClass> {
-        self.ranking.classes.iter().find(|c| c.kinds.contains(&kind))
+        self.ranking
+            .classes
+            .iter()
+            .find(|c| c.kinds.contains(&kind))
     }
 }
 
@@ -360,7 +369,10 @@ mod tests {
     fn the_shipped_rules_file_equals_the_built_in_defaults() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../config/scoring.toml");
         let text = std::fs::read_to_string(path).expect("config/scoring.toml is in the repository");
-        assert_eq!(Rules::from_toml_str(&text).expect("valid"), Rules::default());
+        assert_eq!(
+            Rules::from_toml_str(&text).expect("valid"),
+            Rules::default()
+        );
     }
 
     #[test]

@@ -241,7 +241,10 @@ mod tests {
         // Q2: 50 % of the 40 required → 180.
         let r = run("2024Q2", 180.0);
         assert_eq!(r.gap_points, Some(0.0));
-        assert_eq!((r.status, r.light), (ScheduleStatus::OnSchedule, Light::Green));
+        assert_eq!(
+            (r.status, r.light),
+            (ScheduleStatus::OnSchedule, Light::Green)
+        );
         assert_eq!(
             r.explanation,
             "规划目标200家，上年末160家，截至2024年第二季度末180家，完成年度任务的50%，序时进度50%，与序时进度持平"
@@ -260,7 +263,10 @@ mod tests {
         // 41 % delivered at Q2: 9 points behind, inside the tolerance band.
         let r = run("2024Q2", 176.4);
         assert_eq!(r.gap_points, Some(9.0));
-        assert_eq!((r.status, r.light), (ScheduleStatus::OnSchedule, Light::Green));
+        assert_eq!(
+            (r.status, r.light),
+            (ScheduleStatus::OnSchedule, Light::Green)
+        );
     }
 
     #[test]
@@ -268,7 +274,11 @@ mod tests {
         let r = run("2024Q2", 176.0);
         assert_eq!(r.gap_points, Some(10.0));
         assert_eq!((r.status, r.light), (ScheduleStatus::Behind, Light::Yellow));
-        assert!(r.explanation.ends_with("落后10个百分点"), "{}", r.explanation);
+        assert!(
+            r.explanation.ends_with("落后10个百分点"),
+            "{}",
+            r.explanation
+        );
     }
 
     #[test]

@@ -80,7 +80,11 @@ pub enum SeriesError {
 /// Sorts, filters to `t ≤ now_t` and annualises. An annual value and a Q4 value of the same year
 /// sit at the same time; the annual one (usually the published statistic) wins. Two values for
 /// the same year, or for the same quarter, are an error.
-pub fn prepare(obs: &[Observation], kind: IndicatorKind, now_t: f64) -> Result<Prepared, SeriesError> {
+pub fn prepare(
+    obs: &[Observation],
+    kind: IndicatorKind,
+    now_t: f64,
+) -> Result<Prepared, SeriesError> {
     let mut idx: Vec<usize> = Vec::with_capacity(obs.len());
     for (i, o) in obs.iter().enumerate() {
         if !o.value.is_finite() {
@@ -94,15 +98,13 @@ pub fn prepare(obs: &[Observation], kind: IndicatorKind, now_t: f64) -> Result<P
     let mut kept: Vec<usize> = Vec::with_capacity(idx.len());
     for i in idx {
         match kept.last() {
-            Some(&j) if obs[j].at.t() == obs[i].at.t() => {
-                match (obs[j].at, obs[i].at) {
-                    (TimePoint::Year(_), TimePoint::Quarter(_)) => {}
-                    (TimePoint::Quarter(_), TimePoint::Year(_)) => {
-                        *kept.last_mut().expect("a last element exists") = i;
-                    }
-                    _ => return Err(SeriesError::Duplicate(obs[i].at.label_zh())),
+            Some(&j) if obs[j].at.t() == obs[i].at.t() => match (obs[j].at, obs[i].at) {
+                (TimePoint::Year(_), TimePoint::Quarter(_)) => {}
+                (TimePoint::Quarter(_), TimePoint::Year(_)) => {
+                    *kept.last_mut().expect("a last element exists") = i;
                 }
-            }
+                _ => return Err(SeriesError::Duplicate(obs[i].at.label_zh())),
+            },
             _ => kept.push(i),
         }
     }
@@ -182,7 +184,13 @@ mod tests {
             2030.0,
         )
         .expect("prepared");
-        assert_eq!(p.raw, [Point { t: 2022.0, value: 2.0 }]);
+        assert_eq!(
+            p.raw,
+            [Point {
+                t: 2022.0,
+                value: 2.0
+            }]
+        );
         assert_eq!(p.origin, [1]);
     }
 

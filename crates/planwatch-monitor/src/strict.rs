@@ -106,9 +106,8 @@ pub fn strict_measure(obs: &[YearValue], p: &StrictParams) -> Measure {
         (None, Some(l)) => limit_coefficient(base.value.abs(), l.abs()),
         _ => 1.0,
     };
-    let achieved = target.is_some_and(|x| {
-        (d < 0.0 && latest.value <= x) || (d > 0.0 && latest.value >= x)
-    });
+    let achieved =
+        target.is_some_and(|x| (d < 0.0 && latest.value <= x) || (d > 0.0 && latest.value >= x));
     let mut m = Measure {
         value: None,
         status: ProgressStatus::NotAvailable,
@@ -131,32 +130,31 @@ pub fn strict_measure(obs: &[YearValue], p: &StrictParams) -> Measure {
 
     let base_value = if base.value == 0.0 { 0.001 } else { base.value };
     let span = latest.year - base.year;
-    let value = if (base_value > 0.0 && latest.value < 0.0)
-        || (base_value < 0.0 && latest.value > 0.0)
-    {
-        m.note = Some(MeasureNote::SignChange);
-        None
-    } else if span < 1 {
-        m.note = Some(MeasureNote::NoSpan);
-        None
-    } else {
-        let obs_growth = (latest.value / base_value).powf(1.0 / f64::from(span)) - 1.0;
-        match target {
-            None => Some(sign * d * obs_growth),
-            Some(x) => {
-                let req_span = target_year - base.year;
-                if req_span == 0 && python_base_year {
-                    // Python integers: 1 / 0 raises ZeroDivisionError.
-                    m.note = Some(MeasureNote::ReferenceFails);
-                    None
-                } else {
-                    let exponent = 1.0 / f64::from(req_span);
-                    let req = abs_required_growth(x / base_value, exponent, python_base_year);
-                    Some(sign * d * obs_growth / req)
+    let value =
+        if (base_value > 0.0 && latest.value < 0.0) || (base_value < 0.0 && latest.value > 0.0) {
+            m.note = Some(MeasureNote::SignChange);
+            None
+        } else if span < 1 {
+            m.note = Some(MeasureNote::NoSpan);
+            None
+        } else {
+            let obs_growth = (latest.value / base_value).powf(1.0 / f64::from(span)) - 1.0;
+            match target {
+                None => Some(sign * d * obs_growth),
+                Some(x) => {
+                    let req_span = target_year - base.year;
+                    if req_span == 0 && python_base_year {
+                        // Python integers: 1 / 0 raises ZeroDivisionError.
+                        m.note = Some(MeasureNote::ReferenceFails);
+                        None
+                    } else {
+                        let exponent = 1.0 / f64::from(req_span);
+                        let req = abs_required_growth(x / base_value, exponent, python_base_year);
+                        Some(sign * d * obs_growth / req)
+                    }
                 }
             }
-        }
-    };
+        };
     m.value = value;
 
     m.status = if achieved {

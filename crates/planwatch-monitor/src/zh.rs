@@ -56,7 +56,10 @@ mod tests {
 
     #[test]
     fn windows_read_naturally() {
-        assert_eq!(window(TimePoint::Year(2021), TimePoint::Year(2023)), "2021—2023年");
+        assert_eq!(
+            window(TimePoint::Year(2021), TimePoint::Year(2023)),
+            "2021—2023年"
+        );
         let q = TimePoint::parse("2023Q3").expect("q");
         assert_eq!(window(TimePoint::Year(2021), q), "2021年至2023年第三季度");
     }

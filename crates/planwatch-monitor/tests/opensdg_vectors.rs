@@ -15,7 +15,11 @@ fn expected(line: &str) -> (Option<f64>, String, Option<f64>) {
     let cells: Vec<&str> = line.split(',').collect();
     let n = cells.len();
     let num = |s: &str| (!s.is_empty()).then(|| s.parse::<f64>().expect("numeric cell"));
-    (num(cells[n - 3]), cells[n - 2].to_string(), num(cells[n - 1]))
+    (
+        num(cells[n - 3]),
+        cells[n - 2].to_string(),
+        num(cells[n - 1]),
+    )
 }
 
 fn same(a: Option<f64>, b: Option<f64>) -> bool {
