@@ -1,5 +1,6 @@
 //! Monitoring: indicator progress, forecasts, traffic lights, milestone and reporting status, scoring. Pure: no IO, no clock.
 
+pub mod assess;
 pub mod csv_series;
 pub mod error;
 pub mod forecast;
@@ -9,6 +10,7 @@ pub mod points;
 pub mod reporting;
 pub mod rules;
 pub mod schedule;
+pub mod scoring;
 pub mod series;
 pub mod strict;
 pub mod task;

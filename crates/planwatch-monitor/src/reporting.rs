@@ -318,7 +318,10 @@ mod tests {
             assess_obligation(&ob(&[]), d("2024-05-01")),
         ];
         let s = &summarise(&recs)[0];
-        assert_eq!((s.expected, s.submitted, s.on_time, s.late, s.missing), (3, 2, 1, 1, 1));
+        assert_eq!(
+            (s.expected, s.submitted, s.on_time, s.late, s.missing),
+            (3, 2, 1, 1, 1)
+        );
         assert!((s.completeness.expect("rate") - 66.666_666).abs() < 1e-3);
     }
 

@@ -224,9 +224,7 @@ pub fn assess_milestone(
         .iter()
         .filter(|u| u.period <= period)
         .max_by_key(|u| u.period);
-    let completed_on = latest
-        .and_then(|u| u.completed_on)
-        .filter(|d| *d <= as_of);
+    let completed_on = latest.and_then(|u| u.completed_on).filter(|d| *d <= as_of);
     let percent = latest.and_then(|u| u.percent_complete);
     let started = latest.is_some_and(|u| u.started || u.percent_complete.is_some_and(|p| p > 0.0));
     let start = m.start.unwrap_or_else(|| {
@@ -328,7 +326,9 @@ pub fn assess_task(
     } else if !overdue.is_empty() || task_overdue {
         let what = overdue.first().map_or_else(
             || {
-                let d = t.due.expect("a task is overdue only when it has a due date");
+                let d = t
+                    .due
+                    .expect("a task is overdue only when it has a due date");
                 format!("任务应于{}前完成，尚未完成", date_zh(d))
             },
             |m| {
@@ -381,7 +381,9 @@ pub fn assess_task(
             ),
         )
     } else {
-        let behind = milestones.iter().find(|m| m.status == MilestoneStatus::Behind);
+        let behind = milestones
+            .iter()
+            .find(|m| m.status == MilestoneStatus::Behind);
         match behind {
             Some(m) => (
                 TaskStatus::BehindSchedule,
