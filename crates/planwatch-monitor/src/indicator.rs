@@ -3,7 +3,7 @@
 //! light and score of the method the indicator chose.
 
 use crate::error::InputError;
-use crate::forecast::{Forecast, ForecastInput, ForecastModel, forecast};
+use crate::forecast::{Forecast, ForecastInput, ForecastModel, Reach, forecast};
 use crate::measure::{
     Comparator, Direction, Light, Measure, MeasureParams, NumericTarget, ProgressStatus, measure,
 };
@@ -512,7 +512,11 @@ fn explain(
         };
     }
     if let Some(f) = fc {
-        return format!("{}，{}", f.explanation, f.when_zh);
+        return if f.reach == Reach::AlreadyMet {
+            f.explanation.clone()
+        } else {
+            format!("{}，{}", f.explanation, f.when_zh)
+        };
     }
     if let Some(t) = current
         && matches!(t.state, TargetState::Met | TargetState::Missed)
