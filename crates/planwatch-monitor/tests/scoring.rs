@@ -43,8 +43,16 @@ fn the_lead_unit_breakdown_is_every_rule_with_its_reason() {
         lines(c),
         [
             l(ScoreRule::Base, "100.00", "起评分"),
-            l(ScoreRule::ReturnedReport, "-1.00", "2024年第一季度进展报告被退回1次"),
-            l(ScoreRule::LateReport, "-2.00", "2024年第二季度进展报告逾期3天报送"),
+            l(
+                ScoreRule::ReturnedReport,
+                "-1.00",
+                "2024年第一季度进展报告被退回1次"
+            ),
+            l(
+                ScoreRule::LateReport,
+                "-2.00",
+                "2024年第二季度进展报告逾期3天报送"
+            ),
             l(
                 ScoreRule::RedWarning,
                 "-1.80",
@@ -79,7 +87,11 @@ fn the_participating_unit_bears_its_share_and_its_own_lights() {
         lines(c),
         [
             l(ScoreRule::Base, "100.00", "起评分"),
-            l(ScoreRule::MissingReport, "-10.00", "2024年第一季度进展报告未报送"),
+            l(
+                ScoreRule::MissingReport,
+                "-10.00",
+                "2024年第一季度进展报告未报送"
+            ),
             l(
                 ScoreRule::RedWarning,
                 "-1.20",
@@ -101,7 +113,11 @@ fn a_bonus_claim_is_capped_per_item() {
     let c = card(&a, "平定县人民政府");
     assert_eq!(
         lines(c)[1],
-        l(ScoreRule::BonusClaim, "2.00", "获评省级创新型县（市）（申报3分，单项上限2分）")
+        l(
+            ScoreRule::BonusClaim,
+            "2.00",
+            "获评省级创新型县（市）（申报3分，单项上限2分）"
+        )
     );
     assert_eq!(c.total.to_string(), "102.00");
 }
@@ -109,7 +125,8 @@ fn a_bonus_claim_is_capped_per_item() {
 #[test]
 fn units_are_ranked_within_their_class() {
     let a = run(&Rules::default());
-    let ranks: Vec<(&str, Option<&str>, Option<u32>, Option<u32>)> = a
+    type Rank<'a> = (&'a str, Option<&'a str>, Option<u32>, Option<u32>);
+    let ranks: Vec<Rank> = a
         .units
         .iter()
         .map(|u| (u.unit.as_str(), u.class.as_deref(), u.rank, u.class_size))
@@ -128,8 +145,12 @@ fn units_are_ranked_within_their_class() {
 #[test]
 fn equal_scores_share_a_rank() {
     let mut input = example();
-    input.units.push(unit("市发改委", UnitKind::CityDepartment, None));
-    input.units.push(unit("市财政局", UnitKind::CityDepartment, None));
+    input
+        .units
+        .push(unit("市发改委", UnitKind::CityDepartment, None));
+    input
+        .units
+        .push(unit("市财政局", UnitKind::CityDepartment, None));
     for u in ["市发改委", "市财政局"] {
         input.reports.push(obligation(u, "2024Q1", &[]));
     }
@@ -149,17 +170,28 @@ fn task_forces_answer_for_their_tasks_in_full() {
         lines(&tf.score),
         [
             l(ScoreRule::Base, "100.00", "起评分"),
-            l(ScoreRule::RedWarning, "-3.00", "任务“培育高新技术企业”亮红灯（逾期）"),
+            l(
+                ScoreRule::RedWarning,
+                "-3.00",
+                "任务“培育高新技术企业”亮红灯（逾期）"
+            ),
             l(
                 ScoreRule::Attainment,
                 "0.00",
                 "指标“高新技术企业数”已实现目标，进展评分5（满分5），权重占比100%"
             ),
-            l(ScoreRule::EarlyTarget, "1.00", "指标“高新技术企业数”提前达标"),
+            l(
+                ScoreRule::EarlyTarget,
+                "1.00",
+                "指标“高新技术企业数”提前达标"
+            ),
         ]
     );
     assert_eq!(a.task_forces[1].score.total.to_string(), "99.00");
-    assert_eq!((a.task_forces[0].rank, a.task_forces[1].rank), (Some(2), Some(1)));
+    assert_eq!(
+        (a.task_forces[0].rank, a.task_forces[1].rank),
+        (Some(2), Some(1))
+    );
 }
 
 #[test]
@@ -170,8 +202,16 @@ fn a_county_averages_itself_and_its_member_units() {
     assert_eq!(
         lines(&area.score),
         [
-            l(ScoreRule::MemberScore, "51.00", "平定县人民政府得分102.00，权重占比50%"),
-            l(ScoreRule::MemberScore, "45.00", "平定县科技局得分90.00，权重占比50%"),
+            l(
+                ScoreRule::MemberScore,
+                "51.00",
+                "平定县人民政府得分102.00，权重占比50%"
+            ),
+            l(
+                ScoreRule::MemberScore,
+                "45.00",
+                "平定县科技局得分90.00，权重占比50%"
+            ),
         ]
     );
 }
@@ -204,7 +244,11 @@ fn reporting_deductions_stop_at_their_cap() {
     let c = card(&a, "市工信局");
     assert_eq!(
         lines(c)[2],
-        l(ScoreRule::ReportingCap, "5.00", "报送类扣分合计10.00分，超过上限5.00分，按上限计")
+        l(
+            ScoreRule::ReportingCap,
+            "5.00",
+            "报送类扣分合计10.00分，超过上限5.00分，按上限计"
+        )
     );
     assert_eq!(c.total.to_string(), "92.80");
 }
@@ -217,7 +261,11 @@ fn bonuses_stop_at_their_cap() {
     let c = card(&a, "平定县人民政府");
     assert_eq!(
         lines(c).last().cloned(),
-        Some(l(ScoreRule::BonusCap, "-0.50", "加分合计2.00分，超过上限1.50分，按上限计"))
+        Some(l(
+            ScoreRule::BonusCap,
+            "-0.50",
+            "加分合计2.00分，超过上限1.50分，按上限计"
+        ))
     );
     assert_eq!(c.total.to_string(), "101.50");
 }
@@ -229,14 +277,22 @@ fn the_floor_lifts_a_score_and_says_so() {
     rules.reporting.cap = 200.0;
     rules.base.floor = 60.0;
     let mut input = example();
-    input.reports.push(obligation("平定县科技局", "2024Q1", &[]));
-    input.reports.retain(|o| !(o.unit == "平定县科技局" && o.period.number() == 1 && !o.events.is_empty()));
+    input
+        .reports
+        .push(obligation("平定县科技局", "2024Q1", &[]));
+    input
+        .reports
+        .retain(|o| !(o.unit == "平定县科技局" && o.period.number() == 1 && !o.events.is_empty()));
     let a = assess(&input, &rules).expect("valid");
     let c = card(&a, "平定县科技局");
     // 100 − 60 − 60 = −20, lifted by 80 to the floor of 60.
     assert_eq!(
         lines(c).last().cloned(),
-        Some(l(ScoreRule::Floor, "80.00", "得分-20.00低于最低分60.00，按最低分计"))
+        Some(l(
+            ScoreRule::Floor,
+            "80.00",
+            "得分-20.00低于最低分60.00，按最低分计"
+        ))
     );
     assert_eq!(c.total.to_string(), "60.00");
 }
@@ -259,9 +315,15 @@ fn the_split_divides_each_side_and_each_mode_does_not() {
         .collect();
     assert_eq!(s, [("A", 0.3), ("B", 0.3), ("C", 0.2), ("D", 0.2)]);
     r.mode = SplitMode::Each;
-    let s: Vec<f64> = shares(&units, &lead, &part, &r).into_iter().map(|x| x.2).collect();
+    let s: Vec<f64> = shares(&units, &lead, &part, &r)
+        .into_iter()
+        .map(|x| x.2)
+        .collect();
     assert_eq!(s, [0.6, 0.6, 0.4, 0.4]);
-    let alone: Vec<f64> = shares(&units, &lead, &[], &r).into_iter().map(|x| x.2).collect();
+    let alone: Vec<f64> = shares(&units, &lead, &[], &r)
+        .into_iter()
+        .map(|x| x.2)
+        .collect();
     assert_eq!(alone, [1.0, 1.0]);
 }
 
@@ -281,12 +343,16 @@ fn a_group_name_stands_for_its_members() {
         vec!["各县（区）人民政府".to_string()],
     );
     let s: Vec<(&str, f64)> = shares(&units, &lead, &part, &Rules::default().responsibility)
-    .into_iter()
-    .map(|(u, _, s)| (u, s))
-    .collect();
+        .into_iter()
+        .map(|(u, _, s)| (u, s))
+        .collect();
     assert_eq!(
         s,
-        [("市科技局", 0.6), ("平定县人民政府", 0.2), ("盂县人民政府", 0.2)]
+        [
+            ("市科技局", 0.6),
+            ("平定县人民政府", 0.2),
+            ("盂县人民政府", 0.2)
+        ]
     );
 }
 
@@ -294,10 +360,18 @@ fn a_group_name_stands_for_its_members() {
 fn unknown_units_are_input_errors_that_name_the_place() {
     let mut input = example();
     input.tasks[0].participating_units.push("市科枝局".into());
-    input.reports.push(obligation("不存在的单位", "2024Q1", &[("2024-04-01", ReportEventKind::Submitted)]));
+    input.reports.push(obligation(
+        "不存在的单位",
+        "2024Q1",
+        &[("2024-04-01", ReportEventKind::Submitted)],
+    ));
     let e = assess(&input, &Rules::default()).expect_err("unknown units");
     assert_eq!(e.0.len(), 2);
-    assert!(e.0[0].to_string().contains("任务“培育高新技术企业”(T1)"), "{}", e.0[0]);
+    assert!(
+        e.0[0].to_string().contains("任务“培育高新技术企业”(T1)"),
+        "{}",
+        e.0[0]
+    );
     assert!(e.0[0].to_string().contains("市科枝局"));
 }
 

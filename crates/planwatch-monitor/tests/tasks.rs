@@ -65,16 +65,16 @@ fn a_task_ahead_of_the_quarter_is_ahead() {
     let t = task(vec![report("2024Q2", "市科技局", Some(60.0))], vec![]);
     let (s, l, e) = status(&t, "2024Q2", "2024-07-10");
     assert_eq!((s, l), (TaskStatus::AheadOfSchedule, Light::Green));
-    assert_eq!(e, "截至2024年第二季度末，年度工作完成60%，序时进度50%，超前10个百分点");
+    assert_eq!(
+        e,
+        "截至2024年第二季度末，年度工作完成60%，序时进度50%，超前10个百分点"
+    );
 }
 
 #[test]
 fn a_task_slightly_behind_is_still_on_schedule() {
     let t = task(vec![report("2024Q2", "市科技局", Some(45.0))], vec![]);
-    assert_eq!(
-        status(&t, "2024Q2", "2024-07-10").0,
-        TaskStatus::OnSchedule
-    );
+    assert_eq!(status(&t, "2024Q2", "2024-07-10").0, TaskStatus::OnSchedule);
 }
 
 #[test]
@@ -129,7 +129,10 @@ fn a_completed_years_work_is_complete_and_early_before_q4() {
 fn an_overdue_milestone_makes_the_task_overdue_and_red() {
     let t = task(
         vec![report("2024Q2", "市科技局", Some(80.0))],
-        vec![milestone("2024-06-30", vec![update("2024Q2", Some(80.0), None)])],
+        vec![milestone(
+            "2024-06-30",
+            vec![update("2024Q2", Some(80.0), None)],
+        )],
     );
     let (s, l, e) = status(&t, "2024Q2", "2024-07-10");
     assert_eq!((s, l), (TaskStatus::Overdue, Light::Red));
@@ -153,24 +156,51 @@ fn milestone_statuses_follow_dates_and_progress() {
         (a.status, a.light)
     };
     // Window 2024-01-01 … 2024-12-31; on 2024-07-01, 182 of 365 days have passed (49.86 %).
-    let done = milestone("2024-12-31", vec![update("2024Q2", Some(100.0), Some("2024-06-20"))]);
-    assert_eq!(at(&done, "2024-07-01"), (MilestoneStatus::Done, Light::Green));
+    let done = milestone(
+        "2024-12-31",
+        vec![update("2024Q2", Some(100.0), Some("2024-06-20"))],
+    );
+    assert_eq!(
+        at(&done, "2024-07-01"),
+        (MilestoneStatus::Done, Light::Green)
+    );
     let on = milestone("2024-12-31", vec![update("2024Q2", Some(45.0), None)]);
-    assert_eq!(at(&on, "2024-07-01"), (MilestoneStatus::OnSchedule, Light::Green));
+    assert_eq!(
+        at(&on, "2024-07-01"),
+        (MilestoneStatus::OnSchedule, Light::Green)
+    );
     let behind = milestone("2024-12-31", vec![update("2024Q2", Some(30.0), None)]);
-    assert_eq!(at(&behind, "2024-07-01"), (MilestoneStatus::Behind, Light::Yellow));
+    assert_eq!(
+        at(&behind, "2024-07-01"),
+        (MilestoneStatus::Behind, Light::Yellow)
+    );
     let idle = milestone("2024-12-31", vec![]);
-    assert_eq!(at(&idle, "2024-07-01"), (MilestoneStatus::NotStarted, Light::Red));
+    assert_eq!(
+        at(&idle, "2024-07-01"),
+        (MilestoneStatus::NotStarted, Light::Red)
+    );
     // 60 of 365 days (16.4 %) with nothing started: yellow.
-    assert_eq!(at(&idle, "2024-03-01"), (MilestoneStatus::NotStarted, Light::Yellow));
-    assert_eq!(at(&idle, "2024-01-01"), (MilestoneStatus::NotStarted, Light::Green));
+    assert_eq!(
+        at(&idle, "2024-03-01"),
+        (MilestoneStatus::NotStarted, Light::Yellow)
+    );
+    assert_eq!(
+        at(&idle, "2024-01-01"),
+        (MilestoneStatus::NotStarted, Light::Green)
+    );
     let late = milestone("2024-06-30", vec![update("2024Q2", Some(90.0), None)]);
-    assert_eq!(at(&late, "2024-07-01"), (MilestoneStatus::Overdue, Light::Red));
+    assert_eq!(
+        at(&late, "2024-07-01"),
+        (MilestoneStatus::Overdue, Light::Red)
+    );
 }
 
 #[test]
 fn a_milestone_completed_after_its_due_date_is_done_but_late() {
-    let m = milestone("2024-03-31", vec![update("2024Q2", Some(100.0), Some("2024-05-10"))]);
+    let m = milestone(
+        "2024-03-31",
+        vec![update("2024Q2", Some(100.0), Some("2024-05-10"))],
+    );
     let a = assess_milestone(&m, q("2024Q2"), d("2024-07-01"), &ScheduleRules::default());
     assert_eq!(a.status, MilestoneStatus::Done);
     assert!(a.completed_late);
@@ -178,7 +208,10 @@ fn a_milestone_completed_after_its_due_date_is_done_but_late() {
 
 #[test]
 fn updates_after_the_period_are_ignored() {
-    let m = milestone("2024-06-30", vec![update("2024Q3", Some(100.0), Some("2024-08-01"))]);
+    let m = milestone(
+        "2024-06-30",
+        vec![update("2024Q3", Some(100.0), Some("2024-08-01"))],
+    );
     let a = assess_milestone(&m, q("2024Q2"), d("2024-07-10"), &ScheduleRules::default());
     assert_eq!(a.status, MilestoneStatus::Overdue);
 }
@@ -196,7 +229,10 @@ fn overdue_milestones_are_listed_most_overdue_first() {
     other.id = "T6".into();
     let b = assess_task(&other, q("2024Q2"), d("2024-07-10"), &rules);
     let list = overdue_milestones(&[a, b]);
-    let v: Vec<(&str, i64)> = list.iter().map(|o| (o.task_id.as_str(), o.days_overdue)).collect();
+    let v: Vec<(&str, i64)> = list
+        .iter()
+        .map(|o| (o.task_id.as_str(), o.days_overdue))
+        .collect();
     assert_eq!(v, [("T6", 101), ("T5", 10)]);
     assert_eq!(list[0].lead_units, ["市科技局"]);
 }

@@ -32,7 +32,11 @@ pub fn unit(id: &str, kind: UnitKind, area: Option<&str>) -> UnitInput {
     }
 }
 
-pub fn obligation(unit: &str, period: &str, events: &[(&str, ReportEventKind)]) -> ReportObligation {
+pub fn obligation(
+    unit: &str,
+    period: &str,
+    events: &[(&str, ReportEventKind)],
+) -> ReportObligation {
     let p = q(period);
     ReportObligation {
         unit: unit.into(),
@@ -155,7 +159,11 @@ pub fn example() -> AssessmentInput {
             obligation(
                 "市科技局",
                 "2024Q1",
-                &[("2024-04-08", Submitted), ("2024-04-09", Returned), ("2024-04-10", Submitted)],
+                &[
+                    ("2024-04-08", Submitted),
+                    ("2024-04-09", Returned),
+                    ("2024-04-10", Submitted),
+                ],
             ),
             obligation("市科技局", "2024Q2", &[("2024-07-13", Submitted)]),
             obligation("市工信局", "2024Q1", &[]),
