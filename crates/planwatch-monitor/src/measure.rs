@@ -104,6 +104,20 @@ impl Comparator {
         }
     }
 
+    /// The comparator for a target extracted from the plan text: 达到/以上 → `≥`, 以下/不超过 →
+    /// `≤`; a bare point value or 左右 is read in the indicator's direction (inclusive);
+    /// 翻一番 without a value and qualitative targets have no comparator. Strict `<`/`>` are
+    /// never inferred from the text: the office sets them in the indicator's configuration.
+    pub fn from_plan(c: planwatch_model::Comparator, d: Direction) -> Option<Comparator> {
+        use planwatch_model::Comparator as P;
+        match c {
+            P::AtLeast => Some(Comparator::AtLeast),
+            P::AtMost => Some(Comparator::AtMost),
+            P::Equal | P::About => Some(Comparator::inclusive(d)),
+            P::Double | P::Qualitative => None,
+        }
+    }
+
     /// Parses `at_least`, `above`, `at_most`, `below` or the symbols `>=`, `>`, `<=`, `<`.
     pub fn parse(s: &str) -> Option<Comparator> {
         match s.trim() {

@@ -135,6 +135,7 @@ pub struct UnitScore {
     pub rank: Option<u32>,
     pub class_size: Option<u32>,
     pub score: Scorecard,
+    /// Reporting counts over the assessment year up to the period (what the score used).
     pub reporting: Option<ReportingSummary>,
 }
 
