@@ -2,6 +2,14 @@
 //! required change should be delivered (for year-to-date flows, q/4 of the year's target).
 //! The gap in percentage points behind schedule gives the traffic light (thresholds in
 //! [`ScheduleRules`]).
+//!
+//! The README's "cumulative counts", measured against the target itself, are counts that start
+//! from zero each year (年内累计: contracts signed this year, enterprises newly certified this
+//! year), i.e. [`IndicatorKind::YearToDateFlow`]. Running totals that carry over from year to
+//! year ([`IndicatorKind::CumulativeCount`]: high-tech enterprises in existence, 5G base
+//! stations built) are measured on the change since the end of last year, like levels and
+//! ratios; measuring 2 800 of 3 600 base stations as "78 % of the target" at Q1 would make
+//! every such indicator look ahead of schedule.
 
 use crate::measure::{Comparator, Light, score_with_target};
 use crate::rules::ScheduleRules;
