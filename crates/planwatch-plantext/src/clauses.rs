@@ -195,9 +195,7 @@ fn is_sentence_end(s: &str, i: usize, c: char) -> bool {
         return true;
     }
     // A half-width full stop between Chinese words ends a sentence; in 1.3 or NO.7 it does not.
-    c == '.'
-        && char_before(s, i).is_some_and(|p| is_han(p) || closes(p))
-        && char_at(s, i + 1).is_none_or(|n| is_han(n) || opens(n))
+    c == '.' && char_before(s, i).is_some_and(|p| is_han(p) || closes(p))
 }
 
 /// Splits `s[range]` into sentences (at 。！？) and each into clauses (at ，；： outside brackets).

@@ -416,8 +416,12 @@ pub(crate) fn extract(src: &str) -> Plan {
                     );
                     continue;
                 }
+                let goal_title = current.is_some_and(|h| {
+                    let hd = &headings[h];
+                    blocks[hd.block].norm.text[hd.title.clone()].contains("目标")
+                });
                 match current.map(|h| headings[h].purpose) {
-                    Some(Purpose::Goals) => {
+                    Some(Purpose::Goals) | Some(Purpose::Open) if goal_title => {
                         let regions = regions(0..text.len(), &inline[i]);
                         read_targets(
                             &mut cx,
@@ -595,6 +599,7 @@ fn task_forces(text: &str, out: &mut Vec<String>) {
                 let n = name.chars().count();
                 if name.ends_with("专班")
                     && (4..=12).contains(&n)
+                    && name != "工作专班"
                     && !name
                         .chars()
                         .any(|c| crate::numbers::is_cn_numeral(c) || c.is_ascii_digit())

@@ -36,6 +36,27 @@ fn suffixes(key: &str) -> impl Iterator<Item = &str> {
         .map(move |(i, _)| &key[i..])
 }
 
+/// A longer name that adds one of these to a shorter one counts something else (新增规上工业企业
+/// is a yearly increment, 规上工业企业 a level).
+const NOT_A_QUALIFIER: &[&str] = &[
+    "新增",
+    "新建",
+    "新培育",
+    "增加",
+    "增长",
+    "年均",
+    "每年",
+    "当年",
+    "年度",
+    "累计",
+];
+
+fn qualifies(longer: &str, shorter: &str) -> bool {
+    longer
+        .strip_suffix(shorter)
+        .is_some_and(|prefix| !NOT_A_QUALIFIER.iter().any(|w| prefix.contains(w)))
+}
+
 fn lower_is_better(t: &Target) -> bool {
     t.comparator == Some(Comparator::AtMost)
         || [
@@ -83,6 +104,8 @@ pub(crate) fn link(plan: &mut Plan) -> Vec<Diag> {
     // The single task an indicator has been seen in so far (None for goals), to avoid merging
     // two different things named in one task just because one name ends the other.
     let mut seen_in: Vec<Vec<Option<u32>>> = Vec::new();
+    // The canonical key each indicator was created with.
+    let mut names: Vec<String> = Vec::new();
     let mut assign = |task: Option<u32>, index: usize, t: &mut Target| {
         if t.value.is_none() && t.comparator != Some(Comparator::Double) {
             return;
@@ -97,10 +120,11 @@ pub(crate) fn link(plan: &mut Plan) -> Vec<Diag> {
             found = by_suffix
                 .get(&k(&key))
                 .copied()
-                .filter(|&i| other_task(i, &seen_in));
+                .filter(|&i| other_task(i, &seen_in) && qualifies(&names[i], &key));
         }
         if found.is_none() {
             found = suffixes(&key)
+                .filter(|s| qualifies(&key, s))
                 .find_map(|s| exact.get(&k(s)).copied())
                 .filter(|&i| other_task(i, &seen_in));
         }
@@ -125,6 +149,7 @@ pub(crate) fn link(plan: &mut Plan) -> Vec<Diag> {
                     mentions: Vec::new(),
                 });
                 seen_in.push(Vec::new());
+                names.push(key.clone());
                 i
             }
         };

@@ -68,7 +68,12 @@ fn lines(src: &str) -> Vec<Line> {
             let raw = &src[start..i];
             let ws = |c: char| is_space(c) || c.is_whitespace();
             let content = raw.trim_matches(ws);
-            let line = if content.contains('\t') {
+            let after_indent = raw.trim_start_matches(ws);
+            let tabs = after_indent.matches('\t').count();
+            let cells_follow = after_indent
+                .split_once('\t')
+                .is_some_and(|(_, rest)| rest.chars().any(|c| !ws(c)));
+            let line = if !content.is_empty() && (cells_follow || tabs >= 2) {
                 // A table row keeps its leading empty cells: split the raw line.
                 Line {
                     range: start..i,

@@ -176,10 +176,7 @@ fn arabic(s: &str, at: usize) -> Option<Result<(f64, usize), usize>> {
             && digits_then_non_digit(s, i + c.len_utf8(), 3)
         {
             i += c.len_utf8();
-        } else if matches!(c, 'O' | 'o' | 'l' | 'I')
-            && !txt.is_empty()
-            && char_at(s, i + 1).and_then(digit).is_some()
-        {
+        } else if matches!(c, 'O' | 'o' | 'l' | 'I') && !txt.is_empty() && letters_in_number(s, i) {
             bad = true;
             txt.push('0');
             i += 1;
@@ -194,6 +191,19 @@ fn arabic(s: &str, at: usize) -> Option<Result<(f64, usize), usize>> {
         return Some(Err(i));
     }
     Some(txt.parse::<f64>().map(|v| (v, i)).map_err(|_| i))
+}
+
+/// 1OO% / 2O0家: letters that look like digits, inside a number that runs on to a digit or a
+/// unit.
+fn letters_in_number(s: &str, at: usize) -> bool {
+    let run = s[at..]
+        .chars()
+        .take_while(|c| matches!(c, 'O' | 'o' | 'l' | 'I'))
+        .count();
+    let after = at + run;
+    run <= 3
+        && (char_at(s, after).and_then(digit).is_some()
+            || unit_at(s, after).is_some_and(|u| !u.0.is_ascii() || u.0 == "%"))
 }
 
 fn digit_run_len(t: &str) -> usize {
@@ -503,6 +513,34 @@ fn unit_and_multiplier(
     at: usize,
     v: f64,
 ) -> (f64, Option<String>, usize, bool, bool, bool) {
+    let (v, unit, mut end, differs, weak, cn) = unit_and_multiplier_simple(s, at, v);
+    // A compound unit: 元/千瓦时, 吨/万元.
+    let Some(mut unit) = unit else {
+        return (v, None, end, differs, weak, cn);
+    };
+    if let Some(slash) = char_at(s, end).filter(|c| matches!(c, '/' | '／')) {
+        let after = end + slash.len_utf8();
+        let (mult, u_at) = match char_at(s, after) {
+            Some(m @ ('万' | '亿')) => (Some(m), after + m.len_utf8()),
+            _ => (None, after),
+        };
+        if let Some((u, _, _)) = unit_at(s, u_at) {
+            unit.push('/');
+            if let Some(m) = mult {
+                unit.push(m);
+            }
+            unit.push_str(&normalise_unit(u));
+            end = u_at + u.len();
+        }
+    }
+    (v, Some(unit), end, differs, weak, cn)
+}
+
+fn unit_and_multiplier_simple(
+    s: &str,
+    at: usize,
+    v: f64,
+) -> (f64, Option<String>, usize, bool, bool, bool) {
     let rest = &s[at..];
     if rest.starts_with("万千瓦") && !rest.starts_with("万千瓦时") {
         return (
@@ -652,6 +690,8 @@ mod tests {
         check("产值达到200亿元以上", Some(200.0), None, Some("亿元"));
         check("投资5000万元", Some(5e7), None, Some("元"));
         check("装机100万千瓦", Some(100.0), None, Some("万千瓦"));
+        check("电价降低0.03元/千瓦时", Some(0.03), None, Some("元/千瓦时"));
+        check("能耗0.5吨/万元", Some(0.5), None, Some("吨/万元"));
     }
 
     #[test]
@@ -719,6 +759,8 @@ mod tests {
         let (_, bad) = scan("培育1.2.3家企业", &[]);
         assert_eq!(bad.len(), 1);
         let (_, bad) = scan("培育2O0家企业", &[]);
+        assert_eq!(bad.len(), 1);
+        let (_, bad) = scan("覆盖率达到1OO%", &[]);
         assert_eq!(bad.len(), 1);
         let (_, bad) = scan("建成5-3座", &[]);
         assert_eq!(bad.len(), 1);

@@ -90,7 +90,9 @@ pub(crate) fn title_range(text: &str, rest: usize, cut: &[Range<usize>]) -> (Ran
             end = at;
             body = at + c.len_utf8();
             break;
-        } else if depth == 0 && c == '.' && crate::chars::char_at(text, at + 1).is_some_and(is_han)
+        } else if depth == 0
+            && c == '.'
+            && crate::chars::char_before(text, at).is_some_and(|p| is_han(p) || closes(p))
         {
             end = at;
             body = at + 1;

@@ -217,6 +217,9 @@ pub(crate) fn read(
         }
         // A row with one text across the table is a section heading.
         if filled.len() == 1 || filled.windows(2).all(|w| w[0].text == w[1].text) {
+            if col(&h, Col::Category).is_some() {
+                continue;
+            }
             let t = trim_punct(&filled[0].text);
             let (number, title) = match numbering::parse(t) {
                 Some(n) => (
@@ -225,7 +228,10 @@ pub(crate) fn read(
                 ),
                 None => (format!("{}", plan.sections.len() + 1), t.to_string()),
             };
-            if !title.is_empty() && cell(b, task_col).is_none_or(|c| trim_punct(&c.text) == t) {
+            if !title.is_empty()
+                && col(&h, Col::Category).is_none()
+                && cell(b, task_col).is_none_or(|c| trim_punct(&c.text) == t)
+            {
                 plan.sections.push(Section {
                     number: number.clone(),
                     title,

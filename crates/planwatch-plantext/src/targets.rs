@@ -247,7 +247,6 @@ const NAME_TAILS: &[&str] = &[
     "共",
     "均",
     "建成",
-    "新增",
     "培育",
     "引进",
     "引入",
@@ -273,7 +272,6 @@ const NAME_HEADS: &[&str] = &[
     "其中",
     "每年",
     "累计",
-    "新增",
     "建成",
     "建设",
     "培育",
@@ -295,6 +293,32 @@ const NAME_HEADS: &[&str] = &[
     "基本",
     "共",
     "再",
+];
+
+/// Verbs that, left alone before a number, say what happens but not to what.
+const BARE_VERBS: &[&str] = &[
+    "新增",
+    "新建",
+    "入库",
+    "认定",
+    "引进",
+    "引入",
+    "培育",
+    "建成",
+    "完成",
+    "实现",
+    "达到",
+    "累计",
+    "累计达到",
+    "新增培育",
+    "举办",
+    "开展",
+    "组织",
+    "培训",
+    "招引",
+    "建设",
+    "打造",
+    "新培育",
 ];
 
 /// Words after a quantity where the noun phrase it counts ends (5家自动驾驶企业提供…).
@@ -682,8 +706,13 @@ fn indicator_before(text: &str, r: Range<usize>, years: &[YearPhrase]) -> String
         &["到", "至", "将", "全市", "我市", "其中", "力争"],
         NAME_TAILS,
     );
+    let light = trim_punct(light);
+    // A bare verb (新增2家, 入库200家) names no indicator: the caller falls back to the subject.
+    if BARE_VERBS.contains(&light) {
+        return String::new();
+    }
     if light.chars().count() > stripped.chars().count() && !light.is_empty() {
-        return trim_punct(light).to_string();
+        return light.to_string();
     }
     trim_punct(stripped).to_string()
 }

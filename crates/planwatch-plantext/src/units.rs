@@ -308,7 +308,7 @@ pub(crate) fn looks_like_unit(name: &str) -> bool {
 pub(crate) fn parse_spec(spec: &str, base: usize, role: Option<Role>) -> Vec<Named> {
     match role {
         Some(Role::Responsible) => {
-            if spec.contains("牵头") && !has_all_lead_phrase(spec) {
+            if spec.contains("牵头") {
                 let free = parse_freeform(spec, base);
                 if !free.is_empty() {
                     return free;
