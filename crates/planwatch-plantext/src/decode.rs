@@ -9,7 +9,7 @@ use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
 pub enum InputError {
     #[error("文件为空，请提供计划文本 (.txt) 或 Word 文档 (.docx) (the file is empty)")]
     Empty,
-    #[error("不是文本文件或 .docx 文档，可能是二进制文件 (not a text or .docx file: {0})")]
+    #[error("不是文本文件或 .docx 文档（{0}），可能是二进制文件 (not a text or .docx file)")]
     Binary(String),
     #[error("无法识别文件编码，请另存为 UTF-8 或 GB18030 文本 (cannot decode as UTF-8 or GB18030)")]
     Undecodable,
@@ -19,7 +19,7 @@ pub enum InputError {
     Pdf,
     #[error("是旧版 Word (.doc/.wps) 文件，请另存为 .docx (legacy Word format; save as .docx)")]
     LegacyWord,
-    #[error(".docx 文档无法读取：{0} (unreadable .docx)")]
+    #[error("无法读取 .docx 文档：{0} (unreadable .docx)")]
     Docx(String),
 }
 
@@ -55,7 +55,7 @@ pub fn decode(bytes: &[u8], file_name: &str) -> Result<String, InputError> {
         if bytes.contains(&0) {
             return Err(InputError::Binary(hint(
                 file_name,
-                "含有 NUL 字节 (contains NUL bytes)",
+                "含有 NUL 字节",
             )));
         }
         match std::str::from_utf8(bytes) {
@@ -73,7 +73,7 @@ pub fn decode(bytes: &[u8], file_name: &str) -> Result<String, InputError> {
     if controls > 8 && controls * 100 > text.chars().count() {
         return Err(InputError::Binary(hint(
             file_name,
-            "含有大量控制字符 (many control characters)",
+            "含有大量控制字符",
         )));
     }
     non_empty(text)
@@ -93,6 +93,7 @@ fn hint(file_name: &str, why: &str) -> String {
         .map(|(_, e)| e.to_ascii_lowercase());
     match ext.as_deref() {
         Some("xlsx" | "xls" | "et") => format!("{why}；表格文件请另存为 .docx 或文本"),
+        Some("wps") => format!("{why}；WPS 文档请另存为 .docx"),
         _ => why.to_string(),
     }
 }

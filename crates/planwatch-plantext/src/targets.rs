@@ -471,11 +471,15 @@ pub(crate) fn extract(
                 .find(|w| ctext.contains(*w))
                 .copied();
             if qs.is_empty() && doubles.is_some() {
-                let next_has_number = sentence.clauses.get(ci + 1).is_some_and(|n| {
-                    let (q, _) = scan(&text[n.clone()], &[]);
-                    !q.is_empty()
+                // 比重翻一番，达到15%左右: the next clause states the level without a subject.
+                let next_states_level = sentence.clauses.get(ci + 1).is_some_and(|n| {
+                    let nt = &text[n.clone()];
+                    let (q, _) = scan(nt, &[]);
+                    q.first().is_some_and(|q| {
+                        strip_words(&nt[..q.range.start], NAME_HEADS, NAME_TAILS).is_empty()
+                    })
                 });
-                if next_has_number {
+                if next_states_level {
                     pending_double = Some(clause.clone());
                     continue;
                 }
