@@ -53,10 +53,7 @@ pub fn decode(bytes: &[u8], file_name: &str) -> Result<String, InputError> {
             .into_owned()
     } else {
         if bytes.contains(&0) {
-            return Err(InputError::Binary(hint(
-                file_name,
-                "含有 NUL 字节",
-            )));
+            return Err(InputError::Binary(hint(file_name, "含有 NUL 字节")));
         }
         match std::str::from_utf8(bytes) {
             Ok(t) => t.to_string(),
@@ -71,10 +68,7 @@ pub fn decode(bytes: &[u8], file_name: &str) -> Result<String, InputError> {
         .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
         .count();
     if controls > 8 && controls * 100 > text.chars().count() {
-        return Err(InputError::Binary(hint(
-            file_name,
-            "含有大量控制字符",
-        )));
+        return Err(InputError::Binary(hint(file_name, "含有大量控制字符")));
     }
     non_empty(text)
 }

@@ -28,7 +28,6 @@ enum Kind {
     Person,
     Deadline,
     Attachment,
-    AttachmentContent,
     Table,
     Text,
 }
@@ -92,37 +91,38 @@ pub(crate) fn extract(src: &str) -> Plan {
     let mut kinds = Vec::with_capacity(blocks.len());
     let mut headings: Vec<Heading> = Vec::new();
     let mut inline: Vec<Vec<units::Inline>> = Vec::with_capacity(blocks.len());
-    let mut attachment_mode = false;
+    // Attachments (附件) follow the body: their list, then perhaps their contents.
+    let mut attach_from: Option<usize> = None;
     let mut attachment_list = false;
     let mut seen_heading = false;
     for (i, b) in blocks.iter().enumerate() {
         let text = b.norm.text.as_str();
         let front = title_block.is_some_and(|t| i <= t);
+        if !(text.starts_with("附件") || attachment_list && numbering::parse(text).is_some()) {
+            attachment_list = false;
+        }
         let kind = if front {
             Kind::Front
         } else if b.cells.is_some() {
             Kind::Table
         } else if text.starts_with("附件") {
             if seen_heading {
-                attachment_mode = true;
+                attach_from.get_or_insert(i);
                 attachment_list = true;
                 Kind::Attachment
             } else {
                 Kind::Front
             }
-        } else if attachment_mode {
-            let numbered = numbering::parse(text).is_some_and(|n| {
+        } else if attachment_list
+            && text.chars().count() < 60
+            && numbering::parse(text).is_some_and(|n| {
                 matches!(
                     n.style,
                     Style::ArabicDot | Style::ArabicParen | Style::CnComma
                 )
-            });
-            if attachment_list && numbered && text.chars().count() < 60 {
-                Kind::Attachment
-            } else {
-                attachment_list = false;
-                Kind::AttachmentContent
-            }
+            })
+        {
+            Kind::Attachment
         } else if let Some((label, _)) = units::label_at_start(text) {
             match label {
                 Label::Units(_) => Kind::Units,
@@ -163,29 +163,13 @@ pub(crate) fn extract(src: &str) -> Plan {
     }
     outline::nest(&mut headings);
 
-    // Which numbering level are the tasks? Count unit assignments under each heading.
-    let mut votes: HashMap<usize, usize> = HashMap::new();
-    let mut current: Option<usize> = None;
-    for (i, k) in kinds.iter().enumerate() {
-        match k {
-            Kind::Heading(h) => {
-                current = Some(*h);
-                if !inline[i].is_empty() {
-                    *votes.entry(*h).or_default() += 1;
-                }
-            }
-            Kind::Units => {
-                if let Some(h) = current {
-                    *votes.entry(h).or_default() += 1;
-                }
-            }
-            Kind::Text if !inline[i].is_empty() => {
-                if let Some(h) = current {
-                    *votes.entry(h).or_default() += 1;
-                }
-            }
-            _ => {}
-        }
+    // Which numbering level are the tasks? Count unit assignments under each heading: in the
+    // body if it has any, else in the attachments too (a task list given only as an attachment).
+    let in_attachment = |i: usize| attach_from.is_some_and(|a| i >= a);
+    let mut votes = count_votes(&kinds, &inline, |i| !in_attachment(i));
+    let attachments_hold_tasks = votes.is_empty();
+    if attachments_hold_tasks {
+        votes = count_votes(&kinds, &inline, |_| true);
     }
     let task_style = outline::task_style(&headings, &votes);
     let is_task = |h: &Heading| Some(h.num.style) == task_style && h.purpose == Purpose::Open;
@@ -213,6 +197,18 @@ pub(crate) fn extract(src: &str) -> Plan {
                 &mut drafts,
             );
         }
+        if in_attachment(i) && !matches!(kinds[i], Kind::Table | Kind::Attachment) {
+            if let Some(n) = pending_attachment.take() {
+                plan.attachments.push(Attachment {
+                    number: n,
+                    title: trim_punct(text).to_string(),
+                });
+            }
+            if !attachments_hold_tasks {
+                open_task = None;
+                continue;
+            }
+        }
         match &kinds[i] {
             Kind::Front | Kind::Person => {}
             Kind::Table => {
@@ -222,14 +218,6 @@ pub(crate) fn extract(src: &str) -> Plan {
                 table_run.push(i);
             }
             Kind::Attachment => read_attachment(text, &mut plan, &mut pending_attachment),
-            Kind::AttachmentContent => {
-                if let Some(n) = pending_attachment.take() {
-                    plan.attachments.push(Attachment {
-                        number: n,
-                        title: trim_punct(text).to_string(),
-                    });
-                }
-            }
             Kind::Heading(h) => {
                 let hd = &headings[*h];
                 current = Some(*h);
@@ -465,6 +453,33 @@ pub(crate) fn extract(src: &str) -> Plan {
     }
 
     finish::finish(&mut cx, plan, drafts)
+}
+
+/// Unit assignments under each heading (index into the headings), over the blocks `keep` allows.
+fn count_votes(
+    kinds: &[Kind],
+    inline: &[Vec<units::Inline>],
+    keep: impl Fn(usize) -> bool,
+) -> HashMap<usize, usize> {
+    let mut votes: HashMap<usize, usize> = HashMap::new();
+    let mut current: Option<usize> = None;
+    for (i, k) in kinds.iter().enumerate() {
+        if let Kind::Heading(h) = k {
+            current = Some(*h);
+        }
+        if !keep(i) {
+            continue;
+        }
+        let assigns = match k {
+            Kind::Units => true,
+            Kind::Heading(_) | Kind::Text => !inline[i].is_empty(),
+            _ => false,
+        };
+        if assigns && let Some(h) = current {
+            *votes.entry(h).or_default() += 1;
+        }
+    }
+    votes
 }
 
 /// Parts of a block that are not unit annotations.

@@ -33,7 +33,8 @@ pub(crate) fn finish(cx: &mut Cx<'_>, mut plan: Plan, drafts: Vec<Draft>) -> Pla
             } else {
                 &mut entry.participating_tasks
             };
-            if !tasks.contains(&task.number) {
+            // Tasks come in order, so a repeat can only be the last one.
+            if tasks.last() != Some(&task.number) {
                 tasks.push(task.number);
             }
         }

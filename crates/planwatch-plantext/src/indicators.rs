@@ -78,9 +78,9 @@ fn lower_is_better(t: &Target) -> bool {
         .any(|w| t.indicator.contains(w) || t.text.contains(w))
 }
 
-fn where_zh(task: Option<u32>, t: &Target) -> String {
-    let line = t.span.map_or(0, |s| s.line);
-    match task {
+fn where_zh(m: &IndicatorMention) -> String {
+    let line = m.span.map_or(0, |s| s.line);
+    match m.task {
         None => format!("目标（第{line}行）"),
         Some(n) => format!("任务{n}（第{line}行）"),
     }
@@ -185,44 +185,36 @@ pub(crate) fn link(plan: &mut Plan) -> Vec<Diag> {
     }
     plan.indicators = indicators;
 
+    // For each indicator and year, the first mention with a value is the reference; each later
+    // mention that states another value is a conflict.
     let mut diags = Vec::new();
     for ind in &plan.indicators {
-        for (a, m1) in ind.mentions.iter().enumerate() {
-            let Some(v1) = m1.value else { continue };
-            // Report each later mention once, against the first that disagrees with it.
-            for m2 in &ind.mentions[a + 1..] {
-                let Some(v2) = m2.value else { continue };
-                if m1.year != m2.year || (v1 - v2).abs() <= 1e-9 * v1.abs().max(1.0) {
-                    continue;
-                }
-                let (Some(t1), Some(t2)) = (plan.mention_target(m1), plan.mention_target(m2))
-                else {
-                    continue;
-                };
-                if ind.mentions[..a].iter().any(|m0| {
-                    m0.year == m1.year
-                        && m0
-                            .value
-                            .is_some_and(|v0| (v0 - v1).abs() > 1e-9 * v1.abs().max(1.0))
-                }) {
-                    continue;
-                }
-                let unit = ind.unit.clone().unwrap_or_default();
-                let year = m1.year.map(|y| format!("（{y}年）")).unwrap_or_default();
-                diags.push(Diag {
-                    span: m2.span.unwrap_or_default(),
-                    severity: Severity::Warning,
-                    code: "indicator-conflict".to_string(),
-                    message: format!(
-                        "指标“{}”{year}在{}为{}{unit}，在{}为{}{unit}，两处不一致，请核对 (conflicting targets for one indicator)",
-                        ind.name,
-                        where_zh(m1.task, t1),
-                        fmt_value(v1),
-                        where_zh(m2.task, t2),
-                        fmt_value(v2),
-                    ),
-                });
+        let mut reference: HashMap<Option<i32>, &IndicatorMention> = HashMap::new();
+        for m in &ind.mentions {
+            let Some(v) = m.value else { continue };
+            let Some(first) = reference.get(&m.year).copied() else {
+                reference.insert(m.year, m);
+                continue;
+            };
+            let v1 = first.value.unwrap_or(v);
+            if (v1 - v).abs() <= 1e-9 * v1.abs().max(1.0) {
+                continue;
             }
+            let unit = ind.unit.clone().unwrap_or_default();
+            let year = m.year.map(|y| format!("（{y}年）")).unwrap_or_default();
+            diags.push(Diag {
+                span: m.span.unwrap_or_default(),
+                severity: Severity::Warning,
+                code: "indicator-conflict".to_string(),
+                message: format!(
+                    "指标“{}”{year}在{}为{}{unit}，在{}为{}{unit}，两处不一致，请核对 (conflicting targets for one indicator)",
+                    ind.name,
+                    where_zh(first),
+                    fmt_value(v1),
+                    where_zh(m),
+                    fmt_value(v),
+                ),
+            });
         }
     }
     diags

@@ -221,14 +221,12 @@ fn digits_then_non_digit(s: &str, at: usize, n: usize) -> bool {
     char_at(s, i).and_then(digit).is_none()
 }
 
-const CN_NUM: &str = "零〇一二两三四五六七八九十百千";
-
 /// Reads a Chinese numeral (三十, 两, 一百二十, 五千) at `at`, without 万/亿 (those are
 /// multipliers, handled like after Arabic numbers). `Err(end)` for a run that is not a number.
 fn chinese(s: &str, at: usize) -> Option<Result<(f64, usize), usize>> {
     let end = s[at..]
         .char_indices()
-        .find(|&(_, c)| !CN_NUM.contains(c))
+        .find(|&(_, c)| !is_cn_numeral(c))
         .map_or(s.len(), |(i, _)| at + i);
     if end == at {
         return None;
@@ -301,7 +299,7 @@ pub(crate) fn scan(s: &str, skip: &[Range<usize>]) -> (Vec<Quantity>, Vec<Unread
             continue;
         }
         let is_digit = digit(c).is_some();
-        let is_cn = CN_NUM.contains(c);
+        let is_cn = is_cn_numeral(c);
         if !(is_digit || is_cn) {
             i += c.len_utf8();
             continue;
@@ -359,7 +357,7 @@ fn read_quantity(s: &str, at: usize, is_digit: bool) -> Read {
                 weak: false,
             });
         }
-        if prev.is_some_and(|p| CN_STOP_BEFORE.contains(p) || CN_NUM.contains(p)) {
+        if prev.is_some_and(|p| CN_STOP_BEFORE.contains(p) || is_cn_numeral(p)) {
             return skip_number(s, at, false);
         }
     }
@@ -651,7 +649,7 @@ fn skip_number(s: &str, at: usize, arabic_digits: bool) -> Read {
             if arabic_digits {
                 !(digit(c).is_some() || matches!(c, '.' | '．'))
             } else {
-                !CN_NUM.contains(c)
+                !is_cn_numeral(c)
             }
         })
         .map_or(s.len(), |(i, _)| at + i);
@@ -660,7 +658,23 @@ fn skip_number(s: &str, at: usize, arabic_digits: bool) -> Read {
 
 /// Whether a char can sit right before a Chinese numeral that starts a quantity.
 pub(crate) fn is_cn_numeral(c: char) -> bool {
-    CN_NUM.contains(c)
+    matches!(
+        c,
+        '零' | '〇'
+            | '一'
+            | '二'
+            | '两'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+    )
 }
 
 #[cfg(test)]

@@ -73,43 +73,36 @@ impl NormText {
     }
 
     fn build(src: &str, pieces: &[Range<usize>], list: bool) -> Self {
-        let mut out = NormText::default();
-        // The chars of all pieces in order, with their source offsets (lazily, piece by piece).
-        let mut chars: Vec<(char, usize)> = Vec::new();
-        for p in pieces {
-            if let Some(s) = src.get(p.clone()) {
-                chars.extend(s.char_indices().map(|(i, c)| (c, p.start + i)));
-            }
-        }
-        let mut i = 0;
-        while i < chars.len() {
-            let (c, at) = chars[i];
+        let cap = pieces.iter().map(|p| p.len()).sum();
+        let mut out = NormText {
+            text: String::with_capacity(cap),
+            segs: Vec::with_capacity(pieces.len() + 1),
+        };
+        // A run of spaces waits until the next non-space shows whether it is kept.
+        let mut pending: Vec<(char, usize)> = Vec::new();
+        let chars = pieces.iter().flat_map(|p| {
+            src.get(p.clone())
+                .unwrap_or("")
+                .char_indices()
+                .map(move |(i, c)| (c, p.start + i))
+        });
+        for (c, at) in chars {
             if is_space(c) {
-                let run_end = chars[i..]
-                    .iter()
-                    .position(|&(c, _)| !is_space(c))
-                    .map_or(chars.len(), |n| i + n);
-                let before = out.text.chars().next_back();
-                let after = chars.get(run_end).map(|&(c, _)| c);
-                let drop = match (before, after) {
-                    (None, _) | (_, None) => true,
-                    (Some(b), Some(a)) => is_wide(b) || is_wide(a),
-                };
-                if list
-                    && before.is_some_and(crate::chars::is_han)
-                    && after.is_some_and(crate::chars::is_han)
-                {
-                    out.push('、', at);
-                } else if !drop {
-                    for &(c, at) in &chars[i..run_end] {
-                        out.push(c, at);
-                    }
-                }
-                i = run_end;
+                pending.push((c, at));
                 continue;
             }
+            if let Some(&(_, first)) = pending.first() {
+                let before = out.text.chars().next_back();
+                if list && before.is_some_and(crate::chars::is_han) && crate::chars::is_han(c) {
+                    out.push('、', first);
+                } else if before.is_some_and(|b| !is_wide(b) && !is_wide(c)) {
+                    for &(p, at) in &pending {
+                        out.push(p, at);
+                    }
+                }
+                pending.clear();
+            }
             out.push(c, at);
-            i += 1;
         }
         out
     }
