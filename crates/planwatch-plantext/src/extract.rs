@@ -199,10 +199,15 @@ pub(crate) fn extract(src: &str) -> Plan {
         }
         if in_attachment(i) && !matches!(kinds[i], Kind::Table | Kind::Attachment) {
             if let Some(n) = pending_attachment.take() {
-                plan.attachments.push(Attachment {
-                    number: n,
-                    title: trim_punct(text).to_string(),
-                });
+                let title = trim_punct(text);
+                // The list named it already (附件：1. X … 附件1 / X).
+                if !plan.attachments.iter().any(|a| a.title == title) {
+                    plan.attachments.push(Attachment {
+                        number: n,
+                        title: title.to_string(),
+                    });
+                }
+                continue;
             }
             if !attachments_hold_tasks {
                 open_task = None;
@@ -719,16 +724,48 @@ fn find_period(title: &str, blocks: &[Block]) -> Period {
             };
         }
     }
-    let all: Vec<_> = blocks
+    // No period written: the year most targets are set for (到2025年) is the end.
+    let all: Vec<(i32, i32, bool)> = blocks
         .iter()
-        .flat_map(|b| year_phrases(&b.norm.text))
-        .filter(|y| !y.baseline)
+        .filter(|b| b.cells.is_none())
+        .flat_map(|b| {
+            let t = &b.norm.text;
+            year_phrases(t)
+                .into_iter()
+                .filter(|y| !y.baseline)
+                .map(|y| {
+                    (
+                        y.start,
+                        y.end,
+                        ["到", "至", "力争"]
+                            .iter()
+                            .any(|p| t[y.range.clone()].starts_with(p)),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
         .collect();
-    match (
-        all.iter().map(|y| y.start).min(),
-        all.iter().map(|y| y.end).max(),
-    ) {
-        (Some(s), Some(e)) => Period { start: s, end: e },
-        _ => Period::default(),
+    let mut counts: HashMap<i32, usize> = HashMap::new();
+    for &(_, e, by) in &all {
+        if by {
+            *counts.entry(e).or_default() += 1;
+        }
+    }
+    let end = counts
+        .into_iter()
+        .max_by_key(|&(y, n)| (n, y))
+        .map(|(y, _)| y)
+        .or_else(|| all.iter().map(|a| a.1).max());
+    match end {
+        Some(e) => Period {
+            start: all
+                .iter()
+                .map(|a| a.0)
+                .filter(|&s| s <= e && s >= e - 10)
+                .min()
+                .unwrap_or(e),
+            end: e,
+        },
+        None => Period::default(),
     }
 }

@@ -57,6 +57,8 @@ const UNITS: &[(&str, bool, bool)] = &[
     ("家次", false, true),
     ("项次", false, true),
     ("批次", false, true),
+    ("场次", false, true),
+    ("班次", false, true),
     ("千瓦", false, false),
     ("兆瓦", false, false),
     ("吉瓦", false, false),
@@ -124,6 +126,12 @@ const UNITS: &[(&str, bool, bool)] = &[
     ("笔", false, false),
     ("份", false, false),
     ("棵", false, false),
+    ("根", false, true),
+    ("口", false, false),
+    ("盏", false, false),
+    ("斤", false, true),
+    ("公斤", false, true),
+    ("千克", false, true),
     ("株", false, false),
     ("年", true, false),
     ("天", true, false),
@@ -307,7 +315,14 @@ pub(crate) fn scan(s: &str, skip: &[Range<usize>]) -> (Vec<Quantity>, Vec<Unread
         match read_quantity(s, i, is_digit) {
             Read::Found(q) => {
                 i = q.range.end.max(i + c.len_utf8());
-                found.push(q);
+                // 2个千亿级产业集群: the class qualifies what is counted.
+                let qualifier = q.kind == QKind::Scale
+                    && found
+                        .last()
+                        .is_some_and(|p: &Quantity| p.range.end == q.range.start);
+                if !qualifier {
+                    found.push(q);
+                }
             }
             Read::Bad(end) => {
                 bad.push(Unreadable { range: i..end });
@@ -476,6 +491,13 @@ fn read_quantity(s: &str, at: usize, is_digit: bool) -> Read {
     }
     q.range = at..end;
     if q.unit.is_none() && q.post.is_none() && !reach_before(&s[..at]) {
+        return Read::Skip(end);
+    }
+    // 百亿企业: a bare 亿 before a noun names a class of things, not an amount.
+    if q.unit.as_deref() == Some("亿")
+        && q.post.is_none()
+        && char_at(s, end).is_some_and(|c| crate::chars::is_han(c) && !"规元".contains(c))
+    {
         return Read::Skip(end);
     }
     if q.chinese && !cn_ok && q.unit.is_some() {

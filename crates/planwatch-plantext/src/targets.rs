@@ -117,6 +117,9 @@ const COMMIT_VERBS: &[&str] = &[
     "召开",
 ];
 
+/// Words of subsidy and reward clauses: their amounts of money are incentives, not targets.
+const INCENTIVE: &[&str] = &["给予", "奖励", "补助", "补贴", "资助", "奖补", "一次性"];
+
 /// Clause openings that describe means, not commitments (依托两家龙头企业的技术优势).
 const INSTRUMENTAL: &[&str] = &[
     "依托", "借助", "围绕", "依据", "根据", "立足", "聚焦", "按照", "依靠", "发挥", "利用", "借势",
@@ -462,9 +465,10 @@ pub(crate) fn extract(
                     .map(|b| b.range.start + clause.start..b.range.end + clause.start),
             );
             let recurring = is_recurring(ctext);
+            let incentive = outside_quotes(&text[sentence.range.clone()], INCENTIVE);
             let qs: Vec<Quantity> = qs
                 .into_iter()
-                .filter(|q| accept(ctext, q, recurring.is_some()))
+                .filter(|q| accept(ctext, q, recurring.is_some(), incentive))
                 .collect();
             let doubles = ["翻一番", "翻两番", "翻番"]
                 .iter()
@@ -506,7 +510,9 @@ pub(crate) fn extract(
             }
             if !qs.is_empty() {
                 let segments = if qs.len() > 1 {
-                    split_segments(text, clause.clone())
+                    let starts: Vec<usize> =
+                        qs.iter().map(|q| q.range.start + clause.start).collect();
+                    split_coordinated(text, split_segments(text, clause.clone()), &starts)
                 } else {
                     vec![clause.clone()]
                 };
@@ -652,10 +658,15 @@ fn year_for(
 }
 
 /// Whether a quantity found in a clause is a commitment.
-fn accept(clause: &str, q: &Quantity, recurring: bool) -> bool {
+fn accept(clause: &str, q: &Quantity, recurring: bool, incentive: bool) -> bool {
     let head = &clause[..q.range.start];
     let body = trim_punct(clause);
-    if INSTRUMENTAL.iter().any(|w| body.starts_with(w)) {
+    // 依托两家龙头企业… is a means; 对投资超过1000万元的项目… a condition.
+    if INSTRUMENTAL.iter().any(|w| body.starts_with(w)) || body.starts_with('对') {
+        return false;
+    }
+    // 给予最高20万元奖励: in a sentence about rewards, amounts of money are incentives.
+    if incentive && q.unit.as_deref().is_some_and(|u| u.ends_with('元')) {
         return false;
     }
     // 由2021年的100家增加到200家: the first number is a baseline.
@@ -694,6 +705,48 @@ fn split_segments(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
         }
     }
     out.push(start..r.end);
+    out
+}
+
+/// Whether one of `words` occurs outside “…” and 《…》 (择优补助 in a quoted name is not a reward).
+fn outside_quotes(s: &str, words: &[&str]) -> bool {
+    let mut depth = 0usize;
+    let mut plain = String::with_capacity(s.len());
+    for c in s.chars() {
+        if crate::chars::opens_quote(c) {
+            depth += 1;
+        } else if crate::chars::closes_quote(c) {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 {
+            plain.push(c);
+        }
+    }
+    words.iter().any(|w| plain.contains(w))
+}
+
+/// A segment that still holds two quantities (2个千亿级产业集群和5个五百亿级产业集群) is split
+/// at 和/及 between them.
+fn split_coordinated(
+    text: &str,
+    segments: Vec<Range<usize>>,
+    starts: &[usize],
+) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for seg in segments {
+        let inside: Vec<usize> = starts.iter().copied().filter(|s| seg.contains(s)).collect();
+        let mut from = seg.start;
+        for pair in inside.windows(2) {
+            let between = &text[pair[0]..pair[1]];
+            if let Some(p) = ["以及", "和", "及", "与"]
+                .iter()
+                .find_map(|w| between.rfind(w).map(|p| (p, w.len())))
+            {
+                out.push(from..pair[0] + p.0);
+                from = pair[0] + p.0 + p.1;
+            }
+        }
+        out.push(from..seg.end);
+    }
     out
 }
 

@@ -84,10 +84,18 @@ fn is_colon(c: char) -> bool {
     matches!(c, '：' | ':')
 }
 
+/// 牵头单位（部门） reads as 牵头单位.
+fn strip_label_note(head: &str) -> &str {
+    ["（部门）", "(部门)", "（单位）", "(单位)"]
+        .iter()
+        .find_map(|n| head.strip_suffix(n))
+        .unwrap_or(head)
+}
+
 /// The label that ends exactly at byte `end` of `s` (just before a colon), longest first.
 fn label_ending_at(s: &str, end: usize) -> Option<(Label, usize)> {
     let head = s.get(..end)?;
-    let head = head.trim_end_matches(is_space);
+    let head = strip_label_note(head.trim_end_matches(is_space));
     let mut best: Option<(Label, usize)> = None;
     for &(word, label) in LABELS {
         if head.ends_with(word) {
@@ -108,10 +116,11 @@ pub(crate) fn label_at_start(s: &str) -> Option<(Label, usize)> {
     let s_trim =
         s.trim_start_matches(|c: char| is_space(c) || matches!(c, '【' | '[' | '（' | '('));
     let offset = s.len() - s_trim.len();
-    for (i, c) in s_trim.char_indices().take(10) {
+    for (i, c) in s_trim.char_indices().take(14) {
         if is_colon(c) {
-            let head =
-                s_trim[..i].trim_end_matches(|c: char| is_space(c) || matches!(c, '】' | ']'));
+            let head = strip_label_note(
+                s_trim[..i].trim_end_matches(|c: char| is_space(c) || matches!(c, '】' | ']')),
+            );
             return LABELS
                 .iter()
                 .find(|(w, _)| *w == head)

@@ -449,3 +449,55 @@ fn a_page_break_inside_a_word_is_repaired() {
         ",
     );
 }
+
+// Whole documents.
+
+#[test]
+fn a_plan_inside_its_notice_with_section_leads_and_incentives() {
+    check(
+        "某市人民政府办公室关于印发某市制造业实施方案的通知\n各县（市、区）人民政府，市人民政府各部门：\n现印发给你们，请认真贯彻落实。\n2023年3月1日\n某市推动制造业高质量发展实施方案\n一、总体要求\n(一)发展目标。到2025年，制造业增加值占比达到30%左右。培育形成2个千亿级产业集群和5个五百亿级产业集群，力争培育8—10个百亿企业。\n二、主要任务\n(一)做强产业集群(市工信局牵头)\n1.壮大汽车产业。到2025年，汽车产量达到30万辆。(责任单位:市工信局、市发展改革委)\n2.支持技术改造。对年度技改投资超过1000万元的项目，给予最高200万元奖励。每年实施技改项目100个以上。(责任单位:市工信局、市财政局)\n",
+        r"
+        title 某市推动制造业高质量发展实施方案
+        goal 30 % 2025 about
+        goal 2 个 2025 equal
+        goal 5 个 2025 equal
+        goal 8-10 个 2025 at_least
+        task 1 1. 壮大汽车产业 §一
+          lead 市工信局
+          part 市发展改革委
+          target 300000 辆 2025 at_least
+        task 2 2. 支持技术改造 §一
+          lead 市工信局
+          part 市财政局
+          target 100 个 annual at_least
+        ",
+    );
+}
+
+#[test]
+fn a_task_list_given_only_as_an_attachment() {
+    check(
+        "某市科技创新实施方案（2023—2025年）\n一、主要任务\n加快建设创新平台，培育创新主体。\n附件：重点任务分工\n附件\n重点任务分工\n1.建设创新平台。到2025年建成10个。\n牵头单位：市科技局\n2.培育创新主体。\n牵头单位：市工信局\n",
+        r"
+        title 某市科技创新实施方案（2023—2025年）
+        task 1 1. 建设创新平台 §一
+          lead 市科技局
+          target 10 个 2025 equal
+        task 2 2. 培育创新主体 §一
+          lead 市工信局
+        attachment 1 重点任务分工
+        ",
+    );
+}
+
+#[test]
+fn unit_labels_with_a_bracketed_note() {
+    check(
+        "（1）建设平台。\n牵头单位（部门）：市科技局\n配合单位（部门）：市财政局\n",
+        r"
+        task 1 （1） 建设平台
+          lead 市科技局
+          part 市财政局
+        ",
+    );
+}
