@@ -26,7 +26,8 @@ fn gold_plan() -> Plan {
 
 /// A fresh store on one backend; the guard keeps the folder or database alive.
 enum Guard {
-    Dir(tempfile::TempDir),
+    /// Held only so the temporary folder outlives the store.
+    Dir(#[allow(dead_code)] tempfile::TempDir),
     Pg(ScratchPg),
 }
 
