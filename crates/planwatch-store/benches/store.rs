@@ -27,7 +27,9 @@ fn gold_plan() -> Plan {
 /// A fresh store on one backend; the guard keeps the folder or database alive.
 enum Guard {
     /// Held only so the temporary folder outlives the store.
-    Dir(#[allow(dead_code)] tempfile::TempDir),
+    Dir {
+        _dir: tempfile::TempDir,
+    },
     Pg(ScratchPg),
 }
 
@@ -37,7 +39,7 @@ async fn fresh(backend: &str) -> Option<(Store, Guard)> {
         let loc = Location::resolve(dir.path(), None).expect("sqlite");
         Some((
             Store::open(&loc, OpenMode::Create).await.expect("open"),
-            Guard::Dir(dir),
+            Guard::Dir { _dir: dir },
         ))
     } else {
         let pg = ScratchPg::create("bench").await?;
