@@ -8,6 +8,7 @@ mod init;
 mod migrate;
 mod org;
 mod plan;
+mod progress;
 mod user;
 
 use clap::{Parser, Subcommand};
@@ -54,6 +55,8 @@ pub enum Command {
     Export(dump::ExportArgs),
     /// Restore a full dump into an empty database (SQLite or PostgreSQL). 导入
     Import(dump::ImportArgs),
+    /// Progress measure for series in a CSV (Open SDG vectors' layout). 指标进展测算
+    Progress(progress::Args),
 }
 
 /// Runs one parsed command line.
@@ -69,5 +72,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup(a) => backup::run(&cli.data_dir, a),
         Command::Export(a) => dump::export(&cli.data_dir, a),
         Command::Import(a) => dump::import(&cli.data_dir, a),
+        Command::Progress(a) => progress::run(a),
     }
 }
