@@ -8,7 +8,8 @@ mod init;
 mod migrate;
 mod org;
 mod plan;
-pub mod serve;
+mod progress;
+mod serve;
 mod user;
 
 use clap::{Parser, Subcommand};
@@ -57,6 +58,8 @@ pub enum Command {
     Import(dump::ImportArgs),
     /// Run the web application. 启动网页服务
     Serve(serve::Args),
+    /// Progress measure for series in a CSV (Open SDG vectors' layout). 指标进展测算
+    Progress(progress::Args),
 }
 
 /// Runs one parsed command line.
@@ -73,5 +76,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(a) => dump::export(&cli.data_dir, a),
         Command::Import(a) => dump::import(&cli.data_dir, a),
         Command::Serve(a) => serve::run(&cli.data_dir, a),
+        Command::Progress(a) => progress::run(a),
     }
 }
