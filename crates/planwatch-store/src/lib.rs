@@ -21,6 +21,7 @@ pub mod testing;
 mod time;
 mod units;
 mod users;
+mod versions;
 
 pub use audit::{Actor, AuditEntry, AuditFilter};
 pub use db::Backend;

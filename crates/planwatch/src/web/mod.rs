@@ -22,7 +22,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use planwatch_store::Store;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -63,6 +63,8 @@ struct Inner {
     config: WebConfig,
     metrics: metrics::Metrics,
     limiter: limiter::ClientLimiter,
+    /// The current plan as pages need it, with the reference-data version it was loaded at.
+    plan_cache: Mutex<Option<(i64, Arc<pages::data::PlanData>)>>,
 }
 
 impl AppState {
@@ -73,6 +75,7 @@ impl AppState {
                 config,
                 metrics: metrics::Metrics::default(),
                 limiter: limiter::ClientLimiter::default(),
+                plan_cache: Mutex::new(None),
             }),
         }
     }
@@ -91,6 +94,26 @@ impl AppState {
 
     fn limiter(&self) -> &limiter::ClientLimiter {
         &self.inner.limiter
+    }
+
+    fn cached_plan(&self, version: i64) -> Option<Arc<pages::data::PlanData>> {
+        let cache = self
+            .inner
+            .plan_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        cache
+            .as_ref()
+            .filter(|(v, _)| *v == version)
+            .map(|(_, d)| d.clone())
+    }
+
+    fn cache_plan(&self, version: i64, data: Arc<pages::data::PlanData>) {
+        *self
+            .inner
+            .plan_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some((version, data));
     }
 }
 

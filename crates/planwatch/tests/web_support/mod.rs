@@ -65,11 +65,49 @@ fn run_ok(cmd: &mut Command, stdin: Option<&str>) {
     );
 }
 
+/// Starts `planwatch serve` on a free port; returns the process, its address and its log file.
+fn spawn(
+    data: &Path,
+    url: Option<&str>,
+    flags: &[&str],
+    log_name: &str,
+) -> (Child, String, PathBuf) {
+    let log_file = data.join(log_name);
+    let log = std::fs::File::create(&log_file).expect("log file");
+    let mut child = planwatch(data, url)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(flags)
+        .env("PLANWATCH_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("planwatch serve starts");
+    let stdout = child.stdout.take().expect("piped");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("the server prints its address");
+    let start = line
+        .find("http://")
+        .expect("an http:// address in the first line");
+    let base = line[start..]
+        .split_whitespace()
+        .next()
+        .expect("address")
+        .trim_end_matches('/')
+        .to_string();
+    (child, base, log_file)
+}
+
 /// A running server; dropping it stops the process and removes its data.
 pub struct Server {
     pub base: String,
     child: Child,
-    _data: tempfile::TempDir,
+    data: PathBuf,
+    /// The folder this server created (a second server on the same data has none).
+    _owned: Option<tempfile::TempDir>,
+    log_file: PathBuf,
 }
 
 impl Server {
@@ -103,40 +141,31 @@ impl Server {
             }
             run_ok(&mut cmd, Some(&format!("{PASSWORD}\n")));
         }
-        let log = std::fs::File::create(data.path().join("server.log")).expect("log file");
-        let mut child = planwatch(data.path(), url)
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .args(flags)
-            .env("PLANWATCH_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(log))
-            .spawn()
-            .expect("planwatch serve starts");
-        let stdout = child.stdout.take().expect("piped");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the server prints its address");
-        let start = line
-            .find("http://")
-            .expect("an http:// address in the first line");
-        let base = line[start..]
-            .split_whitespace()
-            .next()
-            .expect("address")
-            .trim_end_matches('/')
-            .to_string();
+        let (child, base, log_file) = spawn(data.path(), url, flags, "server.log");
         Server {
             base,
             child,
-            _data: data,
+            data: data.path().to_path_buf(),
+            _owned: Some(data),
+            log_file,
+        }
+    }
+
+    /// A second server on the same data folder (two app servers sharing one SQLite database).
+    pub fn another(&self) -> Server {
+        let (child, base, log_file) = spawn(&self.data, None, &[], "server2.log");
+        Server {
+            base,
+            child,
+            data: self.data.clone(),
+            _owned: None,
+            log_file,
         }
     }
 
     /// What the server has logged so far.
     pub fn log(&self) -> String {
-        std::fs::read_to_string(self._data.path().join("server.log")).unwrap_or_default()
+        std::fs::read_to_string(&self.log_file).unwrap_or_default()
     }
 
     pub fn client(&self) -> Client {

@@ -6,6 +6,7 @@ mod openapi;
 
 use super::AppState;
 use super::error::{WebError, new_reference};
+use super::pages::data::PlanData;
 use super::policy::Permission;
 use super::session::CurrentUser;
 use axum::extract::{FromRequestParts, Path, State};
@@ -15,8 +16,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use planwatch_model::{Milestone, Target};
-use planwatch_store::{RevisionInfo, SectionView, StoreError, TaskView};
+use planwatch_store::{RevisionInfo, SectionView, TaskView};
 use serde::Serialize;
+use std::sync::Arc;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -142,32 +144,31 @@ struct GroupDoc {
     members: Vec<String>,
 }
 
-fn no_plan(e: StoreError) -> ApiError {
-    match e {
-        StoreError::NoPlan => ApiError(WebError::NotFound),
-        other => other.into(),
-    }
+/// The current plan (kept parsed per server, like the pages'), or 404 before any import.
+async fn current(state: &AppState) -> Result<Arc<PlanData>, ApiError> {
+    PlanData::load(state)
+        .await?
+        .ok_or(ApiError(WebError::NotFound))
 }
 
 async fn plan(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<PlanDoc> {
     user.require(Permission::ReadPlan)?;
-    let view = state.store().plan_view(None).await.map_err(no_plan)?;
-    let plan = state
-        .store()
-        .plan(Some(view.revision.number))
-        .await
-        .map_err(no_plan)?;
+    let d = current(&state).await?;
     Ok(Json(PlanDoc {
-        title: plan.title,
-        period: plan.period,
-        goals: plan.goals,
-        revision: view.revision,
-        sections: view.sections,
-        tasks: view.tasks,
-        groups: view
+        title: d.plan.title.clone(),
+        period: d.plan.period,
+        goals: d.plan.goals.clone(),
+        revision: d.view.revision.clone(),
+        sections: d.view.sections.clone(),
+        tasks: d.view.tasks.clone(),
+        groups: d
+            .view
             .groups
-            .into_iter()
-            .map(|(name, members)| GroupDoc { name, members })
+            .iter()
+            .map(|(name, members)| GroupDoc {
+                name: name.clone(),
+                members: members.clone(),
+            })
             .collect(),
     }))
 }
@@ -182,11 +183,12 @@ struct UnitDoc {
 
 async fn units(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Vec<UnitDoc>> {
     user.require(Permission::ReadPlan)?;
+    let units = match PlanData::load(&state).await? {
+        Some(d) => d.units.clone(),
+        None => state.store().units().await?,
+    };
     Ok(Json(
-        state
-            .store()
-            .units()
-            .await?
+        units
             .into_iter()
             .map(|u| UnitDoc {
                 id: u.id,
@@ -200,9 +202,7 @@ async fn units(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResu
 
 async fn tasks(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Vec<TaskView>> {
     user.require(Permission::ReadPlan)?;
-    Ok(Json(
-        state.store().plan_view(None).await.map_err(no_plan)?.tasks,
-    ))
+    Ok(Json(current(&state).await?.view.tasks.clone()))
 }
 
 #[derive(Serialize)]
@@ -221,26 +221,12 @@ async fn task(
 ) -> ApiResult<TaskDoc> {
     user.require(Permission::ReadPlan)?;
     let number: i64 = number.parse().map_err(|_| WebError::NotFound)?;
-    let view = state.store().plan_view(None).await.map_err(no_plan)?;
-    let plan = state
-        .store()
-        .plan(Some(view.revision.number))
-        .await
-        .map_err(no_plan)?;
-    let t = view
-        .tasks
-        .into_iter()
-        .find(|t| t.number == number)
-        .ok_or(WebError::NotFound)?;
-    let p = plan
-        .tasks
-        .into_iter()
-        .find(|p| i64::from(p.number) == number)
-        .ok_or(WebError::NotFound)?;
+    let d = current(&state).await?;
+    let (t, p) = d.task(number).ok_or(WebError::NotFound)?;
     Ok(Json(TaskDoc {
-        task: t,
-        targets: p.targets,
-        milestones: p.milestones,
-        body: p.body,
+        task: t.clone(),
+        targets: p.targets.clone(),
+        milestones: p.milestones.clone(),
+        body: p.body.clone(),
     }))
 }

@@ -4,13 +4,18 @@
 use super::super::AppState;
 use super::super::error::WebResult;
 use planwatch_model::{Plan, Task};
-use planwatch_store::{PlanView, StoreError, TaskView, UnitRef};
+use planwatch_store::{OrgView, PlanView, StoreError, TaskView, UnitRef};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
+/// The plan, its organisation and the units, as every page needs them. The current revision is
+/// kept parsed in memory per app server and reloaded whenever the store's reference-data version
+/// moves (a plan or organisation import, a unit change), so a page never shows stale data.
 pub struct PlanData {
     pub view: PlanView,
     pub plan: Plan,
     pub units: Vec<UnitRef>,
+    pub org: OrgView,
 }
 
 /// How a unit is responsible for a task.
@@ -31,8 +36,18 @@ impl Responsibility {
 
 impl PlanData {
     /// The current plan, or `None` before any plan has been imported.
-    pub async fn load(state: &AppState) -> WebResult<Option<PlanData>> {
-        Self::load_revision(state, None).await
+    pub async fn load(state: &AppState) -> WebResult<Option<Arc<PlanData>>> {
+        let version = state.store().reference_data_version().await?;
+        if let Some(d) = state.cached_plan(version) {
+            return Ok(Some(d));
+        }
+        let d = Self::load_revision(state, None).await?.map(Arc::new);
+        if let Some(d) = &d {
+            // Loaded after the version was read, so it is at least that new: at worst the next
+            // request reloads it once more.
+            state.cache_plan(version, d.clone());
+        }
+        Ok(d)
     }
 
     /// A given revision (`None`: the current one); `None` before any plan has been imported.
@@ -47,7 +62,13 @@ impl PlanData {
         };
         let plan = state.store().plan(Some(view.revision.number)).await?;
         let units = state.store().units().await?;
-        Ok(Some(PlanData { view, plan, units }))
+        let org = state.store().org_view().await?;
+        Ok(Some(PlanData {
+            view,
+            plan,
+            units,
+            org,
+        }))
     }
 
     pub fn task(&self, number: i64) -> Option<(&TaskView, &Task)> {

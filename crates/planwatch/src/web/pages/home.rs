@@ -80,7 +80,7 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> WebResult
             can_import,
         });
     };
-    let org = state.store().org_view().await?;
+    let org = &d.org;
     let u = &user.user;
     let (mine_heading, mine) = if let Some(unit) = &u.unit {
         (

@@ -13,6 +13,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use serde::Deserialize;
+use std::sync::Arc;
 
 pub struct SectionBlock {
     pub number: String,
@@ -54,17 +55,26 @@ pub async fn show(
     Query(q): Query<PlanQuery>,
 ) -> WebResult<Html<String>> {
     user.require(Permission::ReadPlan)?;
-    let Some(d) = PlanData::load_revision(&state, q.rev).await? else {
+    let loaded = match q.rev {
+        None => PlanData::load(&state).await?,
+        Some(n) => PlanData::load_revision(&state, Some(n))
+            .await?
+            .map(Arc::new),
+    };
+    let Some(d) = loaded else {
         return Err(WebError::BadRequest(
             "数据库中还没有计划：请先导入计划（计划 → 导入新版本，或命令 planwatch init）"
                 .to_string(),
         ));
     };
-    let current = state
-        .store()
-        .current_revision()
-        .await?
-        .is_some_and(|r| r.number == d.view.revision.number);
+    let current = match q.rev {
+        None => true,
+        Some(_) => state
+            .store()
+            .current_revision()
+            .await?
+            .is_some_and(|r| r.number == d.view.revision.number),
+    };
     let rev = &d.view.revision;
     let mut sections: Vec<SectionBlock> = d
         .view

@@ -49,7 +49,7 @@ pub async fn list(
     let d = PlanData::load(&state).await?.ok_or_else(no_plan)?;
     let by_task_force = q.by == "task_force";
     let groups = if by_task_force {
-        let org = state.store().org_view().await?;
+        let org = &d.org;
         let mut groups: Vec<Group> = org
             .task_forces
             .iter()

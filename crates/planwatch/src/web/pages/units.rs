@@ -109,12 +109,15 @@ pub async fn show(
 ) -> WebResult<Html<String>> {
     user.require(Permission::ReadPlan)?;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let units = state.store().units().await?;
+    let d = PlanData::load(&state).await?;
+    let units = match &d {
+        Some(d) => d.units.clone(),
+        None => state.store().units().await?,
+    };
     let unit = units
         .iter()
         .find(|u| u.id == id)
         .ok_or(WebError::NotFound)?;
-    let d = PlanData::load(&state).await?;
     let (tasks, members, groups) = match &d {
         Some(d) => {
             let tasks = d

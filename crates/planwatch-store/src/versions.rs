@@ -1,0 +1,25 @@
+//! A cheap version number for the data every page shows — the plan, the organisation and the
+//! units — so that an app server may keep them parsed in memory and still never show stale data:
+//! it asks for the version (one indexed query) and reloads only when it changed. It is the id of
+//! the newest audit row about those entities; every change to them writes one in the same
+//! transaction, so the version moves exactly when they change, for every app server sharing the
+//! database.
+
+use crate::Store;
+use crate::db::args;
+use crate::error::Result;
+
+impl Store {
+    /// Changes whenever a plan revision is imported, the organisation is imported or a unit is
+    /// created or changed (0 for an empty database).
+    pub async fn reference_data_version(&self) -> Result<i64> {
+        let mut tx = self.pools.read().await?;
+        tx.fetch_one(
+            "SELECT COALESCE(MAX(id), 0) AS v FROM audit_log \
+             WHERE entity IN ('plan_revision', 'organisation', 'unit')",
+            args![],
+        )
+        .await?
+        .i64("v")
+    }
+}
