@@ -183,7 +183,12 @@ async fn a_damaged_dump_names_the_table_row_and_column_and_imports_nothing(ctx: 
             good.replacen("\"schema_version\": 1", "\"schema_version\": 7", 1),
             "结构版本",
         ),
-        (good[..good.len() / 2].to_string(), "不是有效的 JSON"),
+        (
+            good.chars()
+                .take(good.chars().count() / 2)
+                .collect::<String>(),
+            "不是有效的 JSON",
+        ),
     ];
     for (text, expected) in cases {
         let err = ctx
