@@ -127,6 +127,17 @@ fn is_subtitle(s: &str) -> bool {
     n <= 30 && ((s.starts_with(['（', '(']) && s.ends_with(['）', ')'])) || s.starts_with('—'))
 }
 
+/// A unit line broken by a page break (…、阳泉高 / 新区、华阳集团): the next line is a short
+/// list whose items, after the first, are all unit names.
+fn continues_unit_list(next: &str) -> bool {
+    if next.contains(['。', '；', '：', ':']) || next.chars().count() > 60 {
+        return false;
+    }
+    let items: Vec<&str> = next.split(['、', '，', ',']).collect();
+    items.len() >= 2 && items[1..].iter().all(|i| units::looks_like_unit(i))
+        || items.len() == 1 && next.chars().count() <= 6
+}
+
 fn continues(f: &Facts, next: &str, next_kind: Kind) -> bool {
     if next_kind != Kind::Text || f.first == Kind::Table {
         return false;
@@ -137,7 +148,8 @@ fn continues(f: &Facts, next: &str, next_kind: Kind) -> bool {
     }
     match f.first {
         Kind::Heading if !f.sentence_punct => return false,
-        Kind::Label | Kind::Attachment => return matches!(last, '、' | '，' | ','),
+        Kind::Attachment => return matches!(last, '、' | '，' | ','),
+        Kind::Label => return matches!(last, '、' | '，' | ',') || continues_unit_list(next),
         _ => {}
     }
     if !f.clause_punct && f.chars < 40 {
@@ -274,6 +286,18 @@ mod tests {
                 "二、主要任务",
                 "1.增强竞争力，培育新动能",
                 "（1）打造基地"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_unit_line_broken_by_a_page_break_is_joined() {
+        let src = "参加单位：市发展改革委、各县（区）人民政府、阳泉高\n\n新区、华阳集团\n\n（2）加快发展。\n";
+        assert_eq!(
+            texts(src),
+            [
+                "参加单位：市发展改革委、各县（区）人民政府、阳泉高新区、华阳集团",
+                "（2）加快发展。"
             ]
         );
     }

@@ -291,9 +291,14 @@ pub(crate) fn scan(s: &str, skip: &[Range<usize>]) -> (Vec<Quantity>, Vec<Unread
     let mut bad = Vec::new();
     let mut quote = 0usize;
     let mut i = 0;
+    // `skip` is sorted; `next_skip` is the first range that does not end before `i`.
+    let mut next_skip = 0;
     while i < s.len() {
         let Some(c) = char_at(s, i) else { break };
-        if let Some(r) = skip.iter().find(|r| r.contains(&i)) {
+        while skip.get(next_skip).is_some_and(|r| r.end <= i) {
+            next_skip += 1;
+        }
+        if let Some(r) = skip.get(next_skip).filter(|r| r.contains(&i)) {
             i = r.end.max(i + c.len_utf8());
             continue;
         }

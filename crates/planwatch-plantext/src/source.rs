@@ -9,6 +9,9 @@ use std::ops::Range;
 pub(crate) struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// The last (byte offset, char column) computed, to count on from it: spans come mostly in
+    /// order, and a plan line can be very long.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -24,7 +27,11 @@ impl<'a> LineIndex<'a> {
             }
             i += 1;
         }
-        Self { text, starts }
+        Self {
+            text,
+            starts,
+            last: std::cell::Cell::new((0, 0)),
+        }
     }
 
     /// The 0-based line that contains byte `at`.
@@ -37,10 +44,12 @@ impl<'a> LineIndex<'a> {
         let start = r.start.min(self.text.len());
         let line = self.line_of(start);
         let line_start = self.starts[line];
-        let column = self
-            .text
-            .get(line_start..start)
-            .map_or(0, |s| s.chars().count());
+        let (from, base) = match self.last.get() {
+            (at, col) if at >= line_start && at <= start => (at, col),
+            _ => (line_start, 0),
+        };
+        let column = base + self.text.get(from..start).map_or(0, |s| s.chars().count());
+        self.last.set((start, column));
         Span {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),

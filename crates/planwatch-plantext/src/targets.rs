@@ -350,7 +350,19 @@ fn strip_words<'a>(mut s: &'a str, heads: &[&str], tails: &[&str]) -> &'a str {
 }
 
 /// Removes the year phrases that lie inside `r` from `text[r]`.
+/// The year phrases (sorted by position) that lie inside `r`.
+fn within(years: &[YearPhrase], r: Range<usize>) -> &[YearPhrase] {
+    let lo = years.partition_point(|y| y.range.start < r.start);
+    let hi = years.partition_point(|y| y.range.start < r.end);
+    let hi = (lo..hi)
+        .rev()
+        .find(|&i| years[i].range.end <= r.end)
+        .map_or(lo, |i| i + 1);
+    &years[lo..hi]
+}
+
 fn without_years(text: &str, r: Range<usize>, years: &[YearPhrase]) -> String {
+    let years = within(years, r.clone());
     let mut out = String::new();
     let mut at = r.start;
     for y in years
@@ -435,21 +447,14 @@ pub(crate) fn extract(
         baseline: false,
     });
     for sentence in sentences(text, range) {
-        let s_years: Vec<&YearPhrase> = years
-            .iter()
-            .filter(|y| y.range.start >= sentence.range.start && y.range.end <= sentence.range.end)
-            .collect();
+        let s_years = within(&years, sentence.range.clone());
         let mut governing: Option<&YearPhrase> = given.as_ref();
         let mut effort = false;
         let mut prev_name: Option<String> = None;
         let mut pending_double: Option<Range<usize>> = None;
         for (ci, clause) in sentence.clauses.iter().enumerate() {
-            let c_years: Vec<&YearPhrase> = s_years
-                .iter()
-                .copied()
-                .filter(|y| y.range.start >= clause.start && y.range.end <= clause.end)
-                .collect();
-            let own_year = c_years.iter().copied().find(|y| !y.baseline);
+            let c_years = within(s_years, clause.clone());
+            let own_year = c_years.iter().find(|y| !y.baseline);
             if let Some(y) = own_year {
                 governing = Some(y);
                 effort = false;
@@ -487,7 +492,7 @@ pub(crate) fn extract(
                     pending_double = Some(clause.clone());
                     continue;
                 }
-                let name = indicator_before(text, clause.start..clause.end, &years);
+                let name = indicator_before(text, clause.start..clause.end, s_years);
                 let (year, basis) = year_for(
                     own_year.or(governing),
                     context.as_ref(),
@@ -516,18 +521,35 @@ pub(crate) fn extract(
                 } else {
                     vec![clause.clone()]
                 };
-                for q in &qs {
-                    let abs = q.range.start + clause.start..q.range.end + clause.start;
-                    let seg = segments
-                        .iter()
-                        .find(|s| s.contains(&abs.start))
+                let abs_of =
+                    |q: &Quantity| q.range.start + clause.start..q.range.end + clause.start;
+                let mut seg_at = 0;
+                for (k, q) in qs.iter().enumerate() {
+                    let abs = abs_of(q);
+                    while segments.get(seg_at).is_some_and(|s| s.end <= abs.start) {
+                        seg_at += 1;
+                    }
+                    let mut seg = segments
+                        .get(seg_at)
                         .cloned()
                         .unwrap_or_else(|| clause.clone());
+                    // Several quantities left in one segment: each gets the words since the
+                    // previous one (2022年2023年达到5家…), not the whole segment.
+                    if let Some(p) = k
+                        .checked_sub(1)
+                        .map(|p| abs_of(&qs[p]))
+                        .filter(|p| seg.contains(&p.start))
+                    {
+                        seg.start = p.end;
+                    }
+                    if let Some(n) = qs.get(k + 1).map(abs_of).filter(|n| seg.contains(&n.start)) {
+                        seg.end = abs.end.max(n.start.min(abs.end));
+                    }
                     let span = match pending_double.take() {
                         Some(d) => d.start..seg.end,
                         None => seg.clone(),
                     };
-                    let mut name = indicator_before(text, span.start..abs.start, &years);
+                    let mut name = indicator_before(text, span.start..abs.start, s_years);
                     if name.chars().count() < 2 {
                         name = indicator_after(text, abs.end..seg.end);
                     }
@@ -599,7 +621,7 @@ pub(crate) fn extract(
             let Some(dated) = own_year.or(governing) else {
                 continue;
             };
-            let body = without_years(text, clause.clone(), &years);
+            let body = without_years(text, clause.clone(), s_years);
             let body = trim_punct(&body);
             if body.chars().count() < 4 {
                 continue;
@@ -635,7 +657,7 @@ pub(crate) fn extract(
             }
         }
         if let Some(last) = s_years.iter().rev().find(|y| !y.baseline) {
-            *context = Some((*last).clone());
+            *context = Some(last.clone());
         }
     }
 }
@@ -787,7 +809,7 @@ fn indicator_after(text: &str, r: Range<usize>) -> String {
 /// The subject a clause without one refers to: the nearest earlier clause of the sentence that
 /// is not a means or manner clause (对…采用…), with its verb and trailing bracket removed.
 fn subject_from(text: &str, before: &[Range<usize>]) -> Option<String> {
-    before.iter().rev().find_map(|r| {
+    before.iter().rev().take(8).find_map(|r| {
         let c = trim_punct(&text[r.clone()]);
         if ["对", "以", "通过", "按照", "依托", "围绕", "为"]
             .iter()

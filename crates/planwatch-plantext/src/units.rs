@@ -4,6 +4,7 @@
 
 use crate::chars::{closes, is_han, is_space, opens, trim_punct};
 use planwatch_model::UnitKind;
+use std::collections::HashSet;
 use std::ops::Range;
 
 /// What a unit does for a task.
@@ -359,9 +360,10 @@ fn has_all_lead_phrase(s: &str) -> bool {
 /// The units of a list, each with `role` unless it carries a （牵头） mark.
 fn names(s: &str, base: usize, role: Role) -> Vec<Named> {
     let mut out: Vec<Named> = Vec::new();
+    let mut seen = HashSet::new();
     for r in split_list(s, 0) {
         if let Some((name, lead)) = clean_unit(&s[r.clone()])
-            && !out.iter().any(|n| n.name == name)
+            && seen.insert(name.clone())
         {
             out.push(Named {
                 name,
@@ -390,12 +392,13 @@ fn parse_freeform(s: &str, base: usize) -> Vec<Named> {
         }
     }
     clauses.push(start..s.len());
-    let push = |out: &mut Vec<Named>, part: &str, at: usize, role: Role| {
+    let mut seen = HashSet::new();
+    let mut push = |out: &mut Vec<Named>, part: &str, at: usize, role: Role| {
         for mut n in names(part, base + at, role) {
             if n.role != Role::Lead {
                 n.role = role;
             }
-            if !out.iter().any(|o| o.name == n.name) {
+            if seen.insert(n.name.clone()) {
                 out.push(n);
             }
         }
@@ -519,19 +522,21 @@ pub(crate) fn spec_units(spec: &str, base: usize) -> (Vec<Named>, Option<Range<u
         return (parse_spec(spec, base, None), None);
     }
     let mut out: Vec<Named> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut has_lead = false;
     for (k, &(label, _, after)) in labels.iter().enumerate() {
         let end = labels.get(k + 1).map_or(spec.len(), |&(_, st, _)| st);
         let part = &spec[after..end];
         match label {
             Label::Units(role) => {
-                let role = if role == Role::Responsible && out.iter().any(|n| n.role == Role::Lead)
-                {
+                let role = if role == Role::Responsible && has_lead {
                     Role::Participate
                 } else {
                     role
                 };
                 for n in parse_spec(part, base + after, Some(role)) {
-                    if !out.iter().any(|o| o.name == n.name) {
+                    if seen.insert(n.name.clone()) {
+                        has_lead |= n.role == Role::Lead;
                         out.push(n);
                     }
                 }
