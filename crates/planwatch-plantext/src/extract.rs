@@ -261,7 +261,11 @@ pub(crate) fn extract(src: &str) -> Plan {
                     });
                     let subject = text[hd.title.clone()].to_string();
                     add_inline(&mut cx, b, &inline[i], drafts.last_mut());
-                    let regions = regions(hd.body..text.len(), &inline[i]);
+                    let mut regions = regions(hd.body..text.len(), &inline[i]);
+                    // A one-line task (加快建设平台，到2024年建成10个): its later clauses hold targets.
+                    if let Some(rest) = title_tail(text, hd.title.clone()) {
+                        regions.insert(0, rest);
+                    }
                     read_targets(
                         &mut cx,
                         b,
@@ -458,6 +462,22 @@ pub(crate) fn extract(src: &str) -> Plan {
     }
 
     finish::finish(&mut cx, plan, drafts)
+}
+
+/// The clauses of a heading's title after the first one, if any.
+fn title_tail(text: &str, title: Range<usize>) -> Option<Range<usize>> {
+    let mut depth = 0usize;
+    for (i, c) in text[title.clone()].char_indices() {
+        if crate::chars::opens(c) {
+            depth += 1;
+        } else if crate::chars::closes(c) {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && matches!(c, '，' | ',' | '；' | ';') {
+            let start = title.start + i + c.len_utf8();
+            return (start < title.end).then_some(start..title.end);
+        }
+    }
+    None
 }
 
 /// Unit assignments under each heading (index into the headings), over the blocks `keep` allows.

@@ -501,3 +501,17 @@ fn unit_labels_with_a_bracketed_note() {
         ",
     );
 }
+
+#[test]
+fn a_one_line_task_keeps_the_targets_after_its_first_clause_but_not_in_a_plain_title() {
+    check(
+        "（1）加快建设平台，到2024年建成10个（牵头单位：市科技局）\n（2）打造百亿级新材料产业基地。深入实施战略。\n牵头单位：市工信局\n",
+        r"
+        task 1 （1） 加快建设平台，到2024年建成10个
+          lead 市科技局
+          target 10 个 2024 equal
+        task 2 （2） 打造百亿级新材料产业基地
+          lead 市工信局
+        ",
+    );
+}
