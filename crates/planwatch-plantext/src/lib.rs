@@ -10,6 +10,7 @@ mod chars;
 mod clauses;
 mod decode;
 mod docx;
+mod docx_numbering;
 mod extract;
 mod finish;
 mod indicators;
