@@ -318,7 +318,9 @@ pub(crate) fn looks_like_unit(name: &str) -> bool {
 pub(crate) fn parse_spec(spec: &str, base: usize, role: Option<Role>) -> Vec<Named> {
     match role {
         Some(Role::Responsible) => {
-            if spec.contains("牵头") {
+            // 市工信局（牵头）、市商务局 marks the lead in the list itself.
+            let marked = spec.contains("（牵头") || spec.contains("(牵头");
+            if spec.contains("牵头") && !marked {
                 let free = parse_freeform(spec, base);
                 if !free.is_empty() {
                     return free;

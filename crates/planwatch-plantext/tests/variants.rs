@@ -515,3 +515,30 @@ fn a_one_line_task_keeps_the_targets_after_its_first_clause_but_not_in_a_plain_t
         ",
     );
 }
+
+#[test]
+fn hard_wrapped_work_points_with_page_numbers_and_a_marked_lead() {
+    check(
+        "某市2023年数字经济工作要点\n\n一、夯实数字基础设施\n1.加快5G网络建设。全年新建5G基站1500个，实现县城以上区域\n5G网络全覆盖。（牵头单位：市工信局；责任单位：市通信发展办、\n各县（区）人民政府）\n\n— 2 —\n\n2.推进算力中心建设。推动数据中心集约化发展，新增标准机架\n2000架，力争算力规模达到500P。（市发展改革委牵头，市工信局\n等按职责分工负责）\n二、壮大数字产业\n3.培育数字经济核心企业。新增规上数字经济核心企业30家以上，\n数字经济核心产业营业收入增长15%。\n责任单位：市工信局（牵头），市商务局、市科技局\n4.建设数字经济园区。2023年底前建成省级数字经济示范园区2个。\n责任单位：市发展改革委、市工信局分别牵头\n                                                               - 3 -\n",
+        r"
+        title 某市2023年数字经济工作要点
+        task 1 1. 加快5G网络建设 §一
+          lead 市工信局
+          part 市通信发展办|各县（区）人民政府
+          target 1500 个 2023 equal
+        task 2 2. 推进算力中心建设 §一
+          lead 市发展改革委
+          part 市工信局
+          target 2000 架 2023 equal
+          target 500 P 2023 at_least
+        task 3 3. 培育数字经济核心企业 §二
+          lead 市工信局
+          part 市商务局|市科技局
+          target 30 家 2023 at_least
+          target 15 % 2023 equal
+        task 4 4. 建设数字经济园区 §二
+          lead 市发展改革委|市工信局
+          target 2 个 2023 equal
+        ",
+    );
+}
