@@ -696,6 +696,18 @@ fn accept(clause: &str, q: &Quantity, recurring: bool, incentive: bool) -> bool 
         return false;
     }
     let pre_bound = PRE_COMPARATORS.iter().any(|(w, _)| head.ends_with(w));
+    // 60岁以上老年人, 5000万元以上项目: a bound followed by a noun qualifies what is counted.
+    if q.post.is_some()
+        && q.kind == QKind::Plain
+        && q.value_text.as_deref() != Some("零突破")
+        && !pre_bound
+        && clause[q.range.end..]
+            .chars()
+            .next()
+            .is_some_and(|c| crate::chars::is_han(c) && c != '的')
+    {
+        return false;
+    }
     if q.weak && q.post.is_none() && !pre_bound {
         return false;
     }
@@ -1060,6 +1072,14 @@ mod tests {
                 "将我市打造成为资源型城市绿色转型先行示范",
                 "高端新材料研发制造基地"
             ]
+        );
+    }
+
+    #[test]
+    fn a_bound_before_a_noun_qualifies_it_and_is_not_a_target() {
+        check(
+            "2024年，60岁以上老年人健康管理率达到70%，新开工5000万元以上项目100个。",
+            &[(70.0, "%", 2024, AtLeast), (100.0, "个", 2024, Equal)],
         );
     }
 
