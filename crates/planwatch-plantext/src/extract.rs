@@ -172,7 +172,23 @@ pub(crate) fn extract(src: &str) -> Plan {
         votes = count_votes(&kinds, &inline, |_| true);
     }
     let task_style = outline::task_style(&headings, &votes);
-    let is_task = |h: &Heading| Some(h.num.style) == task_style && h.purpose == Purpose::Open;
+    // In a plan that names units, a part where no unit is named holds no tasks (三、推进机制).
+    let part_of = |mut h: usize| {
+        while let Some(p) = headings[h].parent {
+            h = p;
+        }
+        h
+    };
+    let parts_with_units: std::collections::HashSet<usize> =
+        votes.keys().map(|&h| part_of(h)).collect();
+    let is_task = |h: &Heading| {
+        Some(h.num.style) == task_style
+            && h.purpose == Purpose::Open
+            && (votes.is_empty()
+                || h.depth == 0
+                || h.parent
+                    .is_some_and(|p| parts_with_units.contains(&part_of(p))))
+    };
 
     // Pass 2: fill the plan.
     let mut drafts: Vec<Draft> = Vec::new();

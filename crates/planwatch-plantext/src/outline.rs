@@ -44,7 +44,19 @@ pub(crate) fn purpose_of(title: &str) -> Purpose {
         Purpose::Open
     } else if title.contains("目标") || has(&["总体要求", "总体思路"]) {
         Purpose::Goals
-    } else if has(&["保障", "组织实施", "组织领导", "工作要求", "实施要求"]) {
+    } else if has(&[
+        "保障",
+        "组织实施",
+        "组织领导",
+        "工作要求",
+        "实施要求",
+        "推进机制",
+        "工作机制",
+        "落实机制",
+        "监督考核",
+        "考核评估",
+        "督查考核",
+    ]) {
         Purpose::Guarantee
     } else if has(&[
         "指导思想",

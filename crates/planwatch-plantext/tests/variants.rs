@@ -542,3 +542,14 @@ fn hard_wrapped_work_points_with_page_numbers_and_a_marked_lead() {
         ",
     );
 }
+
+#[test]
+fn a_part_that_names_no_unit_holds_no_tasks() {
+    check(
+        "二、主要任务\n（一）建设平台。\n牵头单位：市科技局\n三、推进措施\n（一）加强调度。\n（二）强化考核。\n",
+        r"
+        task 1 （一） 建设平台 §二
+          lead 市科技局
+        ",
+    );
+}
