@@ -28,15 +28,21 @@ pub(crate) fn finish(cx: &mut Cx<'_>, mut plan: Plan, drafts: Vec<Draft>) -> Pla
             } else {
                 task.participating_units.push(name.clone());
             }
-            let entry = register
-                .entry(name.clone())
-                .or_insert_with(|| ResponsibleUnit {
-                    name: name.clone(),
-                    kind: UnitKind::classify(name),
-                    lead_tasks: Vec::new(),
-                    participating_tasks: Vec::new(),
-                    span: Some(*span),
-                });
+            if !register.contains_key(name.as_str()) {
+                register.insert(
+                    name.clone(),
+                    ResponsibleUnit {
+                        name: name.clone(),
+                        kind: UnitKind::classify(name),
+                        lead_tasks: Vec::new(),
+                        participating_tasks: Vec::new(),
+                        span: Some(*span),
+                    },
+                );
+            }
+            let Some(entry) = register.get_mut(name.as_str()) else {
+                continue;
+            };
             let tasks = if lead {
                 &mut entry.lead_tasks
             } else {

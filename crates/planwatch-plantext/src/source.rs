@@ -89,31 +89,55 @@ impl NormText {
         };
         // A run of spaces waits until the next non-space shows whether it is kept.
         let mut pending: Vec<(char, usize)> = Vec::new();
-        let chars = pieces.iter().flat_map(|p| {
-            src.get(p.clone())
-                .unwrap_or("")
-                .char_indices()
-                .map(move |(i, c)| (c, p.start + i))
-        });
-        for (c, at) in chars {
-            if is_space(c) {
-                pending.push((c, at));
+        for p in pieces {
+            let Some(piece) = src.get(p.clone()) else {
                 continue;
-            }
-            if let Some(&(_, first)) = pending.first() {
-                let before = out.text.chars().next_back();
-                if list && before.is_some_and(crate::chars::is_han) && crate::chars::is_han(c) {
-                    out.push('、', first);
-                } else if before.is_some_and(|b| !is_wide(b) && !is_wide(c)) {
-                    for &(p, at) in &pending {
-                        out.push(p, at);
-                    }
+            };
+            let mut rest = piece;
+            let mut at = p.start;
+            while !rest.is_empty() {
+                // Copy the run up to the next space in one go.
+                let run = rest.find(is_space).unwrap_or(rest.len());
+                if run > 0 {
+                    let first = rest[..run].chars().next().unwrap_or(' ');
+                    out.flush_spaces(&mut pending, first, list);
+                    out.push_str(&rest[..run], at);
+                    at += run;
+                    rest = &rest[run..];
+                    continue;
                 }
-                pending.clear();
+                let c = rest.chars().next().unwrap_or(' ');
+                pending.push((c, at));
+                at += c.len_utf8();
+                rest = &rest[c.len_utf8()..];
             }
-            out.push(c, at);
         }
         out
+    }
+
+    /// Decides the fate of a run of spaces now that the next character `next` is known.
+    fn flush_spaces(&mut self, pending: &mut Vec<(char, usize)>, next: char, list: bool) {
+        let Some(&(_, first)) = pending.first() else {
+            return;
+        };
+        let before = self.text.chars().next_back();
+        if list && before.is_some_and(crate::chars::is_han) && crate::chars::is_han(next) {
+            self.push('、', first);
+        } else if before.is_some_and(|b| !is_wide(b) && !is_wide(next)) {
+            for &(p, at) in pending.iter() {
+                self.push(p, at);
+            }
+        }
+        pending.clear();
+    }
+
+    fn push_str(&mut self, run: &str, at: usize) {
+        let pos = self.text.len();
+        let contiguous = self.segs.last().is_some_and(|&(n, s)| s + (pos - n) == at);
+        if !contiguous {
+            self.segs.push((pos, at));
+        }
+        self.text.push_str(run);
     }
 
     fn push(&mut self, c: char, at: usize) {

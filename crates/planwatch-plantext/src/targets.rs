@@ -452,6 +452,8 @@ pub(crate) fn extract(
         let mut effort = false;
         let mut prev_name: Option<String> = None;
         let mut pending_double: Option<Range<usize>> = None;
+        // Whether the sentence is about rewards (computed once, when a number shows up).
+        let mut incentive: Option<bool> = None;
         for (ci, clause) in sentence.clauses.iter().enumerate() {
             let c_years = within(s_years, clause.clone());
             let own_year = c_years.iter().find(|y| !y.baseline);
@@ -470,10 +472,13 @@ pub(crate) fn extract(
                     .map(|b| b.range.start + clause.start..b.range.end + clause.start),
             );
             let recurring = is_recurring(ctext);
-            let incentive = outside_quotes(&text[sentence.range.clone()], INCENTIVE);
+            if !qs.is_empty() && incentive.is_none() {
+                incentive = Some(outside_quotes(&text[sentence.range.clone()], INCENTIVE));
+            }
+            let is_incentive = incentive == Some(true);
             let qs: Vec<Quantity> = qs
                 .into_iter()
-                .filter(|q| accept(ctext, q, recurring.is_some(), incentive))
+                .filter(|q| accept(ctext, q, recurring.is_some(), is_incentive))
                 .collect();
             let doubles = ["翻一番", "翻两番", "翻番"]
                 .iter()
