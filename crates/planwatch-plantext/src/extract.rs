@@ -434,27 +434,30 @@ pub(crate) fn extract(src: &str) -> Plan {
                     let hd = &headings[h];
                     blocks[hd.block].norm.text[hd.title.clone()].contains("目标")
                 });
-                match current.map(|h| headings[h].purpose) {
-                    Some(Purpose::Goals) | Some(Purpose::Open) if goal_title => {
-                        let regions = regions(0..text.len(), &inline[i]);
-                        read_targets(
-                            &mut cx,
-                            b,
-                            &regions,
-                            Ctx {
-                                default_year,
-                                goals: true,
-                                subject: "",
-                                year: None,
-                            },
-                            None,
-                            Some(&mut plan.goals),
-                        );
-                    }
+                let goals_here = match current.map(|h| headings[h].purpose) {
+                    Some(Purpose::Goals) => true,
+                    Some(Purpose::Open) => goal_title,
                     Some(Purpose::Guarantee) if measure.is_some() => {
-                        read_mechanisms(text, 0..text.len(), &mut plan)
+                        read_mechanisms(text, 0..text.len(), &mut plan);
+                        false
                     }
-                    _ => {}
+                    _ => false,
+                };
+                if goals_here {
+                    let regions = regions(0..text.len(), &inline[i]);
+                    read_targets(
+                        &mut cx,
+                        b,
+                        &regions,
+                        Ctx {
+                            default_year,
+                            goals: true,
+                            subject: "",
+                            year: None,
+                        },
+                        None,
+                        Some(&mut plan.goals),
+                    );
                 }
             }
         }

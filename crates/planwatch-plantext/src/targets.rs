@@ -322,7 +322,12 @@ pub(crate) fn extract(
                 continue;
             }
             if ctx.goals {
-                qualitative_goals(text, clause.clone(), body, dated, out);
+                // 实现以下目标： introduces the goals; it is not one.
+                let intro = ["以下", "如下"].iter().any(|w| body.contains(w))
+                    || text[clause.end..].starts_with(['：', ':']);
+                if !intro {
+                    qualitative_goals(text, clause.clone(), body, dated, out);
+                }
             } else {
                 out.milestones.push((
                     Milestone {
