@@ -259,6 +259,15 @@ pub(crate) fn clean_unit(raw: &str) -> Option<(String, bool)> {
                 s = trim_punct(r);
             }
         }
+        // A note in brackets after the last name: （按职责分工）, （排名第一的为牵头单位）.
+        if s.ends_with(['）', ')'])
+            && let Some(open) = s.rfind(['（', '('])
+            && ["职责", "分工", "排名", "排序", "负责", "配合", "牵头", "按"]
+                .iter()
+                .any(|w| s[open..].contains(w))
+        {
+            s = trim_punct(&s[..open]);
+        }
         if s == before {
             break;
         }
@@ -318,6 +327,9 @@ pub(crate) fn looks_like_unit(name: &str) -> bool {
 pub(crate) fn parse_spec(spec: &str, base: usize, role: Option<Role>) -> Vec<Named> {
     match role {
         Some(Role::Responsible) => {
+            let all_lead = has_all_lead_phrase(spec);
+            // （排名第一的为牵头单位） after the list speaks of the whole list: the first leads.
+            let spec = strip_list_note(spec);
             // 市工信局（牵头）、市商务局 marks the lead in the list itself.
             let marked = spec.contains("（牵头") || spec.contains("(牵头");
             if spec.contains("牵头") && !marked {
@@ -327,7 +339,6 @@ pub(crate) fn parse_spec(spec: &str, base: usize, role: Option<Role>) -> Vec<Nam
                 }
             }
             let mut named = names(spec, base, Role::Participate);
-            let all_lead = has_all_lead_phrase(spec);
             let marked = named.iter().any(|n| n.role == Role::Lead);
             if all_lead {
                 named.iter_mut().for_each(|n| n.role = Role::Lead);
@@ -343,6 +354,20 @@ pub(crate) fn parse_spec(spec: &str, base: usize, role: Option<Role>) -> Vec<Nam
         }
         None => parse_freeform(spec, base),
     }
+}
+
+/// A bracketed note at the end of a unit list (（排名第一的为牵头单位）, （按职责分工负责）).
+fn strip_list_note(spec: &str) -> &str {
+    let t = spec.trim_end_matches(|c: char| is_space(c) || matches!(c, '。' | '；' | ';'));
+    if t.ends_with(['）', ')'])
+        && let Some(open) = t.rfind(['（', '('])
+        && ["排名", "排序", "第一", "首位", "为牵头", "按职责", "分工"]
+            .iter()
+            .any(|w| t[open..].contains(w))
+    {
+        return &t[..open];
+    }
+    spec
 }
 
 fn has_all_lead_phrase(s: &str) -> bool {
@@ -574,6 +599,22 @@ mod tests {
         );
         assert!(lead.is_empty());
         assert_eq!(part, ["市科技局", "各县（市、区）人民政府", "阳泉高新区"]);
+    }
+
+    #[test]
+    fn bracketed_notes_after_a_name_are_dropped() {
+        let (lead, part) = roles(
+            "市科技局、市发展改革委（按职责分工）",
+            Some(Role::Participate),
+        );
+        assert!(lead.is_empty());
+        assert_eq!(part, ["市科技局", "市发展改革委"]);
+        let (lead, part) = roles(
+            "市科技局、市财政局（排名第一的为牵头单位）",
+            Some(Role::Responsible),
+        );
+        assert_eq!(lead, ["市科技局"]);
+        assert_eq!(part, ["市财政局"]);
     }
 
     #[test]
