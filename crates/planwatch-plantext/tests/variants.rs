@@ -584,3 +584,18 @@ fn goals_under_general_requirements_tasks_with_separate_lead_and_responsible_lin
         ",
     );
 }
+
+#[test]
+fn an_indicator_table_in_the_goals_gives_one_goal_per_indicator_and_target_year() {
+    check(
+        "XX市科技创新规划（2021—2025年）\n一、发展目标\n序号\t指标名称\t单位\t2020年基期值\t2025年目标值\t属性\n1\t研发投入强度\t%\t1.8\t2.5\t预期性\n2\t高新技术企业数量\t家\t150\t≥300\t预期性\n3\t万人发明专利拥有量\t件\t5.2\t10左右\t预期性\n二、重点任务\n（一）建设平台。\n牵头单位：市科技局\n",
+        r"
+        title XX市科技创新规划（2021—2025年）
+        goal 2.5 % 2025 equal
+        goal 300 家 2025 at_least
+        goal 10 件 2025 about
+        task 1 （一） 建设平台 §二
+          lead 市科技局
+        ",
+    );
+}
