@@ -252,11 +252,14 @@ pub(crate) fn clean_unit(raw: &str) -> Option<(String, bool)> {
                 lead_mark = true;
             }
         }
-        for tail in ROLE_TAILS.iter().chain(VAGUE_TAILS) {
-            if let Some(r) = s.strip_suffix(tail)
-                && r.chars().count() >= 2
-            {
-                s = trim_punct(r);
+        // Most names end in 局/委/府: only a name ending like a role word can carry one.
+        if s.ends_with(|c: char| "头责合与加助办同实别等位门".contains(c)) {
+            for tail in ROLE_TAILS.iter().chain(VAGUE_TAILS) {
+                if let Some(r) = s.strip_suffix(tail)
+                    && r.chars().count() >= 2
+                {
+                    s = trim_punct(r);
+                }
             }
         }
         // A note in brackets after the last name: （按职责分工）, （排名第一的为牵头单位）.
