@@ -580,7 +580,13 @@ pub(crate) fn add_inline(
 /// names participants.
 fn unit_line(text: &str, draft: Option<&Draft>) -> Vec<Named> {
     let (mut named, _) = units::spec_units(text, 0);
-    let first = units::label_at_start(text).map(|(l, _)| l);
+    let start = units::label_at_start(text);
+    if named.is_empty()
+        && let Some((Label::Units(role), after)) = start
+    {
+        named = units::parse_spec(&text[after..], after, Some(role));
+    }
+    let first = start.map(|(l, _)| l);
     let has_lead = draft.is_some_and(|d| d.units.iter().any(|u| u.1 == Role::Lead));
     if first == Some(Label::Units(Role::Responsible)) && has_lead {
         named.iter_mut().for_each(|n| n.role = Role::Participate);

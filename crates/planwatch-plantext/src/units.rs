@@ -128,7 +128,22 @@ pub(crate) fn label_at_start(s: &str) -> Option<(Label, usize)> {
                 .map(|&(_, l)| (l, offset + i + c.len_utf8()));
         }
     }
-    None
+    // 牵头单位 市科技局: the colon lost in conversion; the name that follows shows it is a label.
+    LABELS
+        .iter()
+        .filter(|(w, l)| {
+            matches!(l, Label::Units(_)) && (w.ends_with("单位") || w.ends_with("部门"))
+        })
+        .find_map(|&(w, l)| {
+            let rest = s_trim.strip_prefix(w)?;
+            let name =
+                rest.trim_start_matches(|c: char| is_space(c) || matches!(c, '、' | '，' | ','));
+            let first = name
+                .split(['、', '，', ',', ' ', '　'])
+                .next()
+                .unwrap_or("");
+            looks_like_unit(first).then(|| (l, offset + w.len() + (rest.len() - name.len())))
+        })
 }
 
 /// Every `label：` in `s`: `(label, label start, byte after the colon)`.
@@ -670,6 +685,15 @@ mod tests {
             Some(Label::Person)
         );
         assert_eq!(label_at_start("目标：到2024年"), None);
+    }
+
+    #[test]
+    fn a_unit_line_that_lost_its_colon_is_still_a_unit_line() {
+        assert_eq!(
+            label_at_start("牵头单位 市科技局").map(|l| l.0),
+            Some(Label::Units(Role::Lead))
+        );
+        assert_eq!(label_at_start("责任单位要加强协调配合"), None);
     }
 
     #[test]

@@ -599,3 +599,16 @@ fn an_indicator_table_in_the_goals_gives_one_goal_per_indicator_and_target_year(
         ",
     );
 }
+
+#[test]
+fn unit_lines_that_lost_their_colon_are_still_read() {
+    check(
+        "（1）建设平台。到2024年建成5个。\n牵头单位 市科技局\n参加单位 市财政局、市工信局\n",
+        r"
+        task 1 （1） 建设平台
+          lead 市科技局
+          part 市财政局|市工信局
+          target 5 个 2024 equal
+        ",
+    );
+}
