@@ -345,3 +345,44 @@ fn pages_carry_security_headers_and_assets_are_cached_for_long() {
             .is_some_and(|v| v.contains("immutable"))
     );
 }
+
+fn failed_sign_in_from(server: &Server, forwarded_for: &str) {
+    let mut c = server.client();
+    let token = c.get("/login").csrf();
+    let body = serde_urlencoded::to_string([
+        ("csrf", token.as_str()),
+        ("username", "leader"),
+        ("password", "wrong password!"),
+    ])
+    .expect("form");
+    let r = c.request(
+        "POST",
+        "/login",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("X-Forwarded-For", forwarded_for),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 401);
+}
+
+#[test]
+fn the_client_address_comes_from_the_proxy_only_when_told_so() {
+    let direct = Server::start();
+    failed_sign_in_from(&direct, "198.51.100.1");
+    let audit = direct.sign_in("office").get("/audit?entity=sign_in").body;
+    assert!(
+        audit.contains("web:127.0.0.1"),
+        "a client cannot choose its address"
+    );
+    assert!(!audit.contains("198.51.100.1"));
+
+    let proxied = Server::start_with(None, &["--behind-proxy"]);
+    failed_sign_in_from(&proxied, "198.51.100.1, 203.0.113.5");
+    let audit = proxied.sign_in("office").get("/audit?entity=sign_in").body;
+    assert!(
+        audit.contains("web:203.0.113.5"),
+        "the address the proxy appended is recorded"
+    );
+}

@@ -22,6 +22,10 @@ pub struct Args {
     /// Serve the public progress page (公开) at /public, readable without signing in.
     #[arg(long, env = "PLANWATCH_PUBLIC_PAGE")]
     pub public: bool,
+    /// Behind a reverse proxy: take the client's address from the last `X-Forwarded-For` entry
+    /// (for sign-in limits and the audit trail). 部署在反向代理之后
+    #[arg(long, env = "PLANWATCH_BEHIND_PROXY")]
+    pub behind_proxy: bool,
     /// Hours a sign-in lasts. 登录有效时长（小时）
     #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=720))]
     pub session_hours: i64,
@@ -82,6 +86,7 @@ pub fn run(data_dir: &Path, args: Args) -> anyhow::Result<ExitCode> {
             secure_cookies: args.secure_cookies,
             public_page: args.public,
             session_hours: args.session_hours,
+            behind_proxy: args.behind_proxy,
         };
         tracing::info!(backend = store.backend().label(), %addr, "serving");
         // Tests and scripts read this line to learn the port.
@@ -90,7 +95,10 @@ pub fn run(data_dir: &Path, args: Args) -> anyhow::Result<ExitCode> {
         crate::web::serve(listener, state.clone(), shutdown_signal())
             .await
             .context("服务器异常退出 (server failed)")?;
-        drop(state);
+        // Close the store cleanly (on SQLite this checkpoints the write-ahead log).
+        if let Some(store) = state.into_store() {
+            store.close().await;
+        }
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -40,6 +40,10 @@ pub struct WebConfig {
     pub public_page: bool,
     /// How long a session lasts after sign-in.
     pub session_hours: i64,
+    /// The server sits behind a reverse proxy that appends the client's address to
+    /// `X-Forwarded-For`: sign-in limits and the audit trail then use that address instead of the
+    /// proxy's. Off by default, because without a proxy the header is whatever the client says.
+    pub behind_proxy: bool,
 }
 
 impl Default for WebConfig {
@@ -48,6 +52,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             public_page: false,
             session_hours: 12,
+            behind_proxy: false,
         }
     }
 }
@@ -78,6 +83,12 @@ impl AppState {
                 plan_cache: Mutex::new(None),
             }),
         }
+    }
+
+    /// The store back, once the server has stopped and no request holds the state any more
+    /// (so that it can be closed cleanly).
+    pub fn into_store(self) -> Option<Store> {
+        Arc::try_unwrap(self.inner).ok().map(|i| i.store)
     }
 
     pub fn store(&self) -> &Store {

@@ -85,6 +85,26 @@ pub fn secure(state: &AppState, headers: &HeaderMap) -> bool {
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
 }
 
+/// The client's address: the peer, or behind a proxy (`--behind-proxy`) the last address the
+/// proxy appended to `X-Forwarded-For` (earlier entries are whatever the client sent).
+pub fn client_ip(
+    state: &AppState,
+    peer: std::net::IpAddr,
+    headers: &HeaderMap,
+) -> std::net::IpAddr {
+    if !state.config().behind_proxy {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .last()
+        .unwrap_or(peer)
+}
+
 /// A `Set-Cookie` value. `max_age` 0 deletes the cookie.
 pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };

@@ -6,8 +6,8 @@ use super::super::error::{WebError, WebResult};
 use super::super::limiter::{MAX_FAILURES_PER_ACCOUNT, WINDOW_MINUTES};
 use super::super::metrics::SignIn;
 use super::super::session::{
-    MaybeUser, PRE_COOKIE, SESSION_COOKIE, cookie, csrf_token, new_token, secure, set_cookie,
-    token_hash,
+    MaybeUser, PRE_COOKIE, SESSION_COOKIE, client_ip, cookie, csrf_token, new_token, secure,
+    set_cookie, token_hash,
 };
 use super::render;
 use crate::app;
@@ -147,7 +147,7 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> WebResult<Response> {
     let now = app::now();
-    let client = peer.ip();
+    let client = client_ip(&state, peer.ip(), &headers);
     let username = form.username.trim().to_string();
     if username.is_empty() || form.password.is_empty() {
         return refuse_again(
