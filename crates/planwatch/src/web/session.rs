@@ -101,7 +101,7 @@ pub fn client_ip(
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .filter_map(|a| a.trim().parse().ok())
-        .last()
+        .next_back()
         .unwrap_or(peer)
 }
 
