@@ -307,12 +307,20 @@ mod tests {
     }
 
     #[test]
-    fn the_2023_pumped_storage_milestone_is_a_node() {
+    fn the_2023_pumped_storage_project_and_the_2022_command_centre_node_are_seeded() {
         let b = seeded();
         let m: Vec<_> = b.for_year(2023).filter(|i| i.task == 2).collect();
         assert!(
             m.iter()
-                .any(|i| i.kind == ItemKind::Milestone && i.title.contains("抽水蓄能"))
+                .any(|i| i.kind == ItemKind::Project && i.title.contains("抽水蓄能"))
+        );
+        let n = b
+            .for_year(2022)
+            .find(|i| i.title.contains("城市运行指挥中心"))
+            .expect("task 9 milestone");
+        assert_eq!(
+            (n.kind, n.id.as_str()),
+            (ItemKind::Milestone, "2022-T09-M01")
         );
     }
 
