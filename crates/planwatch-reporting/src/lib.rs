@@ -15,6 +15,7 @@ pub mod scope;
 pub mod settings;
 pub mod validate;
 pub mod workflow;
+pub mod xlsx;
 
 pub use breakdown::{Breakdown, BreakdownItem, ItemKind, ItemOrigin};
 pub use catalogue::{Catalogue, CatalogueConfig, CatalogueError, CatalogueNote};

@@ -161,7 +161,7 @@ impl ReportingPeriod {
 
     /// Whether the office has the period locked at `now`.
     pub fn is_locked_at(&self, now: NaiveDateTime) -> bool {
-        match self.events.iter().filter(|e| e.at() <= now).next_back() {
+        match self.events.iter().rfind(|e| e.at() <= now) {
             Some(PeriodEvent::Lock { .. }) => true,
             Some(PeriodEvent::Reopen { until, .. }) => until.is_some_and(|d| now.date() > d),
             None => false,

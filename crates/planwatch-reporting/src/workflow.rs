@@ -90,7 +90,7 @@ impl ActionKind {
     }
 
     /// The states this action may start from (`None` = the report does not exist yet).
-    fn from_states(self) -> &'static [Option<ReportState>] {
+    fn start_states(self) -> &'static [Option<ReportState>] {
         use ReportState::*;
         match self {
             ActionKind::Edit => &[None, Some(Draft), Some(Approved), Some(Returned)],
@@ -230,7 +230,7 @@ pub fn apply(
         });
     }
     let from = current.map(|r| r.state);
-    if !kind.from_states().contains(&from) {
+    if !kind.start_states().contains(&from) {
         return Err(WorkflowError::NotAllowedInState {
             state: from,
             action: kind,

@@ -1,0 +1,1 @@
+//! The yearly breakdown as an Excel sheet (placeholder removed below).
