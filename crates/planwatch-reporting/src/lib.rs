@@ -14,6 +14,7 @@ pub mod period;
 pub mod scope;
 pub mod settings;
 pub mod validate;
+pub mod values;
 pub mod workflow;
 pub mod xlsx;
 
