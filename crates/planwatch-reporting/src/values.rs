@@ -247,8 +247,8 @@ fn parse_rows(
     let mut out = ValuesImport::default();
     let mut pending: Vec<Pending<'_>> = Vec::new();
     let mut seen: BTreeMap<(String, Quarter, bool), usize> = BTreeMap::new();
-    for r in 1..rows.len() {
-        if rows[r].iter().all(|f| f.trim().is_empty()) {
+    for (r, fields) in rows.iter().enumerate().skip(1) {
+        if fields.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
         let key = cell(r, 0);

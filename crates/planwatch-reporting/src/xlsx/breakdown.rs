@@ -431,7 +431,7 @@ fn read_row(
         }
         (None, Ok(Some(n))) => {
             let t = (n.fract() == 0.0 && n >= 1.0)
-                .then(|| n as u32)
+                .then_some(n as u32)
                 .filter(|t| ctx.plan.task(*t).is_some());
             if t.is_none() {
                 push(
