@@ -524,3 +524,25 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod never_panics {
+    use super::*;
+    use crate::catalogue::tests::yangquan_catalogue;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_text_as_a_values_file_gives_values_or_located_errors(body in "[a-z0-9,\"\n年Q季度是否%.-]{0,200}") {
+            let text = format!("指标,期间,数值,数据来源,说明,基期\n{body}");
+            let _ = read_values("v.csv", text.as_bytes(), &yangquan_catalogue(), &BTreeMap::new(), &ReportingSettings::default());
+        }
+
+        #[test]
+        fn any_bytes_as_a_values_file_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = read_values("v.csv", &bytes, &yangquan_catalogue(), &BTreeMap::new(), &ReportingSettings::default());
+        }
+    }
+}

@@ -625,3 +625,49 @@ fn a_lead_sees_what_participants_reported() {
     .expect("copy");
     assert_eq!(seen, "【矿区人民政府（参加）】完成园区道路改造");
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn cell_value() -> impl Strategy<Value = CellValue> {
+        prop_oneof![
+            ".{0,12}".prop_map(CellValue::Text),
+            any::<f64>().prop_map(CellValue::Number),
+            (1900i32..2200, 1u32..13, 1u32..29).prop_map(|(y, m, d)| CellValue::Date(
+                NaiveDate::from_ymd_opt(y, m, d).expect("valid")
+            )),
+            "[A-Z]{1,3}[0-9]{1,3}\\+1".prop_map(CellValue::Formula),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn reading_a_workbook_with_arbitrary_cells_never_panics(
+            edits in proptest::collection::vec((0u32..40, 0u16..25, cell_value(), any::<bool>()), 1..12)
+        ) {
+            let (bytes, scope) = filled();
+            let changed = copy_with(&bytes, |s| {
+                for (r, c, v, on_tasks) in &edits {
+                    let target = if *on_tasks { TASK_SHEET } else { INDICATOR_SHEET };
+                    if s.name == target {
+                        s.cells.insert((*r, *c), v.clone());
+                    }
+                }
+            })
+            .expect("copy");
+            let _ = read(&changed, scope);
+        }
+
+        #[test]
+        fn arbitrary_bytes_are_refused_without_panicking(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let mut b = bytes;
+            if b.len() > 4 && b[0] % 2 == 0 {
+                b[..4].copy_from_slice(b"PK\x03\x04");
+            }
+            prop_assert!(read(&b, scope_kjj()).is_err());
+        }
+    }
+}
