@@ -10,13 +10,12 @@ pub mod span;
 pub mod unit;
 pub mod workflow;
 
-pub use catalogue::{
-    Baseline, Direction, IndicatorDef, IndicatorKind, IndicatorTarget, ValidationRules,
-};
+pub use catalogue::{Baseline, IndicatorDef, IndicatorKind, IndicatorTarget, ValidationRules};
 pub use period::{Quarter, QuarterParseError};
 pub use plan::{
-    Attachment, Comparator, Diagnostic, Goal, GuaranteeMeasure, Milestone, MilestoneKind, Period,
-    Plan, Section, Severity, Target, Task, YearBasis,
+    Attachment, Comparator, Diagnostic, Direction, Goal, GuaranteeMeasure, Indicator,
+    IndicatorMention, Milestone, MilestoneKind, Period, Plan, ResponsibleUnit, Section, Severity,
+    Target, Task, YearBasis,
 };
 pub use role::Role;
 pub use span::Span;

@@ -187,9 +187,9 @@ impl Catalogue {
                     .iter()
                     .any(|t| t.comparator == Comparator::AtMost)
                 {
-                    Direction::Lower
+                    Direction::LowerIsBetter
                 } else {
-                    Direction::Higher
+                    Direction::HigherIsBetter
                 }
             });
             let mut targets = pi.targets.clone();
@@ -237,7 +237,7 @@ impl Catalogue {
                 unit: c.unit.clone(),
                 reporter,
                 kind,
-                direction: c.direction.unwrap_or(Direction::Higher),
+                direction: c.direction.unwrap_or(Direction::HigherIsBetter),
                 baseline: c.baseline.clone(),
                 targets,
                 tasks: Vec::new(),
@@ -561,7 +561,7 @@ pub(crate) mod tests {
     fn at_most_targets_make_lower_the_better_direction() {
         let cat = yangquan_catalogue();
         let pue = cat.by_code("dc-pue").expect("PUE");
-        assert_eq!(pue.direction, Direction::Lower);
+        assert_eq!(pue.direction, Direction::LowerIsBetter);
         assert_eq!((pue.rules.min, pue.rules.max), (Some(1.0), Some(3.0)));
         assert!(!pue.rules.integer);
     }

@@ -323,7 +323,10 @@ mod tests {
         let utc = t("2023-10-10 15:30").and_utc();
         assert_eq!(cst_from_utc(utc), t("2023-10-10 23:30"));
         assert_eq!(cst_to_utc(cst_from_utc(utc)), utc);
-        assert_eq!(p3().timeliness("市科技局", cst_from_utc(utc)), Timeliness::OnTime);
+        assert_eq!(
+            p3().timeliness("市科技局", cst_from_utc(utc)),
+            Timeliness::OnTime
+        );
     }
 
     #[test]

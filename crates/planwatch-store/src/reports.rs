@@ -11,11 +11,10 @@ use crate::audit::{self, Actor, Change};
 use crate::db::{Row, Tx, args};
 use crate::error::{Result, StoreError};
 use crate::units::{ensure_unit, find_unit};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use planwatch_model::{
-    Baseline, IndicatorDef, IndicatorKind, Quarter, ReportState, Role, TaskStatus,
-};
-use planwatch_reporting::breakdown::{Breakdown, BreakdownItem, ItemKind, ItemOrigin};
+use chrono::{DateTime, NaiveDate, Utc};
+use planwatch_model::{Baseline, IndicatorDef, Quarter, ReportState, Role, TaskStatus};
+use planwatch_reporting::Catalogue;
+use planwatch_reporting::breakdown::{Breakdown, BreakdownItem};
 use planwatch_reporting::content::{IndicatorRow, ReportContent, TaskRow};
 use planwatch_reporting::evidence::EvidenceFile;
 use planwatch_reporting::period::{
@@ -25,7 +24,6 @@ use planwatch_reporting::scope::RowKey;
 use planwatch_reporting::values::ValuesImport;
 use planwatch_reporting::workflow::{ActionKind, ReportRecord, WorkflowError, WorkflowEvent};
 use planwatch_reporting::xlsx::breakdown::BreakdownImport;
-use planwatch_reporting::Catalogue;
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -312,9 +310,9 @@ async fn insert_item(
     item: &BreakdownItem,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let task = *tasks.get(&item.task).ok_or_else(|| {
-        StoreError::InvalidInput(format!("任务 {} 不在当前计划中", item.task))
-    })?;
+    let task = *tasks
+        .get(&item.task)
+        .ok_or_else(|| StoreError::InvalidInput(format!("任务 {} 不在当前计划中", item.task)))?;
     let (unit, _) = ensure_unit(tx, actor, &item.responsible_unit, now).await?;
     tx.execute(
         "INSERT INTO breakdown_items (plan_id, item_key, year, task_id, kind, title, \
@@ -410,9 +408,9 @@ async fn write_content(
         .await?;
     }
     for (i, row) in c.indicators.iter().enumerate() {
-        let ind = *indicators.get(&row.code).ok_or_else(|| {
-            StoreError::InvalidInput(format!("指标“{}”不在指标目录中", row.code))
-        })?;
+        let ind = *indicators
+            .get(&row.code)
+            .ok_or_else(|| StoreError::InvalidInput(format!("指标“{}”不在指标目录中", row.code)))?;
         tx.execute(
             "INSERT INTO report_indicator_rows (report_id, position, indicator_id, value, source, \
              note) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -430,7 +428,13 @@ async fn write_content(
     Ok(())
 }
 
-async fn read_content(tx: &mut Tx, report: i64, unit: &str, period: Quarter, head: &Row) -> Result<ReportContent> {
+async fn read_content(
+    tx: &mut Tx,
+    report: i64,
+    unit: &str,
+    period: Quarter,
+    head: &Row,
+) -> Result<ReportContent> {
     let mut c = ReportContent::new(unit, period);
     c.filled_by = head.text("filled_by")?;
     c.phone = head.text("phone")?;
@@ -972,12 +976,23 @@ impl Store {
         let mut tx = self.pools.write().await?;
         let mut n = 0;
         for (content, steps) in reports {
-            let Some(period) = content.period else { continue };
+            let Some(period) = content.period else {
+                continue;
+            };
             if steps.is_empty() {
                 continue;
             }
-            save_report_tx(&mut tx, actor, &content.unit, period, 0, Some(content), steps, now)
-                .await?;
+            save_report_tx(
+                &mut tx,
+                actor,
+                &content.unit,
+                period,
+                0,
+                Some(content),
+                steps,
+                now,
+            )
+            .await?;
             n += 1;
         }
         tx.commit().await?;
@@ -1260,9 +1275,7 @@ async fn save_report_tx(
             id
         }
         None => {
-            let c = content.ok_or_else(|| {
-                StoreError::InvalidInput("新报告必须带有内容".into())
-            })?;
+            let c = content.ok_or_else(|| StoreError::InvalidInput("新报告必须带有内容".into()))?;
             tx.insert_returning_id(
                 "INSERT INTO reports (plan_id, unit_id, quarter, state, version, submissions, \
                  first_submitted_at, last_submitted_at, comment, approved_by, content_hash, \
@@ -1380,24 +1393,4 @@ async fn save_report_tx(
         previous = Some(rec);
     }
     Ok(last.clone())
-}
-
-/// The kind of an indicator as stored (for queries that do not parse `def_json`).
-pub fn kind_text(k: IndicatorKind) -> String {
-    enum_text(&k)
-}
-
-/// The item kind as stored.
-pub fn item_kind_text(k: ItemKind) -> String {
-    enum_text(&k)
-}
-
-/// The item origin as stored.
-pub fn item_origin_text(o: ItemOrigin) -> String {
-    enum_text(&o)
-}
-
-/// A report's local submission time, for messages.
-pub fn local_time(t: DateTime<Utc>) -> NaiveDateTime {
-    cst_from_utc(t)
 }

@@ -67,7 +67,10 @@ async fn content(store: &Store, period: Quarter, value: f64) -> ReportContent {
         c.tasks.push(TaskRow {
             key: Some(r.key.clone()),
             progress: format!("{} 推进顺利", r.key.encode()),
-            status: r.role.owns_status().then_some(planwatch_model::TaskStatus::OnSchedule),
+            status: r
+                .role
+                .owns_status()
+                .then_some(planwatch_model::TaskStatus::OnSchedule),
             share_complete: r.role.owns_status().then_some(60.0),
             evidence: vec!["纪要.pdf".into()],
             ..Default::default()
@@ -102,8 +105,9 @@ fn steps(
     let mut out = Vec::new();
     for (a, role) in actions {
         let v = cur.as_ref().map_or(0, |r| r.version);
-        let (next, ev) = workflow::apply(cur.as_ref(), UNIT, a, &actor(*role), v, cst_from_utc(now))
-            .expect("allowed");
+        let (next, ev) =
+            workflow::apply(cur.as_ref(), UNIT, a, &actor(*role), v, cst_from_utc(now))
+                .expect("allowed");
         cur = Some(next.clone());
         out.push((next, ev));
     }
@@ -149,11 +153,24 @@ async fn a_submitted_report_reads_back_equal_with_its_history_and_audit(ctx: Ctx
     let c = content(&ctx.store, q("2023Q3"), 12.0).await;
     let rec = ctx
         .store
-        .save_report(&office(), UNIT, q("2023Q3"), 0, Some(&c), &submit_steps(at(10)), at(10))
+        .save_report(
+            &office(),
+            UNIT,
+            q("2023Q3"),
+            0,
+            Some(&c),
+            &submit_steps(at(10)),
+            at(10),
+        )
         .await
         .expect("saved");
     assert_eq!((rec.state, rec.version), (ReportState::Submitted, 3));
-    let back = ctx.store.report(UNIT, q("2023Q3")).await.expect("read").expect("there");
+    let back = ctx
+        .store
+        .report(UNIT, q("2023Q3"))
+        .await
+        .expect("read")
+        .expect("there");
     assert_eq!(back.content, c);
     assert_eq!(back.content_hash, c.content_hash());
     assert_eq!(back.record, rec);
@@ -169,7 +186,12 @@ async fn a_submitted_report_reads_back_equal_with_its_history_and_audit(ctx: Ctx
         .expect("audit");
     let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
     assert_eq!(actions, ["report.edit", "report.approve", "report.submit"]);
-    assert!(audit[0].after.as_deref().is_some_and(|a| a.contains("山西智创城") || a.contains("T:13")));
+    assert!(
+        audit[0]
+            .after
+            .as_deref()
+            .is_some_and(|a| a.contains("山西智创城") || a.contains("T:13"))
+    );
     ctx.finish().await;
 }
 on_both_backends!(
@@ -192,10 +214,21 @@ async fn a_stale_version_changes_nothing(ctx: Ctx) {
         .await
         .expect_err("stale");
     assert!(
-        matches!(e, StoreError::Workflow(WorkflowError::VersionConflict { expected: 0, actual: 1 })),
+        matches!(
+            e,
+            StoreError::Workflow(WorkflowError::VersionConflict {
+                expected: 0,
+                actual: 1
+            })
+        ),
         "{e}"
     );
-    let back = ctx.store.report(UNIT, q("2023Q3")).await.expect("r").expect("there");
+    let back = ctx
+        .store
+        .report(UNIT, q("2023Q3"))
+        .await
+        .expect("r")
+        .expect("there");
     assert_eq!(back.record.version, 1);
     assert_eq!(back.events.len(), 1);
     ctx.finish().await;
@@ -207,7 +240,11 @@ on_both_backends!(
 );
 
 async fn of_two_concurrent_submissions_exactly_one_wins(ctx: Ctx) {
-    let Ctx { store, location, db } = prepared(ctx).await;
+    let Ctx {
+        store,
+        location,
+        db,
+    } = prepared(ctx).await;
     let store = Arc::new(store);
     let a = content(&store, q("2023Q3"), 12.0).await;
     let mut b = a.clone();
@@ -218,35 +255,75 @@ async fn of_two_concurrent_submissions_exactly_one_wins(ctx: Ctx) {
         handles.push(tokio::spawn(async move {
             let now = at(20 + i64::try_from(i).expect("small"));
             store
-                .save_report(&office(), UNIT, q("2023Q3"), 0, Some(&c), &submit_steps(now), now)
+                .save_report(
+                    &office(),
+                    UNIT,
+                    q("2023Q3"),
+                    0,
+                    Some(&c),
+                    &submit_steps(now),
+                    now,
+                )
                 .await
         }));
     }
     let results = join_all(handles).await;
-    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
     assert!(results.iter().all(|r| match r {
         Ok(_) => true,
-        Err(e) => matches!(e, StoreError::Workflow(WorkflowError::VersionConflict { .. })),
+        Err(e) => matches!(
+            e,
+            StoreError::Workflow(WorkflowError::VersionConflict { .. })
+        ),
     }));
-    let back = store.report(UNIT, q("2023Q3")).await.expect("r").expect("there");
+    let back = store
+        .report(UNIT, q("2023Q3"))
+        .await
+        .expect("r")
+        .expect("there");
     assert_eq!((back.record.version, back.events.len()), (3, 3));
 
     // Two office users reviewing version 3 at the same moment: one decision is kept.
     let mut handles = Vec::new();
-    for action in [Action::Accept, Action::Return { comment: "补充材料".into() }] {
+    for action in [
+        Action::Accept,
+        Action::Return {
+            comment: "补充材料".into(),
+        },
+    ] {
         let store = store.clone();
         let rec = back.record.clone();
         handles.push(tokio::spawn(async move {
             let s = steps(Some(&rec), &[(action, Role::Office)], at(30));
-            store.save_report(&office(), UNIT, q("2023Q3"), 3, None, &s, at(30)).await
+            store
+                .save_report(&office(), UNIT, q("2023Q3"), 3, None, &s, at(30))
+                .await
         }));
     }
     let results = join_all(handles).await;
-    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
-    let back = store.report(UNIT, q("2023Q3")).await.expect("r").expect("there");
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    let back = store
+        .report(UNIT, q("2023Q3"))
+        .await
+        .expect("r")
+        .expect("there");
     assert_eq!((back.record.version, back.events.len()), (4, 4));
     let store = Arc::try_unwrap(store).expect("every task has finished");
-    Ctx { store, location, db }.finish().await;
+    Ctx {
+        store,
+        location,
+        db,
+    }
+    .finish()
+    .await;
 }
 on_both_backends!(
     sqlite_of_two_concurrent_submissions_exactly_one_wins,
@@ -267,10 +344,27 @@ async fn accepting_publishes_the_values_and_returning_does_not(ctx: Ctx) {
     let c = content(&ctx.store, q("2023Q3"), 12.0).await;
     let rec = ctx
         .store
-        .save_report(&office(), UNIT, q("2023Q3"), 0, Some(&c), &submit_steps(at(10)), at(10))
+        .save_report(
+            &office(),
+            UNIT,
+            q("2023Q3"),
+            0,
+            Some(&c),
+            &submit_steps(at(10)),
+            at(10),
+        )
         .await
         .expect("saved");
-    let returned = steps(Some(&rec), &[(Action::Return { comment: "补充数据来源".into() }, Role::Office)], at(11));
+    let returned = steps(
+        Some(&rec),
+        &[(
+            Action::Return {
+                comment: "补充数据来源".into(),
+            },
+            Role::Office,
+        )],
+        at(11),
+    );
     let rec = ctx
         .store
         .save_report(&office(), UNIT, q("2023Q3"), 3, None, &returned, at(11))
@@ -293,7 +387,10 @@ async fn accepting_publishes_the_values_and_returning_does_not(ctx: Ctx) {
         .save_report(&office(), UNIT, q("2023Q3"), 4, Some(&c), &again, at(12))
         .await
         .expect("accepted");
-    assert_eq!((rec.state, rec.version, rec.submissions), (ReportState::Accepted, 8, 2));
+    assert_eq!(
+        (rec.state, rec.version, rec.submissions),
+        (ReportState::Accepted, 8, 2)
+    );
     let history = ctx.store.indicator_history().await.expect("h");
     assert_eq!(history["hightech-enterprises"], [(q("2023Q3"), 12.0)]);
     assert_eq!(history.len(), c.indicators.len());
@@ -309,15 +406,39 @@ async fn a_report_with_an_unknown_indicator_is_refused_and_leaves_nothing(ctx: C
     let ctx = prepared(ctx).await;
     let mut c = content(&ctx.store, q("2023Q3"), 12.0).await;
     c.indicators[0].code = "no-such-indicator".into();
-    let before = ctx.store.audit_entries(&AuditFilter::default()).await.expect("a").len();
+    let before = ctx
+        .store
+        .audit_entries(&AuditFilter::default())
+        .await
+        .expect("a")
+        .len();
     let e = ctx
         .store
-        .save_report(&office(), UNIT, q("2023Q3"), 0, Some(&c), &submit_steps(at(10)), at(10))
+        .save_report(
+            &office(),
+            UNIT,
+            q("2023Q3"),
+            0,
+            Some(&c),
+            &submit_steps(at(10)),
+            at(10),
+        )
         .await
         .expect_err("unknown indicator");
     assert!(e.to_string().contains("no-such-indicator"), "{e}");
-    assert!(ctx.store.report(UNIT, q("2023Q3")).await.expect("r").is_none());
-    let after = ctx.store.audit_entries(&AuditFilter::default()).await.expect("a").len();
+    assert!(
+        ctx.store
+            .report(UNIT, q("2023Q3"))
+            .await
+            .expect("r")
+            .is_none()
+    );
+    let after = ctx
+        .store
+        .audit_entries(&AuditFilter::default())
+        .await
+        .expect("a")
+        .len();
     assert_eq!(before, after);
     ctx.finish().await;
 }
@@ -336,7 +457,12 @@ async fn period_actions_are_checked_kept_and_audited(ctx: Ctx) {
         .expect("lock");
     let e = ctx
         .store
-        .change_period(&office, q("2023Q3"), &PeriodChange::Lock, at(60 * 24 * 30 + 1))
+        .change_period(
+            &office,
+            q("2023Q3"),
+            &PeriodChange::Lock,
+            at(60 * 24 * 30 + 1),
+        )
         .await
         .expect_err("twice");
     assert!(e.to_string().contains("已处于锁定状态"), "{e}");
@@ -407,15 +533,45 @@ async fn importing_the_same_values_twice_changes_nothing_the_second_time(ctx: Ct
             },
         }],
     };
-    let a = ctx.store.import_values(&office(), &import, false, "v.csv", at(5)).await.expect("a");
+    let a = ctx
+        .store
+        .import_values(&office(), &import, false, "v.csv", at(5))
+        .await
+        .expect("a");
     assert_eq!((a.values_added, a.baselines_set), (1, 1));
-    let n = ctx.store.audit_entries(&AuditFilter::default()).await.expect("a").len();
-    let b = ctx.store.import_values(&office(), &import, false, "v.csv", at(6)).await.expect("b");
-    assert_eq!((b.values_added, b.values_changed, b.baselines_set, b.unchanged), (0, 0, 0, 2));
-    assert_eq!(ctx.store.audit_entries(&AuditFilter::default()).await.expect("a").len(), n);
+    let n = ctx
+        .store
+        .audit_entries(&AuditFilter::default())
+        .await
+        .expect("a")
+        .len();
+    let b = ctx
+        .store
+        .import_values(&office(), &import, false, "v.csv", at(6))
+        .await
+        .expect("b");
+    assert_eq!(
+        (
+            b.values_added,
+            b.values_changed,
+            b.baselines_set,
+            b.unchanged
+        ),
+        (0, 0, 0, 2)
+    );
+    assert_eq!(
+        ctx.store
+            .audit_entries(&AuditFilter::default())
+            .await
+            .expect("a")
+            .len(),
+        n
+    );
     let cat = ctx.store.catalogue().await.expect("c");
     assert_eq!(
-        cat.by_code("hightech-enterprises").and_then(|d| d.baseline.as_ref()).map(|b| b.value),
+        cat.by_code("hightech-enterprises")
+            .and_then(|d| d.baseline.as_ref())
+            .map(|b| b.value),
         Some(113.0)
     );
     ctx.finish().await;
@@ -441,7 +597,10 @@ async fn breakdown_changes_are_kept_and_audited_per_item(ctx: Ctx) {
         added: vec![added.clone()],
         unchanged: 0,
     };
-    ctx.store.apply_breakdown(&office(), &changes, at(7)).await.expect("apply");
+    ctx.store
+        .apply_breakdown(&office(), &changes, at(7))
+        .await
+        .expect("apply");
     changes.apply(&mut b);
     assert_eq!(ctx.store.breakdown().await.expect("b"), b);
     let audit = ctx
@@ -453,7 +612,10 @@ async fn breakdown_changes_are_kept_and_audited_per_item(ctx: Ctx) {
         .await
         .expect("audit");
     let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
-    assert_eq!(actions, ["breakdown.seed", "breakdown.update", "breakdown.add"]);
+    assert_eq!(
+        actions,
+        ["breakdown.seed", "breakdown.update", "breakdown.add"]
+    );
     ctx.finish().await;
 }
 on_both_backends!(

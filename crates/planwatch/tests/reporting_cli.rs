@@ -93,16 +93,24 @@ fn fill(sheet: &mut SheetCopy) {
         sheet.set("H2", CellValue::Text("张三".into()));
         sheet.set("J2", CellValue::Text("0353-1234567".into()));
         for (r, id) in rows(sheet) {
-            sheet.cells.insert((r, 11), CellValue::Text(format!("{id}：本季度按计划推进")));
+            sheet
+                .cells
+                .insert((r, 11), CellValue::Text(format!("{id}：本季度按计划推进")));
             if !id.starts_with("C:") {
-                sheet.cells.insert((r, 13), CellValue::Text("序时推进".into()));
+                sheet
+                    .cells
+                    .insert((r, 13), CellValue::Text("序时推进".into()));
                 sheet.cells.insert((r, 14), CellValue::Number(75.0));
             }
         }
     } else if sheet.name == INDICATOR_SHEET {
         for (i, (r, _)) in rows(sheet).into_iter().enumerate() {
-            sheet.cells.insert((r, 6), CellValue::Number(12.0 + i as f64));
-            sheet.cells.insert((r, 12), CellValue::Text("科技局统计台账".into()));
+            sheet
+                .cells
+                .insert((r, 6), CellValue::Number(12.0 + i as f64));
+            sheet
+                .cells
+                .insert((r, 12), CellValue::Text("科技局统计台账".into()));
         }
     }
 }
@@ -111,9 +119,18 @@ async fn template_fill_submit_and_audit(env: Env) {
     env.ok(&["init"]);
     let template = env.file("kjj-2023Q3.xlsx");
     let out = env.ok(&[
-        "template", "--unit", "市科技局", "--period", "2023Q3", "--out", s(&template),
+        "template",
+        "--unit",
+        "市科技局",
+        "--period",
+        "2023Q3",
+        "--out",
+        s(&template),
     ]);
-    assert!(out.contains("已生成“市科技局”2023年第三季度报送模板"), "{out}");
+    assert!(
+        out.contains("已生成“市科技局”2023年第三季度报送模板"),
+        "{out}"
+    );
     let bytes = std::fs::read(&template).expect("template written");
     let filled = env.file("filled.xlsx");
     std::fs::write(&filled, copy_with(&bytes, fill).expect("fill")).expect("write");
@@ -137,9 +154,19 @@ async fn template_fill_submit_and_audit(env: Env) {
         .iter()
         .find(|l| l["unit"] == "市科技局")
         .expect("市科技局 is due");
-    assert_eq!(kjj["due"]["state"], "late", "submitted years after the deadline: {kjj}");
+    assert_eq!(
+        kjj["due"]["state"], "late",
+        "submitted years after the deadline: {kjj}"
+    );
 
-    let accepted = env.ok(&["review", "accept", "--unit", "市科技局", "--period", "2023Q3"]);
+    let accepted = env.ok(&[
+        "review",
+        "accept",
+        "--unit",
+        "市科技局",
+        "--period",
+        "2023Q3",
+    ]);
     assert!(accepted.contains("已采纳"), "{accepted}");
     env.finish().await;
 }
@@ -148,7 +175,13 @@ async fn three_mistakes_give_three_messages_and_store_nothing(env: Env) {
     env.ok(&["init"]);
     let template = env.file("t.xlsx");
     env.ok(&[
-        "template", "--unit", "市科技局", "--period", "2023Q3", "--out", s(&template),
+        "template",
+        "--unit",
+        "市科技局",
+        "--period",
+        "2023Q3",
+        "--out",
+        s(&template),
     ]);
     let bytes = std::fs::read(&template).expect("template");
     let broken = copy_with(&bytes, |sheet| {
@@ -156,12 +189,16 @@ async fn three_mistakes_give_three_messages_and_store_nothing(env: Env) {
         let find = |sheet: &SheetCopy, id: &str| sheet.find_row(0, id).expect("row");
         if sheet.name == TASK_SHEET {
             let r = find(sheet, "T:13");
-            sheet.cells.insert((r, 13), CellValue::Text("进行中".into()));
+            sheet
+                .cells
+                .insert((r, 13), CellValue::Text("进行中".into()));
         } else if sheet.name == INDICATOR_SHEET {
             let r = find(sheet, "V:rd-gdp-share");
             sheet.cells.insert((r, 6), CellValue::Number(180.0));
             let r = find(sheet, "V:hightech-enterprises");
-            sheet.cells.insert((r, 6), CellValue::Text("约150家".into()));
+            sheet
+                .cells
+                .insert((r, 6), CellValue::Text("约150家".into()));
         }
     })
     .expect("broken copy");

@@ -63,14 +63,36 @@ impl Context {
     }
 
     pub fn period(&self, q: Quarter) -> anyhow::Result<&ReportingPeriod> {
-        self.periods.iter().find(|p| p.quarter == q).with_context(|| {
-            format!(
-                "{} 不在计划期内（报送期为 {}—{}）",
-                q.label_zh(),
-                self.periods.first().map_or(String::new(), |p| p.quarter.to_string()),
-                self.periods.last().map_or(String::new(), |p| p.quarter.to_string())
-            )
-        })
+        self.periods
+            .iter()
+            .find(|p| p.quarter == q)
+            .with_context(|| {
+                format!(
+                    "{} 不在计划期内（报送期为 {}—{}）",
+                    q.label_zh(),
+                    self.periods
+                        .first()
+                        .map_or(String::new(), |p| p.quarter.to_string()),
+                    self.periods
+                        .last()
+                        .map_or(String::new(), |p| p.quarter.to_string())
+                )
+            })
+    }
+
+    /// What was set up by this call (the first time only), for the person at the keyboard.
+    pub fn setup_summary(&self) -> Option<String> {
+        if self.setup.is_empty() {
+            return None;
+        }
+        let mut s = format!(
+            "首次使用季度报送：已建立指标目录 {} 项、报送期 {} 个、年度任务分解 {} 项。",
+            self.setup.indicators_added, self.setup.periods_added, self.setup.items_added
+        );
+        for n in &self.notes {
+            s.push_str(&format!("\n  提示：{}：{}", n.indicator, n.message));
+        }
+        Some(s)
     }
 
     /// Checks that `unit` is a unit with something to report in `q`.
@@ -212,7 +234,9 @@ pub async fn resolve_actor(
                 workflow::Actor {
                     user: cli.name.clone(),
                     role: default_role,
-                    unit: unit.filter(|_| default_role.is_unit_bound()).map(str::to_string),
+                    unit: unit
+                        .filter(|_| default_role.is_unit_bound())
+                        .map(str::to_string),
                 },
             ))
         }
@@ -331,7 +355,10 @@ pub async fn submit(
 ) -> anyhow::Result<SubmitOutcome> {
     let meta = read_meta(bytes, &ctx.settings).map_err(Refused)?;
     if meta.form != "quarterly" {
-        bail!("{} 是年度任务分解表，请用 planwatch breakdown import 导入", file.display());
+        bail!(
+            "{} 是年度任务分解表，请用 planwatch breakdown import 导入",
+            file.display()
+        );
     }
     let unit = meta
         .unit
@@ -378,7 +405,10 @@ pub async fn submit(
         .is_some_and(|r| r.content_hash == content.content_hash());
     if let Some(r) = &current
         && same
-        && matches!(r.record.state, ReportState::Submitted | ReportState::Accepted)
+        && matches!(
+            r.record.state,
+            ReportState::Submitted | ReportState::Accepted
+        )
     {
         return Ok(SubmitOutcome::Unchanged {
             state: r.record.state,
@@ -395,7 +425,11 @@ pub async fn submit(
         Ok(())
     };
     let state = rec.as_ref().map(|r| r.state);
-    let needs_edit = !(same && matches!(state, Some(ReportState::Draft | ReportState::Returned | ReportState::Approved)));
+    let needs_edit = !(same
+        && matches!(
+            state,
+            Some(ReportState::Draft | ReportState::Returned | ReportState::Approved)
+        ));
     if needs_edit {
         apply(&mut rec, Action::Edit)?;
     }
@@ -526,7 +560,14 @@ pub async fn review(
     };
     let (store_actor, actor) = resolve_actor(store, as_user, default_role, Some(unit)).await?;
     let v = current.record.version;
-    let (next, ev) = workflow::apply(Some(&current.record), unit, &action, &actor, v, cst_from_utc(now))?;
+    let (next, ev) = workflow::apply(
+        Some(&current.record),
+        unit,
+        &action,
+        &actor,
+        v,
+        cst_from_utc(now),
+    )?;
     Ok(store
         .save_report(&store_actor, unit, q, v, None, &[(next, ev)], now)
         .await?)
@@ -623,13 +664,21 @@ pub async fn values_import(
             actor.role.label_zh()
         );
     }
-    let name = file
-        .file_name()
-        .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let history = store.indicator_history().await?;
-    let import = read_values(&name, bytes, &ctx.catalogue, &history, &ctx.settings).map_err(Refused)?;
+    let import =
+        read_values(&name, bytes, &ctx.catalogue, &history, &ctx.settings).map_err(Refused)?;
     Ok(store
-        .import_values(&store_actor, &import, false, &file.display().to_string(), now)
+        .import_values(
+            &store_actor,
+            &import,
+            false,
+            &file.display().to_string(),
+            now,
+        )
         .await?)
 }
 
@@ -651,7 +700,9 @@ pub async fn demo(
 ) -> anyhow::Result<DemoOutcome> {
     ctx.period(until)?;
     if !store.reports(None).await?.is_empty() {
-        bail!("数据库中已有季度报告，示例数据只能载入没有报告的数据库；请用新的数据目录（--data-dir）运行 planwatch demo");
+        bail!(
+            "数据库中已有季度报告，示例数据只能载入没有报告的数据库；请用新的数据目录（--data-dir）运行 planwatch demo"
+        );
     }
     let data = planwatch_reporting::demo::generate(&ctx.inputs(), until, seed, cst_from_utc(now));
     let mut batch = Vec::new();
@@ -660,7 +711,8 @@ pub async fn demo(
         let mut steps = Vec::new();
         for s in &r.steps {
             let v = rec.as_ref().map_or(0, |x| x.version);
-            let (next, ev) = workflow::apply(rec.as_ref(), &r.content.unit, &s.action, &s.actor, v, s.at)?;
+            let (next, ev) =
+                workflow::apply(rec.as_ref(), &r.content.unit, &s.action, &s.actor, v, s.at)?;
             rec = Some(next.clone());
             steps.push((next, ev));
         }

@@ -39,6 +39,9 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
         let now = app::now();
         let result: anyhow::Result<ExitCode> = async {
             let ctx = rep::prepare(&store, data_dir, &app::cli_actor(), now).await?;
+            if let Some(s) = ctx.setup_summary() {
+                println!("{s}");
+            }
             match &a.command {
                 Command::Template { year, out } => {
                     let bytes = rep::breakdown_template(&ctx, *year)?;
@@ -50,14 +53,19 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                     println!(
                         "已生成{year}年度任务分解表：{}（{} 项）",
                         out.display(),
-                        ctx.breakdown.items.iter().filter(|i| i.year == *year).count()
+                        ctx.breakdown
+                            .items
+                            .iter()
+                            .filter(|i| i.year == *year)
+                            .count()
                     );
                     Ok(ExitCode::SUCCESS)
                 }
                 Command::Import { file, as_user } => {
-                    let bytes =
-                        std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
-                    match rep::breakdown_import(&store, &ctx, &bytes, as_user.as_deref(), now).await {
+                    let bytes = std::fs::read(file)
+                        .with_context(|| format!("无法读取 {}", file.display()))?;
+                    match rep::breakdown_import(&store, &ctx, &bytes, as_user.as_deref(), now).await
+                    {
                         Ok((c, year)) if c.is_empty() => {
                             println!(
                                 "{year}年度任务分解表与数据库一致（{} 项），未作任何更改。",
@@ -73,7 +81,10 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                                 c.unchanged
                             );
                             for i in &c.added {
-                                println!("  新增 {} {}：{}（{}，{}）", i.id, i.kind, i.title, i.responsible_unit, i.due);
+                                println!(
+                                    "  新增 {} {}：{}（{}，{}）",
+                                    i.id, i.kind, i.title, i.responsible_unit, i.due
+                                );
                             }
                             Ok(ExitCode::SUCCESS)
                         }

@@ -30,13 +30,19 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
             Ok(s) => s,
             Err(_) => {
                 let out = app::init(data_dir, None).await?;
-                println!("已初始化数据目录 {}，载入内置计划和组织架构。", data_dir.display());
+                println!(
+                    "已初始化数据目录 {}，载入内置计划和组织架构。",
+                    data_dir.display()
+                );
                 out.store
             }
         };
         let result = async {
             let now = app::now();
             let ctx = rep::prepare(&store, data_dir, &app::cli_actor(), now).await?;
+            if let Some(s) = ctx.setup_summary() {
+                println!("{s}");
+            }
             rep::demo(&store, &ctx, a.until, a.seed, now).await
         }
         .await;

@@ -31,6 +31,9 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
         let now = app::now();
         let result = async {
             let ctx = rep::prepare(&store, data_dir, &app::cli_actor(), now).await?;
+            if let Some(s) = ctx.setup_summary() {
+                println!("{s}");
+            }
             rep::due(&store, &ctx, a.period, now).await
         }
         .await;
@@ -48,12 +51,11 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
             if demo { "【含示例数据】" } else { "" }
         );
         println!(
-            "{}{}{}{}{}",
+            "{}{}{}{}状态",
             pad("单位", 24),
             pad("任务行", 8),
             pad("指标", 6),
-            pad("报送期限", 12),
-            "状态"
+            pad("报送期限", 12)
         );
         let mut counts: BTreeMap<DueState, usize> = BTreeMap::new();
         for l in &lines {

@@ -1,7 +1,22 @@
 //! Command-line interface: one subcommand per use case, each in its own module.
 
+mod audit;
+mod backup;
+mod breakdown;
+mod demo;
+mod due;
+mod dump;
 mod extract;
+mod init;
+mod migrate;
+mod org;
+mod plan;
 mod progress;
+mod review;
+mod submit;
+mod template;
+mod user;
+mod values;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -28,14 +43,63 @@ pub struct Cli {
 pub enum Command {
     /// Extract a plan from its text (.txt in UTF-8/GB18030, or .docx). 从计划文本抽取
     Extract(extract::Args),
+    /// Create the data folder and database and load the plan (default: the embedded Yangquan
+    /// plan). 初始化
+    Init(init::Args),
+    /// Apply the database schema migrations. 数据库迁移
+    Migrate,
+    /// Plans and their revisions: import, show. 计划
+    Plan(plan::Args),
+    /// The organisation: leading group, office, task forces, unit groups. 组织架构
+    Org(org::Args),
+    /// Users and roles. 用户
+    User(user::Args),
+    /// Read the audit trail. 审计日志
+    Audit(audit::Args),
+    /// A consistent online backup. 备份
+    Backup(backup::Args),
+    /// Write the portable full dump (JSON). 导出
+    Export(dump::ExportArgs),
+    /// Restore a full dump into an empty database (SQLite or PostgreSQL). 导入
+    Import(dump::ImportArgs),
     /// Progress measure for series in a CSV (Open SDG vectors' layout). 指标进展测算
     Progress(progress::Args),
+    /// A unit's quarterly Excel form (two sheets). 生成季度报送模板
+    Template(template::Args),
+    /// Submit a filled quarterly workbook. 提交季度报送表
+    Submit(submit::Args),
+    /// What is due in a quarter, per unit, and its state. 报送情况
+    Due(due::Args),
+    /// Load synthetic demo reports (示例数据). 载入示例数据
+    Demo(demo::Args),
+    /// The yearly breakdown (清单、项目、节点) in Excel. 年度任务分解
+    Breakdown(breakdown::Args),
+    /// Historical indicator values and baselines. 历史数据
+    Values(values::Args),
+    /// Review actions: accept, return, reopen; approve, send; lock, unlock, extend. 审核与报送期
+    Review(review::Args),
 }
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Extract(a) => extract::run(a),
+        Command::Init(a) => init::run(&cli.data_dir, a),
+        Command::Migrate => migrate::run(&cli.data_dir),
+        Command::Plan(a) => plan::run(&cli.data_dir, a),
+        Command::Org(a) => org::run(&cli.data_dir, a),
+        Command::User(a) => user::run(&cli.data_dir, a),
+        Command::Audit(a) => audit::run(&cli.data_dir, a),
+        Command::Backup(a) => backup::run(&cli.data_dir, a),
+        Command::Export(a) => dump::export(&cli.data_dir, a),
+        Command::Import(a) => dump::import(&cli.data_dir, a),
         Command::Progress(a) => progress::run(a),
+        Command::Template(a) => template::run(&cli.data_dir, a),
+        Command::Submit(a) => submit::run(&cli.data_dir, a),
+        Command::Due(a) => due::run(&cli.data_dir, a),
+        Command::Demo(a) => demo::run(&cli.data_dir, a),
+        Command::Breakdown(a) => breakdown::run(&cli.data_dir, a),
+        Command::Values(a) => values::run(&cli.data_dir, a),
+        Command::Review(a) => review::run(&cli.data_dir, a),
     }
 }

@@ -91,7 +91,10 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
         let store = app::open(data_dir, OpenMode::Existing).await?;
         let now = app::now();
         let result: anyhow::Result<()> = async {
-            rep::prepare(&store, data_dir, &app::cli_actor(), now).await?;
+            let ctx = rep::prepare(&store, data_dir, &app::cli_actor(), now).await?;
+            if let Some(s) = ctx.setup_summary() {
+                println!("{s}");
+            }
             let (period, change, as_user) = match &a.command {
                 Command::Accept(w) => return report(&store, w, Action::Accept, now).await,
                 Command::Return { which, comment } => {
@@ -138,7 +141,8 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                     as_user,
                 ),
             };
-            let p = rep::change_period(&store, period, change.clone(), as_user.as_deref(), now).await?;
+            let p =
+                rep::change_period(&store, period, change.clone(), as_user.as_deref(), now).await?;
             let local = planwatch_reporting::period::cst_from_utc(now);
             match change {
                 PeriodChange::Extend { unit, .. } => println!(
@@ -146,7 +150,11 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                     period.label_zh(),
                     p.deadline_for(&unit)
                 ),
-                _ => println!("{}报送期现为“{}”。", period.label_zh(), p.state_at(local).label_zh()),
+                _ => println!(
+                    "{}报送期现为“{}”。",
+                    period.label_zh(),
+                    p.state_at(local).label_zh()
+                ),
             }
             Ok(())
         }
@@ -164,7 +172,15 @@ async fn report(
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<()> {
     let kind = action.kind();
-    let rec = rep::review(store, w.unit.trim(), w.period, action, w.as_user.as_deref(), now).await?;
+    let rec = rep::review(
+        store,
+        w.unit.trim(),
+        w.period,
+        action,
+        w.as_user.as_deref(),
+        now,
+    )
+    .await?;
     println!(
         "已{}“{}”{}的报告：状态“{}”，第 {} 版。",
         kind.label_zh(),

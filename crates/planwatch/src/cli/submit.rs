@@ -26,7 +26,11 @@ pub fn print_refusal(file: &Path, e: &Refused) {
     if issues.is_empty() {
         eprintln!("错误：{}：{}", file.display(), e.0);
     } else {
-        eprintln!("{} 有 {} 处问题，未导入任何内容：", file.display(), issues.len());
+        eprintln!(
+            "{} 有 {} 处问题，未导入任何内容：",
+            file.display(),
+            issues.len()
+        );
         for (i, issue) in issues.iter().enumerate() {
             eprintln!("  {}. {issue}", i + 1);
         }
@@ -41,7 +45,19 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
         let result = async {
             let now = app::now();
             let ctx = rep::prepare(&store, data_dir, &app::cli_actor(), now).await?;
-            rep::submit(&store, &ctx, data_dir, &a.file, &bytes, a.as_user.as_deref(), now).await
+            if let Some(s) = ctx.setup_summary() {
+                println!("{s}");
+            }
+            rep::submit(
+                &store,
+                &ctx,
+                data_dir,
+                &a.file,
+                &bytes,
+                a.as_user.as_deref(),
+                now,
+            )
+            .await
         }
         .await;
         store.close().await;
@@ -72,7 +88,9 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                     record.version
                 );
                 if record.state == planwatch_model::ReportState::Draft {
-                    println!("草稿须经单位负责人审核后报送（planwatch review approve / review send）。");
+                    println!(
+                        "草稿须经单位负责人审核后报送（planwatch review approve / review send）。"
+                    );
                 }
                 if evidence_stored > 0 {
                     println!("已保存佐证材料 {evidence_stored} 个。");

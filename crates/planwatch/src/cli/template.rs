@@ -28,6 +28,9 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
         let result = async {
             let now = app::now();
             let ctx = rep::prepare(&store, data_dir, &app::cli_actor(), now).await?;
+            if let Some(s) = ctx.setup_summary() {
+                println!("{s}");
+            }
             let bytes = rep::template(&store, &ctx, a.unit.trim(), a.period).await?;
             let out = a
                 .out
@@ -45,7 +48,10 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                 scope.indicators.len(),
                 period.deadline_for(a.unit.trim())
             );
-            println!("填写黄色单元格后，用 planwatch submit {} 提交。", out.display());
+            println!(
+                "填写黄色单元格后，用 planwatch submit {} 提交。",
+                out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         .await;

@@ -33,6 +33,9 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
         let now = app::now();
         let result = async {
             let ctx = rep::prepare(&store, data_dir, &app::cli_actor(), now).await?;
+            if let Some(s) = ctx.setup_summary() {
+                println!("{s}");
+            }
             rep::values_import(&store, &ctx, file, &bytes, as_user.as_deref(), now).await
         }
         .await;
