@@ -484,7 +484,8 @@ pub(crate) mod tests {
                 .all(|n| !n.message.contains("指标目录文件中没有")),
             "{notes:#?}"
         );
-        let view = |c: &Catalogue| -> Vec<(String, String, IndicatorKind, Vec<(i32, f64)>)> {
+        type View = Vec<(String, String, IndicatorKind, Vec<(i32, f64)>)>;
+        let view = |c: &Catalogue| -> View {
             let mut v: Vec<_> = c
                 .indicators
                 .iter()
