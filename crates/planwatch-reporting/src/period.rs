@@ -120,13 +120,13 @@ pub enum Timeliness {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PeriodError {
-    #[error("{0} 报送期已锁定，不再接收报告；如需更正请联系领导小组办公室重新开放")]
+    #[error("{0}报送期已锁定，不再接收报告；如需更正请联系领导小组办公室重新开放")]
     Locked(String),
-    #[error("{0} 尚未开始，不能报送")]
+    #[error("{0}尚未开始，不能报送")]
     NotYetOpen(String),
-    #[error("{0} 已处于锁定状态")]
+    #[error("{0}已处于锁定状态")]
     AlreadyLocked(String),
-    #[error("{0} 未锁定，无需重新开放")]
+    #[error("{0}未锁定，无需重新开放")]
     NotLocked(String),
     #[error("请填写原因")]
     ReasonRequired,
