@@ -127,6 +127,18 @@ const TABLES: &[Table] = &[
         identity: false,
     },
     Table {
+        name: "plan_indicators",
+        columns: &[
+            ("revision_id", Int),
+            ("key", Text),
+            ("name", Text),
+            ("unit", OptText),
+            ("direction", Text),
+        ],
+        order_by: "revision_id, key",
+        identity: false,
+    },
+    Table {
         name: "targets",
         columns: &[
             ("id", Int),
@@ -134,6 +146,7 @@ const TABLES: &[Table] = &[
             ("task_id", OptInt),
             ("position", Int),
             ("indicator", Text),
+            ("indicator_key", OptText),
             ("text", Text),
             ("value", OptReal),
             ("value_max", OptReal),
@@ -157,6 +170,7 @@ const TABLES: &[Table] = &[
             ("position", Int),
             ("text", Text),
             ("what", Text),
+            ("year_start", OptInt),
             ("year", OptInt),
             ("kind", OptText),
         ],

@@ -313,7 +313,7 @@ async fn insert_item(
     let task = *tasks
         .get(&item.task)
         .ok_or_else(|| StoreError::InvalidInput(format!("任务 {} 不在当前计划中", item.task)))?;
-    let (unit, _) = ensure_unit(tx, actor, &item.responsible_unit, now).await?;
+    let (unit, _) = ensure_unit(tx, actor, &item.responsible_unit, None, now).await?;
     tx.execute(
         "INSERT INTO breakdown_items (plan_id, item_key, year, task_id, kind, title, \
          responsible_id, due_day, indicator_code, target_value, origin, note, withdrawn, \
@@ -620,7 +620,7 @@ impl Store {
             if known.contains_key(&def.code) {
                 continue;
             }
-            let (reporter, _) = ensure_unit(&mut tx, actor, &def.reporter, now).await?;
+            let (reporter, _) = ensure_unit(&mut tx, actor, &def.reporter, None, now).await?;
             tx.execute(
                 "INSERT INTO indicators (plan_id, position, code, name, unit_of_measure, \
                  reporter_id, kind, direction, def_json) \
@@ -842,7 +842,7 @@ impl Store {
             let before = current.get(&item.id).ok_or_else(|| {
                 StoreError::InvalidInput(format!("事项 {} 已不存在，请重新生成模板", item.id))
             })?;
-            let (unit, _) = ensure_unit(&mut tx, actor, &item.responsible_unit, now).await?;
+            let (unit, _) = ensure_unit(&mut tx, actor, &item.responsible_unit, None, now).await?;
             tx.execute(
                 "UPDATE breakdown_items SET kind = $1, title = $2, responsible_id = $3, \
                  due_day = $4, target_value = $5, note = $6, withdrawn = $7, updated_at = $8 \
