@@ -31,7 +31,7 @@ pub struct CatalogueConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct CatalogueDefaults {
     pub max_change_share: f64,
-    /// Units of measure whose cumulative and level figures must be whole numbers.
+    /// Units of measure whose figures (other than ratios) must be whole numbers.
     pub integer_units: Vec<String>,
 }
 
@@ -191,7 +191,13 @@ impl Catalogue {
             }
             let name = cfg.map_or_else(|| pi.name.clone(), |c| c.name.clone());
             note_conflicting_targets(&name, &targets, &mut notes);
-            let rules = rules_for(kind, unit.as_deref(), cfg, &config.defaults);
+            let mut rules = rules_for(kind, unit.as_deref(), cfg, &config.defaults);
+            // A target such as 3.02人 per 1,000 people says the figure is not a whole count.
+            if cfg.and_then(|c| c.integer).is_none()
+                && (name.starts_with('每') || targets.iter().any(|t| t.value.fract() != 0.0))
+            {
+                rules.integer = false;
+            }
             out.push(IndicatorDef {
                 code: cfg
                     .map(|c| c.code.clone())
@@ -406,7 +412,8 @@ fn rules_for(
         IndicatorKind::Ratio => (None, None),
         _ => (Some(0.0), None),
     };
-    let counted = matches!(kind, IndicatorKind::Cumulative | IndicatorKind::Level)
+    // Counts of things (家, 个, 次…) are whole numbers whatever the kind, except shares.
+    let counted = kind != IndicatorKind::Ratio
         && unit.is_some_and(|u| defaults.integer_units.iter().any(|x| x == u));
     let share = cfg
         .and_then(|c| c.max_change_share)
@@ -541,6 +548,22 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn no_indicator_demands_whole_numbers_that_its_own_targets_do_not_have() {
+        for i in &yangquan_catalogue().indicators {
+            if i.rules.integer {
+                assert!(
+                    i.targets.iter().all(|t| t.value.fract() == 0.0) && !i.name.starts_with('每'),
+                    "{}",
+                    i.name
+                );
+            }
+        }
+        let doctors = yangquan_catalogue();
+        let d = doctors.by_code("doctors-per-1000").expect("doctors");
+        assert!(!d.rules.integer);
+    }
+
+    #[test]
     fn percentages_default_to_zero_to_one_hundred_but_growth_rates_are_configured() {
         let cat = yangquan_catalogue();
         let rd = cat.by_code("rd-gdp-share").expect("R&D");
@@ -554,6 +577,7 @@ pub(crate) mod tests {
     fn a_recurring_yearly_target_becomes_one_target_per_plan_year() {
         let cat = yangquan_catalogue();
         let m = cat.by_code("matchmaking-events").expect("events");
+        assert!(m.rules.integer, "events are counted in whole numbers");
         let years: Vec<_> = m.targets.iter().map(|t| t.year).collect();
         assert_eq!(years, [2022, 2023, 2024]);
     }
