@@ -3,6 +3,7 @@
 //! reads plan and organisation files. It knows no argv and prints nothing.
 
 pub mod plan_input;
+pub mod reporting;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
