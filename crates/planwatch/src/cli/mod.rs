@@ -1,7 +1,15 @@
 //! Command-line interface: one subcommand per use case, each in its own module.
 
+mod audit;
+mod backup;
+mod dump;
 mod extract;
+mod init;
+mod migrate;
+mod org;
+mod plan;
 mod progress;
+mod user;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -30,6 +38,25 @@ pub enum Command {
     Extract(extract::Args),
     /// Progress measure for series in a CSV (Open SDG vectors' layout). 指标进展测算
     Progress(progress::Args),
+    /// Create the data folder and database and load the plan (default: the embedded Yangquan
+    /// plan). 初始化
+    Init(init::Args),
+    /// Apply the database schema migrations. 数据库迁移
+    Migrate,
+    /// Plans and their revisions: import, show. 计划
+    Plan(plan::Args),
+    /// The organisation: leading group, office, task forces, unit groups. 组织架构
+    Org(org::Args),
+    /// Users and roles. 用户
+    User(user::Args),
+    /// Read the audit trail. 审计日志
+    Audit(audit::Args),
+    /// A consistent online backup. 备份
+    Backup(backup::Args),
+    /// Write the portable full dump (JSON). 导出
+    Export(dump::ExportArgs),
+    /// Restore a full dump into an empty database (SQLite or PostgreSQL). 导入
+    Import(dump::ImportArgs),
 }
 
 /// Runs one parsed command line.
@@ -37,5 +64,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Extract(a) => extract::run(a),
         Command::Progress(a) => progress::run(a),
+        Command::Init(a) => init::run(&cli.data_dir, a),
+        Command::Migrate => migrate::run(&cli.data_dir),
+        Command::Plan(a) => plan::run(&cli.data_dir, a),
+        Command::Org(a) => org::run(&cli.data_dir, a),
+        Command::User(a) => user::run(&cli.data_dir, a),
+        Command::Audit(a) => audit::run(&cli.data_dir, a),
+        Command::Backup(a) => backup::run(&cli.data_dir, a),
+        Command::Export(a) => dump::export(&cli.data_dir, a),
+        Command::Import(a) => dump::import(&cli.data_dir, a),
     }
 }
