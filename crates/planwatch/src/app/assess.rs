@@ -9,6 +9,7 @@ pub mod input;
 
 use anyhow::Context as _;
 use planwatch_monitor::{Assessment, Rules};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 pub use input::{AssessSources, MethodConfig};
@@ -38,6 +39,9 @@ pub fn load_methods(path: Option<&Path>) -> anyhow::Result<MethodConfig> {
 pub struct Outcome {
     pub assessment: Assessment,
     pub notes: Vec<String>,
+    /// Decimals to print each indicator's values with, where the catalogue fixes them (whole
+    /// numbers for counts); the monitor's own sentences already use them.
+    pub decimals: BTreeMap<String, u8>,
 }
 
 /// Builds the input for `period` as of `as_of` and assesses it.
@@ -50,10 +54,75 @@ pub fn assess_sources(
     let built = sources.build(period, as_of);
     let assessment = planwatch_monitor::assess(&built.input, rules)
         .context("监测输入有误，未能完成评价；请按提示更正数据后重试")?;
+    let decimals = built
+        .input
+        .indicators
+        .iter()
+        .filter_map(|i| Some((i.id.clone(), i.decimals?)))
+        .collect();
     Ok(Outcome {
         assessment,
         notes: built.notes,
+        decimals,
     })
+}
+
+/// China Standard Time, in which report deadlines and due dates are calendar days.
+pub fn china() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// Reads everything the assessment needs from the store. Nothing is cached between calls.
+async fn load_sources(
+    store: &planwatch_store::Store,
+    methods: MethodConfig,
+) -> anyhow::Result<AssessSources> {
+    use planwatch_reporting::{Breakdown, Catalogue, CatalogueConfig, ReportingPeriod};
+    let plan = store.plan(None).await?;
+    let units = store.units().await?;
+    let view = store.org_view().await?;
+    let org = input::OrgFacts::from_store(&units, &view);
+    let settings = planwatch_reporting::ReportingSettings::default();
+    // The store of this branch keeps plans and the organisation only; the reporting tables
+    // (catalogue, periods, breakdown, reports, official values) are read here once the store's
+    // reporting module is merged. Until then the catalogue, periods and breakdown are derived
+    // from the plan exactly as the reporting setup derives them, and there are no reports.
+    let (catalogue, _notes) = Catalogue::build(&plan, &CatalogueConfig::yangquan())
+        .or_else(|_| Catalogue::build(&plan, &CatalogueConfig::default()))
+        .context("无法为当前计划建立指标目录")?;
+    let breakdown = Breakdown::seed(&plan, &catalogue);
+    let periods = ReportingPeriod::for_plan(plan.period, &settings);
+    Ok(AssessSources {
+        plan,
+        org,
+        catalogue,
+        breakdown,
+        settings,
+        periods,
+        reports: Vec::new(),
+        values: Vec::new(),
+        baselines: Vec::new(),
+        methods,
+    })
+}
+
+/// `planwatch assess`: opens the store in `data_dir` (or `DATABASE_URL`), reads the current
+/// plan and everything reported, and assesses `period` as of `as_of`.
+pub async fn from_store(
+    data_dir: &Path,
+    period: planwatch_model::Quarter,
+    as_of: chrono::NaiveDate,
+    rules: &Rules,
+    methods: MethodConfig,
+) -> anyhow::Result<Outcome> {
+    let store = super::open(data_dir, planwatch_store::OpenMode::Existing).await?;
+    let result = async {
+        let sources = load_sources(&store, methods).await?;
+        assess_sources(&sources, period, as_of, rules)
+    }
+    .await;
+    store.close().await;
+    result
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use planwatch_monitor::time::TimePoint;
 use planwatch_reporting::period::quarter_end;
 use planwatch_reporting::{
     ActionKind, BaselineRecord, Breakdown, Catalogue, ReportContent, ReportingPeriod,
-    ReportingSettings, RowKey, ScopeInputs, UnitGroups,
+    ReportingSettings, RowKey, ScopeInputs, UnitGroups, WorkflowEvent,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -185,6 +185,37 @@ impl OrgFacts {
     }
 }
 
+impl OrgFacts {
+    /// From the store: its units with their kinds and the organisation as imported.
+    pub fn from_store(
+        units: &[planwatch_store::UnitRef],
+        org: &planwatch_store::OrgView,
+    ) -> OrgFacts {
+        OrgFacts {
+            units: units
+                .iter()
+                .map(|u| UnitFact {
+                    name: u.name.clone(),
+                    kind: u.kind,
+                })
+                .collect(),
+            groups: UnitGroups(org.groups.iter().cloned().collect()),
+            task_forces: org
+                .task_forces
+                .iter()
+                .map(|tf| TaskForceFact {
+                    name: tf.body.name.clone(),
+                    tasks: tf
+                        .tasks
+                        .iter()
+                        .filter_map(|(n, _)| u32::try_from(*n).ok())
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One step of a report's workflow, as the store's `report_events` or the demo data record it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportStep {
@@ -201,6 +232,19 @@ pub struct ReportFacts {
 }
 
 impl ReportFacts {
+    /// From a report's content and its audited workflow events (as the store keeps them).
+    pub fn from_events(content: ReportContent, events: &[WorkflowEvent]) -> ReportFacts {
+        let mut steps: Vec<ReportStep> = events
+            .iter()
+            .map(|e| ReportStep {
+                action: e.action,
+                at: e.at,
+            })
+            .collect();
+        steps.sort_by_key(|s| s.at);
+        ReportFacts { content, steps }
+    }
+
     /// Whether the office had accepted the report by the end of `as_of` (its latest step by then
     /// is an acceptance; a reopened report no longer counts until accepted again).
     pub fn accepted_by(&self, as_of: NaiveDate) -> bool {
