@@ -192,3 +192,53 @@ on_both_backends!(
     pg_a_writer_killed_mid_stream_loses_no_acknowledged_write,
     a_writer_killed_mid_stream_loses_no_acknowledged_write
 );
+
+async fn writer_processes_running_at_once_never_see_a_locked_database(ctx: Ctx) {
+    let url = match &ctx.location {
+        planwatch_store::Location::Postgres(u) => Some(u.clone()),
+        planwatch_store::Location::Sqlite(_) => None,
+    };
+    let data_dir = ctx
+        .sqlite_path()
+        .and_then(|p| p.parent().map(|d| d.to_path_buf()))
+        .unwrap_or_else(std::env::temp_dir);
+    // Like a command-line import running next to the web server: separate processes, one file.
+    let children: Vec<_> = ["甲", "乙", "丙"]
+        .iter()
+        .map(|prefix| {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_planwatch-store-writer"));
+            cmd.arg(&data_dir).arg(prefix).arg("300");
+            match &url {
+                Some(u) => cmd.env("DATABASE_URL", u),
+                None => cmd.env_remove("DATABASE_URL"),
+            };
+            cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+            cmd.spawn().expect("a writer starts")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("finishes");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "a writer failed: {stderr}");
+        assert!(!stderr.contains("locked"), "{stderr}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 301);
+    }
+    let names: BTreeSet<String> = ctx
+        .store
+        .units()
+        .await
+        .expect("units")
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    assert_eq!(names.len(), 900);
+    for prefix in ["甲", "乙", "丙"] {
+        assert!((0..300).all(|i| names.contains(&format!("{prefix}-{i}"))));
+    }
+    ctx.finish().await;
+}
+on_both_backends!(
+    sqlite_writer_processes_running_at_once_never_see_a_locked_database,
+    pg_writer_processes_running_at_once_never_see_a_locked_database,
+    writer_processes_running_at_once_never_see_a_locked_database
+);

@@ -102,6 +102,14 @@ fn init_then_plan_show_prints_the_22_tasks_and_their_units() {
 }
 
 #[test]
+fn plan_show_text_is_stable() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("data");
+    ok(&dir, None, &["init", "--plan", &gold()]);
+    insta::assert_snapshot!("plan_show_yangquan_gold", ok(&dir, None, &["plan", "show"]));
+}
+
+#[test]
 fn a_command_before_init_says_to_run_init() {
     let tmp = tempfile::tempdir().expect("tmp");
     let err = fails(&tmp.path().join("none"), None, &["plan", "show"]);

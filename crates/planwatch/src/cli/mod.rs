@@ -39,8 +39,6 @@ pub enum Command {
     Assess(assess::Args),
     /// Extract a plan from its text (.txt in UTF-8/GB18030, or .docx). 从计划文本抽取
     Extract(extract::Args),
-    /// Progress measure for series in a CSV (Open SDG vectors' layout). 指标进展测算
-    Progress(progress::Args),
     /// Create the data folder and database and load the plan (default: the embedded Yangquan
     /// plan). 初始化
     Init(init::Args),
@@ -60,6 +58,8 @@ pub enum Command {
     Export(dump::ExportArgs),
     /// Restore a full dump into an empty database (SQLite or PostgreSQL). 导入
     Import(dump::ImportArgs),
+    /// Progress measure for series in a CSV (Open SDG vectors' layout). 指标进展测算
+    Progress(progress::Args),
 }
 
 /// Runs one parsed command line.
@@ -67,7 +67,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Assess(a) => assess::run(&cli.data_dir, a),
         Command::Extract(a) => extract::run(a),
-        Command::Progress(a) => progress::run(a),
         Command::Init(a) => init::run(&cli.data_dir, a),
         Command::Migrate => migrate::run(&cli.data_dir),
         Command::Plan(a) => plan::run(&cli.data_dir, a),
@@ -77,5 +76,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup(a) => backup::run(&cli.data_dir, a),
         Command::Export(a) => dump::export(&cli.data_dir, a),
         Command::Import(a) => dump::import(&cli.data_dir, a),
+        Command::Progress(a) => progress::run(a),
     }
 }
