@@ -2,7 +2,7 @@
 //! baseline, targets and validation rules. The reporting crate builds the catalogue from the plan
 //! and configuration; the monitor reads it. Pure data: no IO, no clock.
 
-use crate::plan::Comparator;
+use crate::plan::{Comparator, Direction};
 use serde::{Deserialize, Serialize};
 
 /// How the reported figure behaves over time; decides validation and forecasting.
@@ -31,19 +31,11 @@ impl IndicatorKind {
     }
 }
 
-/// Whether a higher or a lower value is better.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    Higher,
-    Lower,
-}
-
 impl Direction {
     pub fn label_zh(self) -> &'static str {
         match self {
-            Direction::Higher => "越高越好",
-            Direction::Lower => "越低越好",
+            Direction::HigherIsBetter => "越高越好",
+            Direction::LowerIsBetter => "越低越好",
         }
     }
 }
@@ -147,7 +139,7 @@ mod tests {
             unit: Some("个".into()),
             reporter: "市大数据局".into(),
             kind: IndicatorKind::Cumulative,
-            direction: Direction::Higher,
+            direction: Direction::HigherIsBetter,
             baseline: None,
             targets: targets
                 .iter()

@@ -10,9 +10,7 @@ pub mod span;
 pub mod unit;
 pub mod workflow;
 
-pub use catalogue::{
-    Baseline, Direction, IndicatorDef, IndicatorKind, IndicatorTarget, ValidationRules,
-};
+pub use catalogue::{Baseline, IndicatorDef, IndicatorKind, IndicatorTarget, ValidationRules};
 pub use period::{Quarter, QuarterParseError};
 pub use plan::{
     Attachment, Comparator, Diagnostic, Direction, Goal, GuaranteeMeasure, Indicator,

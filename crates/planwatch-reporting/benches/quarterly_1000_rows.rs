@@ -47,7 +47,7 @@ fn main() {
                 unit: Some("家".into()),
                 reporter: UNIT.into(),
                 kind: IndicatorKind::Cumulative,
-                direction: Direction::Higher,
+                direction: Direction::HigherIsBetter,
                 baseline: None,
                 targets: vec![IndicatorTarget {
                     year: 2024,

@@ -17,6 +17,9 @@ pub const YANGQUAN_CATALOGUE_TOML: &str = include_str!("../../../config/yangquan
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueConfig {
+    /// The plan this file was written for; a file for another plan is not applied.
+    #[serde(default)]
+    pub plan_title: Option<String>,
     #[serde(default)]
     pub defaults: CatalogueDefaults,
     #[serde(default)]
@@ -107,6 +110,13 @@ impl CatalogueConfig {
             .expect("the shipped Yangquan catalogue is checked by a unit test")
     }
 
+    /// Whether this file was written for `plan` (a file that names no plan applies to any).
+    pub fn applies_to(&self, plan: &Plan) -> bool {
+        self.plan_title
+            .as_deref()
+            .is_none_or(|t| t.trim() == plan.title.trim())
+    }
+
     fn find(&self, name: &str) -> Option<&IndicatorConfig> {
         self.indicator
             .iter()
@@ -177,9 +187,9 @@ impl Catalogue {
                     .iter()
                     .any(|t| t.comparator == Comparator::AtMost)
                 {
-                    Direction::Lower
+                    Direction::LowerIsBetter
                 } else {
-                    Direction::Higher
+                    Direction::HigherIsBetter
                 }
             });
             let mut targets = pi.targets.clone();
@@ -227,7 +237,7 @@ impl Catalogue {
                 unit: c.unit.clone(),
                 reporter,
                 kind,
-                direction: c.direction.unwrap_or(Direction::Higher),
+                direction: c.direction.unwrap_or(Direction::HigherIsBetter),
                 baseline: c.baseline.clone(),
                 targets,
                 tasks: Vec::new(),
@@ -551,7 +561,7 @@ pub(crate) mod tests {
     fn at_most_targets_make_lower_the_better_direction() {
         let cat = yangquan_catalogue();
         let pue = cat.by_code("dc-pue").expect("PUE");
-        assert_eq!(pue.direction, Direction::Lower);
+        assert_eq!(pue.direction, Direction::LowerIsBetter);
         assert_eq!((pue.rules.min, pue.rules.max), (Some(1.0), Some(3.0)));
         assert!(!pue.rules.integer);
     }
@@ -629,6 +639,17 @@ pub(crate) mod tests {
         });
         let e = Catalogue::yangquan(&plan).expect_err("no reporter");
         assert!(e.to_string().contains("万人发明专利拥有量"), "{e}");
+    }
+
+    #[test]
+    fn the_shipped_file_names_the_yangquan_plan() {
+        let cfg = CatalogueConfig::yangquan();
+        assert!(cfg.applies_to(&yangquan_plan()));
+        let other = Plan {
+            title: "某市数字经济行动计划".into(),
+            ..Plan::default()
+        };
+        assert!(!cfg.applies_to(&other));
     }
 
     #[test]

@@ -369,8 +369,8 @@ fn indicator_trajectories(inputs: &ScopeInputs<'_>, seed: u64) -> BTreeMap<Strin
         let target = def.targets.last().map_or(100.0, |t| t.value);
         let baseline = match (&def.baseline, def.direction) {
             (Some(b), _) => b.value,
-            (None, Direction::Higher) => target * r.range(0.4, 0.7),
-            (None, Direction::Lower) => target * r.range(1.12, 1.3),
+            (None, Direction::HigherIsBetter) => target * r.range(0.4, 0.7),
+            (None, Direction::LowerIsBetter) => target * r.range(1.12, 1.3),
         };
         let baseline = round_for(def, clamp_for(def, baseline));
         let pace = if r.chance(0.3) {

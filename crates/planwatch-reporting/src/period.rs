@@ -3,9 +3,23 @@
 //! extensions. Every function takes "now" as an argument; nothing here reads a clock.
 
 use crate::settings::ReportingSettings;
-use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, Utc};
 use planwatch_model::{Period, Quarter};
 use serde::{Deserialize, Serialize};
+
+/// Deadlines, due dates and "now" in this crate are China Standard Time (UTC+8, no daylight
+/// saving): a report submitted at 23:30 on the deadline day is on time, wherever the server is.
+pub const CST_OFFSET_HOURS: i64 = 8;
+
+/// An instant as a China Standard Time wall-clock time.
+pub fn cst_from_utc(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc() + chrono::Duration::hours(CST_OFFSET_HOURS)
+}
+
+/// A China Standard Time wall-clock time as an instant.
+pub fn cst_to_utc(t: NaiveDateTime) -> DateTime<Utc> {
+    (t - chrono::Duration::hours(CST_OFFSET_HOURS)).and_utc()
+}
 
 /// The first day of a quarter.
 pub fn quarter_start(q: Quarter) -> NaiveDate {
@@ -302,6 +316,17 @@ mod tests {
     }
     fn p3() -> ReportingPeriod {
         ReportingPeriod::new(q("2023Q3"), &ReportingSettings::default())
+    }
+
+    #[test]
+    fn the_deadline_day_is_a_day_in_china_standard_time() {
+        let utc = t("2023-10-10 15:30").and_utc();
+        assert_eq!(cst_from_utc(utc), t("2023-10-10 23:30"));
+        assert_eq!(cst_to_utc(cst_from_utc(utc)), utc);
+        assert_eq!(
+            p3().timeliness("市科技局", cst_from_utc(utc)),
+            Timeliness::OnTime
+        );
     }
 
     #[test]

@@ -47,7 +47,7 @@ CREATE TABLE indicators (
     unit_of_measure  TEXT,
     reporter_id      INTEGER NOT NULL REFERENCES units (id),
     kind             TEXT    NOT NULL CHECK (kind IN ('cumulative', 'level', 'ratio', 'year_to_date')),
-    direction        TEXT    NOT NULL CHECK (direction IN ('higher', 'lower')),
+    direction        TEXT    NOT NULL CHECK (direction IN ('higher_is_better', 'lower_is_better')),
     def_json         TEXT    NOT NULL,
     UNIQUE (plan_id, code)
 ) STRICT;

@@ -4,6 +4,7 @@
 
 pub mod assess;
 pub mod plan_input;
+pub mod reporting;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};

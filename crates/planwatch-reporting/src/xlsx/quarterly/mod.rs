@@ -492,10 +492,10 @@ fn write_indicator_sheet(
         };
         let (g, e) = (format!("G{excel_row}"), format!("E{excel_row}"));
         let rate = match def.direction {
-            Direction::Higher => {
+            Direction::HigherIsBetter => {
                 format!("=IF(AND(ISNUMBER({g}),ISNUMBER({e}),{e}<>0),{g}/{e},\"\")")
             }
-            Direction::Lower => {
+            Direction::LowerIsBetter => {
                 format!("=IF(AND(ISNUMBER({g}),ISNUMBER({e}),{g}<>0),{e}/{g},\"\")")
             }
         };
