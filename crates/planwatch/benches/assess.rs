@@ -8,15 +8,15 @@
 // The adapter lives in the binary crate; the benchmark compiles the same files. Items the
 // benchmark does not call would otherwise be dead code here.
 #[allow(dead_code)]
-#[path = "../src/app/assess/input.rs"]
-mod input;
-#[allow(dead_code)]
 #[path = "../src/app/assess/demo.rs"]
 mod demo;
+#[allow(dead_code)]
+#[path = "../src/app/assess/input.rs"]
+mod input;
 
 use chrono::NaiveDateTime;
-use demo::{DemoSetup, demo_sources};
-use input::{MethodConfig, OrgFacts};
+use demo::{DemoSetup, demo_sources, org_from_config};
+use input::MethodConfig;
 use planwatch_model::{Plan, Quarter};
 use planwatch_monitor::{Rules, assess};
 use planwatch_reporting::{CatalogueConfig, ReportingSettings};
@@ -46,7 +46,7 @@ fn main() {
         .expect("the gold file is a plan");
     let org_config =
         planwatch_store::OrgConfig::parse(ORG_TOML, "config/yangquan-org.toml").expect("org");
-    let org = OrgFacts::from_config(&plan, &org_config);
+    let org = org_from_config(&plan, &org_config);
     let now = NaiveDateTime::parse_from_str("2026-01-01 00:00", "%Y-%m-%d %H:%M").expect("now");
     let until = Quarter::parse("2024Q2").expect("quarter");
     let d = demo_sources(
@@ -74,7 +74,11 @@ fn main() {
         s.values.len(),
         first.indicators.len(),
         first.tasks.len(),
-        first.tasks.iter().map(|t| t.milestones.len()).sum::<usize>(),
+        first
+            .tasks
+            .iter()
+            .map(|t| t.milestones.len())
+            .sum::<usize>(),
         first.units.len(),
         first.reporting.len()
     );

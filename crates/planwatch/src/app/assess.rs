@@ -4,12 +4,13 @@
 //! committed, so an accepted submission shows in the very next assessment (ARCHITECTURE.md,
 //! "Assessment from the store").
 
+#[cfg(test)]
 pub mod demo;
 pub mod input;
 
 use anyhow::Context as _;
 use planwatch_monitor::{Assessment, Rules};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 pub use input::{AssessSources, MethodConfig};
@@ -51,6 +52,16 @@ pub fn assess_sources(
     as_of: chrono::NaiveDate,
     rules: &Rules,
 ) -> anyhow::Result<Outcome> {
+    let plan = &sources.plan.period;
+    if period.year() < plan.start || period.year() > plan.end {
+        anyhow::bail!(
+            "{}不在计划期内：《{}》的评价期为{}年第一季度至{}年第四季度",
+            period.label_zh(),
+            sources.plan.title,
+            plan.start,
+            plan.end
+        );
+    }
     let built = sources.build(period, as_of);
     let assessment = planwatch_monitor::assess(&built.input, rules)
         .context("监测输入有误，未能完成评价；请按提示更正数据后重试")?;
@@ -72,35 +83,53 @@ pub fn china() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
-/// Reads everything the assessment needs from the store. Nothing is cached between calls.
+/// Reads everything the assessment needs from the store, in its committed state: the current
+/// plan with its reporting setup (created on first use, as every reporting command does), the
+/// organisation, every report with its workflow history, and the official series. Nothing is
+/// cached between calls.
 async fn load_sources(
     store: &planwatch_store::Store,
+    data_dir: &Path,
     methods: MethodConfig,
 ) -> anyhow::Result<AssessSources> {
-    use planwatch_reporting::{Breakdown, Catalogue, CatalogueConfig, ReportingPeriod};
-    let plan = store.plan(None).await?;
+    let ctx = super::reporting::prepare(store, data_dir, &super::cli_actor(), super::now()).await?;
     let units = store.units().await?;
     let view = store.org_view().await?;
-    let org = input::OrgFacts::from_store(&units, &view);
-    let settings = planwatch_reporting::ReportingSettings::default();
-    // The store of this branch keeps plans and the organisation only; the reporting tables
-    // (catalogue, periods, breakdown, reports, official values) are read here once the store's
-    // reporting module is merged. Until then the catalogue, periods and breakdown are derived
-    // from the plan exactly as the reporting setup derives them, and there are no reports.
-    let (catalogue, _notes) = Catalogue::build(&plan, &CatalogueConfig::yangquan())
-        .or_else(|_| Catalogue::build(&plan, &CatalogueConfig::default()))
-        .context("无法为当前计划建立指标目录")?;
-    let breakdown = Breakdown::seed(&plan, &catalogue);
-    let periods = ReportingPeriod::for_plan(plan.period, &settings);
+    let reports: Vec<input::ReportFacts> = store
+        .reports(None)
+        .await?
+        .into_iter()
+        .map(|r| input::ReportFacts::from_events(r.content, &r.events))
+        .collect();
+    // The official series holds the values of accepted reports (taken from the reports, with
+    // the day of acceptance, so an assessment as of an earlier day leaves later ones out) and
+    // imported history (known from the start).
+    let mut values = input::official_values(&reports);
+    let from_reports: BTreeSet<(String, planwatch_model::Quarter)> =
+        values.iter().map(|v| (v.code.clone(), v.quarter)).collect();
+    for (code, series) in store.indicator_history().await? {
+        for (quarter, value) in series {
+            if !from_reports.contains(&(code.clone(), quarter)) {
+                values.push(input::ValueFact {
+                    code: code.clone(),
+                    quarter,
+                    value,
+                    source: "历史数据导入".to_string(),
+                    recorded_on: None,
+                });
+            }
+        }
+    }
     Ok(AssessSources {
-        plan,
-        org,
-        catalogue,
-        breakdown,
-        settings,
-        periods,
-        reports: Vec::new(),
-        values: Vec::new(),
+        org: input::OrgFacts::from_store(&units, &view),
+        plan: ctx.plan,
+        catalogue: ctx.catalogue,
+        breakdown: ctx.breakdown,
+        settings: ctx.settings,
+        periods: ctx.periods,
+        reports,
+        values,
+        // The store's catalogue carries the baselines on record.
         baselines: Vec::new(),
         methods,
     })
@@ -117,7 +146,7 @@ pub async fn from_store(
 ) -> anyhow::Result<Outcome> {
     let store = super::open(data_dir, planwatch_store::OpenMode::Existing).await?;
     let result = async {
-        let sources = load_sources(&store, methods).await?;
+        let sources = load_sources(&store, data_dir, methods).await?;
         assess_sources(&sources, period, as_of, rules)
     }
     .await;
@@ -129,7 +158,8 @@ pub async fn from_store(
 pub(crate) mod tests {
     use super::demo::{DemoSetup, DemoSources, demo_sources};
     use super::input::{
-        DEFAULT_METHODS_TOML, MethodConfig, OrgFacts, ReportStep, default_as_of, task_id,
+        DEFAULT_METHODS_TOML, MethodConfig, OrgFacts, ReportStep, default_as_of, official_values,
+        task_id,
     };
     use super::*;
     use chrono::{NaiveDate, NaiveDateTime};
@@ -153,7 +183,7 @@ pub(crate) mod tests {
 
     pub(crate) fn yangquan_org(plan: &Plan) -> OrgFacts {
         let cfg = crate::app::default_org().expect("the shipped organisation parses");
-        OrgFacts::from_config(plan, &cfg)
+        super::demo::org_from_config(plan, &cfg)
     }
 
     fn now() -> NaiveDateTime {
@@ -330,7 +360,7 @@ pub(crate) mod tests {
             action: ActionKind::Accept,
             at: accepted_at,
         });
-        d.sources.values = super::demo::official_values(&d.sources.reports);
+        d.sources.values = official_values(&d.sources.reports);
         let after = assess_sources(&d.sources, q("2024Q2"), as_of, &Rules::default())
             .expect("valid")
             .assessment;

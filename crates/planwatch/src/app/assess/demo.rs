@@ -3,14 +3,18 @@
 //! in memory. Used by the adapter's tests and the benchmark, and to check that the store path
 //! and the in-memory path agree.
 
-use super::input::{AssessSources, MethodConfig, OrgFacts, ReportFacts, ReportStep, ValueFact};
+use super::input::{
+    AssessSources, MethodConfig, OrgFacts, ReportFacts, ReportStep, TaskForceFact, UnitFact,
+    official_values,
+};
 use chrono::NaiveDateTime;
-use planwatch_model::{Plan, Quarter};
+use planwatch_model::{Plan, Quarter, UnitKind};
 use planwatch_reporting::demo::generate;
 use planwatch_reporting::{
-    ActionKind, Breakdown, Catalogue, CatalogueConfig, CatalogueError, ReportingPeriod,
-    ReportingSettings, ScopeInputs,
+    Breakdown, Catalogue, CatalogueConfig, CatalogueError, ReportingPeriod, ReportingSettings,
+    ScopeInputs, UnitGroups,
 };
+use std::collections::{BTreeSet, HashMap};
 
 /// Demo sources and the moment the demo data describe.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,31 +90,65 @@ pub fn demo_sources(
     })
 }
 
-/// The values of accepted reports, each recorded on the day of its report's first acceptance.
-pub fn official_values(reports: &[ReportFacts]) -> Vec<ValueFact> {
-    let mut out = Vec::new();
-    for r in reports {
-        let (Some(q), Some(accept)) = (
-            r.content.period,
-            r.steps.iter().find(|s| s.action == ActionKind::Accept),
-        ) else {
-            continue;
-        };
-        let label = r.label();
-        for row in &r.content.indicators {
-            let Some(value) = row.value else { continue };
-            out.push(ValueFact {
-                code: row.code.clone(),
-                quarter: q,
-                value,
-                source: if row.source.trim().is_empty() {
-                    label.clone()
-                } else {
-                    format!("{label}，数据来源：{}", row.source.trim())
-                },
-                recorded_on: Some(accept.at.date()),
-            });
+/// From the organisation file (`config/yangquan-org.toml`) and the plan, the way the store's
+/// `org import` sees them: every unit the plan names keeps the kind its name suggests unless
+/// the file declares it; group members are units too.
+pub fn org_from_config(plan: &Plan, cfg: &planwatch_store::OrgConfig) -> OrgFacts {
+    let declared: HashMap<&str, UnitKind> = cfg
+        .units
+        .iter()
+        .map(|u| (u.name.as_str(), u.kind))
+        .collect();
+    let group_names: BTreeSet<&str> = cfg.groups.iter().map(|g| g.name.as_str()).collect();
+    let all = plan
+        .units
+        .iter()
+        .chain(
+            plan.tasks
+                .iter()
+                .flat_map(|t| t.lead_units.iter().chain(t.participating_units.iter())),
+        )
+        .chain(cfg.units.iter().map(|u| &u.name))
+        .chain(
+            cfg.groups
+                .iter()
+                .flat_map(|g| std::iter::once(&g.name).chain(g.members.iter())),
+        );
+    let mut names: Vec<&str> = Vec::new();
+    for n in all {
+        let n = n.trim();
+        if !n.is_empty() && !names.contains(&n) {
+            names.push(n);
         }
     }
-    out
+    OrgFacts {
+        units: names
+            .into_iter()
+            .map(|n| UnitFact {
+                name: n.to_string(),
+                kind: if group_names.contains(n) {
+                    UnitKind::Group
+                } else {
+                    declared
+                        .get(n)
+                        .copied()
+                        .unwrap_or_else(|| UnitKind::classify(n))
+                },
+            })
+            .collect(),
+        groups: UnitGroups(
+            cfg.groups
+                .iter()
+                .map(|g| (g.name.clone(), g.members.clone()))
+                .collect(),
+        ),
+        task_forces: cfg
+            .task_forces
+            .iter()
+            .map(|t| TaskForceFact {
+                name: t.name.clone(),
+                tasks: t.tasks.clone(),
+            })
+            .collect(),
+    }
 }

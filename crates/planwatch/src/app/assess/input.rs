@@ -121,71 +121,6 @@ pub struct OrgFacts {
 }
 
 impl OrgFacts {
-    /// From the organisation file (`config/yangquan-org.toml`) and the plan, the way the store's
-    /// `org import` sees them: every unit the plan names keeps the kind its name suggests unless
-    /// the file declares it; group members are units too.
-    pub fn from_config(plan: &Plan, cfg: &planwatch_store::OrgConfig) -> OrgFacts {
-        let declared: HashMap<&str, UnitKind> = cfg
-            .units
-            .iter()
-            .map(|u| (u.name.as_str(), u.kind))
-            .collect();
-        let group_names: BTreeSet<&str> = cfg.groups.iter().map(|g| g.name.as_str()).collect();
-        let all = plan
-            .units
-            .iter()
-            .chain(
-                plan.tasks
-                    .iter()
-                    .flat_map(|t| t.lead_units.iter().chain(t.participating_units.iter())),
-            )
-            .chain(cfg.units.iter().map(|u| &u.name))
-            .chain(
-                cfg.groups
-                    .iter()
-                    .flat_map(|g| std::iter::once(&g.name).chain(g.members.iter())),
-            );
-        let mut names: Vec<&str> = Vec::new();
-        for n in all {
-            let n = n.trim();
-            if !n.is_empty() && !names.contains(&n) {
-                names.push(n);
-            }
-        }
-        OrgFacts {
-            units: names
-                .into_iter()
-                .map(|n| UnitFact {
-                    name: n.to_string(),
-                    kind: if group_names.contains(n) {
-                        UnitKind::Group
-                    } else {
-                        declared
-                            .get(n)
-                            .copied()
-                            .unwrap_or_else(|| UnitKind::classify(n))
-                    },
-                })
-                .collect(),
-            groups: UnitGroups(
-                cfg.groups
-                    .iter()
-                    .map(|g| (g.name.clone(), g.members.clone()))
-                    .collect(),
-            ),
-            task_forces: cfg
-                .task_forces
-                .iter()
-                .map(|t| TaskForceFact {
-                    name: t.name.clone(),
-                    tasks: t.tasks.clone(),
-                })
-                .collect(),
-        }
-    }
-}
-
-impl OrgFacts {
     /// From the store: its units with their kinds and the organisation as imported.
     pub fn from_store(
         units: &[planwatch_store::UnitRef],
@@ -282,6 +217,36 @@ pub struct ValueFact {
     pub recorded_on: Option<NaiveDate>,
 }
 
+/// The values of accepted reports, each recorded on the day of its report's first acceptance:
+/// the official series as the store builds it when the office accepts a report.
+pub fn official_values(reports: &[ReportFacts]) -> Vec<ValueFact> {
+    let mut out = Vec::new();
+    for r in reports {
+        let (Some(q), Some(accept)) = (
+            r.content.period,
+            r.steps.iter().find(|s| s.action == ActionKind::Accept),
+        ) else {
+            continue;
+        };
+        let label = r.label();
+        for row in &r.content.indicators {
+            let Some(value) = row.value else { continue };
+            out.push(ValueFact {
+                code: row.code.clone(),
+                quarter: q,
+                value,
+                source: if row.source.trim().is_empty() {
+                    label.clone()
+                } else {
+                    format!("{label}，数据来源：{}", row.source.trim())
+                },
+                recorded_on: Some(accept.at.date()),
+            });
+        }
+    }
+    out
+}
+
 /// Everything the adapter reads, owned, from whichever source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssessSources {
@@ -324,8 +289,8 @@ fn kind(k: IndicatorKind) -> MKind {
 
 fn direction(d: Direction) -> MDirection {
     match d {
-        Direction::Higher => MDirection::Positive,
-        Direction::Lower => MDirection::Negative,
+        Direction::HigherIsBetter => MDirection::Positive,
+        Direction::LowerIsBetter => MDirection::Negative,
     }
 }
 
@@ -677,7 +642,8 @@ impl AssessSources {
             base: TimePoint::Year(base_year),
             targets,
             annual_targets,
-            limit: (def.is_percent() && def.direction == Direction::Higher).then_some(100.0),
+            limit: (def.is_percent() && def.direction == Direction::HigherIsBetter)
+                .then_some(100.0),
             observations,
             task: def.tasks.first().map(|n| task_id(*n)),
             lead_units: leads,
