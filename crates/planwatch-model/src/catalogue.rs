@@ -111,6 +111,9 @@ pub struct IndicatorDef {
     /// Whether the figure is a headline goal (总体目标) of the plan.
     #[serde(default)]
     pub headline: bool,
+    /// The names under which the plan's text states this figure (they may differ from `name`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plan_names: Vec<String>,
 }
 
 impl IndicatorDef {
@@ -155,6 +158,7 @@ mod tests {
             tasks: vec![3],
             rules: ValidationRules::default(),
             headline: false,
+            plan_names: Vec::new(),
         }
     }
 

@@ -65,6 +65,7 @@ fn main() {
                     max_change_share: Some(0.5),
                 },
                 headline: false,
+                plan_names: Vec::new(),
             })
             .collect(),
     };

@@ -156,7 +156,11 @@ impl Breakdown {
                         let unit = t.unit.as_deref().unwrap_or("");
                         (
                             ItemKind::WorkItem,
-                            format!("{}：{}{unit}", t.indicator, crate::validate::fmt_num(v)),
+                            format!(
+                                "{}：{}{unit}",
+                                def.map_or(t.indicator.as_str(), |d| d.name.as_str()),
+                                crate::validate::fmt_num(v)
+                            ),
                             def.map(|d| d.code.clone()),
                             def.map_or_else(|| lead.clone(), |d| d.reporter.clone()),
                         )

@@ -3,6 +3,7 @@
 //! The plan is authoritative for targets; the file adds what the plan does not say (code, the one
 //! reporting unit, kind, direction, baseline, validation rules, intermediate yearly targets).
 
+use crate::matching::{gather_plan_indicators, match_entries};
 use planwatch_model::{
     Baseline, Comparator, Direction, IndicatorDef, IndicatorKind, IndicatorTarget, Plan,
     ValidationRules,
@@ -55,6 +56,13 @@ pub struct IndicatorConfig {
     /// Other names under which the plan states the same figure.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The plan's tasks that state a target of this figure; used to recognise it when the plan
+    /// names it differently.
+    #[serde(default)]
+    pub tasks: Vec<u32>,
+    /// Whether the plan states it among its headline goals (总体目标).
+    #[serde(default)]
+    pub goal: bool,
     pub kind: Option<IndicatorKind>,
     pub direction: Option<Direction>,
     pub reporter: Option<String>,
@@ -116,28 +124,12 @@ impl CatalogueConfig {
             .as_deref()
             .is_none_or(|t| t.trim() == plan.title.trim())
     }
-
-    fn find(&self, name: &str) -> Option<&IndicatorConfig> {
-        self.indicator
-            .iter()
-            .find(|c| c.name == name || c.aliases.iter().any(|a| a == name))
-    }
 }
 
 /// Every reported indicator of one plan.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Catalogue {
     pub indicators: Vec<IndicatorDef>,
-}
-
-/// What the plan says about one indicator, gathered across goals and tasks.
-struct PlanIndicator<'a> {
-    name: &'a str,
-    unit: Option<&'a str>,
-    tasks: Vec<u32>,
-    first_lead: Option<&'a str>,
-    headline: bool,
-    targets: Vec<IndicatorTarget>,
 }
 
 impl Catalogue {
@@ -152,15 +144,16 @@ impl Catalogue {
         check_config_unique(config, &mut problems);
 
         let from_plan = gather_plan_indicators(plan);
+        let matched = match_entries(&from_plan, &config.indicator);
         let mut out = Vec::new();
         let mut used_configs = BTreeSet::new();
-        for pi in &from_plan {
-            let cfg = config.find(pi.name);
+        for (pi, m) in from_plan.iter().zip(&matched) {
+            let cfg = m.map(|e| &config.indicator[e]);
             if let Some(c) = cfg {
                 used_configs.insert(c.code.clone());
             } else {
                 notes.push(CatalogueNote {
-                    indicator: pi.name.to_string(),
+                    indicator: pi.name.clone(),
                     message: "指标目录文件中没有此指标，类型和报送单位按默认规则推定，请核对"
                         .into(),
                 });
@@ -180,7 +173,7 @@ impl Catalogue {
                 .or_else(|| pi.unit.map(str::to_string));
             let kind = cfg
                 .and_then(|c| c.kind)
-                .unwrap_or_else(|| guess_kind(pi.name, unit.as_deref()));
+                .unwrap_or_else(|| guess_kind(&pi.name, unit.as_deref()));
             let direction = cfg.and_then(|c| c.direction).unwrap_or_else(|| {
                 if pi
                     .targets
@@ -196,13 +189,14 @@ impl Catalogue {
             if let Some(c) = cfg {
                 add_config_targets(&mut targets, c, &mut notes);
             }
-            note_conflicting_targets(pi.name, &targets, &mut notes);
+            let name = cfg.map_or_else(|| pi.name.clone(), |c| c.name.clone());
+            note_conflicting_targets(&name, &targets, &mut notes);
             let rules = rules_for(kind, unit.as_deref(), cfg, &config.defaults);
             out.push(IndicatorDef {
                 code: cfg
                     .map(|c| c.code.clone())
-                    .unwrap_or_else(|| auto_code(pi.name)),
-                name: pi.name.to_string(),
+                    .unwrap_or_else(|| auto_code(&pi.name)),
+                name,
                 unit,
                 reporter,
                 kind,
@@ -212,6 +206,14 @@ impl Catalogue {
                 tasks: pi.tasks.clone(),
                 rules,
                 headline: pi.headline,
+                plan_names: std::iter::once(pi.name.clone())
+                    .chain(pi.mentions.iter().map(|m| m.to_string()))
+                    .fold(Vec::new(), |mut v, n| {
+                        if !v.contains(&n) {
+                            v.push(n);
+                        }
+                        v
+                    }),
             });
         }
         for c in &config.indicator {
@@ -243,6 +245,7 @@ impl Catalogue {
                 tasks: Vec::new(),
                 rules: rules_for(kind, c.unit.as_deref(), Some(c), &config.defaults),
                 headline: false,
+                plan_names: Vec::new(),
             });
         }
         if problems.is_empty() {
@@ -261,8 +264,14 @@ impl Catalogue {
         self.indicators.iter().find(|i| i.code == code)
     }
 
+    /// Looks an indicator up by its name or by a name the plan uses for it.
     pub fn by_name(&self, name: &str) -> Option<&IndicatorDef> {
-        self.indicators.iter().find(|i| i.name == name)
+        let name = name.trim();
+        self.indicators.iter().find(|i| i.name == name).or_else(|| {
+            self.indicators
+                .iter()
+                .find(|i| i.plan_names.iter().any(|n| n == name))
+        })
     }
 
     /// Looks an indicator up by code or by name.
@@ -318,83 +327,6 @@ fn check_config_unique(config: &CatalogueConfig, problems: &mut Vec<String>) {
             problems.push(format!("指标“{}”的取值范围下限 {lo} 大于上限 {hi}", c.name));
         }
     }
-}
-
-fn gather_plan_indicators(plan: &Plan) -> Vec<PlanIndicator<'_>> {
-    let mut out: Vec<PlanIndicator<'_>> = Vec::new();
-    let years: Vec<i32> = (plan.period.start..=plan.period.end).collect();
-    for (task_no, t) in plan.all_targets() {
-        let Some(value) = t.value else { continue };
-        if t.comparator == Some(Comparator::Qualitative) || t.indicator.trim().is_empty() {
-            continue;
-        }
-        let name = t.indicator.trim();
-        let idx = match out.iter().position(|p| p.name == name) {
-            Some(i) => i,
-            None => {
-                out.push(PlanIndicator {
-                    name,
-                    unit: None,
-                    tasks: Vec::new(),
-                    first_lead: None,
-                    headline: false,
-                    targets: Vec::new(),
-                });
-                out.len() - 1
-            }
-        };
-        let pi = &mut out[idx];
-        if pi.unit.is_none() {
-            pi.unit = t.unit.as_deref();
-        }
-        let source = match task_no {
-            None => {
-                pi.headline = true;
-                "总体目标".to_string()
-            }
-            Some(n) => {
-                if !pi.tasks.contains(&n) {
-                    pi.tasks.push(n);
-                }
-                if pi.first_lead.is_none() {
-                    pi.first_lead = plan
-                        .task(n)
-                        .and_then(|task| task.lead_units.first())
-                        .map(String::as_str);
-                }
-                format!("任务{n}")
-            }
-        };
-        let target_years: Vec<i32> = match t.year {
-            Some(y) => vec![y],
-            None if t.recurrence.as_deref() == Some("annual") => years.clone(),
-            None => vec![plan.period.end],
-        };
-        for year in target_years {
-            let comparator = t.comparator.unwrap_or(Comparator::AtLeast);
-            if let Some(same) = pi
-                .targets
-                .iter_mut()
-                .find(|x| x.year == year && x.value == value && x.comparator == comparator)
-            {
-                same.source = format!("{}、{source}", same.source);
-                continue;
-            }
-            pi.targets.push(IndicatorTarget {
-                year,
-                value,
-                value_max: t.value_max,
-                comparator,
-                source: source.clone(),
-                text: t.text.clone(),
-            });
-        }
-    }
-    for pi in &mut out {
-        // Stable: within a year the plan's order (headline goals first) is kept.
-        pi.targets.sort_by_key(|t| t.year);
-    }
-    out
 }
 
 fn add_config_targets(
@@ -530,6 +462,48 @@ pub(crate) mod tests {
                 assert!(cat.by_name(&t.indicator).is_some(), "{}", t.indicator);
             }
         }
+    }
+
+    /// The plan as the extractor reads it from the text (names as the sentences say them).
+    fn extracted_plan() -> Plan {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/plans/yangquan-2022-2024.txt"
+        );
+        let text = std::fs::read_to_string(path).expect("fixture present");
+        planwatch_plantext::extract_text(&text)
+    }
+
+    #[test]
+    fn the_extracted_plan_gives_the_same_catalogue_as_the_gold_annotation() {
+        let (gold, _) = Catalogue::yangquan(&yangquan_plan()).expect("gold");
+        let (ext, notes) = Catalogue::yangquan(&extracted_plan()).expect("extracted");
+        assert!(
+            notes
+                .iter()
+                .all(|n| !n.message.contains("指标目录文件中没有")),
+            "{notes:#?}"
+        );
+        type View = Vec<(String, String, IndicatorKind, Vec<(i32, f64)>)>;
+        let view = |c: &Catalogue| -> View {
+            let mut v: Vec<_> = c
+                .indicators
+                .iter()
+                .map(|i| {
+                    (
+                        i.code.clone(),
+                        i.reporter.clone(),
+                        i.kind,
+                        i.targets.iter().map(|t| (t.year, t.value)).collect(),
+                    )
+                })
+                .collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
+        };
+        assert_eq!(view(&ext), view(&gold));
+        let g = ext.by_name("5G基站").expect("found by the plan's own name");
+        assert_eq!(g.code, "5g-stations");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod content;
 pub mod demo;
 pub mod due;
 pub mod evidence;
+mod matching;
 pub mod period;
 pub mod rng;
 pub mod scope;

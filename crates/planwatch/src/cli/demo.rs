@@ -26,13 +26,23 @@ pub struct Args {
 
 pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
     app::block_on(async {
-        let store = match app::open(data_dir, OpenMode::Existing).await {
-            Ok(s) => s,
-            Err(_) => {
+        // A database with a plan is used as it is; otherwise it is initialised first (on
+        // PostgreSQL an empty database opens fine but has no plan yet).
+        let existing = match app::open(data_dir, OpenMode::Existing).await {
+            Ok(s) if s.current_revision().await?.is_some() => Some(s),
+            Ok(s) => {
+                s.close().await;
+                None
+            }
+            Err(_) => None,
+        };
+        let store = match existing {
+            Some(s) => s,
+            None => {
                 let out = app::init(data_dir, None).await?;
                 println!(
-                    "已初始化数据目录 {}，载入内置计划和组织架构。",
-                    data_dir.display()
+                    "已初始化数据库 {}，载入内置计划和组织架构。",
+                    out.store.location()
                 );
                 out.store
             }
