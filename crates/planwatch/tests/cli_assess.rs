@@ -98,12 +98,18 @@ impl Env {
         serde_json::from_str(&self.ok(&all)).expect("assess --format json prints JSON")
     }
 
-    /// The Yangquan plan (gold annotation) with the demo data up to 2024Q2.
+    /// `planwatch demo --until 2024Q2` on a fresh data folder: the embedded Yangquan plan as the
+    /// extractor reads it, the default organisation and the demo data.
     fn with_demo(&self) {
-        let plan = gold();
-        self.ok(&["init", "--plan", plan.to_str().expect("UTF-8 path")]);
         let out = self.ok(&["demo", "--until", "2024Q2", "--no-serve"]);
         assert!(out.contains("已载入示例数据"), "{out}");
+    }
+
+    /// The same demo data on the gold annotation of the plan (what the in-memory demo uses).
+    fn with_demo_on_gold(&self) {
+        let plan = gold();
+        self.ok(&["init", "--plan", plan.to_str().expect("UTF-8 path")]);
+        self.with_demo();
     }
 
     async fn finish(self) {
@@ -250,7 +256,7 @@ on_both_backends!(
 #[test]
 fn the_store_path_gives_the_same_assessment_as_the_demo_in_memory() {
     let env = Env::sqlite();
-    env.with_demo();
+    env.with_demo_on_gold();
     let stored = env.json(&["assess", "--period", "2024Q2", "--as-of", "2024-09-30"]);
 
     let plan: Plan =

@@ -424,6 +424,19 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn of_two_targets_in_one_year_the_first_counts_and_the_note_names_the_other() {
+        let d = yangquan_demo("2024Q2", 7);
+        let notes = assess_demo(&d, "2024Q2").notes;
+        assert!(
+            notes.contains(
+                &"指标“省级以上创新平台数量”在2024年有两个目标：按总体目标的20测算，任务17的30未纳入测算"
+                    .to_string()
+            ),
+            "{notes:#?}"
+        );
+    }
+
+    #[test]
     fn the_yangquan_demo_needs_no_guessing_about_units() {
         let d = yangquan_demo("2024Q2", 7);
         let notes = assess_demo(&d, "2024Q2").notes;

@@ -273,6 +273,11 @@ pub struct Built {
     pub notes: Vec<String>,
 }
 
+/// A number as the plan writes it: no trailing zeros.
+fn num(x: f64) -> String {
+    planwatch_monitor::zh::num(x, 4)
+}
+
 /// The monitor's id of a plan task.
 pub fn task_id(number: u32) -> String {
     format!("T{number}")
@@ -545,10 +550,20 @@ impl AssessSources {
                 ));
                 continue;
             }
-            if targets.iter().any(|x| x.at == TimePoint::Year(t.year)) {
+            if let Some(kept) = targets.iter().find(|x| x.at == TimePoint::Year(t.year)) {
+                let kept_source = def
+                    .targets
+                    .iter()
+                    .find(|x| x.year == t.year)
+                    .map_or("", |x| x.source.as_str());
                 notes.push(format!(
-                    "指标“{}”在{}年有两个目标，按先列出的一个测算（{}）",
-                    def.name, t.year, t.source
+                    "指标“{}”在{}年有两个目标：按{}的{}测算，{}的{}未纳入测算",
+                    def.name,
+                    t.year,
+                    kept_source,
+                    num(kept.value),
+                    t.source,
+                    num(t.value)
                 ));
                 continue;
             }
