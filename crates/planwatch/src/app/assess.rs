@@ -95,6 +95,10 @@ async fn load_sources(
     let ctx = super::reporting::prepare(store, data_dir, &super::cli_actor(), super::now()).await?;
     let units = store.units().await?;
     let view = store.org_view().await?;
+    // The series before the reports: a value published by an acceptance is then always matched
+    // by that acceptance in the reports read next, even if another server accepts a report
+    // between the two reads (the store offers no single snapshot across them).
+    let history = store.indicator_history().await?;
     let reports: Vec<input::ReportFacts> = store
         .reports(None)
         .await?
@@ -107,7 +111,7 @@ async fn load_sources(
     let mut values = input::official_values(&reports);
     let from_reports: BTreeSet<(String, planwatch_model::Quarter)> =
         values.iter().map(|v| (v.code.clone(), v.quarter)).collect();
-    for (code, series) in store.indicator_history().await? {
+    for (code, series) in history {
         for (quarter, value) in series {
             if !from_reports.contains(&(code.clone(), quarter)) {
                 values.push(input::ValueFact {
