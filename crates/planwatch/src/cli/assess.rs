@@ -54,6 +54,12 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
     let methods = app::assess::load_methods(a.methods.as_deref())?;
     let today = app::now().with_timezone(&app::assess::china()).date_naive();
     let as_of = a.as_of.unwrap_or_else(|| default_as_of(a.period, today));
+    if a.as_of.is_none() && as_of < today {
+        eprintln!(
+            "提示：{}的评价截至 {as_of}（下一季度末）；此后的报送、审核和数据不计入本次评价，如需计入请加 --as-of {today}",
+            a.period.label_zh()
+        );
+    }
     let outcome = app::block_on(app::assess::from_store(
         data_dir, a.period, as_of, &rules, methods,
     ))?;
