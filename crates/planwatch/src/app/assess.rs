@@ -441,6 +441,42 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn reports_awaiting_review_or_returned_are_named_in_the_notes() {
+        let d = yangquan_demo("2024Q2", 7);
+        let as_of = d.as_of.date();
+        let notes = assess_demo(&d, "2024Q2").notes;
+        let pending: Vec<&str> = d
+            .sources
+            .reports
+            .iter()
+            .filter(|r| r.content.period == Some(q("2024Q2")))
+            .filter(|r| {
+                r.steps
+                    .iter()
+                    .rfind(|s| s.at.date() <= as_of)
+                    .map(|s| s.action)
+                    == Some(ActionKind::Submit)
+            })
+            .map(|r| r.content.unit.as_str())
+            .collect();
+        assert!(!pending.is_empty());
+        let note = notes
+            .iter()
+            .find(|n| n.contains("尚待审核"))
+            .expect("a note on pending reports");
+        for u in &pending {
+            assert!(
+                note.contains(&format!("{u}（2024年第二季度）")),
+                "{u}: {note}"
+            );
+        }
+        assert!(
+            note.starts_with(&format!("以下{}份报告", pending.len())),
+            "{note}"
+        );
+    }
+
+    #[test]
     fn the_yangquan_demo_needs_no_guessing_about_units() {
         let d = yangquan_demo("2024Q2", 7);
         let notes = assess_demo(&d, "2024Q2").notes;

@@ -380,6 +380,7 @@ impl AssessSources {
                 ));
             }
         }
+        notes.extend(self.uncounted(period, as_of));
         let mut unknown: BTreeSet<&str> = BTreeSet::new();
         for v in &self.values {
             if self.catalogue.by_code(&v.code).is_none() {
@@ -404,6 +405,46 @@ impl AssessSources {
             },
             notes,
         }
+    }
+
+    /// Reports of the assessment year that were submitted but are not (or no longer) accepted
+    /// at `as_of`: their content is not evidence yet, and the office should know which.
+    fn uncounted(&self, period: Quarter, as_of: NaiveDate) -> Vec<String> {
+        let mut pending = Vec::new();
+        let mut returned = Vec::new();
+        for r in &self.reports {
+            let Some(q) = r.content.period else { continue };
+            if q > period || q.year() != period.year() {
+                continue;
+            }
+            let who = format!("{}（{}）", r.content.unit, q.label_zh());
+            match r
+                .steps
+                .iter()
+                .rfind(|s| s.at.date() <= as_of)
+                .map(|s| s.action)
+            {
+                Some(ActionKind::Submit) => pending.push(who),
+                Some(ActionKind::Return | ActionKind::Reopen) => returned.push(who),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        if !pending.is_empty() {
+            out.push(format!(
+                "以下{}份报告已报送、尚待审核，其进展和数据未计入本次评价（采纳后即计入）：{}",
+                pending.len(),
+                pending.join("、")
+            ));
+        }
+        if !returned.is_empty() {
+            out.push(format!(
+                "以下{}份报告被退回待重报，其进展和数据未计入本次评价：{}",
+                returned.len(),
+                returned.join("、")
+            ));
+        }
+        out
     }
 
     /// Every unit the organisation knows, plus any name the plan, the catalogue or the breakdown
@@ -551,6 +592,10 @@ impl AssessSources {
                 continue;
             }
             if let Some(kept) = targets.iter().find(|x| x.at == TimePoint::Year(t.year)) {
+                if kept.value == t.value && kept.comparator == c {
+                    // The same target stated twice (总体目标 and a task): nothing to tell.
+                    continue;
+                }
                 let kept_source = def
                     .targets
                     .iter()
