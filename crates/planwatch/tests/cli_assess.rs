@@ -358,6 +358,29 @@ fn a_period_outside_the_plan_and_a_missing_database_are_refused_with_a_reason() 
     env.ok(&["init", "--plan", plan.to_str().expect("UTF-8 path")]);
     let err = env.fails(&["assess", "--period", "2025Q1"]);
     assert!(err.contains("2025年第一季度不在计划期内"), "{err}");
+    let rules = env.dir.path().join("scoring.toml");
+    std::fs::write(&rules, "[base]\npoints = 100.0\nfloor = 0.0\nbonus = 3\n").expect("write");
+    let err = env.fails(&[
+        "assess",
+        "--period",
+        "2024Q2",
+        "--rules",
+        rules.to_str().expect("UTF-8 path"),
+    ]);
+    assert!(
+        err.contains("scoring.toml") && err.contains("bonus"),
+        "{err}"
+    );
+    let methods = env.dir.path().join("methods.toml");
+    std::fs::write(&methods, "[indicator]\n\"5g-stations\" = \"sequential\"\n").expect("write");
+    let err = env.fails(&[
+        "assess",
+        "--period",
+        "2024Q2",
+        "--methods",
+        methods.to_str().expect("UTF-8 path"),
+    ]);
+    assert!(err.contains("methods.toml"), "{err}");
     let bad = env.run(&["assess", "--period", "2024Q5"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("2024Q5"));
