@@ -157,26 +157,55 @@ pub async fn prepare(
     let plan = store.plan(None).await?;
     let settings = settings(data_dir)?;
     let mut catalogue = store.catalogue().await?;
+    let mut periods = store.reporting_periods().await?;
+    let mut breakdown = store.breakdown().await?;
     let mut notes = Vec::new();
     let mut setup = SetupOutcome::default();
-    if catalogue.indicators.is_empty() {
-        let cfg = catalogue_config(data_dir, &plan)?;
-        let (built, n) = Catalogue::build(&plan, &cfg)?;
-        notes = n;
-        let periods = ReportingPeriod::for_plan(plan.period, &settings);
-        let breakdown = Breakdown::seed(&plan, &built);
-        setup = store
-            .ensure_reporting(
-                actor,
-                &ReportingSetup {
-                    catalogue: built,
-                    periods,
-                    breakdown,
-                },
-                now,
-            )
-            .await?;
-        catalogue = store.catalogue().await?;
+    // The catalogue, periods and seeded breakdown are created the first time, and what a later
+    // plan revision adds (a new indicator, a new year) is added; what is stored is never changed
+    // here. A plan the catalogue file cannot describe is an error only while nothing is stored.
+    let built =
+        catalogue_config(data_dir, &plan).and_then(|cfg| Ok(Catalogue::build(&plan, &cfg)?));
+    let built = match built {
+        Ok(b) => Some(b),
+        Err(e) if catalogue.indicators.is_empty() => return Err(e),
+        Err(_) => None,
+    };
+    if let Some((built, n)) = built {
+        let want_periods = ReportingPeriod::for_plan(plan.period, &settings);
+        // A year is seeded once, into what is stored: the task forces' later edits (a renamed or
+        // withdrawn item) are theirs, and seeding again would bring the original back.
+        let mut want_items = breakdown.clone();
+        for year in plan.period.start..=plan.period.end {
+            if !breakdown.items.iter().any(|i| i.year == year) {
+                want_items.seed_year(&plan, &built, year);
+            }
+        }
+        let missing = built
+            .indicators
+            .iter()
+            .any(|d| catalogue.by_code(&d.code).is_none())
+            || want_periods
+                .iter()
+                .any(|p| !periods.iter().any(|x| x.quarter == p.quarter))
+            || want_items.items.len() > breakdown.items.len();
+        if missing {
+            notes = n;
+            setup = store
+                .ensure_reporting(
+                    actor,
+                    &ReportingSetup {
+                        catalogue: built,
+                        periods: want_periods,
+                        breakdown: want_items,
+                    },
+                    now,
+                )
+                .await?;
+            catalogue = store.catalogue().await?;
+            periods = store.reporting_periods().await?;
+            breakdown = store.breakdown().await?;
+        }
     }
     let org = store.org_view().await?;
     let groups = UnitGroups(org.groups.into_iter().collect());
@@ -188,8 +217,8 @@ pub async fn prepare(
     }
     let units = store.units().await?.into_iter().map(|u| u.name).collect();
     Ok(Context {
-        periods: store.reporting_periods().await?,
-        breakdown: store.breakdown().await?,
+        periods,
+        breakdown,
         plan,
         catalogue,
         groups,

@@ -31,6 +31,15 @@ pub struct Which {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
+    /// Show a stored report: state, history, task rows and indicator values. 查看报告
+    Show {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        period: Quarter,
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
     /// The office accepts a submitted report. 采纳
     Accept(Which),
     /// The office returns a submitted report with a comment. 退回
@@ -96,6 +105,11 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                 println!("{s}");
             }
             let (period, change, as_user) = match &a.command {
+                Command::Show {
+                    unit,
+                    period,
+                    format,
+                } => return show(&store, &ctx, unit.trim(), *period, format == "json").await,
                 Command::Accept(w) => return report(&store, w, Action::Accept, now).await,
                 Command::Return { which, comment } => {
                     let action = Action::Return {
@@ -189,5 +203,103 @@ async fn report(
         rec.state.label_zh(),
         rec.version
     );
+    Ok(())
+}
+
+/// Prints a stored report.
+async fn show(
+    store: &planwatch_store::Store,
+    ctx: &rep::Context,
+    unit: &str,
+    period: Quarter,
+    json: bool,
+) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let r = store
+        .report(unit, period)
+        .await?
+        .with_context(|| format!("“{unit}”{}的报告尚未填报", period.label_zh()))?;
+    if json {
+        let value = serde_json::json!({
+            "unit": r.unit,
+            "period": r.period,
+            "state": r.record.state.as_str(),
+            "version": r.record.version,
+            "submissions": r.record.submissions,
+            "first_submitted_at": r.record.first_submitted_at,
+            "content_hash": r.content_hash,
+            "content": r.content,
+            "events": r.events,
+        });
+        println!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(());
+    }
+    println!(
+        "“{}”{}报告{}：状态“{}”，第 {} 版，报送 {} 次{}",
+        r.unit,
+        r.period.label_zh(),
+        if r.content.demo {
+            "【示例数据】"
+        } else {
+            ""
+        },
+        r.record.state.label_zh(),
+        r.record.version,
+        r.record.submissions,
+        r.record
+            .first_submitted_at
+            .map(|t| format!("，首次报送 {}", t.format("%Y-%m-%d %H:%M")))
+            .unwrap_or_default()
+    );
+    println!(
+        "填报人：{}　联系电话：{}",
+        r.content.filled_by, r.content.phone
+    );
+    println!("办理记录：");
+    for e in &r.events {
+        println!(
+            "  v{} {} {}（{}）{} → {}{}",
+            e.version,
+            e.at.format("%Y-%m-%d %H:%M"),
+            e.by,
+            e.role.label_zh(),
+            e.action.label_zh(),
+            e.to.label_zh(),
+            e.comment
+                .as_ref()
+                .map(|c| format!("：{c}"))
+                .unwrap_or_default()
+        );
+    }
+    println!("重点任务（{} 行）：", r.content.tasks.len());
+    for t in &r.content.tasks {
+        let key = t.key.as_ref().map(|k| k.encode()).unwrap_or_default();
+        let progress: String = t.progress.chars().take(40).collect();
+        println!(
+            "  {key:<16} {:<6} {:>5} {progress}",
+            t.status.map_or("—", |s| s.label_zh()),
+            t.share_complete
+                .map(|v| format!("{v}%"))
+                .unwrap_or_default()
+        );
+    }
+    println!("指标（{} 项）：", r.content.indicators.len());
+    for i in &r.content.indicators {
+        let def = ctx.catalogue.by_code(&i.code);
+        println!(
+            "  {}：{}{}（{}）{}",
+            def.map_or(i.code.as_str(), |d| d.name.as_str()),
+            i.value
+                .map(planwatch_reporting::validate::fmt_num)
+                .unwrap_or_else(|| "未填".into()),
+            def.and_then(|d| d.unit.as_deref()).unwrap_or(""),
+            i.source,
+            if i.note.is_empty() {
+                String::new()
+            } else {
+                format!("；说明：{}", i.note)
+            }
+        );
+    }
     Ok(())
 }
