@@ -256,13 +256,6 @@ on_both_backends!(
     a_backup_restores_to_the_same_data_and_never_overwrites
 );
 
-/// The schema version a dump declares.
-fn schema_version(dump: &str) -> i64 {
-    serde_json::from_str::<serde_json::Value>(dump).expect("a dump is JSON")["schema_version"]
-        .as_i64()
-        .expect("a dump declares its schema version")
-}
-
 /// The first half of a dump, cut at a character boundary (the dump holds Chinese text).
 fn truncated_at_half(s: &str) -> String {
     let mut cut = s.len() / 2;
@@ -270,4 +263,11 @@ fn truncated_at_half(s: &str) -> String {
         cut -= 1;
     }
     s[..cut].to_string()
+}
+
+/// The schema version a dump declares.
+fn schema_version(dump: &str) -> i64 {
+    serde_json::from_str::<serde_json::Value>(dump).expect("a dump is JSON")["schema_version"]
+        .as_i64()
+        .expect("a dump declares its schema version")
 }

@@ -1,5 +1,6 @@
 //! Command-line interface: one subcommand per use case, each in its own module.
 
+mod assess;
 mod audit;
 mod backup;
 mod breakdown;
@@ -41,6 +42,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Monitoring and assessment of a quarter: indicators, tasks, units, scores. 监测评价
+    Assess(assess::Args),
     /// Extract a plan from its text (.txt in UTF-8/GB18030, or .docx). 从计划文本抽取
     Extract(extract::Args),
     /// Create the data folder and database and load the plan (default: the embedded Yangquan
@@ -83,6 +86,7 @@ pub enum Command {
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Assess(a) => assess::run(&cli.data_dir, a),
         Command::Extract(a) => extract::run(a),
         Command::Init(a) => init::run(&cli.data_dir, a),
         Command::Migrate => migrate::run(&cli.data_dir),
