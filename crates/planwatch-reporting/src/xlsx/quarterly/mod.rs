@@ -3,6 +3,7 @@
 //! identifiers and the previous quarter's values for reference. `write` generates it; `read`
 //! (in `read.rs`) reads a filled one back, all-or-nothing.
 
+pub mod locate;
 mod read;
 #[cfg(test)]
 mod tests;
