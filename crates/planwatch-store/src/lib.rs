@@ -16,8 +16,8 @@ mod open;
 mod org;
 mod plan_diff;
 mod plans;
-mod sessions;
 mod reports;
+mod sessions;
 pub mod testing;
 mod time;
 mod units;
@@ -36,8 +36,8 @@ pub use plans::{
     PlanImport, PlanSource, PlanView, RevisionInfo, SectionView, TaskView, check_plan,
     parse_plan_json,
 };
-pub use sessions::{SIGN_IN_ENTITY, SIGN_IN_FAILED_ACTION, SessionInfo};
 pub use reports::{PeriodChange, ReportingSetup, SetupOutcome, StoredReport, ValuesOutcome};
+pub use sessions::{SIGN_IN_ENTITY, SIGN_IN_FAILED_ACTION, SessionInfo};
 pub use time::{normalise as normalise_time, to_text as time_to_text};
 pub use units::UnitRef;
 pub use users::{MIN_PASSWORD_CHARS, NewUser, Password, User};

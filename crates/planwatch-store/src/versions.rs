@@ -1,4 +1,4 @@
-//! A cheap version number for the data every page shows — the plan, the organisation and the
+//! Cheap facts every page asks for. A version number for the data every page shows — the plan, the organisation and the
 //! units — so that an app server may keep them parsed in memory and still never show stale data:
 //! it asks for the version (one indexed query) and reloads only when it changed. It is the id of
 //! the newest audit row about those entities; every change to them writes one in the same
@@ -21,5 +21,31 @@ impl Store {
         )
         .await?
         .i64("v")
+    }
+
+    /// Changes whenever anything changes: the id of the newest audit row (every mutation writes
+    /// one in its own transaction). Caches of results computed from the whole store (the
+    /// assessment, the 示例数据 flag) are keyed by it.
+    pub async fn data_version(&self) -> Result<i64> {
+        let mut tx = self.pools.read().await?;
+        tx.fetch_one("SELECT COALESCE(MAX(id), 0) AS v FROM audit_log", args![])
+            .await?
+            .i64("v")
+    }
+
+    /// Whether the database holds synthetic demo data (示例数据): reports, values or baselines
+    /// marked as such.
+    pub async fn demo_data_present(&self) -> Result<bool> {
+        let mut tx = self.pools.read().await?;
+        let n = tx
+            .fetch_one(
+                "SELECT CASE WHEN EXISTS (SELECT 1 FROM reports WHERE demo = 1) \
+                 OR EXISTS (SELECT 1 FROM indicator_values WHERE demo = 1) \
+                 OR EXISTS (SELECT 1 FROM indicator_baselines WHERE demo = 1) \
+                 THEN 1 ELSE 0 END AS d",
+                args![],
+            )
+            .await?;
+        Ok(n.i64("d")? != 0)
     }
 }

@@ -87,6 +87,7 @@ pub fn run(data_dir: &Path, args: Args) -> anyhow::Result<ExitCode> {
             public_page: args.public,
             session_hours: args.session_hours,
             behind_proxy: args.behind_proxy,
+            data_dir: data_dir.to_path_buf(),
         };
         tracing::info!(backend = store.backend().label(), %addr, "serving");
         // Tests and scripts read this line to learn the port.

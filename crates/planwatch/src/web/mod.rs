@@ -7,6 +7,7 @@
 //! [`policy`], never only by hiding a link.
 
 mod api;
+mod assessment;
 mod assets;
 mod csrf;
 mod error;
@@ -16,7 +17,9 @@ mod limiter;
 mod metrics;
 mod pages;
 mod policy;
+mod reporting;
 mod session;
+mod svg;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -44,6 +47,8 @@ pub struct WebConfig {
     /// `X-Forwarded-For`: sign-in limits and the audit trail then use that address instead of the
     /// proxy's. Off by default, because without a proxy the header is whatever the client says.
     pub behind_proxy: bool,
+    /// The data folder (reporting settings and indicator files an office may put there).
+    pub data_dir: std::path::PathBuf,
 }
 
 impl Default for WebConfig {
@@ -53,6 +58,7 @@ impl Default for WebConfig {
             public_page: false,
             session_hours: 12,
             behind_proxy: false,
+            data_dir: std::path::PathBuf::from("./planwatch-data"),
         }
     }
 }
@@ -70,6 +76,10 @@ struct Inner {
     limiter: limiter::ClientLimiter,
     /// The current plan as pages need it, with the reference-data version it was loaded at.
     plan_cache: Mutex<Option<(i64, Arc<pages::data::PlanData>)>>,
+    /// Whether demo data is present, with the data version it was read at.
+    demo_cache: Mutex<Option<(i64, bool)>>,
+    /// Monitoring results per data version.
+    assessments: assessment::Cache,
 }
 
 impl AppState {
@@ -81,6 +91,8 @@ impl AppState {
                 metrics: metrics::Metrics::default(),
                 limiter: limiter::ClientLimiter::default(),
                 plan_cache: Mutex::new(None),
+                demo_cache: Mutex::new(None),
+                assessments: assessment::Cache::default(),
             }),
         }
     }
@@ -117,6 +129,27 @@ impl AppState {
             .as_ref()
             .filter(|(v, _)| *v == version)
             .map(|(_, d)| d.clone())
+    }
+
+    fn assessments(&self) -> &assessment::Cache {
+        &self.inner.assessments
+    }
+
+    fn cached_demo(&self, version: i64) -> Option<bool> {
+        let cache = self
+            .inner
+            .demo_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        cache.filter(|(v, _)| *v == version).map(|(_, d)| d)
+    }
+
+    fn cache_demo(&self, version: i64, demo: bool) {
+        *self
+            .inner
+            .demo_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some((version, demo));
     }
 
     fn cache_plan(&self, version: i64, data: Arc<pages::data::PlanData>) {
@@ -165,6 +198,25 @@ pub fn router(state: AppState) -> Router {
             post(pages::users::revoke_sessions),
         )
         .route("/audit", get(pages::audit::list))
+        .route("/reports", get(pages::reports::list))
+        .route(
+            "/reports/{unit}/{quarter}",
+            get(pages::reports::show).post(pages::reports::save),
+        )
+        .route(
+            "/reports/{unit}/{quarter}/review",
+            post(pages::reports::review),
+        )
+        .route(
+            "/reports/{unit}/{quarter}/template.xlsx",
+            get(pages::reports::template),
+        )
+        .route(
+            "/reports/{unit}/{quarter}/upload",
+            post(pages::reports::upload),
+        )
+        .route("/review", get(pages::review::show))
+        .route("/review/extend", post(pages::review::extend))
         .route("/public", get(pages::public::show))
         .route("/assets/{*file}", get(assets::serve))
         .route("/healthz", get(pages::ops::healthz))

@@ -16,6 +16,10 @@ pub enum Permission {
     ManageUsers,
     /// Read the audit trail.
     ReadAudit,
+    /// Read quarterly reports (unit-bound roles: only their own unit's, checked by the handler).
+    ReadReports,
+    /// Accept, return or reopen submitted reports; grant extensions (the office).
+    ReviewReports,
 }
 
 impl Permission {
@@ -28,6 +32,8 @@ impl Permission {
             Permission::ReadUsers => &[Admin, Office],
             Permission::ManageUsers => &[Admin],
             Permission::ReadAudit => &[Admin, Office],
+            Permission::ReadReports => &[Admin, Office, TaskForce, Reporter, UnitHead, Leader],
+            Permission::ReviewReports => &[Office],
         }
     }
 
@@ -38,6 +44,8 @@ impl Permission {
             Permission::ReadUsers => "查看用户",
             Permission::ManageUsers => "管理用户",
             Permission::ReadAudit => "查看审计日志",
+            Permission::ReadReports => "查看季度报告",
+            Permission::ReviewReports => "审核季度报告",
         }
     }
 }

@@ -1,5 +1,7 @@
-//! 驾驶舱: the first page after sign-in — the plan at a glance, and for a unit's or a task force's
-//! people, the tasks that are theirs.
+//! 驾驶舱: the first page after sign-in. With reports on record: the overall score, indicator
+//! traffic lights, task status counts, the units that have not reported, the charts and what
+//! changed since the quarter before — all from the monitor over what is committed now. Before any
+//! report: the plan at a glance. A unit's or a task force's people also see what is theirs.
 
 use super::super::AppState;
 use super::super::error::WebResult;
@@ -66,8 +68,31 @@ pub fn goal_row(g: &planwatch_model::Target) -> GoalRow {
     }
 }
 
-pub async fn show(State(state): State<AppState>, user: CurrentUser) -> WebResult<Html<String>> {
+#[derive(serde::Deserialize, Default)]
+pub struct HomeQuery {
+    #[serde(default)]
+    period: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<HomeQuery>,
+) -> WebResult<Html<String>> {
     user.require(Permission::ReadPlan)?;
+    let period = if q.period.is_empty() {
+        None
+    } else {
+        Some(
+            planwatch_model::Quarter::parse(&q.period)
+                .map_err(|e| super::super::error::WebError::BadRequest(e.to_string()))?,
+        )
+    };
+    if let Some(a) = super::super::assessment::assessed(&state, period).await?
+        && a.sources.reports.iter().any(|r| !r.steps.is_empty())
+    {
+        return super::dashboard::show(&state, &user, a).await;
+    }
     let c = Chrome::new(&state, &user, "home", "驾驶舱").await?;
     let data = PlanData::load(&state).await?;
     let can_import = user.can(Permission::ImportPlan);

@@ -5,12 +5,15 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod dashboard;
 pub mod data;
 pub mod home;
 pub mod ops;
 pub mod plan;
 pub mod plan_import;
 pub mod public;
+pub mod reports;
+pub mod review;
 pub mod tasks;
 pub mod units;
 pub mod users;
@@ -49,6 +52,8 @@ const AREAS: &[(&str, &str, &str, Permission)] = &[
     ("plan", "/plan", "计划", Permission::ReadPlan),
     ("tasks", "/tasks", "任务", Permission::ReadPlan),
     ("units", "/units", "单位", Permission::ReadPlan),
+    ("reports", "/reports", "报送情况", Permission::ReadReports),
+    ("review", "/review", "审核", Permission::ReviewReports),
     ("users", "/users", "用户", Permission::ReadUsers),
     ("audit", "/audit", "审计日志", Permission::ReadAudit),
 ];
@@ -66,7 +71,12 @@ impl Chrome {
             .filter(|(_, _, _, p)| user.can(*p))
             .map(|(key, href, label, _)| NavItem {
                 href,
-                label,
+                // A unit's people fill in their own reports; everyone else follows who reported.
+                label: if *key == "reports" && user.user.role.is_unit_bound() {
+                    "我的填报"
+                } else {
+                    label
+                },
                 active: *key == active,
             })
             .collect();
@@ -84,10 +94,16 @@ impl Chrome {
     }
 }
 
-/// Whether the database holds demo data (示例数据). The reporting store marks demo rows; until it
-/// is part of this build there is no demo data to mark.
-pub async fn demo_present(_state: &AppState) -> WebResult<bool> {
-    Ok(false)
+/// Whether the database holds demo data (示例数据), remembered per server until anything in the
+/// store changes.
+pub async fn demo_present(state: &AppState) -> WebResult<bool> {
+    let version = state.store().data_version().await?;
+    if let Some(d) = state.cached_demo(version) {
+        return Ok(d);
+    }
+    let d = state.store().demo_data_present().await?;
+    state.cache_demo(version, d);
+    Ok(d)
 }
 
 /// Renders a template into a page.

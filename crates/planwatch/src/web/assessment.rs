@@ -1,0 +1,170 @@
+//! The monitoring results the dashboard, indicator and unit pages show: the monitor run over what
+//! is committed in the store (the same use case as `planwatch assess`), for a chosen quarter.
+//!
+//! The store's sources are read once per data version (the id of the newest audit row: every
+//! change writes one) and each quarter's assessment is computed once per version and day, so an
+//! accepted report shows on the very next page view — on every app server, since each asks the
+//! database for the version — while page views in between cost no recomputation.
+
+use super::AppState;
+use super::error::{WebError, WebResult};
+use crate::app;
+use crate::app::assess::input::default_as_of;
+use crate::app::assess::{AssessSources, Outcome};
+use chrono::NaiveDate;
+use planwatch_model::Quarter;
+use planwatch_monitor::Rules;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// What one version of the store gives.
+struct Entry {
+    version: i64,
+    sources: Arc<AssessSources>,
+    outcomes: BTreeMap<(Quarter, NaiveDate), Arc<Outcome>>,
+}
+
+/// The per-server cache (one entry: the current version).
+#[derive(Default)]
+pub struct Cache {
+    entry: Mutex<Option<Entry>>,
+    /// Serialises loading so that a burst of requests after a change loads the sources once.
+    loading: tokio::sync::Mutex<()>,
+}
+
+/// A quarter's assessment and what the pages need around it.
+pub struct Assessed {
+    pub outcome: Arc<Outcome>,
+    pub sources: Arc<AssessSources>,
+    pub period: Quarter,
+    pub as_of: NaiveDate,
+    /// Quarters one may choose: the plan's, up to the current one.
+    pub periods: Vec<Quarter>,
+}
+
+fn rules() -> WebResult<Rules> {
+    app::assess::load_rules(None).map_err(WebError::Internal)
+}
+
+fn today() -> NaiveDate {
+    app::now().with_timezone(&app::assess::china()).date_naive()
+}
+
+async fn sources(state: &AppState) -> WebResult<(i64, Arc<AssessSources>)> {
+    let cache = state.assessments();
+    let version = state.store().data_version().await?;
+    let cached = |cache: &Cache| {
+        let e = cache.entry.lock().unwrap_or_else(|p| p.into_inner());
+        e.as_ref()
+            .filter(|e| e.version == version)
+            .map(|e| e.sources.clone())
+    };
+    if let Some(s) = cached(cache) {
+        return Ok((version, s));
+    }
+    let _guard = cache.loading.lock().await;
+    if let Some(s) = cached(cache) {
+        return Ok((version, s));
+    }
+    let methods = app::assess::load_methods(None).map_err(WebError::Internal)?;
+    let loaded = app::assess::load_sources(state.store(), &state.config().data_dir, methods)
+        .await
+        .map_err(WebError::Internal)?;
+    let loaded = Arc::new(loaded);
+    *cache.entry.lock().unwrap_or_else(|p| p.into_inner()) = Some(Entry {
+        version,
+        sources: loaded.clone(),
+        outcomes: BTreeMap::new(),
+    });
+    Ok((version, loaded))
+}
+
+/// The quarter shown when none is chosen: the latest one with a submitted report, else the
+/// latest one that has begun.
+fn default_period(s: &AssessSources, periods: &[Quarter]) -> Option<Quarter> {
+    s.reports
+        .iter()
+        .filter(|r| {
+            r.steps
+                .iter()
+                .any(|st| st.action == planwatch_reporting::ActionKind::Submit)
+        })
+        .filter_map(|r| r.content.period)
+        .filter(|q| periods.contains(q))
+        .max()
+        .or_else(|| periods.last().copied())
+}
+
+/// The assessment of `period` (default: see [`default_period`]) as of its default date.
+pub async fn assessed(state: &AppState, period: Option<Quarter>) -> WebResult<Option<Assessed>> {
+    let (version, sources) = match sources(state).await {
+        Ok(x) => x,
+        // No plan yet: nothing to assess.
+        Err(WebError::Internal(e))
+            if e.downcast_ref::<planwatch_store::StoreError>()
+                .is_some_and(|s| matches!(s, planwatch_store::StoreError::NoPlan)) =>
+        {
+            return Ok(None);
+        }
+        Err(e) => return Err(e),
+    };
+    let today = today();
+    let plan = sources.plan.period;
+    let (Some(first), Some(last)) = (Quarter::new(plan.start, 1), Quarter::new(plan.end, 4)) else {
+        return Ok(None);
+    };
+    let current = planwatch_reporting::period::quarter_of(today).min(last);
+    let periods: Vec<Quarter> = Quarter::range(first, last.min(current.max(first))).collect();
+    let Some(period) = period
+        .filter(|p| periods.contains(p))
+        .or_else(|| default_period(&sources, &periods))
+    else {
+        return Ok(None);
+    };
+    let as_of = default_as_of(period, today);
+    let key = (period, as_of);
+    let cached = {
+        let e = state
+            .assessments()
+            .entry
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        e.as_ref()
+            .filter(|e| e.version == version)
+            .and_then(|e| e.outcomes.get(&key).cloned())
+    };
+    let outcome = match cached {
+        Some(o) => o,
+        None => {
+            let o = Arc::new(
+                app::assess::assess_sources(&sources, period, as_of, &rules()?)
+                    .map_err(WebError::Internal)?,
+            );
+            let mut e = state
+                .assessments()
+                .entry
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            if let Some(e) = e.as_mut().filter(|e| e.version == version) {
+                e.outcomes.insert(key, o.clone());
+            }
+            o
+        }
+    };
+    Ok(Some(Assessed {
+        outcome,
+        sources,
+        period,
+        as_of,
+        periods,
+    }))
+}
+
+/// The assessment of the quarter before, for "what changed" (`None` for the plan's first).
+pub async fn previous(state: &AppState, a: &Assessed) -> WebResult<Option<Assessed>> {
+    let prev = a.period.prev();
+    if !a.periods.contains(&prev) {
+        return Ok(None);
+    }
+    assessed(state, Some(prev)).await
+}

@@ -1,0 +1,1019 @@
+//! 我的填报 and a unit's quarterly report: what is due, by when and in which state; the form
+//! (save a draft, ask the unit head's approval, approve and submit, submit); the Excel template
+//! download and upload with the same validation as the command line; and the read-only view with
+//! its history for everyone else who may see it. A unit's people see only their unit's reports.
+
+use super::super::AppState;
+use super::super::error::{WebError, WebResult};
+use super::super::format;
+use super::super::policy::Permission;
+use super::super::reporting::{
+    self as web_rep, Intent, PlaceKey, Posted, Problems, Refusal, may_edit_unit, may_read_unit,
+};
+use super::super::session::CurrentUser;
+use super::{Chrome, render};
+use crate::app;
+use crate::app::reporting as rep;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use planwatch_model::{Quarter, ReportState, Role, TaskStatus};
+use planwatch_reporting::DueState;
+use planwatch_reporting::content::ReportContent;
+use planwatch_reporting::due::due_state;
+use planwatch_reporting::period::{PeriodState, cst_from_utc};
+use planwatch_reporting::xlsx::quarterly::locate::{IndicatorField, TaskField};
+use planwatch_reporting::{read_meta, xlsx::quarterly::ReadContext};
+use planwatch_store::UnitRef;
+use serde::Deserialize;
+
+/// The badge colour of a due state.
+pub fn due_badge(s: DueState) -> &'static str {
+    match s {
+        DueState::Accepted => "green",
+        DueState::Submitted => "blue",
+        DueState::Late | DueState::Returned => "yellow",
+        DueState::Missing => "red",
+        DueState::Draft | DueState::NotStarted => "",
+    }
+}
+
+pub fn state_badge(s: Option<ReportState>) -> &'static str {
+    match s {
+        Some(ReportState::Accepted) => "green",
+        Some(ReportState::Submitted) => "blue",
+        Some(ReportState::Returned) => "yellow",
+        Some(ReportState::Approved) => "blue",
+        Some(ReportState::Draft) | None => "",
+    }
+}
+
+pub struct QuarterRow {
+    pub code: String,
+    pub label: String,
+    pub deadline: String,
+    pub state: &'static str,
+    pub badge: &'static str,
+    pub late: bool,
+    pub tasks: usize,
+    pub indicators: usize,
+}
+
+pub struct DueRow {
+    pub unit_id: i64,
+    pub unit: String,
+    pub tasks: usize,
+    pub indicators: usize,
+    pub deadline: String,
+    pub state: String,
+    pub badge: &'static str,
+    pub submitted: String,
+}
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+struct ReportsPage {
+    c: Chrome,
+    /// The unit-bound user's unit, or `None` for the overview of all units.
+    unit: Option<(i64, String)>,
+    quarters: Vec<QuarterRow>,
+    period: String,
+    period_label: String,
+    periods: Vec<(String, String)>,
+    due: Vec<DueRow>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReportsQuery {
+    #[serde(default)]
+    period: String,
+}
+
+async fn unit_by_id(state: &AppState, id: &str) -> WebResult<UnitRef> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    state
+        .store()
+        .units()
+        .await?
+        .into_iter()
+        .find(|u| u.id == id)
+        .ok_or(WebError::NotFound)
+}
+
+async fn unit_by_name(state: &AppState, name: &str) -> WebResult<UnitRef> {
+    state
+        .store()
+        .unit_by_name(name)
+        .await?
+        .ok_or(WebError::NotFound)
+}
+
+fn parse_quarter(s: &str) -> WebResult<Quarter> {
+    Quarter::parse(s).map_err(|_| WebError::NotFound)
+}
+
+/// The quarter to show by default: the latest one whose reports are due by now (its deadline
+/// has come), or the first one.
+fn default_quarter(ctx: &rep::Context, now: chrono::NaiveDateTime) -> Option<Quarter> {
+    ctx.periods
+        .iter()
+        .rfind(|p| p.state_at(now) != PeriodState::Upcoming)
+        .or(ctx.periods.first())
+        .map(|p| p.quarter)
+}
+
+/// 我的填报 (a unit's quarters) or, for the office and readers, who has reported in a quarter.
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ReportsQuery>,
+) -> WebResult<Response> {
+    user.require(Permission::ReadReports)?;
+    let now = app::now();
+    let local = cst_from_utc(now);
+    let ctx = web_rep::context(
+        state.store(),
+        &state.config().data_dir,
+        &user.user.username,
+        now,
+    )
+    .await?;
+    let reports = state.store().reports(None).await?;
+    let c = Chrome::new(&state, &user, "reports", "填报").await?;
+    if let Some(unit_name) = user
+        .user
+        .unit
+        .clone()
+        .filter(|_| user.user.role.is_unit_bound())
+    {
+        let unit = unit_by_name(&state, &unit_name).await?;
+        let inputs = ctx.inputs();
+        let quarters = ctx
+            .periods
+            .iter()
+            .filter(|p| p.state_at(local) != PeriodState::Upcoming)
+            .filter_map(|p| {
+                let scope = inputs.scope(&unit_name, p.quarter);
+                if scope.is_empty() {
+                    return None;
+                }
+                let r = reports
+                    .iter()
+                    .find(|r| r.unit == unit_name && r.period == p.quarter);
+                let deadline = p.deadline_for(&unit_name);
+                let due = due_state(r.map(|r| &r.record), deadline, local);
+                Some(QuarterRow {
+                    code: p.quarter.to_string(),
+                    label: p.quarter.label_zh(),
+                    deadline: deadline.format("%Y-%m-%d").to_string(),
+                    state: due.state.label_zh(),
+                    badge: due_badge(due.state),
+                    late: due.late,
+                    tasks: scope.rows.len(),
+                    indicators: scope.indicators.len(),
+                })
+            })
+            .rev()
+            .collect();
+        let page = ReportsPage {
+            c,
+            unit: Some((unit.id, unit.name)),
+            quarters,
+            period: String::new(),
+            period_label: String::new(),
+            periods: Vec::new(),
+            due: Vec::new(),
+        };
+        return Ok(render(&page)?.into_response());
+    }
+    let quarter = if q.period.is_empty() {
+        default_quarter(&ctx, local)
+    } else {
+        Some(Quarter::parse(&q.period).map_err(|e| WebError::BadRequest(e.to_string()))?)
+    };
+    let Some(quarter) = quarter else {
+        return Err(WebError::BadRequest("当前计划没有报送期".to_string()));
+    };
+    let units = state.store().units().await?;
+    let lines = rep::due(state.store(), &ctx, quarter, now)
+        .await
+        .map_err(|e| WebError::BadRequest(format!("{e:#}")))?;
+    let due = lines
+        .into_iter()
+        .map(|l| DueRow {
+            unit_id: units.iter().find(|u| u.name == l.unit).map_or(0, |u| u.id),
+            tasks: l.task_rows,
+            indicators: l.indicators,
+            deadline: l.deadline.format("%Y-%m-%d").to_string(),
+            badge: due_badge(l.due.state),
+            state: l.state_label,
+            submitted: l
+                .submitted_at
+                .map(|t| t.format("%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+            unit: l.unit,
+        })
+        .collect();
+    let page = ReportsPage {
+        c,
+        unit: None,
+        quarters: Vec::new(),
+        period: quarter.to_string(),
+        period_label: quarter.label_zh(),
+        periods: ctx
+            .periods
+            .iter()
+            .map(|p| (p.quarter.to_string(), p.quarter.label_zh()))
+            .collect(),
+        due,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// One task row of the form.
+pub struct FormRow {
+    pub index: usize,
+    pub key: String,
+    pub task: String,
+    pub item: String,
+    pub due: String,
+    pub role: &'static str,
+    pub owns_status: bool,
+    pub is_item: bool,
+    pub contact: String,
+    pub progress: String,
+    pub cumulative: String,
+    pub status: String,
+    pub share: String,
+    pub reached: String,
+    pub problems: String,
+    pub next: String,
+    pub note: String,
+    pub evidence: String,
+    pub previous: String,
+    pub contributions: Vec<String>,
+    errors: Vec<(TaskField, String)>,
+    pub row_error: String,
+}
+
+impl FormRow {
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty() || !self.row_error.is_empty()
+    }
+
+    pub fn err(&self, field: &str) -> String {
+        let f = match field {
+            "contact" => TaskField::Contact,
+            "progress" => TaskField::Progress,
+            "cumulative" => TaskField::Cumulative,
+            "status" => TaskField::Status,
+            "share" => TaskField::Share,
+            "reached" => TaskField::Reached,
+            "problems" => TaskField::Problems,
+            "next" => TaskField::NextSteps,
+            "evidence" => TaskField::Evidence,
+            _ => TaskField::Note,
+        };
+        self.errors
+            .iter()
+            .filter(|(g, _)| *g == f)
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+}
+
+/// One indicator row of the form.
+pub struct IndicatorFormRow {
+    pub index: usize,
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub target: String,
+    pub previous: String,
+    pub value: String,
+    pub source: String,
+    pub note: String,
+    errors: Vec<(IndicatorField, String)>,
+    pub row_error: String,
+}
+
+impl IndicatorFormRow {
+    pub fn err(&self, field: &str) -> String {
+        let f = match field {
+            "value" => IndicatorField::Value,
+            "source" => IndicatorField::Source,
+            _ => IndicatorField::Note,
+        };
+        self.errors
+            .iter()
+            .filter(|(g, _)| *g == f)
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+}
+
+pub struct EventRow {
+    pub at: String,
+    pub action: &'static str,
+    pub by: String,
+    pub state: &'static str,
+    pub comment: String,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    c: Chrome,
+    unit_id: i64,
+    unit: String,
+    quarter: String,
+    quarter_label: String,
+    deadline: String,
+    state: &'static str,
+    badge: &'static str,
+    version: u64,
+    comment: String,
+    period_notice: String,
+    editable: bool,
+    can_ready: bool,
+    can_approve: bool,
+    can_submit: bool,
+    can_review: bool,
+    can_reopen: bool,
+    can_upload: bool,
+    rows: Vec<FormRow>,
+    filled_rows: usize,
+    indicators: Vec<IndicatorFormRow>,
+    filled_by: String,
+    phone: String,
+    filled_by_error: String,
+    phone_error: String,
+    general: Vec<String>,
+    notice: Option<String>,
+    upload_problems: Vec<String>,
+    events: Vec<EventRow>,
+    statuses: Vec<&'static str>,
+    demo: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReportQuery {
+    #[serde(default)]
+    ok: String,
+}
+
+fn notice(code: &str) -> Option<String> {
+    Some(
+        match code {
+            "draft" => "草稿已保存。",
+            "ready" => "已保存，请单位负责人审核后报送。",
+            "submitted" => "已报送领导小组办公室。",
+            "accepted" => "已采纳，指标数值已计入监测。",
+            "returned" => "已退回，单位修改后重新报送。",
+            "reopened" => "已重新开放，单位可修改后重新报送。",
+            "uploaded" => "Excel 报送表已读入并保存。",
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
+/// Everything needed to show one report.
+struct Loaded {
+    ctx: rep::Context,
+    unit: UnitRef,
+    quarter: Quarter,
+    stored: Option<planwatch_store::StoredReport>,
+    reports: Vec<planwatch_store::StoredReport>,
+    history: std::collections::BTreeMap<String, Vec<(Quarter, f64)>>,
+}
+
+async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    unit_id: &str,
+    quarter: &str,
+) -> WebResult<Loaded> {
+    user.require(Permission::ReadReports)?;
+    let unit = unit_by_id(state, unit_id).await?;
+    if !may_read_unit(&user.user, &unit.name) {
+        return Err(WebError::Forbidden(format!(
+            "您只能查看本单位（{}）的报告，不能查看“{}”的报告。",
+            user.user.unit.clone().unwrap_or_default(),
+            unit.name
+        )));
+    }
+    let quarter = parse_quarter(quarter)?;
+    let now = app::now();
+    let ctx = web_rep::context(
+        state.store(),
+        &state.config().data_dir,
+        &user.user.username,
+        now,
+    )
+    .await?;
+    ctx.period(quarter).map_err(|_| WebError::NotFound)?;
+    if ctx.inputs().scope(&unit.name, quarter).is_empty() {
+        return Err(WebError::NotFound);
+    }
+    let reports = state.store().reports(Some(quarter)).await?;
+    let stored = reports.iter().find(|r| r.unit == unit.name).cloned();
+    let history = state.store().indicator_history().await?;
+    Ok(Loaded {
+        ctx,
+        unit,
+        quarter,
+        stored,
+        reports,
+        history,
+    })
+}
+
+/// Builds the page from what is stored, or from what was typed (`typed`) with its problems.
+#[allow(clippy::too_many_arguments)]
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    l: &Loaded,
+    typed: Option<&ReportContent>,
+    problems: &Problems,
+    general: Vec<String>,
+    notice: Option<String>,
+    upload_problems: Vec<String>,
+) -> WebResult<ReportPage> {
+    let now = app::now();
+    let local = cst_from_utc(now);
+    let inputs = l.ctx.inputs();
+    let scope = inputs.scope(&l.unit.name, l.quarter);
+    let period = l.ctx.period(l.quarter).map_err(WebError::Internal)?;
+    let record = l.stored.as_ref().map(|r| &r.record);
+    let content = typed.or(l.stored.as_ref().map(|r| &r.content));
+    let previous = state.store().report(&l.unit.name, l.quarter.prev()).await?;
+    let prev_values = web_rep::previous_values(&l.history, l.quarter);
+    let contributions = web_rep::contributions(&l.ctx, &scope, &l.reports);
+    let st = record.map(|r| r.state);
+    let deadline = period.deadline_for(&l.unit.name);
+    let due = due_state(record, deadline, local);
+    let period_state = period.state_at(local);
+    let open = matches!(period_state, PeriodState::Open | PeriodState::Closed);
+    let own = may_edit_unit(&user.user, &l.unit.name);
+    let editable = own
+        && open
+        && matches!(
+            st,
+            None | Some(ReportState::Draft | ReportState::Returned | ReportState::Approved)
+        );
+    let role = user.user.role;
+    let period_notice = match period_state {
+        PeriodState::Locked => format!("{}已锁定，暂不能填报或报送。", l.quarter.label_zh()),
+        PeriodState::Upcoming => format!("{}尚未开始。", l.quarter.label_zh()),
+        PeriodState::Closed
+            if own && !matches!(st, Some(ReportState::Accepted | ReportState::Submitted)) =>
+        {
+            format!("报送期限 {deadline} 已过，现在报送将记为逾期报送。")
+        }
+        _ => String::new(),
+    };
+    let rows: Vec<FormRow> = scope
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let t = content.and_then(|c| c.task(&row.key));
+            let prev = previous.as_ref().and_then(|p| p.content.task(&row.key));
+            let task_no = row.task.number;
+            FormRow {
+                index: i,
+                key: row.key.encode(),
+                task: format!("任务{}：{}", task_no, row.task.title),
+                item: row
+                    .item
+                    .map(|it| format!("{}：{}", it.kind.label_zh(), it.title))
+                    .unwrap_or_default(),
+                due: row
+                    .item
+                    .map(|it| it.due.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+                role: web_rep::role_label(row.role),
+                owns_status: row.role.owns_status(),
+                is_item: row.item.is_some(),
+                contact: t.map(|t| t.contact.clone()).unwrap_or_default(),
+                progress: t.map(|t| t.progress.clone()).unwrap_or_default(),
+                cumulative: t.map(|t| t.cumulative.clone()).unwrap_or_default(),
+                status: t
+                    .and_then(|t| t.status)
+                    .map(TaskStatus::label_zh)
+                    .unwrap_or_default()
+                    .to_string(),
+                share: t
+                    .and_then(|t| t.share_complete)
+                    .map(format::number)
+                    .unwrap_or_default(),
+                reached: t
+                    .and_then(|t| t.reached_on)
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+                problems: t.map(|t| t.problems.clone()).unwrap_or_default(),
+                next: t.map(|t| t.next_steps.clone()).unwrap_or_default(),
+                note: t.map(|t| t.note.clone()).unwrap_or_default(),
+                evidence: t.map(|t| t.evidence.join("；")).unwrap_or_default(),
+                previous: prev
+                    .map(|p| {
+                        let s = p.status.map(TaskStatus::label_zh).unwrap_or("");
+                        format!(
+                            "{}{}",
+                            if s.is_empty() {
+                                String::new()
+                            } else {
+                                format!("【{s}】")
+                            },
+                            p.progress
+                        )
+                    })
+                    .unwrap_or_default(),
+                contributions: contributions
+                    .get(&task_no)
+                    .map(|cs| cs.iter().map(|c| c.summary_zh()).collect())
+                    .unwrap_or_default(),
+                errors: TaskField::ALL
+                    .into_iter()
+                    .filter_map(|f| {
+                        let m = problems.at(&PlaceKey::Task(i, Some(f)));
+                        (!m.is_empty()).then_some((f, m))
+                    })
+                    .collect(),
+                row_error: problems.at(&PlaceKey::Task(i, None)),
+            }
+        })
+        .collect();
+    let indicators = scope
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, def)| {
+            let v = content.and_then(|c| c.indicator(&def.code));
+            let unit = def.unit.clone().unwrap_or_default();
+            let target = def
+                .target_for_year(l.quarter.year())
+                .or(def.targets.last())
+                .map(|t| format!("{}{}（{}年）", format::number(t.value), unit, t.year))
+                .unwrap_or_default();
+            IndicatorFormRow {
+                index: i,
+                code: def.code.clone(),
+                name: def.name.clone(),
+                target,
+                previous: prev_values
+                    .get(&def.code)
+                    .map(|(q, v)| format!("{}{}（{}）", format::number(*v), unit, q.label_zh()))
+                    .unwrap_or_default(),
+                unit,
+                value: v
+                    .and_then(|v| v.value)
+                    .map(format::number)
+                    .unwrap_or_default(),
+                source: v.map(|v| v.source.clone()).unwrap_or_default(),
+                note: v.map(|v| v.note.clone()).unwrap_or_default(),
+                errors: IndicatorField::ALL
+                    .into_iter()
+                    .filter_map(|f| {
+                        let m = problems.at(&PlaceKey::Indicator(i, Some(f)));
+                        (!m.is_empty()).then_some((f, m))
+                    })
+                    .collect(),
+                row_error: problems.at(&PlaceKey::Indicator(i, None)),
+            }
+        })
+        .collect();
+    let mut general = general;
+    general.extend(
+        problems
+            .by_place
+            .get(&PlaceKey::Report)
+            .cloned()
+            .unwrap_or_default(),
+    );
+    let events = l
+        .stored
+        .as_ref()
+        .map(|r| {
+            r.events
+                .iter()
+                .rev()
+                .map(|e| EventRow {
+                    at: e.at.format("%Y-%m-%d %H:%M").to_string(),
+                    action: e.action.label_zh(),
+                    by: format!("{}（{}）", e.by, e.role.label_zh()),
+                    state: e.to.label_zh(),
+                    comment: e.comment.clone().unwrap_or_default(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(ReportPage {
+        c: Chrome::new(
+            state,
+            user,
+            "reports",
+            format!("{} {}", l.unit.name, l.quarter.label_zh()),
+        )
+        .await?,
+        unit_id: l.unit.id,
+        unit: l.unit.name.clone(),
+        quarter: l.quarter.to_string(),
+        quarter_label: l.quarter.label_zh(),
+        deadline: deadline.format("%Y-%m-%d").to_string(),
+        state: if st.is_some() {
+            st.map_or("", ReportState::label_zh)
+        } else {
+            due.state.label_zh()
+        },
+        badge: if st.is_some() {
+            state_badge(st)
+        } else {
+            due_badge(due.state)
+        },
+        version: record.map_or(0, |r| r.version),
+        comment: record.and_then(|r| r.comment.clone()).unwrap_or_default(),
+        period_notice,
+        editable,
+        can_ready: editable && role == Role::Reporter,
+        can_approve: editable && role == Role::UnitHead,
+        can_submit: own && open && role == Role::Reporter && st == Some(ReportState::Approved),
+        can_review: role == Role::Office && st == Some(ReportState::Submitted),
+        can_reopen: role == Role::Office && st == Some(ReportState::Accepted),
+        can_upload: editable,
+        filled_rows: rows
+            .iter()
+            .filter(|r: &&FormRow| !r.progress.is_empty())
+            .count(),
+        rows,
+        indicators,
+        filled_by: content.map(|c| c.filled_by.clone()).unwrap_or_default(),
+        phone: content.map(|c| c.phone.clone()).unwrap_or_default(),
+        filled_by_error: problems.at(&PlaceKey::FilledBy),
+        phone_error: problems.at(&PlaceKey::Phone),
+        general,
+        notice,
+        upload_problems,
+        events,
+        statuses: TaskStatus::ALL.iter().map(|s| s.label_zh()).collect(),
+        demo: l.stored.as_ref().is_some_and(|r| r.content.demo),
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((unit_id, quarter)): Path<(String, String)>,
+    Query(q): Query<ReportQuery>,
+) -> WebResult<Response> {
+    let l = load(&state, &user, &unit_id, &quarter).await?;
+    let p = page(
+        &state,
+        &user,
+        &l,
+        None,
+        &Problems::default(),
+        Vec::new(),
+        notice(&q.ok),
+        Vec::new(),
+    )
+    .await?;
+    Ok(render(&p)?.into_response())
+}
+
+/// The page again with what was typed and why it was not saved (422, nothing saved).
+#[allow(clippy::too_many_arguments)]
+async fn refused(
+    state: &AppState,
+    user: &CurrentUser,
+    l: &Loaded,
+    typed: Option<&ReportContent>,
+    problems: &Problems,
+    general: Vec<String>,
+    upload_problems: Vec<String>,
+) -> WebResult<Response> {
+    let p = page(
+        state,
+        user,
+        l,
+        typed,
+        problems,
+        general,
+        None,
+        upload_problems,
+    )
+    .await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+}
+
+fn back(l: &Loaded, ok: &str) -> Response {
+    Redirect::to(&format!("/reports/{}/{}?ok={ok}", l.unit.id, l.quarter)).into_response()
+}
+
+/// Saves the form: a draft, a complete report for the head, the head's approval and submission,
+/// or the submission of an approved report.
+pub async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((unit_id, quarter)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> WebResult<Response> {
+    let l = load(&state, &user, &unit_id, &quarter).await?;
+    if !may_edit_unit(&user.user, &l.unit.name) {
+        return Err(WebError::Forbidden(format!(
+            "只有“{}”的填报员和单位负责人可以填报该单位的报告。",
+            l.unit.name
+        )));
+    }
+    let form = Posted::new(pairs);
+    let intent = Intent::parse(form.get("intent"))
+        .ok_or_else(|| WebError::BadRequest("未知的操作".to_string()))?;
+    let version: u64 = form.get("version").parse().unwrap_or(0);
+    let scope = l.ctx.inputs().scope(&l.unit.name, l.quarter);
+    let now = app::now();
+    let content = if intent == Intent::Submit {
+        None
+    } else {
+        let mut problems = Problems::default();
+        let typed = web_rep::content_from_form(
+            &scope,
+            l.stored.as_ref().map(|r| &r.content),
+            &form,
+            &mut problems,
+        )?;
+        match web_rep::validate(&l.ctx, &scope, &typed, &l.history, intent.strict())? {
+            Ok(checked) if problems.is_empty() => Some(checked),
+            Ok(_) => {
+                let general = vec!["请按提示修改标红的内容。".to_string()];
+                return refused(
+                    &state,
+                    &user,
+                    &l,
+                    Some(&typed),
+                    &problems,
+                    general,
+                    Vec::new(),
+                )
+                .await;
+            }
+            Err(mut found) => {
+                for (k, v) in problems.by_place {
+                    found.by_place.entry(k).or_default().extend(v);
+                }
+                let n = found.count();
+                let general = vec![format!(
+                    "有 {n} 处需要修改，未保存。请按提示修改标红的内容后再保存。"
+                )];
+                return refused(&state, &user, &l, Some(&typed), &found, general, Vec::new()).await;
+            }
+        }
+    };
+    match web_rep::save(
+        state.store(),
+        &l.ctx,
+        &user.user,
+        &l.unit.name,
+        l.quarter,
+        content.as_ref(),
+        intent,
+        version,
+        now,
+    )
+    .await?
+    {
+        Ok(record) => {
+            tracing::info!(user = %user.user.username, unit = %l.unit.name, quarter = %l.quarter, state = record.state.as_str(), "report saved");
+            let ok = match (intent, record.state) {
+                (_, ReportState::Submitted) => "submitted",
+                (Intent::Ready, _) => "ready",
+                _ => "draft",
+            };
+            Ok(back(&l, ok))
+        }
+        Err(Refusal::Rule(m)) => {
+            let general = vec![format!("未保存：{m}")];
+            refused(
+                &state,
+                &user,
+                &l,
+                content.as_ref(),
+                &Problems::default(),
+                general,
+                Vec::new(),
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReviewForm {
+    action: String,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    version: u64,
+}
+
+/// The office accepts, returns (with a comment) or reopens a report.
+pub async fn review(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((unit_id, quarter)): Path<(String, String)>,
+    Form(f): Form<ReviewForm>,
+) -> WebResult<Response> {
+    user.require(Permission::ReviewReports)?;
+    let l = load(&state, &user, &unit_id, &quarter).await?;
+    let (action, ok) = match f.action.as_str() {
+        "accept" => (planwatch_reporting::Action::Accept, "accepted"),
+        "return" => (
+            planwatch_reporting::Action::Return {
+                comment: f.comment.trim().to_string(),
+            },
+            "returned",
+        ),
+        "reopen" => (
+            planwatch_reporting::Action::Reopen {
+                reason: f.comment.trim().to_string(),
+            },
+            "reopened",
+        ),
+        _ => return Err(WebError::BadRequest("未知的审核操作".to_string())),
+    };
+    match web_rep::review(
+        state.store(),
+        &user.user,
+        &l.unit.name,
+        l.quarter,
+        action,
+        f.version,
+        app::now(),
+    )
+    .await?
+    {
+        Ok(_) => Ok(back(&l, ok)),
+        Err(m) => {
+            let general = vec![format!("未完成：{m}")];
+            refused(
+                &state,
+                &user,
+                &l,
+                None,
+                &Problems::default(),
+                general,
+                Vec::new(),
+            )
+            .await
+        }
+    }
+}
+
+/// The unit's Excel form for the quarter, pre-filled with what is saved.
+pub async fn template(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((unit_id, quarter)): Path<(String, String)>,
+) -> WebResult<Response> {
+    let l = load(&state, &user, &unit_id, &quarter).await?;
+    let bytes = rep::template(state.store(), &l.ctx, &l.unit.name, l.quarter)
+        .await
+        .map_err(WebError::Internal)?;
+    let name = format!("{}-{}季度报送表.xlsx", l.unit.name, l.quarter);
+    let ascii = format!("report-{}.xlsx", l.quarter);
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        super::super::error::percent_encode(&name)
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+/// A filled Excel form uploaded in the browser: read with the same reader and rules as
+/// `planwatch submit`; any problem and nothing is saved. (Evidence files named in it are kept as
+/// names; the server never opens files by a name written in a workbook.)
+pub async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((unit_id, quarter)): Path<(String, String)>,
+    mut multipart: Multipart,
+) -> WebResult<Response> {
+    let l = load(&state, &user, &unit_id, &quarter).await?;
+    if !may_edit_unit(&user.user, &l.unit.name) {
+        return Err(WebError::Forbidden(format!(
+            "只有“{}”的填报员和单位负责人可以上传该单位的报送表。",
+            l.unit.name
+        )));
+    }
+    let mut bytes = Vec::new();
+    let mut version = 0u64;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| WebError::BadRequest(format!("上传的内容无法读取：{e}")))?
+    {
+        match field.name().unwrap_or_default() {
+            "file" => {
+                bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| WebError::BadRequest(format!("上传的内容无法读取：{e}")))?
+                    .to_vec();
+            }
+            "version" => {
+                version = field
+                    .text()
+                    .await
+                    .unwrap_or_default()
+                    .trim()
+                    .parse()
+                    .unwrap_or(0);
+            }
+            _ => {}
+        }
+    }
+    let not_imported = || vec!["Excel 报送表未导入，未作任何更改。".to_string()];
+    let none = Problems::default();
+    if bytes.is_empty() {
+        let why = vec!["请选择要上传的 Excel 报送表（.xlsx）".to_string()];
+        return refused(&state, &user, &l, None, &none, not_imported(), why).await;
+    }
+    let meta = match read_meta(&bytes, &l.ctx.settings) {
+        Ok(m) => m,
+        Err(e) => {
+            let why = web_rep::upload_problems(&e);
+            return refused(&state, &user, &l, None, &none, not_imported(), why).await;
+        }
+    };
+    if meta.form != "quarterly"
+        || meta.unit.as_deref() != Some(l.unit.name.as_str())
+        || meta.period != l.quarter.to_string()
+    {
+        let why = vec![format!(
+            "这不是“{}”{}的季度报送表（文件中为：{} {}）；请下载本页的模板填写",
+            l.unit.name,
+            l.quarter.label_zh(),
+            meta.unit.clone().unwrap_or_default(),
+            meta.period
+        )];
+        return refused(&state, &user, &l, None, &none, not_imported(), why).await;
+    }
+    let scope = l.ctx.inputs().scope(&l.unit.name, l.quarter);
+    let mut history = l.history.clone();
+    for v in history.values_mut() {
+        v.retain(|(p, _)| *p != l.quarter);
+    }
+    let content = match planwatch_reporting::xlsx::quarterly::read_quarterly(
+        &bytes,
+        &ReadContext {
+            scope: &scope,
+            history: &history,
+            settings: &l.ctx.settings,
+            require_complete: true,
+        },
+    ) {
+        Ok(c) => c,
+        Err(e) => {
+            let why = web_rep::upload_problems(&e);
+            return refused(&state, &user, &l, None, &none, not_imported(), why).await;
+        }
+    };
+    let intent = if user.user.role == Role::UnitHead {
+        Intent::ApproveSubmit
+    } else {
+        Intent::Ready
+    };
+    match web_rep::save(
+        state.store(),
+        &l.ctx,
+        &user.user,
+        &l.unit.name,
+        l.quarter,
+        Some(&content),
+        intent,
+        version,
+        app::now(),
+    )
+    .await?
+    {
+        Ok(r) if r.state == ReportState::Submitted => Ok(back(&l, "submitted")),
+        Ok(_) => Ok(back(&l, "uploaded")),
+        Err(Refusal::Rule(m)) => {
+            refused(&state, &user, &l, None, &none, not_imported(), vec![m]).await
+        }
+    }
+}

@@ -1,0 +1,510 @@
+//! Quarterly reporting as the web app does it: a unit's report as a form (its rows in the order
+//! of the unit's scope), what a person typed turned back into report content, validation, and
+//! saving through the workflow. The rules are the reporting crate's and the data is the store's;
+//! nothing here decides what is allowed.
+//!
+//! Validation goes through the quarterly Excel reader: the typed content is written into the
+//! unit's template and read back, so the browser gives exactly the messages the Excel upload and
+//! `planwatch submit` give, and `locate` puts each one next to its field.
+
+use super::error::{WebError, WebResult};
+use crate::app::reporting::{self as rep, Context};
+use chrono::{DateTime, NaiveDate, Utc};
+use planwatch_model::{Quarter, ReportState, Role, TaskStatus};
+use planwatch_reporting::content::{IndicatorRow, ReportContent, TaskRow, contributions_for};
+use planwatch_reporting::period::cst_from_utc;
+use planwatch_reporting::scope::{ReportScope, RowKey, TaskRole};
+use planwatch_reporting::workflow::{self, Action, ReportRecord, WorkflowEvent};
+use planwatch_reporting::xlsx::quarterly::locate::{IndicatorField, Place, TaskField, locate};
+use planwatch_reporting::xlsx::quarterly::{
+    QuarterlyTemplate, ReadContext, read_quarterly, write_quarterly,
+};
+use planwatch_reporting::{ImportError, SheetIssue};
+use planwatch_store::{Actor, Store, StoredReport};
+use std::collections::{BTreeMap, HashMap};
+
+/// What a person asks for when they post the report form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// 保存草稿: saved even if incomplete.
+    Draft,
+    /// 提请单位负责人审核: saved only if complete.
+    Ready,
+    /// 审核通过并报送 (unit head): complete, approved and submitted in one step.
+    ApproveSubmit,
+    /// 报送 (after the head approved): the approved content goes to the office.
+    Submit,
+}
+
+impl Intent {
+    pub fn parse(s: &str) -> Option<Intent> {
+        match s {
+            "draft" => Some(Intent::Draft),
+            "ready" => Some(Intent::Ready),
+            "approve_submit" => Some(Intent::ApproveSubmit),
+            "submit" => Some(Intent::Submit),
+            _ => None,
+        }
+    }
+
+    /// Whether the report must be complete (everything but a draft).
+    pub fn strict(self) -> bool {
+        self != Intent::Draft
+    }
+}
+
+/// The workflow actor for a signed-in user.
+pub fn actor(user: &planwatch_store::User) -> workflow::Actor {
+    workflow::Actor {
+        user: user.username.clone(),
+        role: user.role,
+        unit: user.unit.clone(),
+    }
+}
+
+/// Loads the reporting context of the current plan (creating its setup the first time, audited
+/// under the signed-in user).
+pub async fn context(
+    store: &Store,
+    data_dir: &std::path::Path,
+    username: &str,
+    now: DateTime<Utc>,
+) -> WebResult<Context> {
+    rep::prepare(store, data_dir, &Actor::user(username), now)
+        .await
+        .map_err(WebError::Internal)
+}
+
+/// The latest value on record before `q`, per indicator code.
+pub fn previous_values(
+    history: &BTreeMap<String, Vec<(Quarter, f64)>>,
+    q: Quarter,
+) -> BTreeMap<String, (Quarter, f64)> {
+    history
+        .iter()
+        .filter_map(|(code, vs)| {
+            vs.iter()
+                .filter(|(p, _)| *p < q)
+                .max_by_key(|(p, _)| *p)
+                .map(|x| (code.clone(), *x))
+        })
+        .collect()
+}
+
+/// What co-leads and participants reported this quarter about the tasks `unit` leads.
+pub fn contributions(
+    ctx: &Context,
+    scope: &ReportScope<'_>,
+    reports: &[StoredReport],
+) -> BTreeMap<u32, Vec<planwatch_reporting::Contribution>> {
+    let inputs = ctx.inputs();
+    let others: Vec<&ReportContent> = reports
+        .iter()
+        .filter(|r| r.unit != scope.unit)
+        .map(|r| &r.content)
+        .collect();
+    scope
+        .rows
+        .iter()
+        .filter_map(|row| match row.key {
+            RowKey::Task { task } => {
+                let c = contributions_for(task, &others, |u| inputs.role(row.task, u));
+                (!c.is_empty()).then_some((task, c))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Problems with what was typed, by place, each in the reader's words.
+#[derive(Debug, Default)]
+pub struct Problems {
+    pub by_place: BTreeMap<PlaceKey, Vec<String>>,
+}
+
+/// [`Place`] as a map key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PlaceKey {
+    Task(usize, Option<TaskField>),
+    Indicator(usize, Option<IndicatorField>),
+    FilledBy,
+    Phone,
+    Report,
+}
+
+impl From<Place> for PlaceKey {
+    fn from(p: Place) -> Self {
+        match p {
+            Place::Task { index, field } => PlaceKey::Task(index, field),
+            Place::Indicator { index, field } => PlaceKey::Indicator(index, field),
+            Place::FilledBy => PlaceKey::FilledBy,
+            Place::Phone => PlaceKey::Phone,
+            Place::Report => PlaceKey::Report,
+        }
+    }
+}
+
+impl Problems {
+    pub fn is_empty(&self) -> bool {
+        self.by_place.is_empty()
+    }
+
+    pub fn add(&mut self, place: PlaceKey, message: impl Into<String>) {
+        self.by_place.entry(place).or_default().push(message.into());
+    }
+
+    pub fn at(&self, place: &PlaceKey) -> String {
+        self.by_place
+            .get(place)
+            .map(|v| v.join("；"))
+            .unwrap_or_default()
+    }
+
+    pub fn count(&self) -> usize {
+        self.by_place.values().map(Vec::len).sum()
+    }
+
+    fn from_issues(issues: &[SheetIssue]) -> Problems {
+        let mut p = Problems::default();
+        for i in issues {
+            p.add(locate(i).into(), i.message.clone());
+        }
+        p
+    }
+}
+
+/// The form as posted: field name → value.
+pub struct Posted(HashMap<String, String>);
+
+impl Posted {
+    pub fn new(pairs: Vec<(String, String)>) -> Posted {
+        Posted(pairs.into_iter().collect())
+    }
+
+    pub fn get(&self, name: &str) -> &str {
+        self.0.get(name).map_or("", |s| s.trim())
+    }
+
+    /// The raw value, keeping inner line breaks (text areas).
+    fn text(&self, name: &str) -> String {
+        self.0
+            .get(name)
+            .map(|s| s.replace("\r\n", "\n").trim().to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// Turns the posted form into report content for `scope`. Numbers and dates that cannot be read
+/// are problems at their field (the rest is still checked by the reader).
+pub fn content_from_form(
+    scope: &ReportScope<'_>,
+    stored: Option<&ReportContent>,
+    form: &Posted,
+    problems: &mut Problems,
+) -> WebResult<ReportContent> {
+    let mut c = ReportContent::new(&scope.unit, scope.period);
+    c.filled_by = form.text("filled_by");
+    c.phone = form.text("phone");
+    c.demo = false;
+    for (i, row) in scope.rows.iter().enumerate() {
+        if form.get(&format!("t{i}_key")) != row.key.encode() {
+            return Err(WebError::BadRequest(
+                "表单已过期（本单位应报送的内容已调整），请重新打开报告后再填写".to_string(),
+            ));
+        }
+        let f = |name: &str| form.text(&format!("t{i}_{name}"));
+        let mut t = TaskRow {
+            key: Some(row.key.clone()),
+            contact: f("contact"),
+            progress: f("progress"),
+            cumulative: f("cumulative"),
+            problems: f("problems"),
+            next_steps: f("next"),
+            note: f("note"),
+            // Evidence is named in the Excel form and kept as it was stored.
+            evidence: stored
+                .and_then(|s| s.task(&row.key))
+                .map(|r| r.evidence.clone())
+                .unwrap_or_default(),
+            ..TaskRow::default()
+        };
+        if row.role.owns_status() {
+            let status = f("status");
+            t.status = TaskStatus::ALL.into_iter().find(|s| s.label_zh() == status);
+            let share = f("share");
+            if !share.is_empty() {
+                match share.trim_end_matches('%').parse::<f64>() {
+                    Ok(v) => t.share_complete = Some(v),
+                    Err(_) => problems.add(
+                        PlaceKey::Task(i, Some(TaskField::Share)),
+                        format!("完成比例应为 0 到 100 之间的数字，填写的是“{share}”"),
+                    ),
+                }
+            }
+        }
+        if row.item.is_some() {
+            let reached = f("reached");
+            if !reached.is_empty() {
+                match NaiveDate::parse_from_str(&reached, "%Y-%m-%d") {
+                    Ok(d) => t.reached_on = Some(d),
+                    Err(_) => problems.add(
+                        PlaceKey::Task(i, Some(TaskField::Reached)),
+                        format!("节点完成日期应为日期，例如 2023-08-15，填写的是“{reached}”"),
+                    ),
+                }
+            }
+        }
+        c.tasks.push(t);
+    }
+    for (i, def) in scope.indicators.iter().enumerate() {
+        if form.get(&format!("v{i}_code")) != def.code {
+            return Err(WebError::BadRequest(
+                "表单已过期（本单位应报送的指标已调整），请重新打开报告后再填写".to_string(),
+            ));
+        }
+        let f = |name: &str| form.text(&format!("v{i}_{name}"));
+        let text = f("value").replace([',', '，'], "");
+        let value = if text.is_empty() {
+            None
+        } else {
+            match text.trim_end_matches('%').parse::<f64>() {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    problems.add(
+                        PlaceKey::Indicator(i, Some(IndicatorField::Value)),
+                        format!("“{}”应填写数字，填写的是“{text}”", def.name),
+                    );
+                    None
+                }
+            }
+        };
+        c.indicators.push(IndicatorRow {
+            code: def.code.clone(),
+            value,
+            source: f("source"),
+            note: f("note"),
+        });
+    }
+    Ok(c)
+}
+
+/// Checks content as the Excel reader would: the same rules and messages. `strict` requires a
+/// complete report (as for submission).
+pub fn validate(
+    ctx: &Context,
+    scope: &ReportScope<'_>,
+    content: &ReportContent,
+    history: &BTreeMap<String, Vec<(Quarter, f64)>>,
+    strict: bool,
+) -> WebResult<Result<ReportContent, Problems>> {
+    let period = ctx.period(scope.period).map_err(WebError::Internal)?;
+    let empty_prev = BTreeMap::new();
+    let empty_contrib = BTreeMap::new();
+    let bytes = write_quarterly(&QuarterlyTemplate {
+        scope,
+        plan_title: &ctx.plan.title,
+        deadline: period.deadline_for(&scope.unit),
+        task_forces: &ctx.task_forces,
+        previous: None,
+        previous_values: &empty_prev,
+        contributions: &empty_contrib,
+        prefill: Some(content),
+    })
+    .map_err(|e| WebError::Internal(e.into()))?;
+    let mut others = history.clone();
+    for v in others.values_mut() {
+        v.retain(|(p, _)| *p != scope.period);
+    }
+    match read_quarterly(
+        &bytes,
+        &ReadContext {
+            scope,
+            history: &others,
+            settings: &ctx.settings,
+            require_complete: strict,
+        },
+    ) {
+        Ok(mut read) => {
+            read.demo = false;
+            Ok(Ok(read))
+        }
+        Err(ImportError::Invalid(issues)) => Ok(Err(Problems::from_issues(&issues))),
+        Err(other) => Err(WebError::Internal(anyhow::anyhow!(
+            "the web form's own workbook could not be read back: {other}"
+        ))),
+    }
+}
+
+/// Why a save was refused: shown on the form, nothing saved.
+pub enum Refusal {
+    /// The workflow or the period does not allow it (a message in Chinese).
+    Rule(String),
+}
+
+/// Saves `content` (when given) and moves the report on as `intent` asks, as one atomic step in
+/// the store based on `expected_version`. Returns the new record.
+#[allow(clippy::too_many_arguments)]
+pub async fn save(
+    store: &Store,
+    ctx: &Context,
+    user: &planwatch_store::User,
+    unit: &str,
+    q: Quarter,
+    content: Option<&ReportContent>,
+    intent: Intent,
+    expected_version: u64,
+    now: DateTime<Utc>,
+) -> WebResult<Result<ReportRecord, Refusal>> {
+    let local = cst_from_utc(now);
+    let period = ctx.period(q).map_err(WebError::Internal)?;
+    if let Err(e) = period.check_submission(unit, local) {
+        return Ok(Err(Refusal::Rule(e.to_string())));
+    }
+    let current = store.report(unit, q).await?;
+    let actor = actor(user);
+    let mut rec: Option<ReportRecord> = current.as_ref().map(|r| r.record.clone());
+    let stored_version = rec.as_ref().map_or(0, |r| r.version);
+    if stored_version != expected_version {
+        return Ok(Err(Refusal::Rule(
+            workflow::WorkflowError::VersionConflict {
+                expected: expected_version,
+                actual: stored_version,
+            }
+            .to_string(),
+        )));
+    }
+    let same = match (content, &current) {
+        (Some(c), Some(r)) => r.content_hash == c.content_hash(),
+        (None, _) => true,
+        (Some(_), None) => false,
+    };
+    let mut steps: Vec<(ReportRecord, WorkflowEvent)> = Vec::new();
+    let mut apply = |rec: &mut Option<ReportRecord>, action: Action| {
+        let v = rec.as_ref().map_or(0, |r| r.version);
+        workflow::apply(rec.as_ref(), unit, &action, &actor, v, local).map(|(next, ev)| {
+            *rec = Some(next.clone());
+            steps.push((next, ev));
+        })
+    };
+    let mut result = Ok(());
+    let state = rec.as_ref().map(|r| r.state);
+    let needs_edit = content.is_some()
+        && !(same
+            && matches!(
+                state,
+                Some(ReportState::Draft | ReportState::Returned | ReportState::Approved)
+            ));
+    if needs_edit {
+        result = apply(&mut rec, Action::Edit);
+    }
+    if result.is_ok() {
+        match intent {
+            Intent::Draft | Intent::Ready => {}
+            Intent::ApproveSubmit => {
+                if rec.as_ref().map(|r| r.state) != Some(ReportState::Approved) {
+                    result = apply(&mut rec, Action::Approve);
+                }
+                if result.is_ok() {
+                    result = apply(&mut rec, Action::Submit);
+                }
+            }
+            Intent::Submit => result = apply(&mut rec, Action::Submit),
+        }
+    }
+    if let Err(e) = result {
+        return Ok(Err(Refusal::Rule(e.to_string())));
+    }
+    if steps.is_empty() {
+        // Nothing changed (the same draft saved again): the record stands as it was.
+        return match rec {
+            Some(r) => Ok(Ok(r)),
+            None => Ok(Err(Refusal::Rule("没有可保存的内容".to_string()))),
+        };
+    }
+    let saved = store
+        .save_report(
+            &Actor::user(&user.username),
+            unit,
+            q,
+            stored_version,
+            content.filter(|_| needs_edit),
+            &steps,
+            now,
+        )
+        .await;
+    match saved {
+        Ok(r) => Ok(Ok(r)),
+        // Someone saved the same report between our read and our write.
+        Err(planwatch_store::StoreError::Workflow(e)) => Ok(Err(Refusal::Rule(e.to_string()))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The office's (or a unit head's) action on a submitted or accepted report.
+pub async fn review(
+    store: &Store,
+    user: &planwatch_store::User,
+    unit: &str,
+    q: Quarter,
+    action: Action,
+    expected_version: u64,
+    now: DateTime<Utc>,
+) -> WebResult<Result<ReportRecord, String>> {
+    let Some(current) = store.report(unit, q).await? else {
+        return Ok(Err(format!("“{unit}”{}的报告尚未填报", q.label_zh())));
+    };
+    match workflow::apply(
+        Some(&current.record),
+        unit,
+        &action,
+        &actor(user),
+        expected_version,
+        cst_from_utc(now),
+    ) {
+        Ok((next, ev)) => match store
+            .save_report(
+                &Actor::user(&user.username),
+                unit,
+                q,
+                expected_version,
+                None,
+                &[(next, ev)],
+                now,
+            )
+            .await
+        {
+            Ok(r) => Ok(Ok(r)),
+            Err(planwatch_store::StoreError::Workflow(e)) => Ok(Err(e.to_string())),
+            Err(e) => Err(e.into()),
+        },
+        Err(e) => Ok(Err(e.to_string())),
+    }
+}
+
+/// Whether `user` may see reports of `unit`: unit-bound roles only their own unit's.
+pub fn may_read_unit(user: &planwatch_store::User, unit: &str) -> bool {
+    if user.role.is_unit_bound() {
+        user.unit.as_deref() == Some(unit)
+    } else {
+        true
+    }
+}
+
+/// Whether `user` may fill in reports of `unit` (the workflow decides the rest).
+pub fn may_edit_unit(user: &planwatch_store::User, unit: &str) -> bool {
+    matches!(user.role, Role::Reporter | Role::UnitHead) && user.unit.as_deref() == Some(unit)
+}
+
+/// The reader's problems with an uploaded workbook, one line each with sheet, row and column.
+pub fn upload_problems(e: &ImportError) -> Vec<String> {
+    if e.issues().is_empty() {
+        vec![e.to_string()]
+    } else {
+        e.issues().iter().map(ToString::to_string).collect()
+    }
+}
+
+/// The task role label of a scope row (牵头 / 共同牵头 / 参加).
+pub fn role_label(role: TaskRole) -> &'static str {
+    role.label_zh()
+}

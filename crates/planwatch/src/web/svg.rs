@@ -1,0 +1,292 @@
+//! Small charts drawn on the server as inline SVG (no script, no chart library in the browser):
+//! a proportion bar for status counts, horizontal bars for scores, and an indicator's series
+//! against its target with the forecast. Text is escaped; sizes are in CSS pixels and the
+//! charts scale to their container.
+
+use std::fmt::Write as _;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn n(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+/// One part of a proportion bar: label, count, CSS colour.
+pub struct Segment<'a> {
+    pub label: &'a str,
+    pub count: usize,
+    pub color: &'a str,
+}
+
+/// A 100 % bar split by count, with a legend below: 绿灯 12 · 黄灯 3 …
+pub fn proportion_bar(title: &str, segments: &[Segment<'_>]) -> String {
+    let total: usize = segments.iter().map(|s| s.count).sum();
+    let (w, bar_h, h) = (600.0, 22.0, 56.0);
+    let mut out = format!(
+        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        esc(title)
+    );
+    if total == 0 {
+        let _ = write!(
+            out,
+            r##"<rect x="0" y="0" width="{w}" height="{bar_h}" rx="4" fill="#e5e9ee"/>"##
+        );
+    }
+    let mut x = 0.0;
+    for s in segments.iter().filter(|s| s.count > 0) {
+        let sw = w * s.count as f64 / total.max(1) as f64;
+        let _ = write!(
+            out,
+            r#"<rect x="{}" y="0" width="{}" height="{bar_h}" fill="{}"><title>{} {}</title></rect>"#,
+            n(x),
+            n(sw),
+            s.color,
+            esc(s.label),
+            s.count
+        );
+        if sw > 26.0 {
+            let _ = write!(
+                out,
+                r##"<text x="{}" y="15.5" font-size="12" fill="#fff" text-anchor="middle">{}</text>"##,
+                n(x + sw / 2.0),
+                s.count
+            );
+        }
+        x += sw;
+    }
+    let mut lx = 0.0;
+    for s in segments {
+        let label = format!("{} {}", s.label, s.count);
+        let _ = write!(
+            out,
+            r##"<rect x="{}" y="36" width="10" height="10" rx="2" fill="{}"/><text x="{}" y="45" font-size="12" fill="#374151">{}</text>"##,
+            n(lx),
+            s.color,
+            n(lx + 14.0),
+            esc(&label)
+        );
+        lx += 24.0 + 13.0 * label.chars().count() as f64;
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// Horizontal bars, one per row (label, value), on a 0..`max` scale.
+pub fn bars(title: &str, rows: &[(String, f64)], max: f64, color: &str) -> String {
+    let (label_w, bar_w, row_h) = (150.0, 380.0, 24.0);
+    let w = label_w + bar_w + 60.0;
+    let h = row_h * rows.len().max(1) as f64 + 4.0;
+    let mut out = format!(
+        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        esc(title)
+    );
+    for (i, (label, v)) in rows.iter().enumerate() {
+        let y = row_h * i as f64 + 2.0;
+        let bw = if max > 0.0 {
+            (bar_w * v / max).clamp(0.0, bar_w)
+        } else {
+            0.0
+        };
+        let short: String = label.chars().take(11).collect();
+        let _ = write!(
+            out,
+            r##"<text x="{}" y="{}" font-size="12" fill="#374151" text-anchor="end">{}</text><rect x="{label_w}" y="{}" width="{}" height="15" rx="2" fill="{color}"><title>{} {:.2}</title></rect><text x="{}" y="{}" font-size="12" fill="#374151">{:.2}</text>"##,
+            n(label_w - 6.0),
+            n(y + 12.0),
+            esc(&short),
+            n(y + 1.0),
+            n(bw),
+            esc(label),
+            v,
+            n(label_w + bw + 6.0),
+            n(y + 12.0),
+            v
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// An indicator's series: points (x = fractional year, value), the target as a dashed line at
+/// its year, and the forecast as a dotted line from the last point.
+pub struct Series<'a> {
+    pub title: &'a str,
+    pub unit: &'a str,
+    pub points: &'a [(f64, f64)],
+    pub target: Option<(f64, f64)>,
+    pub forecast: Option<(f64, f64)>,
+}
+
+pub fn series(s: &Series<'_>) -> String {
+    let (w, h, left, right, top, bottom) = (640.0, 260.0, 56.0, 20.0, 16.0, 34.0);
+    let mut xs: Vec<f64> = s.points.iter().map(|p| p.0).collect();
+    let mut ys: Vec<f64> = s.points.iter().map(|p| p.1).collect();
+    for (x, y) in s.target.iter().chain(s.forecast.iter()) {
+        xs.push(*x);
+        ys.push(*y);
+    }
+    let mut out = format!(
+        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        esc(s.title)
+    );
+    if xs.is_empty() {
+        let _ = write!(
+            out,
+            r##"<text x="{}" y="{}" font-size="13" fill="#5f6b7a" text-anchor="middle">暂无数据</text></svg>"##,
+            w / 2.0,
+            h / 2.0
+        );
+        return out;
+    }
+    let (mut x0, mut x1) = (
+        xs.iter().copied().fold(f64::INFINITY, f64::min).floor(),
+        xs.iter().copied().fold(f64::NEG_INFINITY, f64::max).ceil(),
+    );
+    if x1 <= x0 {
+        x1 = x0 + 1.0;
+    }
+    x0 -= 0.1;
+    let y_max = ys.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let y_min = ys.iter().copied().fold(f64::INFINITY, f64::min).min(0.0);
+    let y1 = if y_max > y_min {
+        y_max * 1.1
+    } else {
+        y_min + 1.0
+    };
+    let px = |x: f64| left + (x - x0) / (x1 - x0) * (w - left - right);
+    let py = |y: f64| top + (1.0 - (y - y_min) / (y1 - y_min)) * (h - top - bottom);
+    // Axes and year grid.
+    let _ = write!(
+        out,
+        r##"<line x1="{left}" y1="{}" x2="{}" y2="{}" stroke="#c5ced8"/>"##,
+        n(h - bottom),
+        n(w - right),
+        n(h - bottom)
+    );
+    let mut year = x0.ceil();
+    while year <= x1 {
+        let _ = write!(
+            out,
+            r##"<line x1="{x}" y1="{top}" x2="{x}" y2="{}" stroke="#eef1f4"/><text x="{x}" y="{}" font-size="11" fill="#5f6b7a" text-anchor="middle">{}年</text>"##,
+            n(h - bottom),
+            n(h - bottom + 16.0),
+            year as i64,
+            x = n(px(year)),
+        );
+        year += 1.0;
+    }
+    for k in 0..=4 {
+        let v = y_min + (y1 - y_min) * f64::from(k) / 4.0;
+        let _ = write!(
+            out,
+            r##"<text x="{}" y="{}" font-size="11" fill="#5f6b7a" text-anchor="end">{}</text>"##,
+            n(left - 6.0),
+            n(py(v) + 4.0),
+            esc(&planwatch_monitor::zh::num(
+                v,
+                if (y1 - y_min) < 10.0 { 2 } else { 0 }
+            ))
+        );
+    }
+    if let Some((tx, ty)) = s.target {
+        let _ = write!(
+            out,
+            r##"<line x1="{left}" y1="{y}" x2="{}" y2="{y}" stroke="#b3261e" stroke-dasharray="6 4"/><circle cx="{}" cy="{y}" r="4" fill="#b3261e"/><text x="{}" y="{}" font-size="11" fill="#b3261e" text-anchor="end">目标 {}{}</text>"##,
+            n(w - right),
+            n(px(tx)),
+            n(w - right),
+            n(py(ty) - 6.0),
+            esc(&planwatch_monitor::zh::num(ty, 2)),
+            esc(s.unit),
+            y = n(py(ty)),
+        );
+    }
+    if let (Some(last), Some((fx, fy))) = (s.points.last(), s.forecast) {
+        let _ = write!(
+            out,
+            r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#0b4a8b" stroke-dasharray="2 4" stroke-width="2"/><circle cx="{}" cy="{}" r="3.5" fill="#fff" stroke="#0b4a8b"/>"##,
+            n(px(last.0)),
+            n(py(last.1)),
+            n(px(fx)),
+            n(py(fy)),
+            n(px(fx)),
+            n(py(fy))
+        );
+    }
+    if !s.points.is_empty() {
+        let path: Vec<String> = s
+            .points
+            .iter()
+            .map(|(x, y)| format!("{},{}", n(px(*x)), n(py(*y))))
+            .collect();
+        let _ = write!(
+            out,
+            r##"<polyline points="{}" fill="none" stroke="#0b4a8b" stroke-width="2"/>"##,
+            path.join(" ")
+        );
+        for (x, y) in s.points {
+            let _ = write!(
+                out,
+                r##"<circle cx="{}" cy="{}" r="3" fill="#0b4a8b"><title>{}</title></circle>"##,
+                n(px(*x)),
+                n(py(*y)),
+                esc(&planwatch_monitor::zh::num(*y, 2))
+            );
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proportion_bar_shows_every_count_and_escapes_labels() {
+        let svg = proportion_bar(
+            "指标<灯>",
+            &[
+                Segment {
+                    label: "绿灯",
+                    count: 3,
+                    color: "#2e7d32",
+                },
+                Segment {
+                    label: "红灯",
+                    count: 1,
+                    color: "#c62828",
+                },
+            ],
+        );
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains("指标&lt;灯&gt;"));
+        assert!(svg.contains("绿灯 3") && svg.contains("红灯 1"));
+    }
+
+    #[test]
+    fn a_series_without_data_says_so() {
+        let svg = series(&Series {
+            title: "x",
+            unit: "家",
+            points: &[],
+            target: None,
+            forecast: None,
+        });
+        assert!(svg.contains("暂无数据"));
+        let svg = series(&Series {
+            title: "x",
+            unit: "家",
+            points: &[(2022.0, 100.0), (2023.0, 150.0)],
+            target: Some((2024.0, 200.0)),
+            forecast: Some((2024.0, 190.0)),
+        });
+        assert!(svg.contains("目标 200家"));
+        assert!(svg.contains("<polyline"));
+    }
+}
