@@ -27,10 +27,15 @@ const R: u16 = 303;
 const SIGNED_IN: [u16; 7] = [R, 200, 200, 200, 200, 200, 200];
 /// Admins and the office only.
 const OFFICE: [u16; 7] = [R, 200, 200, 403, 403, 403, 403];
+/// The office only.
+const OFFICE_ONLY: [u16; 7] = [R, 403, 200, 403, 403, 403, 403];
+/// Everyone signed in except a unit's people, who see only their own unit (403).
+const NOT_OTHER_UNITS: [u16; 7] = [R, 200, 200, 200, 403, 403, 200];
 const API: [u16; 7] = [401, 200, 200, 200, 200, 200, 200];
 const EVERYONE: [u16; 7] = [200; 7];
 
-/// (request, path, expected status for each column of `WHO`). `{unit}` is a unit's id.
+/// (request, path, expected status for each column of `WHO`). `{unit}` is the id of 市科技局 (the
+/// unit of the reporter and unit head), `{other}` that of 市发展改革委.
 const TABLE: &[(Req, &str, [u16; 7])] = &[
     (Get, "/login", [200, R, R, R, R, R, R]),
     (Get, "/healthz", EVERYONE),
@@ -56,6 +61,30 @@ const TABLE: &[(Req, &str, [u16; 7])] = &[
     (Get, "/audit", OFFICE),
     (Get, "/audit?entity=user&since=2020-01-01", OFFICE),
     (Get, "/account", SIGNED_IN),
+    (Get, "/indicators", SIGNED_IN),
+    (Get, "/indicators?period=2023Q4", SIGNED_IN),
+    (Get, "/indicators/rd-gdp-share", SIGNED_IN),
+    (
+        Get,
+        "/indicators/no-such-indicator",
+        [R, 404, 404, 404, 404, 404, 404],
+    ),
+    (Get, "/reports", SIGNED_IN),
+    (Get, "/reports?period=2023Q3", SIGNED_IN),
+    (Get, "/reports/{unit}/2023Q3", SIGNED_IN),
+    (Get, "/reports/{other}/2023Q3", NOT_OTHER_UNITS),
+    (
+        Get,
+        "/reports/{unit}/1999Q1",
+        [R, 404, 404, 404, 404, 404, 404],
+    ),
+    (Get, "/reports/{unit}/2023Q3/template.xlsx", SIGNED_IN),
+    (
+        Get,
+        "/reports/{other}/2023Q3/template.xlsx",
+        NOT_OTHER_UNITS,
+    ),
+    (Get, "/review", OFFICE_ONLY),
     (Get, "/no-such-page", [404; 7]),
     (Get, "/api/v1/openapi.json", EVERYONE),
     (Get, "/api/v1/plan", API),
@@ -90,6 +119,38 @@ const TABLE: &[(Req, &str, [u16; 7])] = &[
         "/plan/import/confirm",
         OFFICE,
     ),
+    // Allowed for the unit's people (400: the empty form does not match the unit's rows).
+    (
+        Post(&[("intent", "draft"), ("version", "0")]),
+        "/reports/{unit}/2023Q3",
+        [R, 403, 403, 403, 400, 400, 403],
+    ),
+    (
+        Post(&[("intent", "draft"), ("version", "0")]),
+        "/reports/{other}/2023Q3",
+        [R, 403, 403, 403, 403, 403, 403],
+    ),
+    (
+        Multipart(&[("version", "0")]),
+        "/reports/{unit}/2023Q3/upload",
+        [R, 403, 403, 403, 422, 422, 403],
+    ),
+    (
+        Multipart(&[("version", "0")]),
+        "/reports/{other}/2023Q3/upload",
+        [R, 403, 403, 403, 403, 403, 403],
+    ),
+    // Allowed for the office (422: there is no report to accept yet).
+    (
+        Post(&[("action", "accept"), ("version", "0")]),
+        "/reports/{unit}/2023Q3/review",
+        [R, 403, 422, 403, 403, 403, 403],
+    ),
+    (
+        Post(&[]),
+        "/review/extend",
+        [R, 403, 422, 403, 403, 403, 403],
+    ),
     (
         Post(&[("current", "wrong"), ("new", "x"), ("repeat", "y")]),
         "/account/password",
@@ -123,6 +184,16 @@ const ROUTER: &[(&str, &str)] = &[
     ("POST", "/users/{username}/reset-password"),
     ("POST", "/users/{username}/revoke-sessions"),
     ("GET", "/audit"),
+    ("GET", "/indicators"),
+    ("GET", "/indicators/{id}"),
+    ("GET", "/reports"),
+    ("GET", "/reports/{unit}/{quarter}"),
+    ("POST", "/reports/{unit}/{quarter}"),
+    ("POST", "/reports/{unit}/{quarter}/review"),
+    ("GET", "/reports/{unit}/{quarter}/template.xlsx"),
+    ("POST", "/reports/{unit}/{quarter}/upload"),
+    ("GET", "/review"),
+    ("POST", "/review/extend"),
     ("GET", "/public"),
     ("GET", "/assets/{*file}"),
     ("GET", "/healthz"),
@@ -192,19 +263,20 @@ fn every_route_of_the_router_is_in_the_table() {
     }
 }
 
-fn unit_id(server: &Server) -> String {
+fn unit_id(server: &Server, name: &str) -> String {
     let mut c = server.sign_in("leader");
     let units = c.get("/api/v1/units").body;
     let v: serde_json::Value = serde_json::from_str(&units).expect("JSON");
     v.as_array()
-        .and_then(|a| a.iter().find(|u| u["name"] == "市科技局"))
+        .and_then(|a| a.iter().find(|u| u["name"] == name))
         .map(|u| u["id"].to_string())
-        .expect("市科技局 is a unit")
+        .unwrap_or_else(|| panic!("{name} is a unit"))
 }
 
 fn check_column(column: usize) {
     let server = Server::start();
-    let unit = unit_id(&server);
+    let unit = unit_id(&server, "市科技局");
+    let other = unit_id(&server, "市发展改革委");
     let who = WHO[column];
     let mut client: Client = if who.is_empty() {
         server.client()
@@ -214,7 +286,7 @@ fn check_column(column: usize) {
     let label = if who.is_empty() { "not signed in" } else { who };
     let mut failures = Vec::new();
     for (req, path, expected) in TABLE {
-        let path = path.replace("{unit}", &unit);
+        let path = path.replace("{unit}", &unit).replace("{other}", &other);
         let r = match req {
             Get => client.get(&path),
             Post(fields) => client.post_form(&path, fields),

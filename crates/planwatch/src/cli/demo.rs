@@ -19,9 +19,12 @@ pub struct Args {
     /// The seed of the generator: the same seed gives the same data. 随机种子
     #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
-    /// Only load the data (this version has no web server yet, so it always only loads).
+    /// Only load the data; do not start the web server afterwards (for scripts). 只载入不启动
     #[arg(long)]
     pub no_serve: bool,
+    /// How to serve afterwards (the same options as `planwatch serve`).
+    #[command(flatten)]
+    pub serve: super::serve::Args,
 }
 
 pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
@@ -47,17 +50,27 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                 out.store
             }
         };
+        // Demo data already there (the command run a second time): just serve it again.
+        if store.demo_data_present().await? {
+            let accounts = super::serve::ensure_demo_accounts(&store).await?;
+            store.close().await;
+            println!("数据库中已有示例数据，不再重复载入。");
+            print_accounts(&accounts);
+            return Ok(ExitCode::SUCCESS);
+        }
         let result = async {
             let now = app::now();
             let ctx = rep::prepare(&store, data_dir, &app::cli_actor(), now).await?;
             if let Some(s) = ctx.setup_summary() {
                 println!("{s}");
             }
-            rep::demo(&store, &ctx, a.until, a.seed, now).await
+            let out = rep::demo(&store, &ctx, a.until, a.seed, now).await?;
+            let accounts = super::serve::ensure_demo_accounts(&store).await?;
+            Ok::<_, anyhow::Error>((out, accounts))
         }
         .await;
         store.close().await;
-        let out = result?;
+        let (out, accounts) = result?;
         println!(
             "已载入示例数据（seed={}）：{} 份季度报告（2022年第一季度至{}），{} 个指标基期值；数据时点 {}。",
             a.seed,
@@ -68,9 +81,19 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
         );
         println!("所有记录均标注为“示例数据”，不是真实报送。");
         println!("查看报送情况：planwatch due --period {}", a.until);
-        if !a.no_serve {
-            println!("（本版本尚未包含 Web 界面，载入后即结束。）");
-        }
+        print_accounts(&accounts);
         Ok(ExitCode::SUCCESS)
-    })
+    })?;
+    if a.no_serve {
+        return Ok(ExitCode::SUCCESS);
+    }
+    super::serve::run(data_dir, a.serve)
+}
+
+fn print_accounts(accounts: &[String]) {
+    println!(
+        "示例账号（密码均为 {}）：\n{}",
+        super::serve::DEMO_PASSWORD,
+        accounts.join("\n")
+    );
 }

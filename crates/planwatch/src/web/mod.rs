@@ -183,6 +183,8 @@ pub fn router(state: AppState) -> Router {
             get(pages::plan_import::form).post(pages::plan_import::preview),
         )
         .route("/plan/import/confirm", post(pages::plan_import::confirm))
+        .route("/indicators", get(pages::indicators::list))
+        .route("/indicators/{id}", get(pages::indicators::show))
         .route("/tasks", get(pages::tasks::list))
         .route("/tasks/{number}", get(pages::tasks::show))
         .route("/units", get(pages::units::list))

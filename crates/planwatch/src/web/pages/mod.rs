@@ -8,6 +8,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod data;
 pub mod home;
+pub mod indicators;
 pub mod ops;
 pub mod plan;
 pub mod plan_import;
@@ -49,6 +50,7 @@ pub struct Chrome {
 /// The areas of the navigation, in order, with the permission each needs.
 const AREAS: &[(&str, &str, &str, Permission)] = &[
     ("home", "/", "驾驶舱", Permission::ReadPlan),
+    ("indicators", "/indicators", "指标", Permission::ReadPlan),
     ("plan", "/plan", "计划", Permission::ReadPlan),
     ("tasks", "/tasks", "任务", Permission::ReadPlan),
     ("units", "/units", "单位", Permission::ReadPlan),

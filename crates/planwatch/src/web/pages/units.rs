@@ -2,6 +2,7 @@
 //! (directly or through a group such as 各县（区）人民政府).
 
 use super::super::AppState;
+use super::super::assessment;
 use super::super::error::{WebError, WebResult};
 use super::super::policy::Permission;
 use super::super::session::CurrentUser;
@@ -17,6 +18,8 @@ pub struct UnitRow {
     pub name: String,
     pub lead: usize,
     pub participating: usize,
+    pub score: String,
+    pub rank: String,
 }
 
 pub struct KindGroup {
@@ -30,6 +33,8 @@ struct UnitsPage {
     c: Chrome,
     kinds: Vec<KindGroup>,
     total: usize,
+    /// The quarter the scores are for, if there are any.
+    scored: String,
 }
 
 const KIND_ORDER: [UnitKind; 7] = [
@@ -49,6 +54,13 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> WebResult
         Some(d) => d.units.clone(),
         None => state.store().units().await?,
     };
+    let a = assessment::assessed(&state, None)
+        .await?
+        .filter(|a| a.sources.reports.iter().any(|r| !r.steps.is_empty()));
+    let score_of = |name: &str| {
+        a.as_ref()
+            .and_then(|a| a.outcome.assessment.units.iter().find(|u| u.name == name))
+    };
     let kinds: Vec<KindGroup> = KIND_ORDER
         .iter()
         .map(|k| KindGroup {
@@ -58,7 +70,12 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> WebResult
                 .filter(|u| u.kind == *k)
                 .map(|u| {
                     let tasks = d.as_ref().map(|d| d.tasks_of(&u.name)).unwrap_or_default();
+                    let sc = score_of(&u.name);
                     UnitRow {
+                        score: sc.map(|s| s.score.total.to_string()).unwrap_or_default(),
+                        rank: sc
+                            .and_then(|s| Some(format!("{}/{}", s.rank?, s.class_size?)))
+                            .unwrap_or_default(),
                         id: u.id,
                         name: u.name.clone(),
                         lead: tasks
@@ -79,6 +96,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> WebResult
         c: Chrome::new(&state, &user, "units", "单位").await?,
         total: units.iter().filter(|u| u.kind != UnitKind::Group).count(),
         kinds,
+        scored: a.map(|a| a.period.label_zh()).unwrap_or_default(),
     })
 }
 
@@ -89,9 +107,29 @@ pub struct UserRow {
     pub active: bool,
 }
 
+pub struct ScoreLine {
+    pub rule: &'static str,
+    pub points: String,
+    pub negative: bool,
+    pub reason: String,
+}
+
+pub struct ReportLine {
+    pub quarter: String,
+    pub code: String,
+    pub state: &'static str,
+    pub badge: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "unit.html")]
 struct UnitPage {
+    id: i64,
+    period_label: String,
+    score: String,
+    rank: String,
+    breakdown: Vec<ScoreLine>,
+    reports: Option<Vec<ReportLine>>,
     c: Chrome,
     name: String,
     kind: &'static str,
@@ -165,7 +203,71 @@ pub async fn show(
     } else {
         None
     };
+    let a = assessment::assessed(&state, None)
+        .await?
+        .filter(|a| a.sources.reports.iter().any(|r| !r.steps.is_empty()));
+    let sc = a.as_ref().and_then(|a| {
+        a.outcome
+            .assessment
+            .units
+            .iter()
+            .find(|u| u.name == unit.name)
+    });
+    // A unit's people see only their own unit's reports.
+    let reports = if user.can(Permission::ReadReports)
+        && super::super::reporting::may_read_unit(&user.user, &unit.name)
+    {
+        let mut rows: Vec<ReportLine> = state
+            .store()
+            .reports(None)
+            .await?
+            .into_iter()
+            .filter(|r| r.unit == unit.name)
+            .map(|r| ReportLine {
+                quarter: r.period.label_zh(),
+                code: r.period.to_string(),
+                state: r.record.state.label_zh(),
+                badge: super::reports::state_badge(Some(r.record.state)),
+            })
+            .collect();
+        rows.reverse();
+        Some(rows)
+    } else {
+        None
+    };
     render(&UnitPage {
+        id: unit.id,
+        period_label: a.as_ref().map(|a| a.period.label_zh()).unwrap_or_default(),
+        score: sc.map(|s| s.score.total.to_string()).unwrap_or_default(),
+        rank: sc
+            .and_then(|s| {
+                Some(format!(
+                    "{}第 {} 名（共 {} 家）",
+                    s.class.clone().unwrap_or_default(),
+                    s.rank?,
+                    s.class_size?
+                ))
+            })
+            .unwrap_or_default(),
+        breakdown: sc
+            .map(|s| {
+                s.score
+                    .items
+                    .iter()
+                    .map(|i| ScoreLine {
+                        rule: i.rule.label_zh(),
+                        points: if i.points.is_negative() {
+                            i.points.to_string()
+                        } else {
+                            format!("+{}", i.points)
+                        },
+                        negative: i.points.is_negative(),
+                        reason: i.reason.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        reports,
         c: Chrome::new(&state, &user, "units", unit.name.clone()).await?,
         name: unit.name.clone(),
         kind: unit.kind.label_zh(),
