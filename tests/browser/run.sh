@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The browser tier: a fresh data folder with the Yangquan plan and one account per role,
+# The browser tier: a fresh data folder with the demo data (planwatch demo: the Yangquan plan,
+# synthetic reports up to 2024Q2 and one account per role),
 # `planwatch serve` on a free loopback port, the journeys in real headless Chromium
 # (`node --test`), then the server is stopped. Fails loudly: any failing journey, a server that
 # does not come up, or a server that died during the run fails the tier.
@@ -11,7 +12,7 @@ set -euo pipefail
 BIN="$(realpath "${1:?usage: run.sh PATH/TO/planwatch}")"
 cd "$(dirname "$0")"
 ROOT="$(cd ../.. && pwd)"
-PASSWORD='correct horse battery'
+PASSWORD='planwatch-demo'
 DATA="$(mktemp -d /tmp/planwatch-browser.XXXXXX)"
 PID=""
 cleanup() {
@@ -26,15 +27,9 @@ trap cleanup EXIT
 unset DATABASE_URL
 
 pw() { "$BIN" --data-dir "$DATA" "$@"; }
-pw init --plan "$ROOT/fixtures/plans/yangquan-2022-2024.gold.json" >/dev/null
-add() { printf '%s\n' "$PASSWORD" | pw user add "$@" --password-stdin >/dev/null; }
-add admin --role admin --name 系统管理员
-add office --role office --name 王主任
-add leader --role leader --name 李市长
-add kjj --role reporter --unit 市科技局 --name 张三
-add kjj.head --role unit_head --unit 市科技局 --name 赵局长
-add fgw --role reporter --unit 市发展改革委 --name 钱五
-add zb --role task_force --task-force 科技创新专班 --name 孙六
+pw demo --until 2024Q2 --no-serve >/dev/null
+# One more reporter, for the journeys that change or disable an account.
+printf '%s\n' "$PASSWORD" | pw user add fgw --role reporter --unit 市发展改革委 --name 钱五 --password-stdin >/dev/null
 
 pw serve --addr 127.0.0.1:0 >"$DATA/server.out" 2>"$DATA/server.log" &
 PID=$!

@@ -9,7 +9,6 @@
 use super::AppState;
 use super::error::{WebError, WebResult};
 use crate::app;
-use crate::app::assess::input::default_as_of;
 use crate::app::assess::{AssessSources, Outcome};
 use chrono::NaiveDate;
 use planwatch_model::Quarter;
@@ -95,7 +94,7 @@ fn default_period(s: &AssessSources, periods: &[Quarter]) -> Option<Quarter> {
         .or_else(|| periods.last().copied())
 }
 
-/// The assessment of `period` (default: see [`default_period`]) as of its default date.
+/// The assessment of `period` (default: see [`default_period`]) as of today.
 pub async fn assessed(state: &AppState, period: Option<Quarter>) -> WebResult<Option<Assessed>> {
     let (version, sources) = match sources(state).await {
         Ok(x) => x,
@@ -121,7 +120,11 @@ pub async fn assessed(state: &AppState, period: Option<Quarter>) -> WebResult<Op
     else {
         return Ok(None);
     };
-    let as_of = default_as_of(period, today);
+    // The web shows where things stand now: everything accepted up to today counts, also a late
+    // acceptance for an earlier quarter. (`planwatch assess` judges a past quarter at the end of
+    // the quarter after it, so that its result never changes; for the current quarter both are
+    // today.)
+    let as_of = today;
     let key = (period, as_of);
     let cached = {
         let e = state

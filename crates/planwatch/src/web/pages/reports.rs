@@ -440,11 +440,17 @@ async fn page(
     user: &CurrentUser,
     l: &Loaded,
     typed: Option<&ReportContent>,
+    posted: Option<&Posted>,
     problems: &Problems,
     general: Vec<String>,
     notice: Option<String>,
     upload_problems: Vec<String>,
 ) -> WebResult<ReportPage> {
+    // Numbers and dates as typed (content keeps only what could be read).
+    let raw = |name: String, from_content: String| match posted {
+        Some(p) => p.get(&name).to_string(),
+        None => from_content,
+    };
     let now = app::now();
     let local = cst_from_utc(now);
     let inputs = l.ctx.inputs();
@@ -509,14 +515,18 @@ async fn page(
                     .map(TaskStatus::label_zh)
                     .unwrap_or_default()
                     .to_string(),
-                share: t
-                    .and_then(|t| t.share_complete)
-                    .map(format::number)
-                    .unwrap_or_default(),
-                reached: t
-                    .and_then(|t| t.reached_on)
-                    .map(|d| d.format("%Y-%m-%d").to_string())
-                    .unwrap_or_default(),
+                share: raw(
+                    format!("t{i}_share"),
+                    t.and_then(|t| t.share_complete)
+                        .map(format::number)
+                        .unwrap_or_default(),
+                ),
+                reached: raw(
+                    format!("t{i}_reached"),
+                    t.and_then(|t| t.reached_on)
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                        .unwrap_or_default(),
+                ),
                 problems: t.map(|t| t.problems.clone()).unwrap_or_default(),
                 next: t.map(|t| t.next_steps.clone()).unwrap_or_default(),
                 note: t.map(|t| t.note.clone()).unwrap_or_default(),
@@ -572,10 +582,12 @@ async fn page(
                     .map(|(q, v)| format!("{}{}（{}）", format::number(*v), unit, q.label_zh()))
                     .unwrap_or_default(),
                 unit,
-                value: v
-                    .and_then(|v| v.value)
-                    .map(format::number)
-                    .unwrap_or_default(),
+                value: raw(
+                    format!("v{i}_value"),
+                    v.and_then(|v| v.value)
+                        .map(format::number)
+                        .unwrap_or_default(),
+                ),
                 source: v.map(|v| v.source.clone()).unwrap_or_default(),
                 note: v.map(|v| v.note.clone()).unwrap_or_default(),
                 errors: IndicatorField::ALL
@@ -678,6 +690,7 @@ pub async fn show(
         &user,
         &l,
         None,
+        None,
         &Problems::default(),
         Vec::new(),
         notice(&q.ok),
@@ -694,6 +707,7 @@ async fn refused(
     user: &CurrentUser,
     l: &Loaded,
     typed: Option<&ReportContent>,
+    posted: Option<&Posted>,
     problems: &Problems,
     general: Vec<String>,
     upload_problems: Vec<String>,
@@ -703,6 +717,7 @@ async fn refused(
         user,
         l,
         typed,
+        posted,
         problems,
         general,
         None,
@@ -756,6 +771,7 @@ pub async fn save(
                     &user,
                     &l,
                     Some(&typed),
+                    Some(&form),
                     &problems,
                     general,
                     Vec::new(),
@@ -763,14 +779,26 @@ pub async fn save(
                 .await;
             }
             Err(mut found) => {
+                // A number that could not be read: its own message, not the reader's "please
+                // fill in" for the value it could not see.
                 for (k, v) in problems.by_place {
-                    found.by_place.entry(k).or_default().extend(v);
+                    found.by_place.insert(k, v);
                 }
                 let n = found.count();
                 let general = vec![format!(
                     "有 {n} 处需要修改，未保存。请按提示修改标红的内容后再保存。"
                 )];
-                return refused(&state, &user, &l, Some(&typed), &found, general, Vec::new()).await;
+                return refused(
+                    &state,
+                    &user,
+                    &l,
+                    Some(&typed),
+                    Some(&form),
+                    &found,
+                    general,
+                    Vec::new(),
+                )
+                .await;
             }
         }
     };
@@ -803,6 +831,7 @@ pub async fn save(
                 &user,
                 &l,
                 content.as_ref(),
+                Some(&form),
                 &Problems::default(),
                 general,
                 Vec::new(),
@@ -864,6 +893,7 @@ pub async fn review(
                 &state,
                 &user,
                 &l,
+                None,
                 None,
                 &Problems::default(),
                 general,
@@ -950,13 +980,13 @@ pub async fn upload(
     let none = Problems::default();
     if bytes.is_empty() {
         let why = vec!["请选择要上传的 Excel 报送表（.xlsx）".to_string()];
-        return refused(&state, &user, &l, None, &none, not_imported(), why).await;
+        return refused(&state, &user, &l, None, None, &none, not_imported(), why).await;
     }
     let meta = match read_meta(&bytes, &l.ctx.settings) {
         Ok(m) => m,
         Err(e) => {
             let why = web_rep::upload_problems(&e);
-            return refused(&state, &user, &l, None, &none, not_imported(), why).await;
+            return refused(&state, &user, &l, None, None, &none, not_imported(), why).await;
         }
     };
     if meta.form != "quarterly"
@@ -970,7 +1000,7 @@ pub async fn upload(
             meta.unit.clone().unwrap_or_default(),
             meta.period
         )];
-        return refused(&state, &user, &l, None, &none, not_imported(), why).await;
+        return refused(&state, &user, &l, None, None, &none, not_imported(), why).await;
     }
     let scope = l.ctx.inputs().scope(&l.unit.name, l.quarter);
     let mut history = l.history.clone();
@@ -989,7 +1019,7 @@ pub async fn upload(
         Ok(c) => c,
         Err(e) => {
             let why = web_rep::upload_problems(&e);
-            return refused(&state, &user, &l, None, &none, not_imported(), why).await;
+            return refused(&state, &user, &l, None, None, &none, not_imported(), why).await;
         }
     };
     let intent = if user.user.role == Role::UnitHead {
@@ -1013,7 +1043,17 @@ pub async fn upload(
         Ok(r) if r.state == ReportState::Submitted => Ok(back(&l, "submitted")),
         Ok(_) => Ok(back(&l, "uploaded")),
         Err(Refusal::Rule(m)) => {
-            refused(&state, &user, &l, None, &none, not_imported(), vec![m]).await
+            refused(
+                &state,
+                &user,
+                &l,
+                None,
+                None,
+                &none,
+                not_imported(),
+                vec![m],
+            )
+            .await
         }
     }
 }

@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, newPage, signIn, visit } from '../lib/harness.js';
+import { BASE, PASSWORD, launch, newPage, signIn, visit } from '../lib/harness.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -49,7 +49,7 @@ test('after signing in the person lands where they were going', async () => {
   const page = await newPage(browser);
   await visit(page, '/tasks/3');
   await page.fill('#username', 'leader');
-  await page.fill('#password', 'correct horse battery');
+  await page.fill('#password', PASSWORD);
   await Promise.all([page.waitForURL(/\/tasks\/3$/), page.click('button[type=submit]')]);
   assert.match(await page.textContent('h1'), /3|（三）|3\./);
   await page.context().close();

@@ -11,13 +11,15 @@ after(async () => { await browser?.close(); });
 test('a reporter sees their own unit\'s tasks and gets 403 for users and the audit trail', async () => {
   const page = await newPage(browser);
   await signIn(page, 'kjj');
-  assert.match(await page.textContent('main'), /市科技局的任务/);
+  assert.match(await page.textContent('main'), /市科技局/);
   const nav = await page.$$eval('nav.mainnav a', (as) => as.map((a) => a.textContent.trim()));
-  assert.ok(!nav.includes('用户') && !nav.includes('审计日志'), `the navigation mirrors the role, got ${nav}`);
+  assert.ok(!nav.includes('用户') && !nav.includes('审计日志') && !nav.includes('审核'), `the navigation mirrors the role, got ${nav}`);
+  assert.ok(nav.includes('我的填报'));
   assert.equal(await visit(page, '/users'), 403);
   assert.match(await page.textContent('main'), /无权访问/);
   assert.equal(await visit(page, '/audit'), 403);
   assert.equal(await visit(page, '/plan/import'), 403);
+  assert.equal(await visit(page, '/review'), 403);
   await page.context().close();
 });
 

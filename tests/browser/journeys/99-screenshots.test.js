@@ -11,6 +11,12 @@ after(async () => { await browser?.close(); });
 
 const PAGES = [
   ['dashboard', 'office', '/'],
+  ['indicators', 'office', '/indicators'],
+  ['indicator', 'leader', '/indicators/hightech-revenue-share'],
+  ['reports', 'office', '/reports'],
+  ['review', 'office', '/review'],
+  ['my-reports', 'kjj', '/reports'],
+  ['unit-scores', 'office', '/units'],
   ['plan', 'office', '/plan'],
   ['tasks', 'office', '/tasks?by=task_force'],
   ['task', 'office', '/tasks/2'],
