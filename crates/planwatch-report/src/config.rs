@@ -141,7 +141,7 @@ impl ReportConfig {
         toml::from_str(text).map_err(|e| {
             let where_ = match e.span() {
                 Some(span) => {
-                    let line = text[..span.start.min(text.len())].lines().count().max(1);
+                    let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
                     format!("{origin} 第{line}行")
                 }
                 None => origin.to_string(),
