@@ -4,15 +4,19 @@
 //! xlsx (the attachment tables). The model and its composition do no IO and read no clock; the
 //! writers return bytes, and only font loading reads files.
 
+pub mod annual;
 pub mod charts;
 pub mod config;
 pub mod docx;
+pub mod drafts;
 pub mod fonts;
 pub mod html;
 pub mod model;
 pub mod pdf;
 pub mod raster;
+pub mod tables;
 pub mod text;
+pub mod view;
 pub mod xlsx;
 
 pub use config::ReportConfig;

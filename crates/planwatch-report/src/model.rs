@@ -394,6 +394,9 @@ impl Document {
             self.sources.iter().map(|s| s.id.as_str()).collect();
         a.extend(self.tables().map(|t| t.id.as_str()));
         a.extend(self.charts().map(|c| c.id.as_str()));
+        if self.blocks.iter().any(|b| matches!(b, Block::Sources)) {
+            a.insert("sources");
+        }
         a
     }
 

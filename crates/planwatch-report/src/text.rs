@@ -12,6 +12,7 @@ pub fn to_text(doc: &Document) -> String {
     }
     out.push_str(&doc.title);
     out.push_str("\n\n");
+    let mut attachment_title = String::new();
     for b in &doc.blocks {
         match b {
             Block::Heading { text, .. } => {
@@ -66,6 +67,7 @@ pub fn to_text(doc: &Document) -> String {
                 let _ = writeln!(out, "{issuer}\n{date}\n");
             }
             Block::Attachment { label, title, .. } => {
+                attachment_title.clone_from(title);
                 let _ = writeln!(out, "──────── {label} ────────\n{title}\n");
             }
             Block::Sources => {

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod view;
+
 use planwatch_report::charts::{IndicatorSeries, indicator_chart};
 use planwatch_report::model::{
     Align, Block, Cell, Chart, Column, Document, Label, ParagraphBuilder, Row, Source, Table,
