@@ -121,7 +121,37 @@ pub fn indicator_chart(s: &IndicatorSeries) -> Result<Svg, ChartError> {
     })
 }
 
+/// Keeps only what can be plotted: finite values on a sane year axis.
+fn plottable(s: &IndicatorSeries) -> IndicatorSeries {
+    let ok = |x: f64, y: f64| x.is_finite() && y.is_finite() && (1900.0..2200.0).contains(&x);
+    IndicatorSeries {
+        name: s.name.clone(),
+        unit: s.unit.clone(),
+        points: s
+            .points
+            .iter()
+            .copied()
+            .filter(|(x, y)| ok(*x, *y))
+            .collect(),
+        target: s.target.filter(|(y, v)| ok(f64::from(*y), *v)),
+        forecast: s.forecast.filter(|(x, v)| ok(*x, *v)),
+    }
+}
+
+/// A y range from zero (or below, for negative values) to a round number above the data.
+fn value_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    let hi = nice_max(hi * 1.1);
+    let lo = if lo < 0.0 { -nice_max(-lo * 1.1) } else { 0.0 };
+    (lo, hi)
+}
+
 fn draw_indicator(out: &mut String, s: &IndicatorSeries, w: u32, h: u32) -> Result<(), String> {
+    let s = &plottable(s);
     let xs = s
         .points
         .iter()
@@ -137,16 +167,15 @@ fn draw_indicator(out: &mut String, s: &IndicatorSeries, w: u32, h: u32) -> Resu
         (x0, x1) = (2022.0, 2024.0);
     }
     let (x0, x1) = (x0.floor() - 0.4, x1.ceil() + 0.4);
-    let ymax = s
-        .points
-        .iter()
-        .map(|p| p.1)
-        .chain(s.target.map(|t| t.1))
-        .chain(s.forecast.map(|f| f.1))
-        .fold(0.0f64, f64::max);
-    let ymax = nice_max(ymax * 1.1);
+    let (ymin, ymax) = value_range(
+        s.points
+            .iter()
+            .map(|p| p.1)
+            .chain(s.target.map(|t| t.1))
+            .chain(s.forecast.map(|f| f.1)),
+    );
     let ylabel = |v: &f64| crate::model::fmt_num(*v, 2);
-    let ylabel_w = [0.0, ymax / 2.0, ymax]
+    let ylabel_w = [ymin, ymax / 2.0, ymax]
         .iter()
         .map(|v| text_width(&ylabel(v), 15))
         .max()
@@ -187,7 +216,7 @@ fn draw_indicator(out: &mut String, s: &IndicatorSeries, w: u32, h: u32) -> Resu
         .margin_bottom(6)
         .x_label_area_size(28)
         .y_label_area_size(ylabel_w)
-        .build_cartesian_2d(x0..x1, 0.0..ymax)
+        .build_cartesian_2d(x0..x1, ymin..ymax)
         .map_err(|e| e.to_string())?;
     let year_label = |x: &f64| {
         if (x - x.round()).abs() < 1e-9 {
@@ -362,7 +391,8 @@ fn draw_status(
 pub fn ranking_chart(title: &str, rows: &[(String, f64)]) -> Result<Svg, ChartError> {
     let bar = 22u32;
     let w = 640u32;
-    let h = 40 + bar * (rows.len().max(1) as u32);
+    let shown = rows.iter().filter(|r| r.1.is_finite()).count();
+    let h = 40 + bar * (shown.max(1) as u32);
     let mut out = String::new();
     draw_ranking(&mut out, rows, w, h).map_err(err(title))?;
     Ok(Svg {
@@ -373,6 +403,9 @@ pub fn ranking_chart(title: &str, rows: &[(String, f64)]) -> Result<Svg, ChartEr
 }
 
 fn draw_ranking(out: &mut String, rows: &[(String, f64)], w: u32, h: u32) -> Result<(), String> {
+    // Scores that are not numbers are left out of the picture (the table shows them).
+    let rows: Vec<(String, f64)> = rows.iter().filter(|r| r.1.is_finite()).cloned().collect();
+    let rows = &rows[..];
     let n = rows.len().max(1);
     let label_w = rows
         .iter()
@@ -380,7 +413,8 @@ fn draw_ranking(out: &mut String, rows: &[(String, f64)], w: u32, h: u32) -> Res
         .max()
         .unwrap_or(40)
         + 14;
-    let xmax = nice_max(rows.iter().map(|r| r.1).fold(0.0, f64::max) * 1.08).max(10.0);
+    let (xmin, xmax) = value_range(rows.iter().map(|r| r.1));
+    let xmax = xmax.max(10.0);
     let root = SVGBackend::with_string(out, (w, h)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let mut chart = ChartBuilder::on(&root)
@@ -388,7 +422,7 @@ fn draw_ranking(out: &mut String, rows: &[(String, f64)], w: u32, h: u32) -> Res
         .margin_right(24)
         .x_label_area_size(24)
         .y_label_area_size(label_w)
-        .build_cartesian_2d(0.0..xmax, 0.0..(n as f64))
+        .build_cartesian_2d(xmin..xmax, 0.0..(n as f64))
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
@@ -413,7 +447,7 @@ fn draw_ranking(out: &mut String, rows: &[(String, f64)], w: u32, h: u32) -> Res
             .map_err(|e| e.to_string())?;
         chart
             .draw_series(std::iter::once(
-                EmptyElement::at((0.0, y + 0.5))
+                EmptyElement::at((xmin, y + 0.5))
                     + Text::new(
                         name.clone(),
                         (-6, 0),

@@ -179,6 +179,10 @@ impl DocxWriter {
                     .line(440)
                     .line_rule(LineSpacingType::Exact),
             )
+        } else if p.flush {
+            Paragraph::new()
+                .align(AlignmentType::Both)
+                .line_spacing(self.body_spacing())
         } else {
             self.body_par()
         };

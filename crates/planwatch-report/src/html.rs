@@ -55,6 +55,7 @@ h3 {{ font-family: {h2}; }}
 h4 {{ font-family: {body}; }}
 p {{ margin: 0; text-indent: 2em; text-align: justify; }}
 p.note {{ text-indent: 0; font-size: 14pt; line-height: 22pt; }}
+p.flush {{ text-indent: 0; }}
 .label {{ font-family: {h1}; color: #c00000; }}
 a.fig {{ color: inherit; text-decoration: none; border-bottom: 1px dotted #1f5fa8; }}
 a.fig:hover {{ background: #e8f0fb; }}
@@ -146,7 +147,13 @@ impl Ctx<'_> {
     }
 
     fn paragraph(&self, out: &mut String, p: &Paragraph) {
-        out.push_str(if p.note { r#"<p class="note">"# } else { "<p>" });
+        out.push_str(if p.note {
+            r#"<p class="note">"#
+        } else if p.flush {
+            r#"<p class="flush">"#
+        } else {
+            "<p>"
+        });
         if let Some(l) = p.label {
             let _ = write!(out, r#"<span class="label">{}</span>"#, l.text());
         }

@@ -62,6 +62,9 @@ pub struct Paragraph {
     /// Smaller type for notes under tables and charts (4号 instead of 3号, no indent).
     #[serde(default)]
     pub note: bool,
+    /// Flush left, no first-line indent (the addressee line 主送机关 is set 顶格).
+    #[serde(default)]
+    pub flush: bool,
 }
 
 /// Marks that writers render in a distinct colour so nobody issues them by accident.
@@ -113,6 +116,15 @@ impl Paragraph {
             label: None,
             inlines: vec![Inline::Text { text: text.into() }],
             note: false,
+            flush: false,
+        }
+    }
+
+    /// A paragraph set flush left (顶格), such as the addressee line.
+    pub fn flush(text: impl Into<String>) -> Self {
+        Self {
+            flush: true,
+            ..Self::text(text)
         }
     }
 

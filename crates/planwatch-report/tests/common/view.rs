@@ -104,11 +104,19 @@ pub fn yangquan_2023() -> AnnualView {
                     annual * ratio
                 })
             });
+            // The status follows from the rounded figures the report prints.
             let status = match actual {
                 None => IndicatorStatus::NoData,
-                Some(_) if ratio >= 1.0 => IndicatorStatus::Achieved,
-                Some(_) if ratio >= 0.95 => IndicatorStatus::OnSchedule,
-                Some(_) => IndicatorStatus::Behind,
+                Some(a) => {
+                    let c = if lower_better { annual / a } else { a / annual };
+                    if c >= 1.0 {
+                        IndicatorStatus::Achieved
+                    } else if c >= 0.95 {
+                        IndicatorStatus::OnSchedule
+                    } else {
+                        IndicatorStatus::Behind
+                    }
+                }
             };
             let light = match status {
                 IndicatorStatus::Achieved | IndicatorStatus::OnSchedule => Light::Green,
