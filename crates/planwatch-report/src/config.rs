@@ -127,6 +127,15 @@ impl Default for LayoutConfig {
     }
 }
 
+impl LayoutConfig {
+    /// How many 2号 (22 pt) characters fit on a title line of an upright A4 page, less half a
+    /// character of slack for wide digits.
+    pub fn title_chars_per_line(&self) -> f64 {
+        let width_pt = (210.0 - self.margin_left_mm - self.margin_right_mm) * 72.0 / 25.4;
+        width_pt / 22.0 - 0.5
+    }
+}
+
 /// A report settings file that could not be read.
 #[derive(Debug, thiserror::Error)]
 #[error("报告配置有误（{where_}）：{message}。请对照 config/report.toml 的说明修改")]

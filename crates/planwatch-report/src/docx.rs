@@ -342,7 +342,12 @@ impl DocxWriter {
                         .line(700)
                         .line_rule(LineSpacingType::Exact),
                 )
-                .add_run(run(&doc.title, &n.title, SZ_ER)),
+                .add_run(run(
+                    &crate::model::title_lines(&doc.title, self.cfg.layout.title_chars_per_line())
+                        .join("\n"),
+                    &n.title,
+                    SZ_ER,
+                )),
         ));
         items.push(p_item(self.body_par()));
         let mut landscape = false;

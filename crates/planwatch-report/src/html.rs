@@ -48,7 +48,7 @@ fn css(fonts: &FontConfig) -> String {
 html {{ background: #eceff3; }}
 body {{ margin: 0; color: #000; font-family: {body}; font-size: 16pt; line-height: 28pt; }}
 .page {{ background: #fff; max-width: 210mm; margin: 16px auto; padding: 37mm 26mm 35mm 28mm; box-shadow: 0 1px 6px rgba(0,0,0,.15); }}
-h1.title {{ font-family: {title}; font-size: 22pt; line-height: 35pt; font-weight: normal; text-align: center; margin: 0 0 28pt; }}
+h1.title {{ font-family: {title}; font-size: 22pt; line-height: 35pt; font-weight: normal; text-align: center; margin: 0 0 28pt; text-wrap: balance; }}
 h2, h3, h4 {{ font-size: 16pt; font-weight: normal; margin: 0; text-indent: 2em; }}
 h2 {{ font-family: {h1}; }}
 h3 {{ font-family: {h2}; }}

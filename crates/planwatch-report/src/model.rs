@@ -469,6 +469,56 @@ pub fn fmt_pct(share: f64) -> String {
     format!("{}%", fmt_num(share * 100.0, 1))
 }
 
+/// Splits a long title into lines of even length (GB/T 9704 §7.3.1: 回行时词意完整、排列对称),
+/// breaking near the middle and preferably after a word such as 年度, 建设 or 的. `per_line` is
+/// how many Chinese characters fit on a line (digits and Latin letters count half).
+pub fn title_lines(title: &str, per_line: f64) -> Vec<String> {
+    let chars: Vec<char> = title.chars().collect();
+    let width = |c: &char| if (*c as u32) < 0x2e80 { 0.5 } else { 1.0 };
+    let total: f64 = chars.iter().map(width).sum();
+    if total <= per_line || chars.len() < 4 {
+        return vec![title.to_string()];
+    }
+    let n = (total / per_line).ceil() as usize;
+    let good = [
+        "关于", "年度", "城市", "建设", "情况", "考核", "评价", "的", "和", "与", "市", "省", "县",
+    ];
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for k in 1..n {
+        let target = total * k as f64 / n as f64;
+        let mut acc = 0.0;
+        let mut best: Option<(f64, usize)> = None;
+        for (i, c) in chars.iter().enumerate().skip(start) {
+            acc += width(c);
+            if i + 1 >= chars.len() || acc > per_line * k as f64 {
+                break;
+            }
+            let head: String = chars[..=i].iter().collect();
+            let bonus = if good.iter().any(|g| head.ends_with(g)) {
+                0.0
+            } else {
+                2.0
+            };
+            // Never split a run of digits or Latin letters.
+            let splits_word =
+                chars[i].is_ascii_alphanumeric() && chars[i + 1].is_ascii_alphanumeric();
+            if splits_word {
+                continue;
+            }
+            let cost = (acc - target).abs() + bonus;
+            if best.is_none_or(|(b, _)| cost < b) {
+                best = Some((cost, i + 1));
+            }
+        }
+        let Some((_, cut)) = best else { break };
+        lines.push(chars[start..cut].iter().collect());
+        start = cut;
+    }
+    lines.push(chars[start..].iter().collect());
+    lines
+}
+
 /// Chinese numerals for section numbers (1 → 一, 12 → 十二); enough for outlines.
 pub fn zh_numeral(n: usize) -> String {
     const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
@@ -500,6 +550,19 @@ mod tests {
         assert_eq!(fmt_num(-0.0001, 2), "0");
         assert_eq!(fmt_num(f64::NAN, 2), "—");
         assert_eq!(fmt_pct(0.9523), "95.2%");
+    }
+
+    #[test]
+    fn long_titles_break_evenly_after_a_word() {
+        assert_eq!(
+            title_lines("关于2023年度国家创新型城市建设评价考核情况的报告", 19.5),
+            ["关于2023年度国家创新型城市", "建设评价考核情况的报告"]
+        );
+        assert_eq!(
+            title_lines("2023年度国家创新型城市建设评价考核反馈单", 19.5),
+            ["2023年度国家创新型城市", "建设评价考核反馈单"]
+        );
+        assert_eq!(title_lines("短标题", 20.0), ["短标题"]);
     }
 
     #[test]

@@ -158,6 +158,7 @@ impl PdfEngine {
         let family = |r| self.fonts.role(r).family.clone();
         json!({
             "doc": { "title": doc.title, "demo": doc.demo, "sources": doc.sources },
+            "title_lines": crate::model::title_lines(&doc.title, self.layout.title_chars_per_line()),
             "body": body,
             "attachments": attachments,
             "fonts": {

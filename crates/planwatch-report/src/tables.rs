@@ -67,6 +67,10 @@ pub fn indicator_table(
     if narrow {
         columns.remove(9);
         columns.remove(6);
+        // Upright A4 is narrow: numbers get the room, names wrap.
+        for (c, w) in columns.iter_mut().zip([3, 12, 3, 6, 6, 6, 6, 8]) {
+            c.width = w;
+        }
     }
     let plan = vec![plan_src.to_string()];
     let row = |n: usize, i: &IndicatorView| {
