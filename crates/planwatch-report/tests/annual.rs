@@ -253,3 +253,25 @@ fn the_annual_report_is_written_in_all_four_formats_and_reads_back() {
     }
     common::pdftoppm(&path, 60);
 }
+
+/// The CLI tests read the hand-built assessment as JSON; this keeps that file in step with the
+/// fixture (regenerate with PLANWATCH_UPDATE_FIXTURES=1).
+#[test]
+fn the_committed_view_json_matches_the_fixture() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/annual-view-2023.json"
+    );
+    let want =
+        serde_json::to_string_pretty(&common::view::yangquan_2023()).expect("serialises") + "\n";
+    if std::env::var_os("PLANWATCH_UPDATE_FIXTURES").is_some() {
+        std::fs::write(path, &want).expect("write fixture");
+    }
+    let have = std::fs::read_to_string(path).expect("tests/data/annual-view-2023.json exists");
+    assert!(
+        have == want,
+        "tests/data/annual-view-2023.json is stale: run with PLANWATCH_UPDATE_FIXTURES=1"
+    );
+    let back: planwatch_report::view::AnnualView = serde_json::from_str(&have).expect("parses");
+    assert_eq!(back, common::view::yangquan_2023());
+}

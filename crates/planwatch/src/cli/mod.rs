@@ -1,6 +1,7 @@
 //! Command-line interface: one subcommand per use case, each in its own module.
 
 mod extract;
+mod report;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -27,11 +28,14 @@ pub struct Cli {
 pub enum Command {
     /// Extract a plan from its text (.txt in UTF-8/GB18030, or .docx). 从计划文本抽取
     Extract(extract::Args),
+    /// Documents: the annual report, feedback sheets, the task list. 报告与清单
+    Report(report::Args),
 }
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Extract(a) => extract::run(a),
+        Command::Report(a) => report::run(&cli.data_dir, a),
     }
 }
