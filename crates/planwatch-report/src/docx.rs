@@ -250,18 +250,23 @@ impl DocxWriter {
                 .add_run(run(text, font, SZ_WU))
         };
         let mut rows = Vec::with_capacity(t.rows.len() + 1);
-        rows.push(TableRow::new(
-            t.columns
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| {
-                    TableCell::new()
-                        .width(*w, WidthType::Dxa)
-                        .vertical_align(VAlignType::Center)
-                        .add_paragraph(cell_par(&c.title, &n.h1, Align::Center))
-                })
-                .collect(),
-        ));
+        // The header row is the only row marked cantSplit; `repeat_header_rows` turns that mark
+        // into w:tblHeader after building (docx-rs has no flag for it).
+        rows.push(
+            TableRow::new(
+                t.columns
+                    .iter()
+                    .zip(&widths)
+                    .map(|(c, w)| {
+                        TableCell::new()
+                            .width(*w, WidthType::Dxa)
+                            .vertical_align(VAlignType::Center)
+                            .add_paragraph(cell_par(&c.title, &n.h1, Align::Center))
+                    })
+                    .collect(),
+            )
+            .cant_split(),
+        );
         for r in &t.rows {
             match r {
                 Row::Group { text } => rows.push(TableRow::new(vec![
@@ -484,11 +489,25 @@ impl DocxWriter {
         docx = docx
             .footer(self.page_footer(&n, true))
             .even_footer(self.page_footer(&n, false));
+        let mut xml = docx.build();
+        xml.document = repeat_header_rows(xml.document);
         let mut buf = std::io::Cursor::new(Vec::new());
-        docx.build()
-            .pack(&mut buf)
+        xml.pack(&mut buf)
             .map_err(|e| DocxError::Pack(e.to_string()))?;
         Ok(buf.into_inner())
+    }
+}
+
+/// Marks header rows (the only rows built with cantSplit) to repeat on every page a table spans.
+fn repeat_header_rows(document: Vec<u8>) -> Vec<u8> {
+    match String::from_utf8(document) {
+        Ok(xml) => xml
+            .replace(
+                "<w:trPr><w:cantSplit /></w:trPr>",
+                "<w:trPr><w:cantSplit /><w:tblHeader /></w:trPr>",
+            )
+            .into_bytes(),
+        Err(e) => e.into_bytes(),
     }
 }
 

@@ -60,6 +60,11 @@ fn the_docx_holds_every_heading_paragraph_and_table_row() {
     assert_eq!(body.matches("<w:sectPr").count(), 3, "three sections");
     assert_eq!(body.matches("w:orient=\"landscape\"").count(), 1);
     assert!(body.matches("rIdFooter1").count() >= 3);
+    // Header rows repeat on every page a table spans.
+    assert_eq!(
+        body.matches("<w:tblHeader />").count(),
+        doc.tables().count() + 1
+    );
     // GB/T 9704 margins: 37 mm top = 2098 twips, 28 mm left = 1587 twips.
     assert!(body.contains("w:top=\"2098\"") && body.contains("w:left=\"1587\""));
 }
