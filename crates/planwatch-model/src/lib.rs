@@ -10,8 +10,9 @@ pub mod unit;
 
 pub use period::{Quarter, QuarterParseError};
 pub use plan::{
-    Attachment, Comparator, Diagnostic, Goal, GuaranteeMeasure, Milestone, MilestoneKind, Period,
-    Plan, Section, Severity, Target, Task, YearBasis,
+    Attachment, Comparator, Diagnostic, Direction, Goal, GuaranteeMeasure, Indicator,
+    IndicatorMention, Milestone, MilestoneKind, Period, Plan, ResponsibleUnit, Section, Severity,
+    Target, Task, YearBasis,
 };
 pub use role::Role;
 pub use span::Span;

@@ -3,6 +3,7 @@
 //! interchange JSON of DESIGN.md (the shape of shared/plans/*.gold.json), plus source spans.
 
 use crate::span::Span;
+use crate::unit::UnitKind;
 use serde::{Deserialize, Serialize};
 
 /// The years a plan covers, e.g. 2022–2024.
@@ -70,6 +71,9 @@ pub struct Target {
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
+    /// The id of the [`Indicator`] this target is a mention of (see `Plan::indicators`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator_id: Option<String>,
 }
 
 /// Headline goals have the same shape as task targets.
@@ -85,7 +89,7 @@ pub enum MilestoneKind {
 }
 
 /// A dated, non-numeric commitment (节点).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Milestone {
     pub text: String,
     pub year: Option<i32>,
@@ -95,6 +99,9 @@ pub struct Milestone {
     pub kind: Option<MilestoneKind>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
+    /// First year of a dated range such as 2023-2024年 (`year` is the last).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year_start: Option<i32>,
 }
 
 /// A numbered group of tasks (二、主要任务 → 1. 增强新兴产业核心竞争力…).
@@ -137,6 +144,58 @@ pub struct GuaranteeMeasure {
     pub title: String,
     #[serde(default)]
     pub mechanisms: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+}
+
+/// Whether a larger value of an indicator is better (R&D 投入) or a smaller one (PUE, 能耗).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    #[default]
+    HigherIsBetter,
+    LowerIsBetter,
+}
+
+/// One place where the plan states a target for an indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorMention {
+    /// The task the mention is in; `None` for a headline goal.
+    pub task: Option<u32>,
+    /// Index into `Plan::goals` (when `task` is `None`) or into that task's `targets`.
+    pub target: usize,
+    pub value: Option<f64>,
+    pub year: Option<i32>,
+    pub comparator: Option<Comparator>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+}
+
+/// Something the plan measures, mentioned once or several times (in the goals and again in a
+/// task). Mentions that disagree for the same year are reported as a diagnostic, never merged
+/// silently.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Indicator {
+    /// Stable within one extraction: `I1`, `I2`, … in order of first mention.
+    pub id: String,
+    pub name: String,
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub direction: Direction,
+    #[serde(default)]
+    pub mentions: Vec<IndicatorMention>,
+}
+
+/// A unit named as lead or participant, with its kind and the tasks it is named in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponsibleUnit {
+    pub name: String,
+    pub kind: UnitKind,
+    #[serde(default)]
+    pub lead_tasks: Vec<u32>,
+    #[serde(default)]
+    pub participating_tasks: Vec<u32>,
+    /// Where the unit is first named.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
 }
@@ -197,6 +256,12 @@ pub struct Plan {
     pub attachments: Vec<Attachment>,
     #[serde(default)]
     pub diagnostics: Vec<Diagnostic>,
+    /// Each indicator once, with every place that states a target for it.
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+    /// Every unit of `units` with its kind and tasks, in the same order.
+    #[serde(default)]
+    pub unit_details: Vec<ResponsibleUnit>,
 }
 
 impl Plan {
@@ -218,6 +283,18 @@ impl Plan {
 
     pub fn task(&self, number: u32) -> Option<&Task> {
         self.tasks.iter().find(|t| t.number == number)
+    }
+
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.id == id)
+    }
+
+    /// The target a mention points at.
+    pub fn mention_target(&self, m: &IndicatorMention) -> Option<&Target> {
+        match m.task {
+            None => self.goals.get(m.target),
+            Some(n) => self.task(n).and_then(|t| t.targets.get(m.target)),
+        }
     }
 }
 

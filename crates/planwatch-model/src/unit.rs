@@ -26,35 +26,43 @@ impl UnitKind {
     /// Classifies a unit name by its shape. Callers may override the result from configuration.
     pub fn classify(name: &str) -> Self {
         let n = name.trim();
-        if n.starts_with('各') || n.contains("有关") {
-            UnitKind::Group
-        } else if n.ends_with("人民政府")
-            || n.ends_with("县政府")
-            || n.ends_with("区政府")
-            || n.ends_with("市政府")
+        let ends = |suffixes: &[&str]| suffixes.iter().any(|s| n.ends_with(s));
+        if n.starts_with('各') || n.contains("有关") || n.contains("相关") || n.starts_with("全体")
         {
-            UnitKind::CountyGovernment
-        } else if n.ends_with("高新区")
+            UnitKind::Group
+        } else if n.contains("高新区")
             || n.contains("开发区")
-            || n.ends_with("园区")
-            || n.ends_with("示范区")
+            || n.contains("园区")
+            || n.contains("示范区")
+            || n.contains("综改区")
+            || n.contains("新区管委会")
         {
             UnitKind::DevelopmentZone
-        } else if n.ends_with("集团") || n.ends_with("公司") || n.ends_with("有限公司") {
-            UnitKind::Enterprise
-        } else if n.ends_with("学院")
-            || n.ends_with("大学")
-            || n.ends_with("工院")
-            || n.ends_with("研究院")
+        } else if ends(&["人民政府", "县政府", "区政府", "市政府", "镇政府", "乡政府"])
         {
+            UnitKind::CountyGovernment
+        } else if ends(&["集团", "公司", "银行", "电网", "供电局"]) {
+            UnitKind::Enterprise
+        } else if ends(&[
+            "学院",
+            "大学",
+            "工院",
+            "研究院",
+            "研究所",
+            "学校",
+            "中学",
+            "医院",
+            "实验室",
+        ]) {
             UnitKind::Institution
         } else if n.starts_with('市')
-            || n.starts_with("县")
-            || n.ends_with('局')
-            || n.ends_with('委')
-            || n.ends_with('办')
-            || n.ends_with("中心")
-            || n.ends_with('部')
+            || n.starts_with('县')
+            || n.starts_with('区')
+            || n.starts_with('省')
+            || n.starts_with("团市委")
+            || ends(&[
+                "局", "委", "办", "中心", "部", "厅", "署", "院", "会", "联", "协", "处", "站",
+            ])
         {
             UnitKind::CityDepartment
         } else {
@@ -91,6 +99,16 @@ mod tests {
             ("阳泉高新区", UnitKind::DevelopmentZone),
             ("华阳集团", UnitKind::Enterprise),
             ("山西工院", UnitKind::Institution),
+            ("各县（市、区）人民政府", UnitKind::Group),
+            ("市直各有关单位", UnitKind::Group),
+            ("平定经济技术开发区管委会", UnitKind::DevelopmentZone),
+            ("阳泉高新区管委会", UnitKind::DevelopmentZone),
+            ("盂县人民政府", UnitKind::CountyGovernment),
+            ("国网阳泉供电公司", UnitKind::Enterprise),
+            ("市科协", UnitKind::CityDepartment),
+            ("团市委", UnitKind::CityDepartment),
+            ("省科技厅", UnitKind::CityDepartment),
+            ("阳泉职业技术学院", UnitKind::Institution),
         ];
         for (name, kind) in cases {
             assert_eq!(UnitKind::classify(name), kind, "{name}");

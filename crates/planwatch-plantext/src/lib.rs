@@ -1,26 +1,69 @@
 //! Plan text → plan draft plus diagnostics. Never panics and never fails on text; only input that
 //! is not text at all (empty, binary, undecodable) is an error. No IO beyond the bytes given.
+//!
+//! The pipeline (see `ARCHITECTURE.md`): [`decode`] bytes (UTF-8, GB18030, .docx) → `layout`
+//! joins lines broken by page breaks into blocks → `outline` learns the heading levels and
+//! which level holds the tasks → `units`, `targets` and `table` read each task → `finish`
+//! groups indicators and reports diagnostics with line and column.
 
-use planwatch_model::Plan;
+mod chars;
+mod clauses;
+mod decode;
+mod docx;
+mod extract;
+mod finish;
+mod indicators;
+mod layout;
+mod numbering;
+mod numbers;
+mod outline;
+mod source;
+mod summary;
+mod table;
+mod targets;
+mod typos;
+mod units;
 
-/// Why some bytes could not be read as a plan at all.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum InputError {
-    #[error("文件为空 (the file is empty)")]
-    Empty,
-    #[error("不是文本文件 (not a text file: {0})")]
-    NotText(String),
+pub use decode::{InputError, decode};
+pub use summary::summary_zh;
+
+use planwatch_model::{Diagnostic, Plan, Severity, Span};
+
+/// The Yangquan plan (阳泉市国家创新型城市建设三年行动计划（2022—2024年）), the embedded default.
+pub const YANGQUAN_PLAN: &str = include_str!("../../../fixtures/plans/yangquan-2022-2024.txt");
+
+/// A diagnostic with its full source span, before it becomes a model `Diagnostic`.
+#[derive(Debug, Clone)]
+pub(crate) struct Diag {
+    pub(crate) span: Span,
+    pub(crate) severity: Severity,
+    pub(crate) code: String,
+    pub(crate) message: String,
 }
 
-/// Extracts a plan from text. (Skeleton: the extractor is being written.)
+/// Extracts a plan from text. Never fails: what could not be read is reported in
+/// `Plan::diagnostics`.
 pub fn extract_text(text: &str) -> Plan {
-    Plan {
-        title: text
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or_default()
-            .trim()
-            .to_string(),
-        ..Plan::default()
+    // The extractor is written not to panic (property-tested). Should a bug slip through, the
+    // caller still gets a plan that cannot be imported, with the reason, instead of a crash.
+    match std::panic::catch_unwind(|| extract::extract(text)) {
+        Ok(plan) => plan,
+        Err(_) => Plan {
+            diagnostics: vec![Diagnostic {
+                line: 1,
+                column: 1,
+                message: "抽取程序内部错误，请把此文件报告给开发者 (internal extractor error)"
+                    .to_string(),
+                severity: Severity::Error,
+                code: "internal-error".to_string(),
+            }],
+            ..Plan::default()
+        },
     }
+}
+
+/// Extracts a plan from a file's bytes: UTF-8 (with or without BOM), UTF-16 with BOM,
+/// GB18030/GBK, or .docx. `file_name` only feeds hints in error messages.
+pub fn extract_bytes(bytes: &[u8], file_name: &str) -> Result<Plan, InputError> {
+    decode(bytes, file_name).map(|t| extract_text(&t))
 }

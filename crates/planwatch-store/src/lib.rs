@@ -1,1 +1,69 @@
-//! The store: embedded SQLite by default, PostgreSQL by configuration; migrations, audit rows in the same transaction.
+//! The store: embedded SQLite by default, PostgreSQL by configuration; migrations, audit rows in
+//! the same transaction.
+//!
+//! Only this crate knows SQL. Its public face is [`Store`] — opened from a [`Location`] chosen by
+//! `DATABASE_URL` — and one method per use case: import a plan revision, import the organisation,
+//! manage users and sessions, read the audit trail, export, import and back up. Every method that
+//! changes data takes the [`Actor`] and the current time as arguments (the store reads no clock)
+//! and writes its audit row in the same transaction as the change.
+
+mod audit;
+mod db;
+mod dump;
+mod error;
+mod location;
+mod open;
+mod org;
+mod plan_diff;
+mod plans;
+pub mod testing;
+mod time;
+mod units;
+mod users;
+
+pub use audit::{Actor, AuditEntry, AuditFilter};
+pub use db::Backend;
+pub use dump::{BackupKind, DumpSummary, FORMAT_NAME as DUMP_FORMAT_NAME, exported_columns};
+pub use error::{Result, StoreError};
+pub use location::{APPLICATION_ID, Location, SQLITE_FILE_NAME, redact_url};
+pub use open::{AppliedMigration, OpenMode, embedded_migrations};
+pub use org::{BodyView, OrgConfig, OrgImport, OrgView, TaskForceView};
+pub use plan_diff::{PlanDiff, TargetChange, TaskChange, diff_plans};
+pub use plans::{
+    PlanImport, PlanSource, PlanView, RevisionInfo, SectionView, TaskView, check_plan,
+    parse_plan_json,
+};
+pub use time::{normalise as normalise_time, to_text as time_to_text};
+pub use units::UnitRef;
+pub use users::{MIN_PASSWORD_CHARS, NewUser, Password, User};
+
+use db::Pools;
+
+/// An open store. Cheap to share by reference across tasks; all methods take `&self`.
+#[derive(Debug)]
+pub struct Store {
+    pools: Pools,
+    location: Location,
+    applied_on_open: Vec<AppliedMigration>,
+}
+
+impl Store {
+    pub fn backend(&self) -> Backend {
+        self.pools.backend()
+    }
+
+    /// Where the data is (for messages; never contains a password).
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// The migrations that opening this store applied (empty if the schema was up to date).
+    pub fn migrations_applied_on_open(&self) -> &[AppliedMigration] {
+        &self.applied_on_open
+    }
+
+    /// Closes every connection; on SQLite this also checkpoints the write-ahead log.
+    pub async fn close(self) {
+        self.pools.close().await;
+    }
+}

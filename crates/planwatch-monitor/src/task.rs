@@ -1,0 +1,444 @@
+//! Tasks and milestones (节点): status from the units' progress reports and the milestone dates,
+//! with traffic lights; overdue milestones listed.
+//!
+//! A task's reported percentage is the share of *this year's* work done (年度工作完成进度), so
+//! the schedule is q/4 of the year at the end of quarter q, like the indicators' 序时进度.
+//! Milestones are judged on dates: expected progress is the share of the days from the
+//! milestone's start to its due date that have passed by `as_of`.
+
+use crate::error::InputError;
+use crate::measure::Light;
+use crate::rules::ScheduleRules;
+use crate::schedule::{ScheduleStatus, classify_gap, clean_points, expected_share};
+use crate::zh;
+use chrono::{Datelike, NaiveDate};
+use planwatch_model::Quarter;
+use serde::{Deserialize, Serialize};
+
+/// A milestone's state as reported in one quarter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneUpdate {
+    pub period: Quarter,
+    #[serde(default)]
+    pub percent_complete: Option<f64>,
+    #[serde(default)]
+    pub started: bool,
+    #[serde(default)]
+    pub completed_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A dated milestone of a task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneInput {
+    pub id: String,
+    pub text: String,
+    /// When work on it is planned to start; default: 1 January of the due year.
+    #[serde(default)]
+    pub start: Option<NaiveDate>,
+    pub due: NaiveDate,
+    #[serde(default)]
+    pub updates: Vec<MilestoneUpdate>,
+}
+
+/// One unit's quarterly progress report on a task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskReport {
+    pub period: Quarter,
+    pub unit: String,
+    /// Share of the year's work done, 0–100.
+    #[serde(default)]
+    pub percent_complete: Option<f64>,
+    #[serde(default)]
+    pub started: bool,
+    /// The year's work (or the whole task) is complete.
+    #[serde(default)]
+    pub completed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A task (重点任务) with its units, milestones and reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskInput {
+    pub id: String,
+    #[serde(default)]
+    pub number: Option<u32>,
+    pub title: String,
+    /// The task force (专班) that owns it.
+    #[serde(default)]
+    pub task_force: Option<String>,
+    #[serde(default)]
+    pub lead_units: Vec<String>,
+    #[serde(default)]
+    pub participating_units: Vec<String>,
+    /// Final deadline of the whole task, if any.
+    #[serde(default)]
+    pub due: Option<NaiveDate>,
+    #[serde(default)]
+    pub milestones: Vec<MilestoneInput>,
+    #[serde(default)]
+    pub reports: Vec<TaskReport>,
+}
+
+/// Task status words (report-anatomy.md §2.3 canonical set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Completed,
+    AheadOfSchedule,
+    OnSchedule,
+    BehindSchedule,
+    NotStarted,
+    Overdue,
+}
+
+impl TaskStatus {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            TaskStatus::Completed => "已完成",
+            TaskStatus::AheadOfSchedule => "超序时",
+            TaskStatus::OnSchedule => "序时推进",
+            TaskStatus::BehindSchedule => "滞后序时",
+            TaskStatus::NotStarted => "未启动",
+            TaskStatus::Overdue => "逾期",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneStatus {
+    Done,
+    OnSchedule,
+    Behind,
+    NotStarted,
+    Overdue,
+}
+
+impl MilestoneStatus {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            MilestoneStatus::Done => "已完成",
+            MilestoneStatus::OnSchedule => "按期推进",
+            MilestoneStatus::Behind => "滞后",
+            MilestoneStatus::NotStarted => "未启动",
+            MilestoneStatus::Overdue => "逾期",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneAssessment {
+    pub id: String,
+    pub text: String,
+    pub due: NaiveDate,
+    pub status: MilestoneStatus,
+    pub light: Light,
+    pub percent_complete: Option<f64>,
+    /// Share of the milestone's time window passed by `as_of`, 0–100.
+    pub expected_percent: f64,
+    pub completed_on: Option<NaiveDate>,
+    pub completed_late: bool,
+    pub days_overdue: Option<i64>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskAssessment {
+    pub id: String,
+    pub number: Option<u32>,
+    pub title: String,
+    pub task_force: Option<String>,
+    pub lead_units: Vec<String>,
+    pub participating_units: Vec<String>,
+    pub status: TaskStatus,
+    pub light: Light,
+    /// Reported share of the year's work done (lead units' mean in the latest report).
+    pub percent_complete: Option<f64>,
+    pub expected_percent: f64,
+    pub gap_points: Option<f64>,
+    /// The quarter of the reports the status rests on.
+    pub evidence_period: Option<Quarter>,
+    pub milestones: Vec<MilestoneAssessment>,
+    /// The year's work was complete before the fourth quarter.
+    pub completed_early: bool,
+    pub explanation: String,
+}
+
+/// An overdue milestone, for the list the office chases.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverdueMilestone {
+    pub task_id: String,
+    pub task_title: String,
+    pub milestone_id: String,
+    pub text: String,
+    pub due: NaiveDate,
+    pub days_overdue: i64,
+    pub lead_units: Vec<String>,
+}
+
+fn date_zh(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+impl TaskInput {
+    fn place(&self) -> String {
+        format!("任务“{}”({})", self.title, self.id)
+    }
+
+    pub fn validate(&self) -> Vec<InputError> {
+        let mut errs = Vec::new();
+        let pct_ok = |p: Option<f64>| p.is_none_or(|p| p.is_finite() && (0.0..=100.0).contains(&p));
+        for r in &self.reports {
+            if !pct_ok(r.percent_complete) {
+                errs.push(InputError::new(
+                    format!("{}的{}{}报告", self.place(), r.unit, r.period.label_zh()),
+                    "完成进度应在0到100之间",
+                ));
+            }
+        }
+        for m in &self.milestones {
+            let place = format!("{}的节点“{}”", self.place(), m.text);
+            if m.start.is_some_and(|s| s > m.due) {
+                errs.push(InputError::new(&place, "开始日期晚于完成时限"));
+            }
+            if m.updates.iter().any(|u| !pct_ok(u.percent_complete)) {
+                errs.push(InputError::new(&place, "完成进度应在0到100之间"));
+            }
+        }
+        errs
+    }
+}
+
+/// Assesses one milestone at `as_of`, from its latest update up to `period`.
+pub fn assess_milestone(
+    m: &MilestoneInput,
+    period: Quarter,
+    as_of: NaiveDate,
+    rules: &ScheduleRules,
+) -> MilestoneAssessment {
+    let latest = m
+        .updates
+        .iter()
+        .filter(|u| u.period <= period)
+        .max_by_key(|u| u.period);
+    let completed_on = latest.and_then(|u| u.completed_on).filter(|d| *d <= as_of);
+    let percent = latest.and_then(|u| u.percent_complete);
+    let started = latest.is_some_and(|u| u.started || u.percent_complete.is_some_and(|p| p > 0.0));
+    let start = m.start.unwrap_or_else(|| {
+        NaiveDate::from_ymd_opt(m.due.year(), 1, 1).expect("1 January exists in every year")
+    });
+    let window = (m.due - start).num_days().max(1) as f64;
+    let passed = (as_of - start).num_days() as f64;
+    let expected = clean_points((passed / window).clamp(0.0, 1.0) * 100.0);
+    let mut a = MilestoneAssessment {
+        id: m.id.clone(),
+        text: m.text.clone(),
+        due: m.due,
+        status: MilestoneStatus::OnSchedule,
+        light: Light::Green,
+        percent_complete: percent,
+        expected_percent: expected,
+        completed_on,
+        completed_late: completed_on.is_some_and(|d| d > m.due),
+        days_overdue: None,
+        source: latest.and_then(|u| u.source.clone()),
+    };
+    if completed_on.is_some() {
+        a.status = MilestoneStatus::Done;
+    } else if m.due < as_of {
+        a.status = MilestoneStatus::Overdue;
+        a.light = Light::Red;
+        a.days_overdue = Some((as_of - m.due).num_days());
+    } else {
+        let done = if started { percent } else { Some(0.0) };
+        if let Some(p) = done {
+            let (status, light) = classify_gap(expected - p, rules);
+            a.light = light;
+            a.status = match status {
+                _ if !started => MilestoneStatus::NotStarted,
+                ScheduleStatus::Behind => MilestoneStatus::Behind,
+                _ => MilestoneStatus::OnSchedule,
+            };
+        }
+    }
+    a
+}
+
+/// Assesses one task at the end of `period`, with dates judged at `as_of`.
+pub fn assess_task(
+    t: &TaskInput,
+    period: Quarter,
+    as_of: NaiveDate,
+    rules: &ScheduleRules,
+) -> TaskAssessment {
+    let milestones: Vec<MilestoneAssessment> = t
+        .milestones
+        .iter()
+        .map(|m| assess_milestone(m, period, as_of, rules))
+        .collect();
+    let expected = expected_share(period);
+    let year_reports: Vec<&TaskReport> = t
+        .reports
+        .iter()
+        .filter(|r| r.period.year() == period.year() && r.period <= period)
+        .collect();
+    let evidence = year_reports.iter().map(|r| r.period).max();
+    let current: Vec<&TaskReport> = year_reports
+        .iter()
+        .copied()
+        .filter(|r| Some(r.period) == evidence)
+        .collect();
+    let leads: Vec<&TaskReport> = current
+        .iter()
+        .copied()
+        .filter(|r| t.lead_units.contains(&r.unit))
+        .collect();
+    let basis = if leads.is_empty() { &current } else { &leads };
+    let pcts: Vec<f64> = basis.iter().filter_map(|r| r.percent_complete).collect();
+    let percent = (!pcts.is_empty()).then(|| pcts.iter().sum::<f64>() / pcts.len() as f64);
+    let all_ms_done =
+        !milestones.is_empty() && milestones.iter().all(|m| m.status == MilestoneStatus::Done);
+    let completed = (!basis.is_empty() && basis.iter().all(|r| r.completed))
+        || percent.is_some_and(|p| p >= 100.0)
+        || all_ms_done;
+    let started = year_reports
+        .iter()
+        .any(|r| r.started || r.completed || r.percent_complete.is_some_and(|p| p > 0.0))
+        || milestones.iter().any(|m| {
+            m.status == MilestoneStatus::Done || m.percent_complete.is_some_and(|p| p > 0.0)
+        });
+    let overdue: Vec<&MilestoneAssessment> = milestones
+        .iter()
+        .filter(|m| m.status == MilestoneStatus::Overdue)
+        .collect();
+    let task_overdue = t.due.is_some_and(|d| d < as_of) && !completed;
+    let at = format!("截至{}末", period.label_zh());
+    let mut gap = None;
+    let (status, light, explanation) = if completed {
+        (
+            TaskStatus::Completed,
+            Light::Green,
+            format!("{at}，年度工作已完成"),
+        )
+    } else if !overdue.is_empty() || task_overdue {
+        let what = overdue.first().map_or_else(
+            || {
+                let d = t
+                    .due
+                    .expect("a task is overdue only when it has a due date");
+                format!("任务应于{}前完成，尚未完成", date_zh(d))
+            },
+            |m| {
+                format!(
+                    "节点“{}”应于{}前完成，已逾期{}天",
+                    m.text,
+                    date_zh(m.due),
+                    m.days_overdue.unwrap_or(0)
+                )
+            },
+        );
+        let more = if overdue.len() > 1 {
+            format!("等{}个节点逾期", overdue.len())
+        } else {
+            String::new()
+        };
+        (TaskStatus::Overdue, Light::Red, format!("{what}{more}"))
+    } else if !started {
+        let g = clean_points(expected);
+        gap = Some(g);
+        let (_, light) = classify_gap(g, rules);
+        (
+            TaskStatus::NotStarted,
+            light,
+            format!("{at}，本年度尚无进展，序时进度{}%", zh::num(expected, 1)),
+        )
+    } else if let Some(p) = percent {
+        let g = clean_points(expected - p);
+        gap = Some(g);
+        let (s, light) = classify_gap(g, rules);
+        let status = match s {
+            ScheduleStatus::Ahead => TaskStatus::AheadOfSchedule,
+            ScheduleStatus::Behind => TaskStatus::BehindSchedule,
+            _ => TaskStatus::OnSchedule,
+        };
+        let tail = if g > 0.0 {
+            format!("落后{}个百分点", zh::num(g, 1))
+        } else if g < 0.0 {
+            format!("超前{}个百分点", zh::num(-g, 1))
+        } else {
+            "与序时进度持平".to_string()
+        };
+        (
+            status,
+            light,
+            format!(
+                "{at}，年度工作完成{}%，序时进度{}%，{tail}",
+                zh::num(p, 1),
+                zh::num(expected, 1)
+            ),
+        )
+    } else {
+        let behind = milestones
+            .iter()
+            .find(|m| m.status == MilestoneStatus::Behind);
+        match behind {
+            Some(m) => (
+                TaskStatus::BehindSchedule,
+                m.light,
+                format!("{at}，节点“{}”进度滞后", m.text),
+            ),
+            None => (
+                TaskStatus::OnSchedule,
+                Light::Green,
+                format!("{at}，已启动，节点按期推进"),
+            ),
+        }
+    };
+    TaskAssessment {
+        id: t.id.clone(),
+        number: t.number,
+        title: t.title.clone(),
+        task_force: t.task_force.clone(),
+        lead_units: t.lead_units.clone(),
+        participating_units: t.participating_units.clone(),
+        status,
+        light,
+        percent_complete: percent,
+        expected_percent: expected,
+        gap_points: gap,
+        evidence_period: evidence,
+        completed_early: completed && period.number() < 4,
+        milestones,
+        explanation,
+    }
+}
+
+/// Every overdue milestone of the assessed tasks, most overdue first.
+pub fn overdue_milestones(tasks: &[TaskAssessment]) -> Vec<OverdueMilestone> {
+    let mut out: Vec<OverdueMilestone> = tasks
+        .iter()
+        .flat_map(|t| {
+            t.milestones
+                .iter()
+                .filter(|m| m.status == MilestoneStatus::Overdue)
+                .map(move |m| OverdueMilestone {
+                    task_id: t.id.clone(),
+                    task_title: t.title.clone(),
+                    milestone_id: m.id.clone(),
+                    text: m.text.clone(),
+                    due: m.due,
+                    days_overdue: m.days_overdue.unwrap_or(0),
+                    lead_units: t.lead_units.clone(),
+                })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.days_overdue
+            .cmp(&a.days_overdue)
+            .then_with(|| a.task_id.cmp(&b.task_id))
+    });
+    out
+}

@@ -1,0 +1,66 @@
+//! Chinese wording helpers: numbers with trimmed decimals, values with their unit, time windows.
+
+use crate::time::TimePoint;
+
+/// Rounds to at most `decimals` places and drops trailing zeros: 186.0 → "186", 1.980 → "1.98".
+/// Negative zero prints as "0".
+pub fn num(x: f64, decimals: u8) -> String {
+    let s = format!("{:.*}", usize::from(decimals), x);
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" { "0".to_string() } else { s }
+}
+
+/// A value with its unit: `186家`, `2%`, `1.41` (no unit).
+pub fn value(x: f64, decimals: u8, unit: Option<&str>) -> String {
+    format!("{}{}", num(x, decimals), unit.unwrap_or(""))
+}
+
+/// A window between two time points: `2021—2023年` when both are years, else
+/// `2021年至2023年第三季度`.
+pub fn window(from: TimePoint, to: TimePoint) -> String {
+    match (from, to) {
+        (TimePoint::Year(a), TimePoint::Year(b)) => format!("{a}—{b}年"),
+        _ => format!("{}至{}", from.label_zh(), to.label_zh()),
+    }
+}
+
+/// Decimals that make sense for a value of this size when none are configured: none for large
+/// magnitudes, two for ordinary ones, more for small ratios.
+pub fn default_decimals(reference: f64) -> u8 {
+    let a = reference.abs();
+    if a >= 100.0 {
+        0
+    } else if a >= 0.1 || a == 0.0 {
+        2
+    } else {
+        4
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_lose_trailing_zeros() {
+        assert_eq!(num(186.02, 0), "186");
+        assert_eq!(num(1.98, 2), "1.98");
+        assert_eq!(num(2.0, 2), "2");
+        assert_eq!(num(-0.001, 2), "0");
+        assert_eq!(value(200.0, 0, Some("家")), "200家");
+    }
+
+    #[test]
+    fn windows_read_naturally() {
+        assert_eq!(
+            window(TimePoint::Year(2021), TimePoint::Year(2023)),
+            "2021—2023年"
+        );
+        let q = TimePoint::parse("2023Q3").expect("q");
+        assert_eq!(window(TimePoint::Year(2021), q), "2021年至2023年第三季度");
+    }
+}

@@ -1,0 +1,143 @@
+//! Bytes → text: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK, or a .docx.
+//! Anything else (empty, binary, PDF, legacy .doc, undecodable) is an [`InputError`].
+
+use crate::docx;
+use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
+
+/// Why some bytes could not be read as a plan at all. Messages are Chinese first, then English.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    #[error("文件为空，请提供计划文本 (.txt) 或 Word 文档 (.docx) (the file is empty)")]
+    Empty,
+    #[error("不是文本文件或 .docx 文档（{0}），可能是二进制文件 (not a text or .docx file)")]
+    Binary(String),
+    #[error("无法识别文件编码，请另存为 UTF-8 或 GB18030 文本 (cannot decode as UTF-8 or GB18030)")]
+    Undecodable,
+    #[error(
+        "是 PDF 文件，请先另存为文本 (.txt) 或 Word 文档 (.docx) (PDF is not supported; save as .txt or .docx)"
+    )]
+    Pdf,
+    #[error("是旧版 Word (.doc/.wps) 文件，请另存为 .docx (legacy Word format; save as .docx)")]
+    LegacyWord,
+    #[error("无法读取 .docx 文档：{0} (unreadable .docx)")]
+    Docx(String),
+}
+
+/// Decodes plan bytes into text. `file_name` is only used for hints in errors.
+pub fn decode(bytes: &[u8], file_name: &str) -> Result<String, InputError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(InputError::Empty);
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return non_empty(docx::text(bytes)?);
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Err(InputError::Pdf);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(InputError::LegacyWord);
+    }
+    let text = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        std::str::from_utf8(rest)
+            .map_err(|_| InputError::Undecodable)?
+            .to_string()
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        UTF_16LE
+            .decode_without_bom_handling_and_without_replacement(rest)
+            .ok_or(InputError::Undecodable)?
+            .into_owned()
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        UTF_16BE
+            .decode_without_bom_handling_and_without_replacement(rest)
+            .ok_or(InputError::Undecodable)?
+            .into_owned()
+    } else {
+        if bytes.contains(&0) {
+            return Err(InputError::Binary(hint(file_name, "含有 NUL 字节")));
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(t) => t.to_string(),
+            Err(_) => GB18030
+                .decode_without_bom_handling_and_without_replacement(bytes)
+                .ok_or(InputError::Undecodable)?
+                .into_owned(),
+        }
+    };
+    let controls = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        .count();
+    if controls > 8 && controls * 100 > text.chars().count() {
+        return Err(InputError::Binary(hint(file_name, "含有大量控制字符")));
+    }
+    non_empty(text)
+}
+
+fn non_empty(text: String) -> Result<String, InputError> {
+    if text.trim().is_empty() {
+        Err(InputError::Empty)
+    } else {
+        Ok(text)
+    }
+}
+
+fn hint(file_name: &str, why: &str) -> String {
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("xlsx" | "xls" | "et") => format!("{why}；表格文件请另存为 .docx 或文本"),
+        Some("wps") => format!("{why}；WPS 文档请另存为 .docx"),
+        _ => why.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(decode("计划".as_bytes(), "a.txt").as_deref(), Ok("计划"));
+        let mut b = vec![0xEF, 0xBB, 0xBF];
+        b.extend_from_slice("计划".as_bytes());
+        assert_eq!(decode(&b, "a.txt").as_deref(), Ok("计划"));
+    }
+
+    #[test]
+    fn gb18030_is_detected() {
+        let (bytes, _, _) = GB18030.encode("牵头单位：市科技局（2022—2024年）");
+        assert_eq!(
+            decode(&bytes, "a.txt").as_deref(),
+            Ok("牵头单位：市科技局（2022—2024年）")
+        );
+    }
+
+    #[test]
+    fn utf16_with_bom_is_read() {
+        let mut b = vec![0xFF, 0xFE];
+        for u in "计划".encode_utf16() {
+            b.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode(&b, "a.txt").as_deref(), Ok("计划"));
+    }
+
+    #[test]
+    fn empty_binary_and_other_formats_are_errors() {
+        assert_eq!(decode(b"", "a.txt"), Err(InputError::Empty));
+        assert_eq!(decode(b"  \n\n", "a.txt"), Err(InputError::Empty));
+        assert!(matches!(
+            decode(&[0x7f, 0x45, 0x4c, 0x46, 0, 1, 2], "a"),
+            Err(InputError::Binary(_))
+        ));
+        assert_eq!(decode(b"%PDF-1.7 ...", "a.pdf"), Err(InputError::Pdf));
+        assert_eq!(
+            decode(&[0xD0, 0xCF, 0x11, 0xE0, 1, 2], "a.doc"),
+            Err(InputError::LegacyWord)
+        );
+        assert_eq!(
+            decode(&[0xFF, 0x80, 0xFF, 0x80], "a.txt"),
+            Err(InputError::Undecodable)
+        );
+    }
+}

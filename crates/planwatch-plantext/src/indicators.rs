@@ -1,0 +1,245 @@
+//! Indicators: targets that measure the same thing (国家高新技术企业达到200家 in the goals and
+//! 高新技术企业达到200家 in task 18) become one indicator with several mentions. Mentions that
+//! disagree for the same year are reported, never merged silently.
+
+use crate::Diag;
+use planwatch_model::{Comparator, Direction, Indicator, IndicatorMention, Plan, Severity, Target};
+use std::collections::HashMap;
+
+/// The comparable form of an indicator name: no 的, no 全市/我市 prefix.
+fn canonical(name: &str) -> String {
+    let mut s: String = name
+        .chars()
+        .filter(|c| *c != '的' && !c.is_whitespace())
+        .collect();
+    for p in ["全市", "我市", "全省", "全县", "全区"] {
+        if let Some(r) = s.strip_prefix(p) {
+            s = r.to_string();
+        }
+    }
+    s
+}
+
+/// 省级以上重点实验室、工程研究中心等创新平台 is counted as 创新平台: the words after the last 等.
+fn after_deng(key: &str) -> Option<String> {
+    let p = key.rfind('等')?;
+    let tail = &key[p + '等'.len_utf8()..];
+    (tail.chars().count() >= 4).then(|| tail.to_string())
+}
+
+/// Suffixes of at least four characters (国家高新技术企业 → 高新技术企业, …).
+fn suffixes(key: &str) -> impl Iterator<Item = &str> {
+    let n = key.chars().count();
+    key.char_indices()
+        .take(n.saturating_sub(4) + 1)
+        .skip(1)
+        .map(move |(i, _)| &key[i..])
+}
+
+/// A longer name that adds one of these to a shorter one counts something else (新增规上工业企业
+/// is a yearly increment, 规上工业企业 a level).
+const NOT_A_QUALIFIER: &[&str] = &[
+    "新增",
+    "新建",
+    "新培育",
+    "增加",
+    "增长",
+    "年均",
+    "每年",
+    "当年",
+    "年度",
+    "累计",
+];
+
+fn qualifies(longer: &str, shorter: &str) -> bool {
+    longer
+        .strip_suffix(shorter)
+        .is_some_and(|prefix| !NOT_A_QUALIFIER.iter().any(|w| prefix.contains(w)))
+}
+
+fn lower_is_better(t: &Target) -> bool {
+    t.comparator == Some(Comparator::AtMost)
+        || [
+            "下降",
+            "降低",
+            "减少",
+            "压减",
+            "压缩",
+            "缩短",
+            "能耗",
+            "排放",
+            "PUE",
+            "事故",
+            "死亡率",
+            "发生率",
+            "失业率",
+        ]
+        .iter()
+        .any(|w| t.indicator.contains(w) || t.text.contains(w))
+}
+
+fn where_zh(m: &IndicatorMention) -> String {
+    let line = m.span.map_or(0, |s| s.line);
+    match m.task {
+        None => format!("目标（第{line}行）"),
+        Some(n) => format!("任务{n}（第{line}行）"),
+    }
+}
+
+fn fmt_value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Groups the plan's targets into indicators, sets each target's `indicator_id`, and returns
+/// the conflicts found.
+pub(crate) fn link(plan: &mut Plan) -> Vec<Diag> {
+    let mut indicators: Vec<Indicator> = Vec::new();
+    // key|unit → indicator index, for exact names and for their suffixes.
+    let mut exact: HashMap<String, usize> = HashMap::new();
+    let mut by_suffix: HashMap<String, usize> = HashMap::new();
+    // The single task an indicator has been seen in so far (None for goals), to avoid merging
+    // two different things named in one task just because one name ends the other.
+    let mut seen_in: Vec<Vec<Option<u32>>> = Vec::new();
+    // The canonical key each indicator was created with.
+    let mut names: Vec<String> = Vec::new();
+    let mut assign = |task: Option<u32>, index: usize, t: &mut Target| {
+        if t.value.is_none() && t.comparator != Some(Comparator::Double) {
+            return;
+        }
+        let key = canonical(&t.indicator);
+        let unit = t.unit.clone().unwrap_or_default();
+        let k = |s: &str| format!("{s}|{unit}");
+        let other_task =
+            |i: usize, seen: &Vec<Vec<Option<u32>>>| seen[i].iter().any(|s| *s != task);
+        let mut found = exact.get(&k(&key)).copied();
+        if found.is_none() {
+            found = by_suffix
+                .get(&k(&key))
+                .copied()
+                .filter(|&i| other_task(i, &seen_in) && qualifies(&names[i], &key));
+        }
+        if found.is_none() {
+            found = suffixes(&key)
+                .filter(|s| qualifies(&key, s))
+                .find_map(|s| exact.get(&k(s)).copied())
+                .filter(|&i| other_task(i, &seen_in));
+        }
+        if found.is_none()
+            && let Some(alt) = after_deng(&key)
+        {
+            found = exact
+                .get(&k(&alt))
+                .or_else(|| by_suffix.get(&k(&alt)))
+                .copied()
+                .filter(|&i| other_task(i, &seen_in));
+        }
+        let i = match found {
+            Some(i) => i,
+            None => {
+                let i = indicators.len();
+                indicators.push(Indicator {
+                    id: format!("I{}", i + 1),
+                    name: t.indicator.clone(),
+                    unit: t.unit.clone(),
+                    direction: Direction::HigherIsBetter,
+                    mentions: Vec::new(),
+                });
+                seen_in.push(Vec::new());
+                names.push(key.clone());
+                i
+            }
+        };
+        exact.entry(k(&key)).or_insert(i);
+        if let Some(alt) = after_deng(&key) {
+            exact.entry(k(&alt)).or_insert(i);
+        }
+        for s in suffixes(&key) {
+            by_suffix.entry(k(s)).or_insert(i);
+        }
+        if lower_is_better(t) {
+            indicators[i].direction = Direction::LowerIsBetter;
+        }
+        indicators[i].mentions.push(IndicatorMention {
+            task,
+            target: index,
+            value: t.value,
+            year: t.year,
+            comparator: t.comparator,
+            span: t.span,
+        });
+        seen_in[i].push(task);
+        t.indicator_id = Some(indicators[i].id.clone());
+    };
+    for (k, g) in plan.goals.iter_mut().enumerate() {
+        assign(None, k, g);
+    }
+    for task in &mut plan.tasks {
+        let n = task.number;
+        for (k, t) in task.targets.iter_mut().enumerate() {
+            assign(Some(n), k, t);
+        }
+    }
+    plan.indicators = indicators;
+
+    // For each indicator and year, the first mention with a value is the reference; each later
+    // mention that states another value is a conflict.
+    let mut diags = Vec::new();
+    for ind in &plan.indicators {
+        let mut reference: HashMap<Option<i32>, &IndicatorMention> = HashMap::new();
+        for m in &ind.mentions {
+            let Some(v) = m.value else { continue };
+            let Some(first) = reference.get(&m.year).copied() else {
+                reference.insert(m.year, m);
+                continue;
+            };
+            let v1 = first.value.unwrap_or(v);
+            if (v1 - v).abs() <= 1e-9 * v1.abs().max(1.0) {
+                continue;
+            }
+            let unit = ind.unit.clone().unwrap_or_default();
+            let year = m.year.map(|y| format!("（{y}年）")).unwrap_or_default();
+            diags.push(Diag {
+                span: m.span.unwrap_or_default(),
+                severity: Severity::Warning,
+                code: "indicator-conflict".to_string(),
+                message: format!(
+                    "指标“{}”{year}在{}为{}{unit}，在{}为{}{unit}，两处不一致，请核对 (conflicting targets for one indicator)",
+                    ind.name,
+                    where_zh(first),
+                    fmt_value(v1),
+                    where_zh(m),
+                    fmt_value(v),
+                ),
+            });
+        }
+    }
+    diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suffixes_are_at_least_four_characters() {
+        let v: Vec<_> = suffixes("国家高新技术企业").collect();
+        assert_eq!(v.first(), Some(&"家高新技术企业"));
+        assert_eq!(v.last(), Some(&"技术企业"));
+    }
+
+    #[test]
+    fn canonical_names_drop_de_and_city_prefix() {
+        assert_eq!(
+            canonical("全市科技公共财政支出占公共财政支出的比重"),
+            "科技公共财政支出占公共财政支出比重"
+        );
+        assert_eq!(
+            after_deng("省级以上重点实验室、企业技术中心等创新平台").as_deref(),
+            Some("创新平台")
+        );
+    }
+}

@@ -1,0 +1,180 @@
+//! The source text and its repaired ("normalised") form: line index, and a byte map from the
+//! normalised text back to the source so that every extracted item keeps its source span.
+
+use crate::chars::{is_space, is_wide};
+use planwatch_model::Span;
+use std::ops::Range;
+
+/// Line starts of the source, for turning byte offsets into line and column.
+pub(crate) struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        Self { text, starts }
+    }
+
+    /// The 0-based line that contains byte `at`.
+    pub(crate) fn line_of(&self, at: usize) -> usize {
+        self.starts.partition_point(|&s| s <= at).saturating_sub(1)
+    }
+
+    /// A span for a byte range of the source: 1-based line, 1-based column in characters.
+    pub(crate) fn span(&self, r: Range<usize>) -> Span {
+        let start = r.start.min(self.text.len());
+        let line = self.line_of(start);
+        let line_start = self.starts[line];
+        let column = self
+            .text
+            .get(line_start..start)
+            .map_or(0, |s| s.chars().count());
+        Span {
+            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column + 1).unwrap_or(u32::MAX),
+            start,
+            end: r.end.max(start).min(self.text.len()),
+        }
+    }
+}
+
+/// Text assembled from pieces of the source, with page-break joins and deleted spaces, that
+/// remembers where each byte came from.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NormText {
+    pub(crate) text: String,
+    /// `(offset in text, offset in source)`: from each entry on, bytes are copied contiguously.
+    segs: Vec<(usize, usize)>,
+}
+
+impl NormText {
+    /// Builds the normalised text of source pieces that are joined without a separator: spaces
+    /// next to a CJK character or full-width punctuation are deleted, and the result is trimmed.
+    pub(crate) fn from_pieces(src: &str, pieces: &[Range<usize>]) -> Self {
+        Self::build(src, pieces, false)
+    }
+
+    /// Like [`NormText::from_pieces`], but a space between two Han characters becomes `、`:
+    /// in a unit line (牵头单位：市科技局 市财政局) it separates two names.
+    pub(crate) fn from_list_pieces(src: &str, pieces: &[Range<usize>]) -> Self {
+        Self::build(src, pieces, true)
+    }
+
+    fn build(src: &str, pieces: &[Range<usize>], list: bool) -> Self {
+        let cap = pieces.iter().map(|p| p.len()).sum();
+        let mut out = NormText {
+            text: String::with_capacity(cap),
+            segs: Vec::with_capacity(pieces.len() + 1),
+        };
+        // A run of spaces waits until the next non-space shows whether it is kept.
+        let mut pending: Vec<(char, usize)> = Vec::new();
+        let chars = pieces.iter().flat_map(|p| {
+            src.get(p.clone())
+                .unwrap_or("")
+                .char_indices()
+                .map(move |(i, c)| (c, p.start + i))
+        });
+        for (c, at) in chars {
+            if is_space(c) {
+                pending.push((c, at));
+                continue;
+            }
+            if let Some(&(_, first)) = pending.first() {
+                let before = out.text.chars().next_back();
+                if list && before.is_some_and(crate::chars::is_han) && crate::chars::is_han(c) {
+                    out.push('、', first);
+                } else if before.is_some_and(|b| !is_wide(b) && !is_wide(c)) {
+                    for &(p, at) in &pending {
+                        out.push(p, at);
+                    }
+                }
+                pending.clear();
+            }
+            out.push(c, at);
+        }
+        out
+    }
+
+    fn push(&mut self, c: char, at: usize) {
+        let pos = self.text.len();
+        let contiguous = self.segs.last().is_some_and(|&(n, s)| s + (pos - n) == at);
+        if !contiguous {
+            self.segs.push((pos, at));
+        }
+        self.text.push(c);
+    }
+
+    /// The source offset of a byte offset of the normalised text.
+    pub(crate) fn src(&self, at: usize) -> usize {
+        let k = self.segs.partition_point(|&(n, _)| n <= at);
+        match k.checked_sub(1).and_then(|k| self.segs.get(k)) {
+            Some(&(n, s)) => s + (at - n),
+            None => 0,
+        }
+    }
+
+    /// The source byte range of a range of the normalised text (from the first char's start to
+    /// the last char's end).
+    pub(crate) fn src_range(&self, r: Range<usize>) -> Range<usize> {
+        let start = self.src(r.start);
+        if r.end <= r.start {
+            return start..start;
+        }
+        let last = self
+            .text
+            .get(r.start..r.end)
+            .and_then(|s| s.char_indices().next_back())
+            .map_or(r.start, |(i, _)| r.start + i);
+        let last_len = self
+            .text
+            .get(last..)
+            .and_then(|s| s.chars().next())
+            .map_or(0, char::len_utf8);
+        start..self.src(last) + last_len
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaces_next_to_cjk_are_deleted_and_mapped_back() {
+        let src = "到 2024 年，PUE 达到 1.3 以下 ok go";
+        let n = NormText::from_pieces(src, std::slice::from_ref(&(0..src.len())));
+        assert_eq!(n.text, "到2024年，PUE达到1.3以下ok go");
+        let at = n.text.find("1.3").expect("present");
+        assert_eq!(&src[n.src_range(at..at + 3)], "1.3");
+    }
+
+    #[test]
+    fn pieces_are_joined_without_separator() {
+        let src = "龙头企\n\n业，加快";
+        let n = NormText::from_pieces(src, &[0..9, 11..src.len()]);
+        assert_eq!(n.text, "龙头企业，加快");
+        let at = n.text.find("企业").expect("present");
+        let r = n.src_range(at..at + 6);
+        assert_eq!(&src[r], "企\n\n业");
+    }
+
+    #[test]
+    fn line_index_gives_one_based_line_and_char_column() {
+        let src = "一\r\n二三\n四";
+        let idx = LineIndex::new(src);
+        let at = src.find('三').expect("present");
+        let span = idx.span(at..at + 3);
+        assert_eq!((span.line, span.column), (2, 2));
+    }
+}

@@ -1,0 +1,356 @@
+//! The thin repository layer: one enum over the SQLite and PostgreSQL pools and their
+//! transactions, so that every query in this crate is written once.
+//!
+//! Queries use `$1, $2, …` placeholders, which both SQLite and PostgreSQL accept, and portable
+//! SQL. The only per-backend differences live here: how a timestamp is bound and read (TEXT on
+//! SQLite, TIMESTAMPTZ on PostgreSQL) and how a write transaction starts (`BEGIN IMMEDIATE` on
+//! the single SQLite writer connection, so that writers queue instead of failing with
+//! "database is locked").
+
+use crate::error::Result;
+use crate::time;
+use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::sqlite::{SqlitePool, SqliteRow};
+use sqlx::{Postgres, Row as _, Sqlite};
+
+/// Which database the store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn label(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// The connection pools. SQLite has one writer connection (writes queue on it) and a few
+/// read-only connections (WAL readers never wait for the writer).
+#[derive(Debug, Clone)]
+pub(crate) enum Pools {
+    Sqlite {
+        writer: SqlitePool,
+        readers: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+impl Pools {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Pools::Sqlite { .. } => Backend::Sqlite,
+            Pools::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A transaction that may write. On SQLite it takes the write lock at once.
+    pub async fn write(&self) -> Result<Tx> {
+        Ok(match self {
+            Pools::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A read-only transaction: one consistent snapshot for several queries.
+    pub async fn read(&self) -> Result<Tx> {
+        Ok(match self {
+            Pools::Sqlite { readers, .. } => Tx::Sqlite(readers.begin().await?),
+            Pools::Postgres(pool) => Tx::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Pools::Sqlite { writer, readers } => {
+                readers.close().await;
+                writer.close().await;
+            }
+            Pools::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// A value bound to a query parameter. Nulls carry their type because PostgreSQL needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Int(Option<i64>),
+    Real(Option<f64>),
+    Text(Option<String>),
+    Time(Option<DateTime<Utc>>),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(Some(v))
+    }
+}
+impl From<Option<i64>> for Value {
+    fn from(v: Option<i64>) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::Real(Some(v))
+    }
+}
+impl From<Option<f64>> for Value {
+    fn from(v: Option<f64>) -> Self {
+        Value::Real(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(Some(v.to_string()))
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(Some(v))
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(Some(v.clone()))
+    }
+}
+impl From<Option<String>> for Value {
+    fn from(v: Option<String>) -> Self {
+        Value::Text(v)
+    }
+}
+impl From<Option<&str>> for Value {
+    fn from(v: Option<&str>) -> Self {
+        Value::Text(v.map(str::to_string))
+    }
+}
+impl From<DateTime<Utc>> for Value {
+    fn from(v: DateTime<Utc>) -> Self {
+        Value::Time(Some(v))
+    }
+}
+impl From<Option<DateTime<Utc>>> for Value {
+    fn from(v: Option<DateTime<Utc>>) -> Self {
+        Value::Time(v)
+    }
+}
+
+/// `args![a, b, c]` builds the parameter list of a query.
+macro_rules! args {
+    ($($v:expr),* $(,)?) => { &[$($crate::db::Value::from($v)),*][..] };
+}
+pub(crate) use args;
+
+/// An open transaction on either backend. Dropping it without `commit` rolls it back, so an
+/// error anywhere in a use case leaves the database as it was.
+pub(crate) enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments>;
+type PgQuery<'q> = sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>;
+
+fn bind_sqlite<'q>(mut q: SqliteQuery<'q>, args: &[Value]) -> SqliteQuery<'q> {
+    for a in args {
+        q = match a {
+            Value::Int(v) => q.bind(*v),
+            Value::Real(v) => q.bind(*v),
+            Value::Text(v) => q.bind(v.clone()),
+            Value::Time(v) => q.bind(v.map(time::to_text)),
+        };
+    }
+    q
+}
+
+fn bind_pg<'q>(mut q: PgQuery<'q>, args: &[Value]) -> PgQuery<'q> {
+    for a in args {
+        q = match a {
+            Value::Int(v) => q.bind(*v),
+            Value::Real(v) => q.bind(*v),
+            Value::Text(v) => q.bind(v.clone()),
+            Value::Time(v) => q.bind(v.map(time::normalise)),
+        };
+    }
+    q
+}
+
+impl Tx {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Runs a statement; returns the number of rows it changed.
+    pub async fn execute(&mut self, sql: &'static str, args: &[Value]) -> Result<u64> {
+        self.execute_sql(sqlx::AssertSqlSafe(sql.to_string()), args)
+            .await
+    }
+
+    /// Runs a statement built at run time from identifiers this crate controls (table and column
+    /// names from the dump's table list — never from user input).
+    pub async fn execute_sql(
+        &mut self,
+        sql: sqlx::AssertSqlSafe<String>,
+        args: &[Value],
+    ) -> Result<u64> {
+        Ok(match self {
+            Tx::Sqlite(tx) => bind_sqlite(sqlx::query(sql), args)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
+            Tx::Postgres(tx) => bind_pg(sqlx::query(sql), args)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    pub async fn fetch_all(&mut self, sql: &'static str, args: &[Value]) -> Result<Vec<Row>> {
+        self.fetch_all_sql(sqlx::AssertSqlSafe(sql.to_string()), args)
+            .await
+    }
+
+    pub async fn fetch_all_sql(
+        &mut self,
+        sql: sqlx::AssertSqlSafe<String>,
+        args: &[Value],
+    ) -> Result<Vec<Row>> {
+        Ok(match self {
+            Tx::Sqlite(tx) => bind_sqlite(sqlx::query(sql), args)
+                .fetch_all(&mut **tx)
+                .await?
+                .into_iter()
+                .map(Row::Sqlite)
+                .collect(),
+            Tx::Postgres(tx) => bind_pg(sqlx::query(sql), args)
+                .fetch_all(&mut **tx)
+                .await?
+                .into_iter()
+                .map(Row::Postgres)
+                .collect(),
+        })
+    }
+
+    pub async fn fetch_optional(
+        &mut self,
+        sql: &'static str,
+        args: &[Value],
+    ) -> Result<Option<Row>> {
+        Ok(match self {
+            Tx::Sqlite(tx) => bind_sqlite(sqlx::query(sql), args)
+                .fetch_optional(&mut **tx)
+                .await?
+                .map(Row::Sqlite),
+            Tx::Postgres(tx) => bind_pg(sqlx::query(sql), args)
+                .fetch_optional(&mut **tx)
+                .await?
+                .map(Row::Postgres),
+        })
+    }
+
+    pub async fn fetch_one(&mut self, sql: &'static str, args: &[Value]) -> Result<Row> {
+        Ok(match self {
+            Tx::Sqlite(tx) => Row::Sqlite(
+                bind_sqlite(sqlx::query(sql), args)
+                    .fetch_one(&mut **tx)
+                    .await?,
+            ),
+            Tx::Postgres(tx) => {
+                Row::Postgres(bind_pg(sqlx::query(sql), args).fetch_one(&mut **tx).await?)
+            }
+        })
+    }
+
+    /// Inserts a row and returns its new id (`… RETURNING id`).
+    pub async fn insert_returning_id(&mut self, sql: &'static str, args: &[Value]) -> Result<i64> {
+        self.fetch_one(sql, args).await?.i64("id")
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// A result row from either backend, read by column name.
+pub(crate) enum Row {
+    Sqlite(SqliteRow),
+    Postgres(PgRow),
+}
+
+fn decode_err(col: &str, what: &str) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: col.to_string(),
+        source: what.to_string().into(),
+    }
+}
+
+impl Row {
+    pub fn i64(&self, col: &str) -> Result<i64> {
+        Ok(match self {
+            Row::Sqlite(r) => r.try_get(col)?,
+            Row::Postgres(r) => r.try_get(col)?,
+        })
+    }
+
+    pub fn opt_i64(&self, col: &str) -> Result<Option<i64>> {
+        Ok(match self {
+            Row::Sqlite(r) => r.try_get(col)?,
+            Row::Postgres(r) => r.try_get(col)?,
+        })
+    }
+
+    pub fn opt_f64(&self, col: &str) -> Result<Option<f64>> {
+        Ok(match self {
+            Row::Sqlite(r) => r.try_get(col)?,
+            Row::Postgres(r) => r.try_get(col)?,
+        })
+    }
+
+    pub fn text(&self, col: &str) -> Result<String> {
+        Ok(match self {
+            Row::Sqlite(r) => r.try_get(col)?,
+            Row::Postgres(r) => r.try_get(col)?,
+        })
+    }
+
+    pub fn opt_text(&self, col: &str) -> Result<Option<String>> {
+        Ok(match self {
+            Row::Sqlite(r) => r.try_get(col)?,
+            Row::Postgres(r) => r.try_get(col)?,
+        })
+    }
+
+    pub fn time(&self, col: &str) -> Result<DateTime<Utc>> {
+        self.opt_time(col)?
+            .ok_or_else(|| decode_err(col, "unexpected NULL timestamp").into())
+    }
+
+    pub fn opt_time(&self, col: &str) -> Result<Option<DateTime<Utc>>> {
+        Ok(match self {
+            Row::Sqlite(r) => match r.try_get::<Option<String>, _>(col)? {
+                None => None,
+                Some(s) => Some(
+                    time::from_text(&s)
+                        .ok_or_else(|| decode_err(col, &format!("not a timestamp: {s}")))?,
+                ),
+            },
+            Row::Postgres(r) => r.try_get(col)?,
+        })
+    }
+}

@@ -1,0 +1,335 @@
+//! Opening the store with bad configuration or a bad file: each is a clear error that names
+//! what is wrong, and nothing is changed. Also: the two migration dialects describe the same
+//! tables, and the dump covers all of them.
+
+mod common;
+
+use common::{Ctx, at, office};
+use planwatch_model::UnitKind;
+use planwatch_store::{Location, OpenMode, Store, StoreError};
+use sqlx::Connection;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn an_unknown_database_url_scheme_is_refused_before_anything_is_created() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    let err =
+        Location::resolve(&data, Some("mysql://root@localhost/planwatch")).expect_err("refused");
+    assert!(matches!(err, StoreError::UnsupportedScheme { ref scheme } if scheme == "mysql"));
+    let msg = err.to_string();
+    assert!(
+        msg.contains("mysql") && msg.contains("postgres://"),
+        "{msg}"
+    );
+    assert!(!data.exists());
+}
+
+#[tokio::test]
+async fn an_unreachable_postgresql_is_a_clear_error_that_hides_the_password() {
+    let loc = Location::resolve(
+        Path::new("."),
+        Some("postgres://planwatch:topsecret@127.0.0.1:1/planwatch"),
+    )
+    .expect("a postgres URL");
+    let err = Store::open(&loc, OpenMode::Create)
+        .await
+        .expect_err("nothing listens on port 1");
+    let msg = err.to_string();
+    assert!(matches!(err, StoreError::Unreachable { .. }), "{msg}");
+    assert!(
+        msg.contains("127.0.0.1:1") && msg.contains("无法连接"),
+        "{msg}"
+    );
+    assert!(!msg.contains("topsecret"), "{msg}");
+}
+
+#[tokio::test]
+async fn opening_a_missing_database_without_init_says_to_run_init_and_creates_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let loc = Location::resolve(dir.path(), None).expect("sqlite");
+    let err = Store::open(&loc, OpenMode::Existing)
+        .await
+        .expect_err("not initialised");
+    assert!(matches!(err, StoreError::NotInitialised { .. }));
+    assert!(err.to_string().contains("planwatch init"));
+    assert!(files_in(dir.path()).is_empty());
+}
+
+/// Writes `bytes` as the database file, tries to open it, and checks that the error matches and
+/// the file is byte-for-byte unchanged.
+async fn refused_unchanged(dir: &Path, check: impl Fn(&StoreError) -> bool) -> String {
+    let path = dir.join(planwatch_store::SQLITE_FILE_NAME);
+    let before = std::fs::read(&path).expect("file");
+    let loc = Location::resolve(dir, None).expect("sqlite");
+    let err = Store::open(&loc, OpenMode::Create)
+        .await
+        .expect_err("refused");
+    assert!(check(&err), "unexpected error: {err:?}");
+    assert_eq!(
+        std::fs::read(&path).expect("file"),
+        before,
+        "the file was changed"
+    );
+    let msg = err.to_string();
+    assert!(
+        msg.contains(&path.display().to_string()),
+        "the message names the file: {msg}"
+    );
+    msg
+}
+
+#[tokio::test]
+async fn a_text_file_in_place_of_the_database_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("planwatch.sqlite"),
+        "这不是数据库\n".repeat(100),
+    )
+    .expect("write");
+    let msg = refused_unchanged(dir.path(), |e| matches!(e, StoreError::NotSqlite { .. })).await;
+    assert!(msg.contains("不是 SQLite 数据库"), "{msg}");
+}
+
+#[tokio::test]
+async fn a_truncated_database_file_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("planwatch.sqlite"),
+        b"SQLite format 3\0truncated",
+    )
+    .expect("write");
+    refused_unchanged(dir.path(), |e| matches!(e, StoreError::NotSqlite { .. })).await;
+}
+
+#[tokio::test]
+async fn another_programs_sqlite_database_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("planwatch.sqlite");
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let mut conn = sqlx::SqliteConnection::connect_with(&opts)
+        .await
+        .expect("create");
+    sqlx::query("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL)")
+        .execute(&mut conn)
+        .await
+        .expect("ddl");
+    sqlx::query("INSERT INTO invoices (amount) VALUES (12.5)")
+        .execute(&mut conn)
+        .await
+        .expect("row");
+    conn.close().await.expect("close");
+    let msg = refused_unchanged(dir.path(), |e| {
+        matches!(e, StoreError::ForeignSqlite { .. })
+    })
+    .await;
+    assert!(msg.contains("不是 PlanWatch 的数据库"), "{msg}");
+}
+
+#[tokio::test]
+async fn a_corrupt_planwatch_database_is_refused_and_left_alone() {
+    let ctx = Ctx::sqlite().await.with_yangquan().await;
+    let path = ctx.sqlite_path().expect("sqlite");
+    let dir = path.parent().expect("folder").to_path_buf();
+    let Ctx { store, db, .. } = ctx;
+    store.close().await;
+    let mut bytes = std::fs::read(&path).expect("file");
+    assert!(bytes.len() > 8 * 4096, "the database has pages to damage");
+    for b in &mut bytes[2 * 4096..6 * 4096] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).expect("damage");
+    let msg = refused_unchanged(&dir, |e| matches!(e, StoreError::CorruptSqlite { .. })).await;
+    assert!(msg.contains("已损坏"), "{msg}");
+    drop(db);
+}
+
+async fn a_database_from_a_newer_planwatch_is_refused(ctx: Ctx) {
+    let ctx = ctx.with_yangquan().await;
+    let Ctx {
+        store,
+        location,
+        db,
+    } = ctx;
+    store.close().await;
+    let sql = "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+               VALUES (99990101000000, 'future', TRUE, X'00', 0)";
+    match &location {
+        Location::Sqlite(p) => {
+            let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(p);
+            let mut c = sqlx::SqliteConnection::connect_with(&opts)
+                .await
+                .expect("connect");
+            sqlx::query(sql).execute(&mut c).await.expect("insert");
+            c.close().await.expect("close");
+        }
+        Location::Postgres(url) => {
+            let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
+            sqlx::query(
+                "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                 VALUES (99990101000000, 'future', TRUE, '\\x00', 0)",
+            )
+            .execute(&mut c)
+            .await
+            .expect("insert");
+            c.close().await.expect("close");
+        }
+    }
+    let err = Store::open(&location, OpenMode::Existing)
+        .await
+        .expect_err("too new");
+    assert!(
+        matches!(
+            err,
+            StoreError::SchemaTooNew {
+                version: 99990101000000
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("升级 PlanWatch"));
+    let store = Store::open(&location, OpenMode::Existing).await;
+    assert!(store.is_err());
+    if let common::Db::Postgres(pg) = db {
+        pg.drop_database().await;
+    }
+}
+on_both_backends!(
+    sqlite_a_database_from_a_newer_planwatch_is_refused,
+    pg_a_database_from_a_newer_planwatch_is_refused,
+    a_database_from_a_newer_planwatch_is_refused
+);
+
+#[tokio::test]
+async fn pg_a_postgresql_database_holding_another_programs_tables_is_refused() {
+    let Some(pg) = planwatch_store::testing::ScratchPg::create("pg_foreign").await else {
+        return;
+    };
+    let mut c = sqlx::PgConnection::connect(&pg.url).await.expect("connect");
+    sqlx::query("CREATE TABLE invoices (id BIGINT PRIMARY KEY)")
+        .execute(&mut c)
+        .await
+        .expect("ddl");
+    c.close().await.expect("close");
+    let loc = Location::resolve(Path::new("."), Some(&pg.url)).expect("pg");
+    let err = Store::open(&loc, OpenMode::Create)
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, StoreError::ForeignPostgres { .. }), "{err:?}");
+    let mut c = sqlx::PgConnection::connect(&pg.url).await.expect("connect");
+    let tables: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+    )
+    .fetch_one(&mut c)
+    .await
+    .expect("count");
+    assert_eq!(tables, 1, "nothing was added next to the foreign table");
+    c.close().await.expect("close");
+    pg.drop_database().await;
+}
+
+async fn reopening_applies_nothing_and_keeps_the_data(ctx: Ctx) {
+    assert_eq!(ctx.store.migrations_applied_on_open().len(), 1);
+    ctx.store
+        .add_unit(&office(), "市测试局", UnitKind::Other, at(0))
+        .await
+        .expect("add");
+    let ctx = ctx.reopen().await;
+    assert!(ctx.store.migrations_applied_on_open().is_empty());
+    assert!(
+        ctx.store
+            .unit_by_name("市测试局")
+            .await
+            .expect("q")
+            .is_some()
+    );
+    assert_eq!(ctx.store.schema_version().await.expect("v"), 1);
+    ctx.finish().await;
+}
+on_both_backends!(
+    sqlite_reopening_applies_nothing_and_keeps_the_data,
+    pg_reopening_applies_nothing_and_keeps_the_data,
+    reopening_applies_nothing_and_keeps_the_data
+);
+
+/// table → columns in order, as the migrated database has them.
+async fn schema_of(location: &Location) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    match location {
+        Location::Sqlite(p) => {
+            let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(p);
+            let mut c = sqlx::SqliteConnection::connect_with(&opts)
+                .await
+                .expect("connect");
+            let rows: Vec<(String, String)> = sqlx::query_as(
+                "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\' \
+                 AND m.name NOT LIKE 'sqlite%' ORDER BY m.name, p.cid",
+            )
+            .fetch_all(&mut c)
+            .await
+            .expect("schema");
+            for (t, col) in rows {
+                out.entry(t).or_default().push(col);
+            }
+        }
+        Location::Postgres(url) => {
+            let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
+            let rows: Vec<(String, String)> = sqlx::query_as(
+                "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations' \
+                 ORDER BY table_name, ordinal_position",
+            )
+            .fetch_all(&mut c)
+            .await
+            .expect("schema");
+            for (t, col) in rows {
+                out.entry(t).or_default().push(col);
+            }
+        }
+    }
+    out
+}
+
+async fn the_schema_has_exactly_the_tables_and_columns_the_dump_moves(ctx: Ctx) {
+    let actual = schema_of(&ctx.location).await;
+    let exported: BTreeMap<String, Vec<String>> = planwatch_store::exported_columns()
+        .into_iter()
+        .map(|(t, cols)| {
+            (
+                t.to_string(),
+                cols.into_iter().map(str::to_string).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(actual, exported);
+    ctx.finish().await;
+}
+on_both_backends!(
+    sqlite_the_schema_has_exactly_the_tables_and_columns_the_dump_moves,
+    pg_the_schema_has_exactly_the_tables_and_columns_the_dump_moves,
+    the_schema_has_exactly_the_tables_and_columns_the_dump_moves
+);
+
+#[test]
+fn both_dialects_have_the_same_migrations() {
+    let sqlite = planwatch_store::embedded_migrations(planwatch_store::Backend::Sqlite);
+    let pg = planwatch_store::embedded_migrations(planwatch_store::Backend::Postgres);
+    assert_eq!(sqlite, pg);
+    assert!(!sqlite.is_empty());
+}

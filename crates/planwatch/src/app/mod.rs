@@ -1,0 +1,130 @@
+//! The use-case layer between the command line (and later the web app) and the store: it opens
+//! the store from the data folder and `DATABASE_URL`, reads the clock, names the actor, and
+//! reads plan and organisation files. It knows no argv and prints nothing.
+
+pub mod plan_input;
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use planwatch_store::{Actor, Location, OpenMode, OrgConfig, Store};
+use std::path::Path;
+
+/// The default organisation for the Yangquan plan (`config/yangquan-org.toml`).
+pub const DEFAULT_ORG_TOML: &str = include_str!("../../../../config/yangquan-org.toml");
+pub const DEFAULT_ORG_NAME: &str = "config/yangquan-org.toml（内置）";
+
+/// Where the data is: `DATABASE_URL` if set, else the SQLite file in `data_dir`.
+pub fn location(data_dir: &Path) -> anyhow::Result<Location> {
+    let url = std::env::var("DATABASE_URL").ok();
+    Ok(Location::resolve(data_dir, url.as_deref())?)
+}
+
+/// Opens the store (applying pending migrations).
+pub async fn open(data_dir: &Path, mode: OpenMode) -> anyhow::Result<Store> {
+    let loc = location(data_dir)?;
+    Ok(Store::open(&loc, mode).await?)
+}
+
+/// Runs one use case on a fresh single-threaded runtime (each CLI command is one short job).
+pub fn block_on<T>(fut: impl std::future::Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("无法启动异步运行时 (cannot start the async runtime)")?
+        .block_on(fut)
+}
+
+/// The one place the command line reads the clock.
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// The person at the command line, by operating-system account (`cli:root`).
+pub fn cli_actor() -> Actor {
+    let from_env = ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()));
+    // Services and containers often run without USER set; `id -un` still knows the account.
+    let user = from_env.or_else(|| {
+        std::process::Command::new("id")
+            .arg("-un")
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .filter(|s| !s.is_empty())
+    });
+    Actor::cli(user.as_deref().unwrap_or("unknown"))
+}
+
+/// The embedded default organisation.
+pub fn default_org() -> anyhow::Result<OrgConfig> {
+    Ok(OrgConfig::parse(DEFAULT_ORG_TOML, DEFAULT_ORG_NAME)?)
+}
+
+/// Reads an organisation file.
+pub fn read_org_file(path: &Path) -> anyhow::Result<OrgConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("无法读取组织配置文件 {}", path.display()))?;
+    Ok(OrgConfig::parse(&text, &path.display().to_string())?)
+}
+
+/// What `init` did.
+pub struct InitOutcome {
+    pub store: Store,
+    /// The plan import, or `None` when a plan was already there.
+    pub import: Option<planwatch_store::PlanImport>,
+    /// Diagnostics the extractor reported that do not block the import.
+    pub warnings: Vec<String>,
+    /// Whether the default organisation was loaded, or why not.
+    pub org: Result<planwatch_store::OrgImport, String>,
+}
+
+/// `planwatch init`: creates the data folder and database, loads the plan (the embedded
+/// Yangquan plan unless a file is given) and, for that plan, the default organisation.
+pub async fn init(data_dir: &Path, plan_file: Option<&Path>) -> anyhow::Result<InitOutcome> {
+    let loc = location(data_dir)?;
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("无法创建数据目录 {}", data_dir.display()))?;
+    let (plan, source) = match plan_file {
+        Some(p) => plan_input::read_plan_file(p)?,
+        None => plan_input::embedded_plan(),
+    };
+    let store = Store::open(&loc, OpenMode::Create).await?;
+    if let Some(rev) = store.current_revision().await? {
+        if plan_file.is_some() {
+            store.close().await;
+            anyhow::bail!(
+                "数据库中已有计划《{}》（第 {} 版），init 不会覆盖它：要导入新的修订版请用 planwatch plan import FILE",
+                rev.title,
+                rev.number
+            );
+        }
+        return Ok(InitOutcome {
+            store,
+            import: None,
+            warnings: Vec::new(),
+            org: Err("数据库中已有计划，未作更改".to_string()),
+        });
+    }
+    let warnings = plan_input::warnings(&plan);
+    let actor = cli_actor();
+    let import = store.import_plan(&actor, &plan, &source, now()).await?;
+    let org_config = default_org()?;
+    let org = if org_config.plan_title.as_deref().map(str::trim) == Some(plan.title.trim()) {
+        Ok(store
+            .import_org(&actor, &org_config, DEFAULT_ORG_NAME, now())
+            .await?)
+    } else {
+        Err(format!(
+            "内置的组织配置是为《{}》编写的，未导入；请用 planwatch org import FILE 导入本计划的组织架构",
+            org_config.plan_title.unwrap_or_default()
+        ))
+    };
+    Ok(InitOutcome {
+        store,
+        import: Some(import),
+        warnings,
+        org,
+    })
+}

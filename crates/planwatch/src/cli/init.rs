@@ -1,0 +1,60 @@
+//! `planwatch init [--plan FILE]`: create the data folder and database and load the plan (the
+//! embedded Yangquan plan by default) with its default organisation.
+
+use crate::app;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A plan text file or interchange JSON to load instead of the embedded Yangquan plan.
+    /// 计划文件（默认使用内置的阳泉市计划）
+    #[arg(long)]
+    pub plan: Option<PathBuf>,
+}
+
+pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
+    app::block_on(async {
+        let out = app::init(data_dir, a.plan.as_deref()).await?;
+        println!("数据库：{}", out.store.location());
+        match &out.import {
+            None => {
+                let rev = out.store.current_revision().await?;
+                if let Some(r) = rev {
+                    println!(
+                        "已初始化过：数据库中已有计划《{}》第 {} 版，未作更改。",
+                        r.title, r.number
+                    );
+                }
+            }
+            Some(imp) => {
+                let view = out.store.plan_view(None).await?;
+                println!(
+                    "已导入计划《{}》第 {} 版：重点任务 {} 项，新建责任单位 {} 个。",
+                    view.revision.title,
+                    imp.revision,
+                    view.tasks.len(),
+                    imp.units_created.len()
+                );
+                super::plan::print_warnings(&out.warnings);
+                match &out.org {
+                    Ok(org) => println!(
+                        "已导入默认组织架构：领导小组、办公室和 {} 个专班{}。",
+                        org.task_forces,
+                        if org.unassigned_tasks.is_empty() {
+                            "，每项任务都有负责统筹的专班".to_string()
+                        } else {
+                            format!("；{} 项任务尚未分配专班", org.unassigned_tasks.len())
+                        }
+                    ),
+                    Err(why) => println!("{why}"),
+                }
+                println!(
+                    "下一步：planwatch plan show 查看任务；planwatch user add 用户名 --role admin 创建管理员。"
+                );
+            }
+        }
+        out.store.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}

@@ -1,0 +1,151 @@
+//! `planwatch user add|list|disable|reset-password`. Passwords are read from the terminal
+//! without echo or from standard input (`--password-stdin`); they are never printed or logged.
+
+use crate::app;
+use anyhow::bail;
+use planwatch_model::Role;
+use planwatch_store::{NewUser, OpenMode, Password};
+use std::io::IsTerminal as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: UserCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum UserCommand {
+    /// Create a user. 新建用户
+    Add {
+        username: String,
+        /// admin, office, task_force, reporter, unit_head or leader.
+        #[arg(long)]
+        role: Role,
+        /// The unit (reporter and unit_head only). 所属单位
+        #[arg(long)]
+        unit: Option<String>,
+        /// The task force (task_force only). 所属专班
+        #[arg(long)]
+        task_force: Option<String>,
+        /// The person's name as shown in the app. 姓名
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users. 用户列表
+    List,
+    /// Disable a user and end their sessions. 停用用户
+    Disable { username: String },
+    /// Set a new password and end the user's sessions. 重置密码
+    ResetPassword {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<Password> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        return Ok(Password::new(line.trim_end_matches(['\r', '\n']))?);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "没有终端可以输入密码：请用 --password-stdin 从标准输入提供密码（密码不会被显示或记录）"
+        );
+    }
+    let first = rpassword::prompt_password("新密码（不回显）：")?;
+    let second = rpassword::prompt_password("再输入一次：")?;
+    if first != second {
+        bail!("两次输入的密码不一致，未作任何更改");
+    }
+    Ok(Password::new(&first)?)
+}
+
+pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
+    // Read the password before opening the store, so nothing waits on a person typing.
+    let password = match &a.command {
+        UserCommand::Add { password_stdin, .. }
+        | UserCommand::ResetPassword { password_stdin, .. } => {
+            Some(read_password(*password_stdin)?)
+        }
+        _ => None,
+    };
+    app::block_on(async {
+        let store = app::open(data_dir, OpenMode::Existing).await?;
+        let actor = app::cli_actor();
+        let result: anyhow::Result<()> = async {
+            match a.command {
+                UserCommand::Add {
+                    username,
+                    role,
+                    unit,
+                    task_force,
+                    name,
+                    ..
+                } => {
+                    let pw = password.as_ref().expect("read above for add");
+                    let new = NewUser {
+                        username,
+                        display_name: name,
+                        role,
+                        unit,
+                        task_force,
+                    };
+                    let u = store.add_user(&actor, &new, pw, app::now()).await?;
+                    println!(
+                        "已创建用户 {}（{}，{}）。",
+                        u.username,
+                        u.role.label_zh(),
+                        scope(&u)
+                    );
+                }
+                UserCommand::List => {
+                    let users = store.users().await?;
+                    if users.is_empty() {
+                        println!("还没有用户：planwatch user add 用户名 --role admin");
+                    }
+                    for u in users {
+                        println!(
+                            "{}\t{}\t{}\t{}\t{}",
+                            u.username,
+                            u.display_name,
+                            u.role.label_zh(),
+                            scope(&u),
+                            if u.is_active() { "启用" } else { "已停用" }
+                        );
+                    }
+                }
+                UserCommand::Disable { username } => {
+                    let u = store.disable_user(&actor, &username, app::now()).await?;
+                    println!("用户 {} 已停用，其登录会话已失效。", u.username);
+                }
+                UserCommand::ResetPassword { username, .. } => {
+                    let pw = password.as_ref().expect("read above for reset-password");
+                    let u = store
+                        .reset_password(&actor, &username, pw, app::now())
+                        .await?;
+                    println!("用户 {} 的密码已重置，其登录会话已失效。", u.username);
+                }
+            }
+            Ok(())
+        }
+        .await;
+        store.close().await;
+        result.map(|()| ExitCode::SUCCESS)
+    })
+}
+
+fn scope(u: &planwatch_store::User) -> String {
+    match (&u.unit, &u.task_force) {
+        (Some(unit), _) => unit.clone(),
+        (None, Some(tf)) => tf.clone(),
+        (None, None) if u.role == Role::Leader => "只读".to_string(),
+        _ => "全市".to_string(),
+    }
+}
