@@ -87,6 +87,7 @@ fn indicator_series(i: &IndicatorView, year: i32) -> IndicatorSeries {
         points,
         target: i.target.zip(i.target_year).map(|(v, y)| (y, v)),
         forecast: i.forecast.as_ref().map(|f| (f64::from(f.year), f.value)),
+        decimals: i.decimals(),
     }
 }
 
@@ -115,7 +116,7 @@ fn series_alt(s: &IndicatorSeries) -> String {
         alt.push_str(&format!(
             "；预测{}年{}{}",
             crate::model::fmt_num(y, 0),
-            crate::model::fmt_num(v, 2),
+            crate::model::fmt_num(v, s.decimals),
             s.unit
         ));
     }

@@ -60,6 +60,8 @@ pub struct IndicatorSeries {
     pub target: Option<(i32, f64)>,
     /// (x, value) of the forecast at the target year.
     pub forecast: Option<(f64, f64)>,
+    /// Decimals for value labels.
+    pub decimals: usize,
 }
 
 fn nice_max(v: f64) -> f64 {
@@ -135,6 +137,7 @@ fn plottable(s: &IndicatorSeries) -> IndicatorSeries {
             .collect(),
         target: s.target.filter(|(y, v)| ok(f64::from(*y), *v)),
         forecast: s.forecast.filter(|(x, v)| ok(*x, *v)),
+        decimals: s.decimals,
     }
 }
 
@@ -273,7 +276,7 @@ fn draw_indicator(out: &mut String, s: &IndicatorSeries, w: u32, h: u32) -> Resu
             .map_err(|e| e.to_string())?;
         chart
             .draw_series(std::iter::once(Text::new(
-                crate::model::fmt_num(f.1, 2),
+                crate::model::fmt_num(f.1, s.decimals),
                 f,
                 (FONT, 15)
                     .into_font()
@@ -294,7 +297,7 @@ fn draw_indicator(out: &mut String, s: &IndicatorSeries, w: u32, h: u32) -> Resu
     chart
         .draw_series(s.points.iter().map(|p| {
             Text::new(
-                crate::model::fmt_num(p.1, 2),
+                crate::model::fmt_num(p.1, s.decimals),
                 *p,
                 (FONT, 15)
                     .into_font()
@@ -488,6 +491,7 @@ mod tests {
             points: vec![(2021.0, 120.0), (2022.0, 150.0), (2023.0, 172.0)],
             target: Some((2024, 200.0)),
             forecast: Some((2024.0, 195.0)),
+            decimals: 0,
         })
         .expect("draws");
         for needle in ["实际值", "目标 200", "单位：家", "2023年", "195"] {
@@ -508,6 +512,7 @@ mod tests {
             points: vec![],
             target: None,
             forecast: None,
+            decimals: 2,
         })
         .expect("draws");
         assert!(s.svg.starts_with("<svg"));

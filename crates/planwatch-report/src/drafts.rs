@@ -30,6 +30,12 @@ fn with_unit(v: f64, unit: &str) -> String {
     format!("{}{}", fmt_num(v, 2), unit)
 }
 
+/// A value of indicator `i` with its unit, at the indicator's precision (forecasts of counts
+/// are whole numbers).
+fn value_of(i: &IndicatorView, v: f64) -> String {
+    format!("{}{}", fmt_num(v, i.decimals()), i.unit)
+}
+
 fn draft() -> ParagraphBuilder {
     ParagraphBuilder::new().label(Label::Draft)
 }
@@ -486,7 +492,7 @@ impl<'a> Findings<'a> {
                     }
                     let f = i.forecast.as_ref().expect("at_risk has forecasts");
                     p.push_text(format!("{}预计{}年达到", i.name, f.year));
-                    p.push_figure(with_unit(f.value, &i.unit), &i.sources);
+                    p.push_figure(value_of(i, f.value), &i.sources);
                     if let Some(target) = i.target {
                         p.push_text("、目标");
                         p.push_figure(with_unit(target, &i.unit), &plan);
@@ -631,7 +637,7 @@ impl<'a> Findings<'a> {
                     None => p.push_text("未量化"),
                 }
                 p.push_text("、预计");
-                p.push_figure(with_unit(f.value, &i.unit), &i.sources);
+                p.push_figure(value_of(i, f.value), &i.sources);
                 p.push_text("。");
             }
             out.push(p);

@@ -4,6 +4,7 @@
 //! xlsx (the attachment tables). The model and its composition do no IO and read no clock; the
 //! writers return bytes, and only font loading reads files.
 
+pub mod adapter;
 pub mod annual;
 pub mod charts;
 pub mod config;

@@ -228,6 +228,27 @@ pub struct IndicatorView {
 }
 
 impl IndicatorView {
+    /// Decimals to show for this indicator's values: none when every observed value and the
+    /// plan's target are whole (counts of enterprises, platforms), else two. Derived values
+    /// (annual targets interpolated by the monitor) do not count.
+    pub fn decimals(&self) -> usize {
+        let whole = |v: f64| (v - v.round()).abs() < 1e-9;
+        let values = self
+            .series
+            .iter()
+            .map(|p| p.value)
+            .chain(self.actual)
+            .chain(self.target);
+        let mut any = false;
+        for v in values {
+            any = true;
+            if !whole(v) {
+                return 2;
+            }
+        }
+        if any { 0 } else { 2 }
+    }
+
     /// 完成率: actual over annual target (target over actual where lower is better).
     pub fn completion_rate(&self) -> Option<f64> {
         if self.completion.is_some() {

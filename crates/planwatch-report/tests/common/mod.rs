@@ -44,6 +44,7 @@ pub fn sample_document(demo: bool) -> Document {
         points: vec![(2021.0, 120.0), (2022.0, 151.0), (2023.0, 172.0)],
         target: Some((2024, 200.0)),
         forecast: Some((2024.0, 196.0)),
+        decimals: 0,
     })
     .expect("chart draws");
     let table = Table {
