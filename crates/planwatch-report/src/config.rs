@@ -1,9 +1,9 @@
 //! Report settings (`config/report.toml`): font families per typographic role, where to look
-//! for font files, the page layout of GB/T 9704-2012 and the issuing office. Every setting has a
+//! for font files, the page layout of GB/T 9704-2012 and the issuing office. (Which task force
+//! steers which task is the organisation's business: `config/yangquan-org.toml`, the store.) Every setting has a
 //! default here; the file in the repository lists them all with the same values.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -13,25 +13,14 @@ pub struct ReportConfig {
     pub issuer: String,
     pub fonts: FontConfig,
     pub layout: LayoutConfig,
-    /// Which task force (专班) carries which tasks, by task number: `科技创新专班 = [13, 15]`.
-    /// Used when the store has no assignment (the task list of the embedded plan).
-    pub task_forces: BTreeMap<String, Vec<u32>>,
 }
 
 impl Default for ReportConfig {
     fn default() -> Self {
-        let tf = |name: &str, tasks: &[u32]| (name.to_string(), tasks.to_vec());
         Self {
             issuer: "阳泉市国家创新型城市建设工作领导小组办公室".into(),
             fonts: FontConfig::default(),
             layout: LayoutConfig::default(),
-            task_forces: BTreeMap::from([
-                tf("科技创新专班", &[13, 14, 15, 17, 19, 21, 22]),
-                tf("创新投入专班", &[18, 20]),
-                tf("产业发展专班", &[1, 2, 4, 5, 6, 7, 12]),
-                tf("数字经济专班", &[3, 8, 9, 10, 11]),
-                tf("人才引育专班", &[16]),
-            ]),
         }
     }
 }
@@ -161,17 +150,6 @@ impl ReportConfig {
             }
         })
     }
-
-    /// The task force of each task number, from `task_forces`.
-    pub fn task_force_of(&self) -> BTreeMap<u32, String> {
-        let mut m = BTreeMap::new();
-        for (tf, tasks) in &self.task_forces {
-            for t in tasks {
-                m.insert(*t, tf.clone());
-            }
-        }
-        m
-    }
 }
 
 #[cfg(test)]
@@ -193,12 +171,5 @@ mod tests {
         let msg = e.to_string();
         assert!(msg.contains("r.toml 第4行"), "{msg}");
         assert!(msg.contains("bogus"), "{msg}");
-    }
-
-    #[test]
-    fn every_yangquan_task_has_one_task_force_by_default() {
-        let m = ReportConfig::default().task_force_of();
-        assert_eq!(m.len(), 22);
-        assert!((1..=22).all(|n| m.contains_key(&n)));
     }
 }

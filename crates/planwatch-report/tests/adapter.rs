@@ -9,46 +9,8 @@ use planwatch_report::text::to_text;
 use planwatch_report::view::{IndicatorStatus, TaskStatus};
 use std::collections::BTreeMap;
 
-const INPUT: &str = r#"{
-    "period": "2023Q4",
-    "as_of": "2024-01-20",
-    "plan_title": "阳泉市国家创新型城市建设三年行动计划（2022—2024年）",
-    "demo": true,
-    "units": [
-        {"id": "kjj", "name": "市科技局", "kind": "city_department"},
-        {"id": "gxj", "name": "市工信局", "kind": "city_department"}
-    ],
-    "task_forces": [{"id": "kjcx", "name": "科技创新专班"}, {"id": "cyfz", "name": "产业发展专班"}],
-    "tasks": [
-        {"id": "T17", "number": 17, "title": "加快创新平台建设", "task_force": "kjcx",
-         "lead_units": ["kjj"], "participating_units": ["gxj"],
-         "milestones": [{"id": "M1", "text": "出台创新平台培育方案", "due": "2023-06-30", "updates": []}],
-         "reports": [{"period": "2023Q4", "unit": "kjj", "percent_complete": 80, "started": true, "source": "sub-kjj-2023Q4"}]},
-        {"id": "T1", "number": 1, "title": "打造百亿级新材料产业基地", "task_force": "cyfz",
-         "lead_units": ["gxj"], "reports": []}
-    ],
-    "indicators": [
-        {"id": "G4", "name": "国家高新技术企业数量", "unit": "家", "kind": "cumulative_count",
-         "direction": "positive", "base": 2021,
-         "targets": [{"value": 200, "at": "2024", "comparator": "at_least"}],
-         "observations": [{"at": "2021", "value": 131, "source": "yearbook-2021"},
-                          {"at": "2022", "value": 150, "source": "sub-kjj-2022Q4"},
-                          {"at": "2023", "value": 165, "source": "sub-kjj-2023Q4"}],
-         "lead_units": ["kjj"]},
-        {"id": "I1", "name": "新材料产值", "unit": "亿元", "kind": "level", "direction": "positive",
-         "method": "schedule", "base": 2021, "task": "T1",
-         "targets": [{"value": 200, "at": "2024", "comparator": "at_least"}],
-         "annual_targets": [{"year": 2023, "value": 170}],
-         "observations": [{"at": "2022", "value": 140}, {"at": "2023", "value": 150, "source": "sub-gxj-2023Q4"}],
-         "lead_units": ["gxj"]}
-    ],
-    "reports": [
-        {"unit": "kjj", "period": "2023Q3", "due": "2023-10-10", "events": [{"on": "2023-10-08", "kind": "submitted"}]},
-        {"unit": "kjj", "period": "2023Q4", "due": "2024-01-10", "events": [{"on": "2024-01-09", "kind": "submitted"}]},
-        {"unit": "gxj", "period": "2023Q3", "due": "2023-10-10", "events": [{"on": "2023-10-15", "kind": "submitted"}]},
-        {"unit": "gxj", "period": "2023Q4", "due": "2024-01-10", "events": []}
-    ]
-}"#;
+/// A small plan for 2023 in the monitor's input format (also read by the CLI tests).
+const INPUT: &str = include_str!("data/assessment-input-2023.json");
 
 fn text_has_no_fractional_count(view: &planwatch_report::view::AnnualView) -> bool {
     let doc = planwatch_report::annual::compose(view).expect("composes");

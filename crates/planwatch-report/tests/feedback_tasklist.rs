@@ -68,7 +68,7 @@ fn the_feedback_sheet_is_written_as_docx_and_pdf_and_reads_back() {
 #[test]
 fn the_task_list_has_every_task_with_its_task_force_units_goals_and_deadline() {
     let plan = common::view::plan();
-    let doc = tasklist::compose(&plan, &ReportConfig::default().task_force_of());
+    let doc = tasklist::compose(&plan, &common::view::task_forces());
     let bytes = xlsx::render(&doc, "宋体").expect("xlsx");
     std::fs::write(common::out_dir().join("tasklist.xlsx"), &bytes).expect("write");
     let mut wb: Xlsx<_> =

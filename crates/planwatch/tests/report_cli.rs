@@ -234,3 +234,68 @@ fn a_broken_report_config_is_an_error_naming_the_file_and_line() {
     assert!(stderr.contains("report.toml 第2行"), "{stderr}");
     assert!(!out.exists());
 }
+
+#[test]
+fn a_monitor_input_is_assessed_and_reported() {
+    let dir = out_dir("monitor-input");
+    let input = repo().join("crates/planwatch-report/tests/data/assessment-input-2023.json");
+    let out = dir.join("annual.html");
+    let (ok, stdout, stderr) = run(
+        &[
+            "report",
+            "annual",
+            "--year",
+            "2023",
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--input",
+            input.to_str().expect("utf-8"),
+        ],
+        &dir,
+    );
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("含示例数据"), "{stdout}");
+    let page = std::fs::read_to_string(&out).expect("written");
+    for needle in [
+        "二、主要指标完成情况",
+        "国家高新技术企业数量",
+        "六、存在的问题",
+        "示例数据",
+    ] {
+        assert!(page.contains(needle), "{needle}");
+    }
+}
+
+#[test]
+fn without_a_database_the_task_list_comes_from_the_embedded_plan() {
+    let dir = out_dir("tasklist-embedded");
+    let out = dir.join("tasklist.xlsx");
+    let (ok, stdout, stderr) = run(
+        &["report", "tasklist", "--out", out.to_str().expect("utf-8")],
+        &dir,
+    );
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("内置的阳泉市计划"), "{stderr}");
+    assert!(stdout.contains("22项任务"), "{stdout}");
+    assert!(
+        !stderr.contains("未分配专班"),
+        "every task has a task force: {stderr}"
+    );
+}
+
+#[test]
+fn with_a_database_the_task_list_comes_from_the_current_plan() {
+    let dir = out_dir("tasklist-store");
+    let data = dir.join("data");
+    let (ok, _, stderr) = run(&["init"], &data);
+    assert!(ok, "init: {stderr}");
+    let out = dir.join("tasklist.xlsx");
+    let (ok, stdout, stderr) = run(
+        &["report", "tasklist", "--out", out.to_str().expect("utf-8")],
+        &data,
+    );
+    assert!(ok, "{stderr}");
+    assert!(!stderr.contains("内置"), "{stderr}");
+    assert!(stdout.contains("22项任务"), "{stdout}");
+    assert!(std::fs::read(&out).expect("written").starts_with(b"PK"));
+}

@@ -11,6 +11,23 @@ use planwatch_report::view::{
 };
 use std::collections::BTreeMap;
 
+/// Which task force steers which task, as in `config/yangquan-org.toml`.
+pub fn task_forces() -> BTreeMap<u32, String> {
+    let mut m = BTreeMap::new();
+    for (tf, tasks) in [
+        ("科技创新专班", &[13, 15, 17, 18, 19, 21][..]),
+        ("创新投入专班", &[20, 22]),
+        ("产业发展专班", &[1, 2, 4, 5, 6, 7, 12]),
+        ("数字经济专班", &[3, 8, 9, 10, 11]),
+        ("人才引育专班", &[14, 16]),
+    ] {
+        for t in tasks {
+            m.insert(*t, tf.to_string());
+        }
+    }
+    m
+}
+
 pub fn plan() -> Plan {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -27,7 +44,7 @@ fn src_id(unit: usize, q: u8) -> String {
 pub fn yangquan_2023() -> AnnualView {
     let plan = plan();
     let year = 2023;
-    let tf_of = ReportConfig::default().task_force_of();
+    let tf_of = task_forces();
     // Units: every lead unit, in order of first appearance.
     let mut units: Vec<String> = Vec::new();
     for t in &plan.tasks {

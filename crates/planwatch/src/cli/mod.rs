@@ -9,8 +9,8 @@ mod migrate;
 mod org;
 mod plan;
 mod progress;
-mod user;
 mod report;
+mod user;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

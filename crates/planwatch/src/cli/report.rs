@@ -3,12 +3,18 @@
 //! Settings come from `--config` (default `<data-dir>/report.toml`, else the built-in
 //! defaults listed in `config/report.toml`); files are written whole or not at all.
 
+use crate::app;
 use anyhow::{Context as _, bail};
 use planwatch_model::Plan;
+use planwatch_monitor::{AssessmentInput, Rules};
+use planwatch_report::adapter::{self, FromAssessment};
 use planwatch_report::docx::DocxWriter;
+use planwatch_report::model::Source;
 use planwatch_report::pdf::PdfEngine;
 use planwatch_report::view::AnnualView;
 use planwatch_report::{Document, Fonts, ReportConfig, annual, feedback, html, tasklist, xlsx};
+use planwatch_store::{Location, OpenMode};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -64,10 +70,14 @@ pub struct AnnualArgs {
     /// The file to write. 输出文件
     #[arg(long)]
     pub out: PathBuf,
-    /// The assessment as JSON (an AnnualView, e.g. written by `planwatch assess`).
-    /// 评价数据（JSON）
+    /// The assessment as JSON: the report view (AnnualView), or the monitor's input
+    /// (AssessmentInput, assessed here with --rules). 评价数据（JSON）
     #[arg(long)]
     pub input: PathBuf,
+    /// Scoring rules for a monitor input (default: <data-dir>/scoring.toml, else built-in).
+    /// 评分规则
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,9 +94,13 @@ pub struct FeedbackArgs {
     /// The file to write. 输出文件
     #[arg(long)]
     pub out: PathBuf,
-    /// The assessment as JSON (an AnnualView). 评价数据（JSON）
+    /// The assessment as JSON: an AnnualView or the monitor's AssessmentInput. 评价数据（JSON）
     #[arg(long)]
     pub input: PathBuf,
+    /// Scoring rules for a monitor input (default: <data-dir>/scoring.toml, else built-in).
+    /// 评分规则
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -94,21 +108,18 @@ pub struct TasklistArgs {
     /// The file to write (.xlsx). 输出文件
     #[arg(long)]
     pub out: PathBuf,
-    /// The plan: interchange JSON or plan text (default: the embedded Yangquan plan).
-    /// 计划文件
+    /// The plan: interchange JSON or plan text, with the embedded organisation's task forces
+    /// (default: the database's current plan, else the embedded Yangquan plan). 计划文件
     #[arg(long)]
     pub plan: Option<PathBuf>,
 }
 
-/// The Yangquan plan text embedded in the binary (the default plan).
-const YANGQUAN_TEXT: &str = include_str!("../../../../fixtures/plans/yangquan-2022-2024.txt");
-
 pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
     let cfg = load_config(data_dir, a.config.as_deref())?;
     match a.command {
-        ReportCommand::Annual(x) => annual_cmd(&cfg, x),
-        ReportCommand::Feedback(x) => feedback_cmd(&cfg, x),
-        ReportCommand::Tasklist(x) => tasklist_cmd(&cfg, x),
+        ReportCommand::Annual(x) => annual_cmd(&cfg, data_dir, x),
+        ReportCommand::Feedback(x) => feedback_cmd(&cfg, data_dir, x),
+        ReportCommand::Tasklist(x) => tasklist_cmd(data_dir, &cfg, x),
     }
 }
 
@@ -168,17 +179,69 @@ fn format_of(asked: Option<Format>, out: &Path, allowed: &[Format]) -> anyhow::R
     Ok(f)
 }
 
-fn read_view(path: &Path, year: i32) -> anyhow::Result<AnnualView> {
+fn load_rules(data_dir: &Path, explicit: Option<&Path>) -> anyhow::Result<Rules> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let p = data_dir.join("scoring.toml");
+            if !p.is_file() {
+                return Ok(Rules::default());
+            }
+            p
+        }
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("无法读取评分规则 {}", path.display()))?;
+    Rules::from_toml_str(&text).with_context(|| format!("评分规则 {} 有误", path.display()))
+}
+
+/// Reads the report view, or a monitor input which is assessed here. A monitor input carries
+/// no submitter names and times; its sources are listed as not recorded.
+fn read_view(
+    cfg: &ReportConfig,
+    data_dir: &Path,
+    rules: Option<&Path>,
+    path: &Path,
+    year: i32,
+) -> anyhow::Result<AnnualView> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("无法读取评价数据 {}", path.display()))?;
-    let v: AnnualView = serde_json::from_str(&text).map_err(|e| {
+    let bad = |e: serde_json::Error| {
         anyhow::anyhow!(
             "评价数据 {} 第{}行第{}列有误：{e}",
             path.display(),
             e.line(),
             e.column()
         )
-    })?;
+    };
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(bad)?;
+    let v: AnnualView = if value.get("as_of").is_some() {
+        let input: AssessmentInput = serde_json::from_value(value).map_err(bad)?;
+        let rules = load_rules(data_dir, rules)?;
+        let assessment = planwatch_monitor::assess(&input, &rules)
+            .map_err(|e| anyhow::anyhow!("评价数据 {} 无法评价：{e}", path.display()))?;
+        adapter::annual_view(&FromAssessment {
+            input: &input,
+            assessment: &assessment,
+            issuer: cfg.issuer.clone(),
+            issued_on: None,
+            plan_source: Source {
+                id: "src-plan".into(),
+                what: format!("《{}》", input.plan_title.trim_matches(['《', '》'])),
+                unit: cfg.issuer.clone(),
+                period: String::new(),
+                submitted_by: "（计划文本）".into(),
+                submitted_at: String::new(),
+                note: "计划文本".into(),
+            },
+            rules_source: None,
+            sources: Vec::new(),
+            task_notes: Default::default(),
+            office_text: Default::default(),
+        })
+    } else {
+        serde_json::from_value(value).map_err(bad)?
+    };
     if v.year != year {
         bail!(
             "评价数据 {} 是{}年度的，与 --year {year} 不一致",
@@ -231,13 +294,13 @@ fn done(out: &Path, what: &str, doc: &Document) {
     println!("已生成{what}{demo}：{}", out.display());
 }
 
-fn annual_cmd(cfg: &ReportConfig, a: AnnualArgs) -> anyhow::Result<ExitCode> {
+fn annual_cmd(cfg: &ReportConfig, data_dir: &Path, a: AnnualArgs) -> anyhow::Result<ExitCode> {
     let format = format_of(
         a.format,
         &a.out,
         &[Format::Docx, Format::Pdf, Format::Html, Format::Xlsx],
     )?;
-    let view = read_view(&a.input, a.year)?;
+    let view = read_view(cfg, data_dir, a.rules.as_deref(), &a.input, a.year)?;
     let doc = annual::compose(&view)?;
     let bytes = render(cfg, &doc, format)?;
     write_whole(&a.out, &bytes)?;
@@ -245,9 +308,9 @@ fn annual_cmd(cfg: &ReportConfig, a: AnnualArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn feedback_cmd(cfg: &ReportConfig, a: FeedbackArgs) -> anyhow::Result<ExitCode> {
+fn feedback_cmd(cfg: &ReportConfig, data_dir: &Path, a: FeedbackArgs) -> anyhow::Result<ExitCode> {
     let format = format_of(a.format, &a.out, &[Format::Docx, Format::Pdf])?;
-    let view = read_view(&a.input, a.year)?;
+    let view = read_view(cfg, data_dir, a.rules.as_deref(), &a.input, a.year)?;
     let doc = feedback::compose(&view, a.unit.trim())?;
     let bytes = render(cfg, &doc, format)?;
     write_whole(&a.out, &bytes)?;
@@ -255,53 +318,68 @@ fn feedback_cmd(cfg: &ReportConfig, a: FeedbackArgs) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_plan(path: Option<&Path>) -> anyhow::Result<Plan> {
-    let Some(path) = path else {
-        return Ok(planwatch_plantext::extract_text(YANGQUAN_TEXT));
-    };
-    let text = std::fs::read_to_string(path).with_context(|| {
-        format!(
-            "无法读取计划文件 {}（需为 UTF-8 文本或 JSON）",
-            path.display()
-        )
-    })?;
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        || text.trim_start().starts_with('{')
-    {
-        serde_json::from_str(&text).map_err(|e| {
-            anyhow::anyhow!(
-                "计划 JSON {} 第{}行第{}列有误：{e}",
-                path.display(),
-                e.line(),
-                e.column()
-            )
-        })
-    } else {
-        Ok(planwatch_plantext::extract_text(&text))
+/// Each task's task force from an organisation file (`[[task_force]] tasks = [...]`).
+fn assignment(org: &planwatch_store::OrgConfig) -> BTreeMap<u32, String> {
+    let mut m = BTreeMap::new();
+    for tf in &org.task_forces {
+        for t in &tf.tasks {
+            m.insert(*t, tf.name.clone());
+        }
     }
+    m
 }
 
-fn tasklist_cmd(cfg: &ReportConfig, a: TasklistArgs) -> anyhow::Result<ExitCode> {
+/// The plan and its task forces: from `--plan` (with the embedded organisation's task forces),
+/// else the database's current plan and organisation, else the embedded plan and organisation.
+fn tasklist_plan(
+    data_dir: &Path,
+    plan_file: Option<&Path>,
+) -> anyhow::Result<(Plan, BTreeMap<u32, String>)> {
+    if let Some(path) = plan_file {
+        let (plan, _) = app::plan_input::read_plan_file(path)?;
+        return Ok((plan, assignment(&app::default_org()?)));
+    }
+    let no_database = matches!(app::location(data_dir)?, Location::Sqlite(p) if !p.exists());
+    if no_database {
+        eprintln!("提示：数据目录中还没有数据库，使用内置的阳泉市计划和组织架构");
+        let (plan, _) = app::plan_input::embedded_plan();
+        return Ok((plan, assignment(&app::default_org()?)));
+    }
+    app::block_on(async {
+        let store = app::open(data_dir, OpenMode::Existing).await?;
+        let plan = store.plan(None).await?;
+        let view = store.plan_view(None).await?;
+        let by_number = view
+            .tasks
+            .iter()
+            .filter_map(|t| {
+                let tf = t.task_force.clone()?;
+                Some((u32::try_from(t.number).ok()?, tf))
+            })
+            .collect();
+        Ok((plan, by_number))
+    })
+}
+
+fn tasklist_cmd(data_dir: &Path, cfg: &ReportConfig, a: TasklistArgs) -> anyhow::Result<ExitCode> {
     format_of(Some(Format::Xlsx), &a.out, &[Format::Xlsx])?;
-    let plan = read_plan(a.plan.as_deref())?;
+    let (plan, task_forces) = tasklist_plan(data_dir, a.plan.as_deref())?;
     if plan.tasks.is_empty() {
         bail!(
             "计划“{}”中没有识别出任务，无法生成任务清单：请检查计划文件",
             plan.title
         );
     }
-    let doc = tasklist::compose(&plan, &cfg.task_force_of());
+    let doc = tasklist::compose(&plan, &task_forces);
     let unassigned: Vec<String> = plan
         .tasks
         .iter()
-        .filter(|t| !cfg.task_force_of().contains_key(&t.number))
+        .filter(|t| !task_forces.contains_key(&t.number))
         .map(|t| t.number.to_string())
         .collect();
     if !unassigned.is_empty() {
         eprintln!(
-            "提示：任务 {} 未分配专班（见报告配置 [task_forces]），清单中标为“（未分配）”",
+            "提示：任务 {} 未分配专班（见组织架构配置 [[task_force]]），清单中标为“（未分配）”",
             unassigned.join("、")
         );
     }
