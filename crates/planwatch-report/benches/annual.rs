@@ -28,7 +28,8 @@ fn main() {
     let mut totals = [Duration::ZERO; 6];
     let mut sizes = [0usize; 4];
     let mut best = Duration::MAX;
-    for _ in 0..rounds {
+    let mut first = Duration::ZERO;
+    for round_no in 0..rounds {
         let round = Instant::now();
         let t = Instant::now();
         let doc = annual::compose(&view).expect("composes");
@@ -46,6 +47,10 @@ fn main() {
         sizes[3] = xlsx::render(&doc, "宋体").expect("xlsx").len();
         totals[4] += t.elapsed();
         let r = round.elapsed();
+        if round_no == 0 {
+            // The first round pays typst's one-off costs (library, caches): what a one-shot CLI run sees.
+            first = r;
+        }
         totals[5] += r;
         best = best.min(r);
     }
@@ -88,8 +93,9 @@ fn main() {
         sizes[3]
     );
     println!(
-        "  all four formats             {:8.1} ms  (best round {:.1} ms)",
+        "  all four formats             {:8.1} ms  (first round {:.1} ms, best {:.1} ms)",
         ms(totals[5]),
+        first.as_secs_f64() * 1000.0,
         best.as_secs_f64() * 1000.0
     );
 }
