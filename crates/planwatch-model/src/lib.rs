@@ -2,12 +2,15 @@
 //! milestones are, plus the small value types (quarters, roles, report states) that the rest of
 //! the system passes around. This crate does no IO and reads no clock.
 
+pub mod catalogue;
 pub mod period;
 pub mod plan;
 pub mod role;
 pub mod span;
 pub mod unit;
+pub mod workflow;
 
+pub use catalogue::{Baseline, IndicatorDef, IndicatorKind, IndicatorTarget, ValidationRules};
 pub use period::{Quarter, QuarterParseError};
 pub use plan::{
     Attachment, Comparator, Diagnostic, Direction, Goal, GuaranteeMeasure, Indicator,
@@ -17,3 +20,4 @@ pub use plan::{
 pub use role::Role;
 pub use span::Span;
 pub use unit::UnitKind;
+pub use workflow::{ReportState, TaskStatus};

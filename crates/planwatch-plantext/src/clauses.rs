@@ -80,8 +80,26 @@ fn year_at(s: &str, at: usize) -> Option<(i32, usize)> {
 pub(crate) fn year_phrases(s: &str) -> Vec<YearPhrase> {
     let mut out = Vec::new();
     let mut i = 0;
+    // Years inside a document title (《2022年工作要点》) date the document, not a commitment.
+    let mut in_title = 0usize;
     while i < s.len() {
         let Some(c) = char_at(s, i) else { break };
+        match c {
+            '《' => in_title += 1,
+            '》' => in_title = in_title.saturating_sub(1),
+            _ => {}
+        }
+        if in_title > 0 {
+            i += c.len_utf8();
+            continue;
+        }
+        if c == '十'
+            && let Some(y) = five_year_plan(s, i)
+        {
+            i = y.range.end;
+            out.push(y);
+            continue;
+        }
         let starts_number = digit(c).is_some() || c == '二';
         let prev_ok = !char_before(s, i)
             .is_some_and(|p| digit(p).is_some() || p.is_ascii_alphabetic() || p == '.');
@@ -127,6 +145,51 @@ pub(crate) fn year_phrases(s: &str) -> Vec<YearPhrase> {
         i += c.len_utf8();
     }
     out
+}
+
+/// 到“十四五”末 (2025), “十五五”期间 (2026—2030): five-year-plan periods named instead of years.
+fn five_year_plan(s: &str, at: usize) -> Option<YearPhrase> {
+    let rest = &s[at..];
+    let (first, name_len) = [
+        ("十三五", 2016),
+        ("十四五", 2021),
+        ("十五五", 2026),
+        ("十六五", 2031),
+    ]
+    .iter()
+    .find(|(n, _)| rest.starts_with(n))
+    .map(|&(n, y)| (y, n.len()))?;
+    let mut e = at + name_len;
+    if s[e..].starts_with('”') || s[e..].starts_with('"') {
+        e += s[e..].chars().next().map_or(0, char::len_utf8);
+    }
+    let (start, word) = if let Some(w) = ["期末", "末期", "末"]
+        .iter()
+        .find(|w| s[e..].starts_with(**w))
+    {
+        (first + 4, *w)
+    } else if let Some(w) = ["期间", "时期"].iter().find(|w| s[e..].starts_with(**w)) {
+        (first, *w)
+    } else {
+        return None;
+    };
+    e += word.len();
+    let mut begin = at;
+    if s[..begin].ends_with('“') || s[..begin].ends_with('"') {
+        begin -= s[..begin].chars().next_back().map_or(0, char::len_utf8);
+    }
+    for p in YEAR_PREFIXES {
+        if s[..begin].ends_with(p) {
+            begin -= p.len();
+            break;
+        }
+    }
+    Some(YearPhrase {
+        range: begin..e,
+        start,
+        end: first + 4,
+        baseline: false,
+    })
 }
 
 /// Past 底/前/上半年 and month-day parts such as 6月底前, 12月31日前.
@@ -292,6 +355,8 @@ mod tests {
             [("于2022年6月底前", 2022, 2022)]
         );
         assert_eq!(years("二〇二四年"), [("二〇二四年", 2024, 2024)]);
+        assert_eq!(years("到“十四五”末，全市"), [("到“十四五”末", 2025, 2025)]);
+        assert_eq!(years("“十五五”期间每年"), [("“十五五”期间", 2026, 2030)]);
     }
 
     #[test]
@@ -299,6 +364,7 @@ mod tests {
         assert!(years("累计建成2000个").is_empty());
         assert!(years("受教育年限达11.3年").is_empty());
         assert!(years("建成12024年").is_empty());
+        assert!(years("根据《某市2022年工作要点》").is_empty());
     }
 
     #[test]

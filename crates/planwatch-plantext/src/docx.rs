@@ -2,8 +2,9 @@
 //! cells separated by tabs (a merged cell repeats as empty cells, so columns stay aligned).
 
 use crate::decode::InputError;
+use crate::docx_numbering::{Numbering, attr};
 use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 use std::io::{Cursor, Read};
 
 /// The document part may not decompress to more than this (a zip bomb is refused).
@@ -36,27 +37,45 @@ pub(crate) fn text(bytes: &[u8]) -> Result<String, InputError> {
             ))
         })?;
     }
-    document_text(&xml).map_err(|e| InputError::Docx(format!("XML 格式错误 (malformed XML: {e})")))
+    // Automatic list numbering is optional; without it the labels are in the text or absent.
+    let mut numbering_xml = String::new();
+    let read = zip.by_name("word/numbering.xml").ok().is_some_and(|part| {
+        part.take(MAX_XML)
+            .read_to_string(&mut numbering_xml)
+            .is_ok()
+    });
+    let mut numbering = if read {
+        Numbering::parse(&numbering_xml)
+    } else {
+        Numbering::default()
+    };
+    let mut styles_xml = String::new();
+    if zip
+        .by_name("word/styles.xml")
+        .ok()
+        .is_some_and(|part| part.take(MAX_XML).read_to_string(&mut styles_xml).is_ok())
+    {
+        numbering.add_styles(&styles_xml);
+    }
+    document_text(&xml, numbering)
+        .map_err(|e| InputError::Docx(format!("XML 格式错误 (malformed XML: {e})")))
 }
 
 fn local(name: &[u8]) -> &[u8] {
     name.rsplit(|&b| b == b':').next().unwrap_or(name)
 }
 
-fn attr(e: &BytesStart<'_>, key: &[u8]) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| local(a.key.as_ref()) == key)
-        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
-}
-
-fn document_text(xml: &str) -> Result<String, quick_xml::Error> {
+fn document_text(xml: &str, mut numbering: Numbering) -> Result<String, quick_xml::Error> {
     let mut reader = Reader::from_str(xml);
     reader.config_mut().trim_text(false);
     let mut lines: Vec<String> = Vec::new();
     let mut tables: Vec<Table> = Vec::new();
     let mut para = String::new();
     let mut in_text = false;
+    // The list a paragraph belongs to (w:numPr): numId and level.
+    let mut num_id: Option<String> = None;
+    let mut ilvl: Option<usize> = None;
+    let mut p_style: Option<String> = None;
     // Depth inside elements whose text is not document text (deleted runs, field codes,
     // fallback copies of text boxes).
     let mut skip = 0usize;
@@ -72,7 +91,12 @@ fn document_text(xml: &str) -> Result<String, quick_xml::Error> {
                 }
                 match n {
                     b"t" => in_text = true,
-                    b"p" => para.clear(),
+                    b"p" => {
+                        para.clear();
+                        num_id = None;
+                        ilvl = None;
+                        p_style = None;
+                    }
                     b"tbl" => tables.push(Table::default()),
                     b"tr" => {
                         if let Some(t) = tables.last_mut() {
@@ -97,6 +121,9 @@ fn document_text(xml: &str) -> Result<String, quick_xml::Error> {
                     b"tab" => para.push(if tables.is_empty() { '\t' } else { ' ' }),
                     b"br" | b"cr" => para.push('\n'),
                     b"noBreakHyphen" => para.push('-'),
+                    b"numId" => num_id = attr(&e, b"val"),
+                    b"ilvl" => ilvl = attr(&e, b"val").and_then(|v| v.parse().ok()),
+                    b"pStyle" => p_style = attr(&e, b"val"),
                     b"gridSpan" => {
                         if let (Some(t), Some(v)) = (tables.last_mut(), attr(&e, b"val")) {
                             t.span = v.parse::<usize>().unwrap_or(1).saturating_sub(1).min(64);
@@ -117,7 +144,20 @@ fn document_text(xml: &str) -> Result<String, quick_xml::Error> {
                 match local(name.as_ref()) {
                     b"t" => in_text = false,
                     b"p" => {
-                        let p = std::mem::take(&mut para);
+                        let mut p = std::mem::take(&mut para);
+                        let from_style = p_style.take().and_then(|st| numbering.style_list(&st));
+                        let list = match (num_id.take(), from_style) {
+                            (Some(id), st) => Some((id, ilvl.or(st.map(|s| s.1)).unwrap_or(0))),
+                            (None, Some((id, l))) => Some((id, ilvl.unwrap_or(l))),
+                            (None, None) => None,
+                        };
+                        if let Some((id, level)) = list.filter(|(id, _)| id != "0")
+                            && !p.trim().is_empty()
+                            && let Some(label) = numbering.next_label(&id, level)
+                            && crate::numbering::parse(p.trim_start()).is_none()
+                        {
+                            p.insert_str(0, &label);
+                        }
                         match tables.last_mut() {
                             Some(t) => {
                                 if !t.cell.is_empty() && !p.is_empty() {
@@ -197,7 +237,7 @@ mod tests {
             "<w:p><w:r><w:t>一、目标</w:t></w:r></w:p><w:p/><w:p><w:r><w:t xml:space=\"preserve\">到 2024 年</w:t></w:r><w:r><w:t>，达到</w:t></w:r></w:p>",
         );
         assert_eq!(
-            document_text(&xml).expect("xml"),
+            document_text(&xml, Numbering::default()).expect("xml"),
             "一、目标\n\n到 2024 年，达到"
         );
     }
@@ -209,7 +249,7 @@ mod tests {
             "<w:tr><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>市科技局</w:t></w:r></w:p><w:p><w:r><w:t>市财政局</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
         ));
         assert_eq!(
-            document_text(&xml).expect("xml"),
+            document_text(&xml, Numbering::default()).expect("xml"),
             "序号\t牵头单位\n1\t市科技局；市财政局"
         );
     }
@@ -219,7 +259,10 @@ mod tests {
         let xml = doc(
             "<w:p><w:del><w:r><w:delText>旧</w:delText></w:r></w:del><w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:t>新</w:t></w:r></w:p>",
         );
-        assert_eq!(document_text(&xml).expect("xml"), "新");
+        assert_eq!(
+            document_text(&xml, Numbering::default()).expect("xml"),
+            "新"
+        );
     }
 
     #[test]
@@ -227,6 +270,9 @@ mod tests {
         let xml = doc(
             "<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr><w:p><w:r><w:t>一、科技创新</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr></w:tbl>",
         );
-        assert_eq!(document_text(&xml).expect("xml"), "一、科技创新\t\t");
+        assert_eq!(
+            document_text(&xml, Numbering::default()).expect("xml"),
+            "一、科技创新\t\t"
+        );
     }
 }

@@ -3,18 +3,19 @@
 //! measures, task forces and attachments, each with its source span.
 
 use crate::chars::{trim_punct, trim_punct_range};
-use crate::clauses::{sentences, year_phrases};
+use crate::clauses::year_phrases;
 use crate::layout::{self, Block};
 use crate::numbering::{self, Style};
 use crate::outline::{self, Heading, Purpose};
+use crate::parts::{find_period, find_title, read_attachment, read_mechanisms, task_forces};
 use crate::source::LineIndex;
 use crate::table;
 use crate::targets::{self, Ctx, Found};
 use crate::units::{self, Label, Named, Role};
 use crate::{Diag, finish};
 use planwatch_model::{
-    Attachment, GuaranteeMeasure, Milestone, MilestoneKind, Period, Plan, Section, Severity, Span,
-    Target, Task,
+    Attachment, GuaranteeMeasure, Milestone, MilestoneKind, Plan, Section, Severity, Span, Target,
+    Task,
 };
 use std::collections::HashMap;
 use std::ops::Range;
@@ -172,7 +173,23 @@ pub(crate) fn extract(src: &str) -> Plan {
         votes = count_votes(&kinds, &inline, |_| true);
     }
     let task_style = outline::task_style(&headings, &votes);
-    let is_task = |h: &Heading| Some(h.num.style) == task_style && h.purpose == Purpose::Open;
+    // In a plan that names units, a part where no unit is named holds no tasks (三、推进机制).
+    let part_of = |mut h: usize| {
+        while let Some(p) = headings[h].parent {
+            h = p;
+        }
+        h
+    };
+    let parts_with_units: std::collections::HashSet<usize> =
+        votes.keys().map(|&h| part_of(h)).collect();
+    let is_task = |h: &Heading| {
+        Some(h.num.style) == task_style
+            && h.purpose == Purpose::Open
+            && (votes.is_empty()
+                || h.depth == 0
+                || h.parent
+                    .is_some_and(|p| parts_with_units.contains(&part_of(p))))
+    };
 
     // Pass 2: fill the plan.
     let mut drafts: Vec<Draft> = Vec::new();
@@ -261,7 +278,11 @@ pub(crate) fn extract(src: &str) -> Plan {
                     });
                     let subject = text[hd.title.clone()].to_string();
                     add_inline(&mut cx, b, &inline[i], drafts.last_mut());
-                    let regions = regions(hd.body..text.len(), &inline[i]);
+                    let mut regions = regions(hd.body..text.len(), &inline[i]);
+                    // A one-line task (加快建设平台，到2024年建成10个): its later clauses hold targets.
+                    if let Some(rest) = title_tail(text, hd.title.clone()) {
+                        regions.insert(0, rest);
+                    }
                     read_targets(
                         &mut cx,
                         b,
@@ -413,27 +434,30 @@ pub(crate) fn extract(src: &str) -> Plan {
                     let hd = &headings[h];
                     blocks[hd.block].norm.text[hd.title.clone()].contains("目标")
                 });
-                match current.map(|h| headings[h].purpose) {
-                    Some(Purpose::Goals) | Some(Purpose::Open) if goal_title => {
-                        let regions = regions(0..text.len(), &inline[i]);
-                        read_targets(
-                            &mut cx,
-                            b,
-                            &regions,
-                            Ctx {
-                                default_year,
-                                goals: true,
-                                subject: "",
-                                year: None,
-                            },
-                            None,
-                            Some(&mut plan.goals),
-                        );
-                    }
+                let goals_here = match current.map(|h| headings[h].purpose) {
+                    Some(Purpose::Goals) => true,
+                    Some(Purpose::Open) => goal_title,
                     Some(Purpose::Guarantee) if measure.is_some() => {
-                        read_mechanisms(text, 0..text.len(), &mut plan)
+                        read_mechanisms(text, 0..text.len(), &mut plan);
+                        false
                     }
-                    _ => {}
+                    _ => false,
+                };
+                if goals_here {
+                    let regions = regions(0..text.len(), &inline[i]);
+                    read_targets(
+                        &mut cx,
+                        b,
+                        &regions,
+                        Ctx {
+                            default_year,
+                            goals: true,
+                            subject: "",
+                            year: None,
+                        },
+                        None,
+                        Some(&mut plan.goals),
+                    );
                 }
             }
         }
@@ -458,6 +482,22 @@ pub(crate) fn extract(src: &str) -> Plan {
     }
 
     finish::finish(&mut cx, plan, drafts)
+}
+
+/// The clauses of a heading's title after the first one, if any.
+fn title_tail(text: &str, title: Range<usize>) -> Option<Range<usize>> {
+    let mut depth = 0usize;
+    for (i, c) in text[title.clone()].char_indices() {
+        if crate::chars::opens(c) {
+            depth += 1;
+        } else if crate::chars::closes(c) {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && matches!(c, '，' | ',' | '；' | ';') {
+            let start = title.start + i + c.len_utf8();
+            return (start < title.end).then_some(start..title.end);
+        }
+    }
+    None
 }
 
 /// Unit assignments under each heading (index into the headings), over the blocks `keep` allows.
@@ -540,7 +580,13 @@ pub(crate) fn add_inline(
 /// names participants.
 fn unit_line(text: &str, draft: Option<&Draft>) -> Vec<Named> {
     let (mut named, _) = units::spec_units(text, 0);
-    let first = units::label_at_start(text).map(|(l, _)| l);
+    let start = units::label_at_start(text);
+    if named.is_empty()
+        && let Some((Label::Units(role), after)) = start
+    {
+        named = units::parse_spec(&text[after..], after, Some(role));
+    }
+    let first = start.map(|(l, _)| l);
     let has_lead = draft.is_some_and(|d| d.units.iter().any(|u| u.1 == Role::Lead));
     if first == Some(Label::Units(Role::Responsible)) && has_lead {
         named.iter_mut().for_each(|n| n.role = Role::Participate);
@@ -589,183 +635,5 @@ pub(crate) fn read_targets(
             m.span = Some(cx.span(b, r));
             d.task.milestones.push(m);
         }
-    }
-}
-
-fn read_mechanisms(text: &str, r: Range<usize>, plan: &mut Plan) {
-    let Some(m) = plan.guarantee_measures.last_mut() else {
-        return;
-    };
-    for s in sentences(text, r) {
-        for part in text[s.range.clone()].split(['；', ';']) {
-            let p = trim_punct(part);
-            if p.chars().count() >= 4 {
-                m.mechanisms.push(p.to_string());
-            }
-        }
-    }
-}
-
-fn task_forces(text: &str, out: &mut Vec<String>) {
-    for s in sentences(text, 0..text.len()) {
-        for c in &s.clauses {
-            for item in text[c.clone()].split('、') {
-                let mut name = trim_punct(item);
-                for v in ["成立", "设立", "组建", "建立", "由", "各"] {
-                    if let Some(r) = name.strip_prefix(v) {
-                        name = r;
-                    }
-                }
-                let n = name.chars().count();
-                if name.ends_with("专班")
-                    && (4..=12).contains(&n)
-                    && name != "工作专班"
-                    && !name
-                        .chars()
-                        .any(|c| crate::numbers::is_cn_numeral(c) || c.is_ascii_digit())
-                    && !out.iter().any(|o| o == name)
-                {
-                    out.push(name.to_string());
-                }
-            }
-        }
-    }
-}
-
-fn read_attachment(text: &str, plan: &mut Plan, pending: &mut Option<u32>) {
-    let mut rest = text.strip_prefix("附件").unwrap_or(text);
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    rest = &rest[digits.len()..];
-    rest = rest.trim_start_matches(['：', ':', '、', '.', '．', ' ']);
-    let mut number = digits.parse::<u32>().ok();
-    if let Some(n) = numbering::parse(rest) {
-        number = Some(n.value);
-        rest = &rest[n.rest..];
-    }
-    let title = trim_punct(rest);
-    let number =
-        number.unwrap_or_else(|| u32::try_from(plan.attachments.len() + 1).unwrap_or(u32::MAX));
-    if title.is_empty() {
-        *pending = Some(number);
-    } else if !plan
-        .attachments
-        .iter()
-        .any(|a| a.number == number && a.title == title)
-    {
-        plan.attachments.push(Attachment {
-            number,
-            title: title.to_string(),
-        });
-    }
-}
-
-/// The plan's title: among the blocks before the first heading, the last one shaped like a plan
-/// title (no full stop, ends with 行动计划/实施方案/…, perhaps with the period in brackets).
-fn find_title(blocks: &[Block]) -> Option<usize> {
-    let end = blocks
-        .iter()
-        .position(|b| {
-            b.cells.is_some()
-                || numbering::parse(&b.norm.text).is_some()
-                || units::label_at_start(&b.norm.text).is_some()
-        })
-        .unwrap_or(blocks.len())
-        .min(15);
-    let title_like = |b: &Block| {
-        let t = b.norm.text.as_str();
-        !t.contains(['。', '；']) && (2..=80).contains(&t.chars().count()) && !t.starts_with("附件")
-    };
-    let genre = |b: &Block| {
-        let t = b.norm.text.trim_end_matches(['）', ')']);
-        let t = t.rfind(['（', '(']).map_or(t, |p| &t[..p]);
-        [
-            "计划",
-            "方案",
-            "要点",
-            "意见",
-            "规划",
-            "清单",
-            "分解表",
-            "办法",
-            "措施",
-        ]
-        .iter()
-        .any(|g| t.ends_with(g))
-            && !b.norm.text.starts_with("关于")
-    };
-    (0..end)
-        .rev()
-        .find(|&i| title_like(&blocks[i]) && genre(&blocks[i]))
-        .or_else(|| (0..end).find(|&i| title_like(&blocks[i])))
-}
-
-fn find_period(title: &str, blocks: &[Block]) -> Period {
-    let from = |s: &str| {
-        let ys = year_phrases(s);
-        ys.iter()
-            .find(|y| y.start != y.end)
-            .or_else(|| ys.first())
-            .map(|y| Period {
-                start: y.start,
-                end: y.end,
-            })
-    };
-    if let Some(p) = from(title) {
-        return p;
-    }
-    for b in blocks.iter().take(3) {
-        if let Some(p) = year_phrases(&b.norm.text)
-            .into_iter()
-            .find(|y| y.start != y.end)
-        {
-            return Period {
-                start: p.start,
-                end: p.end,
-            };
-        }
-    }
-    // No period written: the year most targets are set for (到2025年) is the end.
-    let all: Vec<(i32, i32, bool)> = blocks
-        .iter()
-        .filter(|b| b.cells.is_none())
-        .flat_map(|b| {
-            let t = &b.norm.text;
-            year_phrases(t)
-                .into_iter()
-                .filter(|y| !y.baseline)
-                .map(|y| {
-                    (
-                        y.start,
-                        y.end,
-                        ["到", "至", "力争"]
-                            .iter()
-                            .any(|p| t[y.range.clone()].starts_with(p)),
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let mut counts: HashMap<i32, usize> = HashMap::new();
-    for &(_, e, by) in &all {
-        if by {
-            *counts.entry(e).or_default() += 1;
-        }
-    }
-    let end = counts
-        .into_iter()
-        .max_by_key(|&(y, n)| (n, y))
-        .map(|(y, _)| y)
-        .or_else(|| all.iter().map(|a| a.1).max());
-    match end {
-        Some(e) => Period {
-            start: all
-                .iter()
-                .map(|a| a.0)
-                .filter(|&s| s <= e && s >= e - 10)
-                .min()
-                .unwrap_or(e),
-            end: e,
-        },
-        None => Period::default(),
     }
 }

@@ -5,42 +5,51 @@ use crate::extract::{Cx, Draft};
 use crate::units::Role;
 use crate::{Diag, indicators, typos};
 use planwatch_model::{Diagnostic, Plan, ResponsibleUnit, Severity, Span, UnitKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub(crate) fn finish(cx: &mut Cx<'_>, mut plan: Plan, drafts: Vec<Draft>) -> Plan {
     let mut register: HashMap<String, ResponsibleUnit> = HashMap::new();
     for d in drafts {
         let mut task = d.task;
-        for (name, role, span) in &d.units {
+        let mut leads: HashSet<&str> = HashSet::new();
+        let mut named: HashSet<&str> = HashSet::new();
+        for (name, role, _) in &d.units {
             if *role == Role::Lead {
-                if !task.lead_units.contains(name) {
-                    task.lead_units.push(name.clone());
-                }
-            } else if !task.lead_units.contains(name) && !task.participating_units.contains(name) {
+                leads.insert(name);
+            }
+        }
+        for (name, _, span) in &d.units {
+            if !named.insert(name) {
+                continue;
+            }
+            let lead = leads.contains(name.as_str());
+            if lead {
+                task.lead_units.push(name.clone());
+            } else {
                 task.participating_units.push(name.clone());
             }
-            let entry = register
-                .entry(name.clone())
-                .or_insert_with(|| ResponsibleUnit {
-                    name: name.clone(),
-                    kind: UnitKind::classify(name),
-                    lead_tasks: Vec::new(),
-                    participating_tasks: Vec::new(),
-                    span: Some(*span),
-                });
-            let tasks = if *role == Role::Lead {
+            if !register.contains_key(name.as_str()) {
+                register.insert(
+                    name.clone(),
+                    ResponsibleUnit {
+                        name: name.clone(),
+                        kind: UnitKind::classify(name),
+                        lead_tasks: Vec::new(),
+                        participating_tasks: Vec::new(),
+                        span: Some(*span),
+                    },
+                );
+            }
+            let Some(entry) = register.get_mut(name.as_str()) else {
+                continue;
+            };
+            let tasks = if lead {
                 &mut entry.lead_tasks
             } else {
                 &mut entry.participating_tasks
             };
-            // Tasks come in order, so a repeat can only be the last one.
-            if tasks.last() != Some(&task.number) {
-                tasks.push(task.number);
-            }
+            tasks.push(task.number);
         }
-        // A unit named as lead and later as participant stays lead.
-        let leads = task.lead_units.clone();
-        task.participating_units.retain(|u| !leads.contains(u));
         if task.lead_units.is_empty() {
             let span = task.span.unwrap_or_default();
             cx.diags.push(Diag {

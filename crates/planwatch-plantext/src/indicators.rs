@@ -94,16 +94,23 @@ fn fmt_value(v: f64) -> String {
     }
 }
 
+/// The names known for one unit of measure.
+#[derive(Default)]
+struct Keys {
+    exact: HashMap<String, usize>,
+    by_suffix: HashMap<String, usize>,
+}
+
 /// Groups the plan's targets into indicators, sets each target's `indicator_id`, and returns
 /// the conflicts found.
 pub(crate) fn link(plan: &mut Plan) -> Vec<Diag> {
     let mut indicators: Vec<Indicator> = Vec::new();
-    // key|unit → indicator index, for exact names and for their suffixes.
-    let mut exact: HashMap<String, usize> = HashMap::new();
-    let mut by_suffix: HashMap<String, usize> = HashMap::new();
-    // The single task an indicator has been seen in so far (None for goals), to avoid merging
-    // two different things named in one task just because one name ends the other.
-    let mut seen_in: Vec<Vec<Option<u32>>> = Vec::new();
+    // Per unit: canonical name → indicator index, for exact names and for their suffixes.
+    let mut by_unit: HashMap<String, Keys> = HashMap::new();
+    // Where each indicator has been mentioned: the first task (None for goals) and whether
+    // any other place too. Two things named in one task are not merged just because one name
+    // ends the other.
+    let mut places: Vec<(Option<u32>, bool)> = Vec::new();
     // The canonical key each indicator was created with.
     let mut names: Vec<String> = Vec::new();
     let mut assign = |task: Option<u32>, index: usize, t: &mut Target| {
@@ -111,34 +118,40 @@ pub(crate) fn link(plan: &mut Plan) -> Vec<Diag> {
             return;
         }
         let key = canonical(&t.indicator);
-        let unit = t.unit.clone().unwrap_or_default();
-        let k = |s: &str| format!("{s}|{unit}");
-        let other_task =
-            |i: usize, seen: &Vec<Vec<Option<u32>>>| seen[i].iter().any(|s| *s != task);
-        let mut found = exact.get(&k(&key)).copied();
+        let keys = by_unit
+            .entry(t.unit.clone().unwrap_or_default())
+            .or_default();
+        let other_task = |i: usize| places[i].1 || places[i].0 != task;
+        let mut found = keys.exact.get(key.as_str()).copied();
         if found.is_none() {
-            found = by_suffix
-                .get(&k(&key))
+            found = keys
+                .by_suffix
+                .get(key.as_str())
                 .copied()
-                .filter(|&i| other_task(i, &seen_in) && qualifies(&names[i], &key));
+                .filter(|&i| other_task(i) && qualifies(&names[i], &key));
         }
         if found.is_none() {
             found = suffixes(&key)
                 .filter(|s| qualifies(&key, s))
-                .find_map(|s| exact.get(&k(s)).copied())
-                .filter(|&i| other_task(i, &seen_in));
+                .find_map(|s| keys.exact.get(s).copied())
+                .filter(|&i| other_task(i));
         }
+        let alt = after_deng(&key);
         if found.is_none()
-            && let Some(alt) = after_deng(&key)
+            && let Some(alt) = &alt
         {
-            found = exact
-                .get(&k(&alt))
-                .or_else(|| by_suffix.get(&k(&alt)))
+            found = keys
+                .exact
+                .get(alt.as_str())
+                .or_else(|| keys.by_suffix.get(alt.as_str()))
                 .copied()
-                .filter(|&i| other_task(i, &seen_in));
+                .filter(|&i| other_task(i));
         }
         let i = match found {
-            Some(i) => i,
+            Some(i) => {
+                places[i].1 |= places[i].0 != task;
+                i
+            }
             None => {
                 let i = indicators.len();
                 indicators.push(Indicator {
@@ -148,18 +161,20 @@ pub(crate) fn link(plan: &mut Plan) -> Vec<Diag> {
                     direction: Direction::HigherIsBetter,
                     mentions: Vec::new(),
                 });
-                seen_in.push(Vec::new());
+                places.push((task, false));
                 names.push(key.clone());
                 i
             }
         };
-        exact.entry(k(&key)).or_insert(i);
-        if let Some(alt) = after_deng(&key) {
-            exact.entry(k(&alt)).or_insert(i);
+        if let Some(alt) = alt {
+            keys.exact.entry(alt).or_insert(i);
         }
         for s in suffixes(&key) {
-            by_suffix.entry(k(s)).or_insert(i);
+            if !keys.by_suffix.contains_key(s) {
+                keys.by_suffix.insert(s.to_string(), i);
+            }
         }
+        keys.exact.entry(key).or_insert(i);
         if lower_is_better(t) {
             indicators[i].direction = Direction::LowerIsBetter;
         }
@@ -171,7 +186,6 @@ pub(crate) fn link(plan: &mut Plan) -> Vec<Diag> {
             comparator: t.comparator,
             span: t.span,
         });
-        seen_in[i].push(task);
         t.indicator_id = Some(indicators[i].id.clone());
     };
     for (k, g) in plan.goals.iter_mut().enumerate() {

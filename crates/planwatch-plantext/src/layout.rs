@@ -41,8 +41,25 @@ fn strip_bullet(s: &str) -> usize {
     0
 }
 
+/// A page number left by PDF conversion: — 2 —, - 3 -, 第3页, 第 3 页 共 10 页.
+fn is_page_number(s: &str) -> bool {
+    let t: String = s.chars().filter(|c| !is_space(*c)).collect();
+    let core = t.trim_matches(|c: char| matches!(c, '-' | '－' | '—' | '–' | '_' | '·'));
+    let dashed = core.len() < t.len();
+    let digits = !core.is_empty() && core.len() <= 4 && core.chars().all(|c| c.is_ascii_digit());
+    if digits && (dashed || t.len() <= 3) {
+        return true;
+    }
+    let paged = core.strip_prefix('第').and_then(|r| r.split_once('页'));
+    paged.is_some_and(|(n, rest)| {
+        !n.is_empty()
+            && n.chars().all(|c| c.is_ascii_digit())
+            && (rest.is_empty() || rest.trim_start_matches(['，', ',']).starts_with('共'))
+    })
+}
+
 fn classify(s: &str) -> Kind {
-    if s.is_empty() {
+    if s.is_empty() || is_page_number(s) {
         Kind::Blank
     } else if s.starts_with('|') && s.ends_with('|') && s.matches('|').count() >= 3 {
         Kind::Table
@@ -127,6 +144,17 @@ fn is_subtitle(s: &str) -> bool {
     n <= 30 && ((s.starts_with(['（', '(']) && s.ends_with(['）', ')'])) || s.starts_with('—'))
 }
 
+/// A unit line broken by a page break (…、阳泉高 / 新区、华阳集团): the next line is a short
+/// list whose items, after the first, are all unit names.
+fn continues_unit_list(next: &str) -> bool {
+    if next.contains(['。', '；', '：', ':']) || next.chars().count() > 60 {
+        return false;
+    }
+    let items: Vec<&str> = next.split(['、', '，', ',']).collect();
+    items.len() >= 2 && items[1..].iter().all(|i| units::looks_like_unit(i))
+        || items.len() == 1 && next.chars().count() <= 6
+}
+
 fn continues(f: &Facts, next: &str, next_kind: Kind) -> bool {
     if next_kind != Kind::Text || f.first == Kind::Table {
         return false;
@@ -137,7 +165,8 @@ fn continues(f: &Facts, next: &str, next_kind: Kind) -> bool {
     }
     match f.first {
         Kind::Heading if !f.sentence_punct => return false,
-        Kind::Label | Kind::Attachment => return matches!(last, '、' | '，' | ','),
+        Kind::Attachment => return matches!(last, '、' | '，' | ','),
+        Kind::Label => return matches!(last, '、' | '，' | ',') || continues_unit_list(next),
         _ => {}
     }
     if !f.clause_punct && f.chars < 40 {
@@ -275,6 +304,27 @@ mod tests {
                 "1.增强竞争力，培育新动能",
                 "（1）打造基地"
             ]
+        );
+    }
+
+    #[test]
+    fn a_unit_line_broken_by_a_page_break_is_joined() {
+        let src = "参加单位：市发展改革委、各县（区）人民政府、阳泉高\n\n新区、华阳集团\n\n（2）加快发展。\n";
+        assert_eq!(
+            texts(src),
+            [
+                "参加单位：市发展改革委、各县（区）人民政府、阳泉高新区、华阳集团",
+                "（2）加快发展。"
+            ]
+        );
+    }
+
+    #[test]
+    fn page_numbers_left_by_pdf_conversion_are_dropped() {
+        let src = "培育和推进大数据、云计算等重点领域，依托龙头企\n— 2 —\n业，加快推动。\n- 3 -\n第4页 共9页\n12\n";
+        assert_eq!(
+            texts(src),
+            ["培育和推进大数据、云计算等重点领域，依托龙头企业，加快推动。"]
         );
     }
 

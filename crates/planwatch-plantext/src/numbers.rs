@@ -3,6 +3,7 @@
 //! a number (以上、以下、左右).
 
 use crate::chars::{char_at, char_before, closes_quote, digit, opens_quote};
+use crate::lexicon::UNITS;
 use planwatch_model::Comparator;
 use std::ops::Range;
 
@@ -40,107 +41,6 @@ pub(crate) struct Quantity {
 pub(crate) struct Unreadable {
     pub(crate) range: Range<usize>,
 }
-
-/// Units in longest-first order within each group: (unit, weak, allowed after Chinese numerals).
-const UNITS: &[(&str, bool, bool)] = &[
-    ("个百分点", false, true),
-    ("个工作日", true, false),
-    ("平方公里", false, true),
-    ("平方千米", false, true),
-    ("平方米", false, true),
-    ("立方米", false, true),
-    ("千瓦时", false, false),
-    ("百分点", false, true),
-    ("个月", true, false),
-    ("人次", false, true),
-    ("户次", false, true),
-    ("家次", false, true),
-    ("项次", false, true),
-    ("批次", false, true),
-    ("场次", false, true),
-    ("班次", false, true),
-    ("千瓦", false, false),
-    ("兆瓦", false, false),
-    ("吉瓦", false, false),
-    ("公里", false, true),
-    ("千米", false, true),
-    ("公顷", false, true),
-    ("美元", false, true),
-    ("工作日", true, false),
-    ("小时", true, false),
-    ("分钟", true, false),
-    ("PFlops", false, false),
-    ("Mbps", false, false),
-    ("Gbps", false, false),
-    ("MWh", false, false),
-    ("GWh", false, false),
-    ("kWh", false, false),
-    ("MW", false, false),
-    ("GW", false, false),
-    ("kW", false, false),
-    ("km", false, false),
-    ("TB", false, false),
-    ("PB", false, false),
-    ("EB", false, false),
-    ("%", false, false),
-    ("％", false, false),
-    ("‰", false, false),
-    ("家", false, true),
-    ("个", false, true),
-    ("户", false, true),
-    ("人", false, true),
-    ("名", false, true),
-    ("位", false, true),
-    ("件", false, false),
-    ("项", false, true),
-    ("次", false, true),
-    ("场", false, true),
-    ("座", false, true),
-    ("所", false, true),
-    ("条", false, true),
-    ("台", false, true),
-    ("套", false, true),
-    ("辆", false, true),
-    ("艘", false, true),
-    ("架", false, true),
-    ("只", false, false),
-    ("头", false, false),
-    ("张", false, false),
-    ("部", false, false),
-    ("篇", false, false),
-    ("册", false, false),
-    ("栋", false, true),
-    ("间", false, false),
-    ("处", false, true),
-    ("块", false, false),
-    ("吨", false, true),
-    ("米", false, true),
-    ("亩", false, true),
-    ("元", false, true),
-    ("倍", false, true),
-    ("床", false, true),
-    ("例", false, false),
-    ("款", false, false),
-    ("种", false, true),
-    ("宗", false, false),
-    ("笔", false, false),
-    ("份", false, false),
-    ("棵", false, false),
-    ("根", false, true),
-    ("口", false, false),
-    ("盏", false, false),
-    ("斤", false, true),
-    ("公斤", false, true),
-    ("千克", false, true),
-    ("株", false, false),
-    ("年", true, false),
-    ("天", true, false),
-    ("日", true, false),
-    ("周", true, false),
-    ("岁", true, false),
-    ("P", false, false),
-    ("t", false, false),
-];
 
 fn unit_at(s: &str, at: usize) -> Option<(&'static str, bool, bool)> {
     let rest = s.get(at..)?;
@@ -291,9 +191,14 @@ pub(crate) fn scan(s: &str, skip: &[Range<usize>]) -> (Vec<Quantity>, Vec<Unread
     let mut bad = Vec::new();
     let mut quote = 0usize;
     let mut i = 0;
+    // `skip` is sorted; `next_skip` is the first range that does not end before `i`.
+    let mut next_skip = 0;
     while i < s.len() {
         let Some(c) = char_at(s, i) else { break };
-        if let Some(r) = skip.iter().find(|r| r.contains(&i)) {
+        while skip.get(next_skip).is_some_and(|r| r.end <= i) {
+            next_skip += 1;
+        }
+        if let Some(r) = skip.get(next_skip).filter(|r| r.contains(&i)) {
             i = r.end.max(i + c.len_utf8());
             continue;
         }

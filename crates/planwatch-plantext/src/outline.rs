@@ -42,15 +42,25 @@ pub(crate) fn purpose_of(title: &str) -> Purpose {
     if has(&["任务", "举措", "行动", "工程", "重点工作"]) && !has(&["保障措施", "保障机制"])
     {
         Purpose::Open
-    } else if title.contains("目标") {
+    } else if title.contains("目标") || has(&["总体要求", "总体思路"]) {
         Purpose::Goals
-    } else if has(&["保障", "组织实施", "组织领导", "工作要求", "实施要求"]) {
+    } else if has(&[
+        "保障",
+        "组织实施",
+        "组织领导",
+        "工作要求",
+        "实施要求",
+        "推进机制",
+        "工作机制",
+        "落实机制",
+        "监督考核",
+        "考核评估",
+        "督查考核",
+    ]) {
         Purpose::Guarantee
     } else if has(&[
         "指导思想",
         "基本原则",
-        "总体要求",
-        "总体思路",
         "背景",
         "形势",
         "意义",
@@ -191,6 +201,7 @@ mod tests {
         assert_eq!(purpose_of("主要任务"), Purpose::Open);
         assert_eq!(purpose_of("目标任务"), Purpose::Open);
         assert_eq!(purpose_of("指导思想"), Purpose::Other);
+        assert_eq!(purpose_of("总体要求"), Purpose::Goals);
         assert_eq!(purpose_of("增强新兴产业核心竞争力"), Purpose::Open);
     }
 

@@ -9,6 +9,9 @@ use std::ops::Range;
 pub(crate) struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// The last (byte offset, char column) computed, to count on from it: spans come mostly in
+    /// order, and a plan line can be very long.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -24,7 +27,11 @@ impl<'a> LineIndex<'a> {
             }
             i += 1;
         }
-        Self { text, starts }
+        Self {
+            text,
+            starts,
+            last: std::cell::Cell::new((0, 0)),
+        }
     }
 
     /// The 0-based line that contains byte `at`.
@@ -37,10 +44,12 @@ impl<'a> LineIndex<'a> {
         let start = r.start.min(self.text.len());
         let line = self.line_of(start);
         let line_start = self.starts[line];
-        let column = self
-            .text
-            .get(line_start..start)
-            .map_or(0, |s| s.chars().count());
+        let (from, base) = match self.last.get() {
+            (at, col) if at >= line_start && at <= start => (at, col),
+            _ => (line_start, 0),
+        };
+        let column = base + self.text.get(from..start).map_or(0, |s| s.chars().count());
+        self.last.set((start, column));
         Span {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),
@@ -80,31 +89,55 @@ impl NormText {
         };
         // A run of spaces waits until the next non-space shows whether it is kept.
         let mut pending: Vec<(char, usize)> = Vec::new();
-        let chars = pieces.iter().flat_map(|p| {
-            src.get(p.clone())
-                .unwrap_or("")
-                .char_indices()
-                .map(move |(i, c)| (c, p.start + i))
-        });
-        for (c, at) in chars {
-            if is_space(c) {
-                pending.push((c, at));
+        for p in pieces {
+            let Some(piece) = src.get(p.clone()) else {
                 continue;
-            }
-            if let Some(&(_, first)) = pending.first() {
-                let before = out.text.chars().next_back();
-                if list && before.is_some_and(crate::chars::is_han) && crate::chars::is_han(c) {
-                    out.push('、', first);
-                } else if before.is_some_and(|b| !is_wide(b) && !is_wide(c)) {
-                    for &(p, at) in &pending {
-                        out.push(p, at);
-                    }
+            };
+            let mut rest = piece;
+            let mut at = p.start;
+            while !rest.is_empty() {
+                // Copy the run up to the next space in one go.
+                let run = rest.find(is_space).unwrap_or(rest.len());
+                if run > 0 {
+                    let first = rest[..run].chars().next().unwrap_or(' ');
+                    out.flush_spaces(&mut pending, first, list);
+                    out.push_str(&rest[..run], at);
+                    at += run;
+                    rest = &rest[run..];
+                    continue;
                 }
-                pending.clear();
+                let c = rest.chars().next().unwrap_or(' ');
+                pending.push((c, at));
+                at += c.len_utf8();
+                rest = &rest[c.len_utf8()..];
             }
-            out.push(c, at);
         }
         out
+    }
+
+    /// Decides the fate of a run of spaces now that the next character `next` is known.
+    fn flush_spaces(&mut self, pending: &mut Vec<(char, usize)>, next: char, list: bool) {
+        let Some(&(_, first)) = pending.first() else {
+            return;
+        };
+        let before = self.text.chars().next_back();
+        if list && before.is_some_and(crate::chars::is_han) && crate::chars::is_han(next) {
+            self.push('、', first);
+        } else if before.is_some_and(|b| !is_wide(b) && !is_wide(next)) {
+            for &(p, at) in pending.iter() {
+                self.push(p, at);
+            }
+        }
+        pending.clear();
+    }
+
+    fn push_str(&mut self, run: &str, at: usize) {
+        let pos = self.text.len();
+        let contiguous = self.segs.last().is_some_and(|&(n, s)| s + (pos - n) == at);
+        if !contiguous {
+            self.segs.push((pos, at));
+        }
+        self.text.push_str(run);
     }
 
     fn push(&mut self, c: char, at: usize) {

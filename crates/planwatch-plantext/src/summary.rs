@@ -16,7 +16,7 @@ fn target_zh(t: &Target) -> String {
     let amount = match (t.value, t.value_max) {
         (Some(lo), Some(hi)) => format!("{}–{}{unit}", value(lo), value(hi)),
         (Some(v), None) => format!("{}{unit}", value(v)),
-        _ => String::new(),
+        _ => t.value_text.clone().unwrap_or_default(),
     };
     let bound = match t.comparator {
         Some(Comparator::AtLeast) => "不少于",
@@ -32,7 +32,12 @@ fn target_zh(t: &Target) -> String {
         (Some(y), None) => format!("{y}年"),
         (None, None) => "年份未定".to_string(),
     };
-    format!("{}（{year}，{bound}{amount}）", t.text)
+    let detail = format!("{bound}{amount}");
+    if detail.is_empty() {
+        format!("{}（{year}）", t.text)
+    } else {
+        format!("{}（{year}，{detail}）", t.text)
+    }
 }
 
 /// Renders the plan as plain Chinese text.
@@ -75,7 +80,11 @@ pub fn summary_zh(plan: &Plan) -> String {
             let _ = writeln!(s, "      目标：{}", target_zh(x));
         }
         for m in &t.milestones {
-            let year = m.year.map(|y| format!("{y}年")).unwrap_or_default();
+            let year = match (m.year_start, m.year) {
+                (Some(a), Some(b)) => format!("{a}—{b}年"),
+                (None, Some(b)) => format!("{b}年"),
+                _ => String::new(),
+            };
             let _ = writeln!(s, "      节点：{year} {}", m.what);
         }
     }

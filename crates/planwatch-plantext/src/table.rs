@@ -63,6 +63,10 @@ fn classify(h: &str) -> Col {
     if has(&["时限", "完成时间", "时间节点", "进度安排"]) {
         return Col::Deadline;
     }
+    // 2020年基期值, 现状值: where the plan starts from, not a target.
+    if has(&["基期", "基数", "基准", "现状", "实际", "完成值", "基础值"]) {
+        return Col::Other;
+    }
     let years = year_phrases(&h);
     if let [y] = years.as_slice()
         && y.start == y.end

@@ -4,6 +4,13 @@
 
 use crate::chars::{opens, trim_punct};
 use crate::clauses::{YearPhrase, sentences, year_phrases};
+use crate::lexicon::{
+    COMMIT_VERBS, DELIVERABLE_WORDS, EFFORT, INCENTIVE, INSTRUMENTAL, PRE_COMPARATORS,
+    QUALITATIVE_WORDS,
+};
+use crate::naming::{
+    NAME_HEADS, NAME_TAILS, indicator_after, indicator_before, strip_words, subject_from,
+};
 use crate::numbers::{QKind, Quantity, scan};
 use planwatch_model::{Comparator, Milestone, MilestoneKind, Target, YearBasis};
 use std::ops::Range;
@@ -29,328 +36,20 @@ pub(crate) struct Found {
     pub(crate) unreadable: Vec<Range<usize>>,
 }
 
-const PRE_COMPARATORS: &[(&str, Comparator)] = &[
-    ("不少于", Comparator::AtLeast),
-    ("不低于", Comparator::AtLeast),
-    ("不超过", Comparator::AtMost),
-    ("不高于", Comparator::AtMost),
-    ("至少", Comparator::AtLeast),
-    ("达到", Comparator::AtLeast),
-    ("超过", Comparator::AtLeast),
-    ("突破", Comparator::AtLeast),
-    ("高于", Comparator::AtLeast),
-    ("大于", Comparator::AtLeast),
-    ("提高到", Comparator::AtLeast),
-    ("提高至", Comparator::AtLeast),
-    ("提升到", Comparator::AtLeast),
-    ("提升至", Comparator::AtLeast),
-    ("增长到", Comparator::AtLeast),
-    ("增加到", Comparator::AtLeast),
-    ("增至", Comparator::AtLeast),
-    ("低于", Comparator::AtMost),
-    ("小于", Comparator::AtMost),
-    ("控制在", Comparator::AtMost),
-    ("降至", Comparator::AtMost),
-    ("降到", Comparator::AtMost),
-    ("降低到", Comparator::AtMost),
-    ("降低至", Comparator::AtMost),
-    ("下降到", Comparator::AtMost),
-    ("下降至", Comparator::AtMost),
-    ("压缩至", Comparator::AtMost),
-    ("压缩到", Comparator::AtMost),
-    ("缩短至", Comparator::AtMost),
-    ("缩短到", Comparator::AtMost),
-    ("大约", Comparator::About),
-    ("约", Comparator::About),
-    ("近", Comparator::About),
-    ("达", Comparator::AtLeast),
-];
-
-/// Verbs that make a Chinese-numeral quantity a commitment (培育两家 is one; 依托两家 is not).
-const COMMIT_VERBS: &[&str] = &[
-    "达到",
-    "达",
-    "建成",
-    "建设",
-    "培育",
-    "新增",
-    "引进",
-    "引入",
-    "认定",
-    "打造",
-    "创建",
-    "组织",
-    "举办",
-    "开展",
-    "建立",
-    "设立",
-    "完成",
-    "实现",
-    "形成",
-    "增加",
-    "增至",
-    "培养",
-    "新建",
-    "改造",
-    "推出",
-    "发布",
-    "制定",
-    "出台",
-    "争创",
-    "获批",
-    "入选",
-    "落地",
-    "签约",
-    "攻克",
-    "不少于",
-    "不低于",
-    "至少",
-    "超过",
-    "突破",
-    "培训",
-    "招引",
-    "吸引",
-    "孵化",
-    "扶持",
-    "遴选",
-    "评选",
-    "召开",
-];
-
-/// Words of subsidy and reward clauses: their amounts of money are incentives, not targets.
-const INCENTIVE: &[&str] = &["给予", "奖励", "补助", "补贴", "资助", "奖补", "一次性"];
-
-/// Clause openings that describe means, not commitments (依托两家龙头企业的技术优势).
-const INSTRUMENTAL: &[&str] = &[
-    "依托", "借助", "围绕", "依据", "根据", "立足", "聚焦", "按照", "依靠", "发挥", "利用", "借势",
-    "对标", "参照",
-];
-
-/// Clause openings of ongoing effort: never a milestone, and the rest of the sentence after one
-/// is not either (重点推进…，积极推动…，构建…).
-const EFFORT: &[&str] = &[
-    "重点推进",
-    "积极推动",
-    "积极推进",
-    "加快推进",
-    "加快推动",
-    "加快",
-    "大力",
-    "持续",
-    "不断",
-    "深入",
-    "着力",
-    "全力",
-    "努力",
-    "积极",
-    "推进",
-    "推动",
-    "支持",
-    "鼓励",
-    "加强",
-    "强化",
-    "探索",
-    "谋划",
-    "坚持",
-    "落实",
-    "引导",
-    "统筹",
-    "健全",
-    "深化",
-    "做好",
-    "抓好",
-    "开展",
-    "组织",
-    "实施",
-];
-
-const QUALITATIVE_WORDS: &[&str] = &[
-    "打造",
-    "成为",
-    "重塑",
-    "进一步",
-    "初见",
-    "稳步",
-    "有序推进",
-    "优化",
-    "提升",
-    "显著",
-    "明显",
-    "增强",
-    "形成",
-    "基本形成",
-    "取得",
-];
-
-const DELIVERABLE_WORDS: &[&str] = &[
-    "建成",
-    "完成",
-    "投运",
-    "投产",
-    "上线",
-    "开工",
-    "具备",
-    "完善",
-    "出台",
-    "设立",
-    "成立",
-    "启用",
-    "运行",
-    "投入使用",
-    "竣工",
-    "开通",
-    "挂牌",
-    "揭牌",
-    "通过",
-    "验收",
-    "印发",
-    "发布",
-    "实现",
-];
-
-/// Words stripped from the end of the text before a number to leave the indicator's name.
-const NAME_TAILS: &[&str] = &[
-    "累计达到",
-    "累计达",
-    "力争达到",
-    "不少于",
-    "不低于",
-    "不超过",
-    "不高于",
-    "至少",
-    "达到",
-    "超过",
-    "突破",
-    "提高到",
-    "提高至",
-    "提升到",
-    "提升至",
-    "增长到",
-    "增加到",
-    "增至",
-    "控制在",
-    "保持在",
-    "稳定在",
-    "降至",
-    "降到",
-    "降低到",
-    "下降到",
-    "压缩至",
-    "缩短至",
-    "翻一番",
-    "翻两番",
-    "翻番",
-    "达",
-    "为",
-    "约",
-    "近",
-    "力争",
-    "累计",
-    "年均",
-    "共",
-    "均",
-    "建成",
-    "培育",
-    "引进",
-    "引入",
-    "认定",
-    "完成",
-    "实现",
-    "培养",
-    "建立",
-];
-
-/// Words stripped from the start of the text before a number.
-const NAME_HEADS: &[&str] = &[
-    "力争实现",
-    "力争",
-    "到",
-    "至",
-    "将",
-    "全市",
-    "我市",
-    "全省",
-    "全县",
-    "全区",
-    "其中",
-    "每年",
-    "累计",
-    "建成",
-    "建设",
-    "培育",
-    "引进",
-    "引入",
-    "认定",
-    "培养",
-    "打造",
-    "举办",
-    "组织",
-    "实现",
-    "完成",
-    "建立",
-    "新建",
-    "创建",
-    "争创",
-    "推动",
-    "支持",
-    "基本",
-    "共",
-    "再",
-];
-
-/// Verbs that, left alone before a number, say what happens but not to what.
-const BARE_VERBS: &[&str] = &[
-    "新增",
-    "新建",
-    "入库",
-    "认定",
-    "引进",
-    "引入",
-    "培育",
-    "建成",
-    "完成",
-    "实现",
-    "达到",
-    "累计",
-    "累计达到",
-    "新增培育",
-    "举办",
-    "开展",
-    "组织",
-    "培训",
-    "招引",
-    "建设",
-    "打造",
-    "新培育",
-];
-
-/// Words after a quantity where the noun phrase it counts ends (5家自动驾驶企业提供…).
-const NAME_CUTS: &[&str] = &[
-    "提供", "开展", "实现", "参与", "入驻", "落地", "建设", "进行", "的", "，",
-];
-
-fn strip_words<'a>(mut s: &'a str, heads: &[&str], tails: &[&str]) -> &'a str {
-    loop {
-        let before = s;
-        s = trim_punct(s);
-        for h in heads {
-            if let Some(r) = s.strip_prefix(h) {
-                s = r;
-            }
-        }
-        for t in tails {
-            if let Some(r) = s.strip_suffix(t) {
-                s = r;
-            }
-        }
-        if s == before {
-            return s;
-        }
-    }
+/// The year phrases (sorted by position) that lie inside `r`.
+fn within(years: &[YearPhrase], r: Range<usize>) -> &[YearPhrase] {
+    let lo = years.partition_point(|y| y.range.start < r.start);
+    let hi = years.partition_point(|y| y.range.start < r.end);
+    let hi = (lo..hi)
+        .rev()
+        .find(|&i| years[i].range.end <= r.end)
+        .map_or(lo, |i| i + 1);
+    &years[lo..hi]
 }
 
 /// Removes the year phrases that lie inside `r` from `text[r]`.
-fn without_years(text: &str, r: Range<usize>, years: &[YearPhrase]) -> String {
+pub(crate) fn without_years(text: &str, r: Range<usize>, years: &[YearPhrase]) -> String {
+    let years = within(years, r.clone());
     let mut out = String::new();
     let mut at = r.start;
     for y in years
@@ -362,17 +61,6 @@ fn without_years(text: &str, r: Range<usize>, years: &[YearPhrase]) -> String {
     }
     out.push_str(&text[at..r.end]);
     out
-}
-
-fn cut_trailing_bracket(s: &str) -> &str {
-    let t = trim_punct(s);
-    if (t.ends_with('）') || t.ends_with(')'))
-        && let Some(p) = t.rfind(['（', '('])
-        && p > 0
-    {
-        return &t[..p];
-    }
-    t
 }
 
 /// The unit implied by a counted noun when the text gives none (零突破).
@@ -435,21 +123,16 @@ pub(crate) fn extract(
         baseline: false,
     });
     for sentence in sentences(text, range) {
-        let s_years: Vec<&YearPhrase> = years
-            .iter()
-            .filter(|y| y.range.start >= sentence.range.start && y.range.end <= sentence.range.end)
-            .collect();
+        let s_years = within(&years, sentence.range.clone());
         let mut governing: Option<&YearPhrase> = given.as_ref();
         let mut effort = false;
         let mut prev_name: Option<String> = None;
         let mut pending_double: Option<Range<usize>> = None;
+        // Whether the sentence is about rewards (computed once, when a number shows up).
+        let mut incentive: Option<bool> = None;
         for (ci, clause) in sentence.clauses.iter().enumerate() {
-            let c_years: Vec<&YearPhrase> = s_years
-                .iter()
-                .copied()
-                .filter(|y| y.range.start >= clause.start && y.range.end <= clause.end)
-                .collect();
-            let own_year = c_years.iter().copied().find(|y| !y.baseline);
+            let c_years = within(s_years, clause.clone());
+            let own_year = c_years.iter().find(|y| !y.baseline);
             if let Some(y) = own_year {
                 governing = Some(y);
                 effort = false;
@@ -465,10 +148,13 @@ pub(crate) fn extract(
                     .map(|b| b.range.start + clause.start..b.range.end + clause.start),
             );
             let recurring = is_recurring(ctext);
-            let incentive = outside_quotes(&text[sentence.range.clone()], INCENTIVE);
+            if !qs.is_empty() && incentive.is_none() {
+                incentive = Some(outside_quotes(&text[sentence.range.clone()], INCENTIVE));
+            }
+            let is_incentive = incentive == Some(true);
             let qs: Vec<Quantity> = qs
                 .into_iter()
-                .filter(|q| accept(ctext, q, recurring.is_some(), incentive))
+                .filter(|q| accept(ctext, q, recurring.is_some(), is_incentive))
                 .collect();
             let doubles = ["翻一番", "翻两番", "翻番"]
                 .iter()
@@ -487,7 +173,7 @@ pub(crate) fn extract(
                     pending_double = Some(clause.clone());
                     continue;
                 }
-                let name = indicator_before(text, clause.start..clause.end, &years);
+                let name = indicator_before(text, clause.start..clause.end, s_years);
                 let (year, basis) = year_for(
                     own_year.or(governing),
                     context.as_ref(),
@@ -516,18 +202,35 @@ pub(crate) fn extract(
                 } else {
                     vec![clause.clone()]
                 };
-                for q in &qs {
-                    let abs = q.range.start + clause.start..q.range.end + clause.start;
-                    let seg = segments
-                        .iter()
-                        .find(|s| s.contains(&abs.start))
+                let abs_of =
+                    |q: &Quantity| q.range.start + clause.start..q.range.end + clause.start;
+                let mut seg_at = 0;
+                for (k, q) in qs.iter().enumerate() {
+                    let abs = abs_of(q);
+                    while segments.get(seg_at).is_some_and(|s| s.end <= abs.start) {
+                        seg_at += 1;
+                    }
+                    let mut seg = segments
+                        .get(seg_at)
                         .cloned()
                         .unwrap_or_else(|| clause.clone());
+                    // Several quantities left in one segment: each gets the words since the
+                    // previous one (2022年2023年达到5家…), not the whole segment.
+                    if let Some(p) = k
+                        .checked_sub(1)
+                        .map(|p| abs_of(&qs[p]))
+                        .filter(|p| seg.contains(&p.start))
+                    {
+                        seg.start = p.end;
+                    }
+                    if let Some(n) = qs.get(k + 1).map(abs_of).filter(|n| seg.contains(&n.start)) {
+                        seg.end = abs.end.max(n.start.min(abs.end));
+                    }
                     let span = match pending_double.take() {
                         Some(d) => d.start..seg.end,
                         None => seg.clone(),
                     };
-                    let mut name = indicator_before(text, span.start..abs.start, &years);
+                    let mut name = indicator_before(text, span.start..abs.start, s_years);
                     if name.chars().count() < 2 {
                         name = indicator_after(text, abs.end..seg.end);
                     }
@@ -599,7 +302,7 @@ pub(crate) fn extract(
             let Some(dated) = own_year.or(governing) else {
                 continue;
             };
-            let body = without_years(text, clause.clone(), &years);
+            let body = without_years(text, clause.clone(), s_years);
             let body = trim_punct(&body);
             if body.chars().count() < 4 {
                 continue;
@@ -619,7 +322,12 @@ pub(crate) fn extract(
                 continue;
             }
             if ctx.goals {
-                qualitative_goals(text, clause.clone(), body, dated, out);
+                // 实现以下目标： introduces the goals; it is not one.
+                let intro = ["以下", "如下"].iter().any(|w| body.contains(w))
+                    || text[clause.end..].starts_with(['：', ':']);
+                if !intro {
+                    qualitative_goals(text, clause.clone(), body, dated, out);
+                }
             } else {
                 out.milestones.push((
                     Milestone {
@@ -635,7 +343,7 @@ pub(crate) fn extract(
             }
         }
         if let Some(last) = s_years.iter().rev().find(|y| !y.baseline) {
-            *context = Some((*last).clone());
+            *context = Some(last.clone());
         }
     }
 }
@@ -674,6 +382,18 @@ fn accept(clause: &str, q: &Quantity, recurring: bool, incentive: bool) -> bool 
         return false;
     }
     let pre_bound = PRE_COMPARATORS.iter().any(|(w, _)| head.ends_with(w));
+    // 60岁以上老年人, 5000万元以上项目: a bound followed by a noun qualifies what is counted.
+    if q.post.is_some()
+        && q.kind == QKind::Plain
+        && q.value_text.as_deref() != Some("零突破")
+        && !pre_bound
+        && clause[q.range.end..]
+            .chars()
+            .next()
+            .is_some_and(|c| crate::chars::is_han(c) && c != '的')
+    {
+        return false;
+    }
     if q.weak && q.post.is_none() && !pre_bound {
         return false;
     }
@@ -748,74 +468,6 @@ fn split_coordinated(
         out.push(from..seg.end);
     }
     out
-}
-
-fn indicator_before(text: &str, r: Range<usize>, years: &[YearPhrase]) -> String {
-    let raw = without_years(text, r, years);
-    let stripped = strip_words(&raw, NAME_HEADS, NAME_TAILS);
-    let stripped = stripped.strip_suffix('等').unwrap_or(stripped);
-    if stripped.chars().count() >= 3 {
-        return trim_punct(stripped).to_string();
-    }
-    // Too little left (引进企业 → 企业): keep the verb.
-    let light = strip_words(
-        &raw,
-        &["到", "至", "将", "全市", "我市", "其中", "力争"],
-        NAME_TAILS,
-    );
-    let light = trim_punct(light);
-    // A bare verb (新增2家, 入库200家) names no indicator: the caller falls back to the subject.
-    if BARE_VERBS.contains(&light) {
-        return String::new();
-    }
-    if light.chars().count() > stripped.chars().count() && !light.is_empty() {
-        return light.to_string();
-    }
-    trim_punct(stripped).to_string()
-}
-
-fn indicator_after(text: &str, r: Range<usize>) -> String {
-    let s = &text[r];
-    let end = NAME_CUTS
-        .iter()
-        .filter_map(|w| s.find(w))
-        .min()
-        .unwrap_or(s.len());
-    trim_punct(&s[..end]).to_string()
-}
-
-/// The subject a clause without one refers to: the nearest earlier clause of the sentence that
-/// is not a means or manner clause (对…采用…), with its verb and trailing bracket removed.
-fn subject_from(text: &str, before: &[Range<usize>]) -> Option<String> {
-    before.iter().rev().find_map(|r| {
-        let c = trim_punct(&text[r.clone()]);
-        if ["对", "以", "通过", "按照", "依托", "围绕", "为"]
-            .iter()
-            .any(|w| c.starts_with(w))
-        {
-            return None;
-        }
-        let c = cut_trailing_bracket(c);
-        let c = strip_words(
-            c,
-            &[
-                "加快推进",
-                "加快推动",
-                "积极推进",
-                "大力",
-                "加快",
-                "推进",
-                "推动",
-                "培育",
-                "建设",
-                "打造",
-                "实施",
-                "开展",
-            ],
-            &["建设"],
-        );
-        (c.chars().count() >= 3).then(|| c.to_string())
-    })
 }
 
 /// 将我市打造成为A、B、C: one qualitative goal per positioning.
@@ -1038,6 +690,14 @@ mod tests {
                 "将我市打造成为资源型城市绿色转型先行示范",
                 "高端新材料研发制造基地"
             ]
+        );
+    }
+
+    #[test]
+    fn a_bound_before_a_noun_qualifies_it_and_is_not_a_target() {
+        check(
+            "2024年，60岁以上老年人健康管理率达到70%，新开工5000万元以上项目100个。",
+            &[(70.0, "%", 2024, AtLeast), (100.0, "个", 2024, Equal)],
         );
     }
 

@@ -4,6 +4,7 @@
 
 use crate::chars::{closes, is_han, is_space, opens, trim_punct};
 use planwatch_model::UnitKind;
+use std::collections::HashSet;
 use std::ops::Range;
 
 /// What a unit does for a task.
@@ -127,7 +128,22 @@ pub(crate) fn label_at_start(s: &str) -> Option<(Label, usize)> {
                 .map(|&(_, l)| (l, offset + i + c.len_utf8()));
         }
     }
-    None
+    // 牵头单位 市科技局: the colon lost in conversion; the name that follows shows it is a label.
+    LABELS
+        .iter()
+        .filter(|(w, l)| {
+            matches!(l, Label::Units(_)) && (w.ends_with("单位") || w.ends_with("部门"))
+        })
+        .find_map(|&(w, l)| {
+            let rest = s_trim.strip_prefix(w)?;
+            let name =
+                rest.trim_start_matches(|c: char| is_space(c) || matches!(c, '、' | '，' | ','));
+            let first = name
+                .split(['、', '，', ',', ' ', '　'])
+                .next()
+                .unwrap_or("");
+            looks_like_unit(first).then(|| (l, offset + w.len() + (rest.len() - name.len())))
+        })
 }
 
 /// Every `label：` in `s`: `(label, label start, byte after the colon)`.
@@ -251,12 +267,24 @@ pub(crate) fn clean_unit(raw: &str) -> Option<(String, bool)> {
                 lead_mark = true;
             }
         }
-        for tail in ROLE_TAILS.iter().chain(VAGUE_TAILS) {
-            if let Some(r) = s.strip_suffix(tail)
-                && r.chars().count() >= 2
-            {
-                s = trim_punct(r);
+        // Most names end in 局/委/府: only a name ending like a role word can carry one.
+        if s.ends_with(|c: char| "头责合与加助办同实别等位门".contains(c)) {
+            for tail in ROLE_TAILS.iter().chain(VAGUE_TAILS) {
+                if let Some(r) = s.strip_suffix(tail)
+                    && r.chars().count() >= 2
+                {
+                    s = trim_punct(r);
+                }
             }
+        }
+        // A note in brackets after the last name: （按职责分工）, （排名第一的为牵头单位）.
+        if s.ends_with(['）', ')'])
+            && let Some(open) = s.rfind(['（', '('])
+            && ["职责", "分工", "排名", "排序", "负责", "配合", "牵头", "按"]
+                .iter()
+                .any(|w| s[open..].contains(w))
+        {
+            s = trim_punct(&s[..open]);
         }
         if s == before {
             break;
@@ -317,14 +345,18 @@ pub(crate) fn looks_like_unit(name: &str) -> bool {
 pub(crate) fn parse_spec(spec: &str, base: usize, role: Option<Role>) -> Vec<Named> {
     match role {
         Some(Role::Responsible) => {
-            if spec.contains("牵头") {
+            let all_lead = has_all_lead_phrase(spec);
+            // （排名第一的为牵头单位） after the list speaks of the whole list: the first leads.
+            let spec = strip_list_note(spec);
+            // 市工信局（牵头）、市商务局 marks the lead in the list itself.
+            let marked = spec.contains("（牵头") || spec.contains("(牵头");
+            if spec.contains("牵头") && !marked {
                 let free = parse_freeform(spec, base);
                 if !free.is_empty() {
                     return free;
                 }
             }
             let mut named = names(spec, base, Role::Participate);
-            let all_lead = has_all_lead_phrase(spec);
             let marked = named.iter().any(|n| n.role == Role::Lead);
             if all_lead {
                 named.iter_mut().for_each(|n| n.role = Role::Lead);
@@ -340,6 +372,20 @@ pub(crate) fn parse_spec(spec: &str, base: usize, role: Option<Role>) -> Vec<Nam
         }
         None => parse_freeform(spec, base),
     }
+}
+
+/// A bracketed note at the end of a unit list (（排名第一的为牵头单位）, （按职责分工负责）).
+fn strip_list_note(spec: &str) -> &str {
+    let t = spec.trim_end_matches(|c: char| is_space(c) || matches!(c, '。' | '；' | ';'));
+    if t.ends_with(['）', ')'])
+        && let Some(open) = t.rfind(['（', '('])
+        && ["排名", "排序", "第一", "首位", "为牵头", "按职责", "分工"]
+            .iter()
+            .any(|w| t[open..].contains(w))
+    {
+        return &t[..open];
+    }
+    spec
 }
 
 fn has_all_lead_phrase(s: &str) -> bool {
@@ -359,9 +405,10 @@ fn has_all_lead_phrase(s: &str) -> bool {
 /// The units of a list, each with `role` unless it carries a （牵头） mark.
 fn names(s: &str, base: usize, role: Role) -> Vec<Named> {
     let mut out: Vec<Named> = Vec::new();
+    let mut seen = HashSet::new();
     for r in split_list(s, 0) {
         if let Some((name, lead)) = clean_unit(&s[r.clone()])
-            && !out.iter().any(|n| n.name == name)
+            && seen.insert(name.clone())
         {
             out.push(Named {
                 name,
@@ -390,12 +437,13 @@ fn parse_freeform(s: &str, base: usize) -> Vec<Named> {
         }
     }
     clauses.push(start..s.len());
-    let push = |out: &mut Vec<Named>, part: &str, at: usize, role: Role| {
+    let mut seen = HashSet::new();
+    let mut push = |out: &mut Vec<Named>, part: &str, at: usize, role: Role| {
         for mut n in names(part, base + at, role) {
             if n.role != Role::Lead {
                 n.role = role;
             }
-            if !out.iter().any(|o| o.name == n.name) {
+            if seen.insert(n.name.clone()) {
                 out.push(n);
             }
         }
@@ -519,19 +567,21 @@ pub(crate) fn spec_units(spec: &str, base: usize) -> (Vec<Named>, Option<Range<u
         return (parse_spec(spec, base, None), None);
     }
     let mut out: Vec<Named> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut has_lead = false;
     for (k, &(label, _, after)) in labels.iter().enumerate() {
         let end = labels.get(k + 1).map_or(spec.len(), |&(_, st, _)| st);
         let part = &spec[after..end];
         match label {
             Label::Units(role) => {
-                let role = if role == Role::Responsible && out.iter().any(|n| n.role == Role::Lead)
-                {
+                let role = if role == Role::Responsible && has_lead {
                     Role::Participate
                 } else {
                     role
                 };
                 for n in parse_spec(part, base + after, Some(role)) {
-                    if !out.iter().any(|o| o.name == n.name) {
+                    if seen.insert(n.name.clone()) {
+                        has_lead |= n.role == Role::Lead;
                         out.push(n);
                     }
                 }
@@ -567,6 +617,22 @@ mod tests {
         );
         assert!(lead.is_empty());
         assert_eq!(part, ["市科技局", "各县（市、区）人民政府", "阳泉高新区"]);
+    }
+
+    #[test]
+    fn bracketed_notes_after_a_name_are_dropped() {
+        let (lead, part) = roles(
+            "市科技局、市发展改革委（按职责分工）",
+            Some(Role::Participate),
+        );
+        assert!(lead.is_empty());
+        assert_eq!(part, ["市科技局", "市发展改革委"]);
+        let (lead, part) = roles(
+            "市科技局、市财政局（排名第一的为牵头单位）",
+            Some(Role::Responsible),
+        );
+        assert_eq!(lead, ["市科技局"]);
+        assert_eq!(part, ["市财政局"]);
     }
 
     #[test]
@@ -619,6 +685,15 @@ mod tests {
             Some(Label::Person)
         );
         assert_eq!(label_at_start("目标：到2024年"), None);
+    }
+
+    #[test]
+    fn a_unit_line_that_lost_its_colon_is_still_a_unit_line() {
+        assert_eq!(
+            label_at_start("牵头单位 市科技局").map(|l| l.0),
+            Some(Label::Units(Role::Lead))
+        );
+        assert_eq!(label_at_start("责任单位要加强协调配合"), None);
     }
 
     #[test]

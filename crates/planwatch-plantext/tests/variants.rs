@@ -501,3 +501,114 @@ fn unit_labels_with_a_bracketed_note() {
         ",
     );
 }
+
+#[test]
+fn a_one_line_task_keeps_the_targets_after_its_first_clause_but_not_in_a_plain_title() {
+    check(
+        "（1）加快建设平台，到2024年建成10个（牵头单位：市科技局）\n（2）打造百亿级新材料产业基地。深入实施战略。\n牵头单位：市工信局\n",
+        r"
+        task 1 （1） 加快建设平台，到2024年建成10个
+          lead 市科技局
+          target 10 个 2024 equal
+        task 2 （2） 打造百亿级新材料产业基地
+          lead 市工信局
+        ",
+    );
+}
+
+#[test]
+fn hard_wrapped_work_points_with_page_numbers_and_a_marked_lead() {
+    check(
+        "某市2023年数字经济工作要点\n\n一、夯实数字基础设施\n1.加快5G网络建设。全年新建5G基站1500个，实现县城以上区域\n5G网络全覆盖。（牵头单位：市工信局；责任单位：市通信发展办、\n各县（区）人民政府）\n\n— 2 —\n\n2.推进算力中心建设。推动数据中心集约化发展，新增标准机架\n2000架，力争算力规模达到500P。（市发展改革委牵头，市工信局\n等按职责分工负责）\n二、壮大数字产业\n3.培育数字经济核心企业。新增规上数字经济核心企业30家以上，\n数字经济核心产业营业收入增长15%。\n责任单位：市工信局（牵头），市商务局、市科技局\n4.建设数字经济园区。2023年底前建成省级数字经济示范园区2个。\n责任单位：市发展改革委、市工信局分别牵头\n                                                               - 3 -\n",
+        r"
+        title 某市2023年数字经济工作要点
+        task 1 1. 加快5G网络建设 §一
+          lead 市工信局
+          part 市通信发展办|各县（区）人民政府
+          target 1500 个 2023 equal
+        task 2 2. 推进算力中心建设 §一
+          lead 市发展改革委
+          part 市工信局
+          target 2000 架 2023 equal
+          target 500 P 2023 at_least
+        task 3 3. 培育数字经济核心企业 §二
+          lead 市工信局
+          part 市商务局|市科技局
+          target 30 家 2023 at_least
+          target 15 % 2023 equal
+        task 4 4. 建设数字经济园区 §二
+          lead 市发展改革委|市工信局
+          target 2 个 2023 equal
+        ",
+    );
+}
+
+#[test]
+fn a_part_that_names_no_unit_holds_no_tasks() {
+    check(
+        "二、主要任务\n（一）建设平台。\n牵头单位：市科技局\n三、推进措施\n（一）加强调度。\n（二）强化考核。\n",
+        r"
+        task 1 （一） 建设平台 §二
+          lead 市科技局
+        ",
+    );
+}
+
+#[test]
+fn goals_under_general_requirements_tasks_with_separate_lead_and_responsible_lines() {
+    check(
+        "某市优化营商环境三年行动方案\n（2023—2025年）\n\n为持续优化营商环境，激发市场主体活力，制定本方案。\n\n一、总体要求\n\n到2025年，营商环境便利度明显提升，实现以下目标：\n\n——政务服务更加高效。政务服务事项“一网通办”率达到95%以上，企业开办时间压缩至1个工作日以内。\n\n——市场主体更加活跃。全市市场主体总量突破50万户，年均增长8%左右。\n\n二、重点任务\n\n（一）提升政务服务效能\n\n1.深化“一网通办”改革。2023年底前实现高频事项“掌上办”，2024年实现政务服务事项全程网办率达到90%。\n\n牵头单位：市政务服务中心\n\n责任单位：市直各有关部门，各县（市、区）人民政府\n\n2.优化企业开办服务。推行企业开办“一日办结”，到2025年企业开办全流程压缩至0.5个工作日。\n\n牵头单位：市市场监管局\n\n责任单位：市公安局、市税务局、市人社局\n\n（二）降低企业经营成本\n\n3.降低用能成本。2023年一般工商业电价平均降低5%，新增电力接入工程投资节省不少于2亿元。\n\n牵头单位：市发展改革委\n\n责任单位：国网某市供电公司\n\n三、实施步骤\n\n（一）动员部署阶段（2023年3月底前）。制定工作方案，明确责任分工。\n\n（二）全面推进阶段（2023年4月—2025年6月）。各责任单位按照任务分工抓好落实。\n\n四、保障措施\n\n（一）加强组织领导。成立优化营商环境工作领导小组。\n\n（二）强化督导考核。将营商环境工作纳入年度考核，每季度通报一次。\n",
+        r"
+        title 某市优化营商环境三年行动方案（2023—2025年）
+        goal - - 2025 qualitative
+        goal 95 % 2025 at_least
+        goal 1 个工作日 2025 at_most
+        goal 500000 户 2025 at_least
+        goal 8 % 2025 about
+        task 1 1. 深化“一网通办”改革 §一
+          lead 市政务服务中心
+          part 市直各有关部门|各县（市、区）人民政府
+          target 90 % 2024 at_least
+          milestone 2023 实现高频事项“掌上办”
+        task 2 2. 优化企业开办服务 §一
+          lead 市市场监管局
+          part 市公安局|市税务局|市人社局
+          target 0.5 个工作日 2025 at_most
+        task 3 3. 降低用能成本 §二
+          lead 市发展改革委
+          part 国网某市供电公司
+          target 5 % 2023 equal
+          target 2 亿元 2023 at_least
+        measure （一） 加强组织领导
+        measure （二） 强化督导考核
+        ",
+    );
+}
+
+#[test]
+fn an_indicator_table_in_the_goals_gives_one_goal_per_indicator_and_target_year() {
+    check(
+        "XX市科技创新规划（2021—2025年）\n一、发展目标\n序号\t指标名称\t单位\t2020年基期值\t2025年目标值\t属性\n1\t研发投入强度\t%\t1.8\t2.5\t预期性\n2\t高新技术企业数量\t家\t150\t≥300\t预期性\n3\t万人发明专利拥有量\t件\t5.2\t10左右\t预期性\n二、重点任务\n（一）建设平台。\n牵头单位：市科技局\n",
+        r"
+        title XX市科技创新规划（2021—2025年）
+        goal 2.5 % 2025 equal
+        goal 300 家 2025 at_least
+        goal 10 件 2025 about
+        task 1 （一） 建设平台 §二
+          lead 市科技局
+        ",
+    );
+}
+
+#[test]
+fn unit_lines_that_lost_their_colon_are_still_read() {
+    check(
+        "（1）建设平台。到2024年建成5个。\n牵头单位 市科技局\n参加单位 市财政局、市工信局\n",
+        r"
+        task 1 （1） 建设平台
+          lead 市科技局
+          part 市财政局|市工信局
+          target 5 个 2024 equal
+        ",
+    );
+}

@@ -120,6 +120,12 @@ pub enum StoreError {
     #[error("读写文件 {} 失败：{detail} (IO error)", path.display())]
     Io { path: PathBuf, detail: String },
 
+    #[error("{0}")]
+    Workflow(#[from] planwatch_reporting::WorkflowError),
+
+    #[error("{0}")]
+    Period(#[from] planwatch_reporting::PeriodError),
+
     #[error("数据库错误：{0} (database error)")]
     Database(#[from] sqlx::Error),
 }

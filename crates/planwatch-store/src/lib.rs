@@ -16,6 +16,7 @@ mod open;
 mod org;
 mod plan_diff;
 mod plans;
+mod reports;
 pub mod testing;
 mod time;
 mod units;
@@ -33,6 +34,7 @@ pub use plans::{
     PlanImport, PlanSource, PlanView, RevisionInfo, SectionView, TaskView, check_plan,
     parse_plan_json,
 };
+pub use reports::{PeriodChange, ReportingSetup, SetupOutcome, StoredReport, ValuesOutcome};
 pub use time::{normalise as normalise_time, to_text as time_to_text};
 pub use units::UnitRef;
 pub use users::{MIN_PASSWORD_CHARS, NewUser, Password, User};

@@ -8,7 +8,9 @@ use crate::error::{Result, StoreError};
 use crate::plan_diff::{PlanDiff, diff_plans};
 use crate::units::{UnitRef, ensure_unit, group_members, unit_ref};
 use chrono::{DateTime, Utc};
-use planwatch_model::{Comparator, MilestoneKind, Plan, Severity, Target, YearBasis};
+use planwatch_model::{
+    Comparator, Direction, MilestoneKind, Plan, Severity, Target, UnitKind, YearBasis,
+};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -159,6 +161,29 @@ pub fn check_plan(plan: &Plan) -> Vec<String> {
     if plan.tasks.is_empty() {
         problems.push("计划中没有任何任务（字段 tasks）".to_string());
     }
+    let mut keys = BTreeSet::new();
+    for (i, ind) in plan.indicators.iter().enumerate() {
+        if ind.id.trim().is_empty() || !keys.insert(ind.id.as_str()) {
+            problems.push(format!(
+                "indicators[{i}]：指标编号“{}”为空或重复（字段 id）",
+                ind.id
+            ));
+        }
+    }
+    let dangling = |place: String, t: &Target| {
+        t.indicator_id
+            .as_deref()
+            .filter(|k| !keys.contains(k))
+            .map(|k| format!("{place}：指标编号“{k}”不在 indicators 中（字段 indicator_id）"))
+    };
+    for (i, g) in plan.goals.iter().enumerate() {
+        problems.extend(dangling(format!("goals[{i}]"), g));
+    }
+    for (i, t) in plan.tasks.iter().enumerate() {
+        for (j, x) in t.targets.iter().enumerate() {
+            problems.extend(dangling(format!("tasks[{i}].targets[{j}]"), x));
+        }
+    }
     let mut seen = BTreeSet::new();
     for (i, t) in plan.tasks.iter().enumerate() {
         let at = format!("tasks[{i}]（任务 {}）", t.number);
@@ -206,6 +231,13 @@ fn year_basis_str(y: YearBasis) -> &'static str {
     }
 }
 
+fn direction_str(d: Direction) -> &'static str {
+    match d {
+        Direction::HigherIsBetter => "higher_is_better",
+        Direction::LowerIsBetter => "lower_is_better",
+    }
+}
+
 fn milestone_kind_str(k: MilestoneKind) -> &'static str {
     match k {
         MilestoneKind::Deliverable => "deliverable",
@@ -221,14 +253,15 @@ async fn insert_target(
     t: &Target,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO targets (revision_id, task_id, position, indicator, text, value, value_max, \
-         value_text, unit, year, comparator, year_basis, recurrence, note) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        "INSERT INTO targets (revision_id, task_id, position, indicator, indicator_key, text, \
+         value, value_max, value_text, unit, year, comparator, year_basis, recurrence, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         args![
             revision_id,
             task_id,
             position as i64,
             &t.indicator,
+            t.indicator_id.clone(),
             &t.text,
             t.value,
             t.value_max,
@@ -358,12 +391,32 @@ impl Store {
         }
         let mut unit_ids = BTreeMap::new();
         let mut units_created = Vec::new();
+        let kinds: BTreeMap<&str, UnitKind> = plan
+            .unit_details
+            .iter()
+            .map(|u| (u.name.trim(), u.kind))
+            .collect();
         for name in plan_unit_names(plan) {
-            let (unit, created) = ensure_unit(&mut tx, actor, &name, now).await?;
+            let kind = kinds.get(name.as_str()).copied();
+            let (unit, created) = ensure_unit(&mut tx, actor, &name, kind, now).await?;
             if created {
                 units_created.push(name.clone());
             }
             unit_ids.insert(name, unit.id);
+        }
+        for ind in &plan.indicators {
+            tx.execute(
+                "INSERT INTO plan_indicators (revision_id, key, name, unit, direction) \
+                 VALUES ($1, $2, $3, $4, $5)",
+                args![
+                    revision_id,
+                    &ind.id,
+                    &ind.name,
+                    ind.unit.clone(),
+                    direction_str(ind.direction)
+                ],
+            )
+            .await?;
         }
         for (i, g) in plan.goals.iter().enumerate() {
             insert_target(&mut tx, revision_id, None, i, g).await?;
@@ -422,14 +475,15 @@ impl Store {
             }
             for (i, m) in task.milestones.iter().enumerate() {
                 tx.execute(
-                    "INSERT INTO milestones (revision_id, task_id, position, text, what, year, kind) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    "INSERT INTO milestones (revision_id, task_id, position, text, what, \
+                     year_start, year, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     args![
                         revision_id,
                         task_id,
                         i as i64,
                         &m.text,
                         &m.what,
+                        m.year_start.map(i64::from),
                         m.year.map(i64::from),
                         m.kind.map(milestone_kind_str)
                     ],

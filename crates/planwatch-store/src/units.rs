@@ -100,17 +100,18 @@ pub(crate) async fn create_unit(
     })
 }
 
-/// Finds a unit by name or creates it with the kind its name suggests.
+/// Finds a unit by name or creates it with the given kind (default: the kind its name suggests).
 pub(crate) async fn ensure_unit(
     tx: &mut Tx,
     actor: &Actor,
     name: &str,
+    kind: Option<UnitKind>,
     now: DateTime<Utc>,
 ) -> Result<(UnitRef, bool)> {
     if let Some(u) = find_unit(tx, name).await? {
         return Ok((u, false));
     }
-    let kind = UnitKind::classify(name);
+    let kind = kind.unwrap_or_else(|| UnitKind::classify(name));
     Ok((create_unit(tx, actor, name, kind, None, now).await?, true))
 }
 

@@ -204,3 +204,56 @@ fn an_empty_plan_is_blocked() {
         "{problems:?}"
     );
 }
+
+async fn the_extracted_yangquan_plan_keeps_its_indicators_and_milestone_years(ctx: Ctx) {
+    let plan = planwatch_plantext::extract_text(planwatch_plantext::YANGQUAN_PLAN);
+    assert!(!plan.indicators.is_empty());
+    ctx.store
+        .import_plan(
+            &office(),
+            &plan,
+            &PlanSource::Embedded {
+                name: "yangquan".to_string(),
+            },
+            at(0),
+        )
+        .await
+        .expect("the extracted plan imports");
+    let (dump, summary) = ctx.store.export_json().await.expect("export");
+    let rows = |table: &str| {
+        summary
+            .tables
+            .iter()
+            .find(|t| t.0 == table)
+            .map(|t| t.1)
+            .expect("table")
+    };
+    assert_eq!(rows("plan_indicators"), plan.indicators.len());
+    assert_eq!(rows("task_versions"), 22);
+    assert_eq!(rows("targets"), plan.all_targets().count());
+    let doc: serde_json::Value = serde_json::from_str(&dump).expect("json");
+    let targets = doc["tables"]["targets"]["rows"].as_array().expect("rows");
+    let keyed = targets.iter().filter(|r| !r[5].is_null()).count();
+    let expected = plan
+        .all_targets()
+        .filter(|(_, t)| t.indicator_id.is_some())
+        .count();
+    assert_eq!(keyed, expected);
+    assert!(keyed > 0);
+    assert_eq!(ctx.store.plan(None).await.expect("plan"), plan);
+    ctx.finish().await;
+}
+on_both_backends!(
+    sqlite_the_extracted_yangquan_plan_keeps_its_indicators_and_milestone_years,
+    pg_the_extracted_yangquan_plan_keeps_its_indicators_and_milestone_years,
+    the_extracted_yangquan_plan_keeps_its_indicators_and_milestone_years
+);
+
+#[test]
+fn a_target_pointing_at_a_missing_indicator_is_blocked() {
+    let mut plan = gold_plan();
+    plan.tasks[0].targets[0].indicator_id = Some("I99".to_string());
+    let problems = planwatch_store::check_plan(&plan);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("tasks[0].targets[0]") && problems[0].contains("I99"));
+}

@@ -87,6 +87,17 @@ CREATE TABLE task_units (
 ) STRICT;
 CREATE INDEX task_units_unit ON task_units (unit_id);
 
+-- Indicators of a revision as the extractor grouped them (one per measured quantity, several
+-- targets may mention it); `key` is the extraction's id (I1, I2, …), stable within a revision.
+CREATE TABLE plan_indicators (
+    revision_id  INTEGER NOT NULL REFERENCES plan_revisions (id),
+    key          TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    unit         TEXT,
+    direction    TEXT NOT NULL CHECK (direction IN ('higher_is_better', 'lower_is_better')),
+    PRIMARY KEY (revision_id, key)
+) STRICT;
+
 -- Targets of a revision: headline goals (task_id NULL) and task targets.
 CREATE TABLE targets (
     id           INTEGER PRIMARY KEY,
@@ -94,6 +105,7 @@ CREATE TABLE targets (
     task_id      INTEGER REFERENCES tasks (id),
     position     INTEGER NOT NULL,
     indicator    TEXT    NOT NULL,
+    indicator_key TEXT,
     text         TEXT    NOT NULL,
     value        REAL,
     value_max    REAL,
@@ -103,7 +115,8 @@ CREATE TABLE targets (
     comparator   TEXT,
     year_basis   TEXT,
     recurrence   TEXT,
-    note         TEXT
+    note         TEXT,
+    FOREIGN KEY (revision_id, indicator_key) REFERENCES plan_indicators (revision_id, key)
 ) STRICT;
 CREATE INDEX targets_revision ON targets (revision_id, task_id);
 
@@ -114,6 +127,7 @@ CREATE TABLE milestones (
     position     INTEGER NOT NULL,
     text         TEXT    NOT NULL,
     what         TEXT    NOT NULL,
+    year_start   INTEGER,
     year         INTEGER,
     kind         TEXT
 ) STRICT;

@@ -2,7 +2,9 @@
 //! the store from the data folder and `DATABASE_URL`, reads the clock, names the actor, and
 //! reads plan and organisation files. It knows no argv and prints nothing.
 
+pub mod assess;
 pub mod plan_input;
+pub mod reporting;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};

@@ -5,14 +5,12 @@ use planwatch_model::{Plan, Severity};
 use planwatch_store::{PlanSource, parse_plan_json};
 use std::path::Path;
 
-/// The Yangquan plan text embedded in the binary: the default plan of `planwatch init`.
-const YANGQUAN_TEXT: &str = include_str!("../../../../fixtures/plans/yangquan-2022-2024.txt");
 const YANGQUAN_NAME: &str = "阳泉市国家创新型城市建设三年行动计划（内置）";
 
-/// The embedded default plan, extracted.
+/// The embedded default plan (the Yangquan text in the extractor crate), extracted.
 pub fn embedded_plan() -> (Plan, PlanSource) {
     (
-        planwatch_plantext::extract_text(YANGQUAN_TEXT),
+        planwatch_plantext::extract_text(planwatch_plantext::YANGQUAN_PLAN),
         PlanSource::Embedded {
             name: YANGQUAN_NAME.to_string(),
         },
@@ -29,7 +27,8 @@ fn looks_like_json(path: &Path, bytes: &[u8]) -> bool {
     by_name || text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
-/// Reads a plan file: interchange JSON (checked field by field) or plan text (extracted).
+/// Reads a plan file: interchange JSON (checked field by field) or plan text — UTF-8, GB18030,
+/// UTF-16 or .docx — through the extractor.
 pub fn read_plan_file(path: &Path) -> anyhow::Result<(Plan, PlanSource)> {
     let bytes =
         std::fs::read(path).with_context(|| format!("无法读取计划文件 {}", path.display()))?;
@@ -40,13 +39,9 @@ pub fn read_plan_file(path: &Path) -> anyhow::Result<(Plan, PlanSource)> {
         let plan = parse_plan_json(&text, &file_name)?;
         return Ok((plan, PlanSource::Json { file_name }));
     }
-    let text = String::from_utf8(bytes).map_err(|_| {
-        anyhow::anyhow!("计划文件 {file_name} 不是 UTF-8 文本：请另存为 UTF-8 编码的 .txt")
-    })?;
-    Ok((
-        planwatch_plantext::extract_text(&text),
-        PlanSource::Text { file_name },
-    ))
+    let plan = planwatch_plantext::extract_bytes(&bytes, &file_name)
+        .map_err(|e| anyhow::anyhow!("计划文件 {file_name} {e}"))?;
+    Ok((plan, PlanSource::Text { file_name }))
 }
 
 /// The extractor's non-blocking diagnostics, one line each.

@@ -1,7 +1,11 @@
 //! Command-line interface: one subcommand per use case, each in its own module.
 
+mod assess;
 mod audit;
 mod backup;
+mod breakdown;
+mod demo;
+mod due;
 mod dump;
 mod extract;
 mod init;
@@ -9,8 +13,12 @@ mod migrate;
 mod org;
 mod plan;
 mod progress;
+mod review;
+mod submit;
+mod template;
 mod report;
 mod user;
+mod values;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -35,6 +43,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Monitoring and assessment of a quarter: indicators, tasks, units, scores. 监测评价
+    Assess(assess::Args),
     /// Extract a plan from its text (.txt in UTF-8/GB18030, or .docx). 从计划文本抽取
     Extract(extract::Args),
     /// Create the data folder and database and load the plan (default: the embedded Yangquan
@@ -58,6 +68,20 @@ pub enum Command {
     Import(dump::ImportArgs),
     /// Progress measure for series in a CSV (Open SDG vectors' layout). 指标进展测算
     Progress(progress::Args),
+    /// A unit's quarterly Excel form (two sheets). 生成季度报送模板
+    Template(template::Args),
+    /// Submit a filled quarterly workbook. 提交季度报送表
+    Submit(submit::Args),
+    /// What is due in a quarter, per unit, and its state. 报送情况
+    Due(due::Args),
+    /// Load synthetic demo reports (示例数据). 载入示例数据
+    Demo(demo::Args),
+    /// The yearly breakdown (清单、项目、节点) in Excel. 年度任务分解
+    Breakdown(breakdown::Args),
+    /// Historical indicator values and baselines. 历史数据
+    Values(values::Args),
+    /// Review actions: accept, return, reopen; approve, send; lock, unlock, extend. 审核与报送期
+    Review(review::Args),
     /// Documents: the annual report, feedback sheets, the task list. 报告与清单
     Report(report::Args),
 }
@@ -65,6 +89,7 @@ pub enum Command {
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Assess(a) => assess::run(&cli.data_dir, a),
         Command::Extract(a) => extract::run(a),
         Command::Init(a) => init::run(&cli.data_dir, a),
         Command::Migrate => migrate::run(&cli.data_dir),
@@ -76,6 +101,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(a) => dump::export(&cli.data_dir, a),
         Command::Import(a) => dump::import(&cli.data_dir, a),
         Command::Progress(a) => progress::run(a),
+        Command::Template(a) => template::run(&cli.data_dir, a),
+        Command::Submit(a) => submit::run(&cli.data_dir, a),
+        Command::Due(a) => due::run(&cli.data_dir, a),
+        Command::Demo(a) => demo::run(&cli.data_dir, a),
+        Command::Breakdown(a) => breakdown::run(&cli.data_dir, a),
+        Command::Values(a) => values::run(&cli.data_dir, a),
+        Command::Review(a) => review::run(&cli.data_dir, a),
         Command::Report(a) => report::run(&cli.data_dir, a),
     }
 }

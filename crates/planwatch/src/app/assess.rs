@@ -1,0 +1,488 @@
+//! The assessment use case: gather the plan, organisation, catalogue, breakdown, periods and
+//! reports (from the store, or from the pure demo generator), build the monitor's input
+//! ([`input`]) and run the pure monitor. Nothing is cached: every call recomputes from what is
+//! committed, so an accepted submission shows in the very next assessment (ARCHITECTURE.md,
+//! "Assessment from the store").
+
+#[cfg(test)]
+pub mod demo;
+pub mod input;
+
+use anyhow::Context as _;
+use planwatch_monitor::{Assessment, Rules};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+pub use input::{AssessSources, MethodConfig};
+
+/// The scoring rules: the file given, or the built-in defaults (equal to `config/scoring.toml`).
+pub fn load_rules(path: Option<&Path>) -> anyhow::Result<Rules> {
+    let Some(p) = path else {
+        return Ok(Rules::default());
+    };
+    let text = std::fs::read_to_string(p)
+        .with_context(|| format!("无法读取评分规则文件 {}", p.display()))?;
+    Rules::from_toml_str(&text).with_context(|| format!("评分规则文件 {} 有误", p.display()))
+}
+
+/// The indicator methods: the file given, or the built-in `config/indicator-methods.toml`.
+pub fn load_methods(path: Option<&Path>) -> anyhow::Result<MethodConfig> {
+    let Some(p) = path else {
+        return Ok(MethodConfig::builtin());
+    };
+    let text = std::fs::read_to_string(p)
+        .with_context(|| format!("无法读取指标测算方法文件 {}", p.display()))?;
+    Ok(MethodConfig::from_toml(&text, &p.display().to_string())?)
+}
+
+/// An assessment with the adapter's notes (数据说明).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub assessment: Assessment,
+    pub notes: Vec<String>,
+    /// Decimals to print each indicator's values with, where the catalogue fixes them (whole
+    /// numbers for counts); the monitor's own sentences already use them.
+    pub decimals: BTreeMap<String, u8>,
+}
+
+/// Builds the input for `period` as of `as_of` and assesses it.
+pub fn assess_sources(
+    sources: &AssessSources,
+    period: planwatch_model::Quarter,
+    as_of: chrono::NaiveDate,
+    rules: &Rules,
+) -> anyhow::Result<Outcome> {
+    let plan = &sources.plan.period;
+    if period.year() < plan.start || period.year() > plan.end {
+        anyhow::bail!(
+            "{}不在计划期内：《{}》的评价期为{}年第一季度至{}年第四季度",
+            period.label_zh(),
+            sources.plan.title,
+            plan.start,
+            plan.end
+        );
+    }
+    let built = sources.build(period, as_of);
+    let assessment = planwatch_monitor::assess(&built.input, rules)
+        .context("监测输入有误，未能完成评价；请按提示更正数据后重试")?;
+    let decimals = built
+        .input
+        .indicators
+        .iter()
+        .filter_map(|i| Some((i.id.clone(), i.decimals?)))
+        .collect();
+    Ok(Outcome {
+        assessment,
+        notes: built.notes,
+        decimals,
+    })
+}
+
+/// China Standard Time, in which report deadlines and due dates are calendar days.
+pub fn china() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// Reads everything the assessment needs from the store, in its committed state: the current
+/// plan with its reporting setup (created on first use, as every reporting command does), the
+/// organisation, every report with its workflow history, and the official series. Nothing is
+/// cached between calls.
+async fn load_sources(
+    store: &planwatch_store::Store,
+    data_dir: &Path,
+    methods: MethodConfig,
+) -> anyhow::Result<AssessSources> {
+    let ctx = super::reporting::prepare(store, data_dir, &super::cli_actor(), super::now()).await?;
+    let units = store.units().await?;
+    let view = store.org_view().await?;
+    // The series before the reports: a value published by an acceptance is then always matched
+    // by that acceptance in the reports read next, even if another server accepts a report
+    // between the two reads (the store offers no single snapshot across them).
+    let history = store.indicator_history().await?;
+    let reports: Vec<input::ReportFacts> = store
+        .reports(None)
+        .await?
+        .into_iter()
+        .map(|r| input::ReportFacts::from_events(r.content, &r.events))
+        .collect();
+    // The official series holds the values of accepted reports (taken from the reports, with
+    // the day of acceptance, so an assessment as of an earlier day leaves later ones out) and
+    // imported history (known from the start).
+    let mut values = input::official_values(&reports);
+    let from_reports: BTreeSet<(String, planwatch_model::Quarter)> =
+        values.iter().map(|v| (v.code.clone(), v.quarter)).collect();
+    for (code, series) in history {
+        for (quarter, value) in series {
+            if !from_reports.contains(&(code.clone(), quarter)) {
+                values.push(input::ValueFact {
+                    code: code.clone(),
+                    quarter,
+                    value,
+                    source: "历史数据导入".to_string(),
+                    recorded_on: None,
+                });
+            }
+        }
+    }
+    Ok(AssessSources {
+        org: input::OrgFacts::from_store(&units, &view),
+        plan: ctx.plan,
+        catalogue: ctx.catalogue,
+        breakdown: ctx.breakdown,
+        settings: ctx.settings,
+        periods: ctx.periods,
+        reports,
+        values,
+        // The store's catalogue carries the baselines on record.
+        baselines: Vec::new(),
+        methods,
+    })
+}
+
+/// `planwatch assess`: opens the store in `data_dir` (or `DATABASE_URL`), reads the current
+/// plan and everything reported, and assesses `period` as of `as_of`.
+pub async fn from_store(
+    data_dir: &Path,
+    period: planwatch_model::Quarter,
+    as_of: chrono::NaiveDate,
+    rules: &Rules,
+    methods: MethodConfig,
+) -> anyhow::Result<Outcome> {
+    let store = super::open(data_dir, planwatch_store::OpenMode::Existing).await?;
+    let result = async {
+        let sources = load_sources(&store, data_dir, methods).await?;
+        assess_sources(&sources, period, as_of, rules)
+    }
+    .await;
+    store.close().await;
+    result
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::demo::{DemoSetup, DemoSources, demo_sources};
+    use super::input::{
+        DEFAULT_METHODS_TOML, MethodConfig, OrgFacts, ReportStep, default_as_of, official_values,
+        task_id,
+    };
+    use super::*;
+    use chrono::{NaiveDate, NaiveDateTime};
+    use planwatch_model::{Plan, Quarter, ReportState, UnitKind};
+    use planwatch_monitor::indicator::IndicatorStatus;
+    use planwatch_reporting::{ActionKind, CatalogueConfig, ReportingSettings};
+    use std::collections::BTreeSet;
+
+    pub(crate) fn q(s: &str) -> Quarter {
+        Quarter::parse(s).expect("quarter")
+    }
+
+    pub(crate) fn yangquan_plan() -> Plan {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/plans/yangquan-2022-2024.gold.json"
+        );
+        serde_json::from_str(&std::fs::read_to_string(path).expect("gold fixture"))
+            .expect("the gold file is a plan")
+    }
+
+    pub(crate) fn yangquan_org(plan: &Plan) -> OrgFacts {
+        let cfg = crate::app::default_org().expect("the shipped organisation parses");
+        super::demo::org_from_config(plan, &cfg)
+    }
+
+    fn now() -> NaiveDateTime {
+        NaiveDateTime::parse_from_str("2026-01-01 00:00", "%Y-%m-%d %H:%M").expect("now")
+    }
+
+    /// The Yangquan plan with demo data up to `until`.
+    pub(crate) fn yangquan_demo(until: &str, seed: u64) -> DemoSources {
+        let plan = yangquan_plan();
+        let org = yangquan_org(&plan);
+        demo_sources(
+            plan,
+            DemoSetup {
+                org,
+                catalogue: &CatalogueConfig::yangquan(),
+                settings: ReportingSettings::default(),
+                methods: MethodConfig::builtin(),
+            },
+            q(until),
+            seed,
+            now(),
+        )
+        .expect("the Yangquan catalogue builds")
+    }
+
+    fn assess_demo(d: &DemoSources, period: &str) -> Outcome {
+        assess_sources(&d.sources, q(period), d.as_of.date(), &Rules::default())
+            .expect("demo data are valid monitor input")
+    }
+
+    #[test]
+    fn the_shipped_method_file_equals_the_built_in_defaults() {
+        assert_eq!(
+            MethodConfig::from_toml(DEFAULT_METHODS_TOML, "x").expect("parses"),
+            MethodConfig::default()
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_method_file_is_an_error_naming_the_file() {
+        let e = MethodConfig::from_toml("[default]\ncumulativ = \"schedule\"\n", "m.toml")
+            .expect_err("typo");
+        assert!(e.to_string().contains("m.toml"), "{e}");
+    }
+
+    #[test]
+    fn the_organisation_file_gives_every_unit_a_kind_and_the_counties_their_group() {
+        let plan = yangquan_plan();
+        let org = yangquan_org(&plan);
+        let kind = |n: &str| org.units.iter().find(|u| u.name == n).map(|u| u.kind);
+        assert_eq!(kind("城区人民政府"), Some(UnitKind::CountyGovernment));
+        assert_eq!(kind("各县（区）人民政府"), Some(UnitKind::Group));
+        assert_eq!(kind("华阳集团"), Some(UnitKind::Enterprise));
+        assert_eq!(kind("市科技局"), Some(UnitKind::CityDepartment));
+        assert_eq!(org.groups.0["各县（区）人民政府"].len(), 5);
+        let steered: BTreeSet<u32> = org
+            .task_forces
+            .iter()
+            .flat_map(|t| t.tasks.clone())
+            .collect();
+        assert_eq!(steered, (1..=22).collect());
+    }
+
+    #[test]
+    fn every_yangquan_indicator_is_assessed_with_a_status_and_an_explanation() {
+        let d = yangquan_demo("2024Q2", 7);
+        let a = assess_demo(&d, "2024Q2").assessment;
+        let codes: BTreeSet<&str> = a.indicators.iter().map(|i| i.id.as_str()).collect();
+        let expected: BTreeSet<&str> = d
+            .sources
+            .catalogue
+            .indicators
+            .iter()
+            .map(|i| i.code.as_str())
+            .collect();
+        assert_eq!(codes, expected);
+        assert_eq!(a.indicators.len(), 47);
+        for i in &a.indicators {
+            assert!(!i.explanation.trim().is_empty(), "{}", i.id);
+            assert!(i.latest.is_some(), "{} has no accepted value", i.id);
+            // Only the schedule method needs this quarter's own value; where that report still
+            // awaits review, the indicator says so rather than guessing.
+            if i.status == IndicatorStatus::NotAvailable {
+                assert!(
+                    i.explanation.contains("暂无数值"),
+                    "{}: {}",
+                    i.id,
+                    i.explanation
+                );
+            }
+        }
+        let available = a
+            .indicators
+            .iter()
+            .filter(|i| i.status != IndicatorStatus::NotAvailable)
+            .count();
+        assert!(available >= 40, "only {available} indicators with a status");
+        let forecasts = a.indicators.iter().filter(|i| i.forecast.is_some()).count();
+        assert!(forecasts >= 40, "only {forecasts} forecasts");
+        assert!(a.demo, "demo data must be labelled");
+    }
+
+    #[test]
+    fn every_task_is_assessed_with_its_task_force_and_milestones() {
+        let d = yangquan_demo("2024Q2", 7);
+        let a = assess_demo(&d, "2024Q2").assessment;
+        assert_eq!(a.tasks.len(), 22);
+        for (k, t) in a.tasks.iter().enumerate() {
+            let n = u32::try_from(k + 1).expect("small");
+            assert_eq!(t.id, task_id(n));
+            assert!(t.task_force.is_some(), "task {n} has no task force");
+            assert!(!t.explanation.is_empty(), "task {n}");
+        }
+        let milestones: usize = a.tasks.iter().map(|t| t.milestones.len()).sum();
+        assert!(milestones > 0);
+        // Some breakdown items of 2022 and 2023 were never reported done: the demo's overdue cases.
+        assert!(!a.overdue_milestones.is_empty());
+    }
+
+    #[test]
+    fn every_unit_gets_a_score_whose_breakdown_sums_exactly_and_a_rank_in_its_class() {
+        let d = yangquan_demo("2024Q2", 7);
+        let a = assess_demo(&d, "2024Q2").assessment;
+        let scored: BTreeSet<&str> = a.units.iter().map(|u| u.unit.as_str()).collect();
+        for u in d
+            .sources
+            .org
+            .units
+            .iter()
+            .filter(|u| u.kind != UnitKind::Group)
+        {
+            assert!(scored.contains(u.name.as_str()), "{} is not scored", u.name);
+        }
+        for u in &a.units {
+            assert!(u.score.reproduces(), "{}", u.unit);
+            let sum: planwatch_monitor::points::Points =
+                u.score.items.iter().map(|i| i.points).sum();
+            assert_eq!(sum, u.score.total, "{}", u.unit);
+            assert_eq!(u.rank.is_some(), u.class.is_some(), "{}", u.unit);
+        }
+        // Late and missing reports cost points somewhere.
+        assert!(a.units.iter().any(|u| u.score.items.len() > 1));
+        assert!(a.summary.reports_late > 0 && a.summary.reports_missing > 0);
+    }
+
+    #[test]
+    fn only_accepted_reports_count_and_an_acceptance_shows_in_the_next_assessment() {
+        let mut d = yangquan_demo("2024Q2", 7);
+        let as_of = d.as_of.date();
+        // A 2024Q2 report of the science bureau that still awaits review at as_of.
+        let awaiting = d.sources.reports.iter().position(|r| {
+            r.content.period == Some(q("2024Q2"))
+                && !r.content.indicators.is_empty()
+                && r.steps.last().map(|s| s.action) == Some(ActionKind::Submit)
+        });
+        let Some(k) = awaiting else {
+            panic!("seed 7 leaves some 2024Q2 report with indicators awaiting review")
+        };
+        let before = assess_demo(&d, "2024Q2").assessment;
+        let code = d.sources.reports[k].content.indicators[0].code.clone();
+        let latest = |a: &Assessment| {
+            a.indicators
+                .iter()
+                .find(|i| i.id == code)
+                .and_then(|i| i.latest.as_ref())
+                .map(|l| l.at)
+        };
+        assert_ne!(
+            latest(&before),
+            Some(planwatch_monitor::time::TimePoint::Quarter(q("2024Q2")))
+        );
+        let accepted_at = d.as_of;
+        d.sources.reports[k].steps.push(ReportStep {
+            action: ActionKind::Accept,
+            at: accepted_at,
+        });
+        d.sources.values = official_values(&d.sources.reports);
+        let after = assess_sources(&d.sources, q("2024Q2"), as_of, &Rules::default())
+            .expect("valid")
+            .assessment;
+        assert_eq!(
+            latest(&after),
+            Some(planwatch_monitor::time::TimePoint::Quarter(q("2024Q2")))
+        );
+        assert_ne!(before.indicators, after.indicators);
+    }
+
+    #[test]
+    fn a_past_assessment_ignores_everything_recorded_after_its_date() {
+        let d = yangquan_demo("2024Q2", 7);
+        let cut = NaiveDate::from_ymd_opt(2024, 1, 20).expect("date");
+        let a = assess_sources(&d.sources, q("2023Q4"), cut, &Rules::default())
+            .expect("valid")
+            .assessment;
+        let mut trimmed = d.sources.clone();
+        for r in &mut trimmed.reports {
+            r.steps.retain(|s| s.at.date() <= cut);
+        }
+        trimmed
+            .values
+            .retain(|v| v.recorded_on.is_none_or(|x| x <= cut));
+        let b = assess_sources(&trimmed, q("2023Q4"), cut, &Rules::default())
+            .expect("valid")
+            .assessment;
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn reports_never_accepted_are_not_evidence_but_still_count_for_timeliness() {
+        let d = yangquan_demo("2024Q2", 7);
+        let a = assess_demo(&d, "2024Q2").assessment;
+        let not_accepted = d
+            .sources
+            .reports
+            .iter()
+            .filter(|r| !r.accepted_by(d.as_of.date()))
+            .filter(|r| r.steps.iter().any(|s| s.action == ActionKind::Submit))
+            .count();
+        assert!(not_accepted > 0);
+        let awaiting = a
+            .reporting
+            .iter()
+            .filter(|r| r.review == planwatch_monitor::reporting::ReviewState::AwaitingReview)
+            .count();
+        assert!(awaiting > 0);
+        let _ = ReportState::Submitted;
+    }
+
+    #[test]
+    fn the_default_date_of_an_assessment_is_the_end_of_the_following_quarter_or_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).expect("date");
+        assert_eq!(
+            default_as_of(q("2023Q4"), today),
+            NaiveDate::from_ymd_opt(2024, 3, 31).expect("date")
+        );
+        let early = NaiveDate::from_ymd_opt(2024, 7, 15).expect("date");
+        assert_eq!(default_as_of(q("2024Q2"), early), early);
+    }
+
+    #[test]
+    fn of_two_targets_in_one_year_the_first_counts_and_the_note_names_the_other() {
+        let d = yangquan_demo("2024Q2", 7);
+        let notes = assess_demo(&d, "2024Q2").notes;
+        assert!(
+            notes.contains(
+                &"指标“省级以上创新平台数量”在2024年有两个目标：按总体目标的20测算，任务17的30未纳入测算"
+                    .to_string()
+            ),
+            "{notes:#?}"
+        );
+    }
+
+    #[test]
+    fn reports_awaiting_review_or_returned_are_named_in_the_notes() {
+        let d = yangquan_demo("2024Q2", 7);
+        let as_of = d.as_of.date();
+        let notes = assess_demo(&d, "2024Q2").notes;
+        let pending: Vec<&str> = d
+            .sources
+            .reports
+            .iter()
+            .filter(|r| r.content.period == Some(q("2024Q2")))
+            .filter(|r| {
+                r.steps
+                    .iter()
+                    .rfind(|s| s.at.date() <= as_of)
+                    .map(|s| s.action)
+                    == Some(ActionKind::Submit)
+            })
+            .map(|r| r.content.unit.as_str())
+            .collect();
+        assert!(!pending.is_empty());
+        let note = notes
+            .iter()
+            .find(|n| n.contains("尚待审核"))
+            .expect("a note on pending reports");
+        for u in &pending {
+            assert!(
+                note.contains(&format!("{u}（2024年第二季度）")),
+                "{u}: {note}"
+            );
+        }
+        assert!(
+            note.starts_with(&format!("以下{}份报告", pending.len())),
+            "{note}"
+        );
+    }
+
+    #[test]
+    fn the_yangquan_demo_needs_no_guessing_about_units() {
+        let d = yangquan_demo("2024Q2", 7);
+        let notes = assess_demo(&d, "2024Q2").notes;
+        assert!(
+            notes.iter().all(|n| !n.contains("不在单位名单中")),
+            "{notes:#?}"
+        );
+    }
+}

@@ -1,0 +1,764 @@
+//! Quarterly reporting use cases (issue 4), shared by the command line and later the web app:
+//! prepare the reporting setup of the current plan, generate a unit's template, submit a filled
+//! workbook, list what is due, the office's review and period actions, the yearly breakdown,
+//! historical values and the demo data. The rules are in `planwatch-reporting`; the data in the
+//! store; this layer reads files, names the actor and passes "now".
+
+use crate::app;
+use anyhow::{Context as _, bail};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use planwatch_model::{Plan, Quarter, ReportState, Role};
+use planwatch_reporting::breakdown::Breakdown;
+use planwatch_reporting::catalogue::{Catalogue, CatalogueConfig, CatalogueNote};
+use planwatch_reporting::content::{Contribution, ReportContent};
+use planwatch_reporting::due::{Due, due_state};
+use planwatch_reporting::evidence::check_evidence;
+use planwatch_reporting::period::{ReportingPeriod, Timeliness, cst_from_utc};
+use planwatch_reporting::scope::{RowKey, ScopeInputs, UnitGroups};
+use planwatch_reporting::settings::ReportingSettings;
+use planwatch_reporting::workflow::{self, Action, ReportRecord, WorkflowEvent};
+use planwatch_reporting::xlsx::breakdown::{
+    BreakdownContext, BreakdownImport, BreakdownTemplate, read_breakdown, write_breakdown,
+};
+use planwatch_reporting::xlsx::quarterly::{
+    QuarterlyTemplate, ReadContext, read_quarterly, write_quarterly,
+};
+use planwatch_reporting::{ImportError, read_meta, read_values};
+use planwatch_store::{
+    Actor, PeriodChange, ReportingSetup, SetupOutcome, Store, StoredReport, ValuesOutcome,
+};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// The settings file an office may put in the data folder; otherwise the shipped defaults.
+pub const SETTINGS_FILE: &str = "reporting.toml";
+/// The indicator catalogue file an office may put in the data folder.
+pub const CATALOGUE_FILE: &str = "indicators.toml";
+
+/// Everything the reporting rules need about the current plan, loaded from the store.
+pub struct Context {
+    pub plan: Plan,
+    pub catalogue: Catalogue,
+    pub breakdown: Breakdown,
+    pub groups: UnitGroups,
+    pub settings: ReportingSettings,
+    pub periods: Vec<ReportingPeriod>,
+    pub task_forces: BTreeMap<u32, String>,
+    /// Every unit name on record (for the breakdown's responsible-unit list).
+    pub units: Vec<String>,
+    /// Notes from building the catalogue the first time (empty afterwards).
+    pub notes: Vec<CatalogueNote>,
+    pub setup: SetupOutcome,
+}
+
+impl Context {
+    pub fn inputs(&self) -> ScopeInputs<'_> {
+        ScopeInputs {
+            plan: &self.plan,
+            catalogue: &self.catalogue,
+            breakdown: &self.breakdown,
+            groups: &self.groups,
+            settings: &self.settings,
+        }
+    }
+
+    pub fn period(&self, q: Quarter) -> anyhow::Result<&ReportingPeriod> {
+        self.periods
+            .iter()
+            .find(|p| p.quarter == q)
+            .with_context(|| {
+                format!(
+                    "{} 不在计划期内（报送期为 {}—{}）",
+                    q.label_zh(),
+                    self.periods
+                        .first()
+                        .map_or(String::new(), |p| p.quarter.to_string()),
+                    self.periods
+                        .last()
+                        .map_or(String::new(), |p| p.quarter.to_string())
+                )
+            })
+    }
+
+    /// What was set up by this call (the first time only), for the person at the keyboard.
+    pub fn setup_summary(&self) -> Option<String> {
+        if self.setup.is_empty() {
+            return None;
+        }
+        let mut s = format!(
+            "首次使用季度报送：已建立指标目录 {} 项、报送期 {} 个、年度任务分解 {} 项。",
+            self.setup.indicators_added, self.setup.periods_added, self.setup.items_added
+        );
+        for n in &self.notes {
+            s.push_str(&format!("\n  提示：{}：{}", n.indicator, n.message));
+        }
+        Some(s)
+    }
+
+    /// Checks that `unit` is a unit with something to report in `q`.
+    pub fn check_unit(&self, unit: &str, q: Quarter) -> anyhow::Result<()> {
+        if self.inputs().scope(unit, q).is_empty() {
+            let known = self.inputs().responsible_units(q);
+            bail!(
+                "“{unit}”在{}没有需要报送的任务或指标；有报送任务的单位：{}",
+                q.label_zh(),
+                known.join("、")
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The reporting settings: `reporting.toml` in the data folder, else the shipped defaults.
+pub fn settings(data_dir: &Path) -> anyhow::Result<ReportingSettings> {
+    let path = data_dir.join(SETTINGS_FILE);
+    if path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("无法读取报送设置 {}", path.display()))?;
+        ReportingSettings::from_toml(&text).with_context(|| format!("报送设置 {}", path.display()))
+    } else {
+        Ok(ReportingSettings::default())
+    }
+}
+
+fn catalogue_config(data_dir: &Path, plan: &Plan) -> anyhow::Result<CatalogueConfig> {
+    let path = data_dir.join(CATALOGUE_FILE);
+    if path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("无法读取指标目录 {}", path.display()))?;
+        let cfg = CatalogueConfig::from_toml(&text)
+            .with_context(|| format!("指标目录 {}", path.display()))?;
+        if !cfg.applies_to(plan) {
+            bail!(
+                "指标目录 {} 是为《{}》编写的，与当前计划《{}》不符",
+                path.display(),
+                cfg.plan_title.unwrap_or_default(),
+                plan.title
+            );
+        }
+        return Ok(cfg);
+    }
+    let shipped = CatalogueConfig::yangquan();
+    Ok(if shipped.applies_to(plan) {
+        shipped
+    } else {
+        CatalogueConfig::default()
+    })
+}
+
+/// Loads the reporting context of the current plan, creating its catalogue, periods and seeded
+/// breakdown the first time (audited as `actor`).
+pub async fn prepare(
+    store: &Store,
+    data_dir: &Path,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Context> {
+    let plan = store.plan(None).await?;
+    let settings = settings(data_dir)?;
+    let mut catalogue = store.catalogue().await?;
+    let mut periods = store.reporting_periods().await?;
+    let mut breakdown = store.breakdown().await?;
+    let mut notes = Vec::new();
+    let mut setup = SetupOutcome::default();
+    // The catalogue, periods and seeded breakdown are created the first time, and what a later
+    // plan revision adds (a new indicator, a new year) is added; what is stored is never changed
+    // here. A plan the catalogue file cannot describe is an error only while nothing is stored.
+    let built =
+        catalogue_config(data_dir, &plan).and_then(|cfg| Ok(Catalogue::build(&plan, &cfg)?));
+    let built = match built {
+        Ok(b) => Some(b),
+        Err(e) if catalogue.indicators.is_empty() => return Err(e),
+        Err(_) => None,
+    };
+    if let Some((built, n)) = built {
+        let want_periods = ReportingPeriod::for_plan(plan.period, &settings);
+        // A year is seeded once, into what is stored: the task forces' later edits (a renamed or
+        // withdrawn item) are theirs, and seeding again would bring the original back.
+        let mut want_items = breakdown.clone();
+        for year in plan.period.start..=plan.period.end {
+            if !breakdown.items.iter().any(|i| i.year == year) {
+                want_items.seed_year(&plan, &built, year);
+            }
+        }
+        let missing = built
+            .indicators
+            .iter()
+            .any(|d| catalogue.by_code(&d.code).is_none())
+            || want_periods
+                .iter()
+                .any(|p| !periods.iter().any(|x| x.quarter == p.quarter))
+            || want_items.items.len() > breakdown.items.len();
+        if missing {
+            notes = n;
+            setup = store
+                .ensure_reporting(
+                    actor,
+                    &ReportingSetup {
+                        catalogue: built,
+                        periods: want_periods,
+                        breakdown: want_items,
+                    },
+                    now,
+                )
+                .await?;
+            catalogue = store.catalogue().await?;
+            periods = store.reporting_periods().await?;
+            breakdown = store.breakdown().await?;
+        }
+    }
+    let org = store.org_view().await?;
+    let groups = UnitGroups(org.groups.into_iter().collect());
+    let mut task_forces = BTreeMap::new();
+    for tf in &org.task_forces {
+        for (number, _) in &tf.tasks {
+            task_forces.insert(u32::try_from(*number).unwrap_or(0), tf.body.name.clone());
+        }
+    }
+    let units = store.units().await?.into_iter().map(|u| u.name).collect();
+    Ok(Context {
+        periods,
+        breakdown,
+        plan,
+        catalogue,
+        groups,
+        settings,
+        task_forces,
+        units,
+        notes,
+        setup,
+    })
+}
+
+/// Who acts: a PlanWatch user (`--as`), or the person at the command line acting in `role`
+/// (for `unit` when the role is unit-bound).
+pub async fn resolve_actor(
+    store: &Store,
+    as_user: Option<&str>,
+    default_role: Role,
+    unit: Option<&str>,
+) -> anyhow::Result<(Actor, workflow::Actor)> {
+    match as_user {
+        Some(name) => {
+            let user = store
+                .user(name)
+                .await?
+                .with_context(|| format!("用户“{name}”不存在（planwatch user list 查看用户）"))?;
+            if !user.is_active() {
+                bail!("用户“{name}”已停用");
+            }
+            Ok((
+                Actor::user(&user.username),
+                workflow::Actor {
+                    user: user.username.clone(),
+                    role: user.role,
+                    unit: user.unit.clone(),
+                },
+            ))
+        }
+        None => {
+            let cli = app::cli_actor();
+            Ok((
+                cli.clone(),
+                workflow::Actor {
+                    user: cli.name.clone(),
+                    role: default_role,
+                    unit: unit
+                        .filter(|_| default_role.is_unit_bound())
+                        .map(str::to_string),
+                },
+            ))
+        }
+    }
+}
+
+/// The latest value on record before `q`, per indicator.
+fn previous_values(
+    history: &BTreeMap<String, Vec<(Quarter, f64)>>,
+    q: Quarter,
+) -> BTreeMap<String, (Quarter, f64)> {
+    history
+        .iter()
+        .filter_map(|(code, vs)| {
+            vs.iter()
+                .filter(|(p, _)| *p < q)
+                .max_by_key(|(p, _)| *p)
+                .map(|x| (code.clone(), *x))
+        })
+        .collect()
+}
+
+/// What other units contributed this quarter to the tasks `unit` leads.
+fn contributions(
+    ctx: &Context,
+    unit: &str,
+    q: Quarter,
+    reports: &[StoredReport],
+) -> BTreeMap<u32, Vec<Contribution>> {
+    let inputs = ctx.inputs();
+    let scope = inputs.scope(unit, q);
+    let others: Vec<&ReportContent> = reports
+        .iter()
+        .filter(|r| r.unit != unit)
+        .map(|r| &r.content)
+        .collect();
+    scope
+        .rows
+        .iter()
+        .filter_map(|row| match row.key {
+            RowKey::Task { task } => {
+                let c = planwatch_reporting::content::contributions_for(task, &others, |u| {
+                    inputs.role(row.task, u)
+                });
+                (!c.is_empty()).then_some((task, c))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `planwatch template`: the unit's quarterly workbook, pre-filled with its saved draft if any.
+pub async fn template(
+    store: &Store,
+    ctx: &Context,
+    unit: &str,
+    q: Quarter,
+) -> anyhow::Result<Vec<u8>> {
+    ctx.check_unit(unit, q)?;
+    let period = ctx.period(q)?;
+    let scope = ctx.inputs().scope(unit, q);
+    let previous = store.report(unit, q.prev()).await?;
+    let current = store.report(unit, q).await?;
+    let history = store.indicator_history().await?;
+    let reports = store.reports(Some(q)).await?;
+    let bytes = write_quarterly(&QuarterlyTemplate {
+        scope: &scope,
+        plan_title: &ctx.plan.title,
+        deadline: period.deadline_for(unit),
+        task_forces: &ctx.task_forces,
+        previous: previous.as_ref().map(|r| &r.content),
+        previous_values: &previous_values(&history, q),
+        contributions: &contributions(ctx, unit, q, &reports),
+        prefill: current.as_ref().map(|r| &r.content),
+    })?;
+    Ok(bytes)
+}
+
+/// What a submission did.
+#[derive(Debug)]
+pub enum SubmitOutcome {
+    /// The same content was already submitted or accepted: nothing changed.
+    Unchanged { state: ReportState },
+    /// Saved and moved on in the workflow.
+    Saved {
+        record: ReportRecord,
+        timeliness: Option<Timeliness>,
+        evidence_missing: Vec<String>,
+        evidence_stored: usize,
+    },
+}
+
+/// A workbook or file that was refused, with every problem found; nothing was saved.
+#[derive(Debug)]
+pub struct Refused(pub ImportError);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// `planwatch submit FILE [--as USER]`: reads a filled workbook and saves it for its unit. A
+/// reporter's submission is saved as a draft for the unit head; a unit head's (or the operator's,
+/// acting for the unit) is approved and submitted. Any problem: nothing is saved.
+pub async fn submit(
+    store: &Store,
+    ctx: &Context,
+    data_dir: &Path,
+    file: &Path,
+    bytes: &[u8],
+    as_user: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<SubmitOutcome> {
+    let meta = read_meta(bytes, &ctx.settings).map_err(Refused)?;
+    if meta.form != "quarterly" {
+        bail!(
+            "{} 是年度任务分解表，请用 planwatch breakdown import 导入",
+            file.display()
+        );
+    }
+    let unit = meta
+        .unit
+        .clone()
+        .context("模板标识表中没有单位；请重新生成模板")?;
+    let q = Quarter::parse(&meta.period)?;
+    ctx.check_unit(&unit, q)?;
+    let period = ctx.period(q)?;
+    let (store_actor, actor) = resolve_actor(store, as_user, Role::UnitHead, Some(&unit)).await?;
+    let local = cst_from_utc(now);
+    let timeliness = period.check_submission(&unit, local)?;
+    let scope = ctx.inputs().scope(&unit, q);
+    let mut history = store.indicator_history().await?;
+    for v in history.values_mut() {
+        v.retain(|(p, _)| *p != q);
+    }
+    let content = read_quarterly(
+        bytes,
+        &ReadContext {
+            scope: &scope,
+            history: &history,
+            settings: &ctx.settings,
+            require_complete: true,
+        },
+    )
+    .map_err(Refused)?;
+
+    // Evidence files named in the workbook and lying beside it are checked and kept.
+    let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut evidence_missing = Vec::new();
+    let mut evidence = Vec::new();
+    let names: BTreeSet<&String> = content.tasks.iter().flat_map(|t| &t.evidence).collect();
+    for name in names {
+        let path = dir.join(name);
+        match std::fs::read(&path) {
+            Ok(b) => evidence.push((check_evidence(name, &b, &ctx.settings)?, b)),
+            Err(_) => evidence_missing.push(name.clone()),
+        }
+    }
+
+    let current = store.report(&unit, q).await?;
+    let same = current
+        .as_ref()
+        .is_some_and(|r| r.content_hash == content.content_hash());
+    if let Some(r) = &current
+        && same
+        && matches!(
+            r.record.state,
+            ReportState::Submitted | ReportState::Accepted
+        )
+    {
+        return Ok(SubmitOutcome::Unchanged {
+            state: r.record.state,
+        });
+    }
+    let mut steps: Vec<(ReportRecord, WorkflowEvent)> = Vec::new();
+    let mut rec = current.as_ref().map(|r| r.record.clone());
+    let start_version = rec.as_ref().map_or(0, |r| r.version);
+    let mut apply = |rec: &mut Option<ReportRecord>, action: Action| -> anyhow::Result<()> {
+        let v = rec.as_ref().map_or(0, |r| r.version);
+        let (next, ev) = workflow::apply(rec.as_ref(), &unit, &action, &actor, v, local)?;
+        *rec = Some(next.clone());
+        steps.push((next, ev));
+        Ok(())
+    };
+    let state = rec.as_ref().map(|r| r.state);
+    let needs_edit = !(same
+        && matches!(
+            state,
+            Some(ReportState::Draft | ReportState::Returned | ReportState::Approved)
+        ));
+    if needs_edit {
+        apply(&mut rec, Action::Edit)?;
+    }
+    if actor.role == Role::UnitHead {
+        if rec.as_ref().map(|r| r.state) != Some(ReportState::Approved) {
+            apply(&mut rec, Action::Approve)?;
+        }
+        apply(&mut rec, Action::Submit)?;
+    } else if actor.role == Role::Reporter
+        && rec.as_ref().map(|r| r.state) == Some(ReportState::Approved)
+    {
+        apply(&mut rec, Action::Submit)?;
+    }
+    if steps.is_empty() {
+        return Ok(SubmitOutcome::Unchanged {
+            state: state.unwrap_or(ReportState::Draft),
+        });
+    }
+    let evidence_dir = data_dir.join("evidence");
+    let mut stored = 0;
+    for (f, b) in &evidence {
+        let path = evidence_dir.join(&f.sha256);
+        if !path.exists() {
+            std::fs::create_dir_all(&evidence_dir)
+                .with_context(|| format!("无法创建目录 {}", evidence_dir.display()))?;
+            std::fs::write(&path, b).with_context(|| format!("无法写入 {}", path.display()))?;
+        }
+        if store.record_evidence(&store_actor, f, now).await? {
+            stored += 1;
+        }
+    }
+    let record = store
+        .save_report(
+            &store_actor,
+            &unit,
+            q,
+            start_version,
+            needs_edit.then_some(&content),
+            &steps,
+            now,
+        )
+        .await?;
+    let submitted = record.state == ReportState::Submitted;
+    Ok(SubmitOutcome::Saved {
+        record,
+        timeliness: submitted.then_some(timeliness),
+        evidence_missing,
+        evidence_stored: stored,
+    })
+}
+
+/// One line of `planwatch due`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DueLine {
+    pub unit: String,
+    pub task_rows: usize,
+    pub indicators: usize,
+    pub deadline: NaiveDate,
+    pub due: Due,
+    pub state_label: String,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub version: Option<u64>,
+    pub demo: bool,
+}
+
+/// `planwatch due --period Q`: every unit with something to report, what and by when, and where
+/// its report stands at `now`.
+pub async fn due(
+    store: &Store,
+    ctx: &Context,
+    q: Quarter,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<DueLine>> {
+    let period = ctx.period(q)?;
+    let reports: BTreeMap<String, StoredReport> = store
+        .reports(Some(q))
+        .await?
+        .into_iter()
+        .map(|r| (r.unit.clone(), r))
+        .collect();
+    let local = cst_from_utc(now);
+    let inputs = ctx.inputs();
+    let mut out = Vec::new();
+    for unit in inputs.responsible_units(q) {
+        let scope = inputs.scope(&unit, q);
+        if scope.is_empty() {
+            continue;
+        }
+        let deadline = period.deadline_for(&unit);
+        let r = reports.get(&unit);
+        let due = due_state(r.map(|r| &r.record), deadline, local);
+        let label = if due.late && due.state != planwatch_reporting::DueState::Late {
+            format!("{}（逾期报送）", due.state.label_zh())
+        } else {
+            due.state.label_zh().to_string()
+        };
+        out.push(DueLine {
+            unit,
+            task_rows: scope.rows.len(),
+            indicators: scope.indicators.len(),
+            deadline,
+            due,
+            state_label: label,
+            submitted_at: r.and_then(|r| r.record.first_submitted_at),
+            version: r.map(|r| r.record.version),
+            demo: r.is_some_and(|r| r.content.demo),
+        });
+    }
+    Ok(out)
+}
+
+/// The office's (or unit head's) action on one report.
+pub async fn review(
+    store: &Store,
+    unit: &str,
+    q: Quarter,
+    action: Action,
+    as_user: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<ReportRecord> {
+    let current = store
+        .report(unit, q)
+        .await?
+        .with_context(|| format!("“{unit}”{}的报告尚未填报", q.label_zh()))?;
+    let default_role = match action {
+        Action::Approve | Action::Submit | Action::Edit => Role::UnitHead,
+        _ => Role::Office,
+    };
+    let (store_actor, actor) = resolve_actor(store, as_user, default_role, Some(unit)).await?;
+    let v = current.record.version;
+    let (next, ev) = workflow::apply(
+        Some(&current.record),
+        unit,
+        &action,
+        &actor,
+        v,
+        cst_from_utc(now),
+    )?;
+    Ok(store
+        .save_report(&store_actor, unit, q, v, None, &[(next, ev)], now)
+        .await?)
+}
+
+/// The office locks, reopens or extends a period.
+pub async fn change_period(
+    store: &Store,
+    q: Quarter,
+    change: PeriodChange,
+    as_user: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<ReportingPeriod> {
+    let (store_actor, actor) = resolve_actor(store, as_user, Role::Office, None).await?;
+    if actor.role != Role::Office {
+        bail!(
+            "只有领导小组办公室可以锁定、重新开放报送期或批准延期（当前角色：{}）",
+            actor.role.label_zh()
+        );
+    }
+    Ok(store.change_period(&store_actor, q, &change, now).await?)
+}
+
+/// `planwatch breakdown template --year Y`.
+pub fn breakdown_template(ctx: &Context, year: i32) -> anyhow::Result<Vec<u8>> {
+    if year < ctx.plan.period.start || year > ctx.plan.period.end {
+        bail!(
+            "{year} 年不在计划期（{}—{} 年）内",
+            ctx.plan.period.start,
+            ctx.plan.period.end
+        );
+    }
+    Ok(write_breakdown(&BreakdownTemplate {
+        year,
+        plan: &ctx.plan,
+        breakdown: &ctx.breakdown,
+        catalogue: &ctx.catalogue,
+        task_forces: &ctx.task_forces,
+        units: &ctx.units,
+    })?)
+}
+
+/// `planwatch breakdown import FILE`: the office or a task force updates the breakdown.
+pub async fn breakdown_import(
+    store: &Store,
+    ctx: &Context,
+    bytes: &[u8],
+    as_user: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(BreakdownImport, i32)> {
+    let meta = read_meta(bytes, &ctx.settings).map_err(Refused)?;
+    if meta.form != "breakdown" {
+        bail!("这是季度报送表，不是年度任务分解表；请用 planwatch submit 提交");
+    }
+    let year: i32 = meta.period.parse().context("模板标识表中的年度无法识别")?;
+    let (store_actor, actor) = resolve_actor(store, as_user, Role::Office, None).await?;
+    if !matches!(actor.role, Role::Office | Role::TaskForce) {
+        bail!(
+            "只有领导小组办公室和专班可以修改年度任务分解（当前角色：{}）",
+            actor.role.label_zh()
+        );
+    }
+    let units: BTreeSet<String> = ctx.units.iter().cloned().collect();
+    let changes = read_breakdown(
+        bytes,
+        &BreakdownContext {
+            year,
+            plan: &ctx.plan,
+            breakdown: &ctx.breakdown,
+            units: &units,
+            settings: &ctx.settings,
+        },
+    )
+    .map_err(Refused)?;
+    if !changes.is_empty() {
+        store.apply_breakdown(&store_actor, &changes, now).await?;
+    }
+    Ok((changes, year))
+}
+
+/// `planwatch values import FILE`: historical values and baselines (the office).
+pub async fn values_import(
+    store: &Store,
+    ctx: &Context,
+    file: &Path,
+    bytes: &[u8],
+    as_user: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<ValuesOutcome> {
+    let (store_actor, actor) = resolve_actor(store, as_user, Role::Office, None).await?;
+    if actor.role != Role::Office {
+        bail!(
+            "只有领导小组办公室可以导入历史数据（当前角色：{}）",
+            actor.role.label_zh()
+        );
+    }
+    let name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let history = store.indicator_history().await?;
+    let import =
+        read_values(&name, bytes, &ctx.catalogue, &history, &ctx.settings).map_err(Refused)?;
+    Ok(store
+        .import_values(
+            &store_actor,
+            &import,
+            false,
+            &file.display().to_string(),
+            now,
+        )
+        .await?)
+}
+
+/// What `planwatch demo` loaded.
+pub struct DemoOutcome {
+    pub reports: usize,
+    pub baselines: usize,
+    pub as_of: NaiveDateTime,
+}
+
+/// `planwatch demo`: synthetic reports for every unit and quarter up to `until`, each step
+/// replayed through the workflow rules and audited. Refused when reports already exist.
+pub async fn demo(
+    store: &Store,
+    ctx: &Context,
+    until: Quarter,
+    seed: u64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<DemoOutcome> {
+    ctx.period(until)?;
+    if !store.reports(None).await?.is_empty() {
+        bail!(
+            "数据库中已有季度报告，示例数据只能载入没有报告的数据库；请用新的数据目录（--data-dir）运行 planwatch demo"
+        );
+    }
+    let data = planwatch_reporting::demo::generate(&ctx.inputs(), until, seed, cst_from_utc(now));
+    let mut batch = Vec::new();
+    for r in &data.reports {
+        let mut rec: Option<ReportRecord> = None;
+        let mut steps = Vec::new();
+        for s in &r.steps {
+            let v = rec.as_ref().map_or(0, |x| x.version);
+            let (next, ev) =
+                workflow::apply(rec.as_ref(), &r.content.unit, &s.action, &s.actor, v, s.at)?;
+            rec = Some(next.clone());
+            steps.push((next, ev));
+        }
+        batch.push((r.content.clone(), steps));
+    }
+    let actor = app::cli_actor();
+    let reports = store.save_reports(&actor, &batch, now).await?;
+    let values = planwatch_reporting::values::ValuesImport {
+        values: Vec::new(),
+        baselines: data.baselines.clone(),
+    };
+    let outcome = store
+        .import_values(&actor, &values, true, &format!("示例数据 seed={seed}"), now)
+        .await?;
+    Ok(DemoOutcome {
+        reports,
+        baselines: outcome.baselines_set,
+        as_of: data.as_of,
+    })
+}

@@ -1,0 +1,262 @@
+//! The quarterly reporting journey through the real binary, on SQLite and on PostgreSQL:
+//! generate a unit's template, fill it programmatically, submit it, submit it again, submit a
+//! workbook with three mistakes; load the demo data and list what is due.
+
+use planwatch_reporting::xlsx::edit::{CellValue, SheetCopy, copy_with};
+use planwatch_reporting::xlsx::quarterly::{INDICATOR_SHEET, TASK_SHEET};
+use planwatch_store::testing::ScratchPg;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Where the binary keeps its data for one test, and the database URL if on PostgreSQL.
+struct Env {
+    dir: tempfile::TempDir,
+    database_url: Option<String>,
+    pg: Option<ScratchPg>,
+}
+
+impl Env {
+    fn sqlite() -> Env {
+        Env {
+            dir: tempfile::tempdir().expect("temporary folder"),
+            database_url: None,
+            pg: None,
+        }
+    }
+
+    async fn pg(test: &str) -> Option<Env> {
+        let pg = ScratchPg::create(test).await?;
+        Some(Env {
+            dir: tempfile::tempdir().expect("temporary folder"),
+            database_url: Some(pg.url.clone()),
+            pg: Some(pg),
+        })
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_planwatch"));
+        cmd.arg("--data-dir").arg(self.data()).args(args);
+        cmd.env_remove("DATABASE_URL");
+        if let Some(url) = &self.database_url {
+            cmd.env("DATABASE_URL", url);
+        }
+        cmd.output().expect("the binary runs")
+    }
+
+    /// Runs and expects success; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "planwatch {args:?} failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    async fn finish(self) {
+        if let Some(pg) = self.pg {
+            pg.drop_database().await;
+        }
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("temporary paths are UTF-8")
+}
+
+/// The rows of a sheet by their hidden identifier.
+fn rows(sheet: &SheetCopy) -> Vec<(u32, String)> {
+    sheet
+        .cells
+        .iter()
+        .filter_map(|((r, c), v)| match v {
+            CellValue::Text(t) if *c == 0 && *r >= 3 => Some((*r, t.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Fills every required cell: progress and status on task rows, a value and a source for every
+/// indicator (12 + position, within every indicator's range).
+fn fill(sheet: &mut SheetCopy) {
+    if sheet.name == TASK_SHEET {
+        sheet.set("H2", CellValue::Text("张三".into()));
+        sheet.set("J2", CellValue::Text("0353-1234567".into()));
+        for (r, id) in rows(sheet) {
+            sheet
+                .cells
+                .insert((r, 11), CellValue::Text(format!("{id}：本季度按计划推进")));
+            if !id.starts_with("C:") {
+                sheet
+                    .cells
+                    .insert((r, 13), CellValue::Text("序时推进".into()));
+                sheet.cells.insert((r, 14), CellValue::Number(75.0));
+            }
+        }
+    } else if sheet.name == INDICATOR_SHEET {
+        for (i, (r, _)) in rows(sheet).into_iter().enumerate() {
+            sheet
+                .cells
+                .insert((r, 6), CellValue::Number(12.0 + i as f64));
+            sheet
+                .cells
+                .insert((r, 12), CellValue::Text("科技局统计台账".into()));
+        }
+    }
+}
+
+async fn template_fill_submit_and_audit(env: Env) {
+    env.ok(&["init"]);
+    let template = env.file("kjj-2023Q3.xlsx");
+    let out = env.ok(&[
+        "template",
+        "--unit",
+        "市科技局",
+        "--period",
+        "2023Q3",
+        "--out",
+        s(&template),
+    ]);
+    assert!(
+        out.contains("已生成“市科技局”2023年第三季度报送模板"),
+        "{out}"
+    );
+    let bytes = std::fs::read(&template).expect("template written");
+    let filled = env.file("filled.xlsx");
+    std::fs::write(&filled, copy_with(&bytes, fill).expect("fill")).expect("write");
+
+    let out = env.ok(&["submit", s(&filled)]);
+    assert!(out.contains("状态“已报送”，第 3 版"), "{out}");
+    let again = env.ok(&["submit", s(&filled)]);
+    assert!(again.contains("未作任何更改"), "{again}");
+
+    let audit = env.ok(&["audit", "--entity", "report"]);
+    for action in ["report.edit", "report.approve", "report.submit"] {
+        assert_eq!(audit.matches(action).count(), 1, "{action} in {audit}");
+    }
+    assert!(audit.contains("2023Q3/市科技局"), "{audit}");
+
+    let due = env.ok(&["due", "--period", "2023Q3", "--format", "json"]);
+    let lines: serde_json::Value = serde_json::from_str(&due).expect("json");
+    let kjj = lines
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|l| l["unit"] == "市科技局")
+        .expect("市科技局 is due");
+    assert_eq!(
+        kjj["due"]["state"], "late",
+        "submitted years after the deadline: {kjj}"
+    );
+
+    let accepted = env.ok(&[
+        "review",
+        "accept",
+        "--unit",
+        "市科技局",
+        "--period",
+        "2023Q3",
+    ]);
+    assert!(accepted.contains("已采纳"), "{accepted}");
+    env.finish().await;
+}
+
+async fn three_mistakes_give_three_messages_and_store_nothing(env: Env) {
+    env.ok(&["init"]);
+    let template = env.file("t.xlsx");
+    env.ok(&[
+        "template",
+        "--unit",
+        "市科技局",
+        "--period",
+        "2023Q3",
+        "--out",
+        s(&template),
+    ]);
+    let bytes = std::fs::read(&template).expect("template");
+    let broken = copy_with(&bytes, |sheet| {
+        fill(sheet);
+        let find = |sheet: &SheetCopy, id: &str| sheet.find_row(0, id).expect("row");
+        if sheet.name == TASK_SHEET {
+            let r = find(sheet, "T:13");
+            sheet
+                .cells
+                .insert((r, 13), CellValue::Text("进行中".into()));
+        } else if sheet.name == INDICATOR_SHEET {
+            let r = find(sheet, "V:rd-gdp-share");
+            sheet.cells.insert((r, 6), CellValue::Number(180.0));
+            let r = find(sheet, "V:hightech-enterprises");
+            sheet
+                .cells
+                .insert((r, 6), CellValue::Text("约150家".into()));
+        }
+    })
+    .expect("broken copy");
+    let path = env.file("broken.xlsx");
+    std::fs::write(&path, broken).expect("write");
+    let out = env.run(&["submit", s(&path)]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("有 3 处问题，未导入任何内容"), "{err}");
+    assert!(err.contains("  1. 工作表“重点任务季度进展报送表”"), "{err}");
+    assert!(err.contains("状态“进行中”不在可选范围内"), "{err}");
+    assert!(err.contains("应在 0 到 100 之间，填写的是 180"), "{err}");
+    assert!(err.contains("应为数字，实际为文本“约150家”"), "{err}");
+    let audit = env.ok(&["audit", "--entity", "report"]);
+    assert!(audit.contains("没有符合条件的审计记录"), "{audit}");
+    env.finish().await;
+}
+
+async fn the_demo_shows_late_and_missing_reports(env: Env) {
+    let out = env.ok(&["demo", "--until", "2024Q2", "--no-serve"]);
+    assert!(out.contains("已载入示例数据"), "{out}");
+    let due = env.ok(&["due", "--period", "2024Q2"]);
+    assert!(due.contains("【含示例数据】"), "{due}");
+    assert!(due.contains("未报送（已逾期）"), "{due}");
+    assert!(due.contains("逾期报送"), "{due}");
+    let again = env.run(&["demo", "--until", "2024Q2", "--no-serve"]);
+    assert!(!again.status.success(), "a second demo load is refused");
+    env.finish().await;
+}
+
+macro_rules! on_both_backends {
+    ($sqlite:ident, $pg:ident, $body:ident) => {
+        #[tokio::test]
+        async fn $sqlite() {
+            $body(Env::sqlite()).await;
+        }
+
+        #[tokio::test]
+        async fn $pg() {
+            if let Some(env) = Env::pg(stringify!($pg)).await {
+                $body(env).await;
+            }
+        }
+    };
+}
+
+on_both_backends!(
+    sqlite_a_template_is_generated_filled_submitted_once_and_audited,
+    pg_a_template_is_generated_filled_submitted_once_and_audited,
+    template_fill_submit_and_audit
+);
+on_both_backends!(
+    sqlite_three_mistakes_give_three_messages_and_store_nothing,
+    pg_three_mistakes_give_three_messages_and_store_nothing,
+    three_mistakes_give_three_messages_and_store_nothing
+);
+on_both_backends!(
+    sqlite_the_demo_shows_late_and_missing_reports,
+    pg_the_demo_shows_late_and_missing_reports,
+    the_demo_shows_late_and_missing_reports
+);
