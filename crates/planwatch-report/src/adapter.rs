@@ -39,6 +39,9 @@ pub struct FromAssessment<'a> {
     pub sources: Vec<Source>,
     /// By task id.
     pub task_notes: BTreeMap<String, TaskNote>,
+    /// Ids (or names) of the indicators among the plan's headline goals (主要目标); when empty,
+    /// indicators outside any task count as headline.
+    pub headline: BTreeSet<String>,
     pub office_text: BTreeMap<SectionKey, OfficeText>,
 }
 
@@ -239,7 +242,11 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
             id: ia.id.clone(),
             name: ia.name.clone(),
             unit: ia.unit.clone().unwrap_or_default(),
-            headline: ia.task.is_none(),
+            headline: if x.headline.is_empty() {
+                ia.task.is_none()
+            } else {
+                x.headline.contains(&ia.id) || x.headline.contains(&ia.name)
+            },
             task: task_number,
             task_force,
             comparator: match ia.direction {
@@ -264,6 +271,7 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
             note,
             series,
             sources: trace(&ia.latest.as_ref().and_then(|l| l.source.clone())),
+            decimals: ii.and_then(|i| i.decimals),
         });
     }
 
@@ -390,7 +398,7 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
         })
         .collect();
 
-    AnnualView {
+    let mut view = AnnualView {
         plan_title: if a.plan_title.is_empty() {
             input.plan_title.clone()
         } else {
@@ -410,5 +418,38 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
         reporting,
         sources,
         office_text: x.office_text.clone(),
+    };
+    anchor_ids(&mut view);
+    view
+}
+
+/// Gives the submissions short ids (src-1, src-2 … in list order): the store names sources by
+/// labels such as 市科技局2024年第二季度报告（示例数据）, which make poor HTML anchors.
+fn anchor_ids(v: &mut AnnualView) {
+    let mut rename: HashMap<String, String> = HashMap::new();
+    for (k, s) in v.sources.iter_mut().enumerate() {
+        let new = format!("src-{}", k + 1);
+        rename.insert(std::mem::replace(&mut s.id, new.clone()), new);
+    }
+    let apply = |ids: &mut Vec<String>| {
+        for id in ids.iter_mut() {
+            if let Some(n) = rename.get(id.as_str()) {
+                id.clone_from(n);
+            }
+        }
+    };
+    for i in &mut v.indicators {
+        apply(&mut i.sources);
+    }
+    for t in &mut v.tasks {
+        apply(&mut t.sources);
+    }
+    for r in &mut v.reporting {
+        apply(&mut r.sources);
+    }
+    for u in &mut v.units {
+        for it in &mut u.items {
+            apply(&mut it.sources);
+        }
     }
 }

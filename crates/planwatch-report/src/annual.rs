@@ -364,16 +364,17 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
         title: "各责任单位考核评分表".into(),
         landscape: true,
     });
-    blocks.push(Block::Table(tables::score_sheet(
+    blocks.push(Block::Table(tables::score_sheet_with(
         &units,
         SCORES_TABLE,
         "各责任单位考核评分表",
         &rules,
+        true,
     )));
     blocks.push(Block::Attachment {
         label: "附件4".into(),
         title: "数据来源清单".into(),
-        landscape: false,
+        landscape: true,
     });
     blocks.push(Block::Sources);
 

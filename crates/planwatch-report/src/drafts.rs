@@ -298,11 +298,11 @@ impl<'a> Findings<'a> {
         p.push_text(&i.name);
         if let Some(a) = i.actual {
             p.push_text("完成");
-            p.push_figure(with_unit(a, &i.unit), &i.sources);
+            p.push_figure(value_of(i, a), &i.sources);
         }
         if let Some(target) = i.annual_target {
             p.push_text("（年度目标");
-            p.push_figure(with_unit(target, &i.unit), &self.plan_src());
+            p.push_figure(value_of(i, target), &self.plan_src());
             p.push_text("）");
         }
         if let Some(c) = i.completion_rate() {

@@ -372,12 +372,12 @@ impl Document {
             title: "数据来源清单".into(),
             columns: vec![
                 Column::key("编号", 5),
-                Column::new("来源", 16, Align::Left),
-                Column::new("报送单位", 14, Align::Left),
-                Column::new("报送期", 8, Align::Center),
-                Column::new("报送人", 8, Align::Center),
-                Column::new("报送时间", 13, Align::Center),
-                Column::new("备注", 10, Align::Left),
+                Column::new("来源", 12, Align::Left),
+                Column::new("报送单位", 12, Align::Left),
+                Column::new("报送期", 7, Align::Center),
+                Column::new("报送人", 10, Align::Center),
+                Column::new("报送时间", 11, Align::Center),
+                Column::new("备注", 13, Align::Left),
             ],
             rows: self
                 .sources

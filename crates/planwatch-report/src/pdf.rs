@@ -128,6 +128,11 @@ impl PdfEngine {
         let mut body = Vec::new();
         let mut attachments: Vec<serde_json::Value> = Vec::new();
         let strip = |b: &Block| -> serde_json::Value {
+            // The sources list is typeset as the model's own table of it.
+            let b = match b {
+                Block::Sources => &Block::Table(doc.sources_table()),
+                other => other,
+            };
             let mut v = serde_json::to_value(b).unwrap_or(serde_json::Value::Null);
             // Chart SVGs travel as files, not inside the JSON.
             if let Block::Chart(_) = b

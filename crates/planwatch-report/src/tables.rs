@@ -3,7 +3,7 @@
 //! (表C). Every data cell carries its trace; a dash stands for "not reported".
 
 use crate::model::{Align, Cell, Column, Row, Table, fmt_num, fmt_pct};
-use crate::view::{IndicatorView, TaskStatus, TaskView, UnitScoreView};
+use crate::view::{IndicatorView, ScoreItemView, TaskStatus, TaskView, UnitScoreView};
 use std::collections::BTreeMap;
 
 const DASH: &str = "—";
@@ -14,11 +14,19 @@ pub const TASKS_TABLE: &str = "attachment-2";
 pub const SCORES_TABLE: &str = "attachment-3";
 
 fn num_cell(v: Option<f64>, trace: &[String]) -> Cell {
+    num_cell_dp(v, 2, trace)
+}
+
+/// A number shown with at most `dp` decimals (Excel keeps the exact value).
+fn num_cell_dp(v: Option<f64>, dp: usize, trace: &[String]) -> Cell {
     match v {
         Some(v) if v.is_finite() => {
-            let dp = if v.fract() == 0.0 { 0 } else { 2 };
-            let format = if dp == 0 { "0" } else { "0.00" };
-            Cell::number(fmt_num(v, 2), v, format, trace)
+            let format = if dp == 0 || (v.fract() == 0.0) {
+                "0"
+            } else {
+                "0.00"
+            };
+            Cell::number(fmt_num(v, dp), v, format, trace)
         }
         _ => Cell::text(DASH),
     }
@@ -78,8 +86,8 @@ pub fn indicator_table(
             Cell::text(n.to_string()),
             Cell::traced(&i.name, &plan),
             Cell::text(if i.unit.is_empty() { DASH } else { &i.unit }),
-            num_cell(i.annual_target, &plan),
-            num_cell(i.actual, &i.sources),
+            num_cell_dp(i.annual_target, i.decimals(), &plan),
+            num_cell_dp(i.actual, i.decimals(), &i.sources),
             pct_cell(i.completion_rate(), &i.sources),
             Cell::text(fmt_pct(i.schedule_share)),
             Cell::text(i.status.label_zh()),
@@ -358,8 +366,63 @@ pub fn ranking_table(units: &[UnitScoreView], id: &str, number: &str) -> Table {
     }
 }
 
+/// A unit's breakdown with the lines of one rule (内容) added up, in order of first appearance:
+/// the annual report's sheet stays a few lines per unit; the feedback sheet keeps every line.
+pub fn summarise_items(items: &[ScoreItemView]) -> Vec<ScoreItemView> {
+    let mut out: Vec<(ScoreItemView, Vec<String>, usize)> = Vec::new();
+    for it in items {
+        match out.iter_mut().find(|(o, _, _)| o.item == it.item) {
+            Some((o, notes, n)) => {
+                o.points += it.points;
+                *n += 1;
+                if !it.note.is_empty() {
+                    notes.push(it.note.clone());
+                }
+                for s in &it.sources {
+                    if !o.sources.contains(s) {
+                        o.sources.push(s.clone());
+                    }
+                }
+            }
+            None => {
+                let notes = if it.note.is_empty() {
+                    vec![]
+                } else {
+                    vec![it.note.clone()]
+                };
+                out.push((it.clone(), notes, 1));
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(mut o, notes, n)| {
+            if n > 1 {
+                let shown: Vec<&str> = notes.iter().take(2).map(String::as_str).collect();
+                o.note = if notes.len() > 2 {
+                    format!("共{n}项：{}等", shown.join("；"))
+                } else {
+                    format!("共{n}项：{}", shown.join("；"))
+                };
+                o.points = (o.points * 100.0).round() / 100.0;
+            }
+            o
+        })
+        .collect()
+}
+
 /// 表C (附件3): each unit's breakdown: 序号, 内容, 评分办法和标准, 分值, 得分, 备注.
 pub fn score_sheet(units: &[&UnitScoreView], id: &str, title: &str, rules_src: &str) -> Table {
+    score_sheet_with(units, id, title, rules_src, false)
+}
+
+/// The scoring sheet with each rule's lines added up (`summary`) or listed one by one.
+pub fn score_sheet_with(
+    units: &[&UnitScoreView],
+    id: &str,
+    title: &str,
+    rules_src: &str,
+    summary: bool,
+) -> Table {
     let mut rows = Vec::new();
     for u in units {
         rows.push(Row::Group {
@@ -372,7 +435,12 @@ pub fn score_sheet(units: &[&UnitScoreView], id: &str, title: &str, rules_src: &
                 u.class_size
             ),
         });
-        for (k, it) in u.items.iter().enumerate() {
+        let items = if summary {
+            summarise_items(&u.items)
+        } else {
+            u.items.clone()
+        };
+        for (k, it) in items.iter().enumerate() {
             let trace: Vec<String> = if it.sources.is_empty() {
                 vec![rules_src.to_string()]
             } else {

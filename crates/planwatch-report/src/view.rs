@@ -225,6 +225,9 @@ pub struct IndicatorView {
     /// Source ids of the reported value.
     #[serde(default)]
     pub sources: Vec<String>,
+    /// Decimals to print values with, when the indicator catalogue fixes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u8>,
 }
 
 impl IndicatorView {
@@ -232,6 +235,9 @@ impl IndicatorView {
     /// plan's target are whole (counts of enterprises, platforms), else two. Derived values
     /// (annual targets interpolated by the monitor) do not count.
     pub fn decimals(&self) -> usize {
+        if let Some(d) = self.decimals {
+            return usize::from(d.min(4));
+        }
         let whole = |v: f64| (v - v.round()).abs() < 1e-9;
         let values = self
             .series
@@ -514,6 +520,7 @@ mod tests {
             note: String::new(),
             series: vec![],
             sources: vec![],
+            decimals: None,
         };
         assert!((i.completion_rate().expect("rate") - 1.12).abs() < 1e-9);
         i.comparator = Comparator::AtLeast;

@@ -64,6 +64,7 @@ fn the_monitor_assessment_becomes_a_complete_annual_report() {
             },
         )]),
         office_text: BTreeMap::new(),
+        headline: Default::default(),
     });
     assert_eq!(view.year, 2023);
     assert!(view.demo);
@@ -74,7 +75,10 @@ fn the_monitor_assessment_becomes_a_complete_annual_report() {
     assert_eq!(g4.units, ["市科技局"]);
     assert_eq!(g4.actual, Some(165.0));
     assert_eq!((g4.target, g4.target_year), (Some(200.0), Some(2024)));
-    assert_eq!(g4.sources, ["sub-kjj-2023Q4"]);
+    let src = |id: &str| view.sources.iter().find(|s| s.id == id).expect("listed");
+    assert_eq!(g4.sources.len(), 1);
+    assert_eq!(src(&g4.sources[0]).submitted_by, "张明");
+    assert!(g4.sources[0].starts_with("src-"), "short anchor ids");
     assert!(
         g4.forecast
             .as_ref()
@@ -103,7 +107,8 @@ fn the_monitor_assessment_becomes_a_complete_annual_report() {
         (gxj.expected, gxj.on_time, gxj.late, gxj.missing),
         (2, 0, 1, 1)
     );
-    assert_eq!(gxj.sources, ["sub-gxj-2023Q4"]);
+    assert_eq!(gxj.sources.len(), 1);
+    assert_eq!(src(&gxj.sources[0]).submitted_by, "李华");
     assert!(
         view.units
             .iter()

@@ -74,6 +74,7 @@ fn indicator() -> impl Strategy<Value = IndicatorView> {
                     })
                     .collect(),
                 sources: vec!["s1".into()],
+                decimals: None,
             },
         )
 }

@@ -299,3 +299,63 @@ fn with_a_database_the_task_list_comes_from_the_current_plan() {
     assert!(stdout.contains("22项任务"), "{stdout}");
     assert!(std::fs::read(&out).expect("written").starts_with(b"PK"));
 }
+
+#[test]
+fn after_demo_data_the_reports_come_from_the_database() {
+    let dir = out_dir("store");
+    let data = dir.join("data");
+    let (ok, _, stderr) = run(&["demo", "--until", "2023Q4"], &data);
+    assert!(ok, "demo: {stderr}");
+    let html = dir.join("annual-2023.html");
+    let (ok, stdout, stderr) = run(
+        &[
+            "report",
+            "annual",
+            "--year",
+            "2023",
+            "--out",
+            html.to_str().expect("utf-8"),
+            "--date",
+            "2024年1月20日",
+        ],
+        &data,
+    );
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("含示例数据"), "{stdout}");
+    let page = std::fs::read_to_string(&html).expect("written");
+    for needle in [
+        "关于2023年度国家创新型城市建设评价考核情况的报告",
+        "二、主要指标完成情况",
+        "【草稿】",
+        "2024年1月20日",
+        "季度报告（示例数据）",
+        "class=\"demo-banner\"",
+    ] {
+        assert!(page.contains(needle), "{needle}");
+    }
+    // Every figure link points at an element of the page.
+    for href in page.split("href=\"#").skip(1) {
+        let id = &href[..href.find('"').expect("closed")];
+        assert!(
+            page.contains(&format!("id=\"{id}\"")),
+            "dangling link #{id}"
+        );
+    }
+    let docx = dir.join("feedback.docx");
+    let (ok, stdout, stderr) = run(
+        &[
+            "report",
+            "feedback",
+            "--unit",
+            "市科技局",
+            "--year",
+            "2023",
+            "--out",
+            docx.to_str().expect("utf-8"),
+        ],
+        &data,
+    );
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("市科技局反馈单（含示例数据）"), "{stdout}");
+    assert!(std::fs::read(&docx).expect("written").starts_with(b"PK"));
+}

@@ -200,6 +200,7 @@ pub fn yangquan_2023() -> AnnualView {
                 },
                 series,
                 sources: if no_data { vec![] } else { vec![src_id(u, 4)] },
+                decimals: None,
             });
             k += 1;
         };

@@ -13,10 +13,10 @@ mod migrate;
 mod org;
 mod plan;
 mod progress;
+mod report;
 mod review;
 mod submit;
 mod template;
-mod report;
 mod user;
 mod values;
 

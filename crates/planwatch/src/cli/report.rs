@@ -5,7 +5,8 @@
 
 use crate::app;
 use anyhow::{Context as _, bail};
-use planwatch_model::Plan;
+use chrono::NaiveDate;
+use planwatch_model::{Plan, Quarter};
 use planwatch_monitor::{AssessmentInput, Rules};
 use planwatch_report::adapter::{self, FromAssessment};
 use planwatch_report::docx::DocxWriter;
@@ -70,14 +71,30 @@ pub struct AnnualArgs {
     /// The file to write. 输出文件
     #[arg(long)]
     pub out: PathBuf,
-    /// The assessment as JSON: the report view (AnnualView), or the monitor's input
-    /// (AssessmentInput, assessed here with --rules). 评价数据（JSON）
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+/// Where the assessment comes from: the database (default) or a JSON file.
+#[derive(Debug, clap::Args)]
+pub struct SourceArgs {
+    /// Instead of the database: the assessment as JSON — the report view (AnnualView) or the
+    /// monitor's input (AssessmentInput, assessed here). 评价数据（JSON）
     #[arg(long)]
-    pub input: PathBuf,
-    /// Scoring rules for a monitor input (default: <data-dir>/scoring.toml, else built-in).
-    /// 评分规则
+    pub input: Option<PathBuf>,
+    /// Scoring rules (default: <data-dir>/scoring.toml, else the built-in rules). 评分规则
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// Indicator methods (default: config/indicator-methods.toml). 指标测算方法
+    #[arg(long)]
+    pub methods: Option<PathBuf>,
+    /// The day due dates are judged at (default: the end of the quarter after the year's last,
+    /// or today if earlier). 评价截至日期 YYYY-MM-DD
+    #[arg(long)]
+    pub as_of: Option<NaiveDate>,
+    /// 成文日期 as printed, e.g. 2024年1月20日 (default: left blank for the office). 成文日期
+    #[arg(long)]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -94,13 +111,8 @@ pub struct FeedbackArgs {
     /// The file to write. 输出文件
     #[arg(long)]
     pub out: PathBuf,
-    /// The assessment as JSON: an AnnualView or the monitor's AssessmentInput. 评价数据（JSON）
-    #[arg(long)]
-    pub input: PathBuf,
-    /// Scoring rules for a monitor input (default: <data-dir>/scoring.toml, else built-in).
-    /// 评分规则
-    #[arg(long)]
-    pub rules: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: SourceArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -238,6 +250,7 @@ fn read_view(
             sources: Vec::new(),
             task_notes: Default::default(),
             office_text: Default::default(),
+            headline: Default::default(),
         })
     } else {
         serde_json::from_value(value).map_err(bad)?
@@ -250,6 +263,240 @@ fn read_view(
         );
     }
     Ok(v)
+}
+
+/// The view for `year`: from `--input`, else from the database (the assessment at the year's
+/// fourth quarter, with the submissions' units, periods, submitters and times as sources).
+fn view_of(
+    cfg: &ReportConfig,
+    data_dir: &Path,
+    src: &SourceArgs,
+    year: i32,
+) -> anyhow::Result<AnnualView> {
+    let mut v = match &src.input {
+        Some(path) => read_view(cfg, data_dir, src.rules.as_deref(), path, year)?,
+        None => store_view(cfg, data_dir, src, year)?,
+    };
+    if src.date.is_some() {
+        v.issued_on.clone_from(&src.date);
+    }
+    Ok(v)
+}
+
+fn fmt_time(t: chrono::NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn store_view(
+    cfg: &ReportConfig,
+    data_dir: &Path,
+    src: &SourceArgs,
+    year: i32,
+) -> anyhow::Result<AnnualView> {
+    use app::assess::input::{ReportFacts, default_as_of, task_id};
+    use planwatch_reporting::{ActionKind, RowKey};
+
+    let period = Quarter::new(year, 4).expect("4 is a quarter");
+    let rules_path = src
+        .rules
+        .clone()
+        .or_else(|| Some(data_dir.join("scoring.toml")).filter(|p| p.is_file()));
+    let rules = app::assess::load_rules(rules_path.as_deref())?;
+    let methods = app::assess::load_methods(src.methods.as_deref())?;
+    let today = app::now().with_timezone(&app::assess::china()).date_naive();
+    let as_of = src.as_of.unwrap_or_else(|| default_as_of(period, today));
+    let (sources, revision) = app::block_on(async {
+        let store = app::open(data_dir, OpenMode::Existing).await?;
+        let result = async {
+            let sources = app::assess::load_sources(&store, data_dir, methods).await?;
+            let revision = store.revisions().await?.pop();
+            anyhow::Ok((sources, revision))
+        }
+        .await;
+        store.close().await;
+        result
+    })?;
+    let outcome = app::assess::assess_sources(&sources, period, as_of, &rules)?;
+    for n in &outcome.notes {
+        eprintln!("数据说明：{n}");
+    }
+    let built = sources.build(period, as_of);
+
+    // Each report of the year is a source: who filled it in, when it was first submitted,
+    // whether the office had accepted it by `as_of`.
+    let year_reports: Vec<&ReportFacts> = sources
+        .reports
+        .iter()
+        .filter(|r| {
+            r.content
+                .period
+                .is_some_and(|p| p.year() == year && p <= period)
+        })
+        .collect();
+    let mut listed: Vec<Source> = Vec::new();
+    let mut labels: Vec<(String, Source)> = Vec::new();
+    for r in &year_reports {
+        let label = r.label();
+        let submitted = r.steps.iter().find(|s| s.action == ActionKind::Submit);
+        let accepted = r
+            .steps
+            .iter()
+            .rfind(|s| s.at.date() <= as_of && s.action == ActionKind::Accept);
+        // The list has unit and period columns: the label's rest says what kind of source.
+        let what = label
+            .strip_prefix(r.content.unit.as_str())
+            .map(|rest| {
+                let period = r.content.period.map(Quarter::label_zh).unwrap_or_default();
+                let rest = rest.strip_prefix(period.as_str()).unwrap_or(rest);
+                format!("季度{rest}")
+            })
+            .unwrap_or_else(|| label.clone());
+        let s = Source {
+            id: label.clone(),
+            what,
+            unit: r.content.unit.clone(),
+            period: r.content.period.map(|p| p.to_string()).unwrap_or_default(),
+            submitted_by: if r.content.filled_by.trim().is_empty() {
+                "（未填）".into()
+            } else {
+                r.content.filled_by.clone()
+            },
+            submitted_at: submitted.map(|s| fmt_time(s.at)).unwrap_or_default(),
+            note: match (accepted, r.accepted_by(as_of)) {
+                (Some(a), true) => format!("{}审核通过", a.at.format("%Y-%m-%d")),
+                _ => "未审核通过".into(),
+            },
+        };
+        labels.push((label, s.clone()));
+        listed.push(s);
+    }
+    // Figures may cite a report with the unit's stated data source appended, or imported history.
+    let mut cited: Vec<String> = Vec::new();
+    for i in &built.input.indicators {
+        cited.extend(i.observations.iter().filter_map(|o| o.source.clone()));
+    }
+    for t in &built.input.tasks {
+        cited.extend(t.reports.iter().filter_map(|r| r.source.clone()));
+        for m in &t.milestones {
+            cited.extend(m.updates.iter().filter_map(|u| u.source.clone()));
+        }
+    }
+    for c in cited {
+        if listed.iter().any(|s| s.id == c) {
+            continue;
+        }
+        let base = labels
+            .iter()
+            .find(|(l, _)| c.starts_with(l.as_str()))
+            .map(|(_, s)| s.clone());
+        listed.push(match base {
+            Some(s) => {
+                let label = labels
+                    .iter()
+                    .find(|(l, _)| c.starts_with(l.as_str()))
+                    .map_or("", |(l, _)| l.as_str());
+                Source {
+                    id: c.clone(),
+                    what: format!("{}{}", s.what, &c[label.len()..]),
+                    ..s
+                }
+            }
+            None => Source {
+                id: c.clone(),
+                what: c.clone(),
+                unit: cfg.issuer.clone(),
+                period: String::new(),
+                submitted_by: "领导小组办公室".into(),
+                submitted_at: String::new(),
+                note: "历史数据或统计资料".into(),
+            },
+        });
+    }
+
+    // The units' own words on each task: the lead unit's latest accepted report of the year.
+    let mut task_notes = BTreeMap::new();
+    for t in &sources.plan.tasks {
+        let latest = year_reports
+            .iter()
+            .filter(|r| r.accepted_by(as_of))
+            .filter_map(|r| {
+                let row = r
+                    .content
+                    .tasks
+                    .iter()
+                    .find(|row| row.key == Some(RowKey::Task { task: t.number }))?;
+                Some((r.content.period, row))
+            })
+            .max_by_key(|(p, _)| *p);
+        if let Some((_, row)) = latest {
+            let progress = if row.cumulative.trim().is_empty() {
+                row.progress.clone()
+            } else {
+                row.cumulative.clone()
+            };
+            task_notes.insert(
+                task_id(t.number),
+                adapter::TaskNote {
+                    progress,
+                    problems: row.problems.clone(),
+                },
+            );
+        }
+    }
+
+    let plan_source = Source {
+        id: "src-plan".into(),
+        what: format!("《{}》", sources.plan.title.trim_matches(['《', '》'])),
+        unit: cfg.issuer.clone(),
+        period: String::new(),
+        submitted_by: revision
+            .as_ref()
+            .map(|r| r.created_by.clone())
+            .unwrap_or_default(),
+        submitted_at: revision
+            .as_ref()
+            .map(|r| {
+                r.created_at
+                    .with_timezone(&app::assess::china())
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default(),
+        note: revision
+            .as_ref()
+            .map(|r| format!("计划文本第{}版（{}）", r.number, r.source_name))
+            .unwrap_or_else(|| "计划文本".into()),
+    };
+    let rules_source = Source {
+        id: "src-rules".into(),
+        what: "考核评分规则".into(),
+        unit: cfg.issuer.clone(),
+        period: String::new(),
+        submitted_by: "领导小组办公室".into(),
+        submitted_at: String::new(),
+        note: rules_path.map_or("内置默认规则（config/scoring.toml）".into(), |p| {
+            p.display().to_string()
+        }),
+    };
+    Ok(adapter::annual_view(&FromAssessment {
+        input: &built.input,
+        assessment: &outcome.assessment,
+        issuer: cfg.issuer.clone(),
+        issued_on: None,
+        plan_source,
+        rules_source: Some(rules_source),
+        sources: listed,
+        task_notes,
+        office_text: Default::default(),
+        // The catalogue knows which indicators the plan states among its headline goals.
+        headline: sources
+            .catalogue
+            .indicators
+            .iter()
+            .filter(|i| i.headline)
+            .map(|i| i.code.clone())
+            .collect(),
+    }))
 }
 
 /// Loads fonts once (only PDF and Word need them) and says which were substituted.
@@ -300,7 +547,7 @@ fn annual_cmd(cfg: &ReportConfig, data_dir: &Path, a: AnnualArgs) -> anyhow::Res
         &a.out,
         &[Format::Docx, Format::Pdf, Format::Html, Format::Xlsx],
     )?;
-    let view = read_view(cfg, data_dir, a.rules.as_deref(), &a.input, a.year)?;
+    let view = view_of(cfg, data_dir, &a.source, a.year)?;
     let doc = annual::compose(&view)?;
     let bytes = render(cfg, &doc, format)?;
     write_whole(&a.out, &bytes)?;
@@ -310,7 +557,7 @@ fn annual_cmd(cfg: &ReportConfig, data_dir: &Path, a: AnnualArgs) -> anyhow::Res
 
 fn feedback_cmd(cfg: &ReportConfig, data_dir: &Path, a: FeedbackArgs) -> anyhow::Result<ExitCode> {
     let format = format_of(a.format, &a.out, &[Format::Docx, Format::Pdf])?;
-    let view = read_view(cfg, data_dir, a.rules.as_deref(), &a.input, a.year)?;
+    let view = view_of(cfg, data_dir, &a.source, a.year)?;
     let doc = feedback::compose(&view, a.unit.trim())?;
     let bytes = render(cfg, &doc, format)?;
     write_whole(&a.out, &bytes)?;
