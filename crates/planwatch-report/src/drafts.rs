@@ -36,6 +36,11 @@ fn value_of(i: &IndicatorView, v: f64) -> String {
     format!("{}{}", fmt_num(v, i.decimals()), i.unit)
 }
 
+/// Text set inside “…”: quotation marks within it become ‘…’, as Chinese nesting requires.
+pub(crate) fn inner_quotes(s: &str) -> String {
+    s.replace('“', "‘").replace('”', "’")
+}
+
 fn draft() -> ParagraphBuilder {
     ParagraphBuilder::new().label(Label::Draft)
 }
@@ -355,7 +360,7 @@ impl<'a> Findings<'a> {
                     p.push_text("、");
                 }
                 p.push_text("“");
-                p.push_figure(&task.title, &self.plan_src());
+                p.push_figure(inner_quotes(&task.title), &self.plan_src());
                 p.push_text(format!("”（{}）", task.status.label_zh()));
             }
             if behind.len() > EXAMPLES {
@@ -433,7 +438,7 @@ impl<'a> Findings<'a> {
                     p.push_text("、");
                 }
                 p.push_text("“");
-                p.push_figure(&task.title, &self.plan_src());
+                p.push_figure(inner_quotes(&task.title), &self.plan_src());
                 p.push_text(format!(
                     "”（{}，{}）",
                     task.lead_units.join("、"),
@@ -514,7 +519,11 @@ impl<'a> Findings<'a> {
                 if k > 0 {
                     p.push_text("；");
                 }
-                p.push_text(format!("“{}”（{}", m.what, task.lead_units.join("、")));
+                p.push_text(format!(
+                    "“{}”（{}",
+                    inner_quotes(&m.what),
+                    task.lead_units.join("、")
+                ));
                 if let Some(y) = m.due_year {
                     p.push_text("，应于");
                     p.push_figure(y.to_string(), &plan);
@@ -568,7 +577,7 @@ impl<'a> Findings<'a> {
                     p.push_text("；");
                 }
                 p.push_text("“");
-                p.push_figure(&task.title, &plan);
+                p.push_figure(inner_quotes(&task.title), &plan);
                 p.push_text(format!(
                     "”（{}，{}）",
                     task.lead_units.join("、"),
@@ -582,15 +591,28 @@ impl<'a> Findings<'a> {
             let mut p = draft().text("推进中存在实际困难，");
             p.push_figure(self.reported_problems.len().to_string(), &t(TASKS_TABLE));
             p.push_text("项任务的责任单位在季度报告中反映了困难，主要有：");
-            for (k, task) in self.reported_problems.iter().take(EXAMPLES).enumerate() {
+            // The same difficulty reported for several tasks is named once, with all its units.
+            let mut distinct: Vec<(&str, Vec<String>, Vec<String>)> = Vec::new();
+            for task in &self.reported_problems {
+                let text = task.problems.trim().trim_end_matches(['。', '；']);
+                match distinct.iter_mut().find(|(t, _, _)| *t == text) {
+                    Some((_, units, sources)) => {
+                        for u in &task.lead_units {
+                            if !units.contains(u) {
+                                units.push(u.clone());
+                            }
+                        }
+                        sources.extend(task.sources.iter().cloned());
+                    }
+                    None => distinct.push((text, task.lead_units.clone(), task.sources.clone())),
+                }
+            }
+            for (k, (text, units, sources)) in distinct.iter().take(EXAMPLES).enumerate() {
                 if k > 0 {
                     p.push_text("；");
                 }
-                p.push_figure(
-                    task.problems.trim().trim_end_matches(['。', '；']),
-                    &task.sources,
-                );
-                p.push_text(format!("（{}）", task.lead_units.join("、")));
+                p.push_figure(*text, sources);
+                p.push_text(format!("（{}）", units.join("、")));
             }
             p.push_text("。");
             out.push(p);

@@ -318,7 +318,7 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
             if k > 0 {
                 p.push_text("；");
             }
-            p.push_text(format!("“{}”", m.what));
+            p.push_text(format!("“{}”", crate::drafts::inner_quotes(&m.what)));
             if let Some(y) = m.due_year {
                 p.push_text("（应于");
                 p.push_figure(y.to_string(), std::slice::from_ref(&plan));
@@ -351,7 +351,10 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
         p.push_text("项任务");
         for (k, (t, _)) in stalled.iter().enumerate() {
             p.push_text(if k == 0 { "“" } else { "、“" });
-            p.push_figure(&t.title, std::slice::from_ref(&plan));
+            p.push_figure(
+                crate::drafts::inner_quotes(&t.title),
+                std::slice::from_ref(&plan),
+            );
             p.push_text(format!("”（{}）", t.status.label_zh()));
         }
         p.push_text("需加快推进。");
