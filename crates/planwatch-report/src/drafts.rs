@@ -307,7 +307,7 @@ impl<'a> Findings<'a> {
         }
         if let Some(target) = i.annual_target {
             p.push_text("（年度目标");
-            p.push_figure(value_of(i, target), &self.plan_src());
+            p.push_figure(with_unit(target, &i.unit), &self.plan_src());
             p.push_text("）");
         }
         if let Some(c) = i.completion_rate() {

@@ -86,7 +86,9 @@ pub fn indicator_table(
             Cell::text(n.to_string()),
             Cell::traced(&i.name, &plan),
             Cell::text(if i.unit.is_empty() { DASH } else { &i.unit }),
-            num_cell_dp(i.annual_target, i.decimals(), &plan),
+            // A year's target may be interpolated (17.33家): shown as computed, so that 完成率
+            // can be checked from the two printed numbers.
+            num_cell(i.annual_target, &plan),
             num_cell_dp(i.actual, i.decimals(), &i.sources),
             pct_cell(i.completion_rate(), &i.sources),
             Cell::text(fmt_pct(i.schedule_share)),
