@@ -174,7 +174,11 @@ fn explain(f: &Forecast, i: &ForecastInput<'_>) -> String {
     let latest = i.latest.1;
     let reported = i.reported.unwrap_or(latest);
     if f.reach == Reach::AlreadyMet {
-        let total = if i.reported.is_some() { "累计" } else { "为" };
+        let total = if i.reported.is_some() {
+            "累计"
+        } else {
+            "为"
+        };
         return format!(
             "{}{total}{}{unit}，已达到{}目标{}{unit}",
             f.to.label_zh(),
@@ -383,8 +387,9 @@ mod tests {
             Reach::ExpectedAt(Quarter::parse("2024Q4").expect("q"))
         );
         assert!(
-            f.explanation
-                .starts_with("2024年第一季度累计53亿元，折合全年约212亿元；按2021年至2024年第一季度"),
+            f.explanation.starts_with(
+                "2024年第一季度累计53亿元，折合全年约212亿元；按2021年至2024年第一季度"
+            ),
             "{}",
             f.explanation
         );
@@ -393,7 +398,10 @@ mod tests {
         i.latest.1 = 268.0;
         let f = forecast(&i).expect("forecast");
         assert_eq!(f.reach, Reach::AlreadyMet);
-        assert_eq!(f.explanation, "2024年第一季度累计201亿元，已达到2024年目标200亿元");
+        assert_eq!(
+            f.explanation,
+            "2024年第一季度累计201亿元，已达到2024年目标200亿元"
+        );
     }
 
     #[test]

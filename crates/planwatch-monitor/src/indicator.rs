@@ -1,6 +1,12 @@
 //! One indicator's assessment: its targets (past ones recorded met or missed, the next one not
 //! yet due assessed), the progress measure, the schedule method, the forecast, and the status,
 //! light and score of the method the indicator chose.
+//!
+//! The headline never contradicts the forecast: the words after the light come from the
+//! forecast when there is one ([`forecast_verdict_zh`]: 已实现目标 / 预计可按期实现 /
+//! 预计难以按期实现), otherwise from the method's status, whose words describe pace and never
+//! predict (进展良好, 超序时 …); and the light is never green while the forecast projects a
+//! miss ([`headline_light`]). See ARCHITECTURE.md, "monitor".
 
 use crate::error::InputError;
 use crate::forecast::{Forecast, ForecastInput, ForecastModel, Reach, forecast};
@@ -620,7 +626,10 @@ fn explain(
             t.at.label_zh(),
             zh::num(t.value, decimals)
         );
-        return match m.latest.and_then(|l| quarter_at_or_after(l.t).map(|q| (q, l.value))) {
+        return match m
+            .latest
+            .and_then(|l| quarter_at_or_after(l.t).map(|q| (q, l.value)))
+        {
             Some((q, v)) => format!(
                 "{head}；最新{}为{}{unit}，{}",
                 q.label_zh(),

@@ -75,9 +75,18 @@ mod tests {
 
     #[test]
     fn unequal_numbers_never_print_alike() {
-        assert_eq!(distinct(2.96, 3.0, 0), ("2.96".to_string(), "3".to_string()));
-        assert_eq!(distinct(29.96, 30.0, 0), ("29.96".to_string(), "30".to_string()));
-        assert_eq!(distinct(30.0, 30.0, 0), ("30".to_string(), "30".to_string()));
+        assert_eq!(
+            distinct(2.96, 3.0, 0),
+            ("2.96".to_string(), "3".to_string())
+        );
+        assert_eq!(
+            distinct(29.96, 30.0, 0),
+            ("29.96".to_string(), "30".to_string())
+        );
+        assert_eq!(
+            distinct(30.0, 30.0, 0),
+            ("30".to_string(), "30".to_string())
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod common;
 
+use planwatch_model::Quarter;
 use planwatch_monitor::assess::assess;
 use planwatch_monitor::csv_series;
 use planwatch_monitor::forecast::Reach;
@@ -10,11 +11,10 @@ use planwatch_monitor::indicator::{IndicatorInput, Method, TargetInput, assess_i
 use planwatch_monitor::measure::{
     Comparator, Direction, Light, MeasureParams, NumericTarget, measure,
 };
-use planwatch_monitor::series::{IndicatorKind, Observation};
-use planwatch_model::Quarter;
 use planwatch_monitor::points::Points;
 use planwatch_monitor::reporting::{ReportEvent, ReportEventKind};
 use planwatch_monitor::rules::Rules;
+use planwatch_monitor::series::{IndicatorKind, Observation};
 use planwatch_monitor::strict::{StrictParams, YearValue, strict_measure};
 use planwatch_monitor::time::{Point, TimePoint};
 use proptest::prelude::*;
