@@ -87,7 +87,7 @@ pub fn china() -> chrono::FixedOffset {
 /// plan with its reporting setup (created on first use, as every reporting command does), the
 /// organisation, every report with its workflow history, and the official series. Nothing is
 /// cached between calls.
-async fn load_sources(
+pub async fn load_sources(
     store: &planwatch_store::Store,
     data_dir: &Path,
     methods: MethodConfig,
