@@ -14,7 +14,10 @@ command -v pg_config >/dev/null 2>&1 || need_pkgs+=(postgresql)
 command -v pdftotext >/dev/null 2>&1 || need_pkgs+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
 command -v npm >/dev/null 2>&1 || need_pkgs+=(nodejs npm)
-[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || need_pkgs+=(fonts-wqy-microhei)
+# Document tier (planwatch-report): free CJK fonts for PDF and charts, LibreOffice to open the docx.
+[ -e /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] || need_pkgs+=(fonts-noto-cjk)
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_pkgs+=(fonts-wqy-microhei)
+command -v soffice >/dev/null 2>&1 || need_pkgs+=(libreoffice-writer-nogui)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   say "installing Debian packages: ${need_pkgs[*]}"
   if [ "$(id -u)" = 0 ]; then
@@ -55,6 +58,8 @@ export PLANWATCH_TEST_PG_URL="postgres://planwatch:planwatch@127.0.0.1:$PGPORT_T
 
 say "unit, integration and snapshot tests (SQLite, and PostgreSQL via PLANWATCH_TEST_PG_URL)"
 export INSTA_UPDATE=no
+# The document tier's tools (pdftotext, pdftoppm, soffice) are installed above: require them.
+export PLANWATCH_REQUIRE_DOC_TOOLS=1
 cargo nextest run --workspace --locked --no-fail-fast 2>&1 | tee "$PGTMP/nextest.log"
 
 say "checking that the PostgreSQL tier ran"

@@ -10,7 +10,7 @@
 //!
 //! The expected date is when the trend crosses the target, rounded up to a quarter end.
 
-use crate::measure::Comparator;
+use crate::measure::{Comparator, Direction};
 use crate::series::IndicatorKind;
 use crate::time::{TimePoint, quarter_at_or_after};
 use crate::zh;
@@ -64,6 +64,10 @@ pub struct ForecastInput<'a> {
     pub unit: Option<&'a str>,
     /// Decimals for values in the sentence.
     pub decimals: u8,
+    /// For a year-to-date flow reported part-way through a year: the value as reported
+    /// (`latest.1` is then its annualised figure). The target is met only when the reported
+    /// cumulative value meets it, never by the annualised figure alone.
+    pub reported: Option<f64>,
 }
 
 /// A forecast with its explanation.
@@ -125,8 +129,23 @@ pub fn forecast(i: &ForecastInput<'_>) -> Option<Forecast> {
         }
     };
     let will_meet = i.comparator.is_met(projected, i.target);
-    let reach = if i.comparator.is_met(vt, i.target) {
+    let reported = i.reported.unwrap_or(vt);
+    let partial_year = (reported - vt).abs() > 1e-9 * vt.abs().max(1.0);
+    // A year-to-date total that meets an upper limit part-way through the year has not met it
+    // yet: the rest of the year still counts.
+    let settled = i.comparator.is_met(reported, i.target)
+        && (!partial_year || i.comparator.direction() == Direction::Positive);
+    let reach = if settled {
         Reach::AlreadyMet
+    } else if partial_year && i.comparator.is_met(vt, i.target) {
+        // The annualised figure (× 4/q) meets the target: the running total crosses it at the
+        // share target/annualised of the year, an upper limit only at the year's end.
+        let year_start = f64::from(i.latest.0.year()) - 1.0;
+        let share = match i.comparator.direction() {
+            Direction::Positive if vt > 0.0 => (i.target / vt).clamp(0.0, 1.0),
+            _ => 1.0,
+        };
+        quarter_at_or_after(year_start + share).map_or(Reach::NotAtCurrentTrend, Reach::ExpectedAt)
     } else if years_to_target > 0.0 && years_to_target <= 100.0 {
         quarter_at_or_after(t + years_to_target).map_or(Reach::NotAtCurrentTrend, Reach::ExpectedAt)
     } else {
@@ -150,30 +169,36 @@ pub fn forecast(i: &ForecastInput<'_>) -> Option<Forecast> {
     Some(f)
 }
 
-/// Formats `a` and `b` with enough decimals that unequal numbers do not print alike.
-fn distinct(a: f64, b: f64, decimals: u8) -> (String, String) {
-    let mut d = decimals;
-    loop {
-        let (x, y) = (zh::num(a, d), zh::num(b, d));
-        if x != y || a == b || d >= decimals + 4 {
-            return (x, y);
-        }
-        d += 1;
-    }
-}
-
 fn explain(f: &Forecast, i: &ForecastInput<'_>) -> String {
     let unit = i.unit.unwrap_or("");
     let latest = i.latest.1;
+    let reported = i.reported.unwrap_or(latest);
     if f.reach == Reach::AlreadyMet {
+        let total = if i.reported.is_some() {
+            "累计"
+        } else {
+            "为"
+        };
         return format!(
-            "{}为{}{unit}，已达到{}目标{}{unit}",
+            "{}{total}{}{unit}，已达到{}目标{}{unit}",
             f.to.label_zh(),
-            zh::num(latest, i.decimals),
+            zh::num(reported, i.decimals),
             f.target_at.label_zh(),
             zh::num(f.target, i.decimals),
         );
     }
+    // The annualised figure is named as such, so that no reader sees two different numbers
+    // for the same quarter.
+    let annualised = if (reported - latest).abs() > 1e-9 * latest.abs().max(1.0) {
+        format!(
+            "{}累计{}{unit}，折合全年约{}{unit}；",
+            f.to.label_zh(),
+            zh::num(reported, i.decimals),
+            zh::num(latest, i.decimals)
+        )
+    } else {
+        String::new()
+    };
     let trend = match f.model {
         ForecastModel::Compound => {
             let pct = zh::num(f.rate.abs() * 100.0, 1);
@@ -205,7 +230,7 @@ fn explain(f: &Forecast, i: &ForecastInput<'_>) -> String {
     } else {
         "预计降至"
     };
-    let (p, x) = distinct(f.projected, f.target, i.decimals);
+    let (p, x) = zh::distinct(f.projected, f.target, i.decimals);
     let relation = if f.projected > f.target {
         "高于"
     } else if f.projected < f.target {
@@ -214,7 +239,7 @@ fn explain(f: &Forecast, i: &ForecastInput<'_>) -> String {
         "等于"
     };
     format!(
-        "按{}{trend}测算，{}{verb}{p}{unit}，{relation}目标{x}{unit}",
+        "{annualised}按{}{trend}测算，{}{verb}{p}{unit}，{relation}目标{x}{unit}",
         zh::window(f.from, f.to),
         f.target_at.label_zh(),
     )
@@ -249,6 +274,7 @@ mod tests {
             model: ForecastModel::Compound,
             unit: Some("家"),
             decimals: 0,
+            reported: None,
         }
     }
 
@@ -344,6 +370,49 @@ mod tests {
             f.explanation.starts_with("按2021—2023年年均增加2项测算"),
             "{}",
             f.explanation
+        );
+    }
+
+    #[test]
+    fn an_annualised_year_to_date_figure_is_named_and_does_not_count_as_met() {
+        // 新材料产值: 53亿元 by 2024Q1, ×4 = 212 ≥ 200; the year's total crosses 200 at
+        // 200/212 of the year → 2024Q4, not "already met".
+        let mut i = input(("2021", 121.0), ("2024Q1", 212.0), 200.0);
+        i.unit = Some("亿元");
+        i.reported = Some(53.0);
+        let f = forecast(&i).expect("forecast");
+        assert!(f.will_meet);
+        assert_eq!(
+            f.reach,
+            Reach::ExpectedAt(Quarter::parse("2024Q4").expect("q"))
+        );
+        assert!(
+            f.explanation.starts_with(
+                "2024年第一季度累计53亿元，折合全年约212亿元；按2021年至2024年第一季度"
+            ),
+            "{}",
+            f.explanation
+        );
+        // Once the running total itself reaches the target, it is met.
+        i.reported = Some(201.0);
+        i.latest.1 = 268.0;
+        let f = forecast(&i).expect("forecast");
+        assert_eq!(f.reach, Reach::AlreadyMet);
+        assert_eq!(
+            f.explanation,
+            "2024年第一季度累计201亿元，已达到2024年目标200亿元"
+        );
+    }
+
+    #[test]
+    fn an_upper_limit_on_a_flow_is_not_met_before_the_year_is_over() {
+        let mut i = input(("2021", 100.0), ("2024Q2", 80.0), 90.0);
+        i.comparator = Comparator::AtMost;
+        i.reported = Some(40.0);
+        let f = forecast(&i).expect("forecast");
+        assert_eq!(
+            f.reach,
+            Reach::ExpectedAt(Quarter::parse("2024Q4").expect("q"))
         );
     }
 

@@ -1,6 +1,12 @@
 //! One indicator's assessment: its targets (past ones recorded met or missed, the next one not
 //! yet due assessed), the progress measure, the schedule method, the forecast, and the status,
 //! light and score of the method the indicator chose.
+//!
+//! The headline never contradicts the forecast: the words after the light come from the
+//! forecast when there is one ([`forecast_verdict_zh`]: 已实现目标 / 预计可按期实现 /
+//! 预计难以按期实现), otherwise from the method's status, whose words describe pace and never
+//! predict (进展良好, 超序时 …); and the light is never green while the forecast projects a
+//! miss ([`headline_light`]). See ARCHITECTURE.md, "monitor".
 
 use crate::error::InputError;
 use crate::forecast::{Forecast, ForecastInput, ForecastModel, Reach, forecast};
@@ -10,7 +16,7 @@ use crate::measure::{
 use crate::rules::Rules;
 use crate::schedule::{ScheduleInput, ScheduleResult, ScheduleStatus, YearTargetSource, schedule};
 use crate::series::{IndicatorKind, Observation, Prepared, prepare};
-use crate::time::{Point, TimePoint};
+use crate::time::{Point, TimePoint, quarter_at_or_after};
 use crate::zh;
 use planwatch_model::Quarter;
 use serde::{Deserialize, Serialize};
@@ -233,6 +239,43 @@ pub struct IndicatorAssessment {
     pub explanation: String,
 }
 
+/// The light shown for an indicator: the chosen method's light, except that it is never green
+/// while the forecast says the target will be missed at its date — a pace within 5 % of the
+/// required one (the measure's "substantial progress") can still fall short, and a green light
+/// next to 预计难以按期实现 would contradict itself. Such a light becomes yellow.
+pub fn headline_light(method_light: Light, forecast: Option<&Forecast>) -> Light {
+    match forecast {
+        Some(f) if method_light == Light::Green && !f.will_meet && f.reach != Reach::AlreadyMet => {
+            Light::Yellow
+        }
+        _ => method_light,
+    }
+}
+
+impl IndicatorAssessment {
+    /// The words after the light (【绿灯·预计可按期实现】). Whether the target will be met is
+    /// said only by the forecast: 已实现目标, 预计可按期实现 or 预计难以按期实现. Without a
+    /// forecast (no target, no span, target date passed) or without a light, the method's status
+    /// words (进展良好, 超序时, 暂无数据 …) describe the pace instead; they never predict.
+    pub fn headline_zh(&self) -> &'static str {
+        match &self.forecast {
+            Some(f) if self.light != Light::Grey => forecast_verdict_zh(f),
+            _ => self.status.label_zh(),
+        }
+    }
+}
+
+/// 已实现目标 / 预计可按期实现 / 预计难以按期实现.
+pub fn forecast_verdict_zh(f: &Forecast) -> &'static str {
+    if f.reach == Reach::AlreadyMet {
+        "已实现目标"
+    } else if f.will_meet {
+        "预计可按期实现"
+    } else {
+        "预计难以按期实现"
+    }
+}
+
 impl IndicatorInput {
     fn place(&self) -> String {
         format!("指标“{}”({})", self.name, self.id)
@@ -411,10 +454,21 @@ pub fn assess_indicator(
             .rev()
             .find(|p| p.t <= prev_end + 1e-9)
             .map(|p| p.value);
-        let actual = point_at(&prep.raw, now_t).map(|j| prep.raw[j].value);
-        schedule(
+        // A value not yet reported for this quarter: judge the latest quarter of this year
+        // that has one, and say so, rather than showing no light at all.
+        let (assessed, actual) = match point_at(&prep.raw, now_t) {
+            Some(j) => (period, Some(prep.raw[j].value)),
+            None => prep
+                .raw
+                .iter()
+                .rev()
+                .find(|p| p.t > prev_end + 1e-9 && p.t <= now_t + 1e-9)
+                .and_then(|p| quarter_at_or_after(p.t).map(|q| (q, Some(p.value))))
+                .unwrap_or((period, None)),
+        };
+        let mut r = schedule(
             &ScheduleInput {
-                period,
+                period: assessed,
                 kind: i.kind,
                 comparator,
                 year_target: value,
@@ -425,7 +479,25 @@ pub fn assess_indicator(
                 decimals,
             },
             &rules.schedule,
-        )
+        );
+        if assessed != period {
+            r.explanation = format!(
+                "{}数据尚未报送，按{}数据评估：{}",
+                period.label_zh(),
+                assessed.label_zh(),
+                r.explanation
+            );
+        } else if actual.is_none()
+            && let Some(last) = prep.raw.last().and_then(|p| quarter_at_or_after(p.t))
+        {
+            r.explanation = format!(
+                "{}{}，{year}年尚未报送本年数据（最新为{}），暂不能按序时进度评估",
+                r.year_target_source.label_zh(),
+                zh::value(r.year_target, decimals, unit),
+                last.label_zh()
+            );
+        }
+        r
     });
 
     let fc = match (cur, base_idx, latest_idx) {
@@ -440,6 +512,8 @@ pub fn assess_indicator(
                 model: i.forecast_model.unwrap_or(ForecastModel::for_kind(i.kind)),
                 unit,
                 decimals,
+                reported: (i.kind == IndicatorKind::YearToDateFlow)
+                    .then(|| i.observations[prep.origin[l]].value),
             })
         }
         _ => None,
@@ -454,8 +528,17 @@ pub fn assess_indicator(
         (Method::Schedule, Some(s)) => (IndicatorStatus::from_schedule(s.status), s.light, s.score),
         (Method::Schedule, None) => (IndicatorStatus::NotAssessable, Light::Grey, None),
     };
+    // A year-to-date flow whose annualised figure meets the target has not met it yet.
+    let not_yet_met = fc.as_ref().is_some_and(|f| f.reach != Reach::AlreadyMet);
+    let status = if status == IndicatorStatus::TargetAchieved && not_yet_met {
+        IndicatorStatus::SubstantialProgress
+    } else {
+        status
+    };
+    let light = headline_light(light, fc.as_ref());
     let achieved_early = cur.is_some_and(|t| t.at.t() > now_t + 1e-9)
-        && progress.status == ProgressStatus::TargetAchieved;
+        && progress.status == ProgressStatus::TargetAchieved
+        && !not_yet_met;
     let current_target = current.map(|k| records[k].clone());
     let base = base_idx.map(|j| observed(i, &prep, j));
     let latest = latest_idx
@@ -534,6 +617,31 @@ fn explain(
                 "未实现"
             }
         );
+    }
+    if let Some(t) = current
+        && t.state == TargetState::AwaitingData
+    {
+        let head = format!(
+            "{}目标{}{unit}已到期，到期时尚无数据",
+            t.at.label_zh(),
+            zh::num(t.value, decimals)
+        );
+        return match m
+            .latest
+            .and_then(|l| quarter_at_or_after(l.t).map(|q| (q, l.value)))
+        {
+            Some((q, v)) => format!(
+                "{head}；最新{}为{}{unit}，{}",
+                q.label_zh(),
+                zh::num(v, decimals),
+                if t.comparator.is_met(v, t.value) {
+                    "已达到目标"
+                } else {
+                    "仍未达到目标"
+                }
+            ),
+            None => head,
+        };
     }
     match (m.base, m.latest, m.value) {
         (Some(b), Some(l), Some(_)) if current.is_none() && b.value != 0.0 => {

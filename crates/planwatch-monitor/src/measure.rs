@@ -160,11 +160,13 @@ impl ProgressStatus {
         }
     }
 
+    /// Words for the pace measured, never a prediction: whether the target will be met on
+    /// time is the forecast's to say (a "substantial progress" ratio of 0.95 can still miss).
     pub fn label_zh(self) -> &'static str {
         match self {
             ProgressStatus::TargetAchieved => "已实现目标",
-            ProgressStatus::SubstantialProgress => "按期可实现",
-            ProgressStatus::ModerateProgress => "有进展但需加快",
+            ProgressStatus::SubstantialProgress => "进展良好",
+            ProgressStatus::ModerateProgress => "进展一般",
             ProgressStatus::LimitedProgress => "进展有限",
             ProgressStatus::Deterioration => "出现倒退",
             ProgressStatus::NotAvailable => "暂无数据",

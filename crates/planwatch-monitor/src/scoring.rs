@@ -344,8 +344,8 @@ impl Card {
                         ScoreRule::Attainment,
                         -rules.attainment.points * share * (5.0 - s) / 10.0,
                         format!(
-                            "指标“{}”{}，进展评分{}（满分5）{as_role}，权重占比{}",
-                            ind.name,
+                            "指标{}{}，进展评分{}（满分5）{as_role}，权重占比{}",
+                            zh::quoted(&ind.name),
                             ind.status.label_zh(),
                             zh::num(s, 2),
                             pct(share)
@@ -356,7 +356,11 @@ impl Card {
                 _ => items.push(item(
                     ScoreRule::Attainment,
                     0.0,
-                    format!("指标“{}”{}，不计分", ind.name, ind.status.label_zh()),
+                    format!(
+                        "指标{}{}，不计分",
+                        zh::quoted(&ind.name),
+                        ind.status.label_zh()
+                    ),
                     Some(&ind.id),
                 )),
             }
@@ -398,8 +402,8 @@ fn warning_item(t: &TaskAssessment, rules: &Rules, share: f64, who: &str) -> Opt
         rule,
         -points * share,
         format!(
-            "任务“{}”亮{colour}（{}）{who}",
-            t.title,
+            "任务{}亮{colour}（{}）{who}",
+            zh::quoted(&t.title),
             t.status.label_zh()
         ),
         Some(&t.id),
@@ -474,8 +478,8 @@ pub fn score_units(s: &ScoringInput<'_>, rules: &Rules) -> Vec<UnitScore> {
                     ScoreRule::TaskCompletedEarly,
                     rules.bonus.task_completed_early * share,
                     format!(
-                        "任务“{}”年度工作提前完成，{}",
-                        t.title,
+                        "任务{}年度工作提前完成，{}",
+                        zh::quoted(&t.title),
                         role_text(role, share)
                     ),
                     Some(&t.id),
@@ -501,8 +505,8 @@ pub fn score_units(s: &ScoringInput<'_>, rules: &Rules) -> Vec<UnitScore> {
                     ScoreRule::EarlyTarget,
                     rules.bonus.early_target * share,
                     format!(
-                        "指标“{}”提前实现{when}目标，{}",
-                        ind.name,
+                        "指标{}提前实现{when}目标，{}",
+                        zh::quoted(&ind.name),
                         role_text(role, share)
                     ),
                     Some(&ind.id),
@@ -605,7 +609,7 @@ pub fn score_task_forces(s: &ScoringInput<'_>, rules: &Rules) -> Vec<GroupScore>
                     card.bonus.push(item(
                         ScoreRule::TaskCompletedEarly,
                         rules.bonus.task_completed_early,
-                        format!("任务“{}”年度工作提前完成", t.title),
+                        format!("任务{}年度工作提前完成", zh::quoted(&t.title)),
                         Some(&t.id),
                     ));
                 }
@@ -621,7 +625,7 @@ pub fn score_task_forces(s: &ScoringInput<'_>, rules: &Rules) -> Vec<GroupScore>
                         card.bonus.push(item(
                             ScoreRule::EarlyTarget,
                             rules.bonus.early_target,
-                            format!("指标“{}”提前达标", ind.name),
+                            format!("指标{}提前达标", zh::quoted(&ind.name)),
                             Some(&ind.id),
                         ));
                     }

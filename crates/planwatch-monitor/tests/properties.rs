@@ -3,12 +3,18 @@
 
 mod common;
 
+use planwatch_model::Quarter;
 use planwatch_monitor::assess::assess;
 use planwatch_monitor::csv_series;
-use planwatch_monitor::measure::{Comparator, Direction, MeasureParams, NumericTarget, measure};
+use planwatch_monitor::forecast::Reach;
+use planwatch_monitor::indicator::{IndicatorInput, Method, TargetInput, assess_indicator};
+use planwatch_monitor::measure::{
+    Comparator, Direction, Light, MeasureParams, NumericTarget, measure,
+};
 use planwatch_monitor::points::Points;
 use planwatch_monitor::reporting::{ReportEvent, ReportEventKind};
 use planwatch_monitor::rules::Rules;
+use planwatch_monitor::series::{IndicatorKind, Observation};
 use planwatch_monitor::strict::{StrictParams, YearValue, strict_measure};
 use planwatch_monitor::time::{Point, TimePoint};
 use proptest::prelude::*;
@@ -196,6 +202,92 @@ proptest! {
             r.units.iter().find(|u| u.unit == "市科技局").expect("scored").score.total
         };
         prop_assert!(score(hi) >= score(lo));
+    }
+}
+
+fn kind() -> impl Strategy<Value = IndicatorKind> {
+    prop_oneof![
+        Just(IndicatorKind::CumulativeCount),
+        Just(IndicatorKind::Level),
+        Just(IndicatorKind::Ratio),
+        Just(IndicatorKind::YearToDateFlow),
+    ]
+}
+
+proptest! {
+    /// The headline (【light·words】) never says the target will be met, nor shows green, while
+    /// the forecast says it will be missed; and it never says 已实现目标 while the forecast
+    /// says the target has not been reached yet.
+    #[test]
+    fn no_indicator_is_reported_on_track_with_a_forecast_that_misses(
+        kind in kind(),
+        schedule in any::<bool>(),
+        up in any::<bool>(),
+        base in 0.1f64..500.0,
+        values in prop::collection::vec(0.0f64..800.0, 1..8),
+        target in 0.1f64..800.0,
+        target_year in 2023i32..2027,
+        period in 0u8..12,
+    ) {
+        let quarters: Vec<Quarter> = (0..12u8)
+            .map(|k| Quarter::new(2022 + i32::from(k / 4), k % 4 + 1).expect("quarter"))
+            .collect();
+        let step = (12 / values.len()).max(1);
+        let observations = std::iter::once(Observation {
+            at: TimePoint::Year(2021),
+            value: base,
+            source: None,
+        })
+        .chain(values.iter().enumerate().map(|(k, v)| Observation {
+            at: TimePoint::Quarter(quarters[(k * step).min(11)]),
+            value: *v,
+            source: None,
+        }))
+        .collect::<Vec<_>>();
+        let mut seen = std::collections::HashSet::new();
+        let observations: Vec<Observation> = observations
+            .into_iter()
+            .filter(|o| seen.insert(o.at.t().to_bits()))
+            .collect();
+        let direction = if up { Direction::Positive } else { Direction::Negative };
+        let input = IndicatorInput {
+            id: "I1".into(),
+            name: "指标".into(),
+            unit: Some("个".into()),
+            kind,
+            direction,
+            method: if schedule { Method::Schedule } else { Method::ProgressMeasure },
+            base: TimePoint::Year(2021),
+            targets: vec![TargetInput {
+                value: target,
+                at: TimePoint::Year(target_year),
+                comparator: Comparator::inclusive(direction),
+                text: None,
+            }],
+            annual_targets: vec![],
+            limit: None,
+            observations,
+            task: None,
+            lead_units: vec![],
+            participating_units: vec![],
+            weight: 1.0,
+            forecast_model: None,
+            decimals: None,
+        };
+        let a = assess_indicator(&input, quarters[usize::from(period)], &Rules::default())
+            .expect("valid input");
+        let words = a.headline_zh();
+        if let Some(f) = &a.forecast {
+            if !f.will_meet && f.reach != Reach::AlreadyMet {
+                prop_assert_ne!(a.light, Light::Green);
+                prop_assert!(!words.contains("按期可实现") && !words.contains("已实现"), "{}", words);
+            }
+            if f.reach != Reach::AlreadyMet {
+                prop_assert_ne!(words, "已实现目标");
+                prop_assert!(!a.achieved_early);
+            }
+        }
+        prop_assert!(!words.contains("按期可实现") || a.forecast.as_ref().is_some_and(|f| f.will_meet));
     }
 }
 

@@ -66,7 +66,7 @@ fn the_lead_unit_breakdown_is_every_rule_with_its_reason() {
             l(
                 ScoreRule::Attainment,
                 "-3.75",
-                "指标“技术交易活跃度”有进展但需加快，进展评分1.25（满分5），作为牵头单位，权重占比50%"
+                "指标“技术交易活跃度”进展一般，进展评分1.25（满分5），作为牵头单位，权重占比50%"
             ),
             l(
                 ScoreRule::EarlyTarget,

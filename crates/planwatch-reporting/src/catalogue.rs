@@ -191,10 +191,10 @@ impl Catalogue {
             }
             let name = cfg.map_or_else(|| pi.name.clone(), |c| c.name.clone());
             note_conflicting_targets(&name, &targets, &mut notes);
-            let mut rules = rules_for(kind, unit.as_deref(), cfg, &config.defaults);
-            // A target such as 3.02人 per 1,000 people says the figure is not a whole count.
+            let mut rules = rules_for(&name, kind, unit.as_deref(), cfg, &config.defaults);
+            // A target such as 11.3年 says the figure is not a whole count.
             if cfg.and_then(|c| c.integer).is_none()
-                && (name.starts_with('每') || targets.iter().any(|t| t.value.fract() != 0.0))
+                && targets.iter().any(|t| t.value.fract() != 0.0)
             {
                 rules.integer = false;
             }
@@ -249,7 +249,7 @@ impl Catalogue {
                 baseline: c.baseline.clone(),
                 targets,
                 tasks: Vec::new(),
-                rules: rules_for(kind, c.unit.as_deref(), Some(c), &config.defaults),
+                rules: rules_for(&c.name, kind, c.unit.as_deref(), Some(c), &config.defaults),
                 headline: false,
                 plan_names: Vec::new(),
             });
@@ -400,7 +400,28 @@ pub fn guess_kind(name: &str, unit: Option<&str>) -> IndicatorKind {
     }
 }
 
+/// Whether the name says the figure is a count divided by a population or an average
+/// (每千人口执业（助理）医师数 3.02人, 每万人口高价值发明专利数, 人均…, 平均受教育年限): such a
+/// figure is measured in 人 or 件 but is not a whole number. "每年…次数" is a count per year and
+/// stays whole.
+pub fn is_per_head_or_average(name: &str) -> bool {
+    const PER_POPULATION: [&str; 6] = [
+        "每百人",
+        "每千人",
+        "每万人",
+        "每十万人",
+        "每百万人",
+        "每百户",
+    ];
+    const OTHER: [&str; 4] = ["人均", "平均", "万人口", "千人口"];
+    PER_POPULATION
+        .iter()
+        .chain(&OTHER)
+        .any(|m| name.contains(m))
+}
+
 fn rules_for(
+    name: &str,
     kind: IndicatorKind,
     unit: Option<&str>,
     cfg: Option<&IndicatorConfig>,
@@ -412,8 +433,10 @@ fn rules_for(
         IndicatorKind::Ratio => (None, None),
         _ => (Some(0.0), None),
     };
-    // Counts of things (家, 个, 次…) are whole numbers whatever the kind, except shares.
+    // Counts of things (家, 个, 次…) are whole numbers whatever the kind, except shares and
+    // figures per head of population or averages (their unit is a count's, their value is not).
     let counted = kind != IndicatorKind::Ratio
+        && !is_per_head_or_average(name)
         && unit.is_some_and(|u| defaults.integer_units.iter().any(|x| x == u));
     let share = cfg
         .and_then(|c| c.max_change_share)
@@ -552,15 +575,64 @@ pub(crate) mod tests {
         for i in &yangquan_catalogue().indicators {
             if i.rules.integer {
                 assert!(
-                    i.targets.iter().all(|t| t.value.fract() == 0.0) && !i.name.starts_with('每'),
+                    i.targets.iter().all(|t| t.value.fract() == 0.0)
+                        && !is_per_head_or_average(&i.name),
                     "{}",
                     i.name
                 );
             }
         }
-        let doctors = yangquan_catalogue();
-        let d = doctors.by_code("doctors-per-1000").expect("doctors");
-        assert!(!d.rules.integer);
+        let cat = yangquan_catalogue();
+        for code in ["doctors-per-1000", "hv-patents-per-10k", "schooling-years"] {
+            assert!(!cat.by_code(code).expect(code).rules.integer, "{code}");
+        }
+    }
+
+    #[test]
+    fn figures_per_head_of_population_and_averages_are_not_whole_numbers() {
+        for name in [
+            "每千人口执业（助理）医师数",
+            "每万人口高价值发明专利数",
+            "万人口发明专利拥有量",
+            "每十万人口技术经纪人数",
+            "人均科普经费",
+            "劳动年龄人口平均受教育年限",
+        ] {
+            assert!(is_per_head_or_average(name), "{name}");
+        }
+        for name in [
+            "大型产业促进活动举办次数",
+            "每年组织科技成果对接活动次数",
+            "引入创新创业高端人才数",
+        ] {
+            assert!(!is_per_head_or_average(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_per_thousand_figure_in_a_counted_unit_with_a_whole_target_is_not_a_whole_number() {
+        // The plan's 3.02人 would already say so; a whole target (3人) must not make it a count.
+        let mut cfg = CatalogueConfig::yangquan();
+        cfg.indicator.push(IndicatorConfig {
+            code: "nurses-per-1000".into(),
+            name: "每千人口注册护士数".into(),
+            kind: Some(IndicatorKind::Level),
+            reporter: Some("市卫健委".into()),
+            unit: Some("人".into()),
+            target: vec![ConfigTarget {
+                year: 2024,
+                value: 3.0,
+                comparator: Comparator::AtLeast,
+            }],
+            ..Default::default()
+        });
+        let (cat, _) = Catalogue::build(&yangquan_plan(), &cfg).expect("builds");
+        let n = cat
+            .by_code("nurses-per-1000")
+            .expect("listed from the file");
+        assert!(!n.rules.integer);
+        let talents = cat.by_code("high-end-talent").expect("talents");
+        assert!(talents.rules.integer, "a count of people stays whole");
     }
 
     #[test]

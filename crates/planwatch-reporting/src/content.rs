@@ -25,7 +25,8 @@ pub struct TaskRow {
     /// Only on rows whose role owns the status (the lead's task rows and item rows).
     #[serde(default)]
     pub status: Option<TaskStatus>,
-    /// 完成比例, 0–100.
+    /// 本年度完成比例, 0–100: the share of THIS YEAR's work done by the quarter's end (the
+    /// schedule method compares it with q/4), not of the whole plan.
     #[serde(default)]
     pub share_complete: Option<f64>,
     /// The day a milestone or project item was reached (节点完成日期).

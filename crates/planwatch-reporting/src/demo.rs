@@ -81,6 +81,7 @@ pub fn generate(
         .collect();
     let mut history: BTreeMap<String, Vec<(Quarter, f64)>> = BTreeMap::new();
     let mut reports = Vec::new();
+    let latest = latest_fates(inputs, until, seed);
     for q in Quarter::range(first, until) {
         let period = ReportingPeriod::new(q, inputs.settings);
         for unit in inputs.responsible_units(q) {
@@ -90,6 +91,11 @@ pub fn generate(
             }
             let mut rng = SplitMix64::for_key(seed, &format!("{unit}/{q}"));
             let habits = habits(seed, &unit);
+            let fate = if q == until {
+                latest.get(&unit).copied().unwrap_or(Fate::OnTime)
+            } else {
+                habits.fate(&mut rng)
+            };
             let mut content = ReportContent::new(&unit, q);
             content.demo = true;
             content.filled_by = format!("{DEMO_LABEL}填报员");
@@ -121,7 +127,7 @@ pub fn generate(
                 });
             }
             let deadline = period.deadline_for(&unit);
-            let steps = workflow_steps(&unit, q, deadline, as_of, q == until, &habits, &mut rng);
+            let steps = workflow_steps(&unit, q, deadline, as_of, fate, &mut rng);
             reports.push(DemoReport { content, steps });
         }
     }
@@ -152,6 +158,104 @@ fn habits(seed: u64, unit: &str) -> UnitHabits {
     }
 }
 
+/// What happens to one unit's report of one quarter, decided before its steps are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    /// Never submitted (at most a draft).
+    Missing,
+    /// Submitted after the deadline (and reviewed in the usual way if time allows).
+    Late,
+    /// Submitted on time, returned by the office and not yet resubmitted.
+    Returned,
+    /// Submitted on time, not yet reviewed.
+    AwaitingReview,
+    /// Submitted on time and accepted.
+    OnTime,
+    /// Past quarters: submitted, returned and resubmitted by the unit's habits.
+    Habitual { late: bool, returned: bool },
+}
+
+impl UnitHabits {
+    fn fate(&self, rng: &mut SplitMix64) -> Fate {
+        if rng.chance(self.missing) {
+            return Fate::Missing;
+        }
+        Fate::Habitual {
+            late: rng.chance(self.late),
+            returned: rng.chance(self.returned),
+        }
+    }
+}
+
+/// The latest quarter is the one a demo user looks at first, so its mix is set by counts rather
+/// than left to chance: 3–5 reports missing, 3–5 late, two returned, three awaiting review, the
+/// rest on time and accepted. Habitually late units are the likeliest stragglers; units that lead
+/// several tasks (chased hardest by the office, and the source of the task statuses) the least.
+/// The unit that leads the most tasks (for Yangquan 市科技局, which also hosts the office) is
+/// always on time, so the demo opens on a full report.
+fn latest_fates(inputs: &ScopeInputs<'_>, until: Quarter, seed: u64) -> BTreeMap<String, Fate> {
+    let leads = |u: &str| {
+        inputs
+            .plan
+            .tasks
+            .iter()
+            .filter(|t| inputs.role(t, u).is_some_and(|r| r.owns_status()))
+            .count()
+    };
+    let units: Vec<(String, usize)> = inputs
+        .responsible_units(until)
+        .into_iter()
+        .filter(|u| !inputs.scope(u, until).is_empty())
+        .map(|u| {
+            let n = leads(&u);
+            (u, n)
+        })
+        .collect();
+    // Ties go to the first name in order, for a stable choice.
+    let showcase = units
+        .iter()
+        .max_by_key(|(u, n)| (*n, std::cmp::Reverse(u.clone())))
+        .map(|(u, _)| u.clone());
+    let mut r = SplitMix64::for_key(seed, &format!("latest/{until}"));
+    let mut ranked: Vec<(f64, String)> = units
+        .iter()
+        .filter(|(u, _)| Some(u) != showcase.as_ref())
+        .map(|(u, n)| {
+            let key = r.next_f64() - habits(seed, u).late
+                + 0.6 * f64::from(u8::try_from((*n).min(3)).unwrap_or(3));
+            (key, u.clone())
+        })
+        .collect();
+    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    let missing = usize::try_from(r.int(3, 5)).unwrap_or(3);
+    let late = usize::try_from(r.int(3, 5)).unwrap_or(3);
+    let quotas = [
+        (Fate::Missing, missing),
+        (Fate::Late, late),
+        (Fate::Returned, 2),
+        (Fate::AwaitingReview, 3),
+    ];
+    let mut out: BTreeMap<String, Fate> = ranked
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, u))| {
+            let mut end = 0;
+            let fate = quotas
+                .iter()
+                .find(|(_, n)| {
+                    end += n;
+                    i < end
+                })
+                .map_or(Fate::OnTime, |(f, _)| *f);
+            (u, fate)
+        })
+        .collect();
+    if let Some(u) = showcase {
+        out.insert(u, Fate::OnTime);
+    }
+    out
+}
+
 fn actor(unit: &str, role: Role) -> Actor {
     let user = match role {
         Role::Reporter => format!("demo-reporter:{unit}"),
@@ -169,14 +273,12 @@ fn at(day: NaiveDate, hour: u32) -> NaiveDateTime {
     day.and_hms_opt(hour, 30, 0).expect("a valid hour")
 }
 
-#[allow(clippy::too_many_arguments)]
 fn workflow_steps(
     unit: &str,
     q: Quarter,
     deadline: NaiveDate,
     as_of: NaiveDateTime,
-    latest: bool,
-    h: &UnitHabits,
+    fate: Fate,
     rng: &mut SplitMix64,
 ) -> Vec<DemoStep> {
     let reporter = actor(unit, Role::Reporter);
@@ -194,26 +296,29 @@ fn workflow_steps(
         });
         true
     };
-    // The latest quarter has more stragglers: the office is still chasing them.
-    let missing = if latest {
-        (h.missing * 3.0).max(0.08)
-    } else {
-        h.missing
+    let days = |rng: &mut SplitMix64, lo: i64, hi: i64| {
+        Days::new(u64::try_from(rng.int(lo, hi)).unwrap_or(0))
     };
-    if rng.chance(missing) {
-        if rng.chance(0.5) {
-            let day = quarter_end(q) + Days::new(u64::try_from(rng.int(1, 5)).unwrap_or(1));
-            push(&mut steps, Action::Edit, &reporter, at(day, 10));
+    let (late, returned) = match fate {
+        Fate::Missing => {
+            if rng.chance(0.5) {
+                let day = quarter_end(q) + days(rng, 1, 5);
+                push(&mut steps, Action::Edit, &reporter, at(day, 10));
+            }
+            return steps;
         }
-        return steps;
-    }
-    let submit_day = if rng.chance(h.late) {
-        deadline + Days::new(u64::try_from(rng.int(1, 20)).unwrap_or(1))
-    } else {
-        deadline - Days::new(u64::try_from(rng.int(0, 8)).unwrap_or(0))
+        Fate::Late => (true, false),
+        Fate::Returned => (false, true),
+        Fate::AwaitingReview | Fate::OnTime => (false, false),
+        Fate::Habitual { late, returned } => (late, returned),
     };
-    let draft_day = (submit_day - Days::new(u64::try_from(rng.int(1, 4)).unwrap_or(1)))
-        .max(quarter_start(q.next()));
+    let submit_day = match fate {
+        // Late in the latest quarter, but in before the moment the demo describes.
+        Fate::Late => deadline + days(rng, 1, 8),
+        _ if late => deadline + days(rng, 1, 20),
+        _ => deadline - days(rng, 0, 8),
+    };
+    let draft_day = (submit_day - days(rng, 1, 4)).max(quarter_start(q.next()));
     if !push(&mut steps, Action::Edit, &reporter, at(draft_day, 9)) {
         return steps;
     }
@@ -223,12 +328,11 @@ fn workflow_steps(
     if !push(&mut steps, Action::Submit, &reporter, at(submit_day, 15)) {
         return steps;
     }
-    // In the latest quarter some reports still await review.
-    if latest && rng.chance(0.4) {
+    if fate == Fate::AwaitingReview {
         return steps;
     }
-    let mut review_day = submit_day + Days::new(u64::try_from(rng.int(2, 6)).unwrap_or(2));
-    if rng.chance(h.returned) {
+    let mut review_day = submit_day + days(rng, 2, 6);
+    if returned {
         let comment = rng
             .pick(&[
                 "数据来源未填写完整，请补充后重新报送",
@@ -245,23 +349,24 @@ fn workflow_steps(
         ) {
             return steps;
         }
-        if latest && rng.chance(0.5) {
+        if fate == Fate::Returned {
             return steps;
         }
-        let fix_day = review_day + Days::new(u64::try_from(rng.int(2, 6)).unwrap_or(2));
+        let fix_day = review_day + days(rng, 2, 6);
         if !push(&mut steps, Action::Edit, &reporter, at(fix_day, 9))
             || !push(&mut steps, Action::Approve, &head, at(fix_day, 11))
             || !push(&mut steps, Action::Submit, &reporter, at(fix_day, 15))
         {
             return steps;
         }
-        review_day = fix_day + Days::new(u64::try_from(rng.int(1, 4)).unwrap_or(1));
+        review_day = fix_day + days(rng, 1, 4);
     }
     push(&mut steps, Action::Accept, &office, at(review_day, 16));
     steps
 }
 
-/// How far along a task or item is: a pace per task (some lag behind) applied to elapsed time.
+/// One row of a unit's report: progress text for every row; status and share for the rows the
+/// unit leads.
 fn task_row(row: &ScopeRow<'_>, q: Quarter, seed: u64, rng: &mut SplitMix64) -> TaskRow {
     let title = &row.task.title;
     let actions = [
@@ -294,39 +399,10 @@ fn task_row(row: &ScopeRow<'_>, q: Quarter, seed: u64, rng: &mut SplitMix64) -> 
         RowKey::Item { id } => id.clone(),
         k => k.encode(),
     };
-    let mut pace_rng = SplitMix64::for_key(seed, &format!("pace/{key}"));
-    let pace = if pace_rng.chance(0.25) {
-        pace_rng.range(0.45, 0.8)
-    } else {
-        pace_rng.range(0.92, 1.25)
-    };
-    // Elapsed share: of the item's year for items, of the whole plan for tasks.
-    let expected = match row.item {
-        Some(_) => f64::from(q.number()) / 4.0,
-        None => {
-            let start = row.task.number; // tasks do not start at once; later numbers a bit later
-            let quarters_in = f64::from((q.year() - 2022) * 4 + i32::from(q.number()));
-            ((quarters_in - f64::from(start % 3) * 0.3) / 12.0).clamp(0.0, 1.0)
-        }
-    };
-    let share = (expected * pace * 100.0 + rng.range(-3.0, 3.0))
-        .clamp(0.0, 100.0)
-        .round();
-    let gap = share - expected * 100.0;
-    let status = if share >= 100.0 {
-        TaskStatus::Done
-    } else if share == 0.0 {
-        TaskStatus::NotStarted
-    } else if gap > 5.0 {
-        TaskStatus::Ahead
-    } else if gap >= -10.0 {
-        TaskStatus::OnSchedule
-    } else {
-        TaskStatus::Behind
-    };
+    let (share, status) = year_share(&key, row.item.is_some(), q, seed, rng);
     out.status = Some(status);
     out.share_complete = Some(share);
-    out.cumulative = format!("累计完成约{share}%（{DEMO_LABEL}）");
+    out.cumulative = format!("本年度工作完成约{share}%（{DEMO_LABEL}）");
     if status == TaskStatus::Behind {
         out.problems = rng
             .pick(&[
@@ -351,6 +427,86 @@ fn task_row(row: &ScopeRow<'_>, q: Quarter, seed: u64, rng: &mut SplitMix64) -> 
         out.evidence = vec!["验收材料.pdf".into()];
     }
     out
+}
+
+/// How a task or item fares over one year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Pace {
+    /// Nothing done up to the end of quarter `until`, then behind.
+    SlowStart {
+        until: u8,
+        pace: f64,
+    },
+    Behind(f64),
+    /// Inside the tolerance band: `lag` points short of the expected share; `finishes` says
+    /// whether the year's work is complete by the end of the year.
+    OnSchedule {
+        lag: f64,
+        finishes: bool,
+    },
+    Ahead(f64),
+}
+
+/// The share of THIS YEAR's work done by the end of `q` (完成比例 is read against the expected
+/// share q/4, 序时进度) and the status a reporter would choose for it. Each task or item draws
+/// its pace once per year: most on schedule, some ahead, some behind, a few not started yet.
+/// Milestones more often finish on time than whole tasks lag, so only a few end up overdue.
+fn year_share(
+    key: &str,
+    item: bool,
+    q: Quarter,
+    seed: u64,
+    rng: &mut SplitMix64,
+) -> (f64, TaskStatus) {
+    let mut p = SplitMix64::for_key(seed, &format!("pace/{key}/{}", q.year()));
+    let draw = p.next_f64();
+    let (slow, behind, ahead) = if item {
+        (0.05, 0.2, 0.35)
+    } else {
+        (0.1, 0.27, 0.42)
+    };
+    let pace = if draw < slow {
+        Pace::SlowStart {
+            until: if p.chance(0.4) { 1 } else { 2 },
+            pace: p.range(0.5, 0.75),
+        }
+    } else if draw < behind {
+        Pace::Behind(p.range(0.55, 0.8))
+    } else if draw < ahead {
+        Pace::Ahead(p.range(1.08, 1.3))
+    } else {
+        Pace::OnSchedule {
+            lag: p.range(0.0, 8.0),
+            finishes: p.chance(if item { 0.75 } else { 0.5 }),
+        }
+    };
+    let expected = f64::from(q.number()) * 25.0;
+    let share = match pace {
+        Pace::SlowStart { until, .. } if q.number() <= until => 0.0,
+        Pace::SlowStart { pace, .. } | Pace::Behind(pace) => expected * pace + rng.range(-2.0, 2.0),
+        Pace::OnSchedule { finishes: true, .. } if q.number() == 4 => 100.0,
+        Pace::OnSchedule { lag, .. } => (expected - lag).min(99.0),
+        // Ahead of schedule, but a year's work is finished only at the year's end.
+        Pace::Ahead(pace) if q.number() < 4 => (expected * pace + rng.range(-2.0, 2.0)).min(97.0),
+        Pace::Ahead(_) => 100.0,
+    }
+    .clamp(0.0, 100.0)
+    .round();
+    // The same bands as the monitor's schedule method (超序时 above the expected share,
+    // 滞后序时 from 10 points behind).
+    let gap = expected - share;
+    let status = if share >= 100.0 {
+        TaskStatus::Done
+    } else if share == 0.0 {
+        TaskStatus::NotStarted
+    } else if gap < 0.0 {
+        TaskStatus::Ahead
+    } else if gap < 10.0 {
+        TaskStatus::OnSchedule
+    } else {
+        TaskStatus::Behind
+    };
+    (share, status)
 }
 
 /// An indicator's demo path from its baseline towards its last target.
@@ -570,6 +726,114 @@ mod tests {
             })
             .count();
         assert!(overdue > 3, "{overdue}");
+    }
+
+    #[test]
+    fn the_latest_quarter_has_a_few_missing_late_and_returned_and_the_office_bureau_on_time() {
+        let inputs = yangquan_inputs();
+        for seed in [7, 20_221_001, 1] {
+            let d = demo(seed);
+            let p = ReportingPeriod::new(q("2024Q2"), inputs.settings);
+            let (mut missing, mut late, mut returned, mut in_time) = (0, 0, 0, 0);
+            for r in d
+                .reports
+                .iter()
+                .filter(|r| r.content.period == Some(q("2024Q2")))
+            {
+                let rec = replay(r);
+                let state = rec.as_ref().map(|x| x.state);
+                if r.content.unit == "市科技局" {
+                    assert!(
+                        matches!(state, Some(ReportState::Submitted | ReportState::Accepted)),
+                        "seed {seed}: {state:?}"
+                    );
+                }
+                match rec.and_then(|x| x.first_submitted_at) {
+                    None => missing += 1,
+                    Some(t) if t.date() > p.deadline => late += 1,
+                    Some(_) if state == Some(ReportState::Returned) => returned += 1,
+                    Some(_) => in_time += 1,
+                }
+            }
+            assert!((3..=5).contains(&missing), "seed {seed}: missing {missing}");
+            assert!((3..=5).contains(&late), "seed {seed}: late {late}");
+            assert_eq!(returned, 2, "seed {seed}");
+            assert!(in_time > 25, "seed {seed}: in time {in_time}");
+        }
+    }
+
+    #[test]
+    fn task_shares_are_of_this_years_work_and_most_tasks_are_on_schedule() {
+        let d = demo(20_221_001);
+        let mut by_status: BTreeMap<(Quarter, TaskStatus), usize> = BTreeMap::new();
+        let mut last: BTreeMap<(String, String), (Quarter, f64)> = BTreeMap::new();
+        for r in &d.reports {
+            let period = r.content.period.expect("p");
+            for t in &r.content.tasks {
+                let (Some(RowKey::Task { .. }), Some(status), Some(share)) =
+                    (&t.key, t.status, t.share_complete)
+                else {
+                    continue;
+                };
+                *by_status.entry((period, status)).or_default() += 1;
+                let k = (r.content.unit.clone(), t.key.as_ref().expect("k").encode());
+                if let Some((prev_q, prev)) = last.insert(k.clone(), (period, share))
+                    && prev_q.year() == period.year()
+                {
+                    assert!(share >= prev, "{k:?} {period}: {prev} then {share}");
+                }
+                let expected = f64::from(period.number()) * 25.0;
+                match status {
+                    TaskStatus::Ahead => assert!(share > expected),
+                    TaskStatus::OnSchedule => assert!(share <= expected && share > expected - 10.0),
+                    TaskStatus::Behind => assert!(share <= expected - 10.0),
+                    _ => {}
+                }
+            }
+        }
+        for quarter in [q("2022Q2"), q("2023Q2"), q("2023Q4"), q("2024Q2")] {
+            let n = |s| by_status.get(&(quarter, s)).copied().unwrap_or(0);
+            let green = n(TaskStatus::OnSchedule) + n(TaskStatus::Ahead) + n(TaskStatus::Done);
+            let total: usize = TaskStatus::ALL.iter().map(|s| n(*s)).sum();
+            assert!(10 * green >= 6 * total, "{quarter}: {by_status:?}");
+            assert!(
+                n(TaskStatus::OnSchedule) + n(TaskStatus::Done) > n(TaskStatus::Ahead),
+                "{quarter}"
+            );
+            assert!(n(TaskStatus::Behind) > 0, "{quarter}");
+            assert!(2 * n(TaskStatus::Behind) < total, "{quarter}");
+            if quarter.number() < 4 {
+                assert!(n(TaskStatus::Ahead) > 0, "{quarter}");
+                assert_eq!(n(TaskStatus::Done), 0, "{quarter}: the year is not over");
+            }
+        }
+        let not_started: usize = Quarter::range(q("2022Q1"), q("2024Q2"))
+            .map(|p| {
+                by_status
+                    .get(&(p, TaskStatus::NotStarted))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .sum();
+        assert!(not_started > 0);
+    }
+
+    #[test]
+    fn figures_per_head_of_population_get_decimals_not_whole_numbers() {
+        let d = demo(7);
+        let doctors: Vec<f64> = d
+            .reports
+            .iter()
+            .flat_map(|r| &r.content.indicators)
+            .filter(|i| i.code == "doctors-per-1000")
+            .filter_map(|i| i.value)
+            .collect();
+        assert!(!doctors.is_empty());
+        assert!(doctors.iter().any(|v| v.fract() != 0.0), "{doctors:?}");
+        assert!(
+            doctors.iter().all(|v| (1.0..=4.0).contains(v)),
+            "{doctors:?}"
+        );
     }
 
     #[test]

@@ -357,11 +357,26 @@ pub(crate) fn check_headers(
     expected: &[&str],
     issues: &mut Vec<SheetIssue>,
 ) {
+    check_headers_or_before(sheet, row, expected, &[], issues);
+}
+
+/// As `check_headers`, also accepting the header an earlier template had in a column
+/// (`before`: column, old header) so that forms already handed out can still be submitted.
+pub(crate) fn check_headers_or_before(
+    sheet: &SheetData,
+    row: u32,
+    expected: &[&str],
+    before: &[(u16, &str)],
+    issues: &mut Vec<SheetIssue>,
+) {
     let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     for (i, want) in expected.iter().enumerate() {
         let col = u16::try_from(i).expect("few columns");
         let got = cells::data_text(sheet.value(row, col));
-        if norm(&got) != norm(want) {
+        let old = before
+            .iter()
+            .any(|(c, h)| *c == col && norm(&got) == norm(h));
+        if norm(&got) != norm(want) && !old {
             issues.push(SheetIssue::cell(
                 &sheet.name,
                 row,

@@ -13,6 +13,7 @@ mod migrate;
 mod org;
 mod plan;
 mod progress;
+mod report;
 mod review;
 mod serve;
 mod submit;
@@ -84,6 +85,8 @@ pub enum Command {
     Values(values::Args),
     /// Review actions: accept, return, reopen; approve, send; lock, unlock, extend. 审核与报送期
     Review(review::Args),
+    /// Documents: the annual report, feedback sheets, the task list. 报告与清单
+    Report(report::Args),
 }
 
 /// Runs one parsed command line.
@@ -109,5 +112,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Breakdown(a) => breakdown::run(&cli.data_dir, a),
         Command::Values(a) => values::run(&cli.data_dir, a),
         Command::Review(a) => review::run(&cli.data_dir, a),
+        Command::Report(a) => report::run(&cli.data_dir, a),
     }
 }

@@ -271,7 +271,10 @@ async fn show(
                 .unwrap_or_default()
         );
     }
-    println!("重点任务（{} 行）：", r.content.tasks.len());
+    println!(
+        "重点任务（{} 行；百分比为本年度完成比例）：",
+        r.content.tasks.len()
+    );
     for t in &r.content.tasks {
         let key = t.key.as_ref().map(|k| k.encode()).unwrap_or_default();
         let progress: String = t.progress.chars().take(40).collect();

@@ -72,7 +72,7 @@ pub(crate) const TASK_HEADERS: [&str; 23] = [
     "本季度进展情况",
     "累计完成情况",
     "状态",
-    "完成比例（%）",
+    "本年度完成比例（%）",
     "节点完成日期",
     "存在问题",
     "下一步措施",
@@ -121,6 +121,10 @@ pub(crate) const INDICATOR_HEADERS: [&str; 16] = [
     "上期完成值（参考）",
     "指标类型",
 ];
+
+/// Headers of earlier templates that are still read, by column: the share column said only
+/// 完成比例 but always meant the share of this year's work (序时进度 compares it with q/4).
+pub(crate) const TASK_HEADERS_BEFORE: [(u16, &str); 1] = [(tcol::SHARE, "完成比例（%）")];
 
 /// Fixed cells of the task sheet's second row: the reporter's name and phone (inputs).
 pub(crate) const FILLED_BY_CELL: (u32, u16) = (1, 7);
@@ -273,8 +277,8 @@ fn write_task_sheet(
         .set_error_message("请从下拉列表选择：已完成、超序时、序时推进、滞后序时、未启动、其他")?;
     let share_rule = DataValidation::new()
         .allow_decimal_number(DataValidationRule::Between(0.0, 100.0))
-        .set_error_title("完成比例应在 0 到 100 之间")?
-        .set_error_message("请填写 0 到 100 之间的数字（不带 % 号）")?;
+        .set_error_title("本年度完成比例应在 0 到 100 之间")?
+        .set_error_message("请填写本年度工作已完成的百分比，0 到 100 之间的数字（不带 % 号）")?;
     let date_rule = DataValidation::new()
         .allow_date(DataValidationRule::Between(
             NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid"),
@@ -300,7 +304,8 @@ fn write_task_sheet(
     ws.write_string(
         note_row,
         1,
-        "填写说明：黄色单元格为填写项，其余为固定内容。状态从下拉列表选择；完成比例填 0–100 的数字；\
+        "填写说明：黄色单元格为填写项，其余为固定内容。状态从下拉列表选择；本年度完成比例填本年度工作已完成的百分比（0–100，\
+         不是三年计划的累计比例，按季度序时进度一季度末25、二季度末50、三季度末75、年末100对照）；\
          节点完成日期填实际完成日；参加单位只填写本单位配合工作进展，状态由牵头单位统一填写。\
          单位主要负责人审核（签字）后报送。",
     )?;

@@ -3,7 +3,7 @@
 
 use super::{
     FILLED_BY_CELL, FILLED_BY_LABEL, FIRST_ROW, HEADER_ROW, INDICATOR_HEADERS, INDICATOR_SHEET,
-    PHONE_CELL, PHONE_LABEL, TASK_HEADERS, TASK_SHEET, icol, tcol,
+    PHONE_CELL, PHONE_LABEL, TASK_HEADERS, TASK_HEADERS_BEFORE, TASK_SHEET, icol, tcol,
 };
 use crate::breakdown::ItemKind;
 use crate::content::{IndicatorRow, ReportContent, TaskRow};
@@ -13,7 +13,8 @@ use crate::settings::ReportingSettings;
 use crate::validate::check_value;
 use crate::xlsx::cells::{CellReader, data_text};
 use crate::xlsx::{
-    ImportError, SheetData, SheetIssue, WorkbookMeta, check_headers, open_workbook, read_sheet,
+    ImportError, SheetData, SheetIssue, WorkbookMeta, check_headers, check_headers_or_before,
+    open_workbook, read_sheet,
 };
 use planwatch_model::{Quarter, TaskStatus};
 use std::collections::{BTreeMap, BTreeSet};
@@ -49,7 +50,13 @@ pub fn read_quarterly(bytes: &[u8], ctx: &ReadContext<'_>) -> Result<ReportConte
     if !issues.is_empty() {
         return Err(ImportError::Invalid(issues));
     }
-    check_headers(&tasks, HEADER_ROW, &TASK_HEADERS, &mut issues);
+    check_headers_or_before(
+        &tasks,
+        HEADER_ROW,
+        &TASK_HEADERS,
+        &TASK_HEADERS_BEFORE,
+        &mut issues,
+    );
     check_headers(&inds, HEADER_ROW, &INDICATOR_HEADERS, &mut issues);
     if !issues.is_empty() {
         // With columns moved every further message would point at the wrong column.
@@ -225,7 +232,10 @@ fn read_task_row(
         ..Default::default()
     };
     let status_text = c.text(r, tcol::STATUS, "状态");
-    let share = c.number(r, tcol::SHARE, "完成比例", true).ok().flatten();
+    let share = c
+        .number(r, tcol::SHARE, "本年度完成比例", true)
+        .ok()
+        .flatten();
     let reached = c.date(r, tcol::REACHED, "节点完成日期").ok().flatten();
     let evidence = c.text(r, tcol::EVIDENCE, "佐证材料");
     let mut push = |col: u16, msg: String| issues.push(SheetIssue::cell(&name, r, col, msg));
@@ -261,7 +271,7 @@ fn read_task_row(
             push(
                 tcol::SHARE,
                 format!(
-                    "完成比例应在 0 到 100 之间，填写的是 {}",
+                    "本年度完成比例应在 0 到 100 之间，填写的是 {}",
                     crate::validate::fmt_num(v)
                 ),
             );
@@ -273,14 +283,17 @@ fn read_task_row(
                 Some(v) if v < 100.0 => push(
                     tcol::SHARE,
                     format!(
-                        "状态为已完成，完成比例应为 100，填写的是 {}",
+                        "状态为已完成，本年度完成比例应为 100，填写的是 {}",
                         crate::validate::fmt_num(v)
                     ),
                 ),
                 _ => {}
             },
             Some(TaskStatus::NotStarted) if share.is_some_and(|v| v > 0.0) => {
-                push(tcol::SHARE, "状态为未启动，完成比例应为 0 或不填".into());
+                push(
+                    tcol::SHARE,
+                    "状态为未启动，本年度完成比例应为 0 或不填".into(),
+                );
             }
             Some(TaskStatus::Behind) => {
                 if row.problems.is_empty() {
@@ -310,7 +323,7 @@ fn read_task_row(
         if share.is_some() {
             push(
                 tcol::SHARE,
-                format!("本单位是{}单位，不填写完成比例", sr.role.label_zh()),
+                format!("本单位是{}单位，不填写本年度完成比例", sr.role.label_zh()),
             );
         }
     }

@@ -267,6 +267,41 @@ fn moved_columns_are_reported_column_by_column() {
 }
 
 #[test]
+fn the_share_column_says_it_is_this_years_share_and_the_old_header_is_still_read() {
+    let (bytes, scope) = filled();
+    let mut header = None;
+    copy_with(&bytes, |s| {
+        if s.name == TASK_SHEET {
+            header = s.cells.get(&(HEADER_ROW, tcol::SHARE)).cloned();
+        }
+    })
+    .expect("copy");
+    assert_eq!(header, Some(CellValue::Text("本年度完成比例（%）".into())));
+    let old = copy_with(&bytes, |s| {
+        if s.name == TASK_SHEET {
+            s.cells.insert(
+                (HEADER_ROW, tcol::SHARE),
+                CellValue::Text("完成比例（%）".into()),
+            );
+        }
+    })
+    .expect("copy");
+    let content = read(&old, scope).expect("a form handed out before the rename is read");
+    let t13 = content.task(&RowKey::Task { task: 13 }).expect("task 13");
+    assert_eq!(t13.share_complete, Some(70.0));
+    let p = problems_after(|s| {
+        if s.name == TASK_SHEET {
+            s.cells.insert(
+                (HEADER_ROW, tcol::SHARE),
+                CellValue::Text("累计完成比例（%）".into()),
+            );
+        }
+    });
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].contains("表头应为“本年度完成比例（%）”"), "{}", p[0]);
+}
+
+#[test]
 fn an_inserted_column_is_reported() {
     let p = problems_after(|s| {
         if s.name == INDICATOR_SHEET {
@@ -379,7 +414,7 @@ fn the_status_rules_ask_for_what_is_missing() {
         "{joined}"
     );
     assert!(
-        joined.contains("状态为已完成，完成比例应为 100，填写的是 70"),
+        joined.contains("状态为已完成，本年度完成比例应为 100，填写的是 70"),
         "{joined}"
     );
     assert!(

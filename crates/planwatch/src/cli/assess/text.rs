@@ -6,7 +6,9 @@ use crate::app::assess::Outcome;
 use chrono::{Datelike, NaiveDate};
 use planwatch_monitor::Assessment;
 use planwatch_monitor::forecast::Reach;
-use planwatch_monitor::indicator::{IndicatorAssessment, Method, TargetRecord, TargetState};
+use planwatch_monitor::indicator::{
+    IndicatorAssessment, Method, ObservedValue, TargetRecord, TargetState,
+};
 use planwatch_monitor::points::Points;
 use planwatch_monitor::scoring::{GroupScore, Scorecard, UnitScore};
 use planwatch_monitor::series::IndicatorKind;
@@ -57,13 +59,18 @@ pub(super) fn method_zh(m: Method) -> &'static str {
     }
 }
 
-/// 能按期实现 / 不能按期实现, with when.
+/// The projected value against the target and the headline's verdict (预计…可按期实现 /
+/// 难以按期实现, or 已实现目标), with when. Projected and target get enough decimals that
+/// 2.5 against 3 never prints as 3 against 3.
 pub(super) fn forecast_zh(o: &Outcome, i: &IndicatorAssessment) -> Option<String> {
     let f = i.forecast.as_ref()?;
+    let reference = i.current_target.as_ref().map_or(f.target, |t| t.value);
+    let (p, t) = zh::distinct(f.projected, f.target, decimals(o, i, reference));
+    let unit = i.unit.as_deref().unwrap_or("");
     let verdict = match f.reach {
-        Reach::AlreadyMet => "已达到目标".to_string(),
-        _ if f.will_meet => "可按期实现目标".to_string(),
-        _ => "不能按期实现目标".to_string(),
+        Reach::AlreadyMet => return Some(format!("已实现目标（目标{t}{unit}）")),
+        _ if f.will_meet => "可按期实现",
+        _ => "难以按期实现",
     };
     let when = if f.when_zh.is_empty() {
         String::new()
@@ -71,11 +78,24 @@ pub(super) fn forecast_zh(o: &Outcome, i: &IndicatorAssessment) -> Option<String
         format!("；{}", f.when_zh)
     };
     Some(format!(
-        "{}预计{}，{verdict}（目标{}）{when}",
-        f.target_at.label_zh(),
-        value_zh(o, i, f.projected),
-        value_zh(o, i, f.target)
+        "{}预计{p}{unit}（目标{t}{unit}），{verdict}{when}",
+        f.target_at.label_zh()
     ))
+}
+
+/// The latest value; a year-to-date flow part-way through the year also shows its annualised
+/// figure, named as such.
+fn latest_zh(o: &Outcome, i: &IndicatorAssessment, l: &ObservedValue) -> String {
+    if i.kind == IndicatorKind::YearToDateFlow && (l.value - l.comparable).abs() > 1e-9 {
+        format!(
+            "最新值 {}累计{}，折合全年约{}",
+            l.at.label_zh(),
+            value_zh(o, i, l.value),
+            value_zh(o, i, l.comparable)
+        )
+    } else {
+        format!("最新值 {}（{}）", value_zh(o, i, l.value), l.at.label_zh())
+    }
 }
 
 fn join_units(units: &[String]) -> String {
@@ -152,15 +172,11 @@ fn indicator(out: &mut String, o: &Outcome, n: usize, i: &IndicatorAssessment) {
         "  {n}. {}{unit}【{}·{}】",
         i.name,
         i.light.label_zh(),
-        i.status.label_zh()
+        i.headline_zh()
     );
     let mut facts = Vec::new();
     match &i.latest {
-        Some(l) => facts.push(format!(
-            "最新值 {}（{}）",
-            value_zh(o, i, l.value),
-            l.at.label_zh()
-        )),
+        Some(l) => facts.push(latest_zh(o, i, l)),
         None => facts.push("最新值 暂无".to_string()),
     }
     if let Some(b) = &i.base {

@@ -1,0 +1,455 @@
+//! From the monitor's `Assessment` (and the input it was computed from) to the report's
+//! `AnnualView`. The store supplies what the monitor does not know: who submitted each source
+//! and when, the units' own words on each task, and the office's text. Pure: no IO.
+
+use crate::model::Source;
+use crate::view::{
+    AnnualView, ForecastView, IndicatorStatus, IndicatorView, Light, MilestoneStatus,
+    MilestoneView, OfficeText, PointView, ReportingView, ScoreItemView, SectionKey, TaskStatus,
+    TaskView, UnitScoreView,
+};
+use chrono::Datelike;
+use planwatch_model::Comparator;
+use planwatch_monitor::assess::{Assessment, AssessmentInput};
+use planwatch_monitor::indicator::{IndicatorAssessment, IndicatorStatus as MI, TargetState};
+use planwatch_monitor::measure::{Direction, Light as ML};
+use planwatch_monitor::reporting::ReportingStatus;
+use planwatch_monitor::rules::Rules;
+use planwatch_monitor::scoring::ScoreRule;
+use planwatch_monitor::task::{MilestoneStatus as MM, TaskStatus as MT};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A unit's own words on a task, from its latest report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskNote {
+    pub progress: String,
+    pub problems: String,
+}
+
+/// Everything the annual view is made from.
+#[derive(Debug, Clone)]
+pub struct FromAssessment<'a> {
+    pub input: &'a AssessmentInput,
+    pub assessment: &'a Assessment,
+    pub issuer: String,
+    pub issued_on: Option<String>,
+    pub plan_source: Source,
+    pub rules_source: Option<Source>,
+    /// The submissions figures come from, with unit, period, submitter and time.
+    pub sources: Vec<Source>,
+    /// By task id.
+    pub task_notes: BTreeMap<String, TaskNote>,
+    /// Ids (or names) of the indicators among the plan's headline goals (主要目标); when empty,
+    /// indicators outside any task count as headline.
+    pub headline: BTreeSet<String>,
+    pub office_text: BTreeMap<SectionKey, OfficeText>,
+}
+
+fn light(l: ML) -> Light {
+    match l {
+        ML::Green => Light::Green,
+        ML::Yellow => Light::Yellow,
+        ML::Red => Light::Red,
+        ML::Grey => Light::None,
+    }
+}
+
+/// Table A's vocabulary (已完成 / 达到序时进度 / 未达到序时进度 / 暂无数据) from the monitor's
+/// status; the progress measure's middle statuses follow its traffic light.
+fn indicator_status(a: &IndicatorAssessment) -> IndicatorStatus {
+    match a.status {
+        MI::TargetAchieved | MI::YearTargetMet => IndicatorStatus::Achieved,
+        MI::NotAvailable | MI::NotAssessable => IndicatorStatus::NoData,
+        MI::AheadOfSchedule | MI::OnSchedule => IndicatorStatus::OnSchedule,
+        MI::BehindSchedule | MI::Deterioration => IndicatorStatus::Behind,
+        MI::SubstantialProgress | MI::ModerateProgress | MI::LimitedProgress => match a.light {
+            ML::Green => IndicatorStatus::OnSchedule,
+            ML::Yellow | ML::Red => IndicatorStatus::Behind,
+            ML::Grey => IndicatorStatus::NoData,
+        },
+    }
+}
+
+fn task_status(s: MT) -> TaskStatus {
+    match s {
+        MT::Completed => TaskStatus::Done,
+        MT::AheadOfSchedule => TaskStatus::Ahead,
+        MT::OnSchedule => TaskStatus::OnSchedule,
+        MT::BehindSchedule => TaskStatus::Behind,
+        MT::NotStarted => TaskStatus::NotStarted,
+        MT::Overdue => TaskStatus::Overdue,
+    }
+}
+
+fn milestone_status(s: MM) -> MilestoneStatus {
+    match s {
+        MM::Done => MilestoneStatus::Done,
+        MM::OnSchedule => MilestoneStatus::OnSchedule,
+        MM::Behind => MilestoneStatus::Behind,
+        MM::NotStarted => MilestoneStatus::NotStarted,
+        MM::Overdue => MilestoneStatus::Overdue,
+    }
+}
+
+/// 评分办法和标准 for a breakdown line, and the points at stake, from the rules in force.
+fn rule_text(rule: ScoreRule, r: &Rules) -> (String, Option<f64>) {
+    let n = |v: f64| crate::model::fmt_num(v, 2);
+    match rule {
+        ScoreRule::Base => (format!("起评分{}分", n(r.base.points)), Some(r.base.points)),
+        ScoreRule::MissingReport => (format!("每缺报1期扣{}分", n(r.reporting.missing)), None),
+        ScoreRule::LateReport => (format!("每逾期报送1期扣{}分", n(r.reporting.late)), None),
+        ScoreRule::ReturnedReport => (format!("每退回1次扣{}分", n(r.reporting.returned)), None),
+        ScoreRule::ReportingCap => (format!("报送扣分合计不超过{}分", n(r.reporting.cap)), None),
+        ScoreRule::YellowWarning => (format!("每个黄灯扣{}分", n(r.warnings.yellow)), None),
+        ScoreRule::RedWarning => (format!("每个红灯扣{}分", n(r.warnings.red)), None),
+        ScoreRule::WarningCap => (format!("预警扣分合计不超过{}分", n(r.warnings.cap)), None),
+        ScoreRule::Attainment => (
+            format!(
+                "指标完成情况满分{}分，按各指标进展得分折算",
+                n(r.attainment.points)
+            ),
+            Some(r.attainment.points),
+        ),
+        ScoreRule::EarlyTarget => (
+            format!("指标提前达标每项加{}分", n(r.bonus.early_target)),
+            None,
+        ),
+        ScoreRule::TaskCompletedEarly => (
+            format!("任务提前完成每项加{}分", n(r.bonus.task_completed_early)),
+            None,
+        ),
+        ScoreRule::BonusClaim => (
+            format!("经认定的加分事项每项不超过{}分", n(r.bonus.max_per_claim)),
+            Some(r.bonus.max_per_claim),
+        ),
+        ScoreRule::BonusCap => (format!("加分合计不超过{}分", n(r.bonus.cap)), None),
+        ScoreRule::Floor => (format!("得分不低于{}分", n(r.base.floor)), None),
+        ScoreRule::MemberScore => ("成员单位得分按规则计入".into(), None),
+    }
+}
+
+/// Builds the annual view of the assessment's year (the year of its period).
+pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
+    let a = x.assessment;
+    let input = x.input;
+    let year = a.period.year();
+    let unit_name: HashMap<&str, &str> = input
+        .units
+        .iter()
+        .map(|u| (u.id.as_str(), u.name.as_str()))
+        .collect();
+    let names = |ids: &[String]| -> Vec<String> {
+        ids.iter()
+            .map(|id| {
+                unit_name
+                    .get(id.as_str())
+                    .map_or(id.clone(), |n| n.to_string())
+            })
+            .collect()
+    };
+    let tf_name: HashMap<&str, &str> = input
+        .task_forces
+        .iter()
+        .map(|t| (t.id.as_str(), t.name.as_str()))
+        .collect();
+
+    // Sources: the store's, plus a stand-in for any id it did not describe, so that no figure
+    // is left without a link and the gap is visible in the sources list.
+    let mut sources = x.sources.clone();
+    let mut known: BTreeSet<String> = sources.iter().map(|s| s.id.clone()).collect();
+    let mut trace = |id: &Option<String>| -> Vec<String> {
+        match id {
+            Some(id) if !id.is_empty() => {
+                if known.insert(id.clone()) {
+                    sources.push(Source {
+                        id: id.clone(),
+                        what: format!("数据来源 {id}"),
+                        unit: "（未记录）".into(),
+                        period: String::new(),
+                        submitted_by: "（未记录）".into(),
+                        submitted_at: String::new(),
+                        note: "来源信息未在数据库中找到".into(),
+                    });
+                }
+                vec![id.clone()]
+            }
+            _ => Vec::new(),
+        }
+    };
+
+    let tasks_in = &input.tasks;
+    let task_of = |id: &str| tasks_in.iter().find(|t| t.id == id);
+
+    let mut indicators = Vec::new();
+    for ia in &a.indicators {
+        let ii = input.indicators.iter().find(|i| i.id == ia.id);
+        let target = ia.current_target.clone().or_else(|| {
+            ia.targets
+                .iter()
+                .rev()
+                .find(|t| matches!(t.state, TargetState::Upcoming | TargetState::Current))
+                .or(ia.targets.last())
+                .cloned()
+        });
+        let annual_target = ia.schedule.as_ref().map(|s| s.year_target).or_else(|| {
+            ii.and_then(|i| {
+                i.annual_targets
+                    .iter()
+                    .find(|t| t.year == year)
+                    .map(|t| t.value)
+            })
+        });
+        let latest_this_year = ia.latest.as_ref().filter(|l| l.at.year() == year);
+        let actual = ia
+            .schedule
+            .as_ref()
+            .and_then(|s| s.actual)
+            .or(latest_this_year.map(|l| l.value));
+        let schedule_share = ia
+            .schedule
+            .as_ref()
+            .map_or(f64::from(a.period.number()) / 4.0, |s| {
+                s.expected_share / 100.0
+            });
+        let status = indicator_status(ia);
+        let series = ii.map_or(Vec::new(), |i| {
+            i.observations
+                .iter()
+                .filter(|o| o.at.t() <= a.period.as_fractional_year() + 1e-9)
+                .map(|o| PointView {
+                    t: o.at.t(),
+                    value: o.value,
+                })
+                .collect()
+        });
+        let note = match status {
+            IndicatorStatus::Behind | IndicatorStatus::NoData => ia
+                .schedule
+                .as_ref()
+                .map_or(ia.explanation.clone(), |s| s.explanation.clone()),
+            _ => String::new(),
+        };
+        let (task_number, task_force) = match ia.task.as_deref().and_then(task_of) {
+            Some(t) => (
+                t.number,
+                t.task_force
+                    .as_deref()
+                    .map(|id| tf_name.get(id).map_or(id.to_string(), |n| n.to_string())),
+            ),
+            None => (None, None),
+        };
+        indicators.push(IndicatorView {
+            id: ia.id.clone(),
+            name: ia.name.clone(),
+            unit: ia.unit.clone().unwrap_or_default(),
+            headline: if x.headline.is_empty() {
+                ia.task.is_none()
+            } else {
+                x.headline.contains(&ia.id) || x.headline.contains(&ia.name)
+            },
+            task: task_number,
+            task_force,
+            comparator: match ia.direction {
+                Direction::Negative => Comparator::AtMost,
+                Direction::Positive => Comparator::AtLeast,
+            },
+            target: target.as_ref().map(|t| t.value),
+            target_year: target.as_ref().map(|t| t.at.year()),
+            annual_target,
+            actual,
+            schedule_share,
+            completion: None,
+            status,
+            light: light(ia.light),
+            forecast: ia.forecast.as_ref().map(|f| ForecastView {
+                year: f.target_at.year(),
+                value: f.projected,
+                meets: f.will_meet,
+                explanation: f.explanation.clone(),
+            }),
+            units: names(&ia.lead_units),
+            note,
+            series,
+            sources: trace(&ia.latest.as_ref().and_then(|l| l.source.clone())),
+            decimals: ii.and_then(|i| i.decimals),
+        });
+    }
+
+    let mut tasks = Vec::new();
+    for (k, ta) in a.tasks.iter().enumerate() {
+        let ti = task_of(&ta.id);
+        let mut srcs: Vec<String> = Vec::new();
+        if let Some(ti) = ti {
+            for r in ti.reports.iter().filter(|r| r.period <= a.period) {
+                srcs.extend(trace(&r.source));
+            }
+        }
+        for m in &ta.milestones {
+            srcs.extend(trace(&m.source));
+        }
+        srcs.sort();
+        srcs.dedup();
+        let note = x.task_notes.get(&ta.id).cloned().unwrap_or_default();
+        tasks.push(TaskView {
+            number: ta.number.unwrap_or(k as u32 + 1),
+            title: ta.title.clone(),
+            task_force: ta.task_force.as_deref().map_or("（未分配）".into(), |id| {
+                tf_name.get(id).map_or(id.to_string(), |n| n.to_string())
+            }),
+            lead_units: names(&ta.lead_units),
+            participating_units: names(&ta.participating_units),
+            status: task_status(ta.status),
+            light: light(ta.light),
+            progress: if note.progress.is_empty() {
+                ta.explanation.clone()
+            } else {
+                note.progress
+            },
+            problems: note.problems,
+            milestones: ta
+                .milestones
+                .iter()
+                .map(|m| MilestoneView {
+                    what: m.text.clone(),
+                    due_year: Some(m.due.year()),
+                    status: milestone_status(m.status),
+                })
+                .collect(),
+            sources: srcs,
+        });
+    }
+
+    // Reporting over the assessment's year, per unit in the order of the units list.
+    let mut reporting: Vec<ReportingView> = Vec::new();
+    for r in a.reporting.iter().filter(|r| r.period.year() == year) {
+        if r.status == ReportingStatus::NotYetDue {
+            continue;
+        }
+        let name = unit_name
+            .get(r.unit.as_str())
+            .map_or(r.unit.clone(), |n| n.to_string());
+        let idx = match reporting.iter().position(|v| v.unit == name) {
+            Some(i) => i,
+            None => {
+                reporting.push(ReportingView {
+                    unit: name.clone(),
+                    expected: 0,
+                    on_time: 0,
+                    late: 0,
+                    missing: 0,
+                    returned: 0,
+                    sources: Vec::new(),
+                });
+                reporting.len() - 1
+            }
+        };
+        let v = &mut reporting[idx];
+        v.expected += 1;
+        match r.status {
+            ReportingStatus::OnTime => v.on_time += 1,
+            ReportingStatus::Late => v.late += 1,
+            ReportingStatus::Missing => v.missing += 1,
+            ReportingStatus::Returned if r.timely == Some(true) => v.on_time += 1,
+            ReportingStatus::Returned if r.first_submitted_on.is_some() => v.late += 1,
+            ReportingStatus::Returned | ReportingStatus::NotYetDue => v.missing += 1,
+        }
+        v.returned += r.returned_times;
+        let period = r.period.to_string();
+        for s in x
+            .sources
+            .iter()
+            .filter(|s| s.unit == name && s.period == period)
+        {
+            if !v.sources.contains(&s.id) {
+                v.sources.push(s.id.clone());
+            }
+        }
+    }
+
+    let units = a
+        .units
+        .iter()
+        .map(|u| UnitScoreView {
+            unit: u.name.clone(),
+            class: u
+                .class
+                .clone()
+                .unwrap_or_else(|| u.kind.label_zh().to_string()),
+            score: u.score.total.as_f64(),
+            rank: u.rank.unwrap_or(0),
+            class_size: u.class_size.unwrap_or(0),
+            grade: None,
+            items: u
+                .score
+                .items
+                .iter()
+                .map(|it| {
+                    let (rule, max_points) = rule_text(it.rule, &a.rules);
+                    ScoreItemView {
+                        item: it.rule.label_zh().to_string(),
+                        rule,
+                        max_points,
+                        points: it.points.as_f64(),
+                        note: it.reason.clone(),
+                        sources: Vec::new(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+
+    let mut view = AnnualView {
+        plan_title: if a.plan_title.is_empty() {
+            input.plan_title.clone()
+        } else {
+            a.plan_title.clone()
+        },
+        year,
+        period: a.period,
+        issuer: x.issuer.clone(),
+        issued_on: x.issued_on.clone(),
+        demo: a.demo,
+        plan_source: x.plan_source.clone(),
+        rules_source: x.rules_source.clone(),
+        task_forces: input.task_forces.iter().map(|t| t.name.clone()).collect(),
+        indicators,
+        tasks,
+        units,
+        reporting,
+        sources,
+        office_text: x.office_text.clone(),
+    };
+    anchor_ids(&mut view);
+    view
+}
+
+/// Gives the submissions short ids (src-1, src-2 … in list order): the store names sources by
+/// labels such as 市科技局2024年第二季度报告（示例数据）, which make poor HTML anchors.
+fn anchor_ids(v: &mut AnnualView) {
+    let mut rename: HashMap<String, String> = HashMap::new();
+    for (k, s) in v.sources.iter_mut().enumerate() {
+        let new = format!("src-{}", k + 1);
+        rename.insert(std::mem::replace(&mut s.id, new.clone()), new);
+    }
+    let apply = |ids: &mut Vec<String>| {
+        for id in ids.iter_mut() {
+            if let Some(n) = rename.get(id.as_str()) {
+                id.clone_from(n);
+            }
+        }
+    };
+    for i in &mut v.indicators {
+        apply(&mut i.sources);
+    }
+    for t in &mut v.tasks {
+        apply(&mut t.sources);
+    }
+    for r in &mut v.reporting {
+        apply(&mut r.sources);
+    }
+    for u in &mut v.units {
+        for it in &mut u.items {
+            apply(&mut it.sources);
+        }
+    }
+}

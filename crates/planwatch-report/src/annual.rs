@@ -1,0 +1,403 @@
+//! The annual evaluation report (年度评价考核报告), composed from an `AnnualView` along the outline
+//! of report-anatomy §1.3: 一、总体情况 … 八、考核评价结果, 表1–3 in the body, 附件1–3 (indicators,
+//! tasks, scores) and 附件4, the list of sources every figure links to. The office's text for a
+//! section replaces or follows the drafts; sections with nothing to say are left out and the
+//! rest renumbered.
+
+use crate::charts::{self, ChartError, IndicatorSeries};
+use crate::drafts::Findings;
+use crate::model::{Block, Chart, Document, Paragraph, zh_numeral};
+use crate::tables::{self, INDICATORS_TABLE, SCORES_TABLE, TASKS_TABLE};
+use crate::view::{
+    AnnualView, IndicatorView, OfficeTextMode, SectionKey, TaskStatus, program_name,
+};
+
+/// The report's title: 关于2023年度国家创新型城市建设评价考核情况的报告.
+pub fn title(plan_title: &str, year: i32) -> String {
+    format!(
+        "关于{year}年度{}评价考核情况的报告",
+        program_name(plan_title)
+    )
+}
+
+/// The drafted paragraphs of a section, or the office's text instead of / after them.
+pub(crate) fn section_text(
+    v: &AnnualView,
+    key: SectionKey,
+    drafted: Vec<Paragraph>,
+) -> Vec<Paragraph> {
+    match v.office_text.get(&key) {
+        None => drafted,
+        Some(o) => {
+            let office = o
+                .paragraphs
+                .iter()
+                .filter(|p| !p.trim().is_empty())
+                .map(Paragraph::text);
+            match o.mode {
+                OfficeTextMode::Replace => office.collect(),
+                OfficeTextMode::Append => drafted.into_iter().chain(office).collect(),
+            }
+        }
+    }
+}
+
+fn status_colour(s: TaskStatus) -> (u8, u8, u8) {
+    match s {
+        TaskStatus::Done => (0x2e, 0x7d, 0x32),
+        TaskStatus::Ahead => (0x00, 0x89, 0x7b),
+        TaskStatus::OnSchedule => (0x1f, 0x5f, 0xa8),
+        TaskStatus::Behind => (0xef, 0x8a, 0x17),
+        TaskStatus::NotStarted => (0x9e, 0x9e, 0x9e),
+        TaskStatus::Overdue => (0xc0, 0x1c, 0x28),
+    }
+}
+
+struct Charts {
+    next: usize,
+}
+
+impl Charts {
+    fn push(&mut self, title: &str, svg: charts::Svg, alt: String, trace: Vec<String>) -> Block {
+        self.next += 1;
+        Block::Chart(Chart {
+            id: format!("chart-{}", self.next),
+            number: format!("图{}", self.next),
+            title: title.into(),
+            svg: svg.svg,
+            width: svg.width,
+            height: svg.height,
+            alt,
+            trace,
+        })
+    }
+}
+
+fn indicator_series(i: &IndicatorView, year: i32) -> IndicatorSeries {
+    let mut points: Vec<(f64, f64)> = i.series.iter().map(|p| (p.t, p.value)).collect();
+    if points.is_empty()
+        && let Some(a) = i.actual
+    {
+        points.push((f64::from(year), a));
+    }
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    IndicatorSeries {
+        name: i.name.clone(),
+        unit: i.unit.clone(),
+        points,
+        target: i.target.zip(i.target_year).map(|(v, y)| (y, v)),
+        forecast: i.forecast.as_ref().map(|f| (f64::from(f.year), f.value)),
+        decimals: i.decimals(),
+    }
+}
+
+fn series_alt(s: &IndicatorSeries) -> String {
+    let pts: Vec<String> = s
+        .points
+        .iter()
+        .map(|(t, v)| {
+            format!(
+                "{}：{}{}",
+                crate::model::fmt_num(*t, 2),
+                crate::model::fmt_num(*v, 2),
+                s.unit
+            )
+        })
+        .collect();
+    let mut alt = pts.join("，");
+    if let Some((y, v)) = s.target {
+        alt.push_str(&format!(
+            "；目标{y}年{}{}",
+            crate::model::fmt_num(v, 2),
+            s.unit
+        ));
+    }
+    if let Some((y, v)) = s.forecast {
+        alt.push_str(&format!(
+            "；预测{}年{}{}",
+            crate::model::fmt_num(y, 0),
+            crate::model::fmt_num(v, s.decimals),
+            s.unit
+        ));
+    }
+    alt
+}
+
+/// Composes the annual report. Only chart drawing can fail.
+pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
+    let f = Findings::of(v);
+    let plan = v.plan_source.id.clone();
+    let rules = v
+        .rules_source
+        .as_ref()
+        .map_or(plan.clone(), |s| s.id.clone());
+    let mut charts = Charts { next: 0 };
+    let mut blocks: Vec<Block> = Vec::new();
+
+    blocks.extend(section_text(
+        v,
+        SectionKey::Opening,
+        vec![Paragraph::text(format!(
+            "根据《{}》和年度评价考核工作安排，领导小组办公室对{}年度目标任务完成情况进行了动态监测和评价考核。现将有关情况报告如下：",
+            v.plan_title.trim_matches(['《', '》']),
+            v.year
+        ))],
+    )
+    .into_iter()
+    .map(Block::Paragraph));
+
+    // Sections as (key, title, blocks); empty ones are dropped before numbering.
+    let mut sections: Vec<(&str, Vec<Block>)> = Vec::new();
+
+    // 一、总体情况
+    let mut s = Vec::new();
+    s.extend(
+        section_text(v, SectionKey::Overall, f.overall())
+            .into_iter()
+            .map(Block::Paragraph),
+    );
+    if !v.tasks.is_empty() {
+        let bars: Vec<(String, u32, (u8, u8, u8))> = TaskStatus::ALL
+            .iter()
+            .map(|st| {
+                (
+                    st.label_zh().to_string(),
+                    f.tasks.count(*st) as u32,
+                    status_colour(*st),
+                )
+            })
+            .collect();
+        let alt = bars
+            .iter()
+            .map(|(l, n, _)| format!("{l}{n}项"))
+            .collect::<Vec<_>>()
+            .join("，");
+        s.push(charts.push(
+            "重点任务推进状态分布",
+            charts::status_chart("重点任务推进状态分布", &bars)?,
+            alt,
+            vec![TASKS_TABLE.into()],
+        ));
+    }
+    sections.push(("总体情况", s));
+
+    // 二、主要指标完成情况
+    let mut s = Vec::new();
+    if !v.indicators.is_empty() {
+        let (before, after) = f.indicators();
+        let drafted: Vec<Paragraph> = before.into_iter().chain(after).collect();
+        let text = section_text(v, SectionKey::Indicators, drafted);
+        let (lead, rest) = text.split_at(text.len().min(1));
+        s.extend(lead.iter().cloned().map(Block::Paragraph));
+        let headline: Vec<&IndicatorView> = v.indicators.iter().filter(|i| i.headline).collect();
+        let table_rows = if headline.is_empty() {
+            v.indicators.iter().collect()
+        } else {
+            headline.clone()
+        };
+        s.push(Block::Table(tables::indicator_table(
+            &table_rows,
+            "table-1",
+            Some("表1"),
+            "主要指标完成情况表",
+            &plan,
+            false,
+        )));
+        s.extend(rest.iter().cloned().map(Block::Paragraph));
+        for i in headline {
+            let series = indicator_series(i, v.year);
+            if series.points.is_empty() {
+                continue;
+            }
+            let alt = series_alt(&series);
+            let mut trace = i.sources.clone();
+            if trace.is_empty() {
+                trace.push(plan.clone());
+            }
+            s.push(charts.push(&i.name, charts::indicator_chart(&series)?, alt, trace));
+        }
+    }
+    sections.push(("主要指标完成情况", s));
+
+    // 三、重点任务推进情况
+    let mut s = Vec::new();
+    if !v.tasks.is_empty() {
+        let groups = tables::by_task_force(&v.tasks, &v.task_forces);
+        let drafted: Vec<Paragraph> = Vec::new();
+        let intro = section_text(v, SectionKey::Tasks, drafted);
+        s.extend(intro.into_iter().map(Block::Paragraph));
+        let replaced = v
+            .office_text
+            .get(&SectionKey::Tasks)
+            .is_some_and(|o| o.mode == OfficeTextMode::Replace);
+        if !replaced {
+            for (k, (tf, list)) in groups.iter().enumerate() {
+                s.push(Block::Heading {
+                    level: 2,
+                    text: format!("（{}）{}", zh_numeral(k + 1), tf),
+                });
+                s.push(Block::Paragraph(f.task_force(tf, list)));
+            }
+        }
+        s.push(Block::Table(tables::task_force_table(
+            &v.tasks,
+            &v.task_forces,
+            "table-2",
+            "表2",
+        )));
+    }
+    sections.push(("重点任务推进情况", s));
+
+    // 四、组织保障措施落实情况
+    let s: Vec<Block> = section_text(v, SectionKey::Organisation, f.organisation())
+        .into_iter()
+        .map(Block::Paragraph)
+        .collect();
+    sections.push(("组织保障措施落实情况", s));
+
+    // 五、经验做法 (optional)
+    let s: Vec<Block> = section_text(v, SectionKey::Experience, f.experience())
+        .into_iter()
+        .map(Block::Paragraph)
+        .collect();
+    sections.push(("经验做法", s));
+
+    // 六、存在的问题 / 七、对策建议
+    let s: Vec<Block> = section_text(v, SectionKey::Problems, f.problems())
+        .into_iter()
+        .map(Block::Paragraph)
+        .collect();
+    sections.push(("存在的问题", s));
+    let s: Vec<Block> = section_text(v, SectionKey::Countermeasures, f.countermeasures())
+        .into_iter()
+        .map(Block::Paragraph)
+        .collect();
+    sections.push(("对策建议", s));
+
+    // 八、考核评价结果
+    let mut s: Vec<Block> = section_text(v, SectionKey::Assessment, f.assessment())
+        .into_iter()
+        .map(Block::Paragraph)
+        .collect();
+    if !v.units.is_empty() {
+        s.push(Block::Table(tables::ranking_table(
+            &v.units, "table-3", "表3",
+        )));
+        let rows: Vec<(String, f64)> = tables::ranked(&v.units)
+            .iter()
+            .map(|u| (u.unit.clone(), u.score))
+            .collect();
+        let mut by_score = rows.clone();
+        by_score.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let alt = by_score
+            .iter()
+            .map(|(u, sc)| format!("{u}{}分", crate::model::fmt_num(*sc, 2)))
+            .collect::<Vec<_>>()
+            .join("，");
+        s.push(charts.push(
+            "各责任单位考核得分",
+            charts::ranking_chart("各责任单位考核得分", &by_score)?,
+            alt,
+            vec![SCORES_TABLE.into()],
+        ));
+    }
+    sections.push(("考核评价结果", s));
+
+    for (k, (title, body)) in sections
+        .into_iter()
+        .filter(|(_, b)| !b.is_empty())
+        .enumerate()
+    {
+        blocks.push(Block::Heading {
+            level: 1,
+            text: format!("{}、{}", zh_numeral(k + 1), title),
+        });
+        blocks.extend(body);
+    }
+
+    blocks.push(Block::AttachmentList {
+        items: vec![
+            "1.主要指标完成情况表".into(),
+            "2.重点任务推进情况表".into(),
+            "3.各责任单位考核评分表".into(),
+            "4.数据来源清单".into(),
+        ],
+    });
+    blocks.push(Block::Signature {
+        issuer: v.issuer.clone(),
+        date: v
+            .issued_on
+            .clone()
+            .unwrap_or_else(|| "　　年　　月　　日".into()),
+    });
+
+    let all: Vec<&IndicatorView> = v.indicators.iter().collect();
+    blocks.push(Block::Attachment {
+        label: "附件1".into(),
+        title: "主要指标完成情况表".into(),
+        landscape: true,
+    });
+    blocks.push(Block::Table(tables::indicator_table(
+        &all,
+        INDICATORS_TABLE,
+        None,
+        "主要指标完成情况表",
+        &plan,
+        true,
+    )));
+    let tasks: Vec<&crate::view::TaskView> = v.tasks.iter().collect();
+    blocks.push(Block::Attachment {
+        label: "附件2".into(),
+        title: "重点任务推进情况表".into(),
+        landscape: true,
+    });
+    blocks.push(Block::Table(tables::task_table(
+        &tasks,
+        &v.task_forces,
+        TASKS_TABLE,
+        "重点任务推进情况表",
+        &plan,
+    )));
+    let units = tables::ranked(&v.units);
+    blocks.push(Block::Attachment {
+        label: "附件3".into(),
+        title: "各责任单位考核评分表".into(),
+        landscape: true,
+    });
+    blocks.push(Block::Table(tables::score_sheet_with(
+        &units,
+        SCORES_TABLE,
+        "各责任单位考核评分表",
+        &rules,
+        true,
+    )));
+    blocks.push(Block::Attachment {
+        label: "附件4".into(),
+        title: "数据来源清单".into(),
+        landscape: true,
+    });
+    blocks.push(Block::Sources);
+
+    let mut sources = vec![v.plan_source.clone()];
+    sources.extend(v.rules_source.clone());
+    sources.extend(v.sources.iter().cloned());
+    Ok(Document {
+        title: title(&v.plan_title, v.year),
+        demo: v.demo,
+        blocks,
+        sources,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_title_is_derived_from_the_plan_and_year() {
+        assert_eq!(
+            title("阳泉市国家创新型城市建设三年行动计划（2022—2024年）", 2023),
+            "关于2023年度国家创新型城市建设评价考核情况的报告"
+        );
+    }
+}

@@ -1,0 +1,530 @@
+//! What the annual report and the feedback sheets are composed from: a plain view of one
+//! year's assessment (indicator rows with status, forecast and sources; task rows; unit scores
+//! with their breakdown; reporting timeliness; the office's own text). It is filled from the
+//! monitor's assessment by an adapter, or by hand in tests; composing from it does no IO.
+
+use crate::model::Source;
+use planwatch_model::{Comparator, Quarter};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One year's assessment, as the documents need it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnnualView {
+    /// The plan's title, e.g. 阳泉市国家创新型城市建设三年行动计划（2022—2024年）.
+    pub plan_title: String,
+    /// The year assessed.
+    pub year: i32,
+    /// The last quarter whose reports are included (normally Q4 of `year`).
+    pub period: Quarter,
+    /// The issuing office (领导小组办公室).
+    pub issuer: String,
+    /// 成文日期 as printed (2024年1月20日); `None` leaves the date for the office to fill in.
+    #[serde(default)]
+    pub issued_on: Option<String>,
+    /// Whether any figure comes from synthetic demo data.
+    #[serde(default)]
+    pub demo: bool,
+    /// The plan itself as a source: targets, tasks and deadlines trace back to it.
+    pub plan_source: Source,
+    /// The scoring rules as a source (points that come from the rules, not from a report).
+    #[serde(default)]
+    pub rules_source: Option<Source>,
+    /// The plan's task forces (专班) in the plan's order; sections follow it.
+    #[serde(default)]
+    pub task_forces: Vec<String>,
+    #[serde(default)]
+    pub indicators: Vec<IndicatorView>,
+    #[serde(default)]
+    pub tasks: Vec<TaskView>,
+    #[serde(default)]
+    pub units: Vec<UnitScoreView>,
+    #[serde(default)]
+    pub reporting: Vec<ReportingView>,
+    /// The submissions figures trace back to (unit, period, who, when).
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    /// Text the office wrote for a section; it replaces or follows the drafted text.
+    #[serde(default)]
+    pub office_text: BTreeMap<SectionKey, OfficeText>,
+}
+
+/// The sections of the annual report the office can write text for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKey {
+    /// The opening paragraph (根据…现将有关情况报告如下).
+    Opening,
+    /// 总体情况.
+    Overall,
+    /// 主要指标完成情况.
+    Indicators,
+    /// 重点任务推进情况.
+    Tasks,
+    /// 组织保障措施落实情况.
+    Organisation,
+    /// 经验做法.
+    Experience,
+    /// 存在的问题.
+    Problems,
+    /// 对策建议.
+    Countermeasures,
+    /// 考核评价结果.
+    Assessment,
+}
+
+impl SectionKey {
+    pub const ALL: [SectionKey; 9] = [
+        SectionKey::Opening,
+        SectionKey::Overall,
+        SectionKey::Indicators,
+        SectionKey::Tasks,
+        SectionKey::Organisation,
+        SectionKey::Experience,
+        SectionKey::Problems,
+        SectionKey::Countermeasures,
+        SectionKey::Assessment,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionKey::Opening => "opening",
+            SectionKey::Overall => "overall",
+            SectionKey::Indicators => "indicators",
+            SectionKey::Tasks => "tasks",
+            SectionKey::Organisation => "organisation",
+            SectionKey::Experience => "experience",
+            SectionKey::Problems => "problems",
+            SectionKey::Countermeasures => "countermeasures",
+            SectionKey::Assessment => "assessment",
+        }
+    }
+}
+
+/// The office's text for a section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeText {
+    /// Replace the drafted paragraphs (tables and charts stay), or add after them.
+    pub mode: OfficeTextMode,
+    pub paragraphs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfficeTextMode {
+    Replace,
+    Append,
+}
+
+/// Where an indicator stands at the end of the period against 序时进度.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicatorStatus {
+    /// The annual target is reached.
+    Achieved,
+    /// At or ahead of schedule.
+    OnSchedule,
+    /// Behind schedule.
+    Behind,
+    /// Nothing reported yet.
+    NoData,
+}
+
+impl IndicatorStatus {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            IndicatorStatus::Achieved => "已完成",
+            IndicatorStatus::OnSchedule => "达到序时进度",
+            IndicatorStatus::Behind => "未达到序时进度",
+            IndicatorStatus::NoData => "暂无数据",
+        }
+    }
+}
+
+/// Traffic light (三色预警).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Light {
+    Green,
+    Yellow,
+    Red,
+    #[default]
+    None,
+}
+
+impl Light {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Light::Green => "绿灯",
+            Light::Yellow => "黄灯",
+            Light::Red => "红灯",
+            Light::None => "",
+        }
+    }
+}
+
+/// A value at a point on the fractional-year axis (Q4 2023 = 2023.0).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PointView {
+    pub t: f64,
+    pub value: f64,
+}
+
+/// The projected value at the target year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForecastView {
+    pub year: i32,
+    pub value: f64,
+    /// Whether the target will be met on this projection.
+    pub meets: bool,
+    /// One sentence built from the numbers, e.g. 按2021—2023年年均增长12.4%测算，2024年预计达到186家.
+    pub explanation: String,
+}
+
+/// One indicator row (表A).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorView {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    /// A headline goal of the plan (总体目标) rather than a task target.
+    #[serde(default)]
+    pub headline: bool,
+    /// The task the target belongs to.
+    #[serde(default)]
+    pub task: Option<u32>,
+    /// The task force of that task.
+    #[serde(default)]
+    pub task_force: Option<String>,
+    pub comparator: Comparator,
+    /// The plan's target and its year.
+    pub target: Option<f64>,
+    pub target_year: Option<i32>,
+    /// This year's target (年度目标值).
+    pub annual_target: Option<f64>,
+    /// The value at the end of the period (截至期末完成值).
+    pub actual: Option<f64>,
+    /// 序时进度: the share of the year elapsed at the end of the period (1.0 at Q4).
+    pub schedule_share: f64,
+    /// 完成率 as given by the monitor; computed from actual and annual target when absent.
+    #[serde(default)]
+    pub completion: Option<f64>,
+    pub status: IndicatorStatus,
+    #[serde(default)]
+    pub light: Light,
+    #[serde(default)]
+    pub forecast: Option<ForecastView>,
+    /// Responsible units (责任单位).
+    pub units: Vec<String>,
+    /// The unit's explanation or the office's remark (备注).
+    #[serde(default)]
+    pub note: String,
+    /// Observed values for the chart.
+    #[serde(default)]
+    pub series: Vec<PointView>,
+    /// Source ids of the reported value.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// Decimals to print values with, when the indicator catalogue fixes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u8>,
+}
+
+impl IndicatorView {
+    /// Decimals to show for this indicator's values: none when every observed value and the
+    /// plan's target are whole (counts of enterprises, platforms), else two. Derived values
+    /// (annual targets interpolated by the monitor) do not count.
+    pub fn decimals(&self) -> usize {
+        if let Some(d) = self.decimals {
+            return usize::from(d.min(4));
+        }
+        let whole = |v: f64| (v - v.round()).abs() < 1e-9;
+        let values = self
+            .series
+            .iter()
+            .map(|p| p.value)
+            .chain(self.actual)
+            .chain(self.target);
+        let mut any = false;
+        for v in values {
+            any = true;
+            if !whole(v) {
+                return 2;
+            }
+        }
+        if any { 0 } else { 2 }
+    }
+
+    /// 完成率: actual over annual target (target over actual where lower is better).
+    pub fn completion_rate(&self) -> Option<f64> {
+        if self.completion.is_some() {
+            return self.completion;
+        }
+        let (a, t) = (self.actual?, self.annual_target?);
+        match self.comparator {
+            Comparator::AtMost if a > 0.0 => Some(t / a),
+            Comparator::AtMost => None,
+            _ if t != 0.0 => Some(a / t),
+            _ => None,
+        }
+    }
+}
+
+/// A task's status (the canonical set of report-anatomy §2.3 plus 逾期).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Done,
+    Ahead,
+    OnSchedule,
+    Behind,
+    NotStarted,
+    Overdue,
+}
+
+impl TaskStatus {
+    pub const ALL: [TaskStatus; 6] = [
+        TaskStatus::Done,
+        TaskStatus::Ahead,
+        TaskStatus::OnSchedule,
+        TaskStatus::Behind,
+        TaskStatus::NotStarted,
+        TaskStatus::Overdue,
+    ];
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            TaskStatus::Done => "已完成",
+            TaskStatus::Ahead => "超序时",
+            TaskStatus::OnSchedule => "序时推进",
+            TaskStatus::Behind => "滞后序时",
+            TaskStatus::NotStarted => "未启动",
+            TaskStatus::Overdue => "逾期",
+        }
+    }
+
+    /// Whether the task is where it should be (for the overall judgement).
+    pub fn on_track(self) -> bool {
+        matches!(
+            self,
+            TaskStatus::Done | TaskStatus::Ahead | TaskStatus::OnSchedule
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneStatus {
+    Done,
+    OnSchedule,
+    Behind,
+    NotStarted,
+    Overdue,
+}
+
+impl MilestoneStatus {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            MilestoneStatus::Done => "已完成",
+            MilestoneStatus::OnSchedule => "按期推进",
+            MilestoneStatus::Behind => "滞后",
+            MilestoneStatus::NotStarted => "未启动",
+            MilestoneStatus::Overdue => "逾期",
+        }
+    }
+}
+
+/// A dated milestone (节点) of a task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneView {
+    pub what: String,
+    pub due_year: Option<i32>,
+    pub status: MilestoneStatus,
+}
+
+/// One task row (表B).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskView {
+    pub number: u32,
+    pub title: String,
+    pub task_force: String,
+    pub lead_units: Vec<String>,
+    #[serde(default)]
+    pub participating_units: Vec<String>,
+    pub status: TaskStatus,
+    #[serde(default)]
+    pub light: Light,
+    /// The latest reported progress (进展情况).
+    #[serde(default)]
+    pub progress: String,
+    /// Problems the units reported (存在问题).
+    #[serde(default)]
+    pub problems: String,
+    #[serde(default)]
+    pub milestones: Vec<MilestoneView>,
+    /// Source ids of the progress reports.
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// One line of a unit's score breakdown (温州 layout: 内容, 评分办法和标准, 分值, 得分).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreItemView {
+    /// 内容: base points, a deduction, a bonus, indicator attainment…
+    pub item: String,
+    /// 评分办法和标准: the rule that gave or took the points.
+    pub rule: String,
+    /// 分值: the points at stake (None for open-ended deductions).
+    #[serde(default)]
+    pub max_points: Option<f64>,
+    /// 得分: what the unit got (negative for deductions).
+    pub points: f64,
+    /// Why (which report was late, which indicator is red).
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// A unit's score with rank and breakdown (表C).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitScoreView {
+    pub unit: String,
+    /// The class it is ranked in: 市直部门, 县（区）, 开发区, 企业.
+    pub class: String,
+    pub score: f64,
+    /// Rank within `class`, 1-based.
+    pub rank: u32,
+    /// How many units the class has.
+    pub class_size: u32,
+    /// 等次 (优秀, 良好…) when the rules grade.
+    #[serde(default)]
+    pub grade: Option<String>,
+    pub items: Vec<ScoreItemView>,
+}
+
+/// A unit's quarterly reporting over the year (报送及时性、完整性).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportingView {
+    pub unit: String,
+    /// Reports due in the year.
+    pub expected: u32,
+    /// Submitted by the deadline.
+    pub on_time: u32,
+    /// Submitted after the deadline.
+    pub late: u32,
+    /// Not submitted.
+    pub missing: u32,
+    /// Returned by the office for revision.
+    #[serde(default)]
+    pub returned: u32,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// What a plan is about, for titles: 阳泉市国家创新型城市建设三年行动计划（2022—2024年） →
+/// 国家创新型城市建设.
+pub fn program_name(plan_title: &str) -> String {
+    // Drop bracketed parts: （2022—2024年）, (2022-2024).
+    let mut s = String::new();
+    let mut depth = 0u32;
+    for c in plan_title.trim().trim_matches(['《', '》']).chars() {
+        match c {
+            '（' | '(' => depth += 1,
+            '）' | ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => s.push(c),
+            _ => {}
+        }
+    }
+    let mut s = s.trim().to_string();
+    if let Some(rest) = s.strip_prefix("关于") {
+        s = rest.to_string();
+    }
+    for suffix in [
+        "行动计划",
+        "实施方案",
+        "工作要点",
+        "任务分解表",
+        "工作方案",
+        "规划",
+    ] {
+        if let Some(i) = s.rfind(suffix) {
+            s.truncate(i);
+            break;
+        }
+    }
+    // A span such as 三年 or 2022—2024年 before the genre word.
+    for span in ["三年", "五年", "两年", "年度"] {
+        if let Some(rest) = s.strip_suffix(span) {
+            s = rest.to_string();
+            break;
+        }
+    }
+    let s = s.trim_end_matches(['的', '年']).to_string();
+    // Drop the issuing place: 阳泉市, 山西省, 平定县… when a subject follows it.
+    let chars: Vec<char> = s.chars().collect();
+    for (i, c) in chars.iter().enumerate().take(8) {
+        if matches!(c, '市' | '省' | '县') && i + 1 < chars.len() && i >= 1 {
+            let rest: String = chars[i + 1..].iter().collect();
+            if rest.chars().count() >= 4 {
+                return rest;
+            }
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_program_is_the_plan_title_without_place_genre_and_years() {
+        for (title, want) in [
+            (
+                "阳泉市国家创新型城市建设三年行动计划（2022—2024年）",
+                "国家创新型城市建设",
+            ),
+            (
+                "阳泉市国家创新型城市建设三年行动计划(2022—2024年)",
+                "国家创新型城市建设",
+            ),
+            ("《山西省数字经济发展实施方案》", "数字经济发展"),
+            ("关于推进科技创新的工作要点", "推进科技创新"),
+            ("城市更新行动计划", "城市更新"),
+        ] {
+            assert_eq!(program_name(title), want, "{title}");
+        }
+    }
+
+    #[test]
+    fn completion_is_inverted_for_lower_is_better_indicators() {
+        let mut i = IndicatorView {
+            id: "x".into(),
+            name: "数据中心PUE".into(),
+            unit: String::new(),
+            headline: false,
+            task: None,
+            task_force: None,
+            comparator: Comparator::AtMost,
+            target: Some(1.3),
+            target_year: Some(2024),
+            annual_target: Some(1.4),
+            actual: Some(1.25),
+            schedule_share: 1.0,
+            completion: None,
+            status: IndicatorStatus::Achieved,
+            light: Light::Green,
+            forecast: None,
+            units: vec![],
+            note: String::new(),
+            series: vec![],
+            sources: vec![],
+            decimals: None,
+        };
+        assert!((i.completion_rate().expect("rate") - 1.12).abs() < 1e-9);
+        i.comparator = Comparator::AtLeast;
+        i.annual_target = Some(0.0);
+        assert_eq!(i.completion_rate(), None);
+    }
+}
