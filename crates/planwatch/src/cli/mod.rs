@@ -13,7 +13,7 @@ mod migrate;
 mod org;
 mod plan;
 mod progress;
-mod report;
+pub(crate) mod report;
 mod review;
 mod serve;
 mod submit;

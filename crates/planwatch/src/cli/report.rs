@@ -135,7 +135,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn load_config(data_dir: &Path, explicit: Option<&Path>) -> anyhow::Result<ReportConfig> {
+pub fn load_config(data_dir: &Path, explicit: Option<&Path>) -> anyhow::Result<ReportConfig> {
     let path = match explicit {
         Some(p) => p.to_path_buf(),
         None => {
@@ -267,7 +267,7 @@ fn read_view(
 
 /// The view for `year`: from `--input`, else from the database (the assessment at the year's
 /// fourth quarter, with the submissions' units, periods, submitters and times as sources).
-fn view_of(
+pub fn view_of(
     cfg: &ReportConfig,
     data_dir: &Path,
     src: &SourceArgs,
@@ -508,7 +508,7 @@ fn fonts(cfg: &ReportConfig) -> anyhow::Result<Arc<Fonts>> {
     Ok(Arc::new(fonts))
 }
 
-fn render(cfg: &ReportConfig, doc: &Document, format: Format) -> anyhow::Result<Vec<u8>> {
+pub fn render(cfg: &ReportConfig, doc: &Document, format: Format) -> anyhow::Result<Vec<u8>> {
     Ok(match format {
         Format::Html => html::render(doc, &cfg.fonts).into_bytes(),
         Format::Xlsx => xlsx::render(doc, cfg.fonts.table.first().map_or("宋体", |s| s))?,
@@ -578,7 +578,7 @@ fn assignment(org: &planwatch_store::OrgConfig) -> BTreeMap<u32, String> {
 
 /// The plan and its task forces: from `--plan` (with the embedded organisation's task forces),
 /// else the database's current plan and organisation, else the embedded plan and organisation.
-fn tasklist_plan(
+pub fn tasklist_plan(
     data_dir: &Path,
     plan_file: Option<&Path>,
 ) -> anyhow::Result<(Plan, BTreeMap<u32, String>)> {

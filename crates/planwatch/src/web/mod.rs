@@ -218,6 +218,10 @@ pub fn router(state: AppState) -> Router {
             post(pages::reports::upload),
         )
         .route("/review", get(pages::review::show))
+        .route("/documents", get(pages::documents::show))
+        .route("/documents/annual", get(pages::documents::annual))
+        .route("/documents/feedback", get(pages::documents::feedback))
+        .route("/documents/tasklist.xlsx", get(pages::documents::tasklist))
         .route("/review/extend", post(pages::review::extend))
         .route("/public", get(pages::public::show))
         .route("/assets/{*file}", get(assets::serve))

@@ -20,6 +20,8 @@ pub enum Permission {
     ReadReports,
     /// Accept, return or reopen submitted reports; grant extensions (the office).
     ReviewReports,
+    /// Generate the annual evaluation report (it covers every unit).
+    ReadDocuments,
 }
 
 impl Permission {
@@ -34,6 +36,7 @@ impl Permission {
             Permission::ReadAudit => &[Admin, Office],
             Permission::ReadReports => &[Admin, Office, TaskForce, Reporter, UnitHead, Leader],
             Permission::ReviewReports => &[Office],
+            Permission::ReadDocuments => &[Admin, Office, TaskForce, Leader],
         }
     }
 
@@ -46,6 +49,7 @@ impl Permission {
             Permission::ReadAudit => "查看审计日志",
             Permission::ReadReports => "查看季度报告",
             Permission::ReviewReports => "审核季度报告",
+            Permission::ReadDocuments => "生成年度评价考核报告",
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod dashboard;
 pub mod data;
+pub mod documents;
 pub mod home;
 pub mod indicators;
 pub mod ops;
@@ -56,6 +57,7 @@ const AREAS: &[(&str, &str, &str, Permission)] = &[
     ("units", "/units", "单位", Permission::ReadPlan),
     ("reports", "/reports", "报送情况", Permission::ReadReports),
     ("review", "/review", "审核", Permission::ReviewReports),
+    ("documents", "/documents", "报告", Permission::ReadPlan),
     ("users", "/users", "用户", Permission::ReadUsers),
     ("audit", "/audit", "审计日志", Permission::ReadAudit),
 ];
