@@ -39,10 +39,10 @@ impl Store {
         let mut tx = self.pools.read().await?;
         let n = tx
             .fetch_one(
-                "SELECT CASE WHEN EXISTS (SELECT 1 FROM reports WHERE demo = 1) \
+                "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM reports WHERE demo = 1) \
                  OR EXISTS (SELECT 1 FROM indicator_values WHERE demo = 1) \
                  OR EXISTS (SELECT 1 FROM indicator_baselines WHERE demo = 1) \
-                 THEN 1 ELSE 0 END AS d",
+                 THEN 1 ELSE 0 END AS BIGINT) AS d",
                 args![],
             )
             .await?;

@@ -304,7 +304,7 @@ fn with_a_database_the_task_list_comes_from_the_current_plan() {
 fn after_demo_data_the_reports_come_from_the_database() {
     let dir = out_dir("store");
     let data = dir.join("data");
-    let (ok, _, stderr) = run(&["demo", "--until", "2023Q4"], &data);
+    let (ok, _, stderr) = run(&["demo", "--until", "2023Q4", "--no-serve"], &data);
     assert!(ok, "demo: {stderr}");
     let html = dir.join("annual-2023.html");
     let (ok, stdout, stderr) = run(

@@ -223,6 +223,11 @@ pub fn router(state: AppState) -> Router {
         .route("/documents/feedback", get(pages::documents::feedback))
         .route("/documents/tasklist.xlsx", get(pages::documents::tasklist))
         .route("/review/extend", post(pages::review::extend))
+        .route(
+            "/api-tokens",
+            get(pages::tokens::list).post(pages::tokens::create),
+        )
+        .route("/api-tokens/{id}/revoke", post(pages::tokens::revoke))
         .route("/public", get(pages::public::show))
         .route("/assets/{*file}", get(assets::serve))
         .route("/healthz", get(pages::ops::healthz))
