@@ -178,6 +178,14 @@ pub async fn extend(
     Form(f): Form<ExtendForm>,
 ) -> WebResult<Response> {
     user.require(Permission::ReviewReports)?;
+    // The periods exist once the reporting setup does (made on first use).
+    web_rep::context(
+        state.store(),
+        &state.config().data_dir,
+        &user.user.username,
+        app::now(),
+    )
+    .await?;
     let parsed = (|| {
         let q = Quarter::parse(f.quarter.trim()).map_err(|e| e.to_string())?;
         let until = NaiveDate::parse_from_str(f.until.trim(), "%Y-%m-%d")
