@@ -58,6 +58,7 @@ async fn the_version_moves_with_plan_organisation_and_units_only(ctx: Ctx) {
         .await
         .expect("unit");
     let v3 = s.reference_data_version().await.expect("v");
+    assert!(s.reporting_setup_version().await.expect("v") >= v3);
     assert!(v3 > v2);
     s.import_plan(&office(), &gold_plan(), &source, at(6))
         .await

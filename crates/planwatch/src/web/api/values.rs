@@ -350,8 +350,7 @@ pub async fn write_value(
         created_at: token.created_at,
         updated_at: token.created_at,
     };
-    let ctx =
-        web_rep::context(state.store(), &state.config().data_dir, &user.username, now).await?;
+    let ctx = web_rep::context(&state, &user.username, now).await?;
     if ctx.period(q).is_err() {
         return Ok(problems(
             StatusCode::UNPROCESSABLE_ENTITY,
