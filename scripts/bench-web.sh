@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Web benchmark (BENCHMARKS.md, section "Web"): a release `planwatch serve` on a fresh data
-# folder, one signed-in session, then wrk at 100 connections against the main pages and the API.
+# folder with the demo data, one signed-in session, then wrk with 100 connections against the
+# dashboard, the indicator pages and the indicator-value API (reads, and writes with a unit's
+# API token).
 #
 #   scripts/bench-web.sh [DURATION]        (default 20s per URL; needs wrk and curl)
 set -euo pipefail
@@ -12,25 +14,37 @@ DATA="$(mktemp -d /tmp/planwatch-bench.XXXXXX)"
 PID=""
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$DATA"' EXIT
 unset DATABASE_URL
-if [ -x "$BIN" ] && "$BIN" demo --help >/dev/null 2>&1; then
-  "$BIN" --data-dir "$DATA" demo --until 2024Q2 --no-serve >/dev/null
-else
-  "$BIN" --data-dir "$DATA" init >/dev/null
-fi
-printf 'correct horse battery\n' | "$BIN" --data-dir "$DATA" user add bench --role office --password-stdin >/dev/null
+"$BIN" --data-dir "$DATA" demo --until 2024Q2 --no-serve >/dev/null
 PLANWATCH_LOG=warn "$BIN" --data-dir "$DATA" serve --addr 127.0.0.1:0 >"$DATA/out" 2>"$DATA/log" &
 PID=$!
 for _ in $(seq 1 100); do grep -q http "$DATA/out" 2>/dev/null && break; sleep 0.1; done
 URL="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$DATA/out")"
 JAR="$DATA/jar"
-TOKEN="$(curl -s -c "$JAR" -b "$JAR" "$URL/login" | grep -o 'name="csrf" value="[0-9a-f]*"' | sed 's/.*value="//;s/"//')"
-curl -s -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "csrf=$TOKEN" --data-urlencode username=bench \
-  --data-urlencode "password=correct horse battery" "$URL/login"
+csrf() { grep -o 'name="csrf" value="[0-9a-f]*"' | head -n1 | sed 's/.*value="//;s/"//'; }
+TOKEN="$(curl -s -c "$JAR" -b "$JAR" "$URL/login" | csrf)"
+curl -s -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "csrf=$TOKEN" --data-urlencode username=office \
+  --data-urlencode "password=planwatch-demo" "$URL/login"
 SESSION="$(awk '$6 == "pw_session" { print $7 }' "$JAR")"
 [ -n "$SESSION" ] || { echo "FAIL: could not sign in" >&2; exit 1; }
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(date -u +%Y-%m-%d)"
-for path in ${BENCH_PATHS:-/ /plan /tasks/2 /api/v1/plan /api/v1/tasks/2}; do
-  echo "== GET $path"
+# An API token for 市科技局, to write one of its indicator values.
+FORM="$(curl -s -b "$JAR" "$URL/api-tokens" | csrf)"
+API_TOKEN="$(curl -s -b "$JAR" --data-urlencode "csrf=$FORM" --data-urlencode "unit=市科技局" \
+  --data-urlencode "name=bench" "$URL/api-tokens" | grep -o '<pre class="json">[0-9a-f]*' | sed 's/.*>//')"
+[ -n "$API_TOKEN" ] || { echo "FAIL: no API token" >&2; exit 1; }
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d)"
+for path in ${BENCH_PATHS:-/ /indicators /indicators/hightech-revenue-share /api/v1/indicators /api/v1/indicators/hightech-revenue-share}; do
+  curl -s -o /dev/null -w "== GET $path (%{http_code}, %{size_download} bytes)\n" -b "$JAR" "$URL$path"
   wrk -t2 -c100 -d"$DURATION" --latency -H "Cookie: pw_session=$SESSION" "$URL$path" \
     | grep -E 'Requests/sec|Latency  |  50%|  99%|Non-2xx|Socket errors'
 done
+cat >"$DATA/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $API_TOKEN"
+wrk.body = '{"indicator":"hightech-revenue-share","quarter":"2024Q3","value":15.2,"source":"统计月报"}'
+LUA
+curl -s -o /dev/null -w "== POST /api/v1/values (%{http_code})\n" -H "Content-Type: application/json" \
+  -H "Authorization: Bearer $API_TOKEN" \
+  -d '{"indicator":"hightech-revenue-share","quarter":"2024Q3","value":15.2,"source":"统计月报"}' "$URL/api/v1/values"
+wrk -t2 -c100 -d"$DURATION" --latency -s "$DATA/post.lua" "$URL/api/v1/values" \
+  | grep -E 'Requests/sec|Latency  |  50%|  99%|Non-2xx|Socket errors'

@@ -444,6 +444,20 @@ const TABLES: &[Table] = &[
         order_by: "sha256",
         identity: false,
     },
+    Table {
+        name: "api_tokens",
+        columns: &[
+            ("id", Int),
+            ("unit_id", Int),
+            ("name", Text),
+            ("token_hash", Text),
+            ("created_at", Time),
+            ("created_by", Text),
+            ("revoked_at", OptTime),
+        ],
+        order_by: "id",
+        identity: true,
+    },
 ];
 
 /// The tables whose `id` is an identity column.

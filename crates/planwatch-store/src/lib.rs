@@ -7,6 +7,7 @@
 //! changes data takes the [`Actor`] and the current time as arguments (the store reads no clock)
 //! and writes its audit row in the same transaction as the change.
 
+mod api_tokens;
 mod audit;
 mod db;
 mod dump;
@@ -24,6 +25,7 @@ mod units;
 mod users;
 mod versions;
 
+pub use api_tokens::ApiToken;
 pub use audit::{Actor, AuditEntry, AuditFilter};
 pub use db::Backend;
 pub use dump::{BackupKind, DumpSummary, FORMAT_NAME as DUMP_FORMAT_NAME, exported_columns};

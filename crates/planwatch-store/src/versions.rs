@@ -48,4 +48,19 @@ impl Store {
             .await?;
         Ok(n.i64("d")? != 0)
     }
+
+    /// Changes whenever the reporting setup changes: the plan, the organisation, the units, the
+    /// indicator catalogue, the reporting periods (deadlines, locks, extensions) or the yearly
+    /// breakdown — but not when a report is saved.
+    pub async fn reporting_setup_version(&self) -> Result<i64> {
+        let mut tx = self.pools.read().await?;
+        tx.fetch_one(
+            "SELECT COALESCE(MAX(id), 0) AS v FROM audit_log \
+             WHERE entity IN ('plan_revision', 'organisation', 'unit', 'indicator', \
+             'reporting_period', 'breakdown_item', 'indicator_values')",
+            args![],
+        )
+        .await?
+        .i64("v")
+    }
 }

@@ -10,6 +10,11 @@ use planwatch_store::{NewUser, Password, PlanSource};
 async fn the_version_moves_with_plan_organisation_and_units_only(ctx: Ctx) {
     let s = &ctx.store;
     assert_eq!(s.reference_data_version().await.expect("v"), 0);
+    assert_eq!(s.data_version().await.expect("v"), 0);
+    assert!(
+        !s.demo_data_present().await.expect("demo flag"),
+        "an empty store has no demo data"
+    );
     let source = PlanSource::Json {
         file_name: "gold.json".to_string(),
     };
@@ -46,10 +51,14 @@ async fn the_version_moves_with_plan_organisation_and_units_only(ctx: Ctx) {
         .await
         .expect("failure");
     assert_eq!(s.reference_data_version().await.expect("v"), v2);
+    // … but every change moves the data version.
+    assert!(s.data_version().await.expect("v") > v2);
+    assert!(!s.demo_data_present().await.expect("demo flag"));
     s.add_unit(&office(), "市新单位", UnitKind::CityDepartment, at(5))
         .await
         .expect("unit");
     let v3 = s.reference_data_version().await.expect("v");
+    assert!(s.reporting_setup_version().await.expect("v") >= v3);
     assert!(v3 > v2);
     s.import_plan(&office(), &gold_plan(), &source, at(6))
         .await

@@ -172,3 +172,148 @@ fn pg_an_unexpected_error_shows_a_reference_number_that_is_in_the_log() {
         "the API's reference {api_ref} is in the log"
     );
 }
+
+fn write_value(server: &Server, token: &str, body: &str) -> web_support::Response {
+    server.client().request(
+        "POST",
+        "/api/v1/values",
+        &[
+            ("Content-Type", "application/json"),
+            ("Authorization", &format!("Bearer {token}")),
+        ],
+        body.as_bytes(),
+    )
+}
+
+#[test]
+fn a_units_api_token_writes_its_indicator_values_into_the_report_with_the_same_checks() {
+    let server = Server::start();
+    let mut office = server.sign_in("office");
+    let page = office.post_form(
+        "/api-tokens",
+        &[("unit", "市科技局"), ("name", "城市大脑数据平台")],
+    );
+    assert_eq!(page.status, 200);
+    let token: String = page
+        .body
+        .split("<pre class=\"json\">")
+        .nth(1)
+        .expect("the new token is shown once")
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect();
+    assert_eq!(token.len(), 64);
+    assert!(
+        !office.get("/api-tokens").body.contains(&token),
+        "shown only once"
+    );
+
+    let ok = write_value(
+        &server,
+        &token,
+        r#"{"indicator":"hightech-revenue-share","quarter":"2023Q3","value":12.5,"source":"统计局月报"}"#,
+    );
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let saved = json(&ok.body);
+    assert_eq!(saved["unit"], "市科技局");
+    assert_eq!(saved["report_state"], "草稿");
+    // The unit's reporter finds the value in the form, as a draft to complete and submit.
+    let mut kjj = server.sign_in("kjj");
+    let units = json(&kjj.get("/api/v1/units").body);
+    let id = units
+        .as_array()
+        .and_then(|a| a.iter().find(|u| u["name"] == "市科技局"))
+        .map(|u| u["id"].to_string())
+        .expect("unit");
+    let form = kjj.get(&format!("/reports/{id}/2023Q3")).body;
+    assert!(
+        form.contains("value=\"12.5\""),
+        "the written value is in the form"
+    );
+    assert!(form.contains("统计局月报"));
+
+    let bad = write_value(
+        &server,
+        &token,
+        r#"{"indicator":"hightech-revenue-share","quarter":"2023Q3","value":250}"#,
+    );
+    assert_eq!(bad.status, 422);
+    let problems = json(&bad.body);
+    assert!(
+        problems["error"]["problems"][0]
+            .as_str()
+            .is_some_and(|m| m.contains("百分比")),
+        "{}",
+        bad.body
+    );
+    let other = write_value(
+        &server,
+        &token,
+        r#"{"indicator":"doctors-per-1000","quarter":"2023Q3","value":2.5}"#,
+    );
+    assert_eq!(other.status, 403, "another unit's indicator");
+    let junk = write_value(
+        &server,
+        "0123",
+        r#"{"indicator":"x","quarter":"2023Q3","value":1}"#,
+    );
+    assert_eq!(junk.status, 401);
+
+    let audit = office.get("/audit?entity=report").body;
+    assert!(
+        audit.contains("api:城市大脑数据平台"),
+        "the token's writes are audited under its name"
+    );
+
+    let list = office.get("/api-tokens").body;
+    let token_id: String = list
+        .split("/api-tokens/")
+        .nth(1)
+        .expect("a revoke form")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert_eq!(
+        office
+            .post_form(&format!("/api-tokens/{token_id}/revoke"), &[])
+            .status,
+        303
+    );
+    let revoked = write_value(
+        &server,
+        &token,
+        r#"{"indicator":"hightech-revenue-share","quarter":"2023Q3","value":12.6}"#,
+    );
+    assert_eq!(revoked.status, 401, "a revoked token stops at once");
+}
+
+#[test]
+fn the_api_reads_indicators_and_scores_with_a_session_or_a_token() {
+    let server = Server::start();
+    let mut leader = server.sign_in("leader");
+    let list = json(&leader.get("/api/v1/indicators?period=2023Q4").body);
+    assert_eq!(list["period"], "2023Q4");
+    let first = &list["indicators"][0];
+    assert!(first["id"].is_string() && first["light"].is_string());
+    let one = json(&leader.get("/api/v1/indicators/hightech-revenue-share").body);
+    assert!(one["series"].is_array());
+    let scores = json(&leader.get("/api/v1/scores").body);
+    assert!(scores["units"].is_array());
+    let mut office = server.sign_in("office");
+    let page = office.post_form("/api-tokens", &[("unit", "市科技局"), ("name", "读数")]);
+    let token: String = page
+        .body
+        .split("<pre class=\"json\">")
+        .nth(1)
+        .expect("token")
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect();
+    let r = server.client().request(
+        "GET",
+        "/api/v1/indicators",
+        &[("Authorization", &format!("Bearer {token}"))],
+        b"",
+    );
+    assert_eq!(r.status, 200);
+}

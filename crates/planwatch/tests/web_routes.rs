@@ -17,6 +17,8 @@ enum Req {
     Post(&'static [(&'static str, &'static str)]),
     /// A multipart form with the caller's CSRF token in the query string.
     Multipart(&'static [(&'static str, &'static str)]),
+    /// A JSON body (the API), with no CSRF token and no bearer token.
+    Json(&'static str),
 }
 
 use Req::*;
@@ -119,6 +121,23 @@ const TABLE: &[(Req, &str, [u16; 7])] = &[
         [401, 404, 404, 404, 404, 404, 404],
     ),
     (Get, "/api/v1/nope", [404; 7]),
+    (Get, "/api/v1/indicators", API),
+    (Get, "/api/v1/indicators?period=2023Q4", API),
+    (Get, "/api/v1/indicators/rd-gdp-share", API),
+    (Get, "/api/v1/scores", API),
+    // Writing values takes a unit's API token; a session is refused even for the office.
+    (
+        Json(r#"{"indicator":"rd-gdp-share","quarter":"2023Q3","value":1.5}"#),
+        "/api/v1/values",
+        [401, 403, 403, 403, 403, 403, 403],
+    ),
+    (Get, "/api-tokens", OFFICE),
+    (Post(&[]), "/api-tokens", [R, 422, 422, 403, 403, 403, 403]),
+    (
+        Post(&[]),
+        "/api-tokens/999999/revoke",
+        [R, 404, 404, 403, 403, 403, 403],
+    ),
     (Post(&[]), "/users", [R, 422, 403, 403, 403, 403, 403]),
     (
         Post(&[("password", "short")]),
@@ -229,6 +248,13 @@ const ROUTER: &[(&str, &str)] = &[
     ("GET", "/api/v1/units"),
     ("GET", "/api/v1/tasks"),
     ("GET", "/api/v1/tasks/{number}"),
+    ("GET", "/api/v1/indicators"),
+    ("GET", "/api/v1/indicators/{id}"),
+    ("GET", "/api/v1/scores"),
+    ("POST", "/api/v1/values"),
+    ("GET", "/api-tokens"),
+    ("POST", "/api-tokens"),
+    ("POST", "/api-tokens/{id}/revoke"),
 ];
 
 /// Routes covered elsewhere because they end or create sessions: sign-in (`web_auth.rs`) and
@@ -281,7 +307,7 @@ fn every_route_of_the_router_is_in_the_table() {
             || TABLE.iter().any(|(req, path, _)| {
                 let m = match req {
                     Get => "GET",
-                    Post(_) | Multipart(_) => "POST",
+                    Post(_) | Multipart(_) | Json(_) => "POST",
                 };
                 m == *method && matches(pattern, path)
             });
@@ -317,6 +343,12 @@ fn check_column(column: usize) {
             Get => client.get(&path),
             Post(fields) => client.post_form(&path, fields),
             Multipart(fields) => client.post_multipart(&path, fields),
+            Json(body) => client.request(
+                "POST",
+                &path,
+                &[("Content-Type", "application/json")],
+                body.as_bytes(),
+            ),
         };
         let want = expected[column];
         if r.status != want {

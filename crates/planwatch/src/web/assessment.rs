@@ -20,6 +20,8 @@ use std::sync::{Arc, Mutex};
 struct Entry {
     version: i64,
     sources: Arc<AssessSources>,
+    /// The stored reports with their events (who submitted and accepted what, when).
+    reports: Arc<Vec<planwatch_store::StoredReport>>,
     outcomes: BTreeMap<(Quarter, NaiveDate), Arc<Outcome>>,
 }
 
@@ -35,6 +37,7 @@ pub struct Cache {
 pub struct Assessed {
     pub outcome: Arc<Outcome>,
     pub sources: Arc<AssessSources>,
+    pub reports: Arc<Vec<planwatch_store::StoredReport>>,
     pub period: Quarter,
     pub as_of: NaiveDate,
     /// Quarters one may choose: the plan's, up to the current one.
@@ -49,33 +52,41 @@ fn today() -> NaiveDate {
     app::now().with_timezone(&app::assess::china()).date_naive()
 }
 
-async fn sources(state: &AppState) -> WebResult<(i64, Arc<AssessSources>)> {
+type Loaded = (
+    i64,
+    Arc<AssessSources>,
+    Arc<Vec<planwatch_store::StoredReport>>,
+);
+
+async fn sources(state: &AppState) -> WebResult<Loaded> {
     let cache = state.assessments();
     let version = state.store().data_version().await?;
     let cached = |cache: &Cache| {
         let e = cache.entry.lock().unwrap_or_else(|p| p.into_inner());
         e.as_ref()
             .filter(|e| e.version == version)
-            .map(|e| e.sources.clone())
+            .map(|e| (version, e.sources.clone(), e.reports.clone()))
     };
     if let Some(s) = cached(cache) {
-        return Ok((version, s));
+        return Ok(s);
     }
     let _guard = cache.loading.lock().await;
     if let Some(s) = cached(cache) {
-        return Ok((version, s));
+        return Ok(s);
     }
     let methods = app::assess::load_methods(None).map_err(WebError::Internal)?;
     let loaded = app::assess::load_sources(state.store(), &state.config().data_dir, methods)
         .await
         .map_err(WebError::Internal)?;
     let loaded = Arc::new(loaded);
+    let reports = Arc::new(state.store().reports(None).await?);
     *cache.entry.lock().unwrap_or_else(|p| p.into_inner()) = Some(Entry {
         version,
         sources: loaded.clone(),
+        reports: reports.clone(),
         outcomes: BTreeMap::new(),
     });
-    Ok((version, loaded))
+    Ok((version, loaded, reports))
 }
 
 /// The quarter shown when none is chosen: the latest one with a submitted report, else the
@@ -96,7 +107,7 @@ fn default_period(s: &AssessSources, periods: &[Quarter]) -> Option<Quarter> {
 
 /// The assessment of `period` (default: see [`default_period`]) as of today.
 pub async fn assessed(state: &AppState, period: Option<Quarter>) -> WebResult<Option<Assessed>> {
-    let (version, sources) = match sources(state).await {
+    let (version, sources, reports) = match sources(state).await {
         Ok(x) => x,
         // No plan yet: nothing to assess.
         Err(WebError::Internal(e))
@@ -157,6 +168,7 @@ pub async fn assessed(state: &AppState, period: Option<Quarter>) -> WebResult<Op
     Ok(Some(Assessed {
         outcome,
         sources,
+        reports,
         period,
         as_of,
         periods,

@@ -80,6 +80,8 @@ struct Inner {
     demo_cache: Mutex<Option<(i64, bool)>>,
     /// Monitoring results per data version.
     assessments: assessment::Cache,
+    /// The reporting context (catalogue, periods, breakdown) per setup version.
+    context_cache: Mutex<Option<(reporting::ContextKey, Arc<crate::app::reporting::Context>)>>,
 }
 
 impl AppState {
@@ -93,6 +95,7 @@ impl AppState {
                 plan_cache: Mutex::new(None),
                 demo_cache: Mutex::new(None),
                 assessments: assessment::Cache::default(),
+                context_cache: Mutex::new(None),
             }),
         }
     }
@@ -133,6 +136,29 @@ impl AppState {
 
     fn assessments(&self) -> &assessment::Cache {
         &self.inner.assessments
+    }
+
+    fn cached_context(
+        &self,
+        key: &reporting::ContextKey,
+    ) -> Option<Arc<crate::app::reporting::Context>> {
+        let cache = self
+            .inner
+            .context_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        cache
+            .as_ref()
+            .filter(|(k, _)| k == key)
+            .map(|(_, c)| c.clone())
+    }
+
+    fn cache_context(&self, key: reporting::ContextKey, ctx: Arc<crate::app::reporting::Context>) {
+        *self
+            .inner
+            .context_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some((key, ctx));
     }
 
     fn cached_demo(&self, version: i64) -> Option<bool> {
@@ -223,6 +249,11 @@ pub fn router(state: AppState) -> Router {
         .route("/documents/feedback", get(pages::documents::feedback))
         .route("/documents/tasklist.xlsx", get(pages::documents::tasklist))
         .route("/review/extend", post(pages::review::extend))
+        .route(
+            "/api-tokens",
+            get(pages::tokens::list).post(pages::tokens::create),
+        )
+        .route("/api-tokens/{id}/revoke", post(pages::tokens::revoke))
         .route("/public", get(pages::public::show))
         .route("/assets/{*file}", get(assets::serve))
         .route("/healthz", get(pages::ops::healthz))

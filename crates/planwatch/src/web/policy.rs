@@ -22,6 +22,8 @@ pub enum Permission {
     ReviewReports,
     /// Generate the annual evaluation report (it covers every unit).
     ReadDocuments,
+    /// Create and revoke the units' API tokens.
+    ManageApiTokens,
 }
 
 impl Permission {
@@ -37,6 +39,7 @@ impl Permission {
             Permission::ReadReports => &[Admin, Office, TaskForce, Reporter, UnitHead, Leader],
             Permission::ReviewReports => &[Office],
             Permission::ReadDocuments => &[Admin, Office, TaskForce, Leader],
+            Permission::ManageApiTokens => &[Admin, Office],
         }
     }
 
@@ -50,6 +53,7 @@ impl Permission {
             Permission::ReadReports => "查看季度报告",
             Permission::ReviewReports => "审核季度报告",
             Permission::ReadDocuments => "生成年度评价考核报告",
+            Permission::ManageApiTokens => "管理接口令牌",
         }
     }
 }

@@ -62,17 +62,44 @@ pub fn actor(user: &planwatch_store::User) -> workflow::Actor {
     }
 }
 
-/// Loads the reporting context of the current plan (creating its setup the first time, audited
-/// under the signed-in user).
+/// What the reporting context was loaded from: the store's reporting-setup version and the
+/// modification times of the office's settings files in the data folder.
+pub type ContextKey = (
+    i64,
+    Option<std::time::SystemTime>,
+    Option<std::time::SystemTime>,
+);
+
+fn modified(path: std::path::PathBuf) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// The reporting context of the current plan (creating its setup the first time, audited under
+/// the signed-in user), kept per server while neither the setup in the store nor the settings
+/// files change.
 pub async fn context(
-    store: &Store,
-    data_dir: &std::path::Path,
+    state: &super::AppState,
     username: &str,
     now: DateTime<Utc>,
-) -> WebResult<Context> {
-    rep::prepare(store, data_dir, &Actor::user(username), now)
-        .await
-        .map_err(WebError::Internal)
+) -> WebResult<std::sync::Arc<Context>> {
+    let data_dir = &state.config().data_dir;
+    let key: ContextKey = (
+        state.store().reporting_setup_version().await?,
+        modified(data_dir.join(rep::SETTINGS_FILE)),
+        modified(data_dir.join(rep::CATALOGUE_FILE)),
+    );
+    if let Some(c) = state.cached_context(&key) {
+        return Ok(c);
+    }
+    let ctx = std::sync::Arc::new(
+        rep::prepare(state.store(), data_dir, &Actor::user(username), now)
+            .await
+            .map_err(WebError::Internal)?,
+    );
+    // Preparing may have created the setup (and moved the version): key it by what is now there.
+    let key: ContextKey = (state.store().reporting_setup_version().await?, key.1, key.2);
+    state.cache_context(key, ctx.clone());
+    Ok(ctx)
 }
 
 /// The latest value on record before `q`, per indicator code.

@@ -1,8 +1,10 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/v1/openapi.json`.
-//! Reads take the same session as the pages and the same permissions; errors are JSON with a
-//! Chinese message. (Writing indicator values with per-unit API tokens joins when reporting does.)
+//! Reads take the same session as the pages (or a unit's API token) and the same permissions;
+//! writing indicator values takes a unit's API token (`Authorization: Bearer …`), never a
+//! session cookie, so no cross-site form can write. Errors are JSON with a Chinese message.
 
 mod openapi;
+mod values;
 
 use super::AppState;
 use super::error::{WebError, new_reference};
@@ -13,7 +15,7 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use planwatch_model::{Milestone, Target};
 use planwatch_store::{RevisionInfo, SectionView, TaskView};
@@ -27,6 +29,10 @@ pub fn router() -> Router<AppState> {
         .route("/units", get(units))
         .route("/tasks", get(tasks))
         .route("/tasks/{number}", get(task))
+        .route("/indicators", get(values::indicators))
+        .route("/indicators/{id}", get(values::indicator))
+        .route("/scores", get(values::scores))
+        .route("/values", post(values::write_value))
         .fallback(not_found)
 }
 

@@ -46,13 +46,19 @@ pub struct AuditQuery {
     since: String,
 }
 
-const ENTITIES: [(&str, &str); 6] = [
+const ENTITIES: [(&str, &str); 12] = [
+    ("report", "季度报告"),
+    ("reporting_period", "报送期"),
     ("plan_revision", "计划版本"),
     ("organisation", "组织架构"),
     ("unit", "单位"),
     ("user", "用户"),
     ("session", "登录会话"),
     ("sign_in", "登录失败"),
+    ("indicator", "指标目录"),
+    ("indicator_values", "指标历史数据"),
+    ("breakdown_item", "年度任务分解"),
+    ("api_token", "接口令牌"),
 ];
 
 fn pretty(json: Option<String>) -> String {

@@ -165,7 +165,7 @@ pub async fn show(
         .filter(|v| v.code == i.id && v.quarter <= a.period)
         .collect();
     series.sort_by_key(|v| v.quarter);
-    let reports = state.store().reports(None).await?;
+    let reports = &a.reports;
     let units = state.store().units().await?;
     let values = series
         .iter()

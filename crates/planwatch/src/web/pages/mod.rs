@@ -17,6 +17,7 @@ pub mod public;
 pub mod reports;
 pub mod review;
 pub mod tasks;
+pub mod tokens;
 pub mod units;
 pub mod users;
 
@@ -60,6 +61,12 @@ const AREAS: &[(&str, &str, &str, Permission)] = &[
     ("documents", "/documents", "报告", Permission::ReadPlan),
     ("users", "/users", "用户", Permission::ReadUsers),
     ("audit", "/audit", "审计日志", Permission::ReadAudit),
+    (
+        "tokens",
+        "/api-tokens",
+        "接口令牌",
+        Permission::ManageApiTokens,
+    ),
 ];
 
 impl Chrome {

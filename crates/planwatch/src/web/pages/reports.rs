@@ -133,13 +133,7 @@ pub async fn list(
     user.require(Permission::ReadReports)?;
     let now = app::now();
     let local = cst_from_utc(now);
-    let ctx = web_rep::context(
-        state.store(),
-        &state.config().data_dir,
-        &user.user.username,
-        now,
-    )
-    .await?;
+    let ctx = web_rep::context(&state, &user.user.username, now).await?;
     let reports = state.store().reports(None).await?;
     let c = Chrome::new(&state, &user, "reports", "填报").await?;
     if let Some(unit_name) = user
@@ -384,7 +378,7 @@ fn notice(code: &str) -> Option<String> {
 
 /// Everything needed to show one report.
 struct Loaded {
-    ctx: rep::Context,
+    ctx: std::sync::Arc<rep::Context>,
     unit: UnitRef,
     quarter: Quarter,
     stored: Option<planwatch_store::StoredReport>,
@@ -409,13 +403,7 @@ async fn load(
     }
     let quarter = parse_quarter(quarter)?;
     let now = app::now();
-    let ctx = web_rep::context(
-        state.store(),
-        &state.config().data_dir,
-        &user.user.username,
-        now,
-    )
-    .await?;
+    let ctx = web_rep::context(&state, &user.user.username, now).await?;
     ctx.period(quarter).map_err(|_| WebError::NotFound)?;
     if ctx.inputs().scope(&unit.name, quarter).is_empty() {
         return Err(WebError::NotFound);

@@ -66,13 +66,7 @@ async fn page(
 ) -> WebResult<ReviewPage> {
     let now = app::now();
     let local = cst_from_utc(now);
-    let ctx = web_rep::context(
-        state.store(),
-        &state.config().data_dir,
-        &user.user.username,
-        now,
-    )
-    .await?;
+    let ctx = web_rep::context(&state, &user.user.username, now).await?;
     let units = state.store().units().await?;
     let reports = state.store().reports(None).await?;
     let row = |r: &planwatch_store::StoredReport| {
@@ -178,6 +172,8 @@ pub async fn extend(
     Form(f): Form<ExtendForm>,
 ) -> WebResult<Response> {
     user.require(Permission::ReviewReports)?;
+    // The periods exist once the reporting setup does (made on first use).
+    web_rep::context(&state, &user.user.username, app::now()).await?;
     let parsed = (|| {
         let q = Quarter::parse(f.quarter.trim()).map_err(|e| e.to_string())?;
         let until = NaiveDate::parse_from_str(f.until.trim(), "%Y-%m-%d")

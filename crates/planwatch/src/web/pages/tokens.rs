@@ -1,0 +1,134 @@
+//! 接口令牌: the office (and admins) give a system such as the city's data platform a token with
+//! which it writes one unit's indicator values through the API. The token is shown once, when it
+//! is created; only its hash is kept. Revoking takes effect at once.
+
+use super::super::AppState;
+use super::super::error::{WebError, WebResult};
+use super::super::format;
+use super::super::policy::Permission;
+use super::super::session::{CurrentUser, new_token, token_hash};
+use super::{Chrome, render};
+use crate::app;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use planwatch_store::{Actor, StoreError};
+use serde::Deserialize;
+
+pub struct TokenRow {
+    pub id: i64,
+    pub unit: String,
+    pub name: String,
+    pub created: String,
+    pub by: String,
+    pub revoked: String,
+}
+
+#[derive(Template)]
+#[template(path = "tokens.html")]
+struct TokensPage {
+    c: Chrome,
+    rows: Vec<TokenRow>,
+    units: Vec<String>,
+    new_token: Option<(String, String)>,
+    error: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    new_token: Option<(String, String)>,
+    error: Option<String>,
+) -> WebResult<TokensPage> {
+    let rows = state
+        .store()
+        .api_tokens()
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            unit: t.unit,
+            name: t.name,
+            created: format::time(t.created_at),
+            by: t.created_by,
+            revoked: t.revoked_at.map(format::time).unwrap_or_default(),
+        })
+        .collect();
+    let units = state
+        .store()
+        .units()
+        .await?
+        .into_iter()
+        .filter(|u| u.kind != planwatch_model::UnitKind::Group)
+        .map(|u| u.name)
+        .collect();
+    Ok(TokensPage {
+        c: Chrome::new(state, user, "tokens", "接口令牌").await?,
+        rows,
+        units,
+        new_token,
+        error,
+    })
+}
+
+pub async fn list(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
+    user.require(Permission::ManageApiTokens)?;
+    Ok(render(&page(&state, &user, None, None).await?)?.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct NewToken {
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// Creates a token and shows it this once.
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<NewToken>,
+) -> WebResult<Response> {
+    user.require(Permission::ManageApiTokens)?;
+    let token = new_token()?;
+    let actor = Actor::user(&user.user.username);
+    match state
+        .store()
+        .create_api_token(&actor, &f.unit, &f.name, &token_hash(&token), app::now())
+        .await
+    {
+        Ok(t) => {
+            let p = page(&state, &user, Some((t.unit, token)), None).await?;
+            Ok(render(&p)?.into_response())
+        }
+        Err(StoreError::InvalidInput(m)) => {
+            let p = page(&state, &user, None, Some(m)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+        }
+        Err(StoreError::UnknownUnit(u)) => {
+            let p = page(&state, &user, None, Some(format!("单位“{u}”不存在"))).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    user.require(Permission::ManageApiTokens)?;
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    if !state
+        .store()
+        .revoke_api_token(&Actor::user(&user.user.username), id, app::now())
+        .await?
+    {
+        return Err(WebError::NotFound);
+    }
+    Ok(Redirect::to("/api-tokens").into_response())
+}
