@@ -458,6 +458,41 @@ const TABLES: &[Table] = &[
         order_by: "id",
         identity: true,
     },
+    Table {
+        name: "report_texts",
+        columns: &[
+            ("plan_id", Int),
+            ("year", Int),
+            ("section", Text),
+            ("mode", OptText),
+            ("body", OptText),
+            ("revision", Int),
+            ("updated_at", Time),
+            ("updated_by", Text),
+        ],
+        order_by: "plan_id, year, section",
+        identity: false,
+    },
+    Table {
+        name: "public_settings",
+        columns: &[
+            ("plan_id", Int),
+            ("intro", Text),
+            ("show_task_counts", Int),
+            ("as_of_quarter", OptText),
+            ("revision", Int),
+            ("updated_at", Time),
+            ("updated_by", Text),
+        ],
+        order_by: "plan_id",
+        identity: false,
+    },
+    Table {
+        name: "public_indicators",
+        columns: &[("plan_id", Int), ("indicator_id", Int)],
+        order_by: "plan_id, indicator_id",
+        identity: false,
+    },
 ];
 
 /// The tables whose `id` is an identity column.

@@ -100,6 +100,10 @@ pub enum StoreError {
     #[error("{0}")]
     InvalidInput(String),
 
+    /// Someone else changed the record since the caller read it; nothing was written.
+    #[error("{0}")]
+    Conflict(String),
+
     #[error("密码不符合要求：{0} (weak password)")]
     WeakPassword(String),
 

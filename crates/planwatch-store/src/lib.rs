@@ -17,6 +17,8 @@ mod open;
 mod org;
 mod plan_diff;
 mod plans;
+mod public_page;
+mod report_texts;
 mod reports;
 mod sessions;
 pub mod testing;
@@ -37,6 +39,11 @@ pub use plan_diff::{PlanDiff, TargetChange, TaskChange, diff_plans};
 pub use plans::{
     PlanImport, PlanSource, PlanView, RevisionInfo, SectionView, TaskView, check_plan,
     parse_plan_json,
+};
+pub use public_page::{PublicChoice, PublicSettings};
+pub use report_texts::{
+    MAX_REPORT_TEXT_CHARS, REPORT_TEXT_SECTIONS, ReportText, ReportTextMode, TextChange,
+    normalise_text,
 };
 pub use reports::{PeriodChange, ReportingSetup, SetupOutcome, StoredReport, ValuesOutcome};
 pub use sessions::{SIGN_IN_ENTITY, SIGN_IN_FAILED_ACTION, SessionInfo};

@@ -119,7 +119,7 @@ fn enum_from<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
 }
 
 /// The current plan's id.
-async fn plan_id(tx: &mut Tx) -> Result<i64> {
+pub(crate) async fn plan_id(tx: &mut Tx) -> Result<i64> {
     tx.fetch_optional(
         "SELECT plan_id FROM plan_revisions ORDER BY plan_id DESC, number DESC LIMIT 1",
         args![],
@@ -152,7 +152,7 @@ async fn task_ids(tx: &mut Tx, plan: i64) -> Result<BTreeMap<u32, i64>> {
     .collect()
 }
 
-async fn indicator_ids(tx: &mut Tx, plan: i64) -> Result<BTreeMap<String, i64>> {
+pub(crate) async fn indicator_ids(tx: &mut Tx, plan: i64) -> Result<BTreeMap<String, i64>> {
     tx.fetch_all(
         "SELECT id, code FROM indicators WHERE plan_id = $1",
         args![plan],
@@ -178,7 +178,7 @@ async fn period_id(tx: &mut Tx, plan: i64, q: Quarter) -> Result<i64> {
     .i64("id")
 }
 
-async fn load_periods(tx: &mut Tx, plan: i64) -> Result<Vec<ReportingPeriod>> {
+pub(crate) async fn load_periods(tx: &mut Tx, plan: i64) -> Result<Vec<ReportingPeriod>> {
     let mut periods = Vec::new();
     let rows = tx
         .fetch_all(

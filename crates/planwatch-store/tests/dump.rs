@@ -47,6 +47,52 @@ async fn populated(ctx: Ctx) -> Ctx {
     s.disable_user(&office(), "kjj", at(33))
         .await
         .expect("disable");
+    // The office's report texts (one cleared) and what the public page shows.
+    let plan = common::gold_plan();
+    let (catalogue, _) = planwatch_reporting::Catalogue::yangquan(&plan).expect("catalogue");
+    let setup = planwatch_store::ReportingSetup {
+        periods: planwatch_reporting::period::ReportingPeriod::for_plan(
+            plan.period,
+            &planwatch_reporting::ReportingSettings::default(),
+        ),
+        breakdown: planwatch_reporting::breakdown::Breakdown::seed(&plan, &catalogue),
+        catalogue,
+    };
+    s.ensure_reporting(&office(), &setup, at(34))
+        .await
+        .expect("reporting setup");
+    for (section, text) in [("problems", "一是投入不足。"), ("experience", "周调度。")] {
+        s.set_report_text(
+            &office(),
+            2023,
+            section,
+            planwatch_store::ReportTextMode::Replace,
+            text,
+            None,
+            at(35),
+        )
+        .await
+        .expect("text");
+    }
+    s.clear_report_text(&office(), 2023, "experience", None, at(36))
+        .await
+        .expect("clear");
+    let code = s.catalogue().await.expect("catalogue").indicators[0]
+        .code
+        .clone();
+    s.set_public_settings(
+        &office(),
+        &planwatch_store::PublicChoice {
+            intro: "公开说明".into(),
+            indicators: vec![code],
+            task_counts: true,
+            as_of: Some(planwatch_model::Quarter::parse("2023Q2").expect("quarter")),
+        },
+        None,
+        at(37),
+    )
+    .await
+    .expect("public settings");
     ctx
 }
 
