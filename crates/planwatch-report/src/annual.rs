@@ -123,6 +123,45 @@ fn series_alt(s: &IndicatorSeries) -> String {
     alt
 }
 
+fn opening(v: &AnnualView) -> Paragraph {
+    Paragraph::text(format!(
+        "根据《{}》和年度评价考核工作安排，领导小组办公室对{}年度目标任务完成情况进行了动态监测和评价考核。现将有关情况报告如下：",
+        v.plan_title.trim_matches(['《', '》']),
+        v.year
+    ))
+}
+
+/// What PlanWatch writes for each section the office can write text for — the paragraphs the
+/// office's text replaces or follows — in the report's order, without the office's text. A
+/// section with nothing to say has no paragraphs.
+pub fn drafted_sections(v: &AnnualView) -> Vec<(SectionKey, Vec<Paragraph>)> {
+    let f = Findings::of(v);
+    SectionKey::ALL
+        .iter()
+        .map(|&key| {
+            let paragraphs = match key {
+                SectionKey::Opening => vec![opening(v)],
+                SectionKey::Overall => f.overall(),
+                SectionKey::Indicators if v.indicators.is_empty() => Vec::new(),
+                SectionKey::Indicators => {
+                    let (before, after) = f.indicators();
+                    before.into_iter().chain(after).collect()
+                }
+                SectionKey::Tasks => tables::by_task_force(&v.tasks, &v.task_forces)
+                    .iter()
+                    .map(|(tf, list)| f.task_force(tf, list))
+                    .collect(),
+                SectionKey::Organisation => f.organisation(),
+                SectionKey::Experience => f.experience(),
+                SectionKey::Problems => f.problems(),
+                SectionKey::Countermeasures => f.countermeasures(),
+                SectionKey::Assessment => f.assessment(),
+            };
+            (key, paragraphs)
+        })
+        .collect()
+}
+
 /// Composes the annual report. Only chart drawing can fail.
 pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
     let f = Findings::of(v);
@@ -134,17 +173,11 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
     let mut charts = Charts { next: 0 };
     let mut blocks: Vec<Block> = Vec::new();
 
-    blocks.extend(section_text(
-        v,
-        SectionKey::Opening,
-        vec![Paragraph::text(format!(
-            "根据《{}》和年度评价考核工作安排，领导小组办公室对{}年度目标任务完成情况进行了动态监测和评价考核。现将有关情况报告如下：",
-            v.plan_title.trim_matches(['《', '》']),
-            v.year
-        ))],
-    )
-    .into_iter()
-    .map(Block::Paragraph));
+    blocks.extend(
+        section_text(v, SectionKey::Opening, vec![opening(v)])
+            .into_iter()
+            .map(Block::Paragraph),
+    );
 
     // Sections as (key, title, blocks); empty ones are dropped before numbering.
     let mut sections: Vec<(&str, Vec<Block>)> = Vec::new();
@@ -392,6 +425,29 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_drafted_problems_are_what_the_report_shows_without_office_text() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/annual-view-2023.json"
+        ))
+        .expect("the test view is in the repository");
+        let mut v: AnnualView = serde_json::from_str(&text).expect("a view");
+        v.office_text.clear();
+        let doc = crate::text::to_text(&compose(&v).expect("composes"));
+        let drafted = drafted_sections(&v);
+        assert_eq!(drafted.len(), SectionKey::ALL.len());
+        let problems = &drafted
+            .iter()
+            .find(|(k, _)| *k == SectionKey::Problems)
+            .expect("listed")
+            .1;
+        assert!(!problems.is_empty());
+        for p in problems {
+            assert!(doc.contains(&p.plain_text()), "{}", p.plain_text());
+        }
+    }
 
     #[test]
     fn the_title_is_derived_from_the_plan_and_year() {

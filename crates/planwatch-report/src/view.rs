@@ -99,6 +99,34 @@ impl SectionKey {
             SectionKey::Assessment => "assessment",
         }
     }
+
+    /// The section's heading in the report (without its number).
+    pub fn heading_zh(self) -> &'static str {
+        match self {
+            SectionKey::Opening => "开头语",
+            SectionKey::Overall => "总体情况",
+            SectionKey::Indicators => "主要指标完成情况",
+            SectionKey::Tasks => "重点任务推进情况",
+            SectionKey::Organisation => "组织保障措施落实情况",
+            SectionKey::Experience => "经验做法",
+            SectionKey::Problems => "存在的问题",
+            SectionKey::Countermeasures => "对策建议",
+            SectionKey::Assessment => "考核评价结果",
+        }
+    }
+
+    /// A section named by its key (`problems`) or its heading (存在的问题, also numbered as in
+    /// the report: 六、存在的问题).
+    pub fn parse(s: &str) -> Option<SectionKey> {
+        let s = s.trim();
+        let heading = s
+            .split_once('、')
+            .filter(|(n, _)| !n.is_empty() && n.chars().all(|c| "一二三四五六七八九十".contains(c)))
+            .map_or(s, |(_, h)| h.trim());
+        SectionKey::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(s) || k.heading_zh() == heading)
+    }
 }
 
 /// The office's text for a section.
@@ -477,6 +505,27 @@ pub fn program_name(plan_title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_section_is_named_by_its_key_or_its_heading_with_or_without_its_number() {
+        for (name, want) in [
+            ("problems", Some(SectionKey::Problems)),
+            ("Problems", Some(SectionKey::Problems)),
+            ("存在的问题", Some(SectionKey::Problems)),
+            ("六、存在的问题", Some(SectionKey::Problems)),
+            (" 对策建议 ", Some(SectionKey::Countermeasures)),
+            ("overall", Some(SectionKey::Overall)),
+            ("问题", None),
+            ("summary", None),
+            ("", None),
+        ] {
+            assert_eq!(SectionKey::parse(name), want, "{name}");
+        }
+        for k in SectionKey::ALL {
+            assert_eq!(SectionKey::parse(k.as_str()), Some(k));
+            assert_eq!(SectionKey::parse(k.heading_zh()), Some(k));
+        }
+    }
 
     #[test]
     fn the_program_is_the_plan_title_without_place_genre_and_years() {
