@@ -4,6 +4,8 @@
 
 pub mod assess;
 pub mod plan_input;
+pub mod public_page;
+pub mod report_texts;
 pub mod reporting;
 
 use anyhow::Context as _;

@@ -14,6 +14,7 @@ mod org;
 mod plan;
 mod progress;
 pub(crate) mod report;
+mod report_text;
 mod review;
 mod serve;
 mod submit;

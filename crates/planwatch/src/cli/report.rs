@@ -1,4 +1,4 @@
-//! `planwatch report annual|feedback|tasklist`: the documents — the annual evaluation report
+//! `planwatch report annual|feedback|tasklist|text`: the documents — the annual evaluation report
 //! (docx, pdf, html, xlsx), a unit's feedback sheet (docx, pdf) and the task list (xlsx).
 //! Settings come from `--config` (default `<data-dir>/report.toml`, else the built-in
 //! defaults listed in `config/report.toml`); files are written whole or not at all.
@@ -39,6 +39,8 @@ pub enum ReportCommand {
     Feedback(FeedbackArgs),
     /// The task list (the plan's attachment 2) as Excel. 任务清单
     Tasklist(TasklistArgs),
+    /// The office's own text for sections of the annual report. 报告文字
+    Text(super::report_text::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -132,6 +134,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
         ReportCommand::Annual(x) => annual_cmd(&cfg, data_dir, x),
         ReportCommand::Feedback(x) => feedback_cmd(&cfg, data_dir, x),
         ReportCommand::Tasklist(x) => tasklist_cmd(data_dir, &cfg, x),
+        ReportCommand::Text(x) => super::report_text::run(data_dir, x),
     }
 }
 
@@ -305,12 +308,13 @@ fn store_view(
     let methods = app::assess::load_methods(src.methods.as_deref())?;
     let today = app::now().with_timezone(&app::assess::china()).date_naive();
     let as_of = src.as_of.unwrap_or_else(|| default_as_of(period, today));
-    let (sources, revision) = app::block_on(async {
+    let (sources, revision, office_text) = app::block_on(async {
         let store = app::open(data_dir, OpenMode::Existing).await?;
         let result = async {
             let sources = app::assess::load_sources(&store, data_dir, methods).await?;
             let revision = store.revisions().await?.pop();
-            anyhow::Ok((sources, revision))
+            let office_text = app::report_texts::office_texts(&store, year).await?;
+            anyhow::Ok((sources, revision, office_text))
         }
         .await;
         store.close().await;
@@ -487,7 +491,8 @@ fn store_view(
         rules_source: Some(rules_source),
         sources: listed,
         task_notes,
-        office_text: Default::default(),
+        // The office's own text for the year's sections (planwatch report text set).
+        office_text,
         // The catalogue knows which indicators the plan states among its headline goals.
         headline: sources
             .catalogue

@@ -1,0 +1,209 @@
+//! The office's own text for sections of the annual report (issue 6), shared by `planwatch
+//! report text` and the web's 报告 → 编辑报告文字: set, clear and read per year and section, and
+//! the texts of a year in the form the report model takes (`AnnualView::office_text`). Only the
+//! office and admins may change them; the role is checked here, whoever calls.
+
+use planwatch_model::Role;
+use planwatch_report::view::{OfficeText, OfficeTextMode, SectionKey};
+use planwatch_store::{Actor, ReportText, ReportTextMode, Store, StoreError, TextChange};
+use std::collections::BTreeMap;
+
+/// Why a change was refused. Nothing was written in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum TextError {
+    #[error("您的角色（{}）不能修改年度报告的文字：仅限领导小组办公室和系统管理员", .0.label_zh())]
+    Forbidden(Role),
+    #[error("报告没有“{name}”这一部分。可填写的部分：{list}", list = section_list())]
+    UnknownSection { name: String },
+    #[error("方式“{0}”无法识别：请用 replace（替换草稿）或 append（附在草稿之后）")]
+    UnknownMode(String),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+impl TextError {
+    /// A refusal of the input (as opposed to a database failure).
+    pub fn is_refusal(&self) -> bool {
+        match self {
+            TextError::Store(e) => matches!(
+                e,
+                StoreError::InvalidInput(_) | StoreError::Conflict(_) | StoreError::NoPlan
+            ),
+            _ => true,
+        }
+    }
+}
+
+/// Who changes a text: the actor recorded in the audit trail and the role they act in.
+#[derive(Debug, Clone)]
+pub struct Editor {
+    pub actor: Actor,
+    pub role: Role,
+}
+
+/// Whether `role` may change the report's texts.
+pub fn may_edit(role: Role) -> bool {
+    matches!(role, Role::Office | Role::Admin)
+}
+
+fn check(editor: &Editor) -> Result<(), TextError> {
+    if may_edit(editor.role) {
+        Ok(())
+    } else {
+        Err(TextError::Forbidden(editor.role))
+    }
+}
+
+/// `problems（存在的问题）、countermeasures（对策建议）…`
+pub fn section_list() -> String {
+    SectionKey::ALL
+        .iter()
+        .map(|k| format!("{}（{}）", k.as_str(), k.heading_zh()))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// A section named by its key or its Chinese heading.
+pub fn parse_section(s: &str) -> Result<SectionKey, TextError> {
+    SectionKey::parse(s).ok_or_else(|| TextError::UnknownSection {
+        name: s.trim().to_string(),
+    })
+}
+
+pub fn parse_mode(s: &str) -> Result<ReportTextMode, TextError> {
+    match s.trim() {
+        "replace" | "替换" | "替换草稿" => Ok(ReportTextMode::Replace),
+        "append" | "附加" | "附在草稿之后" => Ok(ReportTextMode::Append),
+        other => Err(TextError::UnknownMode(other.to_string())),
+    }
+}
+
+/// Sets a section's text. `expected_revision` (from a form) refuses a stale edit.
+#[allow(clippy::too_many_arguments)]
+pub async fn set_text(
+    store: &Store,
+    editor: &Editor,
+    year: i32,
+    section: SectionKey,
+    mode: ReportTextMode,
+    text: &str,
+    expected_revision: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<TextChange, TextError> {
+    check(editor)?;
+    Ok(store
+        .set_report_text(
+            &editor.actor,
+            year,
+            section.as_str(),
+            mode,
+            text,
+            expected_revision,
+            now,
+        )
+        .await?)
+}
+
+/// Clears a section's text, so the report shows the draft again.
+pub async fn clear_text(
+    store: &Store,
+    editor: &Editor,
+    year: i32,
+    section: SectionKey,
+    expected_revision: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<TextChange, TextError> {
+    check(editor)?;
+    Ok(store
+        .clear_report_text(
+            &editor.actor,
+            year,
+            section.as_str(),
+            expected_revision,
+            now,
+        )
+        .await?)
+}
+
+/// The stored rows of a year by section (cleared ones included, for their revision).
+pub async fn stored_texts(
+    store: &Store,
+    year: i32,
+) -> Result<BTreeMap<SectionKey, ReportText>, StoreError> {
+    Ok(store
+        .report_texts(year)
+        .await?
+        .into_iter()
+        .filter_map(|t| SectionKey::parse(&t.section).map(|k| (k, t)))
+        .collect())
+}
+
+/// A stored text as the report model takes it: one paragraph per non-empty line.
+pub fn office_text(mode: ReportTextMode, body: &str) -> OfficeText {
+    OfficeText {
+        mode: match mode {
+            ReportTextMode::Replace => OfficeTextMode::Replace,
+            ReportTextMode::Append => OfficeTextMode::Append,
+        },
+        paragraphs: body
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+    }
+}
+
+/// The office's texts of `year` for the annual report.
+pub async fn office_texts(
+    store: &Store,
+    year: i32,
+) -> Result<BTreeMap<SectionKey, OfficeText>, StoreError> {
+    Ok(stored_texts(store, year)
+        .await?
+        .into_iter()
+        .filter_map(|(k, t)| t.current.map(|(m, b)| (k, office_text(m, &b))))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_store_accepts_exactly_the_sections_of_the_report() {
+        let report: Vec<&str> = SectionKey::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(report, planwatch_store::REPORT_TEXT_SECTIONS.to_vec());
+    }
+
+    #[test]
+    fn only_the_office_and_admins_may_edit() {
+        for r in Role::ALL {
+            assert_eq!(
+                may_edit(r),
+                matches!(r, Role::Office | Role::Admin),
+                "{r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_section_lists_the_valid_ones_in_both_languages() {
+        let e = parse_section("问题").expect_err("unknown");
+        let m = e.to_string();
+        assert!(m.contains("“问题”"), "{m}");
+        assert!(m.contains("problems（存在的问题）"), "{m}");
+        assert!(m.contains("countermeasures（对策建议）"), "{m}");
+        assert_eq!(
+            parse_section("存在的问题").expect("heading"),
+            SectionKey::Problems
+        );
+    }
+
+    #[test]
+    fn each_non_empty_line_is_a_paragraph() {
+        let t = office_text(ReportTextMode::Append, "一是……\n\n二是……\n");
+        assert_eq!(t.mode, OfficeTextMode::Append);
+        assert_eq!(t.paragraphs, vec!["一是……", "二是……"]);
+    }
+}
