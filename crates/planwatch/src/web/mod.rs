@@ -248,6 +248,11 @@ pub fn router(state: AppState) -> Router {
         .route("/documents/annual", get(pages::documents::annual))
         .route("/documents/feedback", get(pages::documents::feedback))
         .route("/documents/tasklist.xlsx", get(pages::documents::tasklist))
+        .route(
+            "/documents/texts",
+            get(pages::report_texts::show).post(pages::report_texts::save),
+        )
+        .route("/documents/texts/clear", post(pages::report_texts::clear))
         .route("/review/extend", post(pages::review::extend))
         .route(
             "/api-tokens",
@@ -255,6 +260,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api-tokens/{id}/revoke", post(pages::tokens::revoke))
         .route("/public", get(pages::public::show))
+        .route(
+            "/public/settings",
+            get(pages::public_settings::show).post(pages::public_settings::save),
+        )
         .route("/assets/{*file}", get(assets::serve))
         .route("/healthz", get(pages::ops::healthz))
         .route("/metrics", get(pages::ops::metrics))

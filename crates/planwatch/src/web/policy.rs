@@ -24,6 +24,10 @@ pub enum Permission {
     ReadDocuments,
     /// Create and revoke the units' API tokens.
     ManageApiTokens,
+    /// Write the office's own text for sections of the annual report.
+    EditReportTexts,
+    /// Choose what the public page shows (the office).
+    ManagePublicPage,
 }
 
 impl Permission {
@@ -40,6 +44,8 @@ impl Permission {
             Permission::ReviewReports => &[Office],
             Permission::ReadDocuments => &[Admin, Office, TaskForce, Leader],
             Permission::ManageApiTokens => &[Admin, Office],
+            Permission::EditReportTexts => &[Admin, Office],
+            Permission::ManagePublicPage => &[Office],
         }
     }
 
@@ -54,6 +60,8 @@ impl Permission {
             Permission::ReviewReports => "审核季度报告",
             Permission::ReadDocuments => "生成年度评价考核报告",
             Permission::ManageApiTokens => "管理接口令牌",
+            Permission::EditReportTexts => "修改年度报告的文字",
+            Permission::ManagePublicPage => "设置公开内容",
         }
     }
 }

@@ -25,9 +25,10 @@ struct DocumentsPage {
     units: Vec<String>,
     own_unit: Option<String>,
     can_annual: bool,
+    can_edit_texts: bool,
 }
 
-async fn plan_years(state: &AppState) -> WebResult<Vec<i32>> {
+pub(super) async fn plan_years(state: &AppState) -> WebResult<Vec<i32>> {
     Ok(match state.store().current_revision().await? {
         Some(r) => (r.period_start..=r.period_end)
             .map(|y| i32::try_from(y).unwrap_or(0))
@@ -61,14 +62,15 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> WebResult
         units,
         own_unit,
         can_annual: user.can(Permission::ReadDocuments),
+        can_edit_texts: user.can(Permission::EditReportTexts),
     })
 }
 
 /// Runs document generation on a thread of its own: the writers are synchronous and read the
 /// store through the command line's own use case (which runs its own small runtime).
-async fn generate(
-    f: impl FnOnce() -> anyhow::Result<(Vec<u8>, bool)> + Send + 'static,
-) -> WebResult<(Vec<u8>, bool)> {
+pub(super) async fn generate<T: Send + 'static>(
+    f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> WebResult<T> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
         let _ = tx.send(f());
@@ -126,7 +128,7 @@ fn format_of(s: &str, allowed: &[Format]) -> WebResult<Format> {
     }
 }
 
-fn no_source() -> SourceArgs {
+pub(super) fn no_source() -> SourceArgs {
     SourceArgs {
         input: None,
         rules: None,
@@ -136,7 +138,7 @@ fn no_source() -> SourceArgs {
     }
 }
 
-async fn check_year(state: &AppState, year: i32) -> WebResult<()> {
+pub(super) async fn check_year(state: &AppState, year: i32) -> WebResult<()> {
     if plan_years(state).await?.contains(&year) {
         Ok(())
     } else {

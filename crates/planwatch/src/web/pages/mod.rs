@@ -14,6 +14,8 @@ pub mod ops;
 pub mod plan;
 pub mod plan_import;
 pub mod public;
+pub mod public_settings;
+pub mod report_texts;
 pub mod reports;
 pub mod review;
 pub mod tasks;
@@ -66,6 +68,12 @@ const AREAS: &[(&str, &str, &str, Permission)] = &[
         "/api-tokens",
         "接口令牌",
         Permission::ManageApiTokens,
+    ),
+    (
+        "public",
+        "/public/settings",
+        "公开",
+        Permission::ManagePublicPage,
     ),
 ];
 
