@@ -92,6 +92,9 @@ pub fn audit_action(action: &str) -> &str {
         "evidence.add" => "上传佐证材料",
         "api_token.create" => "新建接口令牌",
         "api_token.revoke" => "停用接口令牌",
+        "report_text.set" => "修改年度报告文字",
+        "report_text.clear" => "清除年度报告文字",
+        "public_page.set" => "设置公开内容",
         other => other,
     }
 }
