@@ -146,13 +146,17 @@ fn a_plan_with_blocking_problems_is_shown_and_cannot_be_imported() {
 }
 
 #[test]
-fn the_public_page_is_off_by_default_and_shows_only_the_plan_when_on() {
+fn the_public_page_is_off_by_default_and_shows_only_the_plan_title_until_something_is_published() {
     let off = Server::start();
     assert_eq!(off.client().get("/public").status, 404);
     let on = Server::start_with(None, &["--public"]);
     let page = on.client().get("/public");
     assert_eq!(page.status, 200);
     assert!(page.body.contains("阳泉市国家创新型城市建设三年行动计划"));
-    assert!(page.body.contains("主要目标"));
+    assert!(page.body.contains("尚未发布任何信息"));
+    assert!(
+        !page.body.contains("主要目标"),
+        "nothing the office did not choose"
+    );
     assert!(!page.body.contains("退出"), "no signed-in chrome");
 }

@@ -130,7 +130,10 @@ fn the_public_page_shows_exactly_what_the_office_publishes() {
     let mut office = server.sign_in("office");
     let settings = office.get("/public/settings");
     assert_eq!(settings.status, 200);
-    assert!(settings.body.contains("href=\"/public/settings\""), "in the office's nav");
+    assert!(
+        settings.body.contains("href=\"/public/settings\""),
+        "in the office's nav"
+    );
     // First choose the period, so that the page previews what each indicator would show.
     let r = office.post_form(
         "/public/settings",
@@ -151,7 +154,10 @@ fn the_public_page_shows_exactly_what_the_office_publishes() {
         "/public/settings",
         &[
             ("revision", "1"),
-            ("intro", "本页公开阳泉市国家创新型城市建设进展。\n数据经领导小组办公室审核。"),
+            (
+                "intro",
+                "本页公开阳泉市国家创新型城市建设进展。\n数据经领导小组办公室审核。",
+            ),
             ("as_of", "2023Q4"),
             ("indicator", published.0.as_str()),
             ("task_counts", "1"),
@@ -172,14 +178,18 @@ fn the_public_page_shows_exactly_what_the_office_publishes() {
         "its value {} is shown: {page}",
         published.2
     );
-    assert!(!page.contains(&unpublished.1), "an unpublished indicator is not named");
+    assert!(
+        !page.contains(&unpublished.1),
+        "an unpublished indicator is not named"
+    );
     assert!(
         !page.contains(&value_of(&unpublished.2)),
         "an unpublished value {} is not shown",
         unpublished.2
     );
     assert!(page.contains("项重点任务"), "task counts are published");
-    for private in ["得分", "填报员", "示例数据填报员", "市科技局", "尚未发布"] {
+    for private in ["得分", "填报员", "示例数据填报员", "市科技局", "尚未发布"]
+    {
         assert!(!page.contains(private), "{private} is not public");
     }
     assert!(page.contains("示例数据"));
@@ -203,7 +213,10 @@ fn bad_choices_re_render_with_the_message_and_change_nothing() {
     let mut office = server.sign_in("office");
     let page = office.get("/public/settings");
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("id=\"public-off\""), "the page says /public is off");
+    assert!(
+        page.body.contains("id=\"public-off\""),
+        "the page says /public is off"
+    );
     let code = choices(&page.body)
         .first()
         .map(|c| c.0.clone())
@@ -214,14 +227,15 @@ fn bad_choices_re_render_with_the_message_and_change_nothing() {
             "须选择数据截至的报送期",
         ),
         (
-            vec![("revision", "0"), ("indicator", "no-such"), ("as_of", "2023Q4")],
+            vec![
+                ("revision", "0"),
+                ("indicator", "no-such"),
+                ("as_of", "2023Q4"),
+            ],
             "不是计划的主要目标",
         ),
         (vec![("revision", "0"), ("as_of", "2023Q9")], "2023Q9"),
-        (
-            vec![("revision", "7"), ("intro", "过期页面的说明")],
-            "已被",
-        ),
+        (vec![("revision", "7"), ("intro", "过期页面的说明")], "已被"),
     ] {
         let r = office.post_form("/public/settings", &fields);
         assert_eq!(r.status, 422, "{fields:?}: {}", r.body);
@@ -247,7 +261,10 @@ fn the_settings_are_the_offices_alone_and_need_a_csrf_token() {
     let mut anon = server.client();
     let r = anon.get("/public/settings");
     assert_eq!(r.status, 303);
-    assert!(r.header("location").is_some_and(|l| l.starts_with("/login")));
+    assert!(
+        r.header("location")
+            .is_some_and(|l| l.starts_with("/login"))
+    );
     let r = anon.post_form("/public/settings", &[("intro", "不该公开的说明")]);
     assert_eq!(r.status, 303, "not signed in");
     let page = anon.get("/public");

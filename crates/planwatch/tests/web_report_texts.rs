@@ -30,7 +30,10 @@ fn the_office_writes_a_section_and_the_generated_report_carries_it() {
     let page = office.get("/documents/texts?year=2023");
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("id=\"section-problems\""));
-    assert!(page.body.contains("系统草稿（参考）"), "the draft is shown for reference");
+    assert!(
+        page.body.contains("系统草稿（参考）"),
+        "the draft is shown for reference"
+    );
     assert!(office.get("/documents").body.contains("/documents/texts"));
 
     let r = save(
@@ -52,13 +55,20 @@ fn the_office_writes_a_section_and_the_generated_report_carries_it() {
     );
     let page = office.get("/documents/texts?year=2023&saved=problems");
     assert!(page.body.contains("已保存“存在的问题”的文字"));
-    assert!(page.body.contains("替换草稿 · 第 1 版 · office"), "{}", page.body);
+    assert!(
+        page.body.contains("替换草稿 · 第 1 版 · office"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("二是高层次人才引进难、留住难。"));
 
     let report = office.get("/documents/annual?year=2023&format=html");
     assert_eq!(report.status, 200);
     let problems = html_section(&report.body, "存在的问题");
-    assert!(problems.contains("一是研发投入强度仍低于全省平均水平。"), "{problems}");
+    assert!(
+        problems.contains("一是研发投入强度仍低于全省平均水平。"),
+        "{problems}"
+    );
     assert!(!problems.contains("【草稿】"), "{problems}");
 
     // Clearing brings the draft back (and is in the audit trail with the save).
@@ -88,7 +98,11 @@ fn bad_input_and_stale_forms_re_render_with_the_message_and_change_nothing() {
         ],
     );
     assert_eq!(empty.status, 422);
-    assert!(empty.body.contains("id=\"error-countermeasures\""), "{}", empty.body);
+    assert!(
+        empty.body.contains("id=\"error-countermeasures\""),
+        "{}",
+        empty.body
+    );
     assert!(empty.body.contains("文字为空，未保存"));
 
     assert_eq!(
@@ -117,8 +131,15 @@ fn bad_input_and_stale_forms_re_render_with_the_message_and_change_nothing() {
         ],
     );
     assert_eq!(stale.status, 422);
-    assert!(stale.body.contains("已被 office 修改（现为第 1 版）"), "{}", stale.body);
-    assert!(stale.body.contains("另一个页面上的文字。"), "what was typed is kept");
+    assert!(
+        stale.body.contains("已被 office 修改（现为第 1 版）"),
+        "{}",
+        stale.body
+    );
+    assert!(
+        stale.body.contains("另一个页面上的文字。"),
+        "what was typed is kept"
+    );
     let unknown = save(
         &mut office,
         &[
@@ -166,7 +187,10 @@ fn only_the_office_and_admins_may_write_and_every_post_needs_its_token() {
             403,
             "{who}"
         );
-        assert!(!c.get("/documents").body.contains("/documents/texts"), "{who}");
+        assert!(
+            !c.get("/documents").body.contains("/documents/texts"),
+            "{who}"
+        );
     }
     let mut admin = server.sign_in("admin");
     assert_eq!(admin.get("/documents/texts").status, 200);
@@ -178,6 +202,14 @@ fn only_the_office_and_admins_may_write_and_every_post_needs_its_token() {
     let mut anon = server.client();
     let r = anon.get("/documents/texts?year=2023");
     assert_eq!(r.status, 303);
-    assert!(r.header("location").is_some_and(|l| l.starts_with("/login")));
-    assert!(!office.get("/documents/texts?year=2023").body.contains("不该保存的文字"));
+    assert!(
+        r.header("location")
+            .is_some_and(|l| l.starts_with("/login"))
+    );
+    assert!(
+        !office
+            .get("/documents/texts?year=2023")
+            .body
+            .contains("不该保存的文字")
+    );
 }

@@ -109,6 +109,37 @@ const TABLE: &[(Req, &str, [u16; 7])] = &[
         "/documents/feedback?unit=%E5%B8%82%E5%8F%91%E5%B1%95%E6%94%B9%E9%9D%A9%E5%A7%94&year=2023&format=docx",
         NOT_OTHER_UNITS,
     ),
+    (Get, "/documents/texts", OFFICE),
+    (Get, "/documents/texts?year=2023", OFFICE),
+    (
+        Get,
+        "/documents/texts?year=1999",
+        [R, 400, 400, 403, 403, 403, 403],
+    ),
+    // Allowed for the office and admins (422: an empty text is refused at its field).
+    (
+        Post(&[
+            ("year", "2023"),
+            ("section", "problems"),
+            ("mode", "replace"),
+            ("text", ""),
+        ]),
+        "/documents/texts",
+        [R, 422, 422, 403, 403, 403, 403],
+    ),
+    // Clearing a section without text changes nothing and goes back to the page.
+    (
+        Post(&[("year", "2023"), ("section", "problems")]),
+        "/documents/texts/clear",
+        [R, R, R, 403, 403, 403, 403],
+    ),
+    (Get, "/public/settings", OFFICE_ONLY),
+    // Allowed for the office only (422: figures need a closed period).
+    (
+        Post(&[("indicator", "rd-gdp-share")]),
+        "/public/settings",
+        [R, 403, 422, 403, 403, 403, 403],
+    ),
     (Get, "/no-such-page", [404; 7]),
     (Get, "/api/v1/openapi.json", EVERYONE),
     (Get, "/api/v1/plan", API),
@@ -238,8 +269,13 @@ const ROUTER: &[(&str, &str)] = &[
     ("GET", "/documents/annual"),
     ("GET", "/documents/feedback"),
     ("GET", "/documents/tasklist.xlsx"),
+    ("GET", "/documents/texts"),
+    ("POST", "/documents/texts"),
+    ("POST", "/documents/texts/clear"),
     ("POST", "/review/extend"),
     ("GET", "/public"),
+    ("GET", "/public/settings"),
+    ("POST", "/public/settings"),
     ("GET", "/assets/{*file}"),
     ("GET", "/healthz"),
     ("GET", "/metrics"),
