@@ -15,11 +15,18 @@ fn out_dir(name: &str) -> PathBuf {
 
 /// Runs planwatch with `stdin`; returns (exit code, stdout, stderr).
 fn run(data: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_planwatch"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("DATABASE_URL")
+    run_on(data, None, args, stdin)
+}
+
+/// Runs planwatch on `url` (`DATABASE_URL`) or the SQLite file in `data`.
+fn run_on(data: &Path, url: Option<&str>, args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_planwatch"));
+    cmd.arg("--data-dir").arg(data).args(args);
+    match url {
+        Some(u) => cmd.env("DATABASE_URL", u),
+        None => cmd.env_remove("DATABASE_URL"),
+    };
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -354,4 +361,77 @@ fn refused_changes_exit_with_2_and_change_nothing() {
     assert_eq!(show(), nothing);
     let audit = ok(&data, &["audit", "--entity", "report_text"], "");
     assert!(!audit.contains("report_text.set"), "{audit}");
+}
+
+#[test]
+fn pg_the_offices_text_is_kept_in_postgresql_and_reaches_the_report() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let Some(pg) = rt.block_on(planwatch_store::testing::ScratchPg::create(
+        "pg_report_text_cli",
+    )) else {
+        return;
+    };
+    let dir = out_dir("pg");
+    let url = Some(pg.url.as_str());
+    let ok_pg = |args: &[&str], stdin: &str| {
+        let (code, stdout, stderr) = run_on(&dir, url, args, stdin);
+        assert_eq!(code, 0, "{args:?}: {stdout}\n{stderr}");
+        stdout
+    };
+    ok_pg(&["init"], "");
+    let said = ok_pg(
+        &[
+            "report",
+            "text",
+            "set",
+            "--year",
+            "2023",
+            "--section",
+            "problems",
+            "-",
+        ],
+        "一是基础研究投入不足。\n",
+    );
+    assert!(said.contains("第 1 版"), "{said}");
+    let (code, _, stderr) = run_on(
+        &dir,
+        url,
+        &[
+            "report",
+            "text",
+            "set",
+            "--year",
+            "2023",
+            "--section",
+            "problems",
+            "-",
+        ],
+        "",
+    );
+    assert_eq!(code, 2, "{stderr}");
+    let html = dir.join("annual.html");
+    ok_pg(
+        &[
+            "report",
+            "annual",
+            "--year",
+            "2023",
+            "--out",
+            html.to_str().expect("utf-8"),
+        ],
+        "",
+    );
+    let page = std::fs::read_to_string(&html).expect("written");
+    let problems = html_section(&page, "存在的问题");
+    assert!(problems.contains("一是基础研究投入不足。"), "{problems}");
+    assert!(!problems.contains("【草稿】"), "{problems}");
+    let shown = ok_pg(&["report", "text", "show", "--year", "2023"], "");
+    assert!(
+        shown.contains("[problems] 存在的问题：替换草稿，第 1 版"),
+        "{shown}"
+    );
+    rt.block_on(pg.drop_database());
 }

@@ -274,3 +274,45 @@ fn the_settings_are_the_offices_alone_and_need_a_csrf_token() {
     let off = Server::start();
     assert_eq!(off.client().get("/public").status, 404);
 }
+
+#[test]
+fn pg_the_published_choice_and_the_report_texts_work_on_postgresql() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let Some(pg) = rt.block_on(planwatch_store::testing::ScratchPg::create("pg_web_public")) else {
+        return;
+    };
+    {
+        let server = Server::start_with(Some(&pg.url), &["--public"]);
+        let mut office = server.sign_in("office");
+        let r = office.post_form(
+            "/public/settings",
+            &[
+                ("revision", "0"),
+                ("intro", "公开说明（PostgreSQL）"),
+                ("as_of", "2023Q4"),
+                ("task_counts", "1"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let page = server.client().get("/public").body;
+        assert!(page.contains("公开说明（PostgreSQL）"), "{page}");
+        assert!(page.contains("共 22 项重点任务"), "{page}");
+        let r = office.post_form(
+            "/documents/texts",
+            &[
+                ("year", "2023"),
+                ("section", "countermeasures"),
+                ("mode", "replace"),
+                ("revision", "0"),
+                ("text", "加大研发投入。"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let report = office.get("/documents/annual?year=2023&format=html").body;
+        assert!(report.contains("加大研发投入。"));
+    }
+    rt.block_on(pg.drop_database());
+}

@@ -194,6 +194,9 @@ pub async fn save(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     user.require(Permission::ManagePublicPage)?;
+    // The catalogue and periods exist once the reporting setup is prepared (the page does it
+    // too; a post may come first, e.g. from a script).
+    context(&state, &user.user.username, app::now()).await?;
     let (choice, revision) = match choice_of(&fields) {
         Ok(x) => x,
         Err(m) => {
