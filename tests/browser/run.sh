@@ -31,7 +31,8 @@ pw demo --until 2024Q2 --no-serve >/dev/null
 # One more reporter, for the journeys that change or disable an account.
 printf '%s\n' "$PASSWORD" | pw user add fgw --role reporter --unit 市发展改革委 --name 钱五 --password-stdin >/dev/null
 
-pw serve --addr 127.0.0.1:0 >"$DATA/server.out" 2>"$DATA/server.log" &
+# --public: the public page journey (08) reads /public without signing in.
+pw serve --addr 127.0.0.1:0 --public >"$DATA/server.out" 2>"$DATA/server.log" &
 PID=$!
 URL=""
 for _ in $(seq 1 100); do
