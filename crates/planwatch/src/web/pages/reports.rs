@@ -403,7 +403,7 @@ async fn load(
     }
     let quarter = parse_quarter(quarter)?;
     let now = app::now();
-    let ctx = web_rep::context(&state, &user.user.username, now).await?;
+    let ctx = web_rep::context(state, &user.user.username, now).await?;
     ctx.period(quarter).map_err(|_| WebError::NotFound)?;
     if ctx.inputs().scope(&unit.name, quarter).is_empty() {
         return Err(WebError::NotFound);

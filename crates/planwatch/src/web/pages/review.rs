@@ -66,7 +66,7 @@ async fn page(
 ) -> WebResult<ReviewPage> {
     let now = app::now();
     let local = cst_from_utc(now);
-    let ctx = web_rep::context(&state, &user.user.username, now).await?;
+    let ctx = web_rep::context(state, &user.user.username, now).await?;
     let units = state.store().units().await?;
     let reports = state.store().reports(None).await?;
     let row = |r: &planwatch_store::StoredReport| {
