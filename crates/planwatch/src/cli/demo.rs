@@ -50,9 +50,9 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                 out.store
             }
         };
-        // Demo data already there (the main command run a second time): serve it again. For
-        // scripts (`--no-serve`) a second load stays an error, as it always was.
-        if !a.no_serve && store.demo_data_present().await? {
+        // Demo data already there (the main command run a second time): keep it as it is and
+        // serve it again (or, with `--no-serve`, just say so: scripts may run it twice).
+        if store.demo_data_present().await? {
             let accounts = super::serve::ensure_demo_accounts(&store).await?;
             store.close().await;
             println!("数据库中已有示例数据，不再重复载入。");
