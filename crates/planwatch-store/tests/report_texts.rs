@@ -395,3 +395,86 @@ async fn a_store_without_a_plan_has_no_texts_to_keep() {
     assert_eq!(normalise_text("a\r\nb"), "a\nb");
     ctx.finish().await;
 }
+
+/// (the text's revision, the number of its audit rows) in one consistent snapshot (the export).
+fn revision_and_audit_rows(dump: &str) -> (i64, usize) {
+    let doc: serde_json::Value = serde_json::from_str(dump).expect("a dump is JSON");
+    let revision = doc["tables"]["report_texts"]["rows"]
+        .as_array()
+        .and_then(|rows| rows.first())
+        .map_or(0, |row| row[5].as_i64().expect("revision"));
+    let audits = doc["tables"]["audit_log"]["rows"]
+        .as_array()
+        .expect("audit rows")
+        .iter()
+        .filter(|row| row[4] == "report_text")
+        .count();
+    (revision, audits)
+}
+
+async fn no_reader_ever_sees_a_text_without_its_audit_row(ctx: Ctx) {
+    let ctx = ctx.with_yangquan().await;
+    let Ctx {
+        store,
+        location,
+        db,
+    } = ctx;
+    let store = std::sync::Arc::new(store);
+    let writer = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            for k in 0..40 {
+                let text = format!("第{k}稿");
+                if k % 5 == 4 {
+                    store
+                        .clear_report_text(&office(), 2023, "problems", None, at(k))
+                        .await
+                        .expect("clear");
+                } else {
+                    store
+                        .set_report_text(
+                            &office(),
+                            2023,
+                            "problems",
+                            ReportTextMode::Replace,
+                            &text,
+                            None,
+                            at(k),
+                        )
+                        .await
+                        .expect("set");
+                }
+            }
+        })
+    };
+    // Read whole snapshots while the writer runs (and once after): in each, the text's revision
+    // equals the number of its audit rows.
+    loop {
+        let done = writer.is_finished();
+        let dump = store.export_json().await.expect("export").0;
+        let (revision, audits) = revision_and_audit_rows(&dump);
+        assert_eq!(
+            usize::try_from(revision).expect("positive"),
+            audits,
+            "every change and its audit row commit together"
+        );
+        if done {
+            assert_eq!((revision, audits), (40, 40));
+            break;
+        }
+    }
+    writer.await.expect("writer");
+    let store = std::sync::Arc::try_unwrap(store).expect("the writer has finished");
+    Ctx {
+        store,
+        location,
+        db,
+    }
+    .finish()
+    .await;
+}
+on_both_backends!(
+    sqlite_no_reader_ever_sees_a_text_without_its_audit_row,
+    pg_no_reader_ever_sees_a_text_without_its_audit_row,
+    no_reader_ever_sees_a_text_without_its_audit_row
+);
