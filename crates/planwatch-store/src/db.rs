@@ -30,6 +30,9 @@ impl Backend {
     }
 }
 
+/// The key of PostgreSQL's advisory lock that serialises writers ("PWATCH" in ASCII).
+const WRITE_LOCK_KEY: i64 = 0x50_57_41_54_43_48;
+
 /// The connection pools. SQLite has one writer connection (writes queue on it) and a few
 /// read-only connections (WAL readers never wait for the writer).
 #[derive(Debug, Clone)]
@@ -53,7 +56,19 @@ impl Pools {
     pub async fn write(&self) -> Result<Tx> {
         Ok(match self {
             Pools::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
-            Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Pools::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                // Writers take one transaction-scoped lock first, so PostgreSQL writes are
+                // serialised as SQLite's are: audit ids are then handed out in commit order and
+                // `MAX(audit_log.id)` (the data version caches key on, see versions.rs) can never
+                // stay put while an older transaction commits later. Taken before any row lock,
+                // so it cannot deadlock with them.
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LOCK_KEY)
+                    .execute(&mut *tx)
+                    .await?;
+                Tx::Postgres(tx)
+            }
         })
     }
 
@@ -65,6 +80,40 @@ impl Pools {
                 pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     .await?,
             ),
+        })
+    }
+
+    /// One read statement outside any transaction (a single statement is its own consistent
+    /// snapshot). Saves the BEGIN and ROLLBACK round trips of `read()` — on SQLite each is a
+    /// hand-off to the connection's worker thread — for reads that run on every request.
+    pub async fn fetch_one_statement(&self, sql: &'static str, args: &[Value]) -> Result<Row> {
+        Ok(match self {
+            Pools::Sqlite { readers, .. } => Row::Sqlite(
+                bind_sqlite(sqlx::query(sql), args)
+                    .fetch_one(readers)
+                    .await?,
+            ),
+            Pools::Postgres(pool) => {
+                Row::Postgres(bind_pg(sqlx::query(sql), args).fetch_one(pool).await?)
+            }
+        })
+    }
+
+    /// Like `fetch_one_statement`, for a row that may not exist.
+    pub async fn fetch_optional_statement(
+        &self,
+        sql: &'static str,
+        args: &[Value],
+    ) -> Result<Option<Row>> {
+        Ok(match self {
+            Pools::Sqlite { readers, .. } => bind_sqlite(sqlx::query(sql), args)
+                .fetch_optional(readers)
+                .await?
+                .map(Row::Sqlite),
+            Pools::Postgres(pool) => bind_pg(sqlx::query(sql), args)
+                .fetch_optional(pool)
+                .await?
+                .map(Row::Postgres),
         })
     }
 

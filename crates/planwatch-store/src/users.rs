@@ -428,6 +428,33 @@ impl Store {
     }
 
     /// The active user of a session that exists, is not revoked and has not expired at `now`.
+    /// The user of an active session and when the session expires, in one statement (no
+    /// transaction): what the web layer caches per data version, since revoking a session,
+    /// disabling a user or changing a role each write an audit row and so change the version.
+    pub async fn active_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(User, DateTime<Utc>)>> {
+        let row = self
+            .pools
+            .fetch_optional_statement(
+                "SELECT us.id, us.username, us.display_name, us.role, u.name AS unit, \
+                 b.name AS task_force, us.disabled_at, us.created_at, us.updated_at, \
+                 s.expires_at FROM sessions s JOIN users us ON us.id = s.user_id \
+                 LEFT JOIN units u ON u.id = us.unit_id \
+                 LEFT JOIN org_bodies b ON b.id = us.task_force_id \
+                 WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 \
+                 AND us.disabled_at IS NULL",
+                args![token_hash, now],
+            )
+            .await?;
+        match row {
+            Some(r) => Ok(Some((user(&r)?, r.time("expires_at")?))),
+            None => Ok(None),
+        }
+    }
+
     pub async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>> {
         let mut tx = self.pools.read().await?;
         let row = tx

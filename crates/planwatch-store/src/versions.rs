@@ -13,22 +13,22 @@ impl Store {
     /// Changes whenever a plan revision is imported, the organisation is imported or a unit is
     /// created or changed (0 for an empty database).
     pub async fn reference_data_version(&self) -> Result<i64> {
-        let mut tx = self.pools.read().await?;
-        tx.fetch_one(
-            "SELECT COALESCE(MAX(id), 0) AS v FROM audit_log \
+        self.pools
+            .fetch_one_statement(
+                "SELECT COALESCE(MAX(id), 0) AS v FROM audit_log \
              WHERE entity IN ('plan_revision', 'organisation', 'unit')",
-            args![],
-        )
-        .await?
-        .i64("v")
+                args![],
+            )
+            .await?
+            .i64("v")
     }
 
     /// Changes whenever anything changes: the id of the newest audit row (every mutation writes
     /// one in its own transaction). Caches of results computed from the whole store (the
     /// assessment, the 示例数据 flag) are keyed by it.
     pub async fn data_version(&self) -> Result<i64> {
-        let mut tx = self.pools.read().await?;
-        tx.fetch_one("SELECT COALESCE(MAX(id), 0) AS v FROM audit_log", args![])
+        self.pools
+            .fetch_one_statement("SELECT COALESCE(MAX(id), 0) AS v FROM audit_log", args![])
             .await?
             .i64("v")
     }

@@ -60,7 +60,7 @@ type Loaded = (
 
 async fn sources(state: &AppState) -> WebResult<Loaded> {
     let cache = state.assessments();
-    let version = state.store().data_version().await?;
+    let version = state.data_version().await?;
     let cached = |cache: &Cache| {
         let e = cache.entry.lock().unwrap_or_else(|p| p.into_inner());
         e.as_ref()

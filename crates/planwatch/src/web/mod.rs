@@ -19,6 +19,9 @@ mod pages;
 mod policy;
 mod reporting;
 mod session;
+mod snapshot;
+
+use error::WebResult;
 mod svg;
 
 use axum::Router;
@@ -82,7 +85,26 @@ struct Inner {
     assessments: assessment::Cache,
     /// The reporting context (catalogue, periods, breakdown) per setup version.
     context_cache: Mutex<Option<(reporting::ContextKey, Arc<crate::app::reporting::Context>)>>,
+    /// The reference-data version (plan and organisation), with the data version it was read at.
+    reference_version: Mutex<Option<(i64, i64)>>,
+    /// Every unit, with the data version it was read at.
+    units_cache: Mutex<Option<(i64, Arc<Vec<planwatch_store::UnitRef>>)>>,
+    /// Active sessions' users by token hash, for one data version.
+    sessions: Mutex<SessionCache>,
 }
+
+/// Signed-in users by session token hash. Valid for one data version only: revoking a session,
+/// disabling a user or changing a role writes an audit row and so starts a new version. Only
+/// sessions found active are kept (a made-up cookie never fills it), and it is emptied when it
+/// grows past `MAX_CACHED_SESSIONS`.
+#[derive(Default)]
+struct SessionCache {
+    version: i64,
+    users:
+        std::collections::HashMap<String, (planwatch_store::User, chrono::DateTime<chrono::Utc>)>,
+}
+
+const MAX_CACHED_SESSIONS: usize = 10_000;
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
@@ -96,6 +118,9 @@ impl AppState {
                 demo_cache: Mutex::new(None),
                 assessments: assessment::Cache::default(),
                 context_cache: Mutex::new(None),
+                reference_version: Mutex::new(None),
+                units_cache: Mutex::new(None),
+                sessions: Mutex::new(SessionCache::default()),
             }),
         }
     }
@@ -159,6 +184,88 @@ impl AppState {
             .context_cache
             .lock()
             .unwrap_or_else(|p| p.into_inner()) = Some((key, ctx));
+    }
+
+    /// The reference-data version, read from the database only when the data version moved.
+    pub async fn reference_version(&self) -> WebResult<i64> {
+        let version = self.data_version().await?;
+        let cached = *self
+            .inner
+            .reference_version
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some((v, r)) = cached
+            && v == version
+        {
+            return Ok(r);
+        }
+        let r = self.store().reference_data_version().await?;
+        *self
+            .inner
+            .reference_version
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some((version, r));
+        Ok(r)
+    }
+
+    /// Every unit, by name (read once per data version).
+    pub async fn units(&self) -> WebResult<Arc<Vec<planwatch_store::UnitRef>>> {
+        let version = self.data_version().await?;
+        if let Some((_, u)) = self
+            .inner
+            .units_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .filter(|(v, _)| *v == version)
+        {
+            return Ok(u.clone());
+        }
+        let units = Arc::new(self.store().units().await?);
+        *self
+            .inner
+            .units_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some((version, units.clone()));
+        Ok(units)
+    }
+
+    /// The user of an active session (see `SessionCache`).
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> WebResult<Option<planwatch_store::User>> {
+        let version = self.data_version().await?;
+        {
+            let cache = self
+                .inner
+                .sessions
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            if cache.version == version
+                && let Some((user, expires)) = cache.users.get(token_hash)
+                && *expires > now
+            {
+                return Ok(Some(user.clone()));
+            }
+        }
+        let found = self.store().active_session(token_hash, now).await?;
+        let mut cache = self
+            .inner
+            .sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if cache.version != version || cache.users.len() >= MAX_CACHED_SESSIONS {
+            cache.users.clear();
+            cache.version = version;
+        }
+        if let Some((user, expires)) = &found {
+            cache
+                .users
+                .insert(token_hash.to_string(), (user.clone(), *expires));
+        }
+        Ok(found.map(|(u, _)| u))
     }
 
     fn cached_demo(&self, version: i64) -> Option<bool> {
@@ -272,6 +379,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages)
         .nest("/api/v1", api::router())
+        .layer(axum::middleware::from_fn(snapshot::scope))
         .layer(axum::middleware::from_fn(csrf::guard))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(headers::security))

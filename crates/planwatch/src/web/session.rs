@@ -154,7 +154,6 @@ async fn lookup(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>, 
         return Ok(None);
     };
     let user = state
-        .store()
         .session_user(&token_hash(&token), crate::app::now())
         .await?;
     Ok(user.map(|user| CurrentUser {

@@ -191,7 +191,7 @@ async fn units(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResu
     user.require(Permission::ReadPlan)?;
     let units = match PlanData::load(&state).await? {
         Some(d) => d.units.clone(),
-        None => state.store().units().await?,
+        None => state.units().await?.as_ref().clone(),
     };
     Ok(Json(
         units

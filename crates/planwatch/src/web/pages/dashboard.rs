@@ -189,7 +189,7 @@ pub async fn show(state: &AppState, user: &CurrentUser, a: Assessed) -> WebResul
     let o = &a.outcome;
     let x = &o.assessment;
     let s = x.summary.clone();
-    let units = state.store().units().await?;
+    let units = state.units().await?;
     let unit_id = |name: &str| units.iter().find(|u| u.name == name).map_or(0, |u| u.id);
     let this: Vec<_> = x
         .reporting

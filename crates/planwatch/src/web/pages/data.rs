@@ -37,7 +37,7 @@ impl Responsibility {
 impl PlanData {
     /// The current plan, or `None` before any plan has been imported.
     pub async fn load(state: &AppState) -> WebResult<Option<Arc<PlanData>>> {
-        let version = state.store().reference_data_version().await?;
+        let version = state.reference_version().await?;
         if let Some(d) = state.cached_plan(version) {
             return Ok(Some(d));
         }

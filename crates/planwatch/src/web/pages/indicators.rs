@@ -166,7 +166,7 @@ pub async fn show(
         .collect();
     series.sort_by_key(|v| v.quarter);
     let reports = &a.reports;
-    let units = state.store().units().await?;
+    let units = state.units().await?;
     let values = series
         .iter()
         .rev()

@@ -116,7 +116,7 @@ impl Chrome {
 /// Whether the database holds demo data (示例数据), remembered per server until anything in the
 /// store changes.
 pub async fn demo_present(state: &AppState) -> WebResult<bool> {
-    let version = state.store().data_version().await?;
+    let version = state.data_version().await?;
     if let Some(d) = state.cached_demo(version) {
         return Ok(d);
     }

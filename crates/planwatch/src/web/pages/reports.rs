@@ -190,7 +190,7 @@ pub async fn list(
     let Some(quarter) = quarter else {
         return Err(WebError::BadRequest("当前计划没有报送期".to_string()));
     };
-    let units = state.store().units().await?;
+    let units = state.units().await?;
     let lines = rep::due(state.store(), &ctx, quarter, now)
         .await
         .map_err(|e| WebError::BadRequest(format!("{e:#}")))?;

@@ -67,7 +67,7 @@ async fn page(
     let now = app::now();
     let local = cst_from_utc(now);
     let ctx = web_rep::context(state, &user.user.username, now).await?;
-    let units = state.store().units().await?;
+    let units = state.units().await?;
     let reports = state.store().reports(None).await?;
     let row = |r: &planwatch_store::StoredReport| {
         let deadline = ctx.period(r.period).map(|p| p.deadline_for(&r.unit)).ok();

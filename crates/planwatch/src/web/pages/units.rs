@@ -52,7 +52,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> WebResult
     let d = PlanData::load(&state).await?;
     let units = match &d {
         Some(d) => d.units.clone(),
-        None => state.store().units().await?,
+        None => state.units().await?.as_ref().clone(),
     };
     let a = assessment::assessed(&state, None)
         .await?
@@ -150,7 +150,7 @@ pub async fn show(
     let d = PlanData::load(&state).await?;
     let units = match &d {
         Some(d) => d.units.clone(),
-        None => state.store().units().await?,
+        None => state.units().await?.as_ref().clone(),
     };
     let unit = units
         .iter()
