@@ -500,6 +500,12 @@ macro_rules! select_reports {
 }
 
 async fn assemble(tx: &mut Tx, head: &Row) -> Result<StoredReport> {
+    assemble_with(tx, head, true).await
+}
+
+/// A report from its head row; with `with_events`, its workflow history too (which grows with
+/// every saved draft, so writers that need only the current state leave it out).
+async fn assemble_with(tx: &mut Tx, head: &Row, with_events: bool) -> Result<StoredReport> {
     let id = head.i64("id")?;
     let unit = head.text("unit")?;
     let period = parse_quarter(&head.text("quarter")?)?;
@@ -517,14 +523,17 @@ async fn assemble(tx: &mut Tx, head: &Row) -> Result<StoredReport> {
     };
     let content = read_content(tx, id, &unit, period, head).await?;
     let mut events = Vec::new();
-    for e in tx
-        .fetch_all(
+    let rows = if with_events {
+        tx.fetch_all(
             "SELECT version, action, from_state, to_state, actor, role, at, comment \
              FROM report_events WHERE report_id = $1 ORDER BY version",
             args![id],
         )
         .await?
-    {
+    } else {
+        Vec::new()
+    };
+    for e in rows {
         events.push(WorkflowEvent {
             action: enum_from::<ActionKind>(&e.text("action")?, "报告操作")?,
             from: e
@@ -896,6 +905,25 @@ impl Store {
 
     /// One unit's report for one quarter, if it exists.
     pub async fn report(&self, unit: &str, quarter: Quarter) -> Result<Option<StoredReport>> {
+        self.report_with(unit, quarter, true).await
+    }
+
+    /// A report's current state and content without its workflow history (`events` is empty):
+    /// what a writer needs before a save, at a cost that does not grow with the history.
+    pub async fn report_current(
+        &self,
+        unit: &str,
+        quarter: Quarter,
+    ) -> Result<Option<StoredReport>> {
+        self.report_with(unit, quarter, false).await
+    }
+
+    async fn report_with(
+        &self,
+        unit: &str,
+        quarter: Quarter,
+        with_events: bool,
+    ) -> Result<Option<StoredReport>> {
         let mut tx = self.pools.read().await?;
         let plan = plan_id(&mut tx).await?;
         let head = tx
@@ -908,7 +936,7 @@ impl Store {
             )
             .await?;
         match head {
-            Some(h) => Ok(Some(assemble(&mut tx, &h).await?)),
+            Some(h) => Ok(Some(assemble_with(&mut tx, &h, with_events).await?)),
             None => Ok(None),
         }
     }

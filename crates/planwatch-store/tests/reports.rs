@@ -176,6 +176,18 @@ async fn a_submitted_report_reads_back_equal_with_its_history_and_audit(ctx: Ctx
     assert_eq!(back.record, rec);
     assert_eq!(back.events.len(), 3);
     assert_eq!(back.events[2].to, ReportState::Submitted);
+    // What writers read: the same report without its history.
+    let current = ctx
+        .store
+        .report_current(UNIT, q("2023Q3"))
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(
+        (&current.content, &current.record, &current.content_hash),
+        (&back.content, &back.record, &back.content_hash)
+    );
+    assert!(current.events.is_empty());
     let audit = ctx
         .store
         .audit_entries(&AuditFilter {

@@ -317,3 +317,76 @@ fn the_api_reads_indicators_and_scores_with_a_session_or_a_token() {
     );
     assert_eq!(r.status, 200);
 }
+
+#[test]
+fn values_sent_at_once_for_one_unit_are_all_saved_and_a_bad_one_is_refused_alone() {
+    let server = Server::start();
+    let mut office = server.sign_in("office");
+    let page = office.post_form("/api-tokens", &[("unit", "市科技局"), ("name", "并发")]);
+    let token: String = page
+        .body
+        .split("<pre class=\"json\">")
+        .nth(1)
+        .expect("token")
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect();
+    // Eighteen writes to the same draft at the same time, three per thread; one of them is out
+    // of range. They queue and are saved together where they can be: none is refused as stale,
+    // and the bad one is refused on its own.
+    let answers: Vec<(String, u16, String)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..6)
+            .map(|i| {
+                let server = &server;
+                let token = &token;
+                s.spawn(move || {
+                    (0..3)
+                        .map(|j| {
+                            let value = if (i, j) == (3, 1) {
+                                "250".to_string()
+                            } else {
+                                format!("1{i}.{j}")
+                            };
+                            let body = format!(
+                                r#"{{"indicator":"hightech-revenue-share","quarter":"2023Q3","value":{value},"source":"城市大脑"}}"#
+                            );
+                            let r = write_value(server, token, &body);
+                            (value, r.status, r.body)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("thread"))
+            .collect()
+    });
+    for (value, status, body) in &answers {
+        if value == "250" {
+            assert_eq!(*status, 422, "{body}");
+            assert!(body.contains("百分比"), "{body}");
+        } else {
+            assert_eq!(*status, 200, "{value}: {body}");
+            assert_eq!(json(body)["report_state"], "草稿");
+        }
+    }
+    // The report holds one of the good values, never the refused one.
+    let mut kjj = server.sign_in("kjj");
+    let units = json(&kjj.get("/api/v1/units").body);
+    let id = units
+        .as_array()
+        .and_then(|a| a.iter().find(|u| u["name"] == "市科技局"))
+        .map(|u| u["id"].to_string())
+        .expect("unit");
+    let form = kjj.get(&format!("/reports/{id}/2023Q3")).body;
+    assert!(!form.contains("value=\"250\""));
+    assert!(
+        answers
+            .iter()
+            .any(|(v, s, _)| *s == 200 && form.contains(&format!("value=\"{v}\""))),
+        "a written value is in the form"
+    );
+    let audit = office.get("/audit?entity=report").body;
+    assert!(audit.contains("api:并发"));
+}

@@ -31,6 +31,23 @@ pub enum WebError {
     Internal(anyhow::Error),
 }
 
+impl WebError {
+    /// The same error for another caller (one failed save answers every value it carried).
+    pub fn duplicate(&self) -> WebError {
+        match self {
+            WebError::NotSignedIn { next } => WebError::NotSignedIn { next: next.clone() },
+            WebError::Forbidden(m) => WebError::Forbidden(m.clone()),
+            WebError::NotFound => WebError::NotFound,
+            WebError::BadRequest(m) => WebError::BadRequest(m.clone()),
+            WebError::Csrf => WebError::Csrf,
+            WebError::TooManyAttempts { minutes } => {
+                WebError::TooManyAttempts { minutes: *minutes }
+            }
+            WebError::Internal(e) => WebError::Internal(anyhow::anyhow!("{e:#}")),
+        }
+    }
+}
+
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
         match e {

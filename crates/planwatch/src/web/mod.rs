@@ -91,7 +91,12 @@ struct Inner {
     units_cache: Mutex<Option<(i64, Arc<Vec<planwatch_store::UnitRef>>)>>,
     /// Active sessions' users by token hash, for one data version.
     sessions: Mutex<SessionCache>,
+    /// One queue per report (unit, quarter) for writes over the API.
+    report_queues:
+        Mutex<std::collections::HashMap<(String, planwatch_model::Quarter, i64), ReportQueue>>,
 }
+
+type ReportQueue = Arc<api::values::ReportQueue>;
 
 /// Signed-in users by session token hash. Valid for one data version only: revoking a session,
 /// disabling a user or changing a role writes an audit row and so starts a new version. Only
@@ -121,6 +126,7 @@ impl AppState {
                 reference_version: Mutex::new(None),
                 units_cache: Mutex::new(None),
                 sessions: Mutex::new(SessionCache::default()),
+                report_queues: Mutex::new(std::collections::HashMap::new()),
             }),
         }
     }
@@ -266,6 +272,23 @@ impl AppState {
                 .insert(token_hash.to_string(), (user.clone(), *expires));
         }
         Ok(found.map(|(u, _)| u))
+    }
+
+    /// The queue of API writes to one report under one token (at most one per unit, quarter of
+    /// the plan and token).
+    fn report_queue(
+        &self,
+        unit: &str,
+        quarter: planwatch_model::Quarter,
+        token: i64,
+    ) -> ReportQueue {
+        self.inner
+            .report_queues
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry((unit.to_string(), quarter, token))
+            .or_default()
+            .clone()
     }
 
     fn cached_demo(&self, version: i64) -> Option<bool> {

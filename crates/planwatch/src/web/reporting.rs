@@ -366,6 +366,9 @@ pub fn validate(
 pub enum Refusal {
     /// The workflow or the period does not allow it (a message in Chinese).
     Rule(String),
+    /// Someone saved the report after the caller read it (a message in Chinese): read again and
+    /// retry, or show the newer version.
+    Stale(String),
 }
 
 /// Saves `content` (when given) and moves the report on as `intent` asks, as one atomic step in
@@ -387,12 +390,12 @@ pub async fn save(
     if let Err(e) = period.check_submission(unit, local) {
         return Ok(Err(Refusal::Rule(e.to_string())));
     }
-    let current = store.report(unit, q).await?;
+    let current = store.report_current(unit, q).await?;
     let actor = actor(user);
     let mut rec: Option<ReportRecord> = current.as_ref().map(|r| r.record.clone());
     let stored_version = rec.as_ref().map_or(0, |r| r.version);
     if stored_version != expected_version {
-        return Ok(Err(Refusal::Rule(
+        return Ok(Err(Refusal::Stale(
             workflow::WorkflowError::VersionConflict {
                 expected: expected_version,
                 actual: stored_version,
@@ -462,7 +465,7 @@ pub async fn save(
     match saved {
         Ok(r) => Ok(Ok(r)),
         // Someone saved the same report between our read and our write.
-        Err(planwatch_store::StoreError::Workflow(e)) => Ok(Err(Refusal::Rule(e.to_string()))),
+        Err(planwatch_store::StoreError::Workflow(e)) => Ok(Err(Refusal::Stale(e.to_string()))),
         Err(e) => Err(e.into()),
     }
 }

@@ -4,7 +4,7 @@
 //! session cookie, so no cross-site form can write. Errors are JSON with a Chinese message.
 
 mod openapi;
-mod values;
+pub mod values;
 
 use super::AppState;
 use super::error::{WebError, new_reference};

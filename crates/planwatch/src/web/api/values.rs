@@ -275,7 +275,7 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 pub struct ValueInput {
     /// The indicator's id (`doctors-per-1000`).
     indicator: String,
@@ -325,6 +325,13 @@ fn problems(status: StatusCode, code: &'static str, message: &str, list: Vec<Str
 }
 
 /// Writes one indicator value into the token's unit's report for the quarter (a draft).
+///
+/// Values for the same report and token that arrive while an earlier one is being saved wait in
+/// that report's queue and are then saved together: checked as one report, written as one new
+/// version with one audit row — one commit for all of them, so that a data platform sending a
+/// unit's figures at once neither gets version conflicts nor waits for one commit per figure.
+/// If the values do not pass the checks together, each is saved (or refused) on its own, so one
+/// bad value never blocks the others.
 pub async fn write_value(
     State(state): State<AppState>,
     parts_caller: Caller,
@@ -336,10 +343,85 @@ pub async fn write_value(
                 .to_string(),
         )));
     };
-    let now = app::now();
     let q = Quarter::parse(&input.quarter).map_err(|e| WebError::BadRequest(e.to_string()))?;
-    // The token acts as a reporter of its unit, under its own name in the audit trail.
-    let user = User {
+    let ctx = web_rep::context(&state, &token_user(&token).username, app::now()).await?;
+    if ctx.period(q).is_err() {
+        return Ok(problems(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_quarter",
+            &format!("{}不在计划期内", q.label_zh()),
+            Vec::new(),
+        ));
+    }
+    if !ctx
+        .inputs()
+        .scope(&token.unit, q)
+        .indicators
+        .iter()
+        .any(|d| d.code == input.indicator)
+    {
+        return Err(ApiError(WebError::Forbidden(format!(
+            "指标“{}”不由“{}”报送，该令牌不能写入",
+            input.indicator, token.unit
+        ))));
+    }
+    let queue = state.report_queue(&token.unit, q, token.id);
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    queue
+        .pending
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(Pending { input, reply });
+    let mut answer = answer;
+    tokio::select! {
+        // Saved by the batch of a caller ahead in the queue: no need to wait for a turn.
+        biased;
+        done = &mut answer => {
+            return done.map_err(|_| {
+                ApiError(WebError::Internal(anyhow::anyhow!("a queued API value was not answered")))
+            })?;
+        }
+        _turn = queue.turn.lock() => {
+            let batch: Vec<Pending> = std::mem::take(
+                &mut *queue.pending.lock().unwrap_or_else(|p| p.into_inner()),
+            );
+            // Empty when an earlier batch, already finished, took ours.
+            if !batch.is_empty() {
+                // In a task of its own, so that a caller who hangs up cannot leave the others
+                // of the batch without an answer.
+                let task = tokio::spawn(save_batch(state.clone(), token.clone(), q, batch));
+                if task.await.is_err() {
+                    return Err(ApiError(WebError::Internal(anyhow::anyhow!(
+                        "saving queued API values stopped unexpectedly"
+                    ))));
+                }
+            }
+        }
+    }
+    // Answered by the batch that took this value (ours, or an earlier caller's).
+    answer.await.map_err(|_| {
+        ApiError(WebError::Internal(anyhow::anyhow!(
+            "a queued API value was not answered"
+        )))
+    })?
+}
+
+/// The API writes waiting for one report (unit, quarter) under one token.
+#[derive(Default)]
+pub struct ReportQueue {
+    pending: std::sync::Mutex<Vec<Pending>>,
+    /// Held while a batch is taken and saved.
+    turn: tokio::sync::Mutex<()>,
+}
+
+struct Pending {
+    input: ValueInput,
+    reply: tokio::sync::oneshot::Sender<Result<Response, ApiError>>,
+}
+
+/// The token acts as a reporter of its unit, under its own name in the audit trail.
+fn token_user(token: &ApiToken) -> User {
+    User {
         id: 0,
         username: format!("api:{}", token.name),
         display_name: token.name.clone(),
@@ -349,111 +431,189 @@ pub async fn write_value(
         disabled_at: None,
         created_at: token.created_at,
         updated_at: token.created_at,
-    };
-    let ctx = web_rep::context(&state, &user.username, now).await?;
-    if ctx.period(q).is_err() {
-        return Ok(problems(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_quarter",
-            &format!("{}不在计划期内", q.label_zh()),
-            Vec::new(),
-        ));
     }
-    let scope = ctx.inputs().scope(&token.unit, q);
-    let Some(index) = scope
-        .indicators
-        .iter()
-        .position(|d| d.code == input.indicator)
-    else {
-        return Err(ApiError(WebError::Forbidden(format!(
-            "指标“{}”不由“{}”报送，该令牌不能写入",
-            input.indicator, token.unit
-        ))));
-    };
-    let stored = state.store().report(&token.unit, q).await?;
-    if let Some(r) = &stored
-        && matches!(
-            r.record.state,
-            ReportState::Submitted | ReportState::Accepted
-        )
-    {
-        return Ok(problems(
+}
+
+async fn save_batch(state: AppState, token: ApiToken, q: Quarter, batch: Vec<Pending>) {
+    let (inputs, replies): (Vec<ValueInput>, Vec<_>) =
+        batch.into_iter().map(|p| (p.input, p.reply)).unzip();
+    // Rounds in arrival order with each indicator at most once, so that every value is checked
+    // and answered for itself (a later value never hides an earlier bad one).
+    let mut rounds: Vec<Vec<usize>> = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        match rounds.last_mut() {
+            Some(r) if !r.iter().any(|&j| inputs[j].indicator == input.indicator) => r.push(i),
+            _ => rounds.push(vec![i]),
+        }
+    }
+    let mut answers: Vec<Option<Result<Response, ApiError>>> =
+        (0..inputs.len()).map(|_| None).collect();
+    for round in rounds {
+        let together: Vec<ValueInput> = round.iter().map(|&i| inputs[i].clone()).collect();
+        if together.len() > 1 {
+            let outcome = save_values(&state, &token, q, &together).await;
+            // Values that do not pass together are checked one by one below, each for itself.
+            if !matches!(outcome, Ok(Outcome::Invalid(_))) {
+                for &i in &round {
+                    answers[i] = Some(respond(&outcome, &token.unit, &inputs[i]));
+                }
+                continue;
+            }
+        }
+        for &i in &round {
+            let outcome = save_values(&state, &token, q, std::slice::from_ref(&inputs[i])).await;
+            answers[i] = Some(respond(&outcome, &token.unit, &inputs[i]));
+        }
+    }
+    for (reply, answer) in replies.into_iter().zip(answers) {
+        // A caller who hung up no longer needs the answer; the value is saved all the same.
+        if let Some(answer) = answer {
+            let _ = reply.send(answer);
+        }
+    }
+}
+
+/// What became of values saved together.
+enum Outcome {
+    Saved(planwatch_reporting::workflow::ReportRecord),
+    /// The report is submitted or accepted: the message.
+    Closed(String),
+    /// The values do not pass the checks: each problem with the place it belongs to.
+    Invalid(Vec<(PlaceKey, Vec<String>)>),
+    /// The workflow or the period refuses the save: the message.
+    Refused(String),
+}
+
+fn respond(
+    outcome: &Result<Outcome, ApiError>,
+    unit: &str,
+    input: &ValueInput,
+) -> Result<Response, ApiError> {
+    match outcome {
+        Ok(Outcome::Saved(record)) => Ok(Json(ValueSaved {
+            unit: unit.to_string(),
+            quarter: input.quarter.clone(),
+            indicator: input.indicator.clone(),
+            value: input.value,
+            report_state: record.state.label_zh(),
+            version: record.version,
+        })
+        .into_response()),
+        Ok(Outcome::Closed(m)) => Ok(problems(
             StatusCode::CONFLICT,
             "report_closed",
-            &format!(
+            m,
+            Vec::new(),
+        )),
+        Ok(Outcome::Refused(m)) => Ok(problems(StatusCode::CONFLICT, "not_saved", m, Vec::new())),
+        Ok(Outcome::Invalid(found)) => Ok(problems(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_value",
+            "数值未通过检查，未保存",
+            found.iter().flat_map(|(_, v)| v.clone()).collect(),
+        )),
+        Err(e) => Err(ApiError(e.0.duplicate())),
+    }
+}
+
+/// Applies `inputs` in order to the report as it stands, checks it as the form and the Excel
+/// upload would, and saves it as one new version (applied again if someone saved the report in
+/// between).
+async fn save_values(
+    state: &AppState,
+    token: &ApiToken,
+    q: Quarter,
+    inputs: &[ValueInput],
+) -> Result<Outcome, ApiError> {
+    let now = app::now();
+    let user = token_user(token);
+    let ctx = web_rep::context(state, &user.username, now).await?;
+    let scope = ctx.inputs().scope(&token.unit, q);
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let stored = state.store().report_current(&token.unit, q).await?;
+        if let Some(r) = &stored
+            && matches!(
+                r.record.state,
+                ReportState::Submitted | ReportState::Accepted
+            )
+        {
+            return Ok(Outcome::Closed(format!(
                 "“{}”{}的报告已{}，不能再写入；如需更正请联系领导小组办公室退回或重新开放",
                 token.unit,
                 q.label_zh(),
                 r.record.state.label_zh()
-            ),
-            Vec::new(),
-        ));
-    }
-    let mut content = stored
-        .as_ref()
-        .map(|r| r.content.clone())
-        .unwrap_or_else(|| ReportContent::new(&token.unit, q));
-    content.demo = false;
-    let row = IndicatorRow {
-        code: input.indicator.clone(),
-        value: Some(input.value),
-        source: input.source.trim().to_string(),
-        note: input.note.trim().to_string(),
-    };
-    match content.indicators.iter_mut().find(|r| r.code == row.code) {
-        Some(r) => *r = row,
-        None => content.indicators.push(row),
-    }
-    let history = state.store().indicator_history().await?;
-    let checked = match web_rep::validate(&ctx, &scope, &content, &history, false)? {
-        Ok(c) => c,
-        Err(found) => {
-            // Only this value's problems matter to the caller; others belong to the unit's form.
-            let mine: Vec<String> = found
-                .by_place
-                .iter()
-                .filter(|(k, _)| matches!(k, PlaceKey::Indicator(i, _) if *i == index))
-                .flat_map(|(_, v)| v.clone())
-                .collect();
-            let list = if mine.is_empty() {
-                found.by_place.values().flatten().cloned().collect()
-            } else {
-                mine
+            )));
+        }
+        let mut content = stored
+            .as_ref()
+            .map(|r| r.content.clone())
+            .unwrap_or_else(|| ReportContent::new(&token.unit, q));
+        content.demo = false;
+        for input in inputs {
+            let row = IndicatorRow {
+                code: input.indicator.clone(),
+                value: Some(input.value),
+                source: input.source.trim().to_string(),
+                note: input.note.trim().to_string(),
             };
-            return Ok(problems(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_value",
-                "数值未通过检查，未保存",
-                list,
-            ));
+            match content.indicators.iter_mut().find(|r| r.code == row.code) {
+                Some(r) => *r = row,
+                None => content.indicators.push(row),
+            }
         }
-    };
-    let version = stored.as_ref().map_or(0, |r| r.record.version);
-    match web_rep::save(
-        state.store(),
-        &ctx,
-        &user,
-        &token.unit,
-        q,
-        Some(&checked),
-        Intent::Draft,
-        version,
-        now,
-    )
-    .await?
-    {
-        Ok(record) => {
-            tracing::info!(token = %token.name, unit = %token.unit, quarter = %q, indicator = %input.indicator, "indicator value written over the API");
-            Ok(Json(ValueSaved {
-                unit: token.unit.clone(),
-                quarter: q.to_string(),
-                indicator: input.indicator,
-                value: input.value,
-                report_state: record.state.label_zh(),
-                version: record.version,
-            })
-            .into_response())
+        let history = state.store().indicator_history().await?;
+        let checked = match web_rep::validate(&ctx, &scope, &content, &history, false)? {
+            Ok(c) => c,
+            Err(found) => {
+                // Only these values' problems matter to the caller; others belong to the
+                // unit's form (and are reported only when these have none).
+                let ours = |k: &PlaceKey| {
+                    matches!(k, PlaceKey::Indicator(i, _)
+                        if inputs.iter().any(|x| scope.indicators.get(*i).is_some_and(|d| d.code == x.indicator)))
+                };
+                let mine: Vec<(PlaceKey, Vec<String>)> = found
+                    .by_place
+                    .iter()
+                    .filter(|(k, _)| ours(k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                let list = if mine.is_empty() {
+                    found
+                        .by_place
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect()
+                } else {
+                    mine
+                };
+                return Ok(Outcome::Invalid(list));
+            }
+        };
+        let version = stored.as_ref().map_or(0, |r| r.record.version);
+        match web_rep::save(
+            state.store(),
+            &ctx,
+            &user,
+            &token.unit,
+            q,
+            Some(&checked),
+            Intent::Draft,
+            version,
+            now,
+        )
+        .await?
+        {
+            Ok(record) => {
+                tracing::info!(token = %token.name, unit = %token.unit, quarter = %q, values = inputs.len(), "indicator values written over the API");
+                return Ok(Outcome::Saved(record));
+            }
+            Err(Refusal::Stale(_)) if attempt < MAX_ATTEMPTS => continue,
+            Err(Refusal::Rule(m) | Refusal::Stale(m)) => return Ok(Outcome::Refused(m)),
         }
-        Err(Refusal::Rule(m)) => Ok(problems(StatusCode::CONFLICT, "not_saved", &m, Vec::new())),
     }
 }
+
+/// How often API values are applied again when the report changed under them.
+const MAX_ATTEMPTS: u32 = 5;

@@ -812,7 +812,7 @@ pub async fn save(
             };
             Ok(back(&l, ok))
         }
-        Err(Refusal::Rule(m)) => {
+        Err(Refusal::Rule(m) | Refusal::Stale(m)) => {
             let general = vec![format!("未保存：{m}")];
             refused(
                 &state,
@@ -1030,7 +1030,7 @@ pub async fn upload(
     {
         Ok(r) if r.state == ReportState::Submitted => Ok(back(&l, "submitted")),
         Ok(_) => Ok(back(&l, "uploaded")),
-        Err(Refusal::Rule(m)) => {
+        Err(Refusal::Rule(m) | Refusal::Stale(m)) => {
             refused(
                 &state,
                 &user,
