@@ -22,6 +22,7 @@ pub struct Rules {
     pub responsibility: ResponsibilityRules,
     pub bonus: BonusRules,
     pub ranking: RankingRules,
+    pub grades: GradeRules,
     pub aggregate: AggregateRules,
 }
 
@@ -211,6 +212,47 @@ impl Default for RankingRules {
                 class("事业单位", &[UnitKind::Institution]),
                 class("其他", &[UnitKind::Other]),
             ],
+        }
+    }
+}
+
+/// 等次: grades given within each ranking class, best first. A unit gets the first band whose
+/// minimum score it reaches while the band's quota (a share of its class, rounded down, but at
+/// least one place: 不足一名的按一名) is not full; units with equal scores always get the same grade, so a tie that would overflow a
+/// quota goes to the next band together. Below every band: `below`. The default follows the
+/// 等次制 in report-anatomy.md §3 (杭考评办〔2018〕14号: 优秀 ≤15%, 良好 ≤20%). No bands: no
+/// grades.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GradeRules {
+    pub bands: Vec<GradeBand>,
+    pub below: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeBand {
+    pub name: String,
+    pub min_score: f64,
+    /// The largest share of the class that may get this grade (0–1); none: no quota.
+    #[serde(default)]
+    pub max_share: Option<f64>,
+}
+
+impl Default for GradeRules {
+    fn default() -> Self {
+        let band = |name: &str, min_score: f64, max_share: Option<f64>| GradeBand {
+            name: name.to_string(),
+            min_score,
+            max_share,
+        };
+        GradeRules {
+            bands: vec![
+                band("优秀", 95.0, Some(0.15)),
+                band("良好", 90.0, Some(0.20)),
+                band("合格", 60.0, None),
+            ],
+            below: "不合格".to_string(),
         }
     }
 }

@@ -134,6 +134,9 @@ pub struct UnitScore {
     pub class: Option<String>,
     pub rank: Option<u32>,
     pub class_size: Option<u32>,
+    /// 等次 within the class (`rules.grades`); `None` when not ranked or no grades are set.
+    #[serde(default)]
+    pub grade: Option<String>,
     pub score: Scorecard,
     /// Reporting counts over the assessment year up to the period (what the score used).
     pub reporting: Option<ReportingSummary>,
@@ -547,6 +550,7 @@ pub fn score_units(s: &ScoringInput<'_>, rules: &Rules) -> Vec<UnitScore> {
                 class: rules.rank_class(u.kind).map(|c| c.name.clone()),
                 rank: None,
                 class_size: None,
+                grade: None,
                 score: card.finish(rules, s.indicators),
                 reporting: summaries.iter().find(|x| x.unit == u.id).cloned(),
             })
@@ -571,6 +575,13 @@ pub fn rank_units(units: &mut [UnitScore], rules: &Rules) {
             u.rank = Some(higher + 1);
             u.class_size = Some(size);
         }
+        let grades = grade_class(&totals, &rules.grades);
+        for u in units.iter_mut().filter(|u| class.kinds.contains(&u.kind)) {
+            u.grade = grades
+                .iter()
+                .find(|(t, _)| *t == u.score.total)
+                .map(|(_, g)| g.clone());
+        }
     }
     let class_pos = |u: &UnitScore| {
         rules
@@ -586,6 +597,52 @@ pub fn rank_units(units: &mut [UnitScore], rules: &Rules) {
             .then(b.score.total.cmp(&a.score.total))
             .then_with(|| a.name.cmp(&b.name))
     });
+}
+
+/// The grade of each distinct total of one class (see `GradeRules`).
+fn grade_class(totals: &[Points], rules: &crate::rules::GradeRules) -> Vec<(Points, String)> {
+    if rules.bands.is_empty() {
+        return Vec::new();
+    }
+    let mut distinct: Vec<Points> = totals.to_vec();
+    distinct.sort_by(|a, b| b.cmp(a));
+    distinct.dedup();
+    let size = totals.len();
+    let quota = |b: &crate::rules::GradeBand| {
+        b.max_share.map_or(usize::MAX, |s| {
+            let n = (s.clamp(0.0, 1.0) * size as f64 + 1e-9).floor() as usize;
+            // 不足一名的按一名: a small class still has one place in a capped grade.
+            if s > 0.0 { n.max(1) } else { 0 }
+        })
+    };
+    let mut given = vec![0usize; rules.bands.len()];
+    // A band a tie did not fit into is closed for every lower score too: a lower score never
+    // gets a better grade.
+    let mut closed = vec![false; rules.bands.len()];
+    let mut out = Vec::with_capacity(distinct.len());
+    for total in distinct {
+        let tied = totals.iter().filter(|t| **t == total).count();
+        let mut band = None;
+        for (i, b) in rules.bands.iter().enumerate() {
+            if closed[i] || total.as_f64() < b.min_score {
+                continue;
+            }
+            if given[i] + tied <= quota(b) {
+                band = Some((i, b));
+                break;
+            }
+            closed[i] = true;
+        }
+        let grade = match band {
+            Some((i, b)) => {
+                given[i] += tied;
+                b.name.clone()
+            }
+            None => rules.below.clone(),
+        };
+        out.push((total, grade));
+    }
+    out
 }
 
 /// Scores each task force on its own tasks and their indicators (no split: the task force
@@ -719,5 +776,68 @@ pub fn score_overall(
         units: mean_card(&members),
         indicator_index: (weight > 0.0)
             .then(|| (10.0 * (sum / weight + 5.0) * 100.0).round() / 100.0),
+    }
+}
+
+#[cfg(test)]
+mod grade_tests {
+    use super::*;
+    use crate::rules::GradeRules;
+
+    fn grades(scores: &[f64]) -> Vec<String> {
+        let totals: Vec<Points> = scores.iter().map(|s| Points::from_f64(*s)).collect();
+        let g = grade_class(&totals, &GradeRules::default());
+        totals
+            .iter()
+            .map(|t| {
+                g.iter()
+                    .find(|(x, _)| x == t)
+                    .map(|(_, n)| n.clone())
+                    .expect("every total is graded")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn quotas_are_shares_of_the_class_rounded_down() {
+        // 20 units: 优秀 at most 3 (15%), 良好 at most 4 (20%).
+        let mut scores = vec![99.0, 98.0, 97.0, 96.0, 96.0];
+        scores.extend([93.0, 92.0, 91.0, 90.5, 90.2]);
+        scores.extend(std::iter::repeat_n(80.0, 9));
+        scores.push(50.0);
+        let g = grades(&scores);
+        assert_eq!(&g[..3], ["优秀", "优秀", "优秀"]);
+        // The tie at 96 would overflow 优秀's quota: both go to 良好 together.
+        assert_eq!(&g[3..5], ["良好", "良好"]);
+        // 良好 then has room for two more of 93, 92, 91, 90.5, 90.2; the rest are 合格.
+        assert_eq!(&g[5..10], ["良好", "良好", "合格", "合格", "合格"]);
+        assert!(g[10..19].iter().all(|x| x == "合格"));
+        assert_eq!(g[19], "不合格");
+    }
+
+    #[test]
+    fn a_lower_score_never_gets_a_better_grade_than_a_tie_above_it() {
+        // 20 units, 优秀 has 3 places: 99 and 98 take two, the tie at 97 does not fit the last
+        // one, and 96.5 must not take it either.
+        let mut scores = vec![99.0, 98.0, 97.0, 97.0, 96.5];
+        scores.extend(std::iter::repeat_n(70.0, 15));
+        let g = grades(&scores);
+        assert_eq!(&g[..5], ["优秀", "优秀", "良好", "良好", "良好"]);
+    }
+
+    #[test]
+    fn a_small_class_still_has_one_place_in_each_capped_grade() {
+        // Three units: 15% and 20% of 3 round down to none, so each capped grade has one place.
+        assert_eq!(grades(&[100.0, 99.0, 98.0]), ["优秀", "良好", "合格"]);
+        assert_eq!(grades(&[59.99]), ["不合格"]);
+    }
+
+    #[test]
+    fn without_bands_nobody_is_graded() {
+        let rules = GradeRules {
+            bands: Vec::new(),
+            below: "不合格".into(),
+        };
+        assert!(grade_class(&[Points::from_f64(90.0)], &rules).is_empty());
     }
 }

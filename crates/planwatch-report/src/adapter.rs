@@ -378,7 +378,7 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
             score: u.score.total.as_f64(),
             rank: u.rank.unwrap_or(0),
             class_size: u.class_size.unwrap_or(0),
-            grade: None,
+            grade: u.grade.clone(),
             items: u
                 .score
                 .items

@@ -269,7 +269,12 @@ fn unit(out: &mut String, u: &UnitScore) {
         (Some(r), Some(n)) => format!("第{r}名/{n}"),
         _ => "不排名".to_string(),
     };
-    let _ = writeln!(out, "  {rank}  {}  {}分", u.name, u.score.total);
+    let grade = u
+        .grade
+        .as_deref()
+        .map(|g| format!("  {g}"))
+        .unwrap_or_default();
+    let _ = writeln!(out, "  {rank}  {}  {}分{grade}", u.name, u.score.total);
     if let Some(r) = &u.reporting {
         let rates = match (r.completeness, r.timeliness) {
             (Some(c), Some(t)) => format!("，报送率{}%，及时率{}%", zh::num(c, 1), zh::num(t, 1)),

@@ -74,7 +74,15 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> WebResult
                     UnitRow {
                         score: sc.map(|s| s.score.total.to_string()).unwrap_or_default(),
                         rank: sc
-                            .and_then(|s| Some(format!("{}/{}", s.rank?, s.class_size?)))
+                            .and_then(|s| {
+                                let grade = s.grade.as_deref().map(|g| format!(" {g}"));
+                                Some(format!(
+                                    "{}/{}{}",
+                                    s.rank?,
+                                    s.class_size?,
+                                    grade.unwrap_or_default()
+                                ))
+                            })
                             .unwrap_or_default(),
                         id: u.id,
                         name: u.name.clone(),
@@ -242,10 +250,14 @@ pub async fn show(
         rank: sc
             .and_then(|s| {
                 Some(format!(
-                    "{}第 {} 名（共 {} 家）",
+                    "{}第 {} 名（共 {} 家）{}",
                     s.class.clone().unwrap_or_default(),
                     s.rank?,
-                    s.class_size?
+                    s.class_size?,
+                    s.grade
+                        .as_deref()
+                        .map(|g| format!("，等次：{g}"))
+                        .unwrap_or_default()
                 ))
             })
             .unwrap_or_default(),
