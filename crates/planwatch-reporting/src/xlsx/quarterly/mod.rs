@@ -208,6 +208,9 @@ impl Formats {
 pub fn write_quarterly(t: &QuarterlyTemplate<'_>) -> Result<Vec<u8>, TemplateError> {
     let f = Formats::new();
     let mut wb = Workbook::new();
+    // The fastest deflate level: a form is a few kilobytes either way, and the web form and the
+    // API check every save by writing one and reading it back.
+    wb.set_zip_compression_level(1);
     let demo = t.prefill.is_some_and(|p| p.demo);
     write_task_sheet(wb.add_worksheet(), t, &f, demo)?;
     write_indicator_sheet(wb.add_worksheet(), t, &f, demo)?;

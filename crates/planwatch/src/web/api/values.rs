@@ -19,6 +19,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use planwatch_model::{Quarter, ReportState, Role};
 use planwatch_reporting::content::{IndicatorRow, ReportContent};
+use planwatch_reporting::scope::ReportScope;
 use planwatch_store::{ApiToken, User};
 use serde::{Deserialize, Serialize};
 
@@ -546,51 +547,54 @@ async fn save_values(
                 r.record.state.label_zh()
             )));
         }
+        // Only the values written are checked — by the same reader as the form and the Excel
+        // upload, on a form holding just their indicators: the rest of the draft is the unit's
+        // to complete (and is checked in full when the unit submits).
+        let narrow = ReportScope {
+            unit: scope.unit.clone(),
+            period: scope.period,
+            rows: Vec::new(),
+            indicators: scope
+                .indicators
+                .iter()
+                .copied()
+                .filter(|d| inputs.iter().any(|x| x.indicator == d.code))
+                .collect(),
+        };
+        let mut part = ReportContent::new(&token.unit, q);
+        part.indicators = inputs
+            .iter()
+            .map(|input| IndicatorRow {
+                code: input.indicator.clone(),
+                value: Some(input.value),
+                source: input.source.trim().to_string(),
+                note: input.note.trim().to_string(),
+            })
+            .collect();
+        let history = state.store().indicator_history().await?;
+        let checked = match web_rep::validate(&ctx, &narrow, &part, &history, false)? {
+            Ok(c) => c,
+            Err(found) => {
+                return Ok(Outcome::Invalid(
+                    found
+                        .by_place
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ));
+            }
+        };
         let mut content = stored
             .as_ref()
             .map(|r| r.content.clone())
             .unwrap_or_else(|| ReportContent::new(&token.unit, q));
         content.demo = false;
-        for input in inputs {
-            let row = IndicatorRow {
-                code: input.indicator.clone(),
-                value: Some(input.value),
-                source: input.source.trim().to_string(),
-                note: input.note.trim().to_string(),
-            };
+        for row in checked.indicators.into_iter().filter(|r| r.value.is_some()) {
             match content.indicators.iter_mut().find(|r| r.code == row.code) {
                 Some(r) => *r = row,
                 None => content.indicators.push(row),
             }
         }
-        let history = state.store().indicator_history().await?;
-        let checked = match web_rep::validate(&ctx, &scope, &content, &history, false)? {
-            Ok(c) => c,
-            Err(found) => {
-                // Only these values' problems matter to the caller; others belong to the
-                // unit's form (and are reported only when these have none).
-                let ours = |k: &PlaceKey| {
-                    matches!(k, PlaceKey::Indicator(i, _)
-                        if inputs.iter().any(|x| scope.indicators.get(*i).is_some_and(|d| d.code == x.indicator)))
-                };
-                let mine: Vec<(PlaceKey, Vec<String>)> = found
-                    .by_place
-                    .iter()
-                    .filter(|(k, _)| ours(k))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                let list = if mine.is_empty() {
-                    found
-                        .by_place
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect()
-                } else {
-                    mine
-                };
-                return Ok(Outcome::Invalid(list));
-            }
-        };
         let version = stored.as_ref().map_or(0, |r| r.record.version);
         match web_rep::save(
             state.store(),
@@ -598,7 +602,7 @@ async fn save_values(
             &user,
             &token.unit,
             q,
-            Some(&checked),
+            Some(&content),
             Intent::Draft,
             version,
             now,
