@@ -51,7 +51,8 @@ say "starting PostgreSQL on 127.0.0.1:$PGPORT_TEST"
 chown postgres:postgres "$PGTMP"
 runuser -u postgres -- "$PGBIN/initdb" -D "$PGTMP/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$PGTMP/initdb.log"
 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $PGPORT_TEST -k $PGTMP -c max_connections=300 -c fsync=on" start >/dev/null
+  -o "-c listen_addresses=127.0.0.1 -p $PGPORT_TEST -k $PGTMP -c max_connections=300 -c fsync=on" start >/dev/null \
+  || { echo "FAIL: PostgreSQL did not start; its log:" >&2; cat "$PGTMP/server.log" >&2; exit 1; }
 psql -q -h 127.0.0.1 -p "$PGPORT_TEST" -U postgres -v ON_ERROR_STOP=1 \
   -c "CREATE ROLE planwatch LOGIN PASSWORD 'planwatch' CREATEDB" -c "CREATE DATABASE planwatch OWNER planwatch" >/dev/null
 export PLANWATCH_TEST_PG_URL="postgres://planwatch:planwatch@127.0.0.1:$PGPORT_TEST/planwatch"
