@@ -173,6 +173,23 @@ fn pg_an_unexpected_error_shows_a_reference_number_that_is_in_the_log() {
     );
 }
 
+/// The token the 接口令牌 page shows once, right after it was created.
+fn token_on(page: &str) -> String {
+    page.split("<pre class=\"json\">")
+        .nth(1)
+        .expect("the new token is shown once")
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect()
+}
+
+/// A new API token of 市科技局, created by the office.
+fn new_token(office: &mut web_support::Client, name: &str) -> String {
+    let page = office.post_form("/api-tokens", &[("unit", "市科技局"), ("name", name)]);
+    assert_eq!(page.status, 200, "{}", page.body);
+    token_on(&page.body)
+}
+
 fn write_value(server: &Server, token: &str, body: &str) -> web_support::Response {
     server.client().request(
         "POST",
@@ -194,14 +211,7 @@ fn a_units_api_token_writes_its_indicator_values_into_the_report_with_the_same_c
         &[("unit", "市科技局"), ("name", "城市大脑数据平台")],
     );
     assert_eq!(page.status, 200);
-    let token: String = page
-        .body
-        .split("<pre class=\"json\">")
-        .nth(1)
-        .expect("the new token is shown once")
-        .chars()
-        .take_while(|c| c.is_ascii_hexdigit())
-        .collect();
+    let token = token_on(&page.body);
     assert_eq!(token.len(), 64);
     assert!(
         !office.get("/api-tokens").body.contains(&token),
@@ -300,15 +310,7 @@ fn the_api_reads_indicators_and_scores_with_a_session_or_a_token() {
     let scores = json(&leader.get("/api/v1/scores").body);
     assert!(scores["units"].is_array());
     let mut office = server.sign_in("office");
-    let page = office.post_form("/api-tokens", &[("unit", "市科技局"), ("name", "读数")]);
-    let token: String = page
-        .body
-        .split("<pre class=\"json\">")
-        .nth(1)
-        .expect("token")
-        .chars()
-        .take_while(|c| c.is_ascii_hexdigit())
-        .collect();
+    let token = new_token(&mut office, "读数");
     let r = server.client().request(
         "GET",
         "/api/v1/indicators",
@@ -322,15 +324,7 @@ fn the_api_reads_indicators_and_scores_with_a_session_or_a_token() {
 fn values_sent_at_once_for_one_unit_are_all_saved_and_a_bad_one_is_refused_alone() {
     let server = Server::start();
     let mut office = server.sign_in("office");
-    let page = office.post_form("/api-tokens", &[("unit", "市科技局"), ("name", "并发")]);
-    let token: String = page
-        .body
-        .split("<pre class=\"json\">")
-        .nth(1)
-        .expect("token")
-        .chars()
-        .take_while(|c| c.is_ascii_hexdigit())
-        .collect();
+    let token = new_token(&mut office, "并发");
     // Eighteen writes to the same draft at the same time, three per thread; one of them is out
     // of range. They queue and are saved together where they can be: none is refused as stale,
     // and the bad one is refused on its own.
