@@ -384,3 +384,70 @@ fn values_sent_at_once_for_one_unit_are_all_saved_and_a_bad_one_is_refused_alone
     let audit = office.get("/audit?entity=report").body;
     assert!(audit.contains("api:并发"));
 }
+
+#[test]
+fn a_units_figures_go_in_one_request_and_each_gets_its_own_answer() {
+    let server = Server::start();
+    let mut office = server.sign_in("office");
+    let token = new_token(&mut office, "批量");
+    let r = write_value(
+        &server,
+        &token,
+        r#"{"values":[
+            {"indicator":"hightech-revenue-share","quarter":"2023Q3","value":12.5,"source":"统计局"},
+            {"indicator":"doctors-per-1000","quarter":"2023Q3","value":2.5},
+            {"indicator":"rd-gdp-share","quarter":"2023Q3","value":250},
+            {"indicator":"rd-gdp-share","quarter":"2031Q1","value":1.5},
+            {"indicator":"rd-gdp-share","quarter":"2023Q3","value":1.61,"source":"统计局"}
+        ]}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = json(&r.body);
+    assert_eq!(
+        (v["saved"].as_u64(), v["refused"].as_u64()),
+        (Some(2), Some(3))
+    );
+    let statuses: Vec<u64> = v["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|x| x["status"].as_u64().expect("status"))
+        .collect();
+    assert_eq!(statuses, [200, 403, 422, 422, 200], "in the order sent");
+    assert!(
+        v["results"][2]["error"]["problems"][0]
+            .as_str()
+            .is_some_and(|m| m.contains("百分比")),
+        "{}",
+        r.body
+    );
+    // Both good values are in the unit's draft; the refused ones are not.
+    let mut kjj = server.sign_in("kjj");
+    let units = json(&kjj.get("/api/v1/units").body);
+    let id = units
+        .as_array()
+        .and_then(|a| a.iter().find(|u| u["name"] == "市科技局"))
+        .map(|u| u["id"].to_string())
+        .expect("unit");
+    let form = kjj.get(&format!("/reports/{id}/2023Q3")).body;
+    assert!(form.contains("value=\"12.5\"") && form.contains("value=\"1.61\""));
+    assert!(!form.contains("value=\"250\""));
+
+    for body in [
+        r#"{"values":[]}"#.to_string(),
+        format!(
+            r#"{{"values":[{}]}}"#,
+            vec![r#"{"indicator":"rd-gdp-share","quarter":"2023Q3","value":1.6}"#; 501].join(",")
+        ),
+        r#"{"values":[{"indicator":"rd-gdp-share","quarter":"2023Q3"}]}"#.to_string(),
+        r#"{"indicator":"rd-gdp-share","value":1.6}"#.to_string(),
+    ] {
+        let r = write_value(&server, &token, &body);
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(
+            json(&r.body)["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("请求内容不是有效的指标数值"))
+        );
+    }
+}

@@ -107,11 +107,17 @@ fn paths() -> Value {
         },
         "/api/v1/values": {
             "post": {
-                "summary": "写入本单位某季度的一项指标数值（保存为本单位季度报告草稿，仍由单位负责人审核报送）",
+                "summary": "写入本单位指标数值：一项，或以 {\"values\": […]} 一次写入多项（1–500 项，逐项检查、逐项答复）；保存为本单位季度报告草稿，仍由单位负责人审核报送",
                 "security": [ { "token": [] } ],
-                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ValueInput" } } } },
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "oneOf": [
+                    { "$ref": "#/components/schemas/ValueInput" },
+                    { "$ref": "#/components/schemas/ValueBatch" }
+                ] } } } },
                 "responses": {
-                    "200": { "description": "已保存", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ValueSaved" } } } },
+                    "200": { "description": "已保存（一项）；或多项的逐项结果", "content": { "application/json": { "schema": { "oneOf": [
+                        { "$ref": "#/components/schemas/ValueSaved" },
+                        { "$ref": "#/components/schemas/ValuesSaved" }
+                    ] } } } },
                     "401": { "description": "缺少或无效的接口令牌", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
                     "403": { "description": "该指标不由令牌所属单位报送", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
                     "409": { "description": "报告已报送或已采纳，或报送期已锁定", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Problems" } } } },
@@ -155,6 +161,22 @@ fn schemas() -> Value {
                 "value": { "type": "number", "description": "截至本季度末完成值" },
                 "source": { "type": "string", "description": "数据来源" },
                 "note": { "type": "string", "description": "说明（变动较大时必填）" }
+            }
+        },
+        "ValueBatch": {
+            "type": "object", "required": ["values"],
+            "properties": { "values": { "type": "array", "minItems": 1, "maxItems": 500, "items": { "$ref": "#/components/schemas/ValueInput" } } }
+        },
+        "ValuesSaved": {
+            "type": "object", "required": ["unit", "saved", "refused", "results"],
+            "properties": {
+                "unit": { "type": "string" }, "saved": { "type": "integer" }, "refused": { "type": "integer" },
+                "results": { "type": "array", "description": "按提交顺序逐项答复", "items": { "type": "object", "required": ["indicator", "quarter", "status"], "properties": {
+                    "indicator": { "type": "string" }, "quarter": { "type": "string" },
+                    "status": { "type": "integer", "description": "200 已保存；403 非本单位指标；409 报告已报送或已锁定；422 未通过检查" },
+                    "version": { "type": "integer" }, "report_state": { "type": "string" },
+                    "error": { "type": "object", "properties": { "code": { "type": "string" }, "message": { "type": "string" }, "problems": { "type": "array", "items": { "type": "string" } } } }
+                } } }
             }
         },
         "ValueSaved": {

@@ -336,7 +336,7 @@ fn problems(status: StatusCode, code: &'static str, message: &str, list: Vec<Str
 pub async fn write_value(
     State(state): State<AppState>,
     parts_caller: Caller,
-    Json(input): Json<ValueInput>,
+    Json(body): Json<serde_json::Value>,
 ) -> Result<Response, ApiError> {
     let Caller::Token(token) = parts_caller else {
         return Err(ApiError(WebError::Forbidden(
@@ -344,15 +344,63 @@ pub async fn write_value(
                 .to_string(),
         )));
     };
-    let q = Quarter::parse(&input.quarter).map_err(|e| WebError::BadRequest(e.to_string()))?;
-    let ctx = web_rep::context(&state, &token_user(&token).username, app::now()).await?;
+    let bad = |e: String| {
+        Ok(problems(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_request",
+            &format!("请求内容不是有效的指标数值：{e}"),
+            Vec::new(),
+        ))
+    };
+    match body.get("values") {
+        Some(list) => {
+            let inputs: Vec<ValueInput> = match serde_json::from_value(list.clone()) {
+                Ok(v) => v,
+                Err(e) => return bad(format!("values {e}")),
+            };
+            if inputs.is_empty() || inputs.len() > MAX_BULK {
+                return bad(format!(
+                    "values 应含 1 至 {MAX_BULK} 项，实有 {} 项",
+                    inputs.len()
+                ));
+            }
+            write_many(state, token, inputs).await
+        }
+        None => match serde_json::from_value::<ValueInput>(body) {
+            Ok(input) => write_one(state, token, input).await,
+            Err(e) => bad(e.to_string()),
+        },
+    }
+}
+
+/// The most values one bulk request may carry.
+const MAX_BULK: usize = 500;
+
+/// Checks that need no report: the quarter is the plan's and the indicator is the unit's.
+async fn precheck(
+    state: &AppState,
+    token: &ApiToken,
+    input: &ValueInput,
+) -> Result<Result<Quarter, Answer>, ApiError> {
+    let q = match Quarter::parse(&input.quarter) {
+        Ok(q) => q,
+        Err(e) => {
+            return Ok(Err(Answer::problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_quarter",
+                &e.to_string(),
+                Vec::new(),
+            )));
+        }
+    };
+    let ctx = web_rep::context(state, &token_user(token).username, app::now()).await?;
     if ctx.period(q).is_err() {
-        return Ok(problems(
+        return Ok(Err(Answer::problem(
             StatusCode::UNPROCESSABLE_ENTITY,
             "bad_quarter",
             &format!("{}不在计划期内", q.label_zh()),
             Vec::new(),
-        ));
+        )));
     }
     if !ctx
         .inputs()
@@ -361,11 +409,64 @@ pub async fn write_value(
         .iter()
         .any(|d| d.code == input.indicator)
     {
-        return Err(ApiError(WebError::Forbidden(format!(
-            "指标“{}”不由“{}”报送，该令牌不能写入",
-            input.indicator, token.unit
-        ))));
+        return Ok(Err(Answer::problem(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            &format!(
+                "指标“{}”不由“{}”报送，该令牌不能写入",
+                input.indicator, token.unit
+            ),
+            Vec::new(),
+        )));
     }
+    Ok(Ok(q))
+}
+
+fn not_answered() -> ApiError {
+    ApiError(WebError::Internal(anyhow::anyhow!(
+        "a queued API value was not answered"
+    )))
+}
+
+/// Takes the queue's turn and saves everything waiting in it (in a task of its own, so that a
+/// caller who hangs up cannot leave the others of the batch without an answer).
+async fn save_waiting(
+    state: &AppState,
+    token: &ApiToken,
+    q: Quarter,
+    queue: &ReportQueue,
+) -> Result<(), ApiError> {
+    let batch: Vec<Pending> =
+        std::mem::take(&mut *queue.pending.lock().unwrap_or_else(|p| p.into_inner()));
+    // Empty when an earlier batch, already finished, took ours.
+    if !batch.is_empty() {
+        let task = tokio::spawn(save_batch(state.clone(), token.clone(), q, batch));
+        if task.await.is_err() {
+            return Err(ApiError(WebError::Internal(anyhow::anyhow!(
+                "saving queued API values stopped unexpectedly"
+            ))));
+        }
+    }
+    Ok(())
+}
+
+async fn write_one(
+    state: AppState,
+    token: ApiToken,
+    input: ValueInput,
+) -> Result<Response, ApiError> {
+    let q = match precheck(&state, &token, &input).await? {
+        Ok(q) => q,
+        Err(answer) if answer.status == StatusCode::FORBIDDEN => {
+            return Err(ApiError(WebError::Forbidden(
+                answer.body["error"]["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )));
+        }
+        Err(answer) => return Ok(answer.into_response()),
+    };
     let queue = state.report_queue(&token.unit, q, token.id);
     let (reply, answer) = tokio::sync::oneshot::channel();
     queue
@@ -377,34 +478,84 @@ pub async fn write_value(
     tokio::select! {
         // Saved by the batch of a caller ahead in the queue: no need to wait for a turn.
         biased;
-        done = &mut answer => {
-            return done.map_err(|_| {
-                ApiError(WebError::Internal(anyhow::anyhow!("a queued API value was not answered")))
-            })?;
-        }
-        _turn = queue.turn.lock() => {
-            let batch: Vec<Pending> = std::mem::take(
-                &mut *queue.pending.lock().unwrap_or_else(|p| p.into_inner()),
-            );
-            // Empty when an earlier batch, already finished, took ours.
-            if !batch.is_empty() {
-                // In a task of its own, so that a caller who hangs up cannot leave the others
-                // of the batch without an answer.
-                let task = tokio::spawn(save_batch(state.clone(), token.clone(), q, batch));
-                if task.await.is_err() {
-                    return Err(ApiError(WebError::Internal(anyhow::anyhow!(
-                        "saving queued API values stopped unexpectedly"
-                    ))));
+        done = &mut answer => return done.map_err(|_| not_answered())?.map(Answer::into_response),
+        _turn = queue.turn.lock() => save_waiting(&state, &token, q, &queue).await?,
+    }
+    // Answered by the batch that took this value (ours, or an earlier caller's).
+    answer
+        .await
+        .map_err(|_| not_answered())?
+        .map(Answer::into_response)
+}
+
+/// A unit's figures in one request (`{"values": […]}`): each value is checked, queued and saved
+/// as a single write would be, and answered in the results in the order sent.
+async fn write_many(
+    state: AppState,
+    token: ApiToken,
+    inputs: Vec<ValueInput>,
+) -> Result<Response, ApiError> {
+    let mut answers: Vec<Option<Answer>> = (0..inputs.len()).map(|_| None).collect();
+    let mut waiting = Vec::new();
+    let mut queues: Vec<(Quarter, std::sync::Arc<ReportQueue>)> = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        match precheck(&state, &token, input).await? {
+            Err(answer) => answers[i] = Some(answer),
+            Ok(q) => {
+                let queue = state.report_queue(&token.unit, q, token.id);
+                let (reply, answer) = tokio::sync::oneshot::channel();
+                queue
+                    .pending
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(Pending {
+                        input: input.clone(),
+                        reply,
+                    });
+                if !queues.iter().any(|(x, _)| *x == q) {
+                    queues.push((q, queue));
                 }
+                waiting.push((i, answer));
             }
         }
     }
-    // Answered by the batch that took this value (ours, or an earlier caller's).
-    answer.await.map_err(|_| {
-        ApiError(WebError::Internal(anyhow::anyhow!(
-            "a queued API value was not answered"
-        )))
-    })?
+    for (q, queue) in &queues {
+        let _turn = queue.turn.lock().await;
+        save_waiting(&state, &token, *q, queue).await?;
+    }
+    for (i, answer) in waiting {
+        answers[i] = Some(answer.await.map_err(|_| not_answered())??);
+    }
+    let results: Vec<serde_json::Value> = answers
+        .into_iter()
+        .zip(&inputs)
+        .map(|(a, input)| {
+            let a = a.unwrap_or(Answer {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                body: serde_json::Value::Null,
+            });
+            let mut entry = serde_json::json!({
+                "indicator": input.indicator,
+                "quarter": input.quarter,
+                "status": a.status.as_u16(),
+            });
+            if a.status == StatusCode::OK {
+                entry["version"] = a.body["version"].clone();
+                entry["report_state"] = a.body["report_state"].clone();
+            } else {
+                entry["error"] = a.body["error"].clone();
+            }
+            entry
+        })
+        .collect();
+    let saved = results.iter().filter(|r| r["status"] == 200).count();
+    Ok(Json(serde_json::json!({
+        "unit": token.unit,
+        "saved": saved,
+        "refused": results.len() - saved,
+        "results": results,
+    }))
+    .into_response())
 }
 
 /// The API writes waiting for one report (unit, quarter) under one token.
@@ -417,7 +568,7 @@ pub struct ReportQueue {
 
 struct Pending {
     input: ValueInput,
-    reply: tokio::sync::oneshot::Sender<Result<Response, ApiError>>,
+    reply: tokio::sync::oneshot::Sender<Result<Answer, ApiError>>,
 }
 
 /// The token acts as a reporter of its unit, under its own name in the audit trail.
@@ -447,7 +598,7 @@ async fn save_batch(state: AppState, token: ApiToken, q: Quarter, batch: Vec<Pen
             _ => rounds.push(vec![i]),
         }
     }
-    let mut answers: Vec<Option<Result<Response, ApiError>>> =
+    let mut answers: Vec<Option<Result<Answer, ApiError>>> =
         (0..inputs.len()).map(|_| None).collect();
     for round in rounds {
         let together: Vec<ValueInput> = round.iter().map(|&i| inputs[i].clone()).collect();
@@ -485,29 +636,62 @@ enum Outcome {
     Refused(String),
 }
 
+/// The answer to one value: its status and JSON body (a response for a single write, an entry
+/// of the results for a bulk write).
+struct Answer {
+    status: StatusCode,
+    body: serde_json::Value,
+}
+
+impl Answer {
+    fn problem(status: StatusCode, code: &'static str, message: &str, list: Vec<String>) -> Self {
+        Answer {
+            status,
+            body: serde_json::json!(Problems {
+                error: ProblemsDetail {
+                    code,
+                    message: message.to_string(),
+                    problems: list,
+                },
+            }),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
 fn respond(
     outcome: &Result<Outcome, ApiError>,
     unit: &str,
     input: &ValueInput,
-) -> Result<Response, ApiError> {
+) -> Result<Answer, ApiError> {
     match outcome {
-        Ok(Outcome::Saved(record)) => Ok(Json(ValueSaved {
-            unit: unit.to_string(),
-            quarter: input.quarter.clone(),
-            indicator: input.indicator.clone(),
-            value: input.value,
-            report_state: record.state.label_zh(),
-            version: record.version,
-        })
-        .into_response()),
-        Ok(Outcome::Closed(m)) => Ok(problems(
+        Ok(Outcome::Saved(record)) => Ok(Answer {
+            status: StatusCode::OK,
+            body: serde_json::json!(ValueSaved {
+                unit: unit.to_string(),
+                quarter: input.quarter.clone(),
+                indicator: input.indicator.clone(),
+                value: input.value,
+                report_state: record.state.label_zh(),
+                version: record.version,
+            }),
+        }),
+        Ok(Outcome::Closed(m)) => Ok(Answer::problem(
             StatusCode::CONFLICT,
             "report_closed",
             m,
             Vec::new(),
         )),
-        Ok(Outcome::Refused(m)) => Ok(problems(StatusCode::CONFLICT, "not_saved", m, Vec::new())),
-        Ok(Outcome::Invalid(found)) => Ok(problems(
+        Ok(Outcome::Refused(m)) => Ok(Answer::problem(
+            StatusCode::CONFLICT,
+            "not_saved",
+            m,
+            Vec::new(),
+        )),
+        Ok(Outcome::Invalid(found)) => Ok(Answer::problem(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_value",
             "数值未通过检查，未保存",
