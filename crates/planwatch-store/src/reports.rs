@@ -610,6 +610,43 @@ async fn publish_values(
     Ok(())
 }
 
+/// One text column (`t`) of a plan's rows.
+async fn plan_texts(tx: &mut Tx, sql: &'static str, plan: i64) -> Result<Vec<String>> {
+    tx.fetch_all(sql, args![plan])
+        .await?
+        .iter()
+        .map(|r| r.text("t"))
+        .collect()
+}
+
+/// The audit row of one part of the reporting setup (`(action, entity, plan)`), unless nothing
+/// was added.
+async fn record_setup(
+    tx: &mut Tx,
+    actor: &Actor,
+    (action, entity, plan): (&'static str, &'static str, i64),
+    after: serde_json::Value,
+    nothing_added: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if nothing_added {
+        return Ok(());
+    }
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action,
+            entity,
+            entity_id: format!("plan:{plan}"),
+            before: None,
+            after: Some(after),
+        },
+        now,
+    )
+    .await
+}
+
 impl Store {
     /// Adds the reporting setup of the current plan where it is missing: indicators not yet in
     /// the catalogue, periods not yet created, breakdown items whose key is new. Existing rows
@@ -649,31 +686,22 @@ impl Store {
             .await?;
             added.push(def.code.clone());
         }
-        if !added.is_empty() {
-            out.indicators_added = added.len();
-            audit::record(
-                &mut tx,
-                actor,
-                Change {
-                    action: "indicator.catalogue",
-                    entity: "indicator",
-                    entity_id: format!("plan:{plan}"),
-                    before: None,
-                    after: Some(json!({ "added": added })),
-                },
-                now,
-            )
-            .await?;
-        }
-        let existing: Vec<String> = tx
-            .fetch_all(
-                "SELECT quarter FROM reporting_periods WHERE plan_id = $1",
-                args![plan],
-            )
-            .await?
-            .iter()
-            .map(|r| r.text("quarter"))
-            .collect::<Result<_>>()?;
+        out.indicators_added = added.len();
+        record_setup(
+            &mut tx,
+            actor,
+            ("indicator.catalogue", "indicator", plan),
+            json!({ "added": added }),
+            added.is_empty(),
+            now,
+        )
+        .await?;
+        let existing = plan_texts(
+            &mut tx,
+            "SELECT quarter AS t FROM reporting_periods WHERE plan_id = $1",
+            plan,
+        )
+        .await?;
         let mut new_periods = Vec::new();
         for p in &setup.periods {
             if existing.contains(&p.quarter.to_string()) {
@@ -687,31 +715,22 @@ impl Store {
             .await?;
             new_periods.push(json!({ "quarter": p.quarter, "deadline": day_text(p.deadline) }));
         }
-        if !new_periods.is_empty() {
-            out.periods_added = new_periods.len();
-            audit::record(
-                &mut tx,
-                actor,
-                Change {
-                    action: "period.create",
-                    entity: "reporting_period",
-                    entity_id: format!("plan:{plan}"),
-                    before: None,
-                    after: Some(json!({ "periods": new_periods })),
-                },
-                now,
-            )
-            .await?;
-        }
-        let keys: Vec<String> = tx
-            .fetch_all(
-                "SELECT item_key FROM breakdown_items WHERE plan_id = $1",
-                args![plan],
-            )
-            .await?
-            .iter()
-            .map(|r| r.text("item_key"))
-            .collect::<Result<_>>()?;
+        out.periods_added = new_periods.len();
+        record_setup(
+            &mut tx,
+            actor,
+            ("period.create", "reporting_period", plan),
+            json!({ "periods": new_periods }),
+            new_periods.is_empty(),
+            now,
+        )
+        .await?;
+        let keys = plan_texts(
+            &mut tx,
+            "SELECT item_key AS t FROM breakdown_items WHERE plan_id = $1",
+            plan,
+        )
+        .await?;
         let tasks = task_ids(&mut tx, plan).await?;
         let mut new_items = Vec::new();
         for item in &setup.breakdown.items {
@@ -721,22 +740,16 @@ impl Store {
             insert_item(&mut tx, actor, plan, &tasks, item, now).await?;
             new_items.push(item.id.clone());
         }
-        if !new_items.is_empty() {
-            out.items_added = new_items.len();
-            audit::record(
-                &mut tx,
-                actor,
-                Change {
-                    action: "breakdown.seed",
-                    entity: "breakdown_item",
-                    entity_id: format!("plan:{plan}"),
-                    before: None,
-                    after: Some(json!({ "added": new_items })),
-                },
-                now,
-            )
-            .await?;
-        }
+        out.items_added = new_items.len();
+        record_setup(
+            &mut tx,
+            actor,
+            ("breakdown.seed", "breakdown_item", plan),
+            json!({ "added": new_items }),
+            new_items.is_empty(),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(out)
     }
