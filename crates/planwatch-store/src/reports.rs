@@ -1007,6 +1007,42 @@ impl Store {
         Ok(rec)
     }
 
+    /// Saves several successive edits of one report in one transaction — each its own version
+    /// with its own audit row, exactly as if saved one after another, but with one commit.
+    /// `expected_version` is the version the first edit was computed from; each next edit
+    /// follows the one before. All or nothing.
+    #[allow(clippy::type_complexity)]
+    pub async fn save_report_rounds(
+        &self,
+        actor: &Actor,
+        unit: &str,
+        quarter: Quarter,
+        expected_version: u64,
+        rounds: &[(ReportContent, Vec<(ReportRecord, WorkflowEvent)>)],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ReportRecord>> {
+        let mut tx = self.pools.write().await?;
+        let mut version = expected_version;
+        let mut out = Vec::with_capacity(rounds.len());
+        for (content, steps) in rounds {
+            let rec = save_report_tx(
+                &mut tx,
+                actor,
+                unit,
+                quarter,
+                version,
+                Some(content),
+                steps,
+                now,
+            )
+            .await?;
+            version = rec.version;
+            out.push(rec);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
     /// Loads many reports with their steps in one transaction (the demo data): all or nothing.
     pub async fn save_reports(
         &self,

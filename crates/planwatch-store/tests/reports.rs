@@ -635,3 +635,76 @@ on_both_backends!(
     pg_breakdown_changes_are_kept_and_audited_per_item,
     breakdown_changes_are_kept_and_audited_per_item
 );
+
+async fn successive_drafts_are_saved_as_versions_in_one_transaction(ctx: Ctx) {
+    let ctx = prepared(ctx).await;
+    let first = content(&ctx.store, q("2023Q3"), 12.0).await;
+    let second = content(&ctx.store, q("2023Q3"), 12.5).await;
+    let edit1 = steps(None, &[(Action::Edit, Role::Reporter)], at(10));
+    let edit2 = steps(Some(&edit1[0].0), &[(Action::Edit, Role::Reporter)], at(10));
+    let audit_before = ctx
+        .store
+        .audit_entries(&AuditFilter {
+            entity: Some("report".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("audit")
+        .len();
+    let recs = ctx
+        .store
+        .save_report_rounds(
+            &office(),
+            UNIT,
+            q("2023Q3"),
+            0,
+            &[(first, edit1.clone()), (second.clone(), edit2.clone())],
+            at(10),
+        )
+        .await
+        .expect("saved");
+    assert_eq!(
+        recs.iter().map(|r| r.version).collect::<Vec<_>>(),
+        [1, 2],
+        "one version per round"
+    );
+    let back = ctx
+        .store
+        .report(UNIT, q("2023Q3"))
+        .await
+        .expect("r")
+        .expect("there");
+    assert_eq!(back.content, second, "the last round is what stands");
+    assert_eq!(back.events.len(), 2);
+    let audit_after = ctx
+        .store
+        .audit_entries(&AuditFilter {
+            entity: Some("report".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("audit")
+        .len();
+    assert_eq!(audit_after - audit_before, 2, "an audit row per round");
+    // Computed from a version that is no longer current: nothing of it is saved.
+    let third = content(&ctx.store, q("2023Q3"), 13.0).await;
+    let e = ctx
+        .store
+        .save_report_rounds(&office(), UNIT, q("2023Q3"), 0, &[(third, edit1)], at(11))
+        .await
+        .expect_err("stale");
+    assert!(matches!(e, StoreError::Workflow(_)), "{e}");
+    let back = ctx
+        .store
+        .report(UNIT, q("2023Q3"))
+        .await
+        .expect("r")
+        .expect("there");
+    assert_eq!((back.record.version, back.content), (2, second));
+    ctx.finish().await;
+}
+on_both_backends!(
+    sqlite_successive_drafts_are_saved_as_versions_in_one_transaction,
+    pg_successive_drafts_are_saved_as_versions_in_one_transaction,
+    successive_drafts_are_saved_as_versions_in_one_transaction
+);

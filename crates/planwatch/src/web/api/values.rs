@@ -8,7 +8,7 @@ use super::super::assessment;
 use super::super::error::WebError;
 use super::super::pages::dashboard::value_zh;
 use super::super::policy::Permission;
-use super::super::reporting::{self as web_rep, Intent, PlaceKey, Refusal};
+use super::super::reporting::{self as web_rep, PlaceKey, Refusal};
 use super::super::session::token_hash;
 use super::{ApiError, ApiResult, ApiUser};
 use crate::app;
@@ -600,22 +600,31 @@ async fn save_batch(state: AppState, token: ApiToken, q: Quarter, batch: Vec<Pen
     }
     let mut answers: Vec<Option<Result<Answer, ApiError>>> =
         (0..inputs.len()).map(|_| None).collect();
-    for round in rounds {
-        let together: Vec<ValueInput> = round.iter().map(|&i| inputs[i].clone()).collect();
-        if together.len() > 1 {
-            let outcome = save_values(&state, &token, q, &together).await;
-            // Values that do not pass together are checked one by one below, each for itself.
-            if !matches!(outcome, Ok(Outcome::Invalid(_))) {
-                for &i in &round {
-                    answers[i] = Some(respond(&outcome, &token.unit, &inputs[i]));
+    let settle = |result: Result<Settled, ApiError>,
+                  which: &[usize],
+                  answers: &mut Vec<Option<Result<Answer, ApiError>>>|
+     -> Vec<usize> {
+        match result {
+            Ok((settled, alone)) => {
+                for (i, outcome) in settled {
+                    answers[i] = Some(respond(&Ok(outcome), &token.unit, &inputs[i]));
                 }
-                continue;
+                alone
+            }
+            Err(e) => {
+                for &i in which {
+                    answers[i] = Some(Err(ApiError(e.0.duplicate())));
+                }
+                Vec::new()
             }
         }
-        for &i in &round {
-            let outcome = save_values(&state, &token, q, std::slice::from_ref(&inputs[i])).await;
-            answers[i] = Some(respond(&outcome, &token.unit, &inputs[i]));
-        }
+    };
+    let all: Vec<usize> = (0..inputs.len()).collect();
+    let result = save_rounds(&state, &token, q, &inputs, &rounds).await;
+    let alone = settle(result, &all, &mut answers);
+    for i in alone {
+        let result = save_rounds(&state, &token, q, &inputs, &[vec![i]]).await;
+        settle(result, &[i], &mut answers);
     }
     for (reply, answer) in replies.into_iter().zip(answers) {
         // A caller who hung up no longer needs the answer; the value is saved all the same.
@@ -625,13 +634,19 @@ async fn save_batch(state: AppState, token: ApiToken, q: Quarter, batch: Vec<Pen
     }
 }
 
+/// Problems found in values, each with the place it belongs to.
+type Found = Vec<(PlaceKey, Vec<String>)>;
+
+/// What `save_rounds` settled (value index and outcome), and the values to try one by one.
+type Settled = (Vec<(usize, Outcome)>, Vec<usize>);
+
 /// What became of values saved together.
 enum Outcome {
     Saved(planwatch_reporting::workflow::ReportRecord),
     /// The report is submitted or accepted: the message.
     Closed(String),
     /// The values do not pass the checks: each problem with the place it belongs to.
-    Invalid(Vec<(PlaceKey, Vec<String>)>),
+    Invalid(Found),
     /// The workflow or the period refuses the save: the message.
     Refused(String),
 }
@@ -701,19 +716,89 @@ fn respond(
     }
 }
 
-/// Applies `inputs` in order to the report as it stands, checks it as the form and the Excel
-/// upload would, and saves it as one new version (applied again if someone saved the report in
-/// between).
-async fn save_values(
+/// Checks the values of one round — by the same reader as the form and the Excel upload, on a
+/// form holding just their indicators (the rest of the draft is the unit's to complete and is
+/// checked in full when the unit submits) — and gives their rows as read back, or the problems.
+fn check_round(
+    ctx: &crate::app::reporting::Context,
+    scope: &ReportScope<'_>,
+    values: &[&ValueInput],
+    history: &std::collections::BTreeMap<String, Vec<(Quarter, f64)>>,
+) -> Result<Result<Vec<IndicatorRow>, Found>, ApiError> {
+    let narrow = ReportScope {
+        unit: scope.unit.clone(),
+        period: scope.period,
+        rows: Vec::new(),
+        indicators: scope
+            .indicators
+            .iter()
+            .copied()
+            .filter(|d| values.iter().any(|x| x.indicator == d.code))
+            .collect(),
+    };
+    let mut part = ReportContent::new(&scope.unit, scope.period);
+    part.indicators = values
+        .iter()
+        .map(|input| IndicatorRow {
+            code: input.indicator.clone(),
+            value: Some(input.value),
+            source: input.source.trim().to_string(),
+            note: input.note.trim().to_string(),
+        })
+        .collect();
+    Ok(
+        match web_rep::validate(ctx, &narrow, &part, history, false)? {
+            Ok(checked) => Ok(checked
+                .indicators
+                .into_iter()
+                .filter(|r| r.value.is_some())
+                .collect()),
+            Err(found) => Err(found
+                .by_place
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()),
+        },
+    )
+}
+
+/// Checks every round (each indicator at most once in a round) and saves the rounds that pass
+/// as successive versions of the report in one transaction — each with its own audit row, one
+/// commit for all — applied again to the newer report if someone saved it in between. Returns
+/// the outcome of each value it settled, and the values of rounds of several values that did
+/// not pass together (to be tried one by one, so that each gets its own verdict).
+async fn save_rounds(
     state: &AppState,
     token: &ApiToken,
     q: Quarter,
     inputs: &[ValueInput],
-) -> Result<Outcome, ApiError> {
+    rounds: &[Vec<usize>],
+) -> Result<Settled, ApiError> {
     let now = app::now();
     let user = token_user(token);
     let ctx = web_rep::context(state, &user.username, now).await?;
     let scope = ctx.inputs().scope(&token.unit, q);
+    // Other quarters' values only: writes to this quarter do not change it.
+    let history = state.store().indicator_history().await?;
+    let mut settled = Vec::new();
+    let mut retry_alone = Vec::new();
+    let mut passed: Vec<(&Vec<usize>, Vec<IndicatorRow>)> = Vec::new();
+    for round in rounds {
+        let values: Vec<&ValueInput> = round.iter().map(|&i| &inputs[i]).collect();
+        match check_round(&ctx, &scope, &values, &history)? {
+            Ok(rows) => passed.push((round, rows)),
+            Err(found) if round.len() == 1 => settled.push((round[0], Outcome::Invalid(found))),
+            Err(_) => retry_alone.extend(round.iter().copied()),
+        }
+    }
+    if passed.is_empty() {
+        return Ok((settled, retry_alone));
+    }
+    let every = |o: &dyn Fn() -> Outcome, settled: &mut Vec<(usize, Outcome)>| {
+        for (round, _) in &passed {
+            settled.extend(round.iter().map(|&i| (i, o())));
+        }
+    };
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -724,81 +809,54 @@ async fn save_values(
                 ReportState::Submitted | ReportState::Accepted
             )
         {
-            return Ok(Outcome::Closed(format!(
+            let m = format!(
                 "“{}”{}的报告已{}，不能再写入；如需更正请联系领导小组办公室退回或重新开放",
                 token.unit,
                 q.label_zh(),
                 r.record.state.label_zh()
-            )));
+            );
+            every(&|| Outcome::Closed(m.clone()), &mut settled);
+            return Ok((settled, retry_alone));
         }
-        // Only the values written are checked — by the same reader as the form and the Excel
-        // upload, on a form holding just their indicators: the rest of the draft is the unit's
-        // to complete (and is checked in full when the unit submits).
-        let narrow = ReportScope {
-            unit: scope.unit.clone(),
-            period: scope.period,
-            rows: Vec::new(),
-            indicators: scope
-                .indicators
-                .iter()
-                .copied()
-                .filter(|d| inputs.iter().any(|x| x.indicator == d.code))
-                .collect(),
-        };
-        let mut part = ReportContent::new(&token.unit, q);
-        part.indicators = inputs
-            .iter()
-            .map(|input| IndicatorRow {
-                code: input.indicator.clone(),
-                value: Some(input.value),
-                source: input.source.trim().to_string(),
-                note: input.note.trim().to_string(),
-            })
-            .collect();
-        let history = state.store().indicator_history().await?;
-        let checked = match web_rep::validate(&ctx, &narrow, &part, &history, false)? {
-            Ok(c) => c,
-            Err(found) => {
-                return Ok(Outcome::Invalid(
-                    found
-                        .by_place
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                ));
-            }
-        };
         let mut content = stored
             .as_ref()
             .map(|r| r.content.clone())
             .unwrap_or_else(|| ReportContent::new(&token.unit, q));
         content.demo = false;
-        for row in checked.indicators.into_iter().filter(|r| r.value.is_some()) {
-            match content.indicators.iter_mut().find(|r| r.code == row.code) {
-                Some(r) => *r = row,
-                None => content.indicators.push(row),
+        let mut contents = Vec::with_capacity(passed.len());
+        for (_, rows) in &passed {
+            for row in rows {
+                match content.indicators.iter_mut().find(|r| r.code == row.code) {
+                    Some(r) => *r = row.clone(),
+                    None => content.indicators.push(row.clone()),
+                }
             }
+            contents.push(content.clone());
         }
-        let version = stored.as_ref().map_or(0, |r| r.record.version);
-        match web_rep::save(
+        match web_rep::save_drafts(
             state.store(),
             &ctx,
             &user,
             &token.unit,
             q,
-            Some(&content),
-            Intent::Draft,
-            version,
+            stored.as_ref(),
+            &contents,
             now,
         )
         .await?
         {
-            Ok(record) => {
-                tracing::info!(token = %token.name, unit = %token.unit, quarter = %q, values = inputs.len(), "indicator values written over the API");
-                return Ok(Outcome::Saved(record));
+            Ok(records) => {
+                tracing::info!(token = %token.name, unit = %token.unit, quarter = %q, values = passed.iter().map(|(r, _)| r.len()).sum::<usize>(), versions = records.len(), "indicator values written over the API");
+                for ((round, _), record) in passed.iter().zip(records) {
+                    settled.extend(round.iter().map(|&i| (i, Outcome::Saved(record.clone()))));
+                }
+                return Ok((settled, retry_alone));
             }
             Err(Refusal::Stale(_)) if attempt < MAX_ATTEMPTS => continue,
-            Err(Refusal::Rule(m) | Refusal::Stale(m)) => return Ok(Outcome::Refused(m)),
+            Err(Refusal::Rule(m) | Refusal::Stale(m)) => {
+                every(&|| Outcome::Refused(m.clone()), &mut settled);
+                return Ok((settled, retry_alone));
+            }
         }
     }
 }
