@@ -91,6 +91,16 @@ impl ReportState {
         ReportState::Accepted,
     ];
 
+    /// Whether the unit head has signed the report off (approved, submitted or accepted): only
+    /// then may other units see what it says — a lead unit sees its participants' contributions
+    /// from signed-off reports only, never a draft or a returned report being reworked.
+    pub fn is_signed_off(self) -> bool {
+        matches!(
+            self,
+            ReportState::Approved | ReportState::Submitted | ReportState::Accepted
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ReportState::Draft => "draft",

@@ -28,7 +28,9 @@ mod users;
 mod versions;
 
 pub use api_tokens::ApiToken;
-pub use audit::{Actor, AuditEntry, AuditFilter};
+pub use audit::{
+    Actor, AuditEntry, AuditFilter, BrokenLink, ChainReport, GENESIS_HASH, SECURITY_FILTER,
+};
 pub use db::Backend;
 pub use dump::{BackupKind, DumpSummary, FORMAT_NAME as DUMP_FORMAT_NAME, exported_columns};
 pub use error::{Result, StoreError};
@@ -46,7 +48,11 @@ pub use report_texts::{
     normalise_text,
 };
 pub use reports::{PeriodChange, ReportingSetup, SetupOutcome, StoredReport, ValuesOutcome};
-pub use sessions::{SIGN_IN_ENTITY, SIGN_IN_FAILED_ACTION, SessionInfo};
+pub use sessions::{
+    ACCOUNT_LOCKED_ACTION, CheckPurpose, SIGN_IN_ATTEMPT_ACTION, SIGN_IN_ENTITY,
+    SIGN_IN_FAILED_ACTION, SIGN_IN_OK_ACTION, SessionInfo, SignInGate, SignInLimits,
+};
+pub use users::ActiveSession;
 pub use time::{normalise as normalise_time, to_text as time_to_text};
 pub use units::UnitRef;
 pub use users::{MIN_PASSWORD_CHARS, NewUser, Password, User};

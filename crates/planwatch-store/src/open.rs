@@ -57,6 +57,15 @@ impl Store {
                 return Err(e);
             }
         };
+        // Audit rows written before the trail was chained get their hashes, once: when this open
+        // applied migration 0006. Later a row without a hash is a broken link that
+        // `audit verify` reports, never something opening the store would quietly repair.
+        if applied_on_open.iter().any(|m| m.version == 6)
+            && let Err(e) = crate::audit::chain_unhashed(&pools).await
+        {
+            pools.close().await;
+            return Err(e);
+        }
         Ok(Store {
             pools,
             location: location.clone(),

@@ -13,6 +13,26 @@ use planwatch_model::Role;
 use serde::Serialize;
 use std::fmt;
 
+/// Passwords of ten characters or more that lists of leaked passwords put near the top.
+const COMMON_PASSWORDS: [&str; 16] = [
+    "1234567890",
+    "12345678910",
+    "123456789a",
+    "a123456789",
+    "qwertyuiop",
+    "1qaz2wsx3edc",
+    "1q2w3e4r5t",
+    "password123",
+    "password1234",
+    "p@ssw0rd123",
+    "admin12345",
+    "admin@12345",
+    "abc1234567",
+    "abcd123456",
+    "qwerty12345",
+    "iloveyou123",
+];
+
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -38,7 +58,40 @@ impl Password {
                 "至少要有 4 个不同的字符".to_string(),
             ));
         }
+        // 等保 2.0 asks for passwords of some complexity: at least two kinds of character.
+        let kinds = [
+            text.chars().any(char::is_alphabetic),
+            text.chars().any(|c| c.is_ascii_digit()),
+            text.chars()
+                .any(|c| !c.is_alphabetic() && !c.is_ascii_digit()),
+        ]
+        .iter()
+        .filter(|k| **k)
+        .count();
+        if kinds < 2 {
+            return Err(StoreError::WeakPassword(
+                "须包含字母、数字、符号（含空格）中的至少两类".to_string(),
+            ));
+        }
+        let lower = text.to_lowercase();
+        if COMMON_PASSWORDS.contains(&lower.as_str()) {
+            return Err(StoreError::WeakPassword(
+                "这是常见密码，容易被猜中，请换一个".to_string(),
+            ));
+        }
         Ok(Password(text.to_string()))
+    }
+
+    /// Refuses a password that contains the account's username (case-insensitive, for
+    /// usernames of three characters or more).
+    pub fn check_account(&self, username: &str) -> Result<()> {
+        let name = username.trim().to_lowercase();
+        if name.chars().count() >= 3 && self.0.to_lowercase().contains(&name) {
+            return Err(StoreError::WeakPassword(
+                "密码不能包含用户名".to_string(),
+            ));
+        }
+        Ok(())
     }
 
     fn hash(&self) -> Result<String> {
@@ -64,6 +117,24 @@ fn verify(password: &str, hash: &str) -> bool {
         })
         .unwrap_or(false)
 }
+
+/// A hash of a password nobody knows, made once per process: checking a password for an unknown
+/// or disabled account costs the same argon2 work as for an active one, so the time of an answer
+/// does not tell whether a username exists.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        let mut secret = [0u8; 32];
+        // Without randomness a fixed decoy still costs the same work; it is never a valid password
+        // for any account because no account has this hash.
+        let _ = getrandom::fill(&mut secret);
+        Argon2::default()
+            .hash_password(&secret)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
 
 /// A user to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +178,14 @@ impl User {
             "disabled": self.disabled_at.is_some(),
         })
     }
+}
+
+/// An active session: its user, when it ends, and when it was last used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveSession {
+    pub user: User,
+    pub expires_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
 }
 
 /// The user query without its WHERE/ORDER clause (a macro so that `concat!` can extend it).
@@ -186,6 +265,7 @@ impl Store {
     ) -> Result<User> {
         let username = new.username.trim();
         check_username(username)?;
+        password.check_account(username)?;
         let unit_needed = new.role.is_unit_bound();
         let tf_needed = new.role == Role::TaskForce;
         match (&new.unit, unit_needed) {
@@ -347,6 +427,7 @@ impl Store {
         password: &Password,
         now: DateTime<Utc>,
     ) -> Result<User> {
+        password.check_account(username)?;
         let hash = password.hash()?;
         let mut tx = self.pools.write().await?;
         let before = require_user(&mut tx, username).await?;
@@ -379,15 +460,23 @@ impl Store {
 
     /// The active user with this username and password, or `None` (unknown user, disabled user
     /// and wrong password all look the same to the caller).
+    ///
+    /// The argon2 check always runs (against a decoy hash for an unknown or disabled account), on
+    /// a blocking thread so that it never stalls the async workers.
     pub async fn authenticate(&self, username: &str, password: &str) -> Result<Option<User>> {
         let found = {
             let mut tx = self.pools.read().await?;
             find_user(&mut tx, username).await?
         };
-        Ok(match found {
-            Some((u, hash)) if u.is_active() && verify(password, &hash) => Some(u),
-            _ => None,
-        })
+        let (user, hash) = match found {
+            Some((u, hash)) if u.is_active() => (Some(u), hash),
+            _ => (None, decoy_hash().to_string()),
+        };
+        let password = password.to_string();
+        let ok = tokio::task::spawn_blocking(move || verify(&password, &hash))
+            .await
+            .unwrap_or(false);
+        Ok(user.filter(|_| ok))
     }
 
     /// Records a new web session for a user. `token_hash` is a hash of the cookie's random token;
@@ -403,8 +492,8 @@ impl Store {
         let mut tx = self.pools.write().await?;
         let id = tx
             .insert_returning_id(
-                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4) RETURNING id",
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) \
+                 VALUES ($1, $2, $3, $4, $3) RETURNING id",
                 args![token_hash, user_id, now, expires_at],
             )
             .await?;
@@ -427,6 +516,74 @@ impl Store {
         Ok(id)
     }
 
+    /// Starts a web session after a sign-in whose password check passed: the session and the
+    /// check's success (failed checks before it stop counting) in one transaction.
+    pub async fn start_session(
+        &self,
+        user: &User,
+        token_hash: &str,
+        client: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<i64> {
+        let actor = Actor::user(&user.username);
+        let mut tx = self.pools.write().await?;
+        let id = tx
+            .insert_returning_id(
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) \
+                 VALUES ($1, $2, $3, $4, $3) RETURNING id",
+                args![token_hash, user.id, now, expires_at],
+            )
+            .await?;
+        let client: String = client.chars().take(64).collect();
+        audit::record(
+            &mut tx,
+            &actor,
+            Change {
+                action: crate::sessions::SIGN_IN_OK_ACTION,
+                entity: crate::sessions::SIGN_IN_ENTITY,
+                entity_id: crate::sessions::recorded_name(&user.username),
+                before: None,
+                after: Some(serde_json::json!({ "client": client, "purpose": "sign_in" })),
+            },
+            now,
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            Change {
+                action: "session.create",
+                entity: "session",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({
+                    "user_id": user.id, "expires_at": crate::time::to_text(expires_at)
+                })),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Notes that a session was used at `now` (for the idle timeout). No audit row: using a
+    /// session changes no data, and the data version that caches key on must not move on every
+    /// request. Returns whether an active session was touched.
+    pub async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool> {
+        let mut tx = self.pools.write().await?;
+        let n = tx
+            .execute(
+                "UPDATE sessions SET last_seen_at = $1 \
+                 WHERE token_hash = $2 AND revoked_at IS NULL AND expires_at > $1",
+                args![now, token_hash],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(n > 0)
+    }
+
     /// The active user of a session that exists, is not revoked and has not expired at `now`.
     /// The user of an active session and when the session expires, in one statement (no
     /// transaction): what the web layer caches per data version, since revoking a session,
@@ -435,13 +592,14 @@ impl Store {
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<(User, DateTime<Utc>)>> {
+    ) -> Result<Option<ActiveSession>> {
         let row = self
             .pools
             .fetch_optional_statement(
                 "SELECT us.id, us.username, us.display_name, us.role, u.name AS unit, \
                  b.name AS task_force, us.disabled_at, us.created_at, us.updated_at, \
-                 s.expires_at FROM sessions s JOIN users us ON us.id = s.user_id \
+                 s.expires_at, s.last_seen_at, s.created_at AS session_created \
+                 FROM sessions s JOIN users us ON us.id = s.user_id \
                  LEFT JOIN units u ON u.id = us.unit_id \
                  LEFT JOIN org_bodies b ON b.id = us.task_force_id \
                  WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 \
@@ -450,7 +608,14 @@ impl Store {
             )
             .await?;
         match row {
-            Some(r) => Ok(Some((user(&r)?, r.time("expires_at")?))),
+            Some(r) => Ok(Some(ActiveSession {
+                user: user(&r)?,
+                expires_at: r.time("expires_at")?,
+                last_seen_at: match r.opt_time("last_seen_at")? {
+                    Some(t) => t,
+                    None => r.time("session_created")?,
+                },
+            })),
             None => Ok(None),
         }
     }
@@ -523,6 +688,17 @@ mod tests {
         assert!(Password::new("short").is_err());
         assert!(Password::new("aaaaaaaaaaaaaaaa").is_err());
         assert!(Password::new("correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn a_password_needs_two_kinds_of_character_and_must_not_be_common_or_the_username() {
+        assert!(Password::new("abcdefghijk").is_err());
+        assert!(Password::new("1234567891").is_err());
+        assert!(Password::new("Password123").is_ok());
+        assert!(Password::new("password123").is_err());
+        let p = Password::new("kjj.tb-2024-spring").expect("strong enough");
+        assert!(p.check_account("kjj.tb").is_err());
+        assert!(p.check_account("office").is_ok());
     }
 
     #[test]

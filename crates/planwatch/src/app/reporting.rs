@@ -300,6 +300,7 @@ fn contributions(
     let others: Vec<&ReportContent> = reports
         .iter()
         .filter(|r| r.unit != unit)
+        .filter(|r| r.record.state.is_signed_off())
         .map(|r| &r.content)
         .collect();
     scope

@@ -1,5 +1,6 @@
 //! `planwatch audit [--entity E] [--entity-id ID] [--since DATE] [--limit N] [--format text|json]`:
 //! read the audit trail (who changed what, before and after, when).
+//! `planwatch audit verify`: check the trail's hash chain and report the first broken row.
 
 use crate::app;
 use anyhow::Context as _;
@@ -9,8 +10,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
-    /// Only this kind of entity: plan_revision, unit, organisation, user, session.
+    #[command(subcommand)]
+    pub command: Option<AuditCommand>,
+    /// Only this kind of entity: plan_revision, unit, organisation, user, session, sign_in,
+    /// access; `security` for every security event.
     #[arg(long)]
     pub entity: Option<String>,
     /// Only this entity (with --entity).
@@ -24,6 +29,46 @@ pub struct Args {
     pub limit: Option<i64>,
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     pub format: String,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AuditCommand {
+    /// Check that no audit row was changed, deleted or reordered behind PlanWatch's back (each
+    /// row carries a hash chained to the row before it). Exit 1 at the first broken row. 校验审计日志
+    Verify,
+}
+
+fn verify(data_dir: &Path) -> anyhow::Result<ExitCode> {
+    app::block_on(async {
+        let store = app::open(data_dir, OpenMode::Existing).await?;
+        let report = store.verify_audit_chain().await;
+        store.close().await;
+        let report = report?;
+        match (&report.first_broken, &report.head) {
+            (Some(b), _) => {
+                println!(
+                    "审计日志校验未通过：第 #{} 行起哈希链断开（{}）。已校验 {} 行。",
+                    b.id, b.problem, report.rows
+                );
+                println!(
+                    "请从备份核对该行及其后的记录；审计日志不应在 PlanWatch 之外被修改。"
+                );
+                Ok(ExitCode::from(1))
+            }
+            (None, Some((id, hash))) => {
+                println!(
+                    "审计日志校验通过 (ok)：{} 行，哈希链完整。链尾：#{id} {hash}",
+                    report.rows
+                );
+                println!("（可记下链尾哈希：日后若链尾之前的记录被截去或替换，将与此不符。）");
+                Ok(ExitCode::SUCCESS)
+            }
+            (None, None) => {
+                println!("审计日志校验通过 (ok)：审计日志为空。");
+                Ok(ExitCode::SUCCESS)
+            }
+        }
+    })
 }
 
 fn parse_since(s: &str) -> anyhow::Result<DateTime<Utc>> {
@@ -48,6 +93,9 @@ fn shorten(s: &str, max: usize) -> String {
 }
 
 pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
+    if let Some(AuditCommand::Verify) = a.command {
+        return verify(data_dir);
+    }
     let filter = AuditFilter {
         entity: a.entity,
         entity_id: a.entity_id,

@@ -31,6 +31,17 @@ pub struct Args {
     /// Hours a sign-in lasts. 登录有效时长（小时）
     #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=720))]
     pub session_hours: i64,
+    /// Minutes without any request after which a sign-in ends (idle timeout). 空闲超时（分钟）
+    #[arg(long, default_value_t = 30, env = "PLANWATCH_IDLE_MINUTES",
+          value_parser = clap::value_parser!(i64).range(1..=1440))]
+    pub idle_minutes: i64,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key. Cookies are then Secure
+    /// and carry the __Host- prefix. 证书文件（PEM）
+    #[arg(long, env = "PLANWATCH_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The private key (PEM) of --tls-cert. 私钥文件（PEM）
+    #[arg(long, env = "PLANWATCH_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
 }
 
 /// The accounts `planwatch demo` creates so that a person can try every role at once. Their
@@ -158,6 +169,10 @@ pub fn run(data_dir: &Path, args: Args) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("无法启动异步运行时 (cannot start the async runtime)")?;
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(crate::web::tls::server_config(cert, key)?),
+        _ => None,
+    };
     runtime.block_on(async {
         let store = app::open(data_dir, OpenMode::Existing).await?;
         let listener = tokio::net::TcpListener::bind(args.addr)
@@ -173,16 +188,28 @@ pub fn run(data_dir: &Path, args: Args) -> anyhow::Result<ExitCode> {
             secure_cookies: args.secure_cookies,
             public_page: args.public,
             session_hours: args.session_hours,
+            idle_minutes: args.idle_minutes,
+            tls: tls.is_some(),
             behind_proxy: args.behind_proxy,
             data_dir: data_dir.to_path_buf(),
         };
-        tracing::info!(backend = store.backend().label(), %addr, "serving");
-        // Tests and scripts read this line to learn the port.
-        println!("PlanWatch 已启动：http://{addr}/ （按 Ctrl-C 停止）");
+        tracing::info!(backend = store.backend().label(), %addr, tls = tls.is_some(), "serving");
         let state = AppState::new(store, config);
-        crate::web::serve(listener, state.clone(), shutdown_signal())
-            .await
-            .context("服务器异常退出 (server failed)")?;
+        match tls {
+            Some(tls) => {
+                // Tests and scripts read this line to learn the port.
+                println!("PlanWatch 已启动：https://{addr}/ （按 Ctrl-C 停止）");
+                crate::web::tls::serve(listener, state.clone(), tls, shutdown_signal())
+                    .await
+                    .context("服务器异常退出 (server failed)")?;
+            }
+            None => {
+                println!("PlanWatch 已启动：http://{addr}/ （按 Ctrl-C 停止）");
+                crate::web::serve(listener, state.clone(), shutdown_signal())
+                    .await
+                    .context("服务器异常退出 (server failed)")?;
+            }
+        }
         // Close the store cleanly (on SQLite this checkpoints the write-ahead log).
         if let Some(store) = state.into_store() {
             store.close().await;

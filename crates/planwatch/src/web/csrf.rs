@@ -2,9 +2,16 @@
 //! forget it. A form carries the token in a `csrf` field (or, for file uploads, in the `csrf`
 //! query parameter of the form's action); scripts may send the `X-CSRF-Token` header. The API
 //! under `/api/` is exempt: it accepts no cookies for writes, only bearer tokens.
+//!
+//! Which secret a token must come from depends on the request: the sign-in form (`POST /login`)
+//! is the only one whose token comes from the pre-session cookie; every other form needs the
+//! token of the session cookie. A token made from a pre-session cookie that an attacker planted
+//! is therefore worthless on a signed-in request.
 
 use super::error::WebError;
-use super::session::{PRE_COOKIE, SESSION_COOKIE, cookie, csrf_token, same_token};
+use super::AppState;
+use super::session::{cookie, csrf_token, pre_cookie, same_token, session_cookie};
+use axum::extract::State;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{Method, header};
@@ -26,11 +33,19 @@ fn field(pairs: &[(String, String)]) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
-pub async fn guard(req: Request, next: Next) -> Response {
+/// The path whose form is signed with the pre-session cookie's secret.
+const SIGN_IN_PATH: &str = "/login";
+
+pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if is_safe(req.method()) || req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
-    let secrets: Vec<String> = [SESSION_COOKIE, PRE_COOKIE]
+    let names = if req.uri().path() == SIGN_IN_PATH {
+        vec![session_cookie(&state), pre_cookie(&state)]
+    } else {
+        vec![session_cookie(&state)]
+    };
+    let secrets: Vec<String> = names
         .into_iter()
         .filter_map(|c| cookie(req.headers(), c))
         .collect();

@@ -26,6 +26,9 @@ pub enum WebError {
     /// Too many failed sign-ins.
     #[error("登录失败次数过多，请 {minutes} 分钟后再试")]
     TooManyAttempts { minutes: i64 },
+    /// The request body is larger than the server accepts.
+    #[error("上传内容过大：上限为 {limit_mb} MB")]
+    TooLarge { limit_mb: usize },
     /// Anything unexpected: logged with a reference number that the page shows.
     #[error("内部错误：{0:#}")]
     Internal(anyhow::Error),
@@ -43,8 +46,22 @@ impl WebError {
             WebError::TooManyAttempts { minutes } => {
                 WebError::TooManyAttempts { minutes: *minutes }
             }
+            WebError::TooLarge { limit_mb } => WebError::TooLarge {
+                limit_mb: *limit_mb,
+            },
             WebError::Internal(e) => WebError::Internal(anyhow::anyhow!("{e:#}")),
         }
+    }
+}
+
+/// A multipart upload that could not be read: too large (the body limit) or malformed.
+pub fn multipart_error(e: &axum::extract::multipart::MultipartError) -> WebError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        WebError::TooLarge {
+            limit_mb: super::MAX_BODY_BYTES / (1024 * 1024),
+        }
+    } else {
+        WebError::BadRequest(format!("上传的内容无法读取：{e}"))
     }
 }
 
@@ -174,6 +191,14 @@ impl IntoResponse for WebError {
                 );
                 r
             }
+            WebError::TooLarge { limit_mb } => error_page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "上传内容过大",
+                &format!(
+                    "提交的内容超过了 {limit_mb} MB 的上限，未作任何更改。请删除多余的工作表、图片或空行后再上传。"
+                ),
+                None,
+            ),
             WebError::Internal(e) => {
                 let reference = new_reference();
                 tracing::error!(reference = %reference, error = %format!("{e:#}"), "unexpected error");

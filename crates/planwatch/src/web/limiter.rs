@@ -14,6 +14,19 @@ pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
 pub const MAX_FAILURES_PER_CLIENT: usize = 30;
 pub const WINDOW_MINUTES: i64 = 15;
 
+/// The per-account limit as the store applies it.
+pub fn account_limits() -> planwatch_store::SignInLimits {
+    planwatch_store::SignInLimits {
+        max_failures: MAX_FAILURES_PER_ACCOUNT,
+        window: chrono::Duration::minutes(WINDOW_MINUTES),
+    }
+}
+
+/// The most client addresses kept; past it the table is pruned, and if every entry is still
+/// fresh (a flood of addresses) it is emptied: a limiter that forgets is better than a server
+/// that runs out of memory, and the per-account limit in the database still holds.
+const MAX_CLIENTS: usize = 50_000;
+
 fn window() -> Duration {
     Duration::from_secs(u64::try_from(WINDOW_MINUTES).unwrap_or(15) * 60)
 }
@@ -44,11 +57,19 @@ impl ClientLimiter {
 
     pub fn record_failure(&self, client: IpAddr, now: Instant) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        // Bound the memory a flood of spoofed addresses can take.
-        if map.len() > 100_000 {
+        // Bound the memory a flood of addresses can take.
+        if map.len() >= MAX_CLIENTS && !map.contains_key(&client) {
             map.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) <= window()));
+            if map.len() >= MAX_CLIENTS {
+                map.clear();
+            }
         }
-        map.entry(client).or_default().push_back(now);
+        let q = map.entry(client).or_default();
+        q.push_back(now);
+        // One address never keeps more entries than it takes to block it.
+        while q.len() > MAX_FAILURES_PER_CLIENT {
+            q.pop_front();
+        }
     }
 }
 
@@ -68,5 +89,19 @@ mod tests {
         assert!(l.is_blocked(ip, t0));
         assert!(!l.is_blocked([10, 0, 0, 2].into(), t0));
         assert!(!l.is_blocked(ip, t0 + window() + Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn a_flood_of_addresses_never_grows_the_table_past_its_bound() {
+        let l = ClientLimiter::default();
+        let t0 = Instant::now();
+        for i in 0..(MAX_CLIENTS as u32 + 10) {
+            let ip: IpAddr = std::net::Ipv4Addr::from(i).into();
+            l.record_failure(ip, t0);
+            l.record_failure(ip, t0);
+        }
+        let map = l.failures.lock().expect("not poisoned");
+        assert!(map.len() <= MAX_CLIENTS);
+        assert!(map.values().all(|q| q.len() <= MAX_FAILURES_PER_CLIENT));
     }
 }

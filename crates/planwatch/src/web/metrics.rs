@@ -153,12 +153,28 @@ fn escape(s: &str) -> String {
         .replace('\n', "\\n")
 }
 
+/// The method as a label: the standard ones by name, anything else as `other`, so that made-up
+/// methods cannot add series (the route is already the router's pattern or `unmatched`).
+fn method_label(m: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *m {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
 pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
-    let method = req.method().as_str().to_string();
+    let method = method_label(req.method()).to_string();
     let start = Instant::now();
     let res = next.run(req).await;
     state.metrics().observe(
@@ -187,5 +203,14 @@ mod tests {
         assert!(text.contains("planwatch_http_request_duration_seconds_bucket{le=\"0.005\"} 1"));
         assert!(text.contains("planwatch_http_request_duration_seconds_bucket{le=\"+Inf\"} 2"));
         assert!(text.contains("planwatch_sign_ins_total{outcome=\"failed\"} 1"));
+    }
+
+    #[test]
+    fn made_up_methods_share_one_label() {
+        for name in ["FOO", "BAR", "GETX", "PROPFIND"] {
+            let m = axum::http::Method::from_bytes(name.as_bytes()).expect("a token");
+            assert_eq!(method_label(&m), "other");
+        }
+        assert_eq!(method_label(&axum::http::Method::POST), "POST");
     }
 }

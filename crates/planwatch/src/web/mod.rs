@@ -17,12 +17,14 @@ mod limiter;
 mod metrics;
 mod pages;
 mod policy;
+mod refusals;
 mod reporting;
 mod session;
 mod snapshot;
 
 use error::WebResult;
 mod svg;
+pub mod tls;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -46,6 +48,11 @@ pub struct WebConfig {
     pub public_page: bool,
     /// How long a session lasts after sign-in.
     pub session_hours: i64,
+    /// A session not used for this many minutes ends (idle timeout, 等保 2.0 “登录连接超时自动退出”).
+    pub idle_minutes: i64,
+    /// Served over TLS by this process (`serve --tls-cert/--tls-key`): cookies are then `Secure`
+    /// and carry the `__Host-` prefix, so no other site or plain-HTTP page can set them.
+    pub tls: bool,
     /// The server sits behind a reverse proxy that appends the client's address to
     /// `X-Forwarded-For`: sign-in limits and the audit trail then use that address instead of the
     /// proxy's. Off by default, because without a proxy the header is whatever the client says.
@@ -60,6 +67,8 @@ impl Default for WebConfig {
             secure_cookies: false,
             public_page: false,
             session_hours: 12,
+            idle_minutes: 30,
+            tls: false,
             behind_proxy: false,
             data_dir: std::path::PathBuf::from("./planwatch-data"),
         }
@@ -77,6 +86,8 @@ struct Inner {
     config: WebConfig,
     metrics: metrics::Metrics,
     limiter: limiter::ClientLimiter,
+    /// How many refused requests per person are still audited (see `refusals`).
+    refusals: refusals::RefusalBudget,
     /// The current plan as pages need it, with the reference-data version it was loaded at.
     plan_cache: Mutex<Option<(i64, Arc<pages::data::PlanData>)>>,
     /// Whether demo data is present, with the data version it was read at.
@@ -101,13 +112,17 @@ type ReportQueue = Arc<api::values::ReportQueue>;
 /// Signed-in users by session token hash. Valid for one data version only: revoking a session,
 /// disabling a user or changing a role writes an audit row and so starts a new version. Only
 /// sessions found active are kept (a made-up cookie never fills it), and it is emptied when it
-/// grows past `MAX_CACHED_SESSIONS`.
+/// grows past `MAX_CACHED_SESSIONS`. Each entry remembers when the session was last used, so the
+/// idle timeout is judged without a query per request.
 #[derive(Default)]
 struct SessionCache {
     version: i64,
-    users:
-        std::collections::HashMap<String, (planwatch_store::User, chrono::DateTime<chrono::Utc>)>,
+    sessions: std::collections::HashMap<String, planwatch_store::ActiveSession>,
 }
+
+/// A session's last use is written to the database at most this often (the idle timeout is
+/// judged to within this much).
+const TOUCH_INTERVAL_SECS: i64 = 60;
 
 const MAX_CACHED_SESSIONS: usize = 10_000;
 
@@ -119,6 +134,7 @@ impl AppState {
                 config,
                 metrics: metrics::Metrics::default(),
                 limiter: limiter::ClientLimiter::default(),
+                refusals: refusals::RefusalBudget::default(),
                 plan_cache: Mutex::new(None),
                 demo_cache: Mutex::new(None),
                 assessments: assessment::Cache::default(),
@@ -151,6 +167,10 @@ impl AppState {
 
     fn limiter(&self) -> &limiter::ClientLimiter {
         &self.inner.limiter
+    }
+
+    fn refusals(&self) -> &refusals::RefusalBudget {
+        &self.inner.refusals
     }
 
     fn cached_plan(&self, version: i64) -> Option<Arc<pages::data::PlanData>> {
@@ -236,42 +256,51 @@ impl AppState {
         Ok(units)
     }
 
-    /// The user of an active session (see `SessionCache`).
+    /// The user of an active session (see `SessionCache`): not revoked, not expired, and used
+    /// within the idle timeout. A use is recorded (at most once a minute per session).
     async fn session_user(
         &self,
         token_hash: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> WebResult<Option<planwatch_store::User>> {
         let version = self.data_version().await?;
-        {
+        let idle = chrono::Duration::minutes(self.config().idle_minutes);
+        let cached = {
             let cache = self
                 .inner
                 .sessions
                 .lock()
                 .unwrap_or_else(|p| p.into_inner());
-            if cache.version == version
-                && let Some((user, expires)) = cache.users.get(token_hash)
-                && *expires > now
-            {
-                return Ok(Some(user.clone()));
-            }
+            (cache.version == version)
+                .then(|| cache.sessions.get(token_hash).cloned())
+                .flatten()
+                .filter(|s| s.expires_at > now && now - s.last_seen_at <= idle)
+        };
+        // Not cached, or idle by this server's record: another app server may have seen it used
+        // since, so the database decides.
+        let found = match cached {
+            Some(s) => Some(s),
+            None => self.store().active_session(token_hash, now).await?,
+        };
+        let Some(mut session) = found.filter(|s| now - s.last_seen_at <= idle) else {
+            return Ok(None);
+        };
+        if now - session.last_seen_at >= chrono::Duration::seconds(TOUCH_INTERVAL_SECS) {
+            self.store().touch_session(token_hash, now).await?;
+            session.last_seen_at = now;
         }
-        let found = self.store().active_session(token_hash, now).await?;
+        let user = session.user.clone();
         let mut cache = self
             .inner
             .sessions
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        if cache.version != version || cache.users.len() >= MAX_CACHED_SESSIONS {
-            cache.users.clear();
+        if cache.version != version || cache.sessions.len() >= MAX_CACHED_SESSIONS {
+            cache.sessions.clear();
             cache.version = version;
         }
-        if let Some((user, expires)) = &found {
-            cache
-                .users
-                .insert(token_hash.to_string(), (user.clone(), *expires));
-        }
-        Ok(found.map(|(u, _)| u))
+        cache.sessions.insert(token_hash.to_string(), session);
+        Ok(Some(user))
     }
 
     /// The queue of API writes to one report under one token (at most one per unit, quarter of
@@ -403,9 +432,23 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .nest("/api/v1", api::router())
         .layer(axum::middleware::from_fn(snapshot::scope))
-        .layer(axum::middleware::from_fn(csrf::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            refusals::audit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::guard,
+        ))
+        // Extractors take bodies up to the limit (axum's own default of 2 MB would refuse a
+        // 3 MB workbook with a bare 400); the limit itself is enforced, with a message, here.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(headers::security))
+        .layer(axum::middleware::from_fn(headers::body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::record,

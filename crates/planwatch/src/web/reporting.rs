@@ -128,6 +128,7 @@ pub fn contributions(
     let others: Vec<&ReportContent> = reports
         .iter()
         .filter(|r| r.unit != scope.unit)
+        .filter(|r| r.record.state.is_signed_off())
         .map(|r| &r.content)
         .collect();
     scope

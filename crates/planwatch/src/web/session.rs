@@ -21,6 +21,26 @@ pub const SESSION_COOKIE: &str = "pw_session";
 /// The pre-session cookie that carries the sign-in form's CSRF secret.
 pub const PRE_COOKIE: &str = "pw_pre";
 
+/// The session cookie's name: with native TLS it carries the `__Host-` prefix (the browser then
+/// accepts it only with `Secure`, `Path=/` and no `Domain`, so no other site or plain-HTTP page
+/// can plant or overwrite it).
+pub fn session_cookie(state: &AppState) -> &'static str {
+    if state.config().tls {
+        "__Host-pw_session"
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The pre-session cookie's name (see [`session_cookie`]).
+pub fn pre_cookie(state: &AppState) -> &'static str {
+    if state.config().tls {
+        "__Host-pw_pre"
+    } else {
+        PRE_COOKIE
+    }
+}
+
 /// A new random token: 32 bytes from the operating system, as 64 hex digits.
 pub fn new_token() -> Result<String, WebError> {
     let mut b = [0u8; 32];
@@ -79,6 +99,7 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// Whether cookies must carry `Secure`: configured, or the request came through a TLS proxy.
 pub fn secure(state: &AppState, headers: &HeaderMap) -> bool {
     state.config().secure_cookies
+        || state.config().tls
         || headers
             .get("x-forwarded-proto")
             .and_then(|v| v.to_str().ok())
@@ -150,7 +171,7 @@ fn path_and_query(parts: &Parts) -> String {
 }
 
 async fn lookup(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>, WebError> {
-    let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+    let Some(token) = cookie(&parts.headers, session_cookie(state)) else {
         return Ok(None);
     };
     let user = state

@@ -87,6 +87,12 @@ impl IntoResponse for ApiError {
                 format!("请求过多，请 {minutes} 分钟后再试"),
                 None,
             ),
+            WebError::TooLarge { limit_mb } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("请求内容过大：上限为 {limit_mb} MB"),
+                None,
+            ),
             WebError::Internal(e) => {
                 let reference = new_reference();
                 tracing::error!(reference = %reference, error = %format!("{e:#}"), "unexpected API error");

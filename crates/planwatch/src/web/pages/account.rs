@@ -12,7 +12,12 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use planwatch_store::{Actor, Password};
+use super::super::limiter::account_limits;
+use super::super::session::client_ip;
+use super::auth::minutes_until;
+use axum::extract::ConnectInfo;
+use planwatch_store::{Actor, CheckPurpose, Password, SignInGate};
+use std::net::SocketAddr;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -83,24 +88,67 @@ pub struct ChangePassword {
 }
 
 /// Changes the user's own password after checking the current one; every session (this one
-/// included) ends, so the person signs in again with the new password.
+/// included) ends, so the person signs in again with the new password. The current password is
+/// checked under the same per-account limit as signing in (a stolen session cannot guess it),
+/// and every check is audited.
 pub async fn change_password(
     State(state): State<AppState>,
     user: CurrentUser,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(f): Form<ChangePassword>,
 ) -> WebResult<Response> {
     let mut errors = BTreeMap::new();
     let username = user.user.username.clone();
-    if state
+    let client = client_ip(&state, peer.ip(), &headers).to_string();
+    let now = app::now();
+    let purpose = CheckPurpose::PasswordChange;
+    match state
         .store()
-        .authenticate(&username, &f.current)
+        .admit_password_check(&client, &username, purpose, now, account_limits())
         .await?
-        .is_none()
     {
-        errors.insert("current", "当前密码不正确".to_string());
+        SignInGate::Locked { until } => {
+            tracing::warn!(user = ?username, "password change refused: account locked");
+            errors.insert(
+                "current",
+                format!(
+                    "当前密码错误次数过多，账号已锁定，请 {} 分钟后再试",
+                    minutes_until(now, until)
+                ),
+            );
+        }
+        SignInGate::Admitted => {
+            if state
+                .store()
+                .authenticate(&username, &f.current)
+                .await?
+                .is_some()
+            {
+                state
+                    .store()
+                    .password_check_passed(&Actor::user(&username), &username, purpose, now)
+                    .await?;
+            } else {
+                let locked = state
+                    .store()
+                    .password_check_failed(&client, &username, purpose, now, account_limits())
+                    .await?;
+                tracing::info!(user = ?username, "password change: wrong current password");
+                errors.insert(
+                    "current",
+                    match locked {
+                        Some(until) => format!(
+                            "当前密码不正确；错误次数过多，账号已锁定，请 {} 分钟后再试",
+                            minutes_until(now, until)
+                        ),
+                        None => "当前密码不正确".to_string(),
+                    },
+                );
+            }
+        }
     }
-    let new = match Password::new(&f.new) {
+    let new = match Password::new(&f.new).and_then(|p| p.check_account(&username).map(|()| p)) {
         Ok(p) => Some(p),
         Err(e) => {
             errors.insert("new", e.to_string());
@@ -116,7 +164,7 @@ pub async fn change_password(
                 .store()
                 .reset_password(&Actor::user(&username), &username, &new, app::now())
                 .await?;
-            tracing::info!(user = %username, "password changed by its owner");
+            tracing::info!(user = ?username, "password changed by its owner");
             Ok(clear_session(
                 &state,
                 &headers,

@@ -46,7 +46,9 @@ pub struct AuditQuery {
     since: String,
 }
 
-const ENTITIES: [(&str, &str); 12] = [
+const ENTITIES: [(&str, &str); 14] = [
+    (planwatch_store::SECURITY_FILTER, "安全事件（登录、锁定、改密、越权）"),
+    ("access", "越权访问"),
     ("report", "季度报告"),
     ("reporting_period", "报送期"),
     ("plan_revision", "计划版本"),
@@ -54,7 +56,7 @@ const ENTITIES: [(&str, &str); 12] = [
     ("unit", "单位"),
     ("user", "用户"),
     ("session", "登录会话"),
-    ("sign_in", "登录失败"),
+    ("sign_in", "登录与密码校验"),
     ("indicator", "指标目录"),
     ("indicator_values", "指标历史数据"),
     ("breakdown_item", "年度任务分解"),
@@ -80,11 +82,19 @@ pub async fn list(
         None
     } else {
         match NaiveDate::parse_from_str(q.since.trim(), "%Y-%m-%d") {
+            // Dates the trail can hold; far years would overflow the date arithmetic below.
+            Ok(d) if !(2000..=2999).contains(&chrono::Datelike::year(&d)) => {
+                error = Some(format!(
+                    "日期“{}”超出范围：请填写 2000 年至 2999 年之间的日期",
+                    q.since.trim()
+                ));
+                None
+            }
             // Midnight in Beijing, the users' clock.
             Ok(d) => d
                 .and_hms_opt(0, 0, 0)
                 .and_then(|t| Utc.from_local_datetime(&t).single())
-                .map(|t| t - chrono::Duration::hours(8)),
+                .and_then(|t| t.checked_sub_signed(chrono::Duration::hours(8))),
             Err(_) => {
                 error = Some(format!(
                     "日期“{}”无法识别，请写作 2023-09-30",

@@ -3,10 +3,10 @@
 
 use super::super::AppState;
 use super::super::error::{WebError, WebResult};
-use super::super::limiter::{MAX_FAILURES_PER_ACCOUNT, WINDOW_MINUTES};
+use super::super::limiter::account_limits;
 use super::super::metrics::SignIn;
 use super::super::session::{
-    MaybeUser, PRE_COOKIE, SESSION_COOKIE, client_ip, cookie, csrf_token, new_token, secure,
+    MaybeUser, client_ip, cookie, csrf_token, new_token, pre_cookie, secure, session_cookie,
     set_cookie, token_hash,
 };
 use super::render;
@@ -16,7 +16,7 @@ use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use planwatch_store::Actor;
+use planwatch_store::{Actor, CheckPurpose, SignInGate};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -85,7 +85,7 @@ pub async fn login_form(
     if user.is_some() {
         return Ok(Redirect::to(&safe_next(&q.next)).into_response());
     }
-    let (pre, fresh) = match cookie(&headers, PRE_COOKIE) {
+    let (pre, fresh) = match cookie(&headers, pre_cookie(&state)) {
         Some(p) => (p, false),
         None => (new_token()?, true),
     };
@@ -100,7 +100,7 @@ pub async fn login_form(
     };
     let mut res = render(&page)?.into_response();
     if fresh {
-        let c = set_cookie(PRE_COOKIE, &pre, 24 * 3600, secure(&state, &headers));
+        let c = set_cookie(pre_cookie(&state), &pre, 24 * 3600, secure(&state, &headers));
         res.headers_mut().append(
             header::SET_COOKIE,
             c.parse()
@@ -127,7 +127,7 @@ async fn refuse_again(
     status: StatusCode,
     error: String,
 ) -> WebResult<Response> {
-    let pre = cookie(headers, PRE_COOKIE).unwrap_or_default();
+    let pre = cookie(headers, pre_cookie(state)).unwrap_or_default();
     let page = LoginPage {
         csrf: csrf_token(&pre),
         next: safe_next(&form.next),
@@ -159,16 +159,30 @@ pub async fn login(
         )
         .await;
     }
-    let since = now - chrono::Duration::minutes(WINDOW_MINUTES);
-    let failures = state
-        .store()
-        .sign_in_failures_since(&username, since)
-        .await?;
-    if state.limiter().is_blocked(client, Instant::now()) || failures >= MAX_FAILURES_PER_ACCOUNT {
+    if state.limiter().is_blocked(client, Instant::now()) {
         state.metrics().sign_in(SignIn::Refused);
-        tracing::warn!(%client, username = %username, "sign-in refused: too many failures");
+        tracing::warn!(%client, username = ?username, "sign-in refused: too many failures from this address");
         return Err(WebError::TooManyAttempts {
-            minutes: WINDOW_MINUTES,
+            minutes: account_limits().window.num_minutes(),
+        });
+    }
+    // The attempt is reserved before the password is checked, in one write transaction, so
+    // simultaneous attempts cannot all pass the limit.
+    let gate = state
+        .store()
+        .admit_password_check(
+            &client.to_string(),
+            &username,
+            CheckPurpose::SignIn,
+            now,
+            account_limits(),
+        )
+        .await?;
+    if let SignInGate::Locked { until } = gate {
+        state.metrics().sign_in(SignIn::Refused);
+        tracing::warn!(%client, username = ?username, "sign-in refused: account locked");
+        return Err(WebError::TooManyAttempts {
+            minutes: minutes_until(now, until),
         });
     }
     let Some(user) = state
@@ -176,41 +190,47 @@ pub async fn login(
         .authenticate(&username, &form.password)
         .await?
     else {
-        state
+        let locked = state
             .store()
-            .record_sign_in_failure(&client.to_string(), &username, now)
+            .password_check_failed(
+                &client.to_string(),
+                &username,
+                CheckPurpose::SignIn,
+                now,
+                account_limits(),
+            )
             .await?;
         state.limiter().record_failure(client, Instant::now());
         state.metrics().sign_in(SignIn::Failed);
-        tracing::info!(%client, username = %username, "sign-in failed");
-        return refuse_again(
-            &state,
-            &headers,
-            &form,
-            StatusCode::UNAUTHORIZED,
-            "用户名或密码不正确（已停用的账号也无法登录）。".to_string(),
-        )
-        .await;
+        tracing::info!(%client, username = ?username, "sign-in failed");
+        let message = match locked {
+            Some(until) => format!(
+                "用户名或密码不正确。该账号连续登录失败次数过多，已锁定，请 {} 分钟后再试。",
+                minutes_until(now, until)
+            ),
+            None => "用户名或密码不正确（已停用的账号也无法登录）。".to_string(),
+        };
+        return refuse_again(&state, &headers, &form, StatusCode::UNAUTHORIZED, message).await;
     };
     let token = new_token()?;
     let hours = state.config().session_hours;
     state
         .store()
-        .create_session(
-            &Actor::user(&user.username),
-            user.id,
+        .start_session(
+            &user,
             &token_hash(&token),
+            &client.to_string(),
             now,
             now + chrono::Duration::hours(hours),
         )
         .await?;
     state.metrics().sign_in(SignIn::Ok);
-    tracing::info!(%client, username = %user.username, "signed in");
+    tracing::info!(%client, username = ?user.username, "signed in");
     let secure = secure(&state, &headers);
     let mut res = Redirect::to(&safe_next(&form.next)).into_response();
     for c in [
-        set_cookie(SESSION_COOKIE, &token, hours * 3600, secure),
-        set_cookie(PRE_COOKIE, "", 0, secure),
+        set_cookie(session_cookie(&state), &token, hours * 3600, secure),
+        set_cookie(pre_cookie(&state), "", 0, secure),
     ] {
         res.headers_mut().append(
             header::SET_COOKIE,
@@ -219,6 +239,11 @@ pub async fn login(
         );
     }
     Ok(res)
+}
+
+/// Whole minutes from `now` until `until` (at least 1).
+pub fn minutes_until(now: chrono::DateTime<chrono::Utc>, until: chrono::DateTime<chrono::Utc>) -> i64 {
+    ((until - now).num_seconds() + 59).div_euclid(60).max(1)
 }
 
 /// Ends this session (the cookie is cleared even if the session had already ended).
@@ -246,7 +271,7 @@ pub async fn logout(
 
 /// Adds the header that deletes the session cookie.
 pub fn clear_session(state: &AppState, headers: &HeaderMap, mut res: Response) -> Response {
-    let c = set_cookie(SESSION_COOKIE, "", 0, secure(state, headers));
+    let c = set_cookie(session_cookie(state), "", 0, secure(state, headers));
     if let Ok(v) = c.parse() {
         res.headers_mut().append(header::SET_COOKIE, v);
     }

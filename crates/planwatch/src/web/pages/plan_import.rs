@@ -5,7 +5,7 @@
 //! with blocking problems and writes the audit row in the same transaction.
 
 use super::super::AppState;
-use super::super::error::{WebError, WebResult};
+use super::super::error::WebResult;
 use super::super::policy::Permission;
 use super::super::session::CurrentUser;
 use super::{Chrome, render};
@@ -240,14 +240,14 @@ pub async fn preview(
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => return Err(WebError::BadRequest(format!("上传的内容无法读取：{e}"))),
+            Err(e) => return Err(super::super::error::multipart_error(&e)),
         };
         let name = field.name().unwrap_or_default().to_string();
         let file_name = field.file_name().map(str::to_string);
         let bytes = field
             .bytes()
             .await
-            .map_err(|e| WebError::BadRequest(format!("上传的内容无法读取：{e}")))?;
+            .map_err(|e| super::super::error::multipart_error(&e))?;
         match name.as_str() {
             "file" if !bytes.is_empty() => {
                 file = Some((

@@ -942,14 +942,14 @@ pub async fn upload(
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|e| WebError::BadRequest(format!("上传的内容无法读取：{e}")))?
+        .map_err(|e| super::super::error::multipart_error(&e))?
     {
         match field.name().unwrap_or_default() {
             "file" => {
                 bytes = field
                     .bytes()
                     .await
-                    .map_err(|e| WebError::BadRequest(format!("上传的内容无法读取：{e}")))?
+                    .map_err(|e| super::super::error::multipart_error(&e))?
                     .to_vec();
             }
             "version" => {

@@ -278,14 +278,24 @@ pub async fn create(
             .await
         }
         Err(StoreError::InvalidInput(m)) => again(BTreeMap::from([("username", m)]), None).await,
+        Err(StoreError::WeakPassword(m)) => {
+            again(
+                BTreeMap::from([("password", format!("密码不够安全：{m}"))]),
+                None,
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     }
 }
 
-async fn known(state: &AppState, username: &str) -> WebResult<()> {
+/// The account a path names, exactly as stored: a name that differs from a stored one in any way
+/// (a trailing space, another case) names no account, so checks such as "not yourself" compare
+/// the same account that the change would reach.
+async fn known(state: &AppState, username: &str) -> WebResult<planwatch_store::User> {
     match state.store().user(username).await? {
-        Some(_) => Ok(()),
-        None => Err(WebError::NotFound),
+        Some(u) if u.username == username => Ok(u),
+        _ => Err(WebError::NotFound),
     }
 }
 
@@ -295,8 +305,8 @@ pub async fn disable(
     Path(username): Path<String>,
 ) -> WebResult<Response> {
     user.require(Permission::ManageUsers)?;
-    known(&state, &username).await?;
-    if username == user.user.username {
+    let target = known(&state, &username).await?;
+    if target.id == user.user.id {
         let p = page(
             &state,
             &user,
@@ -329,7 +339,9 @@ pub async fn reset_password(
 ) -> WebResult<Response> {
     user.require(Permission::ManageUsers)?;
     known(&state, &username).await?;
-    let password = match Password::new(&f.password) {
+    let password = match Password::new(&f.password)
+        .and_then(|p| p.check_account(&username).map(|()| p))
+    {
         Ok(p) => p,
         Err(e) => {
             let p = page(
