@@ -75,11 +75,13 @@ pub(crate) fn recorded_name(username: &str) -> String {
         .collect()
 }
 
-/// The attempts that count against `username` at `now`: reserved since the window started and
-/// since the last check that passed. Returns how many and the oldest one's time.
+/// The rows of `action` (attempts, or failures) that count against `username` at `now`: since
+/// the window started and since the last check that passed. Returns how many and the oldest
+/// one's time.
 async fn counted_attempts(
     tx: &mut crate::db::Tx,
     username: &str,
+    action: &str,
     now: DateTime<Utc>,
     limits: SignInLimits,
 ) -> Result<(i64, Option<DateTime<Utc>>)> {
@@ -101,7 +103,7 @@ async fn counted_attempts(
         .fetch_all(
             "SELECT at FROM audit_log WHERE entity = $1 AND entity_id = $2 AND action = $3 \
              AND at >= $4 ORDER BY id",
-            args![SIGN_IN_ENTITY, username, SIGN_IN_ATTEMPT_ACTION, since],
+            args![SIGN_IN_ENTITY, username, action, since],
         )
         .await?;
     let times = rows
@@ -144,7 +146,8 @@ impl Store {
     ) -> Result<SignInGate> {
         let name = recorded_name(username);
         let mut tx = self.pools.write().await?;
-        let (n, oldest) = counted_attempts(&mut tx, &name, now, limits).await?;
+        let (n, oldest) =
+            counted_attempts(&mut tx, &name, SIGN_IN_ATTEMPT_ACTION, now, limits).await?;
         if n >= limits.max_failures {
             return Ok(SignInGate::Locked {
                 until: oldest.unwrap_or(now) + limits.window,
@@ -194,8 +197,14 @@ impl Store {
             now,
         )
         .await?;
-        let (n, oldest) = counted_attempts(&mut tx, &name, now, limits).await?;
-        let locked = (n >= limits.max_failures).then(|| oldest.unwrap_or(now) + limits.window);
+        // The failure that reaches the limit locks the account (once: attempts admitted at the
+        // same time fail one after another, and only the last of them reaches it).
+        let (failures, _) =
+            counted_attempts(&mut tx, &name, SIGN_IN_FAILED_ACTION, now, limits).await?;
+        let (n, oldest) =
+            counted_attempts(&mut tx, &name, SIGN_IN_ATTEMPT_ACTION, now, limits).await?;
+        let locked = (failures == limits.max_failures && n >= limits.max_failures)
+            .then(|| oldest.unwrap_or(now) + limits.window);
         if let Some(until) = locked {
             audit::record(
                 &mut tx,

@@ -694,7 +694,8 @@ mod tests {
     fn a_password_needs_two_kinds_of_character_and_must_not_be_common_or_the_username() {
         assert!(Password::new("abcdefghijk").is_err());
         assert!(Password::new("1234567891").is_err());
-        assert!(Password::new("Password123").is_ok());
+        assert!(Password::new("Password123").is_err());
+        assert!(Password::new("Spring-rain-2024").is_ok());
         assert!(Password::new("password123").is_err());
         let p = Password::new("kjj.tb-2024-spring").expect("strong enough");
         assert!(p.check_account("kjj.tb").is_err());

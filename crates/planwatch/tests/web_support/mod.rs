@@ -163,6 +163,25 @@ impl Server {
         }
     }
 
+    /// The data folder (the SQLite file is `planwatch.sqlite` in it).
+    pub fn data_dir(&self) -> &Path {
+        &self.data
+    }
+
+    /// Runs a `planwatch` command on this server's data folder; returns its standard output.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let out = planwatch(&self.data, None)
+            .args(args)
+            .output()
+            .expect("planwatch runs");
+        assert!(
+            out.status.success(),
+            "planwatch {args:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
     /// What the server has logged so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log_file).unwrap_or_default()
