@@ -90,7 +90,8 @@ fn spawn(
         .expect("the server prints its address");
     let start = line
         .find("http://")
-        .expect("an http:// address in the first line");
+        .or_else(|| line.find("https://"))
+        .expect("an http:// or https:// address in the first line");
     let base = line[start..]
         .split_whitespace()
         .next()
