@@ -247,7 +247,7 @@ fn users_get_passwords_from_stdin_that_are_never_printed() {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = tmp.path().join("data");
     ok(&dir, None, &["init", "--plan", &gold()]);
-    let secret = "Kjj-2023-q3-secret";
+    let secret = "Tianbao-2023-q3-secret";
     let add = |args: &[&str]| run(&dir, None, args, Some(&format!("{secret}\n")));
     let o = add(&[
         "user",
@@ -449,7 +449,7 @@ fn pg_export_from_sqlite_import_into_postgresql_and_export_again_gives_identical
             "admin",
             "--password-stdin",
         ],
-        Some("a-long-admin-secret\n"),
+        Some("a-long-operator-secret\n"),
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let a = tmp.path().join("a.json");

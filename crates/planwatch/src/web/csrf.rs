@@ -3,10 +3,10 @@
 //! query parameter of the form's action); scripts may send the `X-CSRF-Token` header. The API
 //! under `/api/` is exempt: it accepts no cookies for writes, only bearer tokens.
 //!
-//! Which secret a token must come from depends on the request: the sign-in form (`POST /login`)
-//! is the only one whose token comes from the pre-session cookie; every other form needs the
-//! token of the session cookie. A token made from a pre-session cookie that an attacker planted
-//! is therefore worthless on a signed-in request.
+//! Which secret a token must come from depends on the request: on a request that carries a
+//! session cookie, every form but the sign-in form needs the token of the session cookie. A token
+//! made from a pre-session cookie that an attacker planted is therefore worthless on a signed-in
+//! request (without a session the handlers refuse anyway: every form but sign-in needs one).
 
 use super::error::WebError;
 use super::AppState;
@@ -40,7 +40,11 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     if is_safe(req.method()) || req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
-    let names = if req.uri().path() == SIGN_IN_PATH {
+    // With a session cookie, only the session's own token counts (except on the sign-in form,
+    // which is signed before there is a session). Without one, the pre-session token lets the
+    // request through to a handler that then asks the visitor to sign in.
+    let has_session = cookie(req.headers(), session_cookie(&state)).is_some();
+    let names = if req.uri().path() == SIGN_IN_PATH || !has_session {
         vec![session_cookie(&state), pre_cookie(&state)]
     } else {
         vec![session_cookie(&state)]

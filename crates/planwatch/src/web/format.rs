@@ -73,7 +73,7 @@ pub fn audit_action(action: &str) -> &str {
         "session.create" => "登录",
         "session.revoke" => "退出登录",
         "session.revoke_all" => "注销全部会话",
-        "session.sign_in_failed" => "密码校验失败",
+        "session.sign_in_failed" => "登录失败（密码错误）",
         "session.sign_in_attempt" => "密码校验（尝试）",
         "session.sign_in" => "密码校验通过",
         "session.account_locked" => "账号锁定",
