@@ -488,3 +488,24 @@ fn pg_export_from_sqlite_import_into_postgresql_and_export_again_gives_identical
     assert!(err.contains("不是空的"), "{err}");
     rt.block_on(pg.drop_database());
 }
+
+/// `planwatch audit verify` on a fresh database says ok and names the head; after an audit row is
+/// edited behind PlanWatch's back (the sqlite3 shell) it exits 1 naming that row.
+#[test]
+fn audit_verify_reports_a_row_edited_outside_planwatch() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("data");
+    ok(&dir, None, &["init", "--plan", &gold()]);
+    let out = ok(&dir, None, &["audit", "verify"]);
+    assert!(out.contains("审计日志校验通过 (ok)"), "{out}");
+    assert!(out.contains("链尾：#"), "{out}");
+    let edit = Command::new("sqlite3")
+        .arg(dir.join("planwatch.sqlite"))
+        .arg("UPDATE audit_log SET actor = 'someone-else' WHERE id = 2")
+        .output()
+        .expect("the sqlite3 shell (scripts/test.sh installs it)");
+    assert!(edit.status.success(), "{}", stderr(&edit));
+    let o = run(&dir, None, &["audit", "verify"], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("第 #2 行起哈希链断开"), "{}", stdout(&o));
+}

@@ -44,6 +44,27 @@ fn forty_simultaneous_wrong_sign_ins_check_at_most_five_passwords() {
     // The right password is refused too until the lock ends.
     let r = server.client().try_sign_in("leader", PASSWORD);
     assert_eq!(r.status, 429, "{}", r.body);
+    // The office finds the lock-out among the security events.
+    let mut office = server.sign_in("office");
+    let page = office.get("/audit?entity=security");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("账号锁定"), "security events listed");
+}
+
+#[test]
+fn a_refused_page_is_audited_as_a_security_event() {
+    let server = Server::start();
+    let mut kjj = server.sign_in("kjj");
+    assert_eq!(kjj.get("/users").status, 403);
+    let json = server.cli(&["audit", "--entity", "security", "--format", "json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&json).expect("JSON");
+    let denied: Vec<_> = rows
+        .iter()
+        .filter(|r| r["action"] == "access.denied")
+        .collect();
+    assert_eq!(denied.len(), 1, "{json}");
+    assert_eq!(denied[0]["actor"], "kjj");
+    assert_eq!(denied[0]["entity_id"], "/users");
 }
 
 #[test]
