@@ -21,7 +21,16 @@ pub enum InputError {
     LegacyWord,
     #[error("无法读取 .docx 文档：{0} (unreadable .docx)")]
     Docx(String),
+    #[error(
+        "计划文本过长：{chars} 字，上限 {max} 字，请只提交计划本身 (the text is too long: {chars} characters, at most {max})"
+    )]
+    TooLong { chars: usize, max: usize },
 }
+
+/// The longest plan text read, in characters: a hundred times the Yangquan plan (10 266), some
+/// 500 pages. Extraction is linear (about 75 ms per million characters), so this bounds the
+/// work and memory of one plan, not a weakness of the extractor.
+pub const MAX_TEXT_CHARS: usize = 1_000_000;
 
 /// Decodes plan bytes into text. `file_name` is only used for hints in errors.
 pub fn decode(bytes: &[u8], file_name: &str) -> Result<String, InputError> {
@@ -75,7 +84,14 @@ pub fn decode(bytes: &[u8], file_name: &str) -> Result<String, InputError> {
 
 fn non_empty(text: String) -> Result<String, InputError> {
     if text.trim().is_empty() {
-        Err(InputError::Empty)
+        return Err(InputError::Empty);
+    }
+    let chars = text.chars().count();
+    if chars > MAX_TEXT_CHARS {
+        Err(InputError::TooLong {
+            chars,
+            max: MAX_TEXT_CHARS,
+        })
     } else {
         Ok(text)
     }

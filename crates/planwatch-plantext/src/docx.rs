@@ -7,8 +7,16 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::io::{Cursor, Read};
 
-/// The document part may not decompress to more than this (a zip bomb is refused).
-const MAX_XML: u64 = 256 * 1024 * 1024;
+/// Entries a .docx may have: a Word document has about 15 parts, one more per picture.
+const MAX_ENTRIES: usize = 512;
+/// `word/document.xml` may not decompress to more than this (a 300-page plan is about 3 MiB):
+/// a zip bomb is refused. The size the zip declares is not believed; the part is read with a
+/// cap and must be exactly as large as declared.
+const MAX_DOCUMENT_BYTES: u64 = 16 * 1024 * 1024;
+/// `word/numbering.xml` and `word/styles.xml` (Word's own styles.xml is under 1 MiB).
+const MAX_AUX_BYTES: u64 = 8 * 1024 * 1024;
+/// Element nesting of a part: a table in a text box in a table is about 30 deep.
+const MAX_DEPTH: usize = 128;
 
 /// A table being read: its rows, the row and cell under construction.
 #[derive(Default)]
@@ -24,41 +32,106 @@ struct Table {
 pub(crate) fn text(bytes: &[u8]) -> Result<String, InputError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| InputError::Docx(format!("不是有效的压缩包 (not a valid zip: {e})")))?;
-    let mut xml = String::new();
-    {
-        let part = zip.by_name("word/document.xml").map_err(|_| {
-            InputError::Docx(
-                "缺少 word/document.xml，不是 Word 文档 (no word/document.xml)".to_string(),
-            )
-        })?;
-        part.take(MAX_XML).read_to_string(&mut xml).map_err(|e| {
-            InputError::Docx(format!(
-                "文档内容无法解压或不是 UTF-8 (cannot read document.xml: {e})"
-            ))
-        })?;
+    if zip.len() > MAX_ENTRIES {
+        return Err(InputError::Docx(format!(
+            "压缩包含有 {} 个部件，上限 {MAX_ENTRIES} 个，不像 Word 文档 (too many zip entries: {}, at most {MAX_ENTRIES})",
+            zip.len(),
+            zip.len()
+        )));
     }
+    let xml = part(&mut zip, "word/document.xml", MAX_DOCUMENT_BYTES)?.ok_or_else(|| {
+        InputError::Docx(
+            "缺少 word/document.xml，不是 Word 文档 (no word/document.xml)".to_string(),
+        )
+    })?;
     // Automatic list numbering is optional; without it the labels are in the text or absent.
-    let mut numbering_xml = String::new();
-    let read = zip.by_name("word/numbering.xml").ok().is_some_and(|part| {
-        part.take(MAX_XML)
-            .read_to_string(&mut numbering_xml)
-            .is_ok()
-    });
-    let mut numbering = if read {
-        Numbering::parse(&numbering_xml)
-    } else {
-        Numbering::default()
+    let mut numbering = match part(&mut zip, "word/numbering.xml", MAX_AUX_BYTES)? {
+        Some(x) => Numbering::parse(&x),
+        None => Numbering::default(),
     };
-    let mut styles_xml = String::new();
-    if zip
-        .by_name("word/styles.xml")
-        .ok()
-        .is_some_and(|part| part.take(MAX_XML).read_to_string(&mut styles_xml).is_ok())
-    {
-        numbering.add_styles(&styles_xml);
+    if let Some(styles) = part(&mut zip, "word/styles.xml", MAX_AUX_BYTES)? {
+        numbering.add_styles(&styles);
     }
     document_text(&xml, numbering)
         .map_err(|e| InputError::Docx(format!("XML 格式错误 (malformed XML: {e})")))
+}
+
+/// One part as text, read within `max` bytes whatever the zip declares, and checked for
+/// nesting and document type declarations before it is parsed. `None` when there is no such
+/// part.
+fn part(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    max: u64,
+) -> Result<Option<String>, InputError> {
+    let mut f = match zip.by_name(name) {
+        Ok(f) => f,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(e) => {
+            return Err(InputError::Docx(format!(
+                "{name} 无法读取 (cannot read {name}: {e})"
+            )));
+        }
+    };
+    let mib = max / (1024 * 1024);
+    let bomb = || {
+        InputError::Docx(format!(
+            "{name} 解压后超过 {mib} MiB 的上限，可能是压缩炸弹，不予读取 ({name} inflates beyond {mib} MiB)"
+        ))
+    };
+    let declared = f.size();
+    if declared > max {
+        return Err(bomb());
+    }
+    let mut bytes = Vec::new();
+    (&mut f)
+        .take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::Docx(format!("{name} 无法解压 (cannot inflate {name}: {e})")))?;
+    let got = bytes.len() as u64;
+    if got > max {
+        return Err(bomb());
+    }
+    if got != declared {
+        return Err(InputError::Docx(format!(
+            "{name} 声明解压后为 {declared} 字节，实际为 {got} 字节，压缩包已损坏或被篡改 ({name} declares {declared} bytes but inflates to {got})"
+        )));
+    }
+    let Ok(xml) = String::from_utf8(bytes) else {
+        return Err(InputError::Docx(format!(
+            "{name} 不是 UTF-8 编码 ({name} is not UTF-8)"
+        )));
+    };
+    check_xml(name, &xml)?;
+    Ok(Some(xml))
+}
+
+/// Refuses a part nested deeper than `MAX_DEPTH` or with a document type declaration (Word
+/// writes none; it is how entity bombs are built). Malformed XML is left to the parser.
+fn check_xml(name: &str, xml: &str) -> Result<(), InputError> {
+    let mut reader = Reader::from_str(xml);
+    reader.config_mut().allow_unmatched_ends = true;
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(_)) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(InputError::Docx(format!(
+                        "{name} 的元素嵌套超过 {MAX_DEPTH} 层，Word 文档不会这样嵌套，不予读取 ({name} nests deeper than {MAX_DEPTH})"
+                    )));
+                }
+            }
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::DocType(_)) => {
+                return Err(InputError::Docx(format!(
+                    "{name} 含有文档类型声明（DOCTYPE），Word 文档中不会出现，不予读取 ({name} has a DOCTYPE)"
+                )));
+            }
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(_) => {}
+        }
+    }
 }
 
 fn local(name: &[u8]) -> &[u8] {

@@ -28,7 +28,7 @@ mod targets;
 mod typos;
 mod units;
 
-pub use decode::{InputError, decode};
+pub use decode::{InputError, MAX_TEXT_CHARS, decode};
 pub use summary::summary_zh;
 
 use planwatch_model::{Diagnostic, Plan, Severity, Span};

@@ -89,6 +89,7 @@ fn every_message_is_chinese_then_english() {
         InputError::Pdf,
         InputError::LegacyWord,
         InputError::Docx("x".into()),
+        InputError::TooLong { chars: 2, max: 1 },
     ] {
         let m = e.to_string();
         assert!(m.chars().next().is_some_and(|c| !c.is_ascii()), "{m}");

@@ -17,10 +17,7 @@ fn main() {
     let breakdown = w.breakdown_form();
     planwatch_reporting::xlsx::breakdown::read_breakdown(&breakdown, &w.breakdown_context())
         .expect("the base breakdown form reads back");
-    for (name, bytes) in [
-        ("quarterly.xlsx", quarterly),
-        ("breakdown.xlsx", breakdown),
-    ] {
+    for (name, bytes) in [("quarterly.xlsx", quarterly), ("breakdown.xlsx", breakdown)] {
         let path = dir.join(name);
         std::fs::write(&path, &bytes).expect("write");
         println!("{} ({} bytes)", path.display(), bytes.len());

@@ -74,6 +74,15 @@ impl ReportingSettings {
                 message: "应为不小于 0 的数".into(),
             });
         }
+        if !(1..=crate::xlsx::guard::MAX_ROWS).contains(&u64::from(self.max_rows_per_sheet)) {
+            return Err(SettingsError::Invalid {
+                field: "max_rows_per_sheet",
+                message: format!(
+                    "应在 1 到 {} 之间（工作簿在读取前按此上限检查）",
+                    crate::xlsx::guard::MAX_ROWS
+                ),
+            });
+        }
         if let Some(t) = self
             .evidence_types
             .iter()

@@ -7,7 +7,9 @@ use planwatch_model::{Plan, Quarter, TaskStatus};
 use planwatch_reporting::content::{IndicatorRow, ReportContent, TaskRow};
 use planwatch_reporting::xlsx::breakdown::{BreakdownContext, BreakdownTemplate, write_breakdown};
 use planwatch_reporting::xlsx::quarterly::{QuarterlyTemplate, ReadContext, write_quarterly};
-use planwatch_reporting::{Breakdown, Catalogue, ReportScope, ReportingSettings, ScopeInputs, UnitGroups};
+use planwatch_reporting::{
+    Breakdown, Catalogue, ReportScope, ReportingSettings, ScopeInputs, UnitGroups,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The unit and quarter of the base quarterly form.
@@ -36,10 +38,16 @@ pub fn world() -> &'static World {
         let breakdown = Breakdown::seed(&plan, &catalogue);
         let groups = UnitGroups(BTreeMap::from([(
             "各县（区）人民政府".to_string(),
-            ["平定县人民政府", "盂县人民政府", "城区人民政府", "矿区人民政府", "郊区人民政府"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            [
+                "平定县人民政府",
+                "盂县人民政府",
+                "城区人民政府",
+                "矿区人民政府",
+                "郊区人民政府",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         )]));
         let mut units: BTreeSet<String> = plan.units.iter().cloned().collect();
         units.insert("市人社局".into());
@@ -136,7 +144,11 @@ impl World {
         for (i, def) in scope.indicators.iter().enumerate() {
             c.indicators.push(IndicatorRow {
                 code: def.code.clone(),
-                value: Some(if def.code == "dc-pue" { 1.25 } else { 10.0 + i as f64 }),
+                value: Some(if def.code == "dc-pue" {
+                    1.25
+                } else {
+                    10.0 + i as f64
+                }),
                 source: "部门统计台账".into(),
                 note: String::new(),
             });
