@@ -462,6 +462,27 @@ fn the_base_forms_read_cleanly_under_the_same_limit() {
     }
 }
 
+/// The base files are forms as the product writes them today (else regenerate them with
+/// `cargo run -p planwatch-reporting --example hostile_base` and `make_hostile.py`).
+#[test]
+fn the_base_forms_are_the_products_own() {
+    let w = support::world();
+    let base = hostile_dir().join("base");
+    let on_disk = std::fs::read(base.join("quarterly.xlsx")).expect("base form");
+    let read = |b: &[u8]| {
+        planwatch_reporting::xlsx::quarterly::read_quarterly(b, &w.read_context()).expect("reads")
+    };
+    let today = read(&w.filled_quarterly());
+    assert_eq!(read(&on_disk), today);
+    assert_eq!(today.tasks.len(), w.complete_report().tasks.len());
+    let on_disk = std::fs::read(base.join("breakdown.xlsx")).expect("base form");
+    let read = |b: &[u8]| {
+        planwatch_reporting::xlsx::breakdown::read_breakdown(b, &w.breakdown_context())
+            .expect("reads")
+    };
+    assert_eq!(read(&on_disk), read(&w.breakdown_form()));
+}
+
 #[test]
 fn mutated_forms_are_read_or_refused_cleanly_under_a_memory_limit() {
     let run = child(&format!("mutations\t{MUTATION_CASES}"));

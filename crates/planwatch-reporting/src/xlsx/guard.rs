@@ -130,7 +130,7 @@ pub(crate) fn check(bytes: &[u8], settings: &ReportingSettings) -> Result<Vec<u8
 
     let names = SheetNames::read(&mut zip, settings)?;
     let mut totals = Totals::default();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() * 4)));
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let stored = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .large_file(false);
@@ -882,4 +882,279 @@ fn check_range(place: &str, what: &str, v: &str) -> Result<(), ImportError> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Data, Reader};
+
+    fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, data) in parts {
+            w.start_file(*name, opts).expect("start");
+            w.write_all(data).expect("write");
+        }
+        w.finish().expect("finish").into_inner()
+    }
+
+    const WORKBOOK: &str = r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表一" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+    const PACKAGE_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+
+    /// A one-sheet workbook whose sheet data is `rows`, plus `extra` parts.
+    fn workbook(rows: &str, extra: &[(&str, &[u8])]) -> Vec<u8> {
+        let sheet = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>"#
+        );
+        let mut parts: Vec<(&str, &[u8])> = vec![
+            ("_rels/.rels", PACKAGE_RELS.as_bytes()),
+            ("xl/workbook.xml", WORKBOOK.as_bytes()),
+            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.as_bytes()),
+            ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+        ];
+        parts.extend_from_slice(extra);
+        zip_of(&parts)
+    }
+
+    fn refusal(bytes: &[u8]) -> String {
+        match check(bytes, &ReportingSettings::default()) {
+            Ok(_) => panic!("expected a refusal"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// The checked copy, opened by calamine: the sheet's cells.
+    fn cells(bytes: &[u8]) -> Vec<(u32, u32, Data)> {
+        let checked = check(bytes, &ReportingSettings::default()).expect("accepted");
+        let mut wb: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(Cursor::new(checked)).expect("opens");
+        let range = wb.worksheet_range("表一").expect("sheet");
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        range
+            .used_cells()
+            .map(|(r, c, d)| (r0 + r as u32, c0 + c as u32, d.clone()))
+            .collect()
+    }
+
+    /// Rewrites the uncompressed size an entry declares, in its local and central headers.
+    fn lie_about_size(mut zip: Vec<u8>, name: &str, declared: u32) -> Vec<u8> {
+        let eocd = zip
+            .windows(4)
+            .rposition(|w| w == b"PK\x05\x06")
+            .expect("eocd");
+        let at = |z: &[u8], p: usize, n: usize| -> usize {
+            let mut v = 0usize;
+            for i in (0..n).rev() {
+                v = v << 8 | usize::from(z[p + i]);
+            }
+            v
+        };
+        let count = at(&zip, eocd + 10, 2);
+        let mut pos = at(&zip, eocd + 16, 4);
+        for _ in 0..count {
+            let (nl, el, cl) = (
+                at(&zip, pos + 28, 2),
+                at(&zip, pos + 30, 2),
+                at(&zip, pos + 32, 2),
+            );
+            let local = at(&zip, pos + 42, 4);
+            if &zip[pos + 46..pos + 46 + nl] == name.as_bytes() {
+                zip[pos + 24..pos + 28].copy_from_slice(&declared.to_le_bytes());
+                zip[local + 22..local + 26].copy_from_slice(&declared.to_le_bytes());
+            }
+            pos += 46 + nl + el + cl;
+        }
+        zip
+    }
+
+    #[test]
+    fn the_corner_cell_is_read_and_one_row_or_column_beyond_is_refused() {
+        let got = cells(&workbook(
+            r#"<row r="10000"><c r="CV10000"><v>7</v></c></row>"#,
+            &[],
+        ));
+        assert_eq!(got, vec![(9999, 99, Data::Float(7.0))]);
+        for far in ["CW1", "A10001"] {
+            let m = refusal(&workbook(
+                &format!(r#"<row r="1"><c r="{far}"><v>7</v></c></row>"#),
+                &[],
+            ));
+            assert!(m.contains(&format!("单元格 {far} 超出")), "{m}");
+            assert!(
+                m.contains("工作表“表一”（xl/worksheets/sheet1.xml）"),
+                "{m}"
+            );
+            assert!(m.contains("最多 10000 行、100 列"), "{m}");
+        }
+        let m = refusal(&workbook(r#"<row r="10001"/>"#, &[]));
+        assert!(m.contains("第 10001 行超出"), "{m}");
+    }
+
+    #[test]
+    fn cells_without_reference_are_placed_as_calamine_places_them() {
+        let row = |n: usize| format!(r#"<row r="10000">{}</row>"#, "<c><v>1</v></c>".repeat(n));
+        let got = cells(&workbook(&row(100), &[]));
+        assert_eq!(got.last().map(|c| (c.0, c.1)), Some((9999, 99)));
+        let m = refusal(&workbook(&row(101), &[]));
+        assert!(m.contains("按顺序应在 CW10000"), "{m}");
+        // The row after the last one, when rows carry no number either.
+        let rows = format!("<row r=\"10000\"/>{}", "<row><c><v>1</v></c></row>");
+        let m = refusal(&workbook(&rows, &[]));
+        assert!(m.contains("A10001"), "{m}");
+    }
+
+    #[test]
+    fn references_are_parsed_without_overflow() {
+        assert_eq!(parse_a1("A1", false), Some((1, 1)));
+        assert_eq!(parse_a1("cv10000", false), Some((10_000, 100)));
+        assert_eq!(parse_a1("XFD1048576", false), Some((1_048_576, 16_384)));
+        assert_eq!(
+            parse_a1("A99999999999999999999999", false),
+            Some((u64::MAX, 1))
+        );
+        assert!(parse_a1(&"Z".repeat(40), true).is_none());
+        assert_eq!(
+            parse_a1(&format!("{}1", "Z".repeat(40)), false).map(|x| x.1),
+            Some(u64::MAX)
+        );
+        assert_eq!(parse_a1("5", true), Some((5, 0)));
+        for bad in ["5", "A0", "A", "$A$1", "A1B", "", "Ａ1"] {
+            assert_eq!(parse_a1(bad, false), None, "{bad}");
+        }
+        assert_eq!(column_name(1), "A");
+        assert_eq!(column_name(100), "CV");
+        assert_eq!(column_name(16_384), "XFD");
+    }
+
+    #[test]
+    fn a_part_is_read_with_a_cap_whatever_size_it_declares() {
+        let big = format!("<x>{}</x>", " ".repeat(5000));
+        let honest = workbook("", &[("xl/big.xml", big.as_bytes())]);
+        let lying = lie_about_size(honest.clone(), "xl/big.xml", 100);
+        let small = ReportingSettings {
+            max_unpacked_bytes: 3000,
+            ..ReportingSettings::default()
+        };
+        // Declared honestly: refused from the declared sizes, before anything is inflated.
+        assert!(matches!(
+            check(&honest, &small),
+            Err(ImportError::TooLargeUnpacked { max: 3000 })
+        ));
+        // Declaring 100 bytes: read with the cap, refused when the cap is passed.
+        assert!(matches!(
+            check(&lying, &small),
+            Err(ImportError::TooLargeUnpacked { max: 3000 })
+        ));
+        // Within the caps but not what it declared: refused too.
+        let m = check(&lying, &ReportingSettings::default())
+            .expect_err("lies")
+            .to_string();
+        assert!(m.contains("声明解压后为 100 字节，实际为 5007 字节"), "{m}");
+    }
+
+    #[test]
+    fn binary_parts_are_left_out_and_a_broken_xml_part_is_refused() {
+        let png = [0x89u8, b'P', b'N', b'G', 0xFF, 0xFE, 0x00, b'<', b'c'];
+        let bytes = workbook(
+            r#"<row r="1"><c r="A1"><v>1</v></c></row>"#,
+            &[("xl/media/image1.png", &png)],
+        );
+        let checked = check(&bytes, &ReportingSettings::default()).expect("accepted");
+        let z = zip::ZipArchive::new(Cursor::new(checked)).expect("zip");
+        assert!(z.file_names().all(|n| n != "xl/media/image1.png"));
+        assert!(z.file_names().any(|n| n == "xl/worksheets/sheet1.xml"));
+        let broken = workbook(
+            "",
+            &[("xl/styles.xml", b"<styleSheet><fonts count=\"1\"><font")],
+        );
+        let m = refusal(&broken);
+        assert!(
+            m.contains("xl/styles.xml") && m.contains("不是格式正确的 XML"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn every_rule_applies_to_every_part_whatever_its_name() {
+        // A relationship can make calamine read any part as a sheet.
+        let m = refusal(&workbook(
+            "",
+            &[(
+                "xl/media/notes.bin",
+                br#"<sheetData><row><c r="XFD1"><v>1</v></c></row></sheetData>"#,
+            )],
+        ));
+        assert!(
+            m.contains("文件部件 xl/media/notes.bin") && m.contains("XFD1"),
+            "{m}"
+        );
+        // Prefixed names are the same elements.
+        let m = refusal(&workbook(
+            r#"<x:row r="1"><x:c r="XFD1"><x:v>1</x:v></x:c></x:row>"#,
+            &[],
+        ));
+        assert!(m.contains("XFD1"), "{m}");
+        // A shared formula number on any element inside a cell sizes calamine's table.
+        let m = refusal(&workbook(
+            r#"<row r="1"><c r="A1"><v t="shared" si="50000" ref="A1:A2">1</v></c></row>"#,
+            &[],
+        ));
+        assert!(m.contains("si=\"50000\""), "{m}");
+    }
+
+    #[test]
+    fn copied_shared_strings_are_counted_per_reference() {
+        let sst = |len: usize| {
+            format!(
+                r#"<sst count="2" uniqueCount="2"><si><t>短</t></si><si><t>{}</t></si></sst>"#,
+                "长".repeat(len)
+            )
+        };
+        let rows = |n: usize| {
+            (1..=n)
+                .map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>1</v></c></row>"#))
+                .collect::<String>()
+        };
+        // 1 000 cells × 30 000 bytes = 30 MB: within the limit.
+        let ok = sst(10_000);
+        let got = cells(&workbook(
+            &rows(1000),
+            &[("xl/sharedStrings.xml", ok.as_bytes())],
+        ));
+        assert_eq!(got.len(), 1000);
+        // 3 000 cells × 30 000 bytes = 90 MB: refused, naming the sheet that copies them.
+        let m = refusal(&workbook(
+            &rows(3000),
+            &[("xl/sharedStrings.xml", ok.as_bytes())],
+        ));
+        assert!(
+            m.contains("工作表“表一”") && m.contains("共享字符串"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn counts_must_be_numbers_a_part_of_its_size_can_hold() {
+        let sst = |attrs: &str| format!("<sst {attrs}><si><t>a</t></si></sst>");
+        for (attrs, ok) in [
+            (r#"count="1" uniqueCount="1""#, true),
+            (r#"uniqueCount="8""#, true),
+            (r#"uniqueCount="9""#, false),
+            (r#"uniqueCount="999""#, false),
+            (r#"uniqueCount="-1""#, false),
+            (r#"uniqueCount=" 1""#, false),
+            (r#"uniqueCount="1" uniqueCount="99999""#, false),
+            (r#"count="99999999999""#, false),
+        ] {
+            let x = sst(attrs);
+            let r = check(
+                &workbook("", &[("xl/sharedStrings.xml", x.as_bytes())]),
+                &ReportingSettings::default(),
+            );
+            assert_eq!(r.is_ok(), ok, "{attrs}: {r:?}");
+        }
+    }
 }
