@@ -105,6 +105,49 @@ impl ValueProblem {
     }
 }
 
+/// The longest text each report field may hold, in characters (a Chinese character is one).
+///
+/// A quarterly report is read by people at the office: two thousand characters of progress is
+/// about two printed pages, and longer material belongs in the evidence files. The limits are
+/// checked by the quarterly reader per field with a located message, so the Excel upload, the
+/// web form and the API — which are all checked by writing an Excel form and reading it back —
+/// refuse an over-long field the same way, long before Excel's own limit of 32 767 characters a
+/// cell (which the form writers clip to, so writing never fails). `TaskField::max_chars` and
+/// `IndicatorField::max_chars` give the limit of each field of the web form.
+pub mod text_limits {
+    /// 本季度进展情况, 累计完成情况, 存在问题, 下一步措施.
+    pub const DESCRIPTION: usize = 2000;
+    /// 备注 (task rows) and 说明 (indicator rows): a reason or a remark.
+    pub const NOTE: usize = 1000;
+    /// 佐证材料: evidence file names, several separated by “；”.
+    pub const EVIDENCE: usize = 1000;
+    /// 数据来源: where a figure comes from (统计公报、部门统计台账).
+    pub const SOURCE: usize = 200;
+    /// 责任领导/联系人: a few names and phone numbers.
+    pub const CONTACT: usize = 100;
+    /// 填报人 and 联系电话.
+    pub const PERSON: usize = 50;
+    /// 内容 of a yearly breakdown item (checked when new or changed: a seeded item keeps the
+    /// plan's own wording).
+    pub const ITEM_TITLE: usize = 500;
+    /// What one Excel cell holds, in UTF-16 code units (rust_xlsxwriter refuses more).
+    pub const EXCEL_CELL: usize = 32_767;
+}
+
+/// The message for a text field `what` longer than `max` characters; `None` when it fits.
+pub fn text_too_long(what: &str, text: &str, max: usize) -> Option<String> {
+    let n = text.chars().count();
+    (n > max).then(|| {
+        // A form writer clips at Excel's limit, so a count at the limit may stand for more.
+        let now = if text.encode_utf16().count() >= text_limits::EXCEL_CELL {
+            format!("现有 {} 字以上", text_limits::EXCEL_CELL)
+        } else {
+            format!("现为 {n} 字")
+        };
+        format!("“{what}”最多 {max} 字，{now}；请精简后再填写")
+    })
+}
+
 /// Formats a number without a trailing `.0` (and without float noise such as 0.30000000000000004).
 pub fn fmt_num(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {

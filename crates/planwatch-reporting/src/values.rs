@@ -8,7 +8,7 @@
 
 use crate::catalogue::Catalogue;
 use crate::settings::ReportingSettings;
-use crate::validate::check_value;
+use crate::validate::{check_value, text_limits, text_too_long};
 use crate::xlsx::cells::{data_text, parse_number_text};
 use crate::xlsx::{ImportError, SheetIssue, col_letter, open_workbook};
 use calamine::{Data, Reader};
@@ -299,6 +299,14 @@ fn parse_rows(
                 continue;
             }
         };
+        for (c, what, max) in [
+            (3, "数据来源", text_limits::SOURCE),
+            (4, "说明", text_limits::NOTE),
+        ] {
+            if let Some(msg) = text_too_long(what, cell(r, c), max) {
+                issues.push(at(r, c, msg));
+            }
+        }
         if let Some(first) = seen.insert((def.code.clone(), period, is_baseline), r) {
             issues.push(at(
                 r,

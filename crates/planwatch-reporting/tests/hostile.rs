@@ -324,10 +324,7 @@ fn outcomes(stdout: &str) -> BTreeMap<String, (String, String)> {
 }
 
 fn started(stdout: &str) -> Option<&str> {
-    stdout
-        .lines()
-        .filter_map(|l| l.strip_prefix("START\t"))
-        .last()
+    stdout.lines().rev().find_map(|l| l.strip_prefix("START\t"))
 }
 
 fn peak_of(stdout: &str) -> &str {
@@ -489,8 +486,8 @@ fn mutated_forms_are_read_or_refused_cleanly_under_a_memory_limit() {
     let last_case = run
         .stdout
         .lines()
-        .filter_map(|l| l.strip_prefix("CASE\t"))
-        .last()
+        .rev()
+        .find_map(|l| l.strip_prefix("CASE\t"))
         .unwrap_or("-");
     let summary = run
         .stdout
@@ -613,7 +610,7 @@ mod mutations {
         ]
     }
 
-    fn nth_match<'a>(re: &'a [(usize, usize)], i: usize) -> Option<(usize, usize)> {
+    fn nth_match(re: &[(usize, usize)], i: usize) -> Option<(usize, usize)> {
         (!re.is_empty()).then(|| re[i % re.len()])
     }
 

@@ -6,8 +6,8 @@
 use crate::breakdown::{Breakdown, BreakdownItem, ItemKind, ItemOrigin};
 use crate::catalogue::Catalogue;
 use crate::settings::ReportingSettings;
-use crate::validate::fmt_num;
-use crate::xlsx::cells::{CellReader, data_text};
+use crate::validate::{fmt_num, text_limits, text_too_long};
+use crate::xlsx::cells::{CellReader, data_text, excel_text as x};
 use crate::xlsx::{
     ImportError, META_SHEET, SheetData, SheetIssue, WorkbookMeta, check_headers, open_workbook,
     read_sheet,
@@ -136,28 +136,28 @@ pub fn write_breakdown(t: &BreakdownTemplate<'_>) -> Result<Vec<u8>, XlsxError> 
     for (i, item) in items.iter().enumerate() {
         let r = FIRST_ROW + u32::try_from(i).expect("rows fit");
         let task_title = t.plan.task(item.task).map_or("", |x| x.title.as_str());
-        ws.write_string_with_format(r, col::ID, &item.id, &base)?;
+        ws.write_string_with_format(r, col::ID, x(&item.id), &base)?;
         ws.write_number_with_format(r, col::SEQ, (i + 1) as f64, &base)?;
         let force = t.task_forces.get(&item.task).map_or("", String::as_str);
-        ws.write_string_with_format(r, col::FORCE, force, &base)?;
+        ws.write_string_with_format(r, col::FORCE, x(force), &base)?;
         ws.write_number_with_format(r, col::TASK_NO, f64::from(item.task), &base)?;
-        ws.write_string_with_format(r, col::TASK, task_title, &base)?;
+        ws.write_string_with_format(r, col::TASK, x(task_title), &base)?;
         ws.write_string_with_format(r, col::KIND, item.kind.label_zh(), &input)?;
-        ws.write_string_with_format(r, col::TITLE, &item.title, &input)?;
-        ws.write_string_with_format(r, col::RESP, &item.responsible_unit, &input)?;
+        ws.write_string_with_format(r, col::TITLE, x(&item.title), &input)?;
+        ws.write_string_with_format(r, col::RESP, x(&item.responsible_unit), &input)?;
         ws.write_date_with_format(r, col::DUE, item.due, &input_date)?;
         let ind = item
             .indicator
             .as_deref()
             .and_then(|c| t.catalogue.by_code(c))
             .map_or(String::new(), |d| d.name.clone());
-        ws.write_string_with_format(r, col::INDICATOR, ind, &base)?;
+        ws.write_string_with_format(r, col::INDICATOR, x(&ind), &base)?;
         match item.target_value {
             Some(v) => ws.write_number_with_format(r, col::TARGET, v, &input_number)?,
             None => ws.write_blank(r, col::TARGET, &input_number)?,
         };
         ws.write_string_with_format(r, col::ORIGIN, item.origin.label_zh(), &base)?;
-        ws.write_string_with_format(r, col::NOTE, &item.note, &input)?;
+        ws.write_string_with_format(r, col::NOTE, x(&item.note), &input)?;
         ws.write_string_with_format(
             r,
             col::WITHDRAWN,
@@ -212,7 +212,7 @@ pub fn write_breakdown(t: &BreakdownTemplate<'_>) -> Result<Vec<u8>, XlsxError> 
     let meta = wb.worksheet_from_name(META_SHEET)?;
     meta.write_string(0, 3, "单位列表")?;
     for (i, u) in t.units.iter().enumerate() {
-        meta.write_string(u32::try_from(i + 1).expect("few units"), 3, u)?;
+        meta.write_string(u32::try_from(i + 1).expect("few units"), 3, x(u))?;
     }
     wb.save_to_buffer()
 }
@@ -459,6 +459,28 @@ fn read_row(
     }
     if title.is_empty() {
         push(col::TITLE, "请填写内容".into());
+    }
+    for (c, what, text, max, before) in [
+        (
+            col::TITLE,
+            "内容",
+            &title,
+            text_limits::ITEM_TITLE,
+            existing.map(|e| e.title.as_str()),
+        ),
+        (
+            col::NOTE,
+            "备注",
+            &note,
+            text_limits::NOTE,
+            existing.map(|e| e.note.as_str()),
+        ),
+    ] {
+        if before != Some(text.as_str())
+            && let Some(msg) = text_too_long(what, text, max)
+        {
+            push(c, msg);
+        }
     }
     if resp.is_empty() {
         push(col::RESP, "请填写责任单位".into());

@@ -18,6 +18,32 @@ pub fn col_letter(col: u16) -> String {
     s.iter().rev().collect()
 }
 
+/// `s` as one Excel cell can hold it: cut at 32 767 UTF-16 code units, Excel's limit (which
+/// rust_xlsxwriter enforces with an error). The form writers write every text through this, so a
+/// form can always be written; the reader then refuses an over-long field with its own, much
+/// lower limit (`validate::text_limits`).
+pub fn excel_text(s: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = crate::validate::text_limits::EXCEL_CELL;
+    // A UTF-16 code unit takes at least one UTF-8 byte.
+    if s.len() <= MAX {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut units = 0;
+    let mut end = 0;
+    for (i, ch) in s.char_indices() {
+        units += ch.len_utf16();
+        if units > MAX {
+            break;
+        }
+        end = i + ch.len_utf8();
+    }
+    if end == s.len() {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s[..end].to_string())
+    }
+}
+
 /// Any cell as text (numbers without a trailing `.0`, dates as YYYY-MM-DD).
 pub fn data_text(d: &Data) -> String {
     match d {
@@ -113,6 +139,16 @@ impl CellReader<'_> {
             return false;
         }
         true
+    }
+
+    /// Text input of at most `max` characters (`validate::text_limits`); a longer text is a
+    /// problem at its cell and is returned as it is.
+    pub fn text_at_most(&mut self, row: u32, col: u16, what: &str, max: usize) -> String {
+        let text = self.text(row, col, what);
+        if let Some(msg) = crate::validate::text_too_long(what, &text, max) {
+            self.issue(row, col, msg);
+        }
+        text
     }
 
     /// Text input.

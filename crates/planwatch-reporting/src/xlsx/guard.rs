@@ -257,22 +257,24 @@ impl SheetNames {
         };
         let mut ids: Vec<(String, String)> = Vec::new();
         each_start(&workbook, |e| {
-            if e.local_name().as_ref() == b"sheet" && ids.len() <= MAX_SHEETS {
-                if let (Some(n), Some(id)) = (attr(e, "name"), attr(e, "id")) {
-                    ids.push((id, n));
-                }
+            if e.local_name().as_ref() == b"sheet"
+                && ids.len() <= MAX_SHEETS
+                && let (Some(n), Some(id)) = (attr(e, "name"), attr(e, "id"))
+            {
+                ids.push((id, n));
             }
         });
         let mut targets: HashMap<String, String> = HashMap::new();
         each_start(&rels, |e| {
-            if e.local_name().as_ref() == b"Relationship" && targets.len() <= 4 * MAX_SHEETS {
-                if let (Some(id), Some(t)) = (attr(e, "Id"), attr(e, "Target")) {
-                    let path = match t.strip_prefix('/') {
-                        Some(abs) => abs.to_string(),
-                        None => format!("xl/{t}"),
-                    };
-                    targets.insert(id, path);
-                }
+            if e.local_name().as_ref() == b"Relationship"
+                && targets.len() <= 4 * MAX_SHEETS
+                && let (Some(id), Some(t)) = (attr(e, "Id"), attr(e, "Target"))
+            {
+                let path = match t.strip_prefix('/') {
+                    Some(abs) => abs.to_string(),
+                    None => format!("xl/{t}"),
+                };
+                targets.insert(id, path);
             }
         });
         Ok(Self(

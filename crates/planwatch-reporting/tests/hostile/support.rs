@@ -1,6 +1,9 @@
 //! The Yangquan plan, catalogue and breakdown that the hostile-file tests read with, and the
-//! forms the base files of `fixtures/hostile/` are made from. Shared by `tests/hostile.rs` and
-//! `examples/hostile_base.rs` (included by path).
+//! forms the base files of `fixtures/hostile/` are made from. Shared by `tests/hostile.rs`,
+//! `tests/text_limits.rs` and `examples/hostile_base.rs` (included by path).
+
+// Each test crate that includes this file uses part of it.
+#![allow(dead_code)]
 
 use chrono::NaiveDate;
 use planwatch_model::{Plan, Quarter, TaskStatus};

@@ -5,6 +5,7 @@
 //! field it is about. The mapping lives here, beside the column layout it depends on.
 
 use super::{FILLED_BY_CELL, FIRST_ROW, INDICATOR_SHEET, PHONE_CELL, TASK_SHEET, icol, tcol};
+use crate::validate::text_limits as limits;
 use crate::xlsx::SheetIssue;
 use crate::xlsx::cells::col_letter;
 
@@ -51,6 +52,21 @@ impl TaskField {
             TaskField::Note => tcol::NOTE,
         }
     }
+
+    /// The most characters the field takes (`validate::text_limits`: the reader refuses more,
+    /// at this field); `None` for a field that is not free text.
+    pub fn max_chars(self) -> Option<usize> {
+        match self {
+            TaskField::Contact => Some(limits::CONTACT),
+            TaskField::Progress
+            | TaskField::Cumulative
+            | TaskField::Problems
+            | TaskField::NextSteps => Some(limits::DESCRIPTION),
+            TaskField::Evidence => Some(limits::EVIDENCE),
+            TaskField::Note => Some(limits::NOTE),
+            TaskField::Status | TaskField::Share | TaskField::Reached => None,
+        }
+    }
 }
 
 /// A field of an indicator row of the report.
@@ -75,7 +91,19 @@ impl IndicatorField {
             IndicatorField::Note => icol::NOTE,
         }
     }
+
+    /// The most characters the field takes; `None` for the value.
+    pub fn max_chars(self) -> Option<usize> {
+        match self {
+            IndicatorField::Value => None,
+            IndicatorField::Source => Some(limits::SOURCE),
+            IndicatorField::Note => Some(limits::NOTE),
+        }
+    }
 }
+
+/// The most characters 填报人 and 联系电话 take.
+pub const PERSON_MAX_CHARS: usize = limits::PERSON;
 
 /// Where a problem lies, by the report's own structure. Indexes follow the order of the unit's
 /// scope (`ReportScope::rows` and `ReportScope::indicators`), which is the template's row order.

@@ -14,6 +14,7 @@ use crate::content::{Contribution, ReportContent, TaskRow};
 use crate::scope::{ReportScope, RowKey, ScopeRow, TaskRole};
 use crate::validate::fmt_num;
 use crate::xlsx::WorkbookMeta;
+use crate::xlsx::cells::excel_text as x;
 use crate::{breakdown::ItemKind, content::IndicatorRow};
 use chrono::NaiveDate;
 use planwatch_model::{Direction, Quarter, TaskStatus};
@@ -244,21 +245,21 @@ fn write_task_sheet(
         &f.title,
     )?;
     ws.write_string_with_format(1, 1, "填报单位", &f.label)?;
-    ws.write_string_with_format(1, 2, &t.scope.unit, &f.label)?;
+    ws.write_string_with_format(1, 2, x(&t.scope.unit), &f.label)?;
     ws.write_string_with_format(
         1,
         3,
         format!("报送期限：{}", t.deadline.format("%Y年%m月%d日")),
         &f.label,
     )?;
-    ws.write_string_with_format(1, 4, t.plan_title, &f.label)?;
+    ws.write_string_with_format(1, 4, x(t.plan_title), &f.label)?;
     ws.write_string_with_format(FILLED_BY_LABEL.0, FILLED_BY_LABEL.1, "填报人", &f.label)?;
     ws.write_string_with_format(PHONE_LABEL.0, PHONE_LABEL.1, "联系电话", &f.label)?;
     let (filled_by, phone) = t
         .prefill
         .map_or(("", ""), |p| (p.filled_by.as_str(), p.phone.as_str()));
-    ws.write_string_with_format(FILLED_BY_CELL.0, FILLED_BY_CELL.1, filled_by, &f.input)?;
-    ws.write_string_with_format(PHONE_CELL.0, PHONE_CELL.1, phone, &f.input)?;
+    ws.write_string_with_format(FILLED_BY_CELL.0, FILLED_BY_CELL.1, x(filled_by), &f.input)?;
+    ws.write_string_with_format(PHONE_CELL.0, PHONE_CELL.1, x(phone), &f.input)?;
     for (i, h) in TASK_HEADERS.iter().enumerate() {
         let c = u16::try_from(i).expect("few columns");
         ws.write_string_with_format(HEADER_ROW, c, *h, &f.header)?;
@@ -362,22 +363,22 @@ fn write_task_row(
             row.role.label_zh().to_string(),
         ),
     };
-    ws.write_string_with_format(r, tcol::ID, row.key.encode(), &f.fixed)?;
+    ws.write_string_with_format(r, tcol::ID, x(&row.key.encode()), &f.fixed)?;
     ws.write_number_with_format(r, tcol::SEQ, seq as f64, &f.fixed)?;
     let force = t.task_forces.get(&task.number).map_or("", String::as_str);
-    ws.write_string_with_format(r, tcol::FORCE, force, &f.fixed)?;
-    ws.write_string_with_format(r, tcol::TASK, task_cell, &f.fixed)?;
-    ws.write_string_with_format(r, tcol::PROJECT, project, &f.fixed)?;
-    ws.write_string_with_format(r, tcol::NODE, node, &f.fixed)?;
+    ws.write_string_with_format(r, tcol::FORCE, x(force), &f.fixed)?;
+    ws.write_string_with_format(r, tcol::TASK, x(&task_cell), &f.fixed)?;
+    ws.write_string_with_format(r, tcol::PROJECT, x(&project), &f.fixed)?;
+    ws.write_string_with_format(r, tcol::NODE, x(&node), &f.fixed)?;
     ws.write_string_with_format(r, tcol::DUE, due, &f.fixed)?;
-    ws.write_string_with_format(r, tcol::LEAD, task.lead_units.join("、"), &f.fixed)?;
-    ws.write_string_with_format(r, tcol::RESP, resp, &f.fixed)?;
+    ws.write_string_with_format(r, tcol::LEAD, x(&task.lead_units.join("、")), &f.fixed)?;
+    ws.write_string_with_format(r, tcol::RESP, x(&resp), &f.fixed)?;
     ws.write_string_with_format(r, tcol::ROLE, role, &f.fixed)?;
 
     let c = current.cloned().unwrap_or_default();
-    ws.write_string_with_format(r, tcol::CONTACT, &c.contact, &f.input)?;
-    ws.write_string_with_format(r, tcol::PROGRESS, &c.progress, &f.input)?;
-    ws.write_string_with_format(r, tcol::CUMULATIVE, &c.cumulative, &f.input)?;
+    ws.write_string_with_format(r, tcol::CONTACT, x(&c.contact), &f.input)?;
+    ws.write_string_with_format(r, tcol::PROGRESS, x(&c.progress), &f.input)?;
+    ws.write_string_with_format(r, tcol::CUMULATIVE, x(&c.cumulative), &f.input)?;
     if row.role.owns_status() {
         ws.write_string_with_format(
             r,
@@ -401,10 +402,10 @@ fn write_task_row(
     } else {
         ws.write_blank(r, tcol::REACHED, &f.fixed_grey)?;
     }
-    ws.write_string_with_format(r, tcol::PROBLEMS, &c.problems, &f.input)?;
-    ws.write_string_with_format(r, tcol::NEXT, &c.next_steps, &f.input)?;
-    ws.write_string_with_format(r, tcol::EVIDENCE, c.evidence.join("；"), &f.input)?;
-    ws.write_string_with_format(r, tcol::NOTE, &c.note, &f.input)?;
+    ws.write_string_with_format(r, tcol::PROBLEMS, x(&c.problems), &f.input)?;
+    ws.write_string_with_format(r, tcol::NEXT, x(&c.next_steps), &f.input)?;
+    ws.write_string_with_format(r, tcol::EVIDENCE, x(&c.evidence.join("；")), &f.input)?;
+    ws.write_string_with_format(r, tcol::NOTE, x(&c.note), &f.input)?;
 
     let prev_status = previous
         .and_then(|p| p.status)
@@ -413,7 +414,7 @@ fn write_task_row(
     ws.write_string_with_format(
         r,
         tcol::PREV_PROGRESS,
-        previous.map_or("", |p| p.progress.as_str()),
+        x(previous.map_or("", |p| p.progress.as_str())),
         &f.fixed_grey,
     )?;
     let contrib = match (&row.key, row.role) {
@@ -429,7 +430,7 @@ fn write_task_row(
             .unwrap_or_default(),
         _ => String::new(),
     };
-    ws.write_string_with_format(r, tcol::CONTRIB, contrib, &f.fixed_grey)?;
+    ws.write_string_with_format(r, tcol::CONTRIB, x(&contrib), &f.fixed_grey)?;
     Ok(())
 }
 
@@ -450,7 +451,7 @@ fn write_indicator_sheet(
         &f.title,
     )?;
     ws.write_string_with_format(1, 1, "填报单位", &f.label)?;
-    ws.write_string_with_format(1, 2, &t.scope.unit, &f.label)?;
+    ws.write_string_with_format(1, 2, x(&t.scope.unit), &f.label)?;
     ws.write_string_with_format(
         1,
         3,
@@ -476,10 +477,15 @@ fn write_indicator_sheet(
         let r = FIRST_ROW + u32::try_from(i).expect("rows fit");
         let excel_row = r + 1;
         let current: Option<&IndicatorRow> = t.prefill.and_then(|p| p.indicator(&def.code));
-        ws.write_string_with_format(r, icol::ID, format!("V:{}", def.code), &f.fixed)?;
+        ws.write_string_with_format(r, icol::ID, x(&format!("V:{}", def.code)), &f.fixed)?;
         ws.write_number_with_format(r, icol::SEQ, (i + 1) as f64, &f.fixed)?;
-        ws.write_string_with_format(r, icol::NAME, &def.name, &f.fixed)?;
-        ws.write_string_with_format(r, icol::UNIT, def.unit.as_deref().unwrap_or(""), &f.fixed)?;
+        ws.write_string_with_format(r, icol::NAME, x(&def.name), &f.fixed)?;
+        ws.write_string_with_format(
+            r,
+            icol::UNIT,
+            x(def.unit.as_deref().unwrap_or("")),
+            &f.fixed,
+        )?;
         match def.target_for_year(t.scope.period.year()) {
             Some(target) => {
                 ws.write_number_with_format(r, icol::TARGET, target.value, &f.number)?;
@@ -513,17 +519,17 @@ fn write_indicator_sheet(
         let gap = format!("=IF(ISNUMBER(H{excel_row}),(H{excel_row}-I{excel_row})*100,\"\")");
         ws.write_formula_with_format(r, icol::GAP, gap.as_str(), &f.number)?;
         ws.write_string_with_format(r, icol::WARN, "报送后由系统计算", &f.fixed_grey)?;
-        ws.write_string_with_format(r, icol::REPORTER, &def.reporter, &f.fixed)?;
+        ws.write_string_with_format(r, icol::REPORTER, x(&def.reporter), &f.fixed)?;
         ws.write_string_with_format(
             r,
             icol::SOURCE,
-            current.map_or("", |c| c.source.as_str()),
+            x(current.map_or("", |c| c.source.as_str())),
             &f.input,
         )?;
         ws.write_string_with_format(
             r,
             icol::NOTE,
-            current.map_or("", |c| c.note.as_str()),
+            x(current.map_or("", |c| c.note.as_str())),
             &f.input,
         )?;
         let prev = t

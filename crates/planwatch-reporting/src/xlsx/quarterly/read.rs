@@ -11,6 +11,7 @@ use crate::period::quarter_end;
 use crate::scope::{ReportScope, RowKey};
 use crate::settings::ReportingSettings;
 use crate::validate::check_value;
+use crate::validate::text_limits as limits;
 use crate::xlsx::cells::{CellReader, data_text};
 use crate::xlsx::{
     ImportError, SheetData, SheetIssue, WorkbookMeta, check_headers, check_headers_or_before,
@@ -140,8 +141,9 @@ fn read_task_sheet(
         }
     }
     let mut cells = CellReader { sheet, issues };
-    content.filled_by = cells.text(FILLED_BY_CELL.0, FILLED_BY_CELL.1, "填报人");
-    content.phone = cells.text(PHONE_CELL.0, PHONE_CELL.1, "联系电话");
+    content.filled_by =
+        cells.text_at_most(FILLED_BY_CELL.0, FILLED_BY_CELL.1, "填报人", limits::PERSON);
+    content.phone = cells.text_at_most(PHONE_CELL.0, PHONE_CELL.1, "联系电话", limits::PERSON);
     if ctx.require_complete && content.filled_by.is_empty() {
         issues.push(SheetIssue::cell(
             name,
@@ -223,12 +225,12 @@ fn read_task_row(
     let mut c = CellReader { sheet, issues };
     let mut row = TaskRow {
         key: Some(sr.key.clone()),
-        contact: c.text(r, tcol::CONTACT, "责任领导/联系人"),
-        progress: c.text(r, tcol::PROGRESS, "本季度进展情况"),
-        cumulative: c.text(r, tcol::CUMULATIVE, "累计完成情况"),
-        problems: c.text(r, tcol::PROBLEMS, "存在问题"),
-        next_steps: c.text(r, tcol::NEXT, "下一步措施"),
-        note: c.text(r, tcol::NOTE, "备注"),
+        contact: c.text_at_most(r, tcol::CONTACT, "责任领导/联系人", limits::CONTACT),
+        progress: c.text_at_most(r, tcol::PROGRESS, "本季度进展情况", limits::DESCRIPTION),
+        cumulative: c.text_at_most(r, tcol::CUMULATIVE, "累计完成情况", limits::DESCRIPTION),
+        problems: c.text_at_most(r, tcol::PROBLEMS, "存在问题", limits::DESCRIPTION),
+        next_steps: c.text_at_most(r, tcol::NEXT, "下一步措施", limits::DESCRIPTION),
+        note: c.text_at_most(r, tcol::NOTE, "备注", limits::NOTE),
         ..Default::default()
     };
     let status_text = c.text(r, tcol::STATUS, "状态");
@@ -237,7 +239,7 @@ fn read_task_row(
         .ok()
         .flatten();
     let reached = c.date(r, tcol::REACHED, "节点完成日期").ok().flatten();
-    let evidence = c.text(r, tcol::EVIDENCE, "佐证材料");
+    let evidence = c.text_at_most(r, tcol::EVIDENCE, "佐证材料", limits::EVIDENCE);
     let mut push = |col: u16, msg: String| issues.push(SheetIssue::cell(&name, r, col, msg));
 
     if ctx.require_complete && row.progress.is_empty() {
@@ -432,8 +434,8 @@ fn read_indicator_sheet(
             .expect("code checked against the scope above");
         let mut c = CellReader { sheet, issues };
         let value = c.number(r, icol::VALUE, "截至本季度末完成值", def.is_percent());
-        let source = c.text(r, icol::SOURCE, "数据来源");
-        let note = c.text(r, icol::NOTE, "说明");
+        let source = c.text_at_most(r, icol::SOURCE, "数据来源", limits::SOURCE);
+        let note = c.text_at_most(r, icol::NOTE, "说明", limits::NOTE);
         let value = value.unwrap_or_default();
         if let Some(v) = value {
             let history = ctx.history.get(code).map_or(&[][..], Vec::as_slice);
