@@ -27,9 +27,11 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The child's address space, in KiB (`ulimit -v`): 1.5 GiB. A correct reader needs far less
-/// for any file here (the base forms peak near 100 MiB, most of it the test binary itself, as
-/// the `peak` column of the output shows); a reader that sizes a buffer from a number in the
-/// file asks for 0.5–2.4 TB and is refused at once.
+/// for any file here: a child reading the base forms peaks at about 220 MiB of address space
+/// (nearly all of it the test binary, its thread stacks and allocator arenas) and 15 MiB
+/// resident, the worst hostile file at about 50 MiB resident (the `VmPeak`/`VmHWM` in the
+/// output). A reader that sizes a buffer from a number in the file asks for 4 GB to 2.4 TB and
+/// is refused at once; before the guard, 15 of the files killed the child at this limit.
 const LIMIT_KIB: u64 = 1_500_000;
 /// Set in the child: the work it is to do.
 const CHILD: &str = "PLANWATCH_HOSTILE_CHILD";

@@ -705,7 +705,8 @@ fn scan_part(place: &str, data: &[u8], totals: &mut Totals) -> Result<Scanned, I
                             ));
                         }
                     }
-                    Tag::Sheet if inside(Tag::Sheets) => {
+                    // calamine lists every <sheet> of the workbook part, wherever it stands.
+                    Tag::Sheet => {
                         sheets += 1;
                         if sheets > MAX_SHEETS {
                             return Err(refuse(
@@ -832,7 +833,6 @@ enum Tag {
     Dimension,
     Sst,
     Si,
-    Sheets,
     Sheet,
     /// A style list (`cellXfs`, `fonts`, …).
     Style(&'static str),
@@ -849,7 +849,6 @@ impl Tag {
             b"dimension" => Tag::Dimension,
             b"sst" => Tag::Sst,
             b"si" => Tag::Si,
-            b"sheets" => Tag::Sheets,
             b"sheet" => Tag::Sheet,
             _ => Tag::Other,
         }
