@@ -24,6 +24,7 @@ use planwatch_model::UnitKind;
 use planwatch_report::view::AnnualView;
 use serde::Deserialize;
 use std::sync::{Arc, Mutex};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// How many documents the server makes at once. A PDF of the annual report takes a few hundred
 /// megabytes while it is typeset; requests beyond this wait for a turn (they are not refused).
@@ -32,14 +33,14 @@ pub const AT_ONCE: usize = 2;
 /// The server's document workshop (one per `AppState`): the turns, and the renderer of the
 /// report configuration last used, which keeps its fonts.
 pub struct Documents {
-    turns: tokio::sync::Semaphore,
+    turns: Arc<Semaphore>,
     renderer: Mutex<Option<Arc<Renderer>>>,
 }
 
 impl Default for Documents {
     fn default() -> Self {
         Self {
-            turns: tokio::sync::Semaphore::new(AT_ONCE),
+            turns: Arc::new(Semaphore::new(AT_ONCE)),
             renderer: Mutex::new(None),
         }
     }
@@ -78,13 +79,15 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-/// Waits for a turn to make a document; returns it (held until the document is made) with the
-/// renderer for the current report settings.
-async fn turn(state: &AppState) -> WebResult<(tokio::sync::SemaphorePermit<'_>, Arc<Renderer>)> {
+/// Waits for a turn to make a document; returns it with the renderer for the current report
+/// settings. The turn is held until the document is made — it goes into the blocking task, so a
+/// request given up by its client still counts until its rendering has finished.
+async fn turn(state: &AppState) -> WebResult<(OwnedSemaphorePermit, Arc<Renderer>)> {
     let workshop = &state.inner.documents;
     let turn = workshop
         .turns
-        .acquire()
+        .clone()
+        .acquire_owned()
         .await
         .map_err(|e| WebError::Internal(e.into()))?;
     let renderer = workshop
@@ -100,7 +103,7 @@ pub(super) async fn from_annual_view<T: Send + 'static>(
     year: i32,
     make: impl FnOnce(&Renderer, AnnualView) -> anyhow::Result<T> + Send + 'static,
 ) -> WebResult<T> {
-    let (_turn, renderer) = turn(state).await?;
+    let (turn, renderer) = turn(state).await?;
     let data_dir = &state.config().data_dir;
     let settings = AnnualSettings::load(data_dir, None, None, None).map_err(failed)?;
     let annual = docs::annual_view(
@@ -112,7 +115,11 @@ pub(super) async fn from_annual_view<T: Send + 'static>(
     )
     .await
     .map_err(failed)?;
-    blocking(move || make(&renderer, annual.view)).await
+    blocking(move || {
+        let _turn = turn;
+        make(&renderer, annual.view)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -269,9 +276,10 @@ pub async fn feedback(
 /// The task list (the plan's attachment 2) as Excel.
 pub async fn tasklist(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
     user.require(Permission::ReadPlan)?;
-    let (_turn, renderer) = turn(&state).await?;
+    let (turn, renderer) = turn(&state).await?;
     let (plan, task_forces) = docs::tasklist_plan(state.store()).await.map_err(failed)?;
     let bytes = blocking(move || {
+        let _turn = turn;
         let doc = planwatch_report::tasklist::compose(&plan, &task_forces);
         renderer.render(&doc, Format::Xlsx)
     })
