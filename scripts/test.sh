@@ -14,6 +14,8 @@ command -v pg_config >/dev/null 2>&1 || need_pkgs+=(postgresql)
 command -v pdftotext >/dev/null 2>&1 || need_pkgs+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
 command -v npm >/dev/null 2>&1 || need_pkgs+=(nodejs npm)
+# The durability test opens the SQLite database from outside with the sqlite3 shell.
+command -v sqlite3 >/dev/null 2>&1 || need_pkgs+=(sqlite3)
 # Document tier (planwatch-report): free CJK fonts for PDF and charts, LibreOffice to open the docx.
 [ -e /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] || need_pkgs+=(fonts-noto-cjk)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_pkgs+=(fonts-wqy-microhei)

@@ -3,6 +3,7 @@
 //! reads plan and organisation files. It knows no argv and prints nothing.
 
 pub mod assess;
+pub mod documents;
 pub mod plan_input;
 pub mod public_page;
 pub mod report_texts;

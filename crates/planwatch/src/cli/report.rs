@@ -4,21 +4,19 @@
 //! defaults listed in `config/report.toml`); files are written whole or not at all.
 
 use crate::app;
+use crate::app::documents::{self, Renderer};
 use anyhow::{Context as _, bail};
 use chrono::NaiveDate;
-use planwatch_model::{Plan, Quarter};
+use planwatch_model::Plan;
 use planwatch_monitor::{AssessmentInput, Rules};
 use planwatch_report::adapter::{self, FromAssessment};
-use planwatch_report::docx::DocxWriter;
 use planwatch_report::model::Source;
-use planwatch_report::pdf::PdfEngine;
 use planwatch_report::view::AnnualView;
-use planwatch_report::{Document, Fonts, ReportConfig, annual, feedback, html, tasklist, xlsx};
+use planwatch_report::{Document, ReportConfig, annual, feedback, tasklist};
 use planwatch_store::{Location, OpenMode};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -53,11 +51,17 @@ pub enum Format {
 
 impl Format {
     fn ext(self) -> &'static str {
-        match self {
-            Format::Docx => "docx",
-            Format::Pdf => "pdf",
-            Format::Html => "html",
-            Format::Xlsx => "xlsx",
+        documents::Format::from(self).ext()
+    }
+}
+
+impl From<Format> for documents::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Docx => documents::Format::Docx,
+            Format::Pdf => documents::Format::Pdf,
+            Format::Html => documents::Format::Html,
+            Format::Xlsx => documents::Format::Xlsx,
         }
     }
 }
@@ -129,29 +133,13 @@ pub struct TasklistArgs {
 }
 
 pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
-    let cfg = load_config(data_dir, a.config.as_deref())?;
+    let cfg = documents::load_config(data_dir, a.config.as_deref())?;
     match a.command {
         ReportCommand::Annual(x) => annual_cmd(&cfg, data_dir, x),
         ReportCommand::Feedback(x) => feedback_cmd(&cfg, data_dir, x),
         ReportCommand::Tasklist(x) => tasklist_cmd(data_dir, &cfg, x),
         ReportCommand::Text(x) => super::report_text::run(data_dir, x),
     }
-}
-
-pub fn load_config(data_dir: &Path, explicit: Option<&Path>) -> anyhow::Result<ReportConfig> {
-    let path = match explicit {
-        Some(p) => p.to_path_buf(),
-        None => {
-            let p = data_dir.join("report.toml");
-            if !p.is_file() {
-                return Ok(ReportConfig::default());
-            }
-            p
-        }
-    };
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("无法读取报告配置 {}", path.display()))?;
-    Ok(ReportConfig::from_toml(&text, &path.display().to_string())?)
 }
 
 /// The format asked for, or the one the file name says; they must agree.
@@ -268,9 +256,9 @@ fn read_view(
     Ok(v)
 }
 
-/// The view for `year`: from `--input`, else from the database (the assessment at the year's
-/// fourth quarter, with the submissions' units, periods, submitters and times as sources).
-pub fn view_of(
+/// The view for `year`: from `--input`, else from the database (opened for this command; see
+/// `app::documents::annual_view`). The assessment's notes (数据说明) go to stderr.
+fn view_of(
     cfg: &ReportConfig,
     data_dir: &Path,
     src: &SourceArgs,
@@ -278,7 +266,25 @@ pub fn view_of(
 ) -> anyhow::Result<AnnualView> {
     let mut v = match &src.input {
         Some(path) => read_view(cfg, data_dir, src.rules.as_deref(), path, year)?,
-        None => store_view(cfg, data_dir, src, year)?,
+        None => {
+            let settings = documents::AnnualSettings::load(
+                data_dir,
+                src.rules.as_deref(),
+                src.methods.as_deref(),
+                src.as_of,
+            )?;
+            let annual = app::block_on(async {
+                let store = app::open(data_dir, OpenMode::Existing).await?;
+                let result =
+                    documents::annual_view(&store, data_dir, &cfg.issuer, year, &settings).await;
+                store.close().await;
+                result
+            })?;
+            for n in &annual.notes {
+                eprintln!("数据说明：{n}");
+            }
+            annual.view
+        }
     };
     if src.date.is_some() {
         v.issued_on.clone_from(&src.date);
@@ -286,240 +292,9 @@ pub fn view_of(
     Ok(v)
 }
 
-fn fmt_time(t: chrono::NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
-}
-
-fn store_view(
-    cfg: &ReportConfig,
-    data_dir: &Path,
-    src: &SourceArgs,
-    year: i32,
-) -> anyhow::Result<AnnualView> {
-    use app::assess::input::{ReportFacts, default_as_of, task_id};
-    use planwatch_reporting::{ActionKind, RowKey};
-
-    let period = Quarter::new(year, 4).expect("4 is a quarter");
-    let rules_path = src
-        .rules
-        .clone()
-        .or_else(|| Some(data_dir.join("scoring.toml")).filter(|p| p.is_file()));
-    let rules = app::assess::load_rules(rules_path.as_deref())?;
-    let methods = app::assess::load_methods(src.methods.as_deref())?;
-    let today = app::now().with_timezone(&app::assess::china()).date_naive();
-    let as_of = src.as_of.unwrap_or_else(|| default_as_of(period, today));
-    let (sources, revision, office_text) = app::block_on(async {
-        let store = app::open(data_dir, OpenMode::Existing).await?;
-        let result = async {
-            let sources = app::assess::load_sources(&store, data_dir, methods).await?;
-            let revision = store.revisions().await?.pop();
-            let office_text = app::report_texts::office_texts(&store, year).await?;
-            anyhow::Ok((sources, revision, office_text))
-        }
-        .await;
-        store.close().await;
-        result
-    })?;
-    let outcome = app::assess::assess_sources(&sources, period, as_of, &rules)?;
-    for n in &outcome.notes {
-        eprintln!("数据说明：{n}");
-    }
-    let built = sources.build(period, as_of);
-
-    // Each report of the year is a source: who filled it in, when it was first submitted,
-    // whether the office had accepted it by `as_of`.
-    let year_reports: Vec<&ReportFacts> = sources
-        .reports
-        .iter()
-        .filter(|r| {
-            r.content
-                .period
-                .is_some_and(|p| p.year() == year && p <= period)
-        })
-        .collect();
-    let mut listed: Vec<Source> = Vec::new();
-    let mut labels: Vec<(String, Source)> = Vec::new();
-    for r in &year_reports {
-        let label = r.label();
-        let submitted = r.steps.iter().find(|s| s.action == ActionKind::Submit);
-        let accepted = r
-            .steps
-            .iter()
-            .rfind(|s| s.at.date() <= as_of && s.action == ActionKind::Accept);
-        // The list has unit and period columns: the label's rest says what kind of source.
-        let what = label
-            .strip_prefix(r.content.unit.as_str())
-            .map(|rest| {
-                let period = r.content.period.map(Quarter::label_zh).unwrap_or_default();
-                let rest = rest.strip_prefix(period.as_str()).unwrap_or(rest);
-                format!("季度{rest}")
-            })
-            .unwrap_or_else(|| label.clone());
-        let s = Source {
-            id: label.clone(),
-            what,
-            unit: r.content.unit.clone(),
-            period: r.content.period.map(|p| p.to_string()).unwrap_or_default(),
-            submitted_by: if r.content.filled_by.trim().is_empty() {
-                "（未填）".into()
-            } else {
-                r.content.filled_by.clone()
-            },
-            submitted_at: submitted.map(|s| fmt_time(s.at)).unwrap_or_default(),
-            note: match (accepted, r.accepted_by(as_of)) {
-                (Some(a), true) => format!("{}审核通过", a.at.format("%Y-%m-%d")),
-                _ => "未审核通过".into(),
-            },
-        };
-        labels.push((label, s.clone()));
-        listed.push(s);
-    }
-    // Figures may cite a report with the unit's stated data source appended, or imported history.
-    let mut cited: Vec<String> = Vec::new();
-    for i in &built.input.indicators {
-        cited.extend(i.observations.iter().filter_map(|o| o.source.clone()));
-    }
-    for t in &built.input.tasks {
-        cited.extend(t.reports.iter().filter_map(|r| r.source.clone()));
-        for m in &t.milestones {
-            cited.extend(m.updates.iter().filter_map(|u| u.source.clone()));
-        }
-    }
-    for c in cited {
-        if listed.iter().any(|s| s.id == c) {
-            continue;
-        }
-        let base = labels
-            .iter()
-            .find(|(l, _)| c.starts_with(l.as_str()))
-            .map(|(_, s)| s.clone());
-        listed.push(match base {
-            Some(s) => {
-                let label = labels
-                    .iter()
-                    .find(|(l, _)| c.starts_with(l.as_str()))
-                    .map_or("", |(l, _)| l.as_str());
-                Source {
-                    id: c.clone(),
-                    what: format!("{}{}", s.what, &c[label.len()..]),
-                    ..s
-                }
-            }
-            None => Source {
-                id: c.clone(),
-                what: c.clone(),
-                unit: cfg.issuer.clone(),
-                period: String::new(),
-                submitted_by: "领导小组办公室".into(),
-                submitted_at: String::new(),
-                note: "历史数据或统计资料".into(),
-            },
-        });
-    }
-
-    // The units' own words on each task: the lead unit's latest accepted report of the year.
-    let mut task_notes = BTreeMap::new();
-    for t in &sources.plan.tasks {
-        let latest = year_reports
-            .iter()
-            .filter(|r| r.accepted_by(as_of))
-            .filter_map(|r| {
-                let row = r
-                    .content
-                    .tasks
-                    .iter()
-                    .find(|row| row.key == Some(RowKey::Task { task: t.number }))?;
-                Some((r.content.period, row))
-            })
-            .max_by_key(|(p, _)| *p);
-        if let Some((_, row)) = latest {
-            let progress = if row.cumulative.trim().is_empty() {
-                row.progress.clone()
-            } else {
-                row.cumulative.clone()
-            };
-            task_notes.insert(
-                task_id(t.number),
-                adapter::TaskNote {
-                    progress,
-                    problems: row.problems.clone(),
-                },
-            );
-        }
-    }
-
-    let plan_source = Source {
-        id: "src-plan".into(),
-        what: format!("《{}》", sources.plan.title.trim_matches(['《', '》'])),
-        unit: cfg.issuer.clone(),
-        period: String::new(),
-        submitted_by: revision
-            .as_ref()
-            .map(|r| r.created_by.clone())
-            .unwrap_or_default(),
-        submitted_at: revision
-            .as_ref()
-            .map(|r| {
-                r.created_at
-                    .with_timezone(&app::assess::china())
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string()
-            })
-            .unwrap_or_default(),
-        note: revision
-            .as_ref()
-            .map(|r| format!("计划文本第{}版（{}）", r.number, r.source_name))
-            .unwrap_or_else(|| "计划文本".into()),
-    };
-    let rules_source = Source {
-        id: "src-rules".into(),
-        what: "考核评分规则".into(),
-        unit: cfg.issuer.clone(),
-        period: String::new(),
-        submitted_by: "领导小组办公室".into(),
-        submitted_at: String::new(),
-        note: rules_path.map_or("内置默认规则（config/scoring.toml）".into(), |p| {
-            p.display().to_string()
-        }),
-    };
-    Ok(adapter::annual_view(&FromAssessment {
-        input: &built.input,
-        assessment: &outcome.assessment,
-        issuer: cfg.issuer.clone(),
-        issued_on: None,
-        plan_source,
-        rules_source: Some(rules_source),
-        sources: listed,
-        task_notes,
-        // The office's own text for the year's sections (planwatch report text set).
-        office_text,
-        // The catalogue knows which indicators the plan states among its headline goals.
-        headline: sources
-            .catalogue
-            .indicators
-            .iter()
-            .filter(|i| i.headline)
-            .map(|i| i.code.clone())
-            .collect(),
-    }))
-}
-
-/// Loads fonts once (only PDF and Word need them) and says which were substituted.
-fn fonts(cfg: &ReportConfig) -> anyhow::Result<Arc<Fonts>> {
-    let fonts = Fonts::load(&cfg.fonts)?;
-    for n in fonts.notes() {
-        eprintln!("提示：{n}");
-    }
-    Ok(Arc::new(fonts))
-}
-
-pub fn render(cfg: &ReportConfig, doc: &Document, format: Format) -> anyhow::Result<Vec<u8>> {
-    Ok(match format {
-        Format::Html => html::render(doc, &cfg.fonts).into_bytes(),
-        Format::Xlsx => xlsx::render(doc, cfg.fonts.table.first().map_or("宋体", |s| s))?,
-        Format::Docx => DocxWriter::new(fonts(cfg)?, cfg.clone()).render(doc)?,
-        Format::Pdf => PdfEngine::new(fonts(cfg)?, cfg.layout.clone()).render(doc)?,
-    })
+/// Renders with fonts loaded once for the command, substitutions noted on stderr.
+fn renderer(cfg: &ReportConfig) -> Renderer {
+    Renderer::new(cfg.clone(), |n| eprintln!("提示：{n}"))
 }
 
 /// Writes the file whole: to a temporary name beside it, then renamed into place.
@@ -554,7 +329,7 @@ fn annual_cmd(cfg: &ReportConfig, data_dir: &Path, a: AnnualArgs) -> anyhow::Res
     )?;
     let view = view_of(cfg, data_dir, &a.source, a.year)?;
     let doc = annual::compose(&view)?;
-    let bytes = render(cfg, &doc, format)?;
+    let bytes = renderer(cfg).render(&doc, format.into())?;
     write_whole(&a.out, &bytes)?;
     done(&a.out, "年度评价考核报告", &doc);
     Ok(ExitCode::SUCCESS)
@@ -564,52 +339,31 @@ fn feedback_cmd(cfg: &ReportConfig, data_dir: &Path, a: FeedbackArgs) -> anyhow:
     let format = format_of(a.format, &a.out, &[Format::Docx, Format::Pdf])?;
     let view = view_of(cfg, data_dir, &a.source, a.year)?;
     let doc = feedback::compose(&view, a.unit.trim())?;
-    let bytes = render(cfg, &doc, format)?;
+    let bytes = renderer(cfg).render(&doc, format.into())?;
     write_whole(&a.out, &bytes)?;
     done(&a.out, &format!("{}反馈单", a.unit.trim()), &doc);
     Ok(ExitCode::SUCCESS)
 }
 
-/// Each task's task force from an organisation file (`[[task_force]] tasks = [...]`).
-fn assignment(org: &planwatch_store::OrgConfig) -> BTreeMap<u32, String> {
-    let mut m = BTreeMap::new();
-    for tf in &org.task_forces {
-        for t in &tf.tasks {
-            m.insert(*t, tf.name.clone());
-        }
-    }
-    m
-}
-
 /// The plan and its task forces: from `--plan` (with the embedded organisation's task forces),
 /// else the database's current plan and organisation, else the embedded plan and organisation.
-pub fn tasklist_plan(
+fn tasklist_plan(
     data_dir: &Path,
     plan_file: Option<&Path>,
 ) -> anyhow::Result<(Plan, BTreeMap<u32, String>)> {
-    if let Some(path) = plan_file {
-        let (plan, _) = app::plan_input::read_plan_file(path)?;
-        return Ok((plan, assignment(&app::default_org()?)));
+    if plan_file.is_some() {
+        return documents::tasklist_plan_without_store(plan_file);
     }
     let no_database = matches!(app::location(data_dir)?, Location::Sqlite(p) if !p.exists());
     if no_database {
         eprintln!("提示：数据目录中还没有数据库，使用内置的阳泉市计划和组织架构");
-        let (plan, _) = app::plan_input::embedded_plan();
-        return Ok((plan, assignment(&app::default_org()?)));
+        return documents::tasklist_plan_without_store(None);
     }
     app::block_on(async {
         let store = app::open(data_dir, OpenMode::Existing).await?;
-        let plan = store.plan(None).await?;
-        let view = store.plan_view(None).await?;
-        let by_number = view
-            .tasks
-            .iter()
-            .filter_map(|t| {
-                let tf = t.task_force.clone()?;
-                Some((u32::try_from(t.number).ok()?, tf))
-            })
-            .collect();
-        Ok((plan, by_number))
+        let result = documents::tasklist_plan(&store).await;
+        store.close().await;
+        result
     })
 }
 
@@ -635,7 +389,7 @@ fn tasklist_cmd(data_dir: &Path, cfg: &ReportConfig, a: TasklistArgs) -> anyhow:
             unassigned.join("、")
         );
     }
-    let bytes = render(cfg, &doc, Format::Xlsx)?;
+    let bytes = renderer(cfg).render(&doc, Format::Xlsx.into())?;
     write_whole(&a.out, &bytes)?;
     println!(
         "已生成任务清单（{}项任务）：{}",

@@ -105,6 +105,8 @@ struct Inner {
     /// One queue per report (unit, quarter) for writes over the API.
     report_queues:
         Mutex<std::collections::HashMap<(String, planwatch_model::Quarter, i64), ReportQueue>>,
+    /// Document generation: turns (at most two at once) and the renderer with its fonts.
+    documents: pages::documents::Documents,
 }
 
 type ReportQueue = Arc<api::values::ReportQueue>;
@@ -143,6 +145,7 @@ impl AppState {
                 units_cache: Mutex::new(None),
                 sessions: Mutex::new(SessionCache::default()),
                 report_queues: Mutex::new(std::collections::HashMap::new()),
+                documents: Default::default(),
             }),
         }
     }

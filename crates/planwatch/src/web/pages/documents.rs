@@ -1,7 +1,13 @@
 //! 报告: generate and download the annual evaluation report (Word, PDF, HTML, Excel), a unit's
 //! feedback sheet (Word, PDF) and the task list (Excel), from what is in the store now — the same
-//! use cases and writers as `planwatch report`. A unit's people get their own unit's feedback
-//! sheet only.
+//! use case and renderer as `planwatch report` (`app::documents`). A unit's people get their own
+//! unit's feedback sheet only.
+//!
+//! Documents are made in the server's own process state: the store is read with the server's own
+//! connections on its runtime (never by opening the database again: on SQLite, closing another
+//! descriptor on the file would drop the server's locks on it), composing and rendering run on
+//! the blocking pool, the fonts are loaded once per report configuration, and at most
+//! [`AT_ONCE`] documents are made at a time — later requests wait their turn.
 
 use super::super::AppState;
 use super::super::error::{WebError, WebResult, percent_encode};
@@ -9,13 +15,112 @@ use super::super::policy::Permission;
 use super::super::reporting::may_read_unit;
 use super::super::session::CurrentUser;
 use super::{Chrome, render};
-use crate::cli::report::{self as docs, Format, SourceArgs};
+use crate::app::documents::{self as docs, AnnualSettings, Format, Renderer};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use planwatch_model::UnitKind;
+use planwatch_report::view::AnnualView;
 use serde::Deserialize;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// How many documents the server makes at once. A PDF of the annual report takes a few hundred
+/// megabytes while it is typeset; requests beyond this wait for a turn (they are not refused).
+pub const AT_ONCE: usize = 2;
+
+/// The server's document workshop (one per `AppState`): the turns, and the renderer of the
+/// report configuration last used, which keeps its fonts.
+pub struct Documents {
+    turns: Arc<Semaphore>,
+    renderer: Mutex<Option<Arc<Renderer>>>,
+}
+
+impl Default for Documents {
+    fn default() -> Self {
+        Self {
+            turns: Arc::new(Semaphore::new(AT_ONCE)),
+            renderer: Mutex::new(None),
+        }
+    }
+}
+
+impl Documents {
+    /// The renderer for the data folder's report settings (`report.toml`, read on every request
+    /// so that an edit applies to the next document); a new one only when they changed.
+    fn renderer(&self, data_dir: &std::path::Path) -> anyhow::Result<Arc<Renderer>> {
+        let cfg = docs::load_config(data_dir, None)?;
+        let mut slot = self.renderer.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(r) = slot.as_ref().filter(|r| *r.config() == cfg) {
+            return Ok(r.clone());
+        }
+        let r = Arc::new(Renderer::new(cfg, |note| {
+            tracing::warn!(note, "report fonts: substitution");
+        }));
+        *slot = Some(r.clone());
+        Ok(r)
+    }
+}
+
+fn failed(e: anyhow::Error) -> WebError {
+    WebError::BadRequest(format!("未能生成：{e:#}"))
+}
+
+/// Runs the CPU-bound part (composing, rendering) on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> WebResult<T> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r.map_err(failed),
+        Err(e) => Err(WebError::Internal(anyhow::anyhow!(
+            "document generation stopped without an answer: {e}"
+        ))),
+    }
+}
+
+/// Waits for a turn to make a document; returns it with the renderer for the current report
+/// settings. The turn is held until the document is made — it goes into the blocking task, so a
+/// request given up by its client still counts until its rendering has finished.
+async fn turn(state: &AppState) -> WebResult<(OwnedSemaphorePermit, Arc<Renderer>)> {
+    let workshop = &state.inner.documents;
+    let turn = workshop
+        .turns
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    let renderer = workshop
+        .renderer(&state.config().data_dir)
+        .map_err(failed)?;
+    Ok((turn, renderer))
+}
+
+/// Makes something from the annual view of `year`: waits for a turn, reads the view from the
+/// server's store, then runs `make` on the blocking pool (still within the turn).
+pub(super) async fn from_annual_view<T: Send + 'static>(
+    state: &AppState,
+    year: i32,
+    make: impl FnOnce(&Renderer, AnnualView) -> anyhow::Result<T> + Send + 'static,
+) -> WebResult<T> {
+    let (turn, renderer) = turn(state).await?;
+    let data_dir = &state.config().data_dir;
+    let settings = AnnualSettings::load(data_dir, None, None, None).map_err(failed)?;
+    let annual = docs::annual_view(
+        state.store(),
+        data_dir,
+        &renderer.config().issuer,
+        year,
+        &settings,
+    )
+    .await
+    .map_err(failed)?;
+    blocking(move || {
+        let _turn = turn;
+        make(&renderer, annual.view)
+    })
+    .await
+}
 
 #[derive(Template)]
 #[template(path = "documents.html")]
@@ -66,37 +171,8 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> WebResult
     })
 }
 
-/// Runs document generation on a thread of its own: the writers are synchronous and read the
-/// store through the command line's own use case (which runs its own small runtime).
-pub(super) async fn generate<T: Send + 'static>(
-    f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
-) -> WebResult<T> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    match rx.await {
-        Ok(Ok(x)) => Ok(x),
-        Ok(Err(e)) => Err(WebError::BadRequest(format!("未能生成：{e:#}"))),
-        Err(_) => Err(WebError::Internal(anyhow::anyhow!(
-            "document generation stopped without an answer"
-        ))),
-    }
-}
-
 fn download(bytes: Vec<u8>, name: &str, format: Format) -> WebResult<Response> {
-    let (ext, mime) = match format {
-        Format::Docx => (
-            "docx",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ),
-        Format::Pdf => ("pdf", "application/pdf"),
-        Format::Html => ("html", "text/html; charset=utf-8"),
-        Format::Xlsx => (
-            "xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    };
+    let (ext, mime) = (format.ext(), format.mime());
     let file = format!("{name}.{ext}");
     let mut res = bytes.into_response();
     let h = res.headers_mut();
@@ -114,27 +190,13 @@ fn download(bytes: Vec<u8>, name: &str, format: Format) -> WebResult<Response> {
 }
 
 fn format_of(s: &str, allowed: &[Format]) -> WebResult<Format> {
-    let f = match s {
-        "docx" => Format::Docx,
-        "pdf" => Format::Pdf,
-        "html" => Format::Html,
-        "xlsx" => Format::Xlsx,
-        _ => return Err(WebError::BadRequest(format!("不支持的格式“{s}”"))),
+    let Some(f) = Format::parse(s) else {
+        return Err(WebError::BadRequest(format!("不支持的格式“{s}”")));
     };
     if allowed.contains(&f) {
         Ok(f)
     } else {
         Err(WebError::BadRequest(format!("此文件不支持“{s}”格式")))
-    }
-}
-
-pub(super) fn no_source() -> SourceArgs {
-    SourceArgs {
-        input: None,
-        rules: None,
-        methods: None,
-        as_of: None,
-        date: None,
     }
 }
 
@@ -165,13 +227,10 @@ pub async fn annual(
         &[Format::Docx, Format::Pdf, Format::Html, Format::Xlsx],
     )?;
     check_year(&state, q.year).await?;
-    let data_dir = state.config().data_dir.clone();
     let year = q.year;
-    let (bytes, _) = generate(move || {
-        let cfg = docs::load_config(&data_dir, None)?;
-        let view = docs::view_of(&cfg, &data_dir, &no_source(), year)?;
+    let bytes = from_annual_view(&state, year, move |renderer, view| {
         let doc = planwatch_report::annual::compose(&view)?;
-        Ok((docs::render(&cfg, &doc, format)?, doc.demo))
+        renderer.render(&doc, format)
     })
     .await?;
     tracing::info!(user = %user.user.username, year, "annual report generated");
@@ -205,13 +264,10 @@ pub async fn feedback(
     }
     let format = format_of(&q.format, &[Format::Docx, Format::Pdf])?;
     check_year(&state, q.year).await?;
-    let data_dir = state.config().data_dir.clone();
-    let (year, name) = (q.year, unit.clone());
-    let (bytes, _) = generate(move || {
-        let cfg = docs::load_config(&data_dir, None)?;
-        let view = docs::view_of(&cfg, &data_dir, &no_source(), year)?;
+    let name = unit.clone();
+    let bytes = from_annual_view(&state, q.year, move |renderer, view| {
         let doc = planwatch_report::feedback::compose(&view, &name)?;
-        Ok((docs::render(&cfg, &doc, format)?, doc.demo))
+        renderer.render(&doc, format)
     })
     .await?;
     download(bytes, &format!("{unit}{}年度反馈单", q.year), format)
@@ -220,12 +276,12 @@ pub async fn feedback(
 /// The task list (the plan's attachment 2) as Excel.
 pub async fn tasklist(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
     user.require(Permission::ReadPlan)?;
-    let data_dir = state.config().data_dir.clone();
-    let (bytes, _) = generate(move || {
-        let cfg = docs::load_config(&data_dir, None)?;
-        let (plan, task_forces) = docs::tasklist_plan(&data_dir, None)?;
+    let (turn, renderer) = turn(&state).await?;
+    let (plan, task_forces) = docs::tasklist_plan(state.store()).await.map_err(failed)?;
+    let bytes = blocking(move || {
+        let _turn = turn;
         let doc = planwatch_report::tasklist::compose(&plan, &task_forces);
-        Ok((docs::render(&cfg, &doc, Format::Xlsx)?, doc.demo))
+        renderer.render(&doc, Format::Xlsx)
     })
     .await?;
     download(bytes, "任务清单", Format::Xlsx)

@@ -9,11 +9,10 @@ use super::super::error::{WebError, WebResult};
 use super::super::format;
 use super::super::policy::Permission;
 use super::super::session::CurrentUser;
-use super::documents::{check_year, generate, no_source, plan_years};
+use super::documents::{check_year, from_annual_view, plan_years};
 use super::{Chrome, render};
 use crate::app;
 use crate::app::report_texts::{self as texts, Editor, TextError};
-use crate::cli::report as docs;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -69,12 +68,10 @@ fn draft_lines(p: &planwatch_report::Paragraph) -> String {
     }
 }
 
-/// The drafted paragraphs of every section for `year`, computed as the report computes them.
+/// The drafted paragraphs of every section for `year`, computed as the report computes them
+/// (the same path as a download: `documents::from_annual_view`).
 async fn drafts(state: &AppState, year: i32) -> Result<BTreeMap<SectionKey, Vec<String>>, String> {
-    let data_dir = state.config().data_dir.clone();
-    generate(move || {
-        let cfg = docs::load_config(&data_dir, None)?;
-        let view = docs::view_of(&cfg, &data_dir, &no_source(), year)?;
+    from_annual_view(state, year, |_, view| {
         Ok(planwatch_report::annual::drafted_sections(&view)
             .into_iter()
             .map(|(k, ps)| (k, ps.iter().map(draft_lines).collect()))
