@@ -92,7 +92,7 @@ fn shown(s: &str) -> String {
 
 /// Checks a workbook's container and every XML part in it; returns a new zip with exactly the
 /// parts that were checked, for calamine to open. `bytes` is already known to start like a zip.
-pub(crate) fn check(bytes: &[u8], settings: &ReportingSettings) -> Result<Vec<u8>, ImportError> {
+pub fn check(bytes: &[u8], settings: &ReportingSettings) -> Result<Vec<u8>, ImportError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ImportError::Corrupt(format!("zip 结构错误：{e}")))?;
     if zip.len() > MAX_ENTRIES {
@@ -368,18 +368,22 @@ fn local_key(k: &[u8]) -> &[u8] {
     k.rsplit(|&b| b == b':').next().unwrap_or(k)
 }
 
-/// Every value of attribute `key` (by local name) of a start tag, as text.
-fn values<'a>(e: &'a BytesStart<'a>, key: &'a str) -> impl Iterator<Item = String> + 'a {
+/// Every value of attribute `key` (by local name) of a start tag.
+fn values<'a>(e: &'a BytesStart<'a>, key: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
     raw_attrs(e.attributes_raw())
         .filter(move |(k, _)| local_key(k) == key.as_bytes())
-        .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+        .map(|(_, v)| v)
+}
+
+/// Untrusted bytes for a message.
+fn text(v: &[u8]) -> String {
+    shown(&String::from_utf8_lossy(v))
 }
 
 /// A1 reference → 1-based (row, column), saturating (so `A99999999999` is a large row, never a
 /// wrapped one). `None` unless it is letters then digits (the letters optional when
 /// `column_optional`, as in a row's `r`).
-fn parse_a1(s: &str, column_optional: bool) -> Option<(u64, u64)> {
-    let b = s.as_bytes();
+fn parse_a1(b: &[u8], column_optional: bool) -> Option<(u64, u64)> {
     let letters = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
     let digits = &b[letters..];
     if digits.is_empty()
@@ -399,9 +403,9 @@ fn parse_a1(s: &str, column_optional: bool) -> Option<(u64, u64)> {
 }
 
 /// A plain decimal number, saturating.
-fn parse_count(s: &str) -> Option<u64> {
-    (!s.is_empty() && s.bytes().all(|c| c.is_ascii_digit())).then(|| {
-        s.bytes().fold(0u64, |acc, c| {
+fn parse_count(s: &[u8]) -> Option<u64> {
+    (!s.is_empty() && s.iter().all(u8::is_ascii_digit)).then(|| {
+        s.iter().fold(0u64, |acc, c| {
             acc.saturating_mul(10).saturating_add(u64::from(c - b'0'))
         })
     })
@@ -560,31 +564,28 @@ fn scan_part(place: &str, data: &[u8], totals: &mut Totals) -> Result<Scanned, I
                 let inside = |t: Tag| stack.contains(&t);
                 // Every element with t="shared" is a shared formula to calamine, whatever its
                 // name: its number sizes a table, its ref is parsed as a range.
-                let shared = values(&e, "t").any(|t| t == "shared");
+                let shared = values(&e, "t").any(|t| t == b"shared");
                 if shared || tag == Tag::F {
                     for si in values(&e, "si") {
-                        match parse_count(&si) {
+                        match parse_count(si) {
                             Some(n) if n < MAX_SHARED_FORMULAS => {}
                             _ => {
                                 return Err(refuse(
                                     place,
                                     format!(
                                         "共享公式编号 si=\"{}\" 超出上限 {MAX_SHARED_FORMULAS}；本系统的表格不接受公式",
-                                        shown(&si)
+                                        text(si)
                                     ),
                                 ));
                             }
                         }
                     }
                     for rf in values(&e, "ref") {
-                        check_range(place, "公式范围 ref", &rf)?;
+                        check_range(place, "公式范围 ref", rf)?;
                     }
                 }
                 if shared && inside(Tag::C) {
-                    let si = values(&e, "si")
-                        .next()
-                        .and_then(|s| parse_count(&s))
-                        .unwrap_or(0);
+                    let si = values(&e, "si").next().and_then(parse_count).unwrap_or(0);
                     if values(&e, "ref").next().is_some() {
                         cell.formula_anchor = (tag == Tag::F).then_some(si);
                         cell.formula_len = 0;
@@ -602,7 +603,7 @@ fn scan_part(place: &str, data: &[u8], totals: &mut Totals) -> Result<Scanned, I
                             ));
                         }
                         for v in values(&e, "r") {
-                            match parse_a1(&v, true) {
+                            match parse_a1(v, true) {
                                 Some((row, _)) if row <= MAX_ROWS => row_idx = row,
                                 Some((row, _)) => {
                                     return Err(refuse(
@@ -611,7 +612,7 @@ fn scan_part(place: &str, data: &[u8], totals: &mut Totals) -> Result<Scanned, I
                                     ));
                                 }
                                 None => {
-                                    return Err(refuse(place, format!("行号“{}”无效", shown(&v))));
+                                    return Err(refuse(place, format!("行号“{}”无效", text(v))));
                                 }
                             }
                         }
@@ -626,20 +627,20 @@ fn scan_part(place: &str, data: &[u8], totals: &mut Totals) -> Result<Scanned, I
                         let mut any = false;
                         for v in values(&e, "r") {
                             any = true;
-                            match parse_a1(&v, false) {
+                            match parse_a1(v, false) {
                                 Some((row, col)) if row <= MAX_ROWS && col <= MAX_COLUMNS => {
                                     col_idx = col;
                                 }
                                 Some(_) => {
                                     return Err(refuse(
                                         place,
-                                        out_of_range(format!("单元格 {} ", shown(&v))),
+                                        out_of_range(format!("单元格 {} ", text(v))),
                                     ));
                                 }
                                 None => {
                                     return Err(refuse(
                                         place,
-                                        format!("单元格位置“{}”无效", shown(&v)),
+                                        format!("单元格位置“{}”无效", text(v)),
                                     ));
                                 }
                             }
@@ -652,42 +653,42 @@ fn scan_part(place: &str, data: &[u8], totals: &mut Totals) -> Result<Scanned, I
                             ));
                         }
                         cell = CellState {
-                            shared_string: values(&e, "t").any(|t| t == "s"),
+                            shared_string: values(&e, "t").any(|t| t == b"s"),
                             ..CellState::default()
                         };
                     }
                     Tag::V => cell.in_value = inside(Tag::C),
                     Tag::Dimension => {
                         for v in values(&e, "ref") {
-                            check_range(place, "表格范围 dimension", &v)?;
+                            check_range(place, "表格范围 dimension", v)?;
                         }
                     }
                     Tag::Sst => {
                         strings = Some(0);
                         for v in values(&e, "uniqueCount") {
                             let plausible = part_len / 5;
-                            match parse_count(&v) {
+                            match parse_count(v) {
                                 Some(n) if n <= MAX_SHARED_STRINGS && n <= plausible => {}
                                 _ => {
                                     return Err(refuse(
                                         place,
                                         format!(
                                             "共享字符串表的 uniqueCount=\"{}\" 不合理（上限 {MAX_SHARED_STRINGS}，且本部件只有 {part_len} 字节，最多容纳 {plausible} 个字符串）；文件可能已损坏或被篡改",
-                                            shown(&v)
+                                            text(v)
                                         ),
                                     ));
                                 }
                             }
                         }
                         for v in values(&e, "count") {
-                            match parse_count(&v) {
+                            match parse_count(v) {
                                 Some(n) if n <= MAX_SHARED_STRING_CELLS => {}
                                 _ => {
                                     return Err(refuse(
                                         place,
                                         format!(
                                             "共享字符串表的 count=\"{}\" 不合理（上限 {MAX_SHARED_STRING_CELLS}）；文件可能已损坏或被篡改",
-                                            shown(&v)
+                                            text(v)
                                         ),
                                     ));
                                 }
@@ -721,14 +722,14 @@ fn scan_part(place: &str, data: &[u8], totals: &mut Totals) -> Result<Scanned, I
                         {
                             for v in values(&e, "count") {
                                 let plausible = part_len / 5;
-                                match parse_count(&v) {
+                                match parse_count(v) {
                                     Some(c) if c <= MAX_STYLE_RECORDS && c <= plausible => {}
                                     _ => {
                                         return Err(refuse(
                                             place,
                                             format!(
                                                 "样式表 {list} 的 count=\"{}\" 不合理（上限 {MAX_STYLE_RECORDS}）；文件可能已损坏或被篡改",
-                                                shown(&v)
+                                                text(v)
                                             ),
                                         ));
                                     }
@@ -796,13 +797,12 @@ fn scan_part(place: &str, data: &[u8], totals: &mut Totals) -> Result<Scanned, I
                 if cell.formula_anchor.is_some() {
                     cell.formula_len = cell.formula_len.saturating_add(len);
                 }
-                if cell.in_value && cell.shared_string {
-                    let text = String::from_utf8_lossy(&t);
-                    if let Some(i) = parse_count(text.trim())
-                        && i < MAX_SHARED_STRINGS
-                    {
-                        *string_refs.entry(i).or_insert(0) += 1;
-                    }
+                if cell.in_value
+                    && cell.shared_string
+                    && let Some(i) = parse_count(t.trim_ascii())
+                    && i < MAX_SHARED_STRINGS
+                {
+                    *string_refs.entry(i).or_insert(0) += 1;
                 }
             }
             Event::CData(t) => {
@@ -857,17 +857,19 @@ impl Tag {
 
 /// A range such as `A1:W22` (or one cell): each end within the bounds, the first not after the
 /// second.
-fn check_range(place: &str, what: &str, v: &str) -> Result<(), ImportError> {
-    let parts: Vec<&str> = v.split(':').collect();
-    let ends: Option<Vec<(u64, u64)>> = parts.iter().map(|p| parse_a1(p, false)).collect();
+fn check_range(place: &str, what: &str, v: &[u8]) -> Result<(), ImportError> {
+    let ends: Option<Vec<(u64, u64)>> = v
+        .split(|&b| b == b':')
+        .map(|p| parse_a1(p, false))
+        .collect();
     let Some(ends) = ends.filter(|e| (1..=2).contains(&e.len())) else {
-        return Err(refuse(place, format!("{what}=\"{}\" 无效", shown(v))));
+        return Err(refuse(place, format!("{what}=\"{}\" 无效", text(v))));
     };
     for (row, col) in &ends {
         if *row > MAX_ROWS || *col > MAX_COLUMNS {
             return Err(refuse(
                 place,
-                out_of_range(format!("{what}=\"{}\" ", shown(v))),
+                out_of_range(format!("{what}=\"{}\" ", text(v))),
             ));
         }
     }
@@ -878,7 +880,7 @@ fn check_range(place: &str, what: &str, v: &str) -> Result<(), ImportError> {
             place,
             format!(
                 "{what}=\"{}\" 起止颠倒（终点在起点之前），不予读取",
-                shown(v)
+                text(v)
             ),
         ));
     }
@@ -1009,21 +1011,21 @@ mod tests {
 
     #[test]
     fn references_are_parsed_without_overflow() {
-        assert_eq!(parse_a1("A1", false), Some((1, 1)));
-        assert_eq!(parse_a1("cv10000", false), Some((10_000, 100)));
-        assert_eq!(parse_a1("XFD1048576", false), Some((1_048_576, 16_384)));
+        assert_eq!(parse_a1(b"A1", false), Some((1, 1)));
+        assert_eq!(parse_a1(b"cv10000", false), Some((10_000, 100)));
+        assert_eq!(parse_a1(b"XFD1048576", false), Some((1_048_576, 16_384)));
         assert_eq!(
-            parse_a1("A99999999999999999999999", false),
+            parse_a1(b"A99999999999999999999999", false),
             Some((u64::MAX, 1))
         );
-        assert!(parse_a1(&"Z".repeat(40), true).is_none());
+        assert!(parse_a1("Z".repeat(40).as_bytes(), true).is_none());
         assert_eq!(
-            parse_a1(&format!("{}1", "Z".repeat(40)), false).map(|x| x.1),
+            parse_a1(format!("{}1", "Z".repeat(40)).as_bytes(), false).map(|x| x.1),
             Some(u64::MAX)
         );
-        assert_eq!(parse_a1("5", true), Some((5, 0)));
+        assert_eq!(parse_a1(b"5", true), Some((5, 0)));
         for bad in ["5", "A0", "A", "$A$1", "A1B", "", "Ａ1"] {
-            assert_eq!(parse_a1(bad, false), None, "{bad}");
+            assert_eq!(parse_a1(bad.as_bytes(), false), None, "{bad}");
         }
         assert_eq!(column_name(1), "A");
         assert_eq!(column_name(100), "CV");
