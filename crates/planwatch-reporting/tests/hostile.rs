@@ -11,8 +11,8 @@
 //! production, the server) with it. Each file must be refused with a Chinese message that names
 //! what is wrong (`MANIFEST.tsv` gives a word it must contain), and the child must exit normally.
 //!
-//! A property test mutates the XML parts of the base forms (a digit run made huge, a cell
-//! reference made far, an attribute duplicated, a far row added, a part cut short, deep
+//! A property test mutates the XML parts of the base forms and plan (a digit run made huge, a
+//! cell reference made far, an attribute duplicated, a far row added, a part cut short, deep
 //! nesting), zips them again and checks, in a child under the same limit, that every mutation
 //! is read or refused cleanly.
 
@@ -37,8 +37,8 @@ const LIMIT_KIB: u64 = 1_500_000;
 const CHILD: &str = "PLANWATCH_HOSTILE_CHILD";
 /// A child that runs longer than this is killed and the case fails.
 const TIMEOUT: Duration = Duration::from_secs(120);
-/// Mutated workbooks the property test reads (each through four readers).
-const MUTATION_CASES: u32 = 96;
+/// Mutated forms the property test reads (a workbook through four readers, a plan through one).
+const MUTATION_CASES: u32 = 128;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Entry {
@@ -728,14 +728,26 @@ mod mutations {
         let forms = [
             parts(&base.join("quarterly.xlsx")),
             parts(&base.join("breakdown.xlsx")),
+            parts(&base.join("plan.docx")),
         ];
+        const FORMS: [&str; 3] = ["quarterly", "breakdown", "plan"];
+        // The parts the plan reader reads; every XML part of a workbook (a relationship can make
+        // calamine read any of them as a sheet).
+        const PLAN_PARTS: [&str; 3] =
+            ["word/document.xml", "word/numbering.xml", "word/styles.xml"];
         let xml_parts: Vec<(usize, usize)> = forms
             .iter()
             .enumerate()
             .flat_map(|(f, p)| {
                 p.iter()
                     .enumerate()
-                    .filter(|(_, (n, _))| n.ends_with(".xml") || n.ends_with(".rels"))
+                    .filter(move |(_, (n, _))| {
+                        if f == 2 {
+                            PLAN_PARTS.contains(&n.as_str())
+                        } else {
+                            n.ends_with(".xml") || n.ends_with(".rels")
+                        }
+                    })
                     .map(move |(i, _)| (f, i))
             })
             .collect();
@@ -765,21 +777,25 @@ mod mutations {
                 .iter()
                 .map(|m| shorten(&format!("{m:?}"), 80))
                 .collect();
-            println!(
-                "CASE\t{} {name}: {}",
-                ["quarterly", "breakdown"][form],
-                shown.join(", ")
-            );
+            println!("CASE\t{} {name}: {}", FORMS[form], shown.join(", "));
             std::io::stdout().flush().expect("stdout");
             *data = xml.into_bytes();
             let bytes = zip(&parts);
-            for entry in [
-                Entry::Quarterly,
-                Entry::Values,
-                Entry::Edit,
-                Entry::Breakdown,
-            ] {
-                match run(entry, "mutated.xlsx", &bytes) {
+            let (entries, file): (&[Entry], &str) = if form == 2 {
+                (&[Entry::Docx], "mutated.docx")
+            } else {
+                (
+                    &[
+                        Entry::Quarterly,
+                        Entry::Values,
+                        Entry::Edit,
+                        Entry::Breakdown,
+                    ],
+                    "mutated.xlsx",
+                )
+            };
+            for &entry in entries {
+                match run(entry, file, &bytes) {
                     Ok(_) => read.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
                     Err(msg) => {
                         if !has_cjk(&msg) {
