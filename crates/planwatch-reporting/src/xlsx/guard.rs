@@ -80,7 +80,7 @@ fn refuse(place: impl Into<String>, message: impl Into<String>) -> ImportError {
     }
 }
 
-/// At most `n` characters of untrusted text, for a message.
+/// At most 40 characters of untrusted text, for a message.
 fn shown(s: &str) -> String {
     const N: usize = 40;
     if s.chars().count() > N {
