@@ -271,7 +271,9 @@ impl Store {
                 let (stored_prev, stored) = (r.opt_text("prev_hash")?, r.opt_text("hash")?);
                 rows += 1;
                 let problem = if stored_prev.as_deref() != Some(prev.as_str()) {
-                    Some("链接断开：本行记录的上一行哈希与实际上一行不符（其前有行被删除、插入或调换）")
+                    Some(
+                        "链接断开：本行记录的上一行哈希与实际上一行不符（其前有行被删除、插入或调换）",
+                    )
                 } else {
                     let expected = row_hash(&prev, &e);
                     (stored.as_deref() != Some(expected.as_str()))

@@ -52,9 +52,9 @@ pub use sessions::{
     ACCOUNT_LOCKED_ACTION, CheckPurpose, SIGN_IN_ATTEMPT_ACTION, SIGN_IN_ENTITY,
     SIGN_IN_FAILED_ACTION, SIGN_IN_OK_ACTION, SessionInfo, SignInGate, SignInLimits,
 };
-pub use users::ActiveSession;
 pub use time::{normalise as normalise_time, to_text as time_to_text};
 pub use units::UnitRef;
+pub use users::ActiveSession;
 pub use users::{MIN_PASSWORD_CHARS, NewUser, Password, User};
 
 use db::Pools;

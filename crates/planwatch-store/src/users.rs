@@ -87,9 +87,7 @@ impl Password {
     pub fn check_account(&self, username: &str) -> Result<()> {
         let name = username.trim().to_lowercase();
         if name.chars().count() >= 3 && self.0.to_lowercase().contains(&name) {
-            return Err(StoreError::WeakPassword(
-                "密码不能包含用户名".to_string(),
-            ));
+            return Err(StoreError::WeakPassword("密码不能包含用户名".to_string()));
         }
         Ok(())
     }
@@ -134,7 +132,6 @@ fn decoy_hash() -> &'static str {
             .unwrap_or_default()
     })
 }
-
 
 /// A user to create.
 #[derive(Debug, Clone, PartialEq, Eq)]

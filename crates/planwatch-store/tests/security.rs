@@ -25,10 +25,16 @@ async fn join_all<F: std::future::Future>(futs: Vec<F>) -> Vec<F::Output> {
                 }
             }
         }
-        if pending { Poll::Pending } else { Poll::Ready(()) }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
     })
     .await;
-    out.into_iter().map(|o| o.expect("every future finished")).collect()
+    out.into_iter()
+        .map(|o| o.expect("every future finished"))
+        .collect()
 }
 
 fn limits() -> SignInLimits {
@@ -43,13 +49,19 @@ async fn tamper(ctx: &Ctx, sql: &str) {
     match (&ctx.db, ctx.sqlite_path()) {
         (Db::Postgres(pg), _) => {
             let pool = sqlx::PgPool::connect(&pg.url).await.expect("connect");
-            sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(&pool).await.expect("tamper");
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&pool)
+                .await
+                .expect("tamper");
             pool.close().await;
         }
         (_, Some(path)) => {
             let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&path);
             let pool = sqlx::SqlitePool::connect_with(opts).await.expect("connect");
-            sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(&pool).await.expect("tamper");
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&pool)
+                .await
+                .expect("tamper");
             pool.close().await;
         }
         _ => unreachable!("a store is SQLite or PostgreSQL"),
@@ -118,7 +130,11 @@ async fn a_deleted_or_unhashed_row_breaks_the_chain(ctx: Ctx) {
         .iter()
         .map(|e| e.id)
         .collect();
-    tamper(&ctx, &format!("DELETE FROM audit_log WHERE id = {}", ids[1])).await;
+    tamper(
+        &ctx,
+        &format!("DELETE FROM audit_log WHERE id = {}", ids[1]),
+    )
+    .await;
     let broken = ctx
         .store
         .verify_audit_chain()
@@ -152,25 +168,20 @@ async fn simultaneous_attempts_cannot_pass_the_account_limit(ctx: Ctx) {
     let s = &ctx.store;
     let now = at(100);
     let futs: Vec<_> = (0..40)
-        .map(|i| {
-            async move {
-                s.admit_password_check(
-                    &format!("198.51.100.{i}"),
-                    "leader",
-                    CheckPurpose::SignIn,
-                    now,
-                    limits(),
-                )
-                .await
-                .expect("gate")
-            }
+        .map(|i| async move {
+            s.admit_password_check(
+                &format!("198.51.100.{i}"),
+                "leader",
+                CheckPurpose::SignIn,
+                now,
+                limits(),
+            )
+            .await
+            .expect("gate")
         })
         .collect();
     let gates = join_all(futs).await;
-    let admitted = gates
-        .iter()
-        .filter(|g| **g == SignInGate::Admitted)
-        .count();
+    let admitted = gates.iter().filter(|g| **g == SignInGate::Admitted).count();
     assert_eq!(admitted, 5, "{gates:?}");
     ctx.finish().await;
 }

@@ -507,5 +507,9 @@ fn audit_verify_reports_a_row_edited_outside_planwatch() {
     assert!(edit.status.success(), "{}", stderr(&edit));
     let o = run(&dir, None, &["audit", "verify"], None);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    assert!(stdout(&o).contains("第 #2 行起哈希链断开"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("第 #2 行起哈希链断开"),
+        "{}",
+        stdout(&o)
+    );
 }

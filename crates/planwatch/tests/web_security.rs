@@ -33,7 +33,10 @@ fn forty_simultaneous_wrong_sign_ins_check_at_most_five_passwords() {
         .map(|t| t.join().expect("thread"))
         .collect();
     let checked = audit_count(&server, "session.sign_in_failed", "leader");
-    assert!(checked <= 5, "{checked} passwords were checked: {statuses:?}");
+    assert!(
+        checked <= 5,
+        "{checked} passwords were checked: {statuses:?}"
+    );
     assert_eq!(
         statuses.iter().filter(|s| **s == 401).count(),
         checked,
@@ -104,7 +107,7 @@ fn wrong_current_passwords_lock_the_account_and_the_right_one_is_then_refused() 
 #[test]
 fn an_unknown_username_costs_the_same_password_work_as_a_real_one() {
     let server = Server::start();
-    let mut time = |name: &str| {
+    let time = |name: &str| {
         let mut c = server.client();
         let t = Instant::now();
         let r = c.try_sign_in(name, "a-wrong-password-1");
@@ -133,7 +136,11 @@ fn an_unknown_username_costs_the_same_password_work_as_a_real_one() {
 
 fn csrf_of(secret: &str) -> String {
     let digest = Sha256::digest(format!("planwatch-csrf:{secret}").as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect::<String>()[..40].to_string()
+    digest
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()[..40]
+        .to_string()
 }
 
 #[test]
@@ -173,7 +180,10 @@ fn made_up_methods_do_not_grow_the_metrics() {
 fn a_username_with_a_newline_cannot_forge_a_log_line() {
     let server = Server::start();
     let mut c = server.client();
-    c.try_sign_in("someone\nFORGED planwatch: admin signed in", "whatever-wrong");
+    c.try_sign_in(
+        "someone\nFORGED planwatch: admin signed in",
+        "whatever-wrong",
+    );
     // Give the log a moment to be written.
     std::thread::sleep(Duration::from_millis(200));
     let log = server.log();
@@ -307,7 +317,11 @@ fn a_session_unused_for_longer_than_the_idle_timeout_ends() {
     set_last_seen(&server, 31);
     let r = d.get("/");
     assert_eq!(r.status, 303, "31 minutes idle: signed out");
-    assert!(r.header("location").unwrap_or_default().starts_with("/login"));
+    assert!(
+        r.header("location")
+            .unwrap_or_default()
+            .starts_with("/login")
+    );
 }
 
 #[test]

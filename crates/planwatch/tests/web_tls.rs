@@ -76,10 +76,17 @@ fn sign_in_works_over_tls_with_secure_host_cookies() {
             key.to_str().expect("utf-8"),
         ],
     );
-    assert!(server.base.starts_with("https://127.0.0.1:"), "{}", server.base);
+    assert!(
+        server.base.starts_with("https://127.0.0.1:"),
+        "{}",
+        server.base
+    );
     let (head, body) = curl(certs.path(), &[&format!("{}/login", server.base)]);
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
-    assert!(head.contains("strict-transport-security: max-age="), "{head}");
+    assert!(
+        head.contains("strict-transport-security: max-age="),
+        "{head}"
+    );
     let pre = head
         .lines()
         .find(|l| l.to_lowercase().starts_with("set-cookie: __host-pw_pre="))
@@ -107,9 +114,15 @@ fn sign_in_works_over_tls_with_secure_host_cookies() {
     assert!(head.starts_with("HTTP/1.1 303"), "{head}");
     let session = head
         .lines()
-        .find(|l| l.to_lowercase().starts_with("set-cookie: __host-pw_session="))
+        .find(|l| {
+            l.to_lowercase()
+                .starts_with("set-cookie: __host-pw_session=")
+        })
         .unwrap_or_else(|| panic!("a __Host- session cookie: {head}"));
-    assert!(session.contains("Secure") && session.contains("HttpOnly"), "{session}");
+    assert!(
+        session.contains("Secure") && session.contains("HttpOnly"),
+        "{session}"
+    );
     let (head, body) = curl(certs.path(), &[&format!("{}/", server.base)]);
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert!(body.contains("驾驶舱"), "signed in over TLS");
@@ -141,5 +154,8 @@ fn a_key_that_is_not_a_key_is_refused_at_start_with_the_file_named() {
         .expect("planwatch runs");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("not-a-key.pem") && err.contains("私钥"), "{err}");
+    assert!(
+        err.contains("not-a-key.pem") && err.contains("私钥"),
+        "{err}"
+    );
 }

@@ -50,9 +50,7 @@ fn verify(data_dir: &Path) -> anyhow::Result<ExitCode> {
                     "审计日志校验未通过：第 #{} 行起哈希链断开（{}）。已校验 {} 行。",
                     b.id, b.problem, report.rows
                 );
-                println!(
-                    "请从备份核对该行及其后的记录；审计日志不应在 PlanWatch 之外被修改。"
-                );
+                println!("请从备份核对该行及其后的记录；审计日志不应在 PlanWatch 之外被修改。");
                 Ok(ExitCode::from(1))
             }
             (None, Some((id, hash))) => {

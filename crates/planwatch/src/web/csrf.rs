@@ -8,12 +8,12 @@
 //! made from a pre-session cookie that an attacker planted is therefore worthless on a signed-in
 //! request (without a session the handlers refuse anyway: every form but sign-in needs one).
 
-use super::error::WebError;
 use super::AppState;
+use super::error::WebError;
 use super::session::{cookie, csrf_token, pre_cookie, same_token, session_cookie};
-use axum::extract::State;
 use axum::body::Body;
 use axum::extract::Request;
+use axum::extract::State;
 use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};

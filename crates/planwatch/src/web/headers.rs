@@ -4,9 +4,9 @@
 use super::AppState;
 use super::error::WebError;
 use axum::extract::{Request, State};
-use axum::response::IntoResponse;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
+use axum::response::IntoResponse;
 use axum::response::Response;
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \

@@ -3,23 +3,23 @@
 use super::super::AppState;
 use super::super::error::WebResult;
 use super::super::format;
+use super::super::limiter::account_limits;
 use super::super::session::CurrentUser;
+use super::super::session::client_ip;
 use super::auth::clear_session;
+use super::auth::minutes_until;
 use super::{Chrome, render};
 use crate::app;
 use askama::Template;
 use axum::Form;
+use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use super::super::limiter::account_limits;
-use super::super::session::client_ip;
-use super::auth::minutes_until;
-use axum::extract::ConnectInfo;
 use planwatch_store::{Actor, CheckPurpose, Password, SignInGate};
-use std::net::SocketAddr;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 
 pub struct SessionRow {
     pub created: String,

@@ -47,7 +47,10 @@ pub struct AuditQuery {
 }
 
 const ENTITIES: [(&str, &str); 14] = [
-    (planwatch_store::SECURITY_FILTER, "安全事件（登录、锁定、改密、越权）"),
+    (
+        planwatch_store::SECURITY_FILTER,
+        "安全事件（登录、锁定、改密、越权）",
+    ),
     ("access", "越权访问"),
     ("report", "季度报告"),
     ("reporting_period", "报送期"),

@@ -100,7 +100,12 @@ pub async fn login_form(
     };
     let mut res = render(&page)?.into_response();
     if fresh {
-        let c = set_cookie(pre_cookie(&state), &pre, 24 * 3600, secure(&state, &headers));
+        let c = set_cookie(
+            pre_cookie(&state),
+            &pre,
+            24 * 3600,
+            secure(&state, &headers),
+        );
         res.headers_mut().append(
             header::SET_COOKIE,
             c.parse()
@@ -242,7 +247,10 @@ pub async fn login(
 }
 
 /// Whole minutes from `now` until `until` (at least 1).
-pub fn minutes_until(now: chrono::DateTime<chrono::Utc>, until: chrono::DateTime<chrono::Utc>) -> i64 {
+pub fn minutes_until(
+    now: chrono::DateTime<chrono::Utc>,
+    until: chrono::DateTime<chrono::Utc>,
+) -> i64 {
     ((until - now).num_seconds() + 59).div_euclid(60).max(1)
 }
 

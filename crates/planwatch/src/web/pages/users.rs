@@ -339,23 +339,22 @@ pub async fn reset_password(
 ) -> WebResult<Response> {
     user.require(Permission::ManageUsers)?;
     known(&state, &username).await?;
-    let password = match Password::new(&f.password)
-        .and_then(|p| p.check_account(&username).map(|()| p))
-    {
-        Ok(p) => p,
-        Err(e) => {
-            let p = page(
-                &state,
-                &user,
-                None,
-                Some(format!("未能为用户 {username} 设置新密码：{e}")),
-                NewUserForm::default(),
-                BTreeMap::new(),
-            )
-            .await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
-        }
-    };
+    let password =
+        match Password::new(&f.password).and_then(|p| p.check_account(&username).map(|()| p)) {
+            Ok(p) => p,
+            Err(e) => {
+                let p = page(
+                    &state,
+                    &user,
+                    None,
+                    Some(format!("未能为用户 {username} 设置新密码：{e}")),
+                    NewUserForm::default(),
+                    BTreeMap::new(),
+                )
+                .await?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
+            }
+        };
     state
         .store()
         .reset_password(
