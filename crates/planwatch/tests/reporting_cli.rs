@@ -273,3 +273,28 @@ on_both_backends!(
     pg_the_demo_shows_late_and_missing_reports,
     the_demo_shows_late_and_missing_reports
 );
+
+/// The two workbooks that used to abort the process (a huge shared-strings count; a cell at
+/// XFD1048576 in the hidden sheet) get a located refusal from `planwatch submit`, exit 2, and
+/// nothing is stored.
+#[tokio::test]
+async fn hostile_workbooks_are_refused_by_submit_with_the_place_named() {
+    let env = Env::sqlite();
+    env.ok(&["init"]);
+    for (file, says) in [
+        ("sst-uniquecount-huge.xlsx", "xl/sharedStrings.xml"),
+        ("cell-xfd1048576-meta.xlsx", "XFD1048576"),
+    ] {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/hostile")
+            .join(file);
+        let out = env.run(&["submit", s(&path)]);
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{file}: {err}");
+        assert!(err.contains("不予读取"), "{file}: {err}");
+    }
+    let audit = env.ok(&["audit", "--entity", "report"]);
+    assert!(audit.contains("没有符合条件的审计记录"), "{audit}");
+    env.finish().await;
+}

@@ -380,3 +380,44 @@ fn a_participating_units_unapproved_draft_is_not_shown_on_the_lead_units_page() 
         "{lead}'s page shows 市科技局's unapproved draft"
     );
 }
+
+/// A multipart body with one file field.
+fn file_body(boundary: &str, name: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    body
+}
+
+#[test]
+fn hostile_workbooks_uploaded_to_the_form_are_refused_and_the_server_keeps_serving() {
+    let server = Server::start();
+    let mut kjj = server.sign_in("kjj");
+    let id = unit_id(&mut kjj, "市科技局");
+    for (file, says) in [
+        ("sst-uniquecount-huge.xlsx", "uniqueCount"),
+        ("cell-xfd1048576-meta.xlsx", "XFD1048576"),
+        ("cell-xfd1048576-tasks.xlsx", "XFD1048576"),
+    ] {
+        let bytes = std::fs::read(web_support::fixture(&format!("fixtures/hostile/{file}")))
+            .expect("hostile fixture");
+        let token = kjj.csrf_token();
+        let (status, body) = send_big(
+            &kjj,
+            &format!("/reports/{id}/2023Q3/upload?csrf={token}"),
+            "multipart/form-data; boundary=----pw",
+            &file_body("----pw", file, &bytes),
+        );
+        assert!(
+            (400..500).contains(&status),
+            "{file}: {status} {}",
+            &body[..body.len().min(300)]
+        );
+        assert!(body.contains(says), "{file}: the refusal names {says}");
+        assert!(body.contains("未导入"), "{file}: nothing imported");
+        assert_eq!(kjj.get("/healthz").status, 200, "{file}: still serving");
+    }
+}
