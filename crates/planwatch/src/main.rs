@@ -1,9 +1,7 @@
 //! The `planwatch` binary: parses argv and hands each command to its module in `cli/`.
 //! Only this layer knows argv and exit codes.
 
-mod app;
 mod cli;
-mod web;
 
 use clap::Parser;
 use std::process::ExitCode;

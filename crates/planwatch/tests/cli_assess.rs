@@ -3,14 +3,8 @@
 //! accepted submission shows in the very next assessment; the store path gives the same
 //! assessment as the in-memory demo; bad periods and missing databases are refused.
 
-// The adapter lives in the binary crate; this test compiles the same files to compute the
-// in-memory assessment the store path must agree with. Items it does not call are dead here.
-#[allow(dead_code)]
-#[path = "../src/app/assess/demo.rs"]
-mod demo;
-#[allow(dead_code)]
-#[path = "../src/app/assess/input.rs"]
-mod input;
+// The in-memory assessment the store path must agree with comes from the use-case library.
+use planwatch_app::assess::{demo, input};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use planwatch_model::{Plan, Quarter};

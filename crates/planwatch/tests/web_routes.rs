@@ -314,11 +314,11 @@ fn matches(pattern: &str, path: &str) -> bool {
 #[test]
 fn every_route_of_the_router_is_in_the_table() {
     let router_src = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web/mod.rs"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../planwatch-web/src/lib.rs"),
     )
     .expect("router source");
     let api_src = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web/api/mod.rs"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../planwatch-web/src/api/mod.rs"),
     )
     .expect("api router source");
     // Every `.route("…"` in the sources is listed in ROUTER …

@@ -6,9 +6,9 @@
 mod csv;
 mod text;
 
-use crate::app;
-use crate::app::assess::input::default_as_of;
 use chrono::NaiveDate;
+use planwatch_app as app;
+use planwatch_app::assess::input::default_as_of;
 use planwatch_model::Quarter;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -85,8 +85,8 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::assess::tests::{q, yangquan_demo};
-    use crate::app::assess::{Outcome, assess_sources};
+    use planwatch_app::assess::testing::{q, yangquan_demo};
+    use planwatch_app::assess::{Outcome, assess_sources};
     use planwatch_monitor::Rules;
 
     fn demo_outcome() -> Outcome {

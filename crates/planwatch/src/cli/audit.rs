@@ -2,9 +2,9 @@
 //! read the audit trail (who changed what, before and after, when).
 //! `planwatch audit verify`: check the trail's hash chain and report the first broken row.
 
-use crate::app;
 use anyhow::Context as _;
 use chrono::{DateTime, NaiveDate, Utc};
+use planwatch_app as app;
 use planwatch_store::{AuditFilter, OpenMode};
 use std::path::Path;
 use std::process::ExitCode;

@@ -1,7 +1,7 @@
 //! `planwatch backup FILE`: a consistent online copy. SQLite: `VACUUM INTO` a database file;
 //! PostgreSQL: the full dump from one snapshot.
 
-use crate::app;
+use planwatch_app as app;
 use planwatch_store::{BackupKind, OpenMode};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

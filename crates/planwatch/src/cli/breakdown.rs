@@ -2,9 +2,9 @@
 //! FILE.xlsx`: the yearly breakdown (清单化、项目化、节点化) in Excel.
 
 use super::submit::print_refusal;
-use crate::app;
-use crate::app::reporting::{self as rep, Refused};
 use anyhow::Context as _;
+use planwatch_app as app;
+use planwatch_app::reporting::{self as rep, Refused};
 use planwatch_store::OpenMode;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

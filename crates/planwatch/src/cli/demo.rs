@@ -1,8 +1,8 @@
 //! `planwatch demo [--until 2024Q2] [--seed N] [--no-serve]`: initialise the data folder if
 //! needed and load synthetic reports (示例数据) for every unit and quarter up to the given one.
 
-use crate::app;
-use crate::app::reporting as rep;
+use planwatch_app as app;
+use planwatch_app::reporting as rep;
 use planwatch_model::Quarter;
 use planwatch_store::OpenMode;
 use std::path::Path;

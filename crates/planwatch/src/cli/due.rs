@@ -1,8 +1,8 @@
 //! `planwatch due --period 2023Q3 [--format text|json]`: per unit, what is due, by when, and its
 //! state (not started, draft, submitted, late, returned, accepted, missing).
 
-use crate::app;
-use crate::app::reporting as rep;
+use planwatch_app as app;
+use planwatch_app::reporting as rep;
 use planwatch_model::Quarter;
 use planwatch_reporting::DueState;
 use planwatch_store::OpenMode;

@@ -1,8 +1,8 @@
 //! `planwatch export FILE.json` and `planwatch import FILE.json`: the portable full dump that
 //! moves a PlanWatch database between SQLite and PostgreSQL.
 
-use crate::app;
 use anyhow::Context as _;
+use planwatch_app as app;
 use planwatch_store::OpenMode;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

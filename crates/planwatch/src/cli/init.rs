@@ -1,7 +1,7 @@
 //! `planwatch init [--plan FILE]`: create the data folder and database and load the plan (the
 //! embedded Yangquan plan by default) with its default organisation.
 
-use crate::app;
+use planwatch_app as app;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

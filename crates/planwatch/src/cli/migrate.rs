@@ -1,7 +1,7 @@
 //! `planwatch migrate`: apply the embedded schema migrations (opening the store does this too;
 //! this command does only that, for example before app servers start against PostgreSQL).
 
-use crate::app;
+use planwatch_app as app;
 use planwatch_store::OpenMode;
 use std::path::Path;
 use std::process::ExitCode;

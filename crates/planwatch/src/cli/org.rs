@@ -1,7 +1,7 @@
 //! `planwatch org import FILE | show [--format text|json]`: the leading group, its office, the
 //! task forces and the tasks they steer, and unit groups.
 
-use crate::app;
+use planwatch_app as app;
 use planwatch_store::OpenMode;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

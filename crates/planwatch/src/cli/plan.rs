@@ -1,6 +1,6 @@
 //! `planwatch plan import FILE | show [--format text|json] [--revision N] | revisions`.
 
-use crate::app;
+use planwatch_app as app;
 use planwatch_store::{OpenMode, PlanView};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

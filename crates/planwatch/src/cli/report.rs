@@ -3,10 +3,10 @@
 //! Settings come from `--config` (default `<data-dir>/report.toml`, else the built-in
 //! defaults listed in `config/report.toml`); files are written whole or not at all.
 
-use crate::app;
-use crate::app::documents::{self, Renderer};
 use anyhow::{Context as _, bail};
 use chrono::NaiveDate;
+use planwatch_app as app;
+use planwatch_app::documents::{self, Renderer};
 use planwatch_model::Plan;
 use planwatch_monitor::{AssessmentInput, Rules};
 use planwatch_report::adapter::{self, FromAssessment};

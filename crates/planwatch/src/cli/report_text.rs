@@ -3,8 +3,8 @@
 //! A refused change (unknown section, empty text, a role other than the office or an admin)
 //! changes nothing and exits with code 2.
 
-use crate::app;
-use crate::app::report_texts::{self as texts, Editor, TextError};
+use planwatch_app as app;
+use planwatch_app::report_texts::{self as texts, Editor, TextError};
 use planwatch_model::Role;
 use planwatch_report::view::SectionKey;
 use planwatch_store::{OpenMode, TextChange};

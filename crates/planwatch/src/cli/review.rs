@@ -1,9 +1,9 @@
 //! `planwatch review …`: the office's actions (accept, return, reopen a report; lock, reopen and
 //! extend a period) and the unit head's (approve and send a saved draft).
 
-use crate::app;
-use crate::app::reporting as rep;
 use chrono::NaiveDate;
+use planwatch_app as app;
+use planwatch_app::reporting as rep;
 use planwatch_model::Quarter;
 use planwatch_reporting::workflow::Action;
 use planwatch_store::{OpenMode, PeriodChange};

@@ -1,11 +1,11 @@
 //! `planwatch serve [--addr 127.0.0.1:8080]`: runs the web application on the store in the data
 //! folder (or `DATABASE_URL`) until Ctrl-C or SIGTERM.
 
-use crate::app;
-use crate::web::{AppState, WebConfig};
 use anyhow::Context as _;
+use planwatch_app as app;
 use planwatch_model::Role;
 use planwatch_store::{NewUser, OpenMode, Password, Store};
+use planwatch_web::{AppState, WebConfig};
 use std::io::IsTerminal as _;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -170,7 +170,7 @@ pub fn run(data_dir: &Path, args: Args) -> anyhow::Result<ExitCode> {
         .build()
         .context("无法启动异步运行时 (cannot start the async runtime)")?;
     let tls = match (&args.tls_cert, &args.tls_key) {
-        (Some(cert), Some(key)) => Some(crate::web::tls::server_config(cert, key)?),
+        (Some(cert), Some(key)) => Some(planwatch_web::tls::server_config(cert, key)?),
         _ => None,
     };
     runtime.block_on(async {
@@ -199,13 +199,13 @@ pub fn run(data_dir: &Path, args: Args) -> anyhow::Result<ExitCode> {
             Some(tls) => {
                 // Tests and scripts read this line to learn the port.
                 println!("PlanWatch 已启动：https://{addr}/ （按 Ctrl-C 停止）");
-                crate::web::tls::serve(listener, state.clone(), tls, shutdown_signal())
+                planwatch_web::tls::serve(listener, state.clone(), tls, shutdown_signal())
                     .await
                     .context("服务器异常退出 (server failed)")?;
             }
             None => {
                 println!("PlanWatch 已启动：http://{addr}/ （按 Ctrl-C 停止）");
-                crate::web::serve(listener, state.clone(), shutdown_signal())
+                planwatch_web::serve(listener, state.clone(), shutdown_signal())
                     .await
                     .context("服务器异常退出 (server failed)")?;
             }

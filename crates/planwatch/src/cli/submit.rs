@@ -2,9 +2,9 @@
 //! for its unit. Every problem is listed with sheet, row and column; if there is any, nothing is
 //! saved. Submitting the same content again changes nothing.
 
-use crate::app;
-use crate::app::reporting::{self as rep, Refused, SubmitOutcome};
 use anyhow::Context as _;
+use planwatch_app as app;
+use planwatch_app::reporting::{self as rep, Refused, SubmitOutcome};
 use planwatch_reporting::period::Timeliness;
 use planwatch_store::OpenMode;
 use std::path::{Path, PathBuf};

@@ -1,9 +1,9 @@
 //! `planwatch template --unit UNIT --period 2023Q3 --out FILE.xlsx`: the unit's quarterly form
 //! (重点任务季度进展报送表 and 指标季度报送表), pre-filled with its saved draft if any.
 
-use crate::app;
-use crate::app::reporting as rep;
 use anyhow::Context as _;
+use planwatch_app as app;
+use planwatch_app::reporting as rep;
 use planwatch_model::Quarter;
 use planwatch_store::OpenMode;
 use std::path::{Path, PathBuf};

@@ -1,8 +1,8 @@
 //! `planwatch user add|list|disable|reset-password`. Passwords are read from the terminal
 //! without echo or from standard input (`--password-stdin`); they are never printed or logged.
 
-use crate::app;
 use anyhow::bail;
+use planwatch_app as app;
 use planwatch_model::Role;
 use planwatch_store::{NewUser, OpenMode, Password};
 use std::io::IsTerminal as _;

@@ -2,9 +2,9 @@
 //! (UTF-8 or GBK) or xlsx, with the same rules as a quarterly report.
 
 use super::submit::print_refusal;
-use crate::app;
-use crate::app::reporting::{self as rep, Refused};
 use anyhow::Context as _;
+use planwatch_app as app;
+use planwatch_app::reporting::{self as rep, Refused};
 use planwatch_store::OpenMode;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

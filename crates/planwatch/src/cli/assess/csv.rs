@@ -3,7 +3,7 @@
 //! a header row in Chinese and, for coded values, the code beside its label for analysts.
 
 use super::text::{forecast_zh, method_zh, target_zh};
-use crate::app::assess::Outcome;
+use planwatch_app::assess::Outcome;
 use planwatch_monitor::Assessment;
 use planwatch_monitor::scoring::Scorecard;
 use serde::Serialize;

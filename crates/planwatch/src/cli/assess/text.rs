@@ -2,8 +2,8 @@
 //! forecast and explanation, every task with its milestones, overdue milestones, and every unit,
 //! task force and county/district with score, rank and the breakdown that makes up the score.
 
-use crate::app::assess::Outcome;
 use chrono::{Datelike, NaiveDate};
+use planwatch_app::assess::Outcome;
 use planwatch_monitor::Assessment;
 use planwatch_monitor::forecast::Reach;
 use planwatch_monitor::indicator::{

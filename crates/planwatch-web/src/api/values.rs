@@ -11,12 +11,12 @@ use super::super::policy::Permission;
 use super::super::reporting::{self as web_rep, PlaceKey, Refusal};
 use super::super::session::token_hash;
 use super::{ApiError, ApiResult, ApiUser};
-use crate::app;
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use planwatch_app as app;
 use planwatch_model::{Quarter, ReportState, Role};
 use planwatch_reporting::content::{IndicatorRow, ReportContent};
 use planwatch_reporting::scope::ReportScope;
@@ -720,7 +720,7 @@ fn respond(
 /// form holding just their indicators (the rest of the draft is the unit's to complete and is
 /// checked in full when the unit submits) — and gives their rows as read back, or the problems.
 fn check_round(
-    ctx: &crate::app::reporting::Context,
+    ctx: &planwatch_app::reporting::Context,
     scope: &ReportScope<'_>,
     values: &[&ValueInput],
     history: &std::collections::BTreeMap<String, Vec<(Quarter, f64)>>,

@@ -4,7 +4,6 @@
 //! historical values and the demo data. The rules are in `planwatch-reporting`; the data in the
 //! store; this layer reads files, names the actor and passes "now".
 
-use crate::app;
 use anyhow::{Context as _, bail};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use planwatch_model::{Plan, Quarter, ReportState, Role};
@@ -257,7 +256,7 @@ pub async fn resolve_actor(
             ))
         }
         None => {
-            let cli = app::cli_actor();
+            let cli = crate::cli_actor();
             Ok((
                 cli.clone(),
                 workflow::Actor {
@@ -748,7 +747,7 @@ pub async fn demo(
         }
         batch.push((r.content.clone(), steps));
     }
-    let actor = app::cli_actor();
+    let actor = crate::cli_actor();
     let reports = store.save_reports(&actor, &batch, now).await?;
     let values = planwatch_reporting::values::ValuesImport {
         values: Vec::new(),

@@ -8,12 +8,12 @@ use super::super::format;
 use super::super::policy::Permission;
 use super::super::session::{CurrentUser, new_token, token_hash};
 use super::{Chrome, render};
-use crate::app;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use planwatch_app as app;
 use planwatch_store::{Actor, StoreError};
 use serde::Deserialize;
 

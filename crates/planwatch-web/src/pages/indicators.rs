@@ -158,7 +158,7 @@ pub async fn show(
     let def = a.sources.catalogue.by_code(&i.id);
     let reporter = def.map(|d| d.reporter.clone()).unwrap_or_default();
     // The official series up to the quarter assessed, oldest first.
-    let mut series: Vec<&crate::app::assess::input::ValueFact> = a
+    let mut series: Vec<&planwatch_app::assess::input::ValueFact> = a
         .sources
         .values
         .iter()

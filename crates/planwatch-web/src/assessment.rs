@@ -8,9 +8,9 @@
 
 use super::AppState;
 use super::error::{WebError, WebResult};
-use crate::app;
-use crate::app::assess::{AssessSources, Outcome};
 use chrono::NaiveDate;
+use planwatch_app as app;
+use planwatch_app::assess::{AssessSources, Outcome};
 use planwatch_model::Quarter;
 use planwatch_monitor::Rules;
 use std::collections::BTreeMap;

@@ -3,20 +3,11 @@
 //! demo reports (`AssessSources::build`), then the pure monitor (`assess`). This is the work
 //! `planwatch assess` and every page do after reading the store; the store read itself is
 //! measured end to end with hyperfine (BENCHMARKS.md, "Monitoring").
-//! Run with `cargo bench -p planwatch --bench assess [-- RUNS]`.
-
-// The adapter lives in the binary crate; the benchmark compiles the same files. Items the
-// benchmark does not call would otherwise be dead code here.
-#[allow(dead_code)]
-#[path = "../src/app/assess/demo.rs"]
-mod demo;
-#[allow(dead_code)]
-#[path = "../src/app/assess/input.rs"]
-mod input;
+//! Run with `cargo bench -p planwatch-app --bench assess [-- RUNS]`.
 
 use chrono::NaiveDateTime;
-use demo::{DemoSetup, demo_sources, org_from_config};
-use input::MethodConfig;
+use planwatch_app::assess::demo::{DemoSetup, demo_sources, org_from_config};
+use planwatch_app::assess::input::MethodConfig;
 use planwatch_model::{Plan, Quarter};
 use planwatch_monitor::{Rules, assess};
 use planwatch_reporting::{CatalogueConfig, ReportingSettings};

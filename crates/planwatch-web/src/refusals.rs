@@ -56,7 +56,7 @@ pub async fn audit(State(state): State<AppState>, req: Request, next: Next) -> R
     let Some(token) = token else {
         return res;
     };
-    let now = crate::app::now();
+    let now = planwatch_app::now();
     let user = match state.session_user(&token_hash(&token), now).await {
         Ok(Some(u)) => u,
         _ => return res,

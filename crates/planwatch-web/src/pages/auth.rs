@@ -10,12 +10,12 @@ use super::super::session::{
     set_cookie, token_hash,
 };
 use super::render;
-use crate::app;
 use askama::Template;
 use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use planwatch_app as app;
 use planwatch_store::{Actor, CheckPurpose, SignInGate};
 use serde::Deserialize;
 use std::net::SocketAddr;

@@ -12,13 +12,13 @@ use super::super::reporting::{
 };
 use super::super::session::CurrentUser;
 use super::{Chrome, render};
-use crate::app;
-use crate::app::reporting as rep;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use planwatch_app as app;
+use planwatch_app::reporting as rep;
 use planwatch_model::{Quarter, ReportState, Role, TaskStatus};
 use planwatch_reporting::DueState;
 use planwatch_reporting::content::ReportContent;

@@ -4,7 +4,6 @@
 //! committed, so an accepted submission shows in the very next assessment (ARCHITECTURE.md,
 //! "Assessment from the store").
 
-#[cfg(test)]
 pub mod demo;
 pub mod input;
 
@@ -158,25 +157,21 @@ pub async fn from_store(
     result
 }
 
-#[cfg(test)]
-pub(crate) mod tests {
+/// The Yangquan plan with demo data, for tests and benchmarks here and in the adapters (reads the
+/// gold fixture from the repository).
+#[doc(hidden)]
+pub mod testing {
     use super::demo::{DemoSetup, DemoSources, demo_sources};
-    use super::input::{
-        DEFAULT_METHODS_TOML, MethodConfig, OrgFacts, ReportStep, default_as_of, official_values,
-        task_id,
-    };
-    use super::*;
-    use chrono::{NaiveDate, NaiveDateTime};
-    use planwatch_model::{Plan, Quarter, ReportState, UnitKind};
-    use planwatch_monitor::indicator::IndicatorStatus;
-    use planwatch_reporting::{ActionKind, CatalogueConfig, ReportingSettings};
-    use std::collections::BTreeSet;
+    use super::input::{MethodConfig, OrgFacts};
+    use chrono::NaiveDateTime;
+    use planwatch_model::{Plan, Quarter};
+    use planwatch_reporting::{CatalogueConfig, ReportingSettings};
 
-    pub(crate) fn q(s: &str) -> Quarter {
+    pub fn q(s: &str) -> Quarter {
         Quarter::parse(s).expect("quarter")
     }
 
-    pub(crate) fn yangquan_plan() -> Plan {
+    pub fn yangquan_plan() -> Plan {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../fixtures/plans/yangquan-2022-2024.gold.json"
@@ -185,17 +180,17 @@ pub(crate) mod tests {
             .expect("the gold file is a plan")
     }
 
-    pub(crate) fn yangquan_org(plan: &Plan) -> OrgFacts {
-        let cfg = crate::app::default_org().expect("the shipped organisation parses");
+    pub fn yangquan_org(plan: &Plan) -> OrgFacts {
+        let cfg = crate::default_org().expect("the shipped organisation parses");
         super::demo::org_from_config(plan, &cfg)
     }
 
-    fn now() -> NaiveDateTime {
+    pub fn now() -> NaiveDateTime {
         NaiveDateTime::parse_from_str("2026-01-01 00:00", "%Y-%m-%d %H:%M").expect("now")
     }
 
     /// The Yangquan plan with demo data up to `until`.
-    pub(crate) fn yangquan_demo(until: &str, seed: u64) -> DemoSources {
+    pub fn yangquan_demo(until: &str, seed: u64) -> DemoSources {
         let plan = yangquan_plan();
         let org = yangquan_org(&plan);
         demo_sources(
@@ -212,6 +207,21 @@ pub(crate) mod tests {
         )
         .expect("the Yangquan catalogue builds")
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::demo::DemoSources;
+    use super::input::{
+        DEFAULT_METHODS_TOML, MethodConfig, ReportStep, default_as_of, official_values, task_id,
+    };
+    use super::testing::{q, yangquan_demo, yangquan_org, yangquan_plan};
+    use super::*;
+    use chrono::NaiveDate;
+    use planwatch_model::{ReportState, UnitKind};
+    use planwatch_monitor::indicator::IndicatorStatus;
+    use planwatch_reporting::ActionKind;
+    use std::collections::BTreeSet;
 
     fn assess_demo(d: &DemoSources, period: &str) -> Outcome {
         assess_sources(&d.sources, q(period), d.as_of.date(), &Rules::default())

@@ -1,10 +1,13 @@
-//! The use-case layer between the command line (and later the web app) and the store: it opens
-//! the store from the data folder and `DATABASE_URL`, reads the clock, names the actor, and
-//! reads plan and organisation files. It knows no argv and prints nothing.
+//! The use-case library (`planwatch-app`) between the adapters — the command line
+//! (`crates/planwatch/src/cli`) and the web app (`planwatch-web`) — and the store: it opens the
+//! store from the data folder and `DATABASE_URL`, reads the clock, names the actor, reads plan
+//! and organisation files, holds the permission table (`policy`) and builds the documents'
+//! views. It knows no argv, no HTTP, and prints nothing.
 
 pub mod assess;
 pub mod documents;
 pub mod plan_input;
+pub mod policy;
 pub mod public_page;
 pub mod report_texts;
 pub mod reporting;
@@ -15,7 +18,7 @@ use planwatch_store::{Actor, Location, OpenMode, OrgConfig, Store};
 use std::path::Path;
 
 /// The default organisation for the Yangquan plan (`config/yangquan-org.toml`).
-pub const DEFAULT_ORG_TOML: &str = include_str!("../../../../config/yangquan-org.toml");
+pub const DEFAULT_ORG_TOML: &str = include_str!("../../../config/yangquan-org.toml");
 pub const DEFAULT_ORG_NAME: &str = "config/yangquan-org.toml（内置）";
 
 /// Where the data is: `DATABASE_URL` if set, else the SQLite file in `data_dir`.

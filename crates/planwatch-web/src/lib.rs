@@ -16,7 +16,8 @@ mod headers;
 mod limiter;
 mod metrics;
 mod pages;
-mod policy;
+/// The permission table lives in the use-case library; pages and the API ask it.
+pub(crate) use planwatch_app::policy;
 mod refusals;
 mod reporting;
 mod session;
@@ -95,7 +96,12 @@ struct Inner {
     /// Monitoring results per data version.
     assessments: assessment::Cache,
     /// The reporting context (catalogue, periods, breakdown) per setup version.
-    context_cache: Mutex<Option<(reporting::ContextKey, Arc<crate::app::reporting::Context>)>>,
+    context_cache: Mutex<
+        Option<(
+            reporting::ContextKey,
+            Arc<planwatch_app::reporting::Context>,
+        )>,
+    >,
     /// The reference-data version (plan and organisation), with the data version it was read at.
     reference_version: Mutex<Option<(i64, i64)>>,
     /// Every unit, with the data version it was read at.
@@ -195,7 +201,7 @@ impl AppState {
     fn cached_context(
         &self,
         key: &reporting::ContextKey,
-    ) -> Option<Arc<crate::app::reporting::Context>> {
+    ) -> Option<Arc<planwatch_app::reporting::Context>> {
         let cache = self
             .inner
             .context_cache
@@ -207,7 +213,11 @@ impl AppState {
             .map(|(_, c)| c.clone())
     }
 
-    fn cache_context(&self, key: reporting::ContextKey, ctx: Arc<crate::app::reporting::Context>) {
+    fn cache_context(
+        &self,
+        key: reporting::ContextKey,
+        ctx: Arc<planwatch_app::reporting::Context>,
+    ) {
         *self
             .inner
             .context_cache

@@ -175,7 +175,7 @@ async fn lookup(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>, 
         return Ok(None);
     };
     let user = state
-        .session_user(&token_hash(&token), crate::app::now())
+        .session_user(&token_hash(&token), planwatch_app::now())
         .await?;
     Ok(user.map(|user| CurrentUser {
         user,

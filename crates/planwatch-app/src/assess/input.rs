@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The method file shipped with the binary (`config/indicator-methods.toml`).
-pub const DEFAULT_METHODS_TOML: &str = include_str!("../../../../../config/indicator-methods.toml");
+pub const DEFAULT_METHODS_TOML: &str = include_str!("../../../../config/indicator-methods.toml");
 
 /// Why the method file could not be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

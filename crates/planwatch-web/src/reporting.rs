@@ -8,8 +8,8 @@
 //! `planwatch submit` give, and `locate` puts each one next to its field.
 
 use super::error::{WebError, WebResult};
-use crate::app::reporting::{self as rep, Context};
 use chrono::{DateTime, NaiveDate, Utc};
+use planwatch_app::reporting::{self as rep, Context};
 use planwatch_model::{Quarter, ReportState, Role, TaskStatus};
 use planwatch_reporting::content::{IndicatorRow, ReportContent, TaskRow, contributions_for};
 use planwatch_reporting::period::cst_from_utc;
