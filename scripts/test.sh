@@ -19,7 +19,7 @@ command -v sqlite3 >/dev/null 2>&1 || need_pkgs+=(sqlite3)
 # The TLS test makes a throwaway certificate with openssl and talks to the server with curl.
 command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
 command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
-# Document tier (planwatch-report): free CJK fonts for PDF and charts, LibreOffice to open the docx.
+# Document tier (planwatch-docs): free CJK fonts for PDF and charts, LibreOffice to open the docx.
 [ -e /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] || need_pkgs+=(fonts-noto-cjk)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_pkgs+=(fonts-wqy-microhei)
 command -v soffice >/dev/null 2>&1 || need_pkgs+=(libreoffice-writer-nogui)

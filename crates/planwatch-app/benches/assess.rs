@@ -10,7 +10,7 @@ use planwatch_app::assess::demo::{DemoSetup, demo_sources, org_from_config};
 use planwatch_app::assess::input::MethodConfig;
 use planwatch_model::{Plan, Quarter};
 use planwatch_monitor::{Rules, assess};
-use planwatch_reporting::{CatalogueConfig, ReportingSettings};
+use planwatch_quarterly::{CatalogueConfig, ReportingSettings};
 use std::hint::black_box;
 use std::time::Instant;
 

@@ -165,7 +165,7 @@ pub mod testing {
     use super::input::{MethodConfig, OrgFacts};
     use chrono::NaiveDateTime;
     use planwatch_model::{Plan, Quarter};
-    use planwatch_reporting::{CatalogueConfig, ReportingSettings};
+    use planwatch_quarterly::{CatalogueConfig, ReportingSettings};
 
     pub fn q(s: &str) -> Quarter {
         Quarter::parse(s).expect("quarter")
@@ -220,7 +220,7 @@ mod tests {
     use chrono::NaiveDate;
     use planwatch_model::{ReportState, UnitKind};
     use planwatch_monitor::indicator::IndicatorStatus;
-    use planwatch_reporting::ActionKind;
+    use planwatch_quarterly::ActionKind;
     use std::collections::BTreeSet;
 
     fn assess_demo(d: &DemoSources, period: &str) -> Outcome {

@@ -11,14 +11,14 @@
 
 use anyhow::Context as _;
 use chrono::NaiveDate;
+use planwatch_docs::adapter::{self, FromAssessment};
+use planwatch_docs::docx::DocxWriter;
+use planwatch_docs::model::Source;
+use planwatch_docs::pdf::PdfEngine;
+use planwatch_docs::view::AnnualView;
+use planwatch_docs::{Document, Fonts, ReportConfig, html, xlsx};
 use planwatch_model::{Plan, Quarter};
 use planwatch_monitor::Rules;
-use planwatch_report::adapter::{self, FromAssessment};
-use planwatch_report::docx::DocxWriter;
-use planwatch_report::model::Source;
-use planwatch_report::pdf::PdfEngine;
-use planwatch_report::view::AnnualView;
-use planwatch_report::{Document, Fonts, ReportConfig, html, xlsx};
 use planwatch_store::Store;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -91,7 +91,7 @@ fn fmt_time(t: chrono::NaiveDateTime) -> String {
 /// quarter as of `settings.as_of` (default: the end of the following quarter, or today if
 /// earlier), with the submissions' units, periods, submitters and times as sources, the units'
 /// own words on each task and the office's texts. A unit's feedback sheet is composed from the
-/// same view (`planwatch_report::feedback::compose`).
+/// same view (`planwatch_docs::feedback::compose`).
 pub async fn annual_view(
     store: &Store,
     data_dir: &Path,
@@ -100,7 +100,7 @@ pub async fn annual_view(
     settings: &AnnualSettings,
 ) -> anyhow::Result<Annual> {
     use super::assess::input::{ReportFacts, default_as_of, task_id};
-    use planwatch_reporting::{ActionKind, RowKey};
+    use planwatch_quarterly::{ActionKind, RowKey};
 
     let period = Quarter::new(year, 4).expect("4 is a quarter");
     let today = super::now()

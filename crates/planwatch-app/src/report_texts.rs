@@ -3,8 +3,8 @@
 //! the texts of a year in the form the report model takes (`AnnualView::office_text`). Only the
 //! office and admins may change them; the role is checked here, whoever calls.
 
+use planwatch_docs::view::{OfficeText, OfficeTextMode, SectionKey};
 use planwatch_model::Role;
-use planwatch_report::view::{OfficeText, OfficeTextMode, SectionKey};
 use planwatch_store::{Actor, ReportText, ReportTextMode, Store, StoreError, TextChange};
 use std::collections::BTreeMap;
 

@@ -1,28 +1,28 @@
 //! Quarterly reporting use cases (issue 4), shared by the command line and later the web app:
 //! prepare the reporting setup of the current plan, generate a unit's template, submit a filled
 //! workbook, list what is due, the office's review and period actions, the yearly breakdown,
-//! historical values and the demo data. The rules are in `planwatch-reporting`; the data in the
+//! historical values and the demo data. The rules are in `planwatch-quarterly`; the data in the
 //! store; this layer reads files, names the actor and passes "now".
 
 use anyhow::{Context as _, bail};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use planwatch_model::{Plan, Quarter, ReportState, Role};
-use planwatch_reporting::breakdown::Breakdown;
-use planwatch_reporting::catalogue::{Catalogue, CatalogueConfig, CatalogueNote};
-use planwatch_reporting::content::{Contribution, ReportContent};
-use planwatch_reporting::due::{Due, due_state};
-use planwatch_reporting::evidence::check_evidence;
-use planwatch_reporting::period::{ReportingPeriod, Timeliness, cst_from_utc};
-use planwatch_reporting::scope::{RowKey, ScopeInputs, UnitGroups};
-use planwatch_reporting::settings::ReportingSettings;
-use planwatch_reporting::workflow::{self, Action, ReportRecord, WorkflowEvent};
-use planwatch_reporting::xlsx::breakdown::{
+use planwatch_quarterly::breakdown::Breakdown;
+use planwatch_quarterly::catalogue::{Catalogue, CatalogueConfig, CatalogueNote};
+use planwatch_quarterly::content::{Contribution, ReportContent};
+use planwatch_quarterly::due::{Due, due_state};
+use planwatch_quarterly::evidence::check_evidence;
+use planwatch_quarterly::period::{ReportingPeriod, Timeliness, cst_from_utc};
+use planwatch_quarterly::scope::{RowKey, ScopeInputs, UnitGroups};
+use planwatch_quarterly::settings::ReportingSettings;
+use planwatch_quarterly::workflow::{self, Action, ReportRecord, WorkflowEvent};
+use planwatch_quarterly::xlsx::breakdown::{
     BreakdownContext, BreakdownImport, BreakdownTemplate, read_breakdown, write_breakdown,
 };
-use planwatch_reporting::xlsx::quarterly::{
+use planwatch_quarterly::xlsx::quarterly::{
     QuarterlyTemplate, ReadContext, read_quarterly, write_quarterly,
 };
-use planwatch_reporting::{ImportError, read_meta, read_values};
+use planwatch_quarterly::{ImportError, read_meta, read_values};
 use planwatch_store::{
     Actor, PeriodChange, ReportingSetup, SetupOutcome, Store, StoredReport, ValuesOutcome,
 };
@@ -307,7 +307,7 @@ fn contributions(
         .iter()
         .filter_map(|row| match row.key {
             RowKey::Task { task } => {
-                let c = planwatch_reporting::content::contributions_for(task, &others, |u| {
+                let c = planwatch_quarterly::content::contributions_for(task, &others, |u| {
                     inputs.role(row.task, u)
                 });
                 (!c.is_empty()).then_some((task, c))
@@ -550,7 +550,7 @@ pub async fn due(
         let deadline = period.deadline_for(&unit);
         let r = reports.get(&unit);
         let due = due_state(r.map(|r| &r.record), deadline, local);
-        let label = if due.late && due.state != planwatch_reporting::DueState::Late {
+        let label = if due.late && due.state != planwatch_quarterly::DueState::Late {
             format!("{}（逾期报送）", due.state.label_zh())
         } else {
             due.state.label_zh().to_string()
@@ -733,7 +733,7 @@ pub async fn demo(
             "数据库中已有季度报告，示例数据只能载入没有报告的数据库；请用新的数据目录（--data-dir）运行 planwatch demo"
         );
     }
-    let data = planwatch_reporting::demo::generate(&ctx.inputs(), until, seed, cst_from_utc(now));
+    let data = planwatch_quarterly::demo::generate(&ctx.inputs(), until, seed, cst_from_utc(now));
     let mut batch = Vec::new();
     for r in &data.reports {
         let mut rec: Option<ReportRecord> = None;
@@ -749,7 +749,7 @@ pub async fn demo(
     }
     let actor = crate::cli_actor();
     let reports = store.save_reports(&actor, &batch, now).await?;
-    let values = planwatch_reporting::values::ValuesImport {
+    let values = planwatch_quarterly::values::ValuesImport {
         values: Vec::new(),
         baselines: data.baselines.clone(),
     };

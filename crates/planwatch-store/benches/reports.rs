@@ -11,13 +11,13 @@ use planwatch_model::{
     Comparator, IndicatorDef, IndicatorKind, IndicatorTarget, Period, Plan, Quarter, Role, Section,
     Task, TaskStatus, ValidationRules,
 };
-use planwatch_reporting::content::{IndicatorRow, ReportContent, TaskRow};
-use planwatch_reporting::period::{ReportingPeriod, cst_from_utc};
-use planwatch_reporting::workflow::{self, Action};
-use planwatch_reporting::xlsx::quarterly::{
+use planwatch_quarterly::content::{IndicatorRow, ReportContent, TaskRow};
+use planwatch_quarterly::period::{ReportingPeriod, cst_from_utc};
+use planwatch_quarterly::workflow::{self, Action};
+use planwatch_quarterly::xlsx::quarterly::{
     QuarterlyTemplate, ReadContext, read_quarterly, write_quarterly,
 };
-use planwatch_reporting::{Breakdown, Catalogue, ReportingSettings, ScopeInputs, UnitGroups};
+use planwatch_quarterly::{Breakdown, Catalogue, ReportingSettings, ScopeInputs, UnitGroups};
 use planwatch_store::testing::ScratchPg;
 use planwatch_store::{Actor, Location, OpenMode, PlanSource, ReportingSetup, Store};
 use std::collections::BTreeMap;

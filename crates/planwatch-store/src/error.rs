@@ -125,10 +125,10 @@ pub enum StoreError {
     Io { path: PathBuf, detail: String },
 
     #[error("{0}")]
-    Workflow(#[from] planwatch_reporting::WorkflowError),
+    Workflow(#[from] planwatch_quarterly::WorkflowError),
 
     #[error("{0}")]
-    Period(#[from] planwatch_reporting::PeriodError),
+    Period(#[from] planwatch_quarterly::PeriodError),
 
     #[error("数据库错误：{0} (database error)")]
     Database(#[from] sqlx::Error),

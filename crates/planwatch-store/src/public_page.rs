@@ -11,7 +11,7 @@ use crate::error::{Result, StoreError};
 use crate::reports::{indicator_ids, load_periods, plan_id};
 use chrono::{DateTime, Utc};
 use planwatch_model::Quarter;
-use planwatch_reporting::period::{PeriodState, cst_from_utc};
+use planwatch_quarterly::period::{PeriodState, cst_from_utc};
 use serde_json::json;
 use std::collections::BTreeMap;
 

@@ -1,7 +1,7 @@
 //! Quarterly reporting in the store (issue 4): the indicator catalogue of the current plan,
 //! reporting periods with the office's actions on them, the yearly breakdown, units' reports with
 //! their workflow state, version and content, the official indicator series (accepted reports
-//! and imported history) and evidence files. The rules themselves live in `planwatch-reporting`;
+//! and imported history) and evidence files. The rules themselves live in `planwatch-quarterly`;
 //! this module only keeps what they produce. Every mutation writes its audit row in the same
 //! transaction, and a report change names the version it was based on: a stale version changes
 //! nothing and is reported as a conflict.
@@ -13,21 +13,21 @@ use crate::error::{Result, StoreError};
 use crate::units::{ensure_unit, find_unit};
 use chrono::{DateTime, NaiveDate, Utc};
 use planwatch_model::{Baseline, IndicatorDef, Quarter, ReportState, Role, TaskStatus};
-use planwatch_reporting::Catalogue;
-use planwatch_reporting::breakdown::{Breakdown, BreakdownItem};
-use planwatch_reporting::content::{IndicatorRow, ReportContent, TaskRow};
-use planwatch_reporting::evidence::EvidenceFile;
-use planwatch_reporting::period::{
+use planwatch_quarterly::Catalogue;
+use planwatch_quarterly::breakdown::{Breakdown, BreakdownItem};
+use planwatch_quarterly::content::{IndicatorRow, ReportContent, TaskRow};
+use planwatch_quarterly::evidence::EvidenceFile;
+use planwatch_quarterly::period::{
     Extension, PeriodEvent, ReportingPeriod, cst_from_utc, cst_to_utc,
 };
-use planwatch_reporting::scope::RowKey;
-use planwatch_reporting::values::ValuesImport;
-use planwatch_reporting::workflow::{ActionKind, ReportRecord, WorkflowError, WorkflowEvent};
-use planwatch_reporting::xlsx::breakdown::BreakdownImport;
+use planwatch_quarterly::scope::RowKey;
+use planwatch_quarterly::values::ValuesImport;
+use planwatch_quarterly::workflow::{ActionKind, ReportRecord, WorkflowError, WorkflowEvent};
+use planwatch_quarterly::xlsx::breakdown::BreakdownImport;
 use serde_json::json;
 use std::collections::BTreeMap;
 
-/// What the reporting setup of a plan consists of (built by `planwatch-reporting`).
+/// What the reporting setup of a plan consists of (built by `planwatch-quarterly`).
 #[derive(Debug, Clone)]
 pub struct ReportingSetup {
     pub catalogue: Catalogue,

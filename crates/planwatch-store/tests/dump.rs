@@ -49,13 +49,13 @@ async fn populated(ctx: Ctx) -> Ctx {
         .expect("disable");
     // The office's report texts (one cleared) and what the public page shows.
     let plan = common::gold_plan();
-    let (catalogue, _) = planwatch_reporting::Catalogue::yangquan(&plan).expect("catalogue");
+    let (catalogue, _) = planwatch_quarterly::Catalogue::yangquan(&plan).expect("catalogue");
     let setup = planwatch_store::ReportingSetup {
-        periods: planwatch_reporting::period::ReportingPeriod::for_plan(
+        periods: planwatch_quarterly::period::ReportingPeriod::for_plan(
             plan.period,
-            &planwatch_reporting::ReportingSettings::default(),
+            &planwatch_quarterly::ReportingSettings::default(),
         ),
-        breakdown: planwatch_reporting::breakdown::Breakdown::seed(&plan, &catalogue),
+        breakdown: planwatch_quarterly::breakdown::Breakdown::seed(&plan, &catalogue),
         catalogue,
     };
     s.ensure_reporting(&office(), &setup, at(34))

@@ -6,9 +6,9 @@ mod common;
 
 use common::{Ctx, at, office};
 use planwatch_model::Quarter;
-use planwatch_reporting::breakdown::Breakdown;
-use planwatch_reporting::period::ReportingPeriod;
-use planwatch_reporting::{Catalogue, ReportingSettings};
+use planwatch_quarterly::breakdown::Breakdown;
+use planwatch_quarterly::period::ReportingPeriod;
+use planwatch_quarterly::{Catalogue, ReportingSettings};
 use planwatch_store::{AuditFilter, PublicChoice, ReportingSetup, StoreError};
 
 fn q(s: &str) -> Quarter {

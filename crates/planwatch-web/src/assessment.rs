@@ -97,7 +97,7 @@ fn default_period(s: &AssessSources, periods: &[Quarter]) -> Option<Quarter> {
         .filter(|r| {
             r.steps
                 .iter()
-                .any(|st| st.action == planwatch_reporting::ActionKind::Submit)
+                .any(|st| st.action == planwatch_quarterly::ActionKind::Submit)
         })
         .filter_map(|r| r.content.period)
         .filter(|q| periods.contains(q))
@@ -123,7 +123,7 @@ pub async fn assessed(state: &AppState, period: Option<Quarter>) -> WebResult<Op
     let (Some(first), Some(last)) = (Quarter::new(plan.start, 1), Quarter::new(plan.end, 4)) else {
         return Ok(None);
     };
-    let current = planwatch_reporting::period::quarter_of(today).min(last);
+    let current = planwatch_quarterly::period::quarter_of(today).min(last);
     let periods: Vec<Quarter> = Quarter::range(first, last.min(current.max(first))).collect();
     let Some(period) = period
         .filter(|p| periods.contains(p))

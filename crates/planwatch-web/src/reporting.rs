@@ -11,15 +11,15 @@ use super::error::{WebError, WebResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use planwatch_app::reporting::{self as rep, Context};
 use planwatch_model::{Quarter, ReportState, Role, TaskStatus};
-use planwatch_reporting::content::{IndicatorRow, ReportContent, TaskRow, contributions_for};
-use planwatch_reporting::period::cst_from_utc;
-use planwatch_reporting::scope::{ReportScope, RowKey, TaskRole};
-use planwatch_reporting::workflow::{self, Action, ReportRecord, WorkflowEvent};
-use planwatch_reporting::xlsx::quarterly::locate::{IndicatorField, Place, TaskField, locate};
-use planwatch_reporting::xlsx::quarterly::{
+use planwatch_quarterly::content::{IndicatorRow, ReportContent, TaskRow, contributions_for};
+use planwatch_quarterly::period::cst_from_utc;
+use planwatch_quarterly::scope::{ReportScope, RowKey, TaskRole};
+use planwatch_quarterly::workflow::{self, Action, ReportRecord, WorkflowEvent};
+use planwatch_quarterly::xlsx::quarterly::locate::{IndicatorField, Place, TaskField, locate};
+use planwatch_quarterly::xlsx::quarterly::{
     QuarterlyTemplate, ReadContext, read_quarterly, write_quarterly,
 };
-use planwatch_reporting::{ImportError, SheetIssue};
+use planwatch_quarterly::{ImportError, SheetIssue};
 use planwatch_store::{Actor, Store, StoredReport};
 use std::collections::{BTreeMap, HashMap};
 
@@ -123,7 +123,7 @@ pub fn contributions(
     ctx: &Context,
     scope: &ReportScope<'_>,
     reports: &[StoredReport],
-) -> BTreeMap<u32, Vec<planwatch_reporting::Contribution>> {
+) -> BTreeMap<u32, Vec<planwatch_quarterly::Contribution>> {
     let inputs = ctx.inputs();
     let others: Vec<&ReportContent> = reports
         .iter()

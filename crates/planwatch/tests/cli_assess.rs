@@ -265,8 +265,8 @@ fn the_store_path_gives_the_same_assessment_as_the_demo_in_memory() {
         plan,
         demo::DemoSetup {
             org,
-            catalogue: &planwatch_reporting::CatalogueConfig::yangquan(),
-            settings: planwatch_reporting::ReportingSettings::default(),
+            catalogue: &planwatch_quarterly::CatalogueConfig::yangquan(),
+            settings: planwatch_quarterly::ReportingSettings::default(),
             methods: input::MethodConfig::builtin(),
         },
         Quarter::parse("2024Q2").expect("q"),

@@ -13,7 +13,7 @@ fn repo() -> PathBuf {
 }
 
 fn view_json() -> PathBuf {
-    repo().join("crates/planwatch-report/tests/data/annual-view-2023.json")
+    repo().join("crates/planwatch-docs/tests/data/annual-view-2023.json")
 }
 
 fn out_dir(name: &str) -> PathBuf {
@@ -238,7 +238,7 @@ fn a_broken_report_config_is_an_error_naming_the_file_and_line() {
 #[test]
 fn a_monitor_input_is_assessed_and_reported() {
     let dir = out_dir("monitor-input");
-    let input = repo().join("crates/planwatch-report/tests/data/assessment-input-2023.json");
+    let input = repo().join("crates/planwatch-docs/tests/data/assessment-input-2023.json");
     let out = dir.join("annual.html");
     let (ok, stdout, stderr) = run(
         &[

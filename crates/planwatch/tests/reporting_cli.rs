@@ -2,8 +2,8 @@
 //! generate a unit's template, fill it programmatically, submit it, submit it again, submit a
 //! workbook with three mistakes; load the demo data and list what is due.
 
-use planwatch_reporting::xlsx::edit::{CellValue, SheetCopy, copy_with};
-use planwatch_reporting::xlsx::quarterly::{INDICATOR_SHEET, TASK_SHEET};
+use planwatch_quarterly::xlsx::edit::{CellValue, SheetCopy, copy_with};
+use planwatch_quarterly::xlsx::quarterly::{INDICATOR_SHEET, TASK_SHEET};
 use planwatch_store::testing::ScratchPg;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

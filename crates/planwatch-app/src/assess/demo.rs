@@ -9,8 +9,8 @@ use super::input::{
 };
 use chrono::NaiveDateTime;
 use planwatch_model::{Plan, Quarter, UnitKind};
-use planwatch_reporting::demo::generate;
-use planwatch_reporting::{
+use planwatch_quarterly::demo::generate;
+use planwatch_quarterly::{
     Breakdown, Catalogue, CatalogueConfig, CatalogueError, ReportingPeriod, ReportingSettings,
     ScopeInputs, UnitGroups,
 };

@@ -19,8 +19,8 @@ use planwatch_monitor::scoring::{TaskForceInput, UnitInput};
 use planwatch_monitor::series::{IndicatorKind as MKind, Observation};
 use planwatch_monitor::task::{MilestoneInput, MilestoneUpdate, TaskInput, TaskReport};
 use planwatch_monitor::time::TimePoint;
-use planwatch_reporting::period::quarter_end;
-use planwatch_reporting::{
+use planwatch_quarterly::period::quarter_end;
+use planwatch_quarterly::{
     ActionKind, BaselineRecord, Breakdown, Catalogue, ReportContent, ReportingPeriod,
     ReportingSettings, RowKey, ScopeInputs, UnitGroups, WorkflowEvent,
 };

@@ -18,8 +18,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use planwatch_app as app;
 use planwatch_model::{Quarter, ReportState, Role};
-use planwatch_reporting::content::{IndicatorRow, ReportContent};
-use planwatch_reporting::scope::ReportScope;
+use planwatch_quarterly::content::{IndicatorRow, ReportContent};
+use planwatch_quarterly::scope::ReportScope;
 use planwatch_store::{ApiToken, User};
 use serde::{Deserialize, Serialize};
 
@@ -642,7 +642,7 @@ type Settled = (Vec<(usize, Outcome)>, Vec<usize>);
 
 /// What became of values saved together.
 enum Outcome {
-    Saved(planwatch_reporting::workflow::ReportRecord),
+    Saved(planwatch_quarterly::workflow::ReportRecord),
     /// The report is submitted or accepted: the message.
     Closed(String),
     /// The values do not pass the checks: each problem with the place it belongs to.

@@ -20,8 +20,8 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use planwatch_app::documents::{self as docs, AnnualSettings, Format, Renderer};
+use planwatch_docs::view::AnnualView;
 use planwatch_model::UnitKind;
-use planwatch_report::view::AnnualView;
 use serde::Deserialize;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -229,7 +229,7 @@ pub async fn annual(
     check_year(&state, q.year).await?;
     let year = q.year;
     let bytes = from_annual_view(&state, year, move |renderer, view| {
-        let doc = planwatch_report::annual::compose(&view)?;
+        let doc = planwatch_docs::annual::compose(&view)?;
         renderer.render(&doc, format)
     })
     .await?;
@@ -266,7 +266,7 @@ pub async fn feedback(
     check_year(&state, q.year).await?;
     let name = unit.clone();
     let bytes = from_annual_view(&state, q.year, move |renderer, view| {
-        let doc = planwatch_report::feedback::compose(&view, &name)?;
+        let doc = planwatch_docs::feedback::compose(&view, &name)?;
         renderer.render(&doc, format)
     })
     .await?;
@@ -280,7 +280,7 @@ pub async fn tasklist(State(state): State<AppState>, user: CurrentUser) -> WebRe
     let (plan, task_forces) = docs::tasklist_plan(state.store()).await.map_err(failed)?;
     let bytes = blocking(move || {
         let _turn = turn;
-        let doc = planwatch_report::tasklist::compose(&plan, &task_forces);
+        let doc = planwatch_docs::tasklist::compose(&plan, &task_forces);
         renderer.render(&doc, Format::Xlsx)
     })
     .await?;

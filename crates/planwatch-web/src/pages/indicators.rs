@@ -15,7 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use planwatch_model::Quarter;
 use planwatch_monitor::indicator::Method;
-use planwatch_reporting::ActionKind;
+use planwatch_quarterly::ActionKind;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]

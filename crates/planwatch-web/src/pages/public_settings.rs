@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use planwatch_app as app;
 use planwatch_app::public_page::{self, PublicError};
 use planwatch_model::Quarter;
-use planwatch_reporting::period::{PeriodState, cst_from_utc};
+use planwatch_quarterly::period::{PeriodState, cst_from_utc};
 use planwatch_store::{Actor, PublicChoice, StoreError};
 use serde::Deserialize;
 

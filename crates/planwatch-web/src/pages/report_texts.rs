@@ -18,8 +18,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use planwatch_app as app;
 use planwatch_app::report_texts::{self as texts, Editor, TextError};
-use planwatch_report::Label;
-use planwatch_report::view::SectionKey;
+use planwatch_docs::Label;
+use planwatch_docs::view::SectionKey;
 use planwatch_store::{Actor, ReportTextMode, StoreError, TextChange};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -61,7 +61,7 @@ struct Refusal {
     message: String,
 }
 
-fn draft_lines(p: &planwatch_report::Paragraph) -> String {
+fn draft_lines(p: &planwatch_docs::Paragraph) -> String {
     match p.label {
         Some(Label::Draft) => format!("{}{}", Label::Draft.text(), p.plain_text()),
         _ => p.plain_text(),
@@ -72,7 +72,7 @@ fn draft_lines(p: &planwatch_report::Paragraph) -> String {
 /// (the same path as a download: `documents::from_annual_view`).
 async fn drafts(state: &AppState, year: i32) -> Result<BTreeMap<SectionKey, Vec<String>>, String> {
     from_annual_view(state, year, |_, view| {
-        Ok(planwatch_report::annual::drafted_sections(&view)
+        Ok(planwatch_docs::annual::drafted_sections(&view)
             .into_iter()
             .map(|(k, ps)| (k, ps.iter().map(draft_lines).collect()))
             .collect())

@@ -20,12 +20,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use planwatch_app as app;
 use planwatch_app::reporting as rep;
 use planwatch_model::{Quarter, ReportState, Role, TaskStatus};
-use planwatch_reporting::DueState;
-use planwatch_reporting::content::ReportContent;
-use planwatch_reporting::due::due_state;
-use planwatch_reporting::period::{PeriodState, cst_from_utc};
-use planwatch_reporting::xlsx::quarterly::locate::{IndicatorField, TaskField};
-use planwatch_reporting::{read_meta, xlsx::quarterly::ReadContext};
+use planwatch_quarterly::DueState;
+use planwatch_quarterly::content::ReportContent;
+use planwatch_quarterly::due::due_state;
+use planwatch_quarterly::period::{PeriodState, cst_from_utc};
+use planwatch_quarterly::xlsx::quarterly::locate::{IndicatorField, TaskField};
+use planwatch_quarterly::{read_meta, xlsx::quarterly::ReadContext};
 use planwatch_store::UnitRef;
 use serde::Deserialize;
 
@@ -848,15 +848,15 @@ pub async fn review(
     user.require(Permission::ReviewReports)?;
     let l = load(&state, &user, &unit_id, &quarter).await?;
     let (action, ok) = match f.action.as_str() {
-        "accept" => (planwatch_reporting::Action::Accept, "accepted"),
+        "accept" => (planwatch_quarterly::Action::Accept, "accepted"),
         "return" => (
-            planwatch_reporting::Action::Return {
+            planwatch_quarterly::Action::Return {
                 comment: f.comment.trim().to_string(),
             },
             "returned",
         ),
         "reopen" => (
-            planwatch_reporting::Action::Reopen {
+            planwatch_quarterly::Action::Reopen {
                 reason: f.comment.trim().to_string(),
             },
             "reopened",
@@ -995,7 +995,7 @@ pub async fn upload(
     for v in history.values_mut() {
         v.retain(|(p, _)| *p != l.quarter);
     }
-    let content = match planwatch_reporting::xlsx::quarterly::read_quarterly(
+    let content = match planwatch_quarterly::xlsx::quarterly::read_quarterly(
         &bytes,
         &ReadContext {
             scope: &scope,

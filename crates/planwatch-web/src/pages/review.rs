@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use planwatch_app as app;
 use planwatch_app::reporting as rep;
 use planwatch_model::{Quarter, ReportState};
-use planwatch_reporting::period::cst_from_utc;
+use planwatch_quarterly::period::cst_from_utc;
 use planwatch_store::PeriodChange;
 use serde::Deserialize;
 

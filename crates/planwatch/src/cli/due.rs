@@ -4,7 +4,7 @@
 use planwatch_app as app;
 use planwatch_app::reporting as rep;
 use planwatch_model::Quarter;
-use planwatch_reporting::DueState;
+use planwatch_quarterly::DueState;
 use planwatch_store::OpenMode;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -47,7 +47,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
         println!(
             "{}报送情况（截至 {}）{}",
             a.period.label_zh(),
-            planwatch_reporting::period::cst_from_utc(now).format("%Y-%m-%d %H:%M"),
+            planwatch_quarterly::period::cst_from_utc(now).format("%Y-%m-%d %H:%M"),
             if demo { "【含示例数据】" } else { "" }
         );
         println!(

@@ -5,8 +5,8 @@
 
 use planwatch_app as app;
 use planwatch_app::report_texts::{self as texts, Editor, TextError};
+use planwatch_docs::view::SectionKey;
 use planwatch_model::Role;
-use planwatch_report::view::SectionKey;
 use planwatch_store::{OpenMode, TextChange};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};

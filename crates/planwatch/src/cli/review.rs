@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use planwatch_app as app;
 use planwatch_app::reporting as rep;
 use planwatch_model::Quarter;
-use planwatch_reporting::workflow::Action;
+use planwatch_quarterly::workflow::Action;
 use planwatch_store::{OpenMode, PeriodChange};
 use std::path::Path;
 use std::process::ExitCode;
@@ -157,7 +157,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
             };
             let p =
                 rep::change_period(&store, period, change.clone(), as_user.as_deref(), now).await?;
-            let local = planwatch_reporting::period::cst_from_utc(now);
+            let local = planwatch_quarterly::period::cst_from_utc(now);
             match change {
                 PeriodChange::Extend { unit, .. } => println!(
                     "已批准“{unit}”{}延期至 {}。",
@@ -293,7 +293,7 @@ async fn show(
             "  {}：{}{}（{}）{}",
             def.map_or(i.code.as_str(), |d| d.name.as_str()),
             i.value
-                .map(planwatch_reporting::validate::fmt_num)
+                .map(planwatch_quarterly::validate::fmt_num)
                 .unwrap_or_else(|| "未填".into()),
             def.and_then(|d| d.unit.as_deref()).unwrap_or(""),
             i.source,

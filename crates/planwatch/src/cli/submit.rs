@@ -5,7 +5,7 @@
 use anyhow::Context as _;
 use planwatch_app as app;
 use planwatch_app::reporting::{self as rep, Refused, SubmitOutcome};
-use planwatch_reporting::period::Timeliness;
+use planwatch_quarterly::period::Timeliness;
 use planwatch_store::OpenMode;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -1,7 +1,7 @@
 //! Writes the base files of the hostile-file collection (`fixtures/hostile/base/`): the
 //! 市科技局 2023Q3 quarterly form filled in completely, and the 2023 breakdown form, both as the
 //! product generates them. `fixtures/hostile/make_hostile.py` derives every hostile file from
-//! these. Run: `cargo run -p planwatch-reporting --example hostile_base`.
+//! these. Run: `cargo run -p planwatch-quarterly --example hostile_base`.
 
 #[path = "../tests/hostile/support.rs"]
 mod support;
@@ -12,10 +12,10 @@ fn main() {
     let w = support::world();
     let quarterly = w.filled_quarterly();
     // The base files must read cleanly, or the hostile variants would test nothing.
-    planwatch_reporting::xlsx::quarterly::read_quarterly(&quarterly, &w.read_context())
+    planwatch_quarterly::xlsx::quarterly::read_quarterly(&quarterly, &w.read_context())
         .expect("the filled base form reads back");
     let breakdown = w.breakdown_form();
-    planwatch_reporting::xlsx::breakdown::read_breakdown(&breakdown, &w.breakdown_context())
+    planwatch_quarterly::xlsx::breakdown::read_breakdown(&breakdown, &w.breakdown_context())
         .expect("the base breakdown form reads back");
     for (name, bytes) in [("quarterly.xlsx", quarterly), ("breakdown.xlsx", breakdown)] {
         let path = dir.join(name);

@@ -87,8 +87,8 @@ fn run(entry: Entry, file_name: &str, bytes: &[u8]) -> Result<String, String> {
     match entry {
         Entry::Quarterly => {
             let meta =
-                planwatch_reporting::read_meta(bytes, &w.settings).map_err(|e| e.to_string())?;
-            let c = planwatch_reporting::xlsx::quarterly::read_quarterly(bytes, &w.read_context())
+                planwatch_quarterly::read_meta(bytes, &w.settings).map_err(|e| e.to_string())?;
+            let c = planwatch_quarterly::xlsx::quarterly::read_quarterly(bytes, &w.read_context())
                 .map_err(|e| e.to_string())?;
             Ok(format!(
                 "{} {}: {} task rows",
@@ -97,7 +97,7 @@ fn run(entry: Entry, file_name: &str, bytes: &[u8]) -> Result<String, String> {
                 c.tasks.len()
             ))
         }
-        Entry::Values => planwatch_reporting::read_values(
+        Entry::Values => planwatch_quarterly::read_values(
             file_name,
             bytes,
             &w.catalogue,
@@ -106,11 +106,11 @@ fn run(entry: Entry, file_name: &str, bytes: &[u8]) -> Result<String, String> {
         )
         .map(|v| format!("{} values", v.values.len()))
         .map_err(|e| e.to_string()),
-        Entry::Edit => planwatch_reporting::xlsx::edit::copy_with(bytes, |_| {})
+        Entry::Edit => planwatch_quarterly::xlsx::edit::copy_with(bytes, |_| {})
             .map(|b| format!("{} bytes written", b.len()))
             .map_err(|e| e.to_string()),
         Entry::Breakdown => {
-            planwatch_reporting::xlsx::breakdown::read_breakdown(bytes, &w.breakdown_context())
+            planwatch_quarterly::xlsx::breakdown::read_breakdown(bytes, &w.breakdown_context())
                 .map(|b| format!("{} unchanged items", b.unchanged))
                 .map_err(|e| e.to_string())
         }
@@ -462,21 +462,21 @@ fn the_base_forms_read_cleanly_under_the_same_limit() {
 }
 
 /// The base files are forms as the product writes them today (else regenerate them with
-/// `cargo run -p planwatch-reporting --example hostile_base` and `make_hostile.py`).
+/// `cargo run -p planwatch-quarterly --example hostile_base` and `make_hostile.py`).
 #[test]
 fn the_base_forms_are_the_products_own() {
     let w = support::world();
     let base = hostile_dir().join("base");
     let on_disk = std::fs::read(base.join("quarterly.xlsx")).expect("base form");
     let read = |b: &[u8]| {
-        planwatch_reporting::xlsx::quarterly::read_quarterly(b, &w.read_context()).expect("reads")
+        planwatch_quarterly::xlsx::quarterly::read_quarterly(b, &w.read_context()).expect("reads")
     };
     let today = read(&w.filled_quarterly());
     assert_eq!(read(&on_disk), today);
     assert_eq!(today.tasks.len(), w.complete_report().tasks.len());
     let on_disk = std::fs::read(base.join("breakdown.xlsx")).expect("base form");
     let read = |b: &[u8]| {
-        planwatch_reporting::xlsx::breakdown::read_breakdown(b, &w.breakdown_context())
+        planwatch_quarterly::xlsx::breakdown::read_breakdown(b, &w.breakdown_context())
             .expect("reads")
     };
     assert_eq!(read(&on_disk), read(&w.breakdown_form()));

@@ -7,10 +7,10 @@
 
 use chrono::NaiveDate;
 use planwatch_model::{Plan, Quarter, TaskStatus};
-use planwatch_reporting::content::{IndicatorRow, ReportContent, TaskRow};
-use planwatch_reporting::xlsx::breakdown::{BreakdownContext, BreakdownTemplate, write_breakdown};
-use planwatch_reporting::xlsx::quarterly::{QuarterlyTemplate, ReadContext, write_quarterly};
-use planwatch_reporting::{
+use planwatch_quarterly::content::{IndicatorRow, ReportContent, TaskRow};
+use planwatch_quarterly::xlsx::breakdown::{BreakdownContext, BreakdownTemplate, write_breakdown};
+use planwatch_quarterly::xlsx::quarterly::{QuarterlyTemplate, ReadContext, write_quarterly};
+use planwatch_quarterly::{
     Breakdown, Catalogue, ReportScope, ReportingSettings, ScopeInputs, UnitGroups,
 };
 use std::collections::{BTreeMap, BTreeSet};

@@ -5,9 +5,9 @@
 mod common;
 
 use calamine::{Data, Reader, Xlsx};
-use planwatch_report::model::{Block, Row};
-use planwatch_report::pdf::PdfEngine;
-use planwatch_report::{ReportConfig, docx::DocxWriter, html, raster, xlsx};
+use planwatch_docs::model::{Block, Row};
+use planwatch_docs::pdf::PdfEngine;
+use planwatch_docs::{ReportConfig, docx::DocxWriter, html, raster, xlsx};
 
 #[test]
 fn the_docx_holds_every_heading_paragraph_and_table_row() {

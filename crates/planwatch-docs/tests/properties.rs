@@ -3,13 +3,13 @@
 
 mod common;
 
-use planwatch_model::{Comparator, Quarter};
-use planwatch_report::model::Source;
-use planwatch_report::view::{
+use planwatch_docs::model::Source;
+use planwatch_docs::view::{
     AnnualView, ForecastView, IndicatorStatus, IndicatorView, Light, MilestoneStatus,
     MilestoneView, PointView, ReportingView, ScoreItemView, TaskStatus, TaskView, UnitScoreView,
 };
-use planwatch_report::{ReportConfig, annual, feedback, html, text::to_text};
+use planwatch_docs::{ReportConfig, annual, feedback, html, text::to_text};
+use planwatch_model::{Comparator, Quarter};
 use proptest::prelude::*;
 
 const UNITS: [&str; 4] = ["市科技局", "市工信局", "平定县人民政府", "华阳集团"];

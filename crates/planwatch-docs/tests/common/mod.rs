@@ -5,11 +5,11 @@
 
 pub mod view;
 
-use planwatch_report::charts::{IndicatorSeries, indicator_chart};
-use planwatch_report::model::{
+use planwatch_docs::charts::{IndicatorSeries, indicator_chart};
+use planwatch_docs::model::{
     Align, Block, Cell, Chart, Column, Document, Label, ParagraphBuilder, Row, Source, Table,
 };
-use planwatch_report::{Fonts, Paragraph, ReportConfig};
+use planwatch_docs::{Fonts, Paragraph, ReportConfig};
 use std::sync::{Arc, OnceLock};
 
 /// The system's fonts, loaded once for the whole test binary (loading is the slow part).
@@ -27,7 +27,7 @@ pub fn fonts() -> Arc<Fonts> {
 
 /// Where tests leave files for a human to look at.
 pub fn out_dir() -> std::path::PathBuf {
-    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("planwatch-report");
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("planwatch-docs");
     std::fs::create_dir_all(&d).expect("create the output folder");
     d
 }

@@ -3,10 +3,10 @@
 mod common;
 
 use calamine::{Data, Reader, Xlsx};
-use planwatch_report::feedback::{self, FeedbackError};
-use planwatch_report::pdf::PdfEngine;
-use planwatch_report::text::to_text;
-use planwatch_report::{ReportConfig, docx::DocxWriter, tasklist, xlsx};
+use planwatch_docs::feedback::{self, FeedbackError};
+use planwatch_docs::pdf::PdfEngine;
+use planwatch_docs::text::to_text;
+use planwatch_docs::{ReportConfig, docx::DocxWriter, tasklist, xlsx};
 
 #[test]
 fn the_feedback_sheet_text_matches_the_snapshot() {

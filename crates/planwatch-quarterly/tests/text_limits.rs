@@ -9,18 +9,18 @@
 mod support;
 
 use chrono::NaiveDate;
-use planwatch_reporting::content::{Contribution, ReportContent};
-use planwatch_reporting::scope::TaskRole;
-use planwatch_reporting::validate::text_limits;
-use planwatch_reporting::xlsx::breakdown::{BreakdownTemplate, write_breakdown};
-use planwatch_reporting::xlsx::edit::{CellValue, copy_with};
-use planwatch_reporting::xlsx::quarterly::locate::{
+use planwatch_quarterly::content::{Contribution, ReportContent};
+use planwatch_quarterly::scope::TaskRole;
+use planwatch_quarterly::validate::text_limits;
+use planwatch_quarterly::xlsx::breakdown::{BreakdownTemplate, write_breakdown};
+use planwatch_quarterly::xlsx::edit::{CellValue, copy_with};
+use planwatch_quarterly::xlsx::quarterly::locate::{
     IndicatorField, PERSON_MAX_CHARS, Place, TaskField, locate,
 };
-use planwatch_reporting::xlsx::quarterly::{
+use planwatch_quarterly::xlsx::quarterly::{
     QuarterlyTemplate, TASK_SHEET, read_quarterly, write_quarterly,
 };
-use planwatch_reporting::{ImportError, read_values};
+use planwatch_quarterly::{ImportError, read_values};
 use std::collections::BTreeMap;
 
 /// What the web form does with what a person typed: write it into the unit's form and read it

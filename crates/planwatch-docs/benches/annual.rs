@@ -1,11 +1,11 @@
 //! Benchmark: the annual report in all four formats from one assessment, fonts loaded once.
-//! Run: `cargo bench -p planwatch-report --bench annual` (release). Prints the time to load
+//! Run: `cargo bench -p planwatch-docs --bench annual` (release). Prints the time to load
 //! fonts, then per round the time to compose and to write docx, pdf, html and xlsx.
 
-use planwatch_report::docx::DocxWriter;
-use planwatch_report::pdf::PdfEngine;
-use planwatch_report::view::AnnualView;
-use planwatch_report::{Fonts, ReportConfig, annual, html, xlsx};
+use planwatch_docs::docx::DocxWriter;
+use planwatch_docs::pdf::PdfEngine;
+use planwatch_docs::view::AnnualView;
+use planwatch_docs::{Fonts, ReportConfig, annual, html, xlsx};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

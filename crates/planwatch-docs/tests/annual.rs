@@ -3,11 +3,11 @@
 
 mod common;
 
-use planwatch_report::model::{Block, Inline, Label};
-use planwatch_report::pdf::PdfEngine;
-use planwatch_report::text::to_text;
-use planwatch_report::view::{OfficeText, OfficeTextMode, SectionKey};
-use planwatch_report::{ReportConfig, annual, docx::DocxWriter, html, xlsx};
+use planwatch_docs::model::{Block, Inline, Label};
+use planwatch_docs::pdf::PdfEngine;
+use planwatch_docs::text::to_text;
+use planwatch_docs::view::{OfficeText, OfficeTextMode, SectionKey};
+use planwatch_docs::{ReportConfig, annual, docx::DocxWriter, html, xlsx};
 
 #[test]
 fn the_annual_report_text_matches_the_snapshot() {
@@ -158,7 +158,7 @@ fn office_text_replaces_or_follows_the_draft() {
 #[test]
 fn a_year_without_problems_says_so_with_numbers() {
     let mut v = common::view::yangquan_2023();
-    use planwatch_report::view::{IndicatorStatus, MilestoneStatus, TaskStatus};
+    use planwatch_docs::view::{IndicatorStatus, MilestoneStatus, TaskStatus};
     for i in &mut v.indicators {
         i.status = IndicatorStatus::Achieved;
         i.actual = i.annual_target;
@@ -272,6 +272,6 @@ fn the_committed_view_json_matches_the_fixture() {
         have == want,
         "tests/data/annual-view-2023.json is stale: run with PLANWATCH_UPDATE_FIXTURES=1"
     );
-    let back: planwatch_report::view::AnnualView = serde_json::from_str(&have).expect("parses");
+    let back: planwatch_docs::view::AnnualView = serde_json::from_str(&have).expect("parses");
     assert_eq!(back, common::view::yangquan_2023());
 }

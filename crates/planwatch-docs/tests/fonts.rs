@@ -1,8 +1,8 @@
 //! Font resolution against the fonts scripts/test.sh installs (fonts-noto-cjk,
 //! fonts-wqy-microhei): configured files, configured families, stand-ins and their notes.
 
-use planwatch_report::config::FontConfig;
-use planwatch_report::{FontRole, Fonts};
+use planwatch_docs::config::FontConfig;
+use planwatch_docs::{FontRole, Fonts};
 
 const WQY: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 

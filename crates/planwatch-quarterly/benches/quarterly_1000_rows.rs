@@ -1,16 +1,16 @@
 //! Benchmark: read and validate a filled quarterly workbook of 1,000 rows (600 task rows and 400
-//! indicator rows of one unit). Run with `cargo bench -p planwatch-reporting`; the result goes
+//! indicator rows of one unit). Run with `cargo bench -p planwatch-quarterly`; the result goes
 //! into BENCHMARKS.md. Timing lives here, never in tests.
 
 use planwatch_model::{
     Comparator, Direction, IndicatorDef, IndicatorKind, IndicatorTarget, Period, Plan, Quarter,
     Task, TaskStatus, ValidationRules,
 };
-use planwatch_reporting::content::{IndicatorRow, ReportContent, TaskRow};
-use planwatch_reporting::xlsx::quarterly::{
+use planwatch_quarterly::content::{IndicatorRow, ReportContent, TaskRow};
+use planwatch_quarterly::xlsx::quarterly::{
     QuarterlyTemplate, ReadContext, read_quarterly, write_quarterly,
 };
-use planwatch_reporting::{Breakdown, Catalogue, ReportingSettings, ScopeInputs, UnitGroups};
+use planwatch_quarterly::{Breakdown, Catalogue, ReportingSettings, ScopeInputs, UnitGroups};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -145,7 +145,7 @@ fn main() {
     let mut times = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
-        let checked = planwatch_reporting::xlsx::guard::check(&bytes, &settings).expect("valid");
+        let checked = planwatch_quarterly::xlsx::guard::check(&bytes, &settings).expect("valid");
         times.push(t.elapsed());
         std::hint::black_box(checked);
     }

@@ -1,19 +1,19 @@
 //! From the monitor's assessment to the annual report: a small plan assessed by the real
 //! monitor, adapted, composed and checked for statuses, sources and links.
 
+use planwatch_docs::adapter::{FromAssessment, TaskNote, annual_view};
+use planwatch_docs::model::Source;
+use planwatch_docs::text::to_text;
+use planwatch_docs::view::{IndicatorStatus, TaskStatus};
 use planwatch_monitor::assess::{AssessmentInput, assess};
 use planwatch_monitor::rules::Rules;
-use planwatch_report::adapter::{FromAssessment, TaskNote, annual_view};
-use planwatch_report::model::Source;
-use planwatch_report::text::to_text;
-use planwatch_report::view::{IndicatorStatus, TaskStatus};
 use std::collections::BTreeMap;
 
 /// A small plan for 2023 in the monitor's input format (also read by the CLI tests).
 const INPUT: &str = include_str!("data/assessment-input-2023.json");
 
-fn text_has_no_fractional_count(view: &planwatch_report::view::AnnualView) -> bool {
-    let doc = planwatch_report::annual::compose(view).expect("composes");
+fn text_has_no_fractional_count(view: &planwatch_docs::view::AnnualView) -> bool {
+    let doc = planwatch_docs::annual::compose(view).expect("composes");
     !to_text(&doc).contains("185.18家")
 }
 
@@ -118,7 +118,7 @@ fn the_monitor_assessment_becomes_a_complete_annual_report() {
     // Forecasts of counts are whole numbers, as the data are.
     assert!(text_has_no_fractional_count(&view));
 
-    let doc = planwatch_report::annual::compose(&view).expect("composes");
+    let doc = planwatch_docs::annual::compose(&view).expect("composes");
     assert_eq!(doc.dangling_traces(), Vec::<String>::new());
     let text = to_text(&doc);
     for needle in [

@@ -2,13 +2,13 @@
 //! indicator, task, unit and source is derived from the gold plan by fixed rules, so the
 //! report composed from it is stable enough to snapshot.
 
-use planwatch_model::{Comparator, Plan, Quarter};
-use planwatch_report::ReportConfig;
-use planwatch_report::model::Source;
-use planwatch_report::view::{
+use planwatch_docs::ReportConfig;
+use planwatch_docs::model::Source;
+use planwatch_docs::view::{
     AnnualView, ForecastView, IndicatorStatus, IndicatorView, Light, MilestoneStatus,
     MilestoneView, PointView, ReportingView, ScoreItemView, TaskStatus, TaskView, UnitScoreView,
 };
+use planwatch_model::{Comparator, Plan, Quarter};
 use std::collections::BTreeMap;
 
 /// Which task force steers which task, as in `config/yangquan-org.toml`.
