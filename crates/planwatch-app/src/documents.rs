@@ -27,15 +27,8 @@ use std::sync::{Arc, Mutex};
 /// The report settings: `explicit`, else `<data-dir>/report.toml` when it exists, else the
 /// built-in defaults (`config/report.toml`).
 pub fn load_config(data_dir: &Path, explicit: Option<&Path>) -> anyhow::Result<ReportConfig> {
-    let path = match explicit {
-        Some(p) => p.to_path_buf(),
-        None => {
-            let p = data_dir.join("report.toml");
-            if !p.is_file() {
-                return Ok(ReportConfig::default());
-            }
-            p
-        }
+    let Some(path) = crate::settings_file(data_dir, explicit, "report.toml") else {
+        return Ok(ReportConfig::default());
     };
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("无法读取报告配置 {}", path.display()))?;
@@ -64,9 +57,7 @@ impl AnnualSettings {
         methods: Option<&Path>,
         as_of: Option<NaiveDate>,
     ) -> anyhow::Result<Self> {
-        let rules_path = rules
-            .map(Path::to_path_buf)
-            .or_else(|| Some(data_dir.join("scoring.toml")).filter(|p| p.is_file()));
+        let rules_path = crate::settings_file(data_dir, rules, "scoring.toml");
         Ok(Self {
             rules: super::assess::load_rules(rules_path.as_deref())?,
             rules_path,

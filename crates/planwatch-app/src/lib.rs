@@ -15,11 +15,19 @@ pub mod reporting;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use planwatch_store::{Actor, Location, OpenMode, OrgConfig, Store};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The default organisation for the Yangquan plan (`config/yangquan-org.toml`).
 pub const DEFAULT_ORG_TOML: &str = include_str!("../../../config/yangquan-org.toml");
 pub const DEFAULT_ORG_NAME: &str = "config/yangquan-org.toml（内置）";
+
+/// An office's settings file: the one given on the command line, else `<data-dir>/<name>` when
+/// it exists, else none (the built-in defaults apply).
+pub fn settings_file(data_dir: &Path, explicit: Option<&Path>, name: &str) -> Option<PathBuf> {
+    explicit
+        .map(Path::to_path_buf)
+        .or_else(|| Some(data_dir.join(name)).filter(|p| p.is_file()))
+}
 
 /// Where the data is: `DATABASE_URL` if set, else the SQLite file in `data_dir`.
 pub fn location(data_dir: &Path) -> anyhow::Result<Location> {

@@ -271,8 +271,9 @@ pub async fn resolve_actor(
     }
 }
 
-/// The latest value on record before `q`, per indicator.
-fn previous_values(
+/// The latest value on record before `q`, per indicator (the form, the workbook and the API
+/// check a new value against it).
+pub fn previous_values(
     history: &BTreeMap<String, Vec<(Quarter, f64)>>,
     q: Quarter,
 ) -> BTreeMap<String, (Quarter, f64)> {
@@ -287,18 +288,17 @@ fn previous_values(
         .collect()
 }
 
-/// What other units contributed this quarter to the tasks `unit` leads.
-fn contributions(
+/// What co-leads and participants reported this quarter about the tasks `scope.unit` leads:
+/// only from reports their unit head has signed off (never a draft or a returned report).
+pub fn contributions(
     ctx: &Context,
-    unit: &str,
-    q: Quarter,
+    scope: &planwatch_quarterly::ReportScope<'_>,
     reports: &[StoredReport],
 ) -> BTreeMap<u32, Vec<Contribution>> {
     let inputs = ctx.inputs();
-    let scope = inputs.scope(unit, q);
     let others: Vec<&ReportContent> = reports
         .iter()
-        .filter(|r| r.unit != unit)
+        .filter(|r| r.unit != scope.unit)
         .filter(|r| r.record.state.is_signed_off())
         .map(|r| &r.content)
         .collect();
@@ -338,7 +338,7 @@ pub async fn template(
         task_forces: &ctx.task_forces,
         previous: previous.as_ref().map(|r| &r.content),
         previous_values: &previous_values(&history, q),
-        contributions: &contributions(ctx, unit, q, &reports),
+        contributions: &contributions(ctx, &ctx.inputs().scope(unit, q), &reports),
         prefill: current.as_ref().map(|r| &r.content),
     })?;
     Ok(bytes)

@@ -11,9 +11,9 @@ use super::error::{WebError, WebResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use planwatch_app::reporting::{self as rep, Context};
 use planwatch_model::{Quarter, ReportState, Role, TaskStatus};
-use planwatch_quarterly::content::{IndicatorRow, ReportContent, TaskRow, contributions_for};
+use planwatch_quarterly::content::{IndicatorRow, ReportContent, TaskRow};
 use planwatch_quarterly::period::cst_from_utc;
-use planwatch_quarterly::scope::{ReportScope, RowKey, TaskRole};
+use planwatch_quarterly::scope::{ReportScope, TaskRole};
 use planwatch_quarterly::workflow::{self, Action, ReportRecord, WorkflowEvent};
 use planwatch_quarterly::xlsx::quarterly::locate::{IndicatorField, Place, TaskField, locate};
 use planwatch_quarterly::xlsx::quarterly::{
@@ -102,47 +102,7 @@ pub async fn context(
     Ok(ctx)
 }
 
-/// The latest value on record before `q`, per indicator code.
-pub fn previous_values(
-    history: &BTreeMap<String, Vec<(Quarter, f64)>>,
-    q: Quarter,
-) -> BTreeMap<String, (Quarter, f64)> {
-    history
-        .iter()
-        .filter_map(|(code, vs)| {
-            vs.iter()
-                .filter(|(p, _)| *p < q)
-                .max_by_key(|(p, _)| *p)
-                .map(|x| (code.clone(), *x))
-        })
-        .collect()
-}
-
-/// What co-leads and participants reported this quarter about the tasks `unit` leads.
-pub fn contributions(
-    ctx: &Context,
-    scope: &ReportScope<'_>,
-    reports: &[StoredReport],
-) -> BTreeMap<u32, Vec<planwatch_quarterly::Contribution>> {
-    let inputs = ctx.inputs();
-    let others: Vec<&ReportContent> = reports
-        .iter()
-        .filter(|r| r.unit != scope.unit)
-        .filter(|r| r.record.state.is_signed_off())
-        .map(|r| &r.content)
-        .collect();
-    scope
-        .rows
-        .iter()
-        .filter_map(|row| match row.key {
-            RowKey::Task { task } => {
-                let c = contributions_for(task, &others, |u| inputs.role(row.task, u));
-                (!c.is_empty()).then_some((task, c))
-            }
-            _ => None,
-        })
-        .collect()
-}
+pub use planwatch_app::reporting::{contributions, previous_values};
 
 /// Problems with what was typed, by place, each in the reader's words.
 #[derive(Debug, Default)]

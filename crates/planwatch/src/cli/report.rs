@@ -183,15 +183,8 @@ fn format_of(asked: Option<Format>, out: &Path, allowed: &[Format]) -> anyhow::R
 }
 
 fn load_rules(data_dir: &Path, explicit: Option<&Path>) -> anyhow::Result<Rules> {
-    let path = match explicit {
-        Some(p) => p.to_path_buf(),
-        None => {
-            let p = data_dir.join("scoring.toml");
-            if !p.is_file() {
-                return Ok(Rules::default());
-            }
-            p
-        }
+    let Some(path) = app::settings_file(data_dir, explicit, "scoring.toml") else {
+        return Ok(Rules::default());
     };
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("无法读取评分规则 {}", path.display()))?;
