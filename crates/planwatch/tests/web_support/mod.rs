@@ -32,8 +32,16 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// The binary under test: this build, or `PLANWATCH_TEST_BIN` (to show that an older build
+/// fails a regression test).
+pub fn binary() -> PathBuf {
+    std::env::var_os("PLANWATCH_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_planwatch")))
+}
+
 fn planwatch(data: &Path, url: Option<&str>) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_planwatch"));
+    let mut cmd = Command::new(binary());
     cmd.arg("--data-dir").arg(data);
     cmd.env_remove("DATABASE_URL")
         .env_remove("PLANWATCH_DATA_DIR")
