@@ -4,9 +4,8 @@
 
 use crate::model::Source;
 use crate::view::{
-    AnnualView, ForecastView, IndicatorStatus, IndicatorView, Light, MilestoneStatus,
-    MilestoneView, OfficeText, PointView, ReportingView, ScoreItemView, SectionKey, TaskStatus,
-    TaskView, UnitScoreView,
+    AnnualView, ForecastView, IndicatorStatus, IndicatorView, Light, MilestoneView, OfficeText,
+    PointView, ReportingView, ScoreItemView, SectionKey, TaskStatus, TaskView, UnitScoreView,
 };
 use chrono::Datelike;
 use planwatch_model::Comparator;
@@ -16,7 +15,7 @@ use planwatch_monitor::measure::{Direction, Light as ML};
 use planwatch_monitor::reporting::ReportingStatus;
 use planwatch_monitor::rules::Rules;
 use planwatch_monitor::scoring::ScoreRule;
-use planwatch_monitor::task::{MilestoneStatus as MM, TaskStatus as MT};
+use planwatch_monitor::task::TaskStatus as MT;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A unit's own words on a task, from its latest report.
@@ -78,16 +77,6 @@ fn task_status(s: MT) -> TaskStatus {
         MT::BehindSchedule => TaskStatus::Behind,
         MT::NotStarted => TaskStatus::NotStarted,
         MT::Overdue => TaskStatus::Overdue,
-    }
-}
-
-fn milestone_status(s: MM) -> MilestoneStatus {
-    match s {
-        MM::Done => MilestoneStatus::Done,
-        MM::OnSchedule => MilestoneStatus::OnSchedule,
-        MM::Behind => MilestoneStatus::Behind,
-        MM::NotStarted => MilestoneStatus::NotStarted,
-        MM::Overdue => MilestoneStatus::Overdue,
     }
 }
 
@@ -312,7 +301,7 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
                 .map(|m| MilestoneView {
                     what: m.text.clone(),
                     due_year: Some(m.due.year()),
-                    status: milestone_status(m.status),
+                    status: m.status,
                 })
                 .collect(),
             sources: srcs,

@@ -340,27 +340,8 @@ impl TaskStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MilestoneStatus {
-    Done,
-    OnSchedule,
-    Behind,
-    NotStarted,
-    Overdue,
-}
-
-impl MilestoneStatus {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            MilestoneStatus::Done => "已完成",
-            MilestoneStatus::OnSchedule => "按期推进",
-            MilestoneStatus::Behind => "滞后",
-            MilestoneStatus::NotStarted => "未启动",
-            MilestoneStatus::Overdue => "逾期",
-        }
-    }
-}
+/// A milestone's status: the monitor's own vocabulary (one definition, its label next to it).
+pub use planwatch_monitor::task::MilestoneStatus;
 
 /// A dated milestone (节点) of a task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
