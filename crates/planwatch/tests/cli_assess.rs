@@ -4,15 +4,16 @@
 //! assessment as the in-memory demo; bad periods and missing databases are refused.
 
 // The in-memory assessment the store path must agree with comes from the use-case library.
+mod common;
+
+use common::Env;
 use planwatch_app::assess::{demo, input};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use planwatch_model::{Plan, Quarter};
-use planwatch_store::testing::ScratchPg;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
 /// The seed `planwatch demo` uses when none is given.
 const DEMO_SEED: u64 = 20_221_001;
@@ -22,70 +23,7 @@ fn gold() -> PathBuf {
         .join("../../fixtures/plans/yangquan-2022-2024.gold.json")
 }
 
-/// Where the binary keeps its data for one test, and the database URL if on PostgreSQL.
-struct Env {
-    dir: tempfile::TempDir,
-    database_url: Option<String>,
-    pg: Option<ScratchPg>,
-}
-
 impl Env {
-    fn sqlite() -> Env {
-        Env {
-            dir: tempfile::tempdir().expect("temporary folder"),
-            database_url: None,
-            pg: None,
-        }
-    }
-
-    async fn pg(test: &str) -> Option<Env> {
-        let pg = ScratchPg::create(test).await?;
-        Some(Env {
-            dir: tempfile::tempdir().expect("temporary folder"),
-            database_url: Some(pg.url.clone()),
-            pg: Some(pg),
-        })
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_planwatch"));
-        cmd.arg("--data-dir").arg(self.data()).args(args);
-        cmd.env_remove("DATABASE_URL")
-            .env_remove("PLANWATCH_DATA_DIR");
-        if let Some(url) = &self.database_url {
-            cmd.env("DATABASE_URL", url);
-        }
-        cmd.output().expect("the binary runs")
-    }
-
-    /// Runs and expects success; returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "planwatch {args:?} failed:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("output is UTF-8")
-    }
-
-    /// Runs and expects exit code 1; returns stderr.
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "planwatch {args:?} should fail:\n{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    }
-
     fn json(&self, args: &[&str]) -> Value {
         let mut all = args.to_vec();
         all.extend(["--format", "json"]);
@@ -104,12 +42,6 @@ impl Env {
         let plan = gold();
         self.ok(&["init", "--plan", plan.to_str().expect("UTF-8 path")]);
         self.with_demo();
-    }
-
-    async fn finish(self) {
-        if let Some(pg) = self.pg {
-            pg.drop_database().await;
-        }
     }
 }
 
@@ -218,22 +150,6 @@ async fn an_accepted_submission_shows_in_the_next_assessment(env: Env) {
         .expect("record");
     assert_eq!(record["review"], "accepted");
     env.finish().await;
-}
-
-macro_rules! on_both_backends {
-    ($sqlite:ident, $pg:ident, $body:ident) => {
-        #[tokio::test]
-        async fn $sqlite() {
-            $body(Env::sqlite()).await;
-        }
-
-        #[tokio::test]
-        async fn $pg() {
-            if let Some(env) = Env::pg(stringify!($pg)).await {
-                $body(env).await;
-            }
-        }
-    };
 }
 
 on_both_backends!(

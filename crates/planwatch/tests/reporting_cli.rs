@@ -2,73 +2,12 @@
 //! generate a unit's template, fill it programmatically, submit it, submit it again, submit a
 //! workbook with three mistakes; load the demo data and list what is due.
 
+mod common;
+
+use common::Env;
 use planwatch_quarterly::xlsx::edit::{CellValue, SheetCopy, copy_with};
 use planwatch_quarterly::xlsx::quarterly::{INDICATOR_SHEET, TASK_SHEET};
-use planwatch_store::testing::ScratchPg;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-/// Where the binary keeps its data for one test, and the database URL if on PostgreSQL.
-struct Env {
-    dir: tempfile::TempDir,
-    database_url: Option<String>,
-    pg: Option<ScratchPg>,
-}
-
-impl Env {
-    fn sqlite() -> Env {
-        Env {
-            dir: tempfile::tempdir().expect("temporary folder"),
-            database_url: None,
-            pg: None,
-        }
-    }
-
-    async fn pg(test: &str) -> Option<Env> {
-        let pg = ScratchPg::create(test).await?;
-        Some(Env {
-            dir: tempfile::tempdir().expect("temporary folder"),
-            database_url: Some(pg.url.clone()),
-            pg: Some(pg),
-        })
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_planwatch"));
-        cmd.arg("--data-dir").arg(self.data()).args(args);
-        cmd.env_remove("DATABASE_URL");
-        if let Some(url) = &self.database_url {
-            cmd.env("DATABASE_URL", url);
-        }
-        cmd.output().expect("the binary runs")
-    }
-
-    /// Runs and expects success; returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "planwatch {args:?} failed:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    async fn finish(self) {
-        if let Some(pg) = self.pg {
-            pg.drop_database().await;
-        }
-    }
-}
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("temporary paths are UTF-8")
@@ -240,22 +179,6 @@ async fn the_demo_shows_late_and_missing_reports(env: Env) {
         "a second run loads nothing"
     );
     env.finish().await;
-}
-
-macro_rules! on_both_backends {
-    ($sqlite:ident, $pg:ident, $body:ident) => {
-        #[tokio::test]
-        async fn $sqlite() {
-            $body(Env::sqlite()).await;
-        }
-
-        #[tokio::test]
-        async fn $pg() {
-            if let Some(env) = Env::pg(stringify!($pg)).await {
-                $body(env).await;
-            }
-        }
-    };
 }
 
 on_both_backends!(
