@@ -250,6 +250,40 @@ async fn revoke_all_sessions(tx: &mut Tx, user_id: i64, now: DateTime<Utc>) -> R
     .await
 }
 
+/// Inserts a session and its `session.create` audit row in the caller's transaction.
+async fn insert_session(
+    tx: &mut Tx,
+    actor: &Actor,
+    user_id: i64,
+    token_hash: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<i64> {
+    let id = tx
+        .insert_returning_id(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) \
+             VALUES ($1, $2, $3, $4, $3) RETURNING id",
+            args![token_hash, user_id, now, expires_at],
+        )
+        .await?;
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action: "session.create",
+            entity: "session",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({
+                "user_id": user_id, "expires_at": crate::time::to_text(expires_at)
+            })),
+        },
+        now,
+    )
+    .await?;
+    Ok(id)
+}
+
 impl Store {
     /// Creates a user. Reporters and unit heads need a unit, task-force users a task force, and
     /// no other role may have either.
@@ -461,13 +495,15 @@ impl Store {
     /// The argon2 check always runs (against a decoy hash for an unknown or disabled account), on
     /// a blocking thread so that it never stalls the async workers.
     pub async fn authenticate(&self, username: &str, password: &str) -> Result<Option<User>> {
+        // Made on the first check whatever the account, so not even the first answer tells.
+        let decoy = decoy_hash();
         let found = {
             let mut tx = self.pools.read().await?;
             find_user(&mut tx, username).await?
         };
         let (user, hash) = match found {
             Some((u, hash)) if u.is_active() => (Some(u), hash),
-            _ => (None, decoy_hash().to_string()),
+            _ => (None, decoy.to_string()),
         };
         let password = password.to_string();
         let ok = tokio::task::spawn_blocking(move || verify(&password, &hash))
@@ -487,28 +523,7 @@ impl Store {
         expires_at: DateTime<Utc>,
     ) -> Result<i64> {
         let mut tx = self.pools.write().await?;
-        let id = tx
-            .insert_returning_id(
-                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) \
-                 VALUES ($1, $2, $3, $4, $3) RETURNING id",
-                args![token_hash, user_id, now, expires_at],
-            )
-            .await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
-                action: "session.create",
-                entity: "session",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(serde_json::json!({
-                    "user_id": user_id, "expires_at": crate::time::to_text(expires_at)
-                })),
-            },
-            now,
-        )
-        .await?;
+        let id = insert_session(&mut tx, actor, user_id, token_hash, now, expires_at).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -525,13 +540,6 @@ impl Store {
     ) -> Result<i64> {
         let actor = Actor::user(&user.username);
         let mut tx = self.pools.write().await?;
-        let id = tx
-            .insert_returning_id(
-                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) \
-                 VALUES ($1, $2, $3, $4, $3) RETURNING id",
-                args![token_hash, user.id, now, expires_at],
-            )
-            .await?;
         let client: String = client.chars().take(64).collect();
         audit::record(
             &mut tx,
@@ -546,21 +554,7 @@ impl Store {
             now,
         )
         .await?;
-        audit::record(
-            &mut tx,
-            &actor,
-            Change {
-                action: "session.create",
-                entity: "session",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(serde_json::json!({
-                    "user_id": user.id, "expires_at": crate::time::to_text(expires_at)
-                })),
-            },
-            now,
-        )
-        .await?;
+        let id = insert_session(&mut tx, &actor, user.id, token_hash, now, expires_at).await?;
         tx.commit().await?;
         Ok(id)
     }
