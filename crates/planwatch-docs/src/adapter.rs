@@ -4,18 +4,16 @@
 
 use crate::model::Source;
 use crate::view::{
-    AnnualView, ForecastView, IndicatorStatus, IndicatorView, Light, MilestoneView, OfficeText,
-    PointView, ReportingView, ScoreItemView, SectionKey, TaskStatus, TaskView, UnitScoreView,
+    AnnualView, ForecastView, IndicatorVerdict, IndicatorView, MilestoneView, OfficeText,
+    PointView, ReportingView, ScoreItemView, SectionKey, TaskView, UnitScoreView,
 };
 use chrono::Datelike;
 use planwatch_model::Comparator;
 use planwatch_monitor::assess::{Assessment, AssessmentInput};
-use planwatch_monitor::indicator::{IndicatorAssessment, IndicatorStatus as MI, TargetState};
-use planwatch_monitor::measure::{Direction, Light as ML};
+use planwatch_monitor::indicator::TargetState;
 use planwatch_monitor::reporting::ReportingStatus;
 use planwatch_monitor::rules::Rules;
 use planwatch_monitor::scoring::ScoreRule;
-use planwatch_monitor::task::TaskStatus as MT;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A unit's own words on a task, from its latest report.
@@ -42,42 +40,6 @@ pub struct FromAssessment<'a> {
     /// indicators outside any task count as headline.
     pub headline: BTreeSet<String>,
     pub office_text: BTreeMap<SectionKey, OfficeText>,
-}
-
-fn light(l: ML) -> Light {
-    match l {
-        ML::Green => Light::Green,
-        ML::Yellow => Light::Yellow,
-        ML::Red => Light::Red,
-        ML::Grey => Light::None,
-    }
-}
-
-/// Table A's vocabulary (已完成 / 达到序时进度 / 未达到序时进度 / 暂无数据) from the monitor's
-/// status; the progress measure's middle statuses follow its traffic light.
-fn indicator_status(a: &IndicatorAssessment) -> IndicatorStatus {
-    match a.status {
-        MI::TargetAchieved | MI::YearTargetMet => IndicatorStatus::Achieved,
-        MI::NotAvailable | MI::NotAssessable => IndicatorStatus::NoData,
-        MI::AheadOfSchedule | MI::OnSchedule => IndicatorStatus::OnSchedule,
-        MI::BehindSchedule | MI::Deterioration => IndicatorStatus::Behind,
-        MI::SubstantialProgress | MI::ModerateProgress | MI::LimitedProgress => match a.light {
-            ML::Green => IndicatorStatus::OnSchedule,
-            ML::Yellow | ML::Red => IndicatorStatus::Behind,
-            ML::Grey => IndicatorStatus::NoData,
-        },
-    }
-}
-
-fn task_status(s: MT) -> TaskStatus {
-    match s {
-        MT::Completed => TaskStatus::Done,
-        MT::AheadOfSchedule => TaskStatus::Ahead,
-        MT::OnSchedule => TaskStatus::OnSchedule,
-        MT::BehindSchedule => TaskStatus::Behind,
-        MT::NotStarted => TaskStatus::NotStarted,
-        MT::Overdue => TaskStatus::Overdue,
-    }
 }
 
 /// 评分办法和标准 for a breakdown line, and the points at stake, from the rules in force.
@@ -200,7 +162,7 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
             .map_or(f64::from(a.period.number()) / 4.0, |s| {
                 s.expected_share / 100.0
             });
-        let status = indicator_status(ia);
+        let status = ia.verdict();
         let series = ii.map_or(Vec::new(), |i| {
             i.observations
                 .iter()
@@ -212,7 +174,7 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
                 .collect()
         });
         let note = match status {
-            IndicatorStatus::Behind | IndicatorStatus::NoData => ia
+            IndicatorVerdict::Behind | IndicatorVerdict::NoData => ia
                 .schedule
                 .as_ref()
                 .map_or(ia.explanation.clone(), |s| s.explanation.clone()),
@@ -238,10 +200,7 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
             },
             task: task_number,
             task_force,
-            comparator: match ia.direction {
-                Direction::Negative => Comparator::AtMost,
-                Direction::Positive => Comparator::AtLeast,
-            },
+            comparator: Comparator::inclusive(ia.direction),
             target: target.as_ref().map(|t| t.value),
             target_year: target.as_ref().map(|t| t.at.year()),
             annual_target,
@@ -249,7 +208,7 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
             schedule_share,
             completion: None,
             status,
-            light: light(ia.light),
+            light: ia.light,
             forecast: ia.forecast.as_ref().map(|f| ForecastView {
                 year: f.target_at.year(),
                 value: f.projected,
@@ -287,8 +246,8 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
             }),
             lead_units: names(&ta.lead_units),
             participating_units: names(&ta.participating_units),
-            status: task_status(ta.status),
-            light: light(ta.light),
+            status: ta.status,
+            light: ta.light,
             progress: if note.progress.is_empty() {
                 ta.explanation.clone()
             } else {

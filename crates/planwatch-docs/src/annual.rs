@@ -50,6 +50,8 @@ fn status_colour(s: TaskStatus) -> (u8, u8, u8) {
         TaskStatus::Behind => (0xef, 0x8a, 0x17),
         TaskStatus::NotStarted => (0x9e, 0x9e, 0x9e),
         TaskStatus::Overdue => (0xc0, 0x1c, 0x28),
+        // A unit's answer, never the monitor's; grey like 未启动 should it ever reach a chart.
+        TaskStatus::Other => (0x9e, 0x9e, 0x9e),
     }
 }
 
@@ -190,7 +192,7 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
             .map(Block::Paragraph),
     );
     if !v.tasks.is_empty() {
-        let bars: Vec<(String, u32, (u8, u8, u8))> = TaskStatus::ALL
+        let bars: Vec<(String, u32, (u8, u8, u8))> = TaskStatus::ASSESSED
             .iter()
             .map(|st| {
                 (

@@ -6,7 +6,7 @@
 use crate::model::{Label, Paragraph, ParagraphBuilder, fmt_num, fmt_pct, zh_numeral};
 use crate::tables::{INDICATORS_TABLE, SCORES_TABLE, TASKS_TABLE, TaskForceCounts};
 use crate::view::{
-    AnnualView, IndicatorStatus, IndicatorView, MilestoneStatus, MilestoneView, ReportingView,
+    AnnualView, IndicatorVerdict, IndicatorView, MilestoneStatus, MilestoneView, ReportingView,
     TaskStatus, TaskView,
 };
 
@@ -73,7 +73,7 @@ impl<'a> Findings<'a> {
         let mut lagging: Vec<&IndicatorView> = v
             .indicators
             .iter()
-            .filter(|i| i.status == IndicatorStatus::Behind)
+            .filter(|i| i.status == IndicatorVerdict::Behind)
             .collect();
         lagging.sort_by(|a, b| gap(b).total_cmp(&gap(a)).then(a.id.cmp(&b.id)));
         let mut at_risk: Vec<&IndicatorView> = v
@@ -131,7 +131,7 @@ impl<'a> Findings<'a> {
         }
     }
 
-    fn indicator_count(&self, s: IndicatorStatus) -> usize {
+    fn indicator_count(&self, s: IndicatorVerdict) -> usize {
         self.v.indicators.iter().filter(|i| i.status == s).count()
     }
 
@@ -146,7 +146,7 @@ impl<'a> Findings<'a> {
         let mut p = draft().text(format!("截至{}年底，计划确定的重点任务共", v.year));
         p.push_figure(c.tasks.to_string(), &t(TASKS_TABLE));
         p.push_text("项");
-        let items: Vec<(&str, usize, bool)> = TaskStatus::ALL
+        let items: Vec<(&str, usize, bool)> = TaskStatus::ASSESSED
             .iter()
             .map(|s| (s.label_zh(), c.count(*s), *s == TaskStatus::Done))
             .collect();
@@ -167,17 +167,17 @@ impl<'a> Findings<'a> {
             p.push_figure(n_ind.to_string(), &t(INDICATORS_TABLE));
             p.push_text("项");
             let items: Vec<(&str, usize, bool)> = [
-                IndicatorStatus::Achieved,
-                IndicatorStatus::OnSchedule,
-                IndicatorStatus::Behind,
-                IndicatorStatus::NoData,
+                IndicatorVerdict::Achieved,
+                IndicatorVerdict::OnSchedule,
+                IndicatorVerdict::Behind,
+                IndicatorVerdict::NoData,
             ]
             .iter()
             .map(|s| {
                 (
                     s.label_zh(),
                     self.indicator_count(*s),
-                    *s == IndicatorStatus::Achieved,
+                    *s == IndicatorVerdict::Achieved,
                 )
             })
             .collect();
@@ -185,14 +185,14 @@ impl<'a> Findings<'a> {
             p.push_text("。");
         }
         // The judgement follows from the shares on track; its thresholds are stated with it.
-        let tasks_ok = TaskStatus::ALL
+        let tasks_ok = TaskStatus::ASSESSED
             .iter()
             .filter(|s| s.on_track())
             .map(|s| c.count(*s))
             .sum::<usize>();
-        let with_data = n_ind - self.indicator_count(IndicatorStatus::NoData);
-        let ind_ok = self.indicator_count(IndicatorStatus::Achieved)
-            + self.indicator_count(IndicatorStatus::OnSchedule);
+        let with_data = n_ind - self.indicator_count(IndicatorVerdict::NoData);
+        let ind_ok = self.indicator_count(IndicatorVerdict::Achieved)
+            + self.indicator_count(IndicatorVerdict::OnSchedule);
         let (num, den) = (tasks_ok + ind_ok, c.tasks + with_data);
         if den > 0 {
             let share = num as f64 / den as f64;
@@ -224,11 +224,11 @@ impl<'a> Findings<'a> {
             &t(INDICATORS_TABLE),
         );
         before.push_text(format!("项。截至{}年底，", v.year));
-        let counts: Vec<(IndicatorStatus, usize)> = [
-            IndicatorStatus::Achieved,
-            IndicatorStatus::OnSchedule,
-            IndicatorStatus::Behind,
-            IndicatorStatus::NoData,
+        let counts: Vec<(IndicatorVerdict, usize)> = [
+            IndicatorVerdict::Achieved,
+            IndicatorVerdict::OnSchedule,
+            IndicatorVerdict::Behind,
+            IndicatorVerdict::NoData,
         ]
         .into_iter()
         .map(|s| (s, self.indicator_count(s)))
@@ -332,7 +332,7 @@ impl<'a> Findings<'a> {
         p.push_figure(c.tasks.to_string(), &t(TASKS_TABLE));
         p.push_text("项");
         let mut first = true;
-        for s in TaskStatus::ALL {
+        for s in TaskStatus::ASSESSED {
             let n = c.count(s);
             if n == 0 {
                 continue;

@@ -10,7 +10,7 @@ use crate::model::{
 };
 use crate::tables::{self, SCORES_TABLE};
 use crate::view::{
-    AnnualView, IndicatorStatus, MilestoneStatus, TaskStatus, TaskView, program_name,
+    AnnualView, IndicatorVerdict, MilestoneStatus, TaskStatus, TaskView, program_name,
 };
 use std::collections::BTreeSet;
 
@@ -204,7 +204,7 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
         p.push_figure((tasks.len() - lead).to_string(), &src);
         p.push_text("项重点任务");
         let mut sep = "，其中";
-        for st in TaskStatus::ALL {
+        for st in TaskStatus::ASSESSED {
             let n = tasks.iter().filter(|(t, _)| t.status == st).count();
             if n > 0 {
                 p.push_text(format!("{sep}{}", st.label_zh()));
@@ -226,10 +226,10 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
         p.push_text("项");
         let mut sep = "，其中";
         for st in [
-            IndicatorStatus::Achieved,
-            IndicatorStatus::OnSchedule,
-            IndicatorStatus::Behind,
-            IndicatorStatus::NoData,
+            IndicatorVerdict::Achieved,
+            IndicatorVerdict::OnSchedule,
+            IndicatorVerdict::Behind,
+            IndicatorVerdict::NoData,
         ] {
             let n = indicators.iter().filter(|i| i.status == st).count();
             if n > 0 {
@@ -281,7 +281,7 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
     let mut problems: Vec<ParagraphBuilder> = Vec::new();
     let lagging: Vec<&&crate::view::IndicatorView> = indicators
         .iter()
-        .filter(|i| i.status == IndicatorStatus::Behind)
+        .filter(|i| i.status == IndicatorVerdict::Behind)
         .collect();
     if !lagging.is_empty() {
         let mut p = draft().text("指标进度滞后，");

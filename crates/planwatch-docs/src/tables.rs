@@ -278,7 +278,7 @@ pub fn task_force_table(tasks: &[TaskView], order: &[String], id: &str, number: 
         Column::new("专班", 9, Align::Center),
         Column::new("任务数", 4, Align::Center),
     ];
-    for s in TaskStatus::ALL {
+    for s in TaskStatus::ASSESSED {
         columns.push(Column::new(s.label_zh(), 4, Align::Center));
     }
     columns.push(Column::new("节点数", 4, Align::Center));
@@ -288,7 +288,7 @@ pub fn task_force_table(tasks: &[TaskView], order: &[String], id: &str, number: 
     let n = |v: usize| Cell::number(v.to_string(), v as f64, "0", &trace);
     let line = |name: &str, c: &TaskForceCounts| {
         let mut cells = vec![Cell::text(name), n(c.tasks)];
-        for s in TaskStatus::ALL {
+        for s in TaskStatus::ASSESSED {
             cells.push(n(c.count(s)));
         }
         cells.push(n(c.milestones));

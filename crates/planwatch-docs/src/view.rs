@@ -4,7 +4,7 @@
 //! monitor's assessment by an adapter, or by hand in tests; composing from it does no IO.
 
 use crate::model::Source;
-use planwatch_model::{Comparator, Quarter};
+use planwatch_model::{Comparator, Direction, Quarter};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -144,52 +144,9 @@ pub enum OfficeTextMode {
     Append,
 }
 
-/// Where an indicator stands at the end of the period against 序时进度.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IndicatorStatus {
-    /// The annual target is reached.
-    Achieved,
-    /// At or ahead of schedule.
-    OnSchedule,
-    /// Behind schedule.
-    Behind,
-    /// Nothing reported yet.
-    NoData,
-}
-
-impl IndicatorStatus {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            IndicatorStatus::Achieved => "已完成",
-            IndicatorStatus::OnSchedule => "达到序时进度",
-            IndicatorStatus::Behind => "未达到序时进度",
-            IndicatorStatus::NoData => "暂无数据",
-        }
-    }
-}
-
-/// Traffic light (三色预警).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Light {
-    Green,
-    Yellow,
-    Red,
-    #[default]
-    None,
-}
-
-impl Light {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Light::Green => "绿灯",
-            Light::Yellow => "黄灯",
-            Light::Red => "红灯",
-            Light::None => "",
-        }
-    }
-}
+/// An indicator's verdict for the year, a traffic light and a task's status: the model's words
+/// (one definition each, label next to it), decided by the monitor.
+pub use planwatch_model::{IndicatorVerdict, Light, TaskStatus};
 
 /// A value at a point on the fractional-year axis (Q4 2023 = 2023.0).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -237,7 +194,7 @@ pub struct IndicatorView {
     /// 完成率 as given by the monitor; computed from actual and annual target when absent.
     #[serde(default)]
     pub completion: Option<f64>,
-    pub status: IndicatorStatus,
+    pub status: IndicatorVerdict,
     #[serde(default)]
     pub light: Light,
     #[serde(default)]
@@ -289,59 +246,17 @@ impl IndicatorView {
             return self.completion;
         }
         let (a, t) = (self.actual?, self.annual_target?);
-        match self.comparator {
-            Comparator::AtMost if a > 0.0 => Some(t / a),
-            Comparator::AtMost => None,
+        match self.comparator.direction() {
+            Direction::LowerIsBetter if a > 0.0 => Some(t / a),
+            Direction::LowerIsBetter => None,
             _ if t != 0.0 => Some(a / t),
             _ => None,
         }
     }
 }
 
-/// A task's status (the canonical set of report-anatomy §2.3 plus 逾期).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskStatus {
-    Done,
-    Ahead,
-    OnSchedule,
-    Behind,
-    NotStarted,
-    Overdue,
-}
-
-impl TaskStatus {
-    pub const ALL: [TaskStatus; 6] = [
-        TaskStatus::Done,
-        TaskStatus::Ahead,
-        TaskStatus::OnSchedule,
-        TaskStatus::Behind,
-        TaskStatus::NotStarted,
-        TaskStatus::Overdue,
-    ];
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            TaskStatus::Done => "已完成",
-            TaskStatus::Ahead => "超序时",
-            TaskStatus::OnSchedule => "序时推进",
-            TaskStatus::Behind => "滞后序时",
-            TaskStatus::NotStarted => "未启动",
-            TaskStatus::Overdue => "逾期",
-        }
-    }
-
-    /// Whether the task is where it should be (for the overall judgement).
-    pub fn on_track(self) -> bool {
-        matches!(
-            self,
-            TaskStatus::Done | TaskStatus::Ahead | TaskStatus::OnSchedule
-        )
-    }
-}
-
-/// A milestone's status: the monitor's own vocabulary (one definition, its label next to it).
-pub use planwatch_monitor::task::MilestoneStatus;
+/// A milestone's status: the model's word.
+pub use planwatch_model::MilestoneStatus;
 
 /// A dated milestone (节点) of a task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -543,7 +458,7 @@ mod tests {
             actual: Some(1.25),
             schedule_share: 1.0,
             completion: None,
-            status: IndicatorStatus::Achieved,
+            status: IndicatorVerdict::Achieved,
             light: Light::Green,
             forecast: None,
             units: vec![],

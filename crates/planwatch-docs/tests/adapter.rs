@@ -4,7 +4,7 @@
 use planwatch_docs::adapter::{FromAssessment, TaskNote, annual_view};
 use planwatch_docs::model::Source;
 use planwatch_docs::text::to_text;
-use planwatch_docs::view::{IndicatorStatus, TaskStatus};
+use planwatch_docs::view::{IndicatorVerdict, TaskStatus};
 use planwatch_monitor::assess::{AssessmentInput, assess};
 use planwatch_monitor::rules::Rules;
 use std::collections::BTreeMap;
@@ -88,7 +88,11 @@ fn the_monitor_assessment_becomes_a_complete_annual_report() {
     assert!(!i1.headline);
     assert_eq!(i1.task_force.as_deref(), Some("产业发展专班"));
     assert_eq!(i1.annual_target, Some(170.0));
-    assert_eq!(i1.status, IndicatorStatus::Behind, "150 of 170 at year end");
+    assert_eq!(
+        i1.status,
+        IndicatorVerdict::Behind,
+        "150 of 170 at year end"
+    );
 
     let t17 = view.tasks.iter().find(|t| t.number == 17).expect("T17");
     assert_eq!(t17.lead_units, ["市科技局"]);

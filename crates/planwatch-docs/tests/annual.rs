@@ -158,9 +158,9 @@ fn office_text_replaces_or_follows_the_draft() {
 #[test]
 fn a_year_without_problems_says_so_with_numbers() {
     let mut v = common::view::yangquan_2023();
-    use planwatch_docs::view::{IndicatorStatus, MilestoneStatus, TaskStatus};
+    use planwatch_docs::view::{IndicatorVerdict, MilestoneStatus, TaskStatus};
     for i in &mut v.indicators {
-        i.status = IndicatorStatus::Achieved;
+        i.status = IndicatorVerdict::Achieved;
         i.actual = i.annual_target;
         if let Some(f) = &mut i.forecast {
             f.meets = true;

@@ -5,7 +5,7 @@ mod common;
 
 use planwatch_docs::model::Source;
 use planwatch_docs::view::{
-    AnnualView, ForecastView, IndicatorStatus, IndicatorView, Light, MilestoneStatus,
+    AnnualView, ForecastView, IndicatorVerdict, IndicatorView, Light, MilestoneStatus,
     MilestoneView, PointView, ReportingView, ScoreItemView, TaskStatus, TaskView, UnitScoreView,
 };
 use planwatch_docs::{ReportConfig, annual, feedback, html, text::to_text};
@@ -30,10 +30,10 @@ fn indicator() -> impl Strategy<Value = IndicatorView> {
         proptest::option::of(number()),
         proptest::option::of(number()),
         prop_oneof![
-            Just(IndicatorStatus::Achieved),
-            Just(IndicatorStatus::OnSchedule),
-            Just(IndicatorStatus::Behind),
-            Just(IndicatorStatus::NoData)
+            Just(IndicatorVerdict::Achieved),
+            Just(IndicatorVerdict::OnSchedule),
+            Just(IndicatorVerdict::Behind),
+            Just(IndicatorVerdict::NoData)
         ],
         any::<bool>(),
         proptest::option::of((number(), any::<bool>())),

@@ -2,43 +2,10 @@
 //! baseline, targets and validation rules. The reporting crate builds the catalogue from the plan
 //! and configuration; the monitor reads it. Pure data: no IO, no clock.
 
-use crate::plan::{Comparator, Direction};
+use crate::plan::{Direction, TargetWording};
 use serde::{Deserialize, Serialize};
 
-/// How the reported figure behaves over time; decides validation and forecasting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IndicatorKind {
-    /// A running total since the start (累计数): 5G基站累计建成数. Never decreases.
-    Cumulative,
-    /// A stock at a point in time (时点值): 国家高新技术企业数量, PUE.
-    Level,
-    /// A share or rate (比重、占比、增长速度), usually in %.
-    Ratio,
-    /// A flow summed from 1 January to the end of the period (年内累计): 技术合同成交额.
-    /// Never decreases within a year; starts again each January.
-    YearToDate,
-}
-
-impl IndicatorKind {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            IndicatorKind::Cumulative => "累计值",
-            IndicatorKind::Level => "时点值",
-            IndicatorKind::Ratio => "比率",
-            IndicatorKind::YearToDate => "年内累计值",
-        }
-    }
-}
-
-impl Direction {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Direction::HigherIsBetter => "越高越好",
-            Direction::LowerIsBetter => "越低越好",
-        }
-    }
-}
+pub use crate::vocab::IndicatorKind;
 
 /// The value an indicator started from (基期值).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,7 +25,7 @@ pub struct IndicatorTarget {
     /// Upper end of a range target such as 3-5座.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_max: Option<f64>,
-    pub comparator: Comparator,
+    pub comparator: TargetWording,
     /// Where the target was stated: 总体目标, 任务18, or 配置 for configured intermediate targets.
     #[serde(default)]
     pub source: String,
@@ -150,7 +117,7 @@ mod tests {
                     year,
                     value,
                     value_max: None,
-                    comparator: Comparator::AtLeast,
+                    comparator: TargetWording::AtLeast,
                     source: String::new(),
                     text: String::new(),
                 })

@@ -8,16 +8,20 @@ pub mod plan;
 pub mod role;
 pub mod span;
 pub mod unit;
+pub mod vocab;
 pub mod workflow;
 
-pub use catalogue::{Baseline, IndicatorDef, IndicatorKind, IndicatorTarget, ValidationRules};
+pub use catalogue::{Baseline, IndicatorDef, IndicatorTarget, ValidationRules};
 pub use period::{Quarter, QuarterParseError};
 pub use plan::{
-    Attachment, Comparator, Diagnostic, Direction, Goal, GuaranteeMeasure, Indicator,
-    IndicatorMention, Milestone, MilestoneKind, Period, Plan, ResponsibleUnit, Section, Severity,
-    Target, Task, YearBasis,
+    Attachment, Diagnostic, Goal, GuaranteeMeasure, Indicator, IndicatorMention, Milestone,
+    MilestoneKind, Period, Plan, ResponsibleUnit, Section, Severity, Target, Task, YearBasis,
 };
 pub use role::Role;
 pub use span::Span;
 pub use unit::UnitKind;
-pub use workflow::{ReportState, TaskStatus};
+pub use vocab::{
+    Comparator, Direction, IndicatorKind, IndicatorVerdict, Light, MilestoneStatus, TargetWording,
+    TaskStatus,
+};
+pub use workflow::ReportState;

@@ -4,6 +4,7 @@
 
 use crate::span::Span;
 use crate::unit::UnitKind;
+pub use crate::vocab::{Direction, TargetWording};
 use serde::{Deserialize, Serialize};
 
 /// The years a plan covers, e.g. 2022–2024.
@@ -11,24 +12,6 @@ use serde::{Deserialize, Serialize};
 pub struct Period {
     pub start: i32,
     pub end: i32,
-}
-
-/// How a target's number relates to what must be achieved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Comparator {
-    /// 达到 / 达 / 以上 / 不少于 / 不低于 / 至少.
-    AtLeast,
-    /// 以下 / 不超过 / 控制在…以内.
-    AtMost,
-    /// A point value with no reach verb and no bound word.
-    Equal,
-    /// 左右 / 约.
-    About,
-    /// 翻一番 with no stated value.
-    Double,
-    /// No number at all.
-    Qualitative,
 }
 
 /// Where a target's year came from.
@@ -61,7 +44,7 @@ pub struct Target {
     pub value_text: Option<String>,
     pub unit: Option<String>,
     pub year: Option<i32>,
-    pub comparator: Option<Comparator>,
+    pub comparator: Option<TargetWording>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year_basis: Option<YearBasis>,
     /// `annual` for 每年… commitments.
@@ -148,15 +131,6 @@ pub struct GuaranteeMeasure {
     pub span: Option<Span>,
 }
 
-/// Whether a larger value of an indicator is better (R&D 投入) or a smaller one (PUE, 能耗).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    #[default]
-    HigherIsBetter,
-    LowerIsBetter,
-}
-
 /// One place where the plan states a target for an indicator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorMention {
@@ -166,7 +140,7 @@ pub struct IndicatorMention {
     pub target: usize,
     pub value: Option<f64>,
     pub year: Option<i32>,
-    pub comparator: Option<Comparator>,
+    pub comparator: Option<TargetWording>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
 }
@@ -304,8 +278,8 @@ mod tests {
 
     #[test]
     fn comparators_serialise_in_snake_case_like_the_gold_file() {
-        let s =
-            serde_json::to_string(&[Comparator::AtLeast, Comparator::AtMost]).expect("serialise");
+        let s = serde_json::to_string(&[TargetWording::AtLeast, TargetWording::AtMost])
+            .expect("serialise");
         assert_eq!(s, r#"["at_least","at_most"]"#);
     }
 

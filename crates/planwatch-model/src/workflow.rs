@@ -6,65 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// A task's or work item's progress as the responsible unit reports it
-/// (report-anatomy §2.3, canonical set).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskStatus {
-    /// 已完成 (including 提前完成).
-    Done,
-    /// 超序时: ahead of the pro-rata schedule.
-    Ahead,
-    /// 序时推进: on schedule.
-    OnSchedule,
-    /// 滞后序时: behind schedule.
-    Behind,
-    /// 未启动.
-    NotStarted,
-    /// 其他, e.g. 客观原因暂缓; needs an explanation.
-    Other,
-}
-
-impl TaskStatus {
-    pub const ALL: [TaskStatus; 6] = [
-        TaskStatus::Done,
-        TaskStatus::Ahead,
-        TaskStatus::OnSchedule,
-        TaskStatus::Behind,
-        TaskStatus::NotStarted,
-        TaskStatus::Other,
-    ];
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            TaskStatus::Done => "已完成",
-            TaskStatus::Ahead => "超序时",
-            TaskStatus::OnSchedule => "序时推进",
-            TaskStatus::Behind => "滞后序时",
-            TaskStatus::NotStarted => "未启动",
-            TaskStatus::Other => "其他",
-        }
-    }
-
-    /// Reads the Chinese label (also 其它 and 提前完成, which mean the same).
-    pub fn from_label_zh(s: &str) -> Option<Self> {
-        match s.trim() {
-            "已完成" | "提前完成" => Some(TaskStatus::Done),
-            "超序时" => Some(TaskStatus::Ahead),
-            "序时推进" => Some(TaskStatus::OnSchedule),
-            "滞后序时" => Some(TaskStatus::Behind),
-            "未启动" => Some(TaskStatus::NotStarted),
-            "其他" | "其它" => Some(TaskStatus::Other),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for TaskStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label_zh())
-    }
-}
+pub use crate::vocab::TaskStatus;
 
 /// Where a unit's quarterly report stands in the review workflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -145,14 +87,6 @@ impl FromStr for ReportState {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_status_label_reads_back_to_itself() {
-        for s in TaskStatus::ALL {
-            assert_eq!(TaskStatus::from_label_zh(s.label_zh()), Some(s));
-        }
-        assert_eq!(TaskStatus::from_label_zh("进行中"), None);
-    }
 
     #[test]
     fn report_states_round_trip_through_their_names() {

@@ -55,7 +55,7 @@ fn indicator(
     let at_most = t["comparator"].as_str() == Some("at_most");
     let kind = match unit.as_deref() {
         Some("%") => IndicatorKind::Ratio,
-        Some("家" | "个" | "件" | "项" | "座" | "台") => IndicatorKind::CumulativeCount,
+        Some("家" | "个" | "件" | "项" | "座" | "台") => IndicatorKind::Cumulative,
         _ => IndicatorKind::Level,
     };
     let year = i32::try_from(t["year"].as_i64().unwrap_or(2024)).unwrap_or(2024);
@@ -82,9 +82,9 @@ fn indicator(
         unit,
         kind,
         direction: if at_most {
-            Direction::Negative
+            Direction::LowerIsBetter
         } else {
-            Direction::Positive
+            Direction::HigherIsBetter
         },
         method: if k.is_multiple_of(3) {
             Method::Schedule

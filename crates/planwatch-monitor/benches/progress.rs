@@ -70,9 +70,9 @@ fn cases(n: usize) -> Vec<Case> {
                     },
                 }),
                 direction: if positive {
-                    Direction::Positive
+                    Direction::HigherIsBetter
                 } else {
-                    Direction::Negative
+                    Direction::LowerIsBetter
                 },
                 limit: (!has_target && rng.next() < 0.3).then_some(start * 1.2),
             };
@@ -151,7 +151,7 @@ fn main() {
             id: "x".into(),
             name: "指标".into(),
             unit: Some("家".into()),
-            kind: IndicatorKind::CumulativeCount,
+            kind: IndicatorKind::Cumulative,
             direction: c.params.direction,
             method: Method::ProgressMeasure,
             base: TimePoint::Year(2020),

@@ -257,9 +257,9 @@ fn summarise(
             })
             .count(),
         tasks: tasks.len(),
-        tasks_completed: task(TaskStatus::Completed),
-        tasks_on_schedule: task(TaskStatus::OnSchedule) + task(TaskStatus::AheadOfSchedule),
-        tasks_behind: task(TaskStatus::BehindSchedule),
+        tasks_completed: task(TaskStatus::Done),
+        tasks_on_schedule: task(TaskStatus::OnSchedule) + task(TaskStatus::Ahead),
+        tasks_behind: task(TaskStatus::Behind),
         tasks_not_started: task(TaskStatus::NotStarted),
         tasks_overdue: task(TaskStatus::Overdue),
         milestones_overdue: overdue.len(),

@@ -32,9 +32,9 @@ impl ForecastModel {
     pub fn for_kind(kind: IndicatorKind) -> ForecastModel {
         match kind {
             IndicatorKind::Ratio => ForecastModel::Linear,
-            IndicatorKind::CumulativeCount
-            | IndicatorKind::Level
-            | IndicatorKind::YearToDateFlow => ForecastModel::Compound,
+            IndicatorKind::Cumulative | IndicatorKind::Level | IndicatorKind::YearToDate => {
+                ForecastModel::Compound
+            }
         }
     }
 }
@@ -134,7 +134,7 @@ pub fn forecast(i: &ForecastInput<'_>) -> Option<Forecast> {
     // A year-to-date total that meets an upper limit part-way through the year has not met it
     // yet: the rest of the year still counts.
     let settled = i.comparator.is_met(reported, i.target)
-        && (!partial_year || i.comparator.direction() == Direction::Positive);
+        && (!partial_year || i.comparator.direction() == Direction::HigherIsBetter);
     let reach = if settled {
         Reach::AlreadyMet
     } else if partial_year && i.comparator.is_met(vt, i.target) {
@@ -142,7 +142,7 @@ pub fn forecast(i: &ForecastInput<'_>) -> Option<Forecast> {
         // share target/annualised of the year, an upper limit only at the year's end.
         let year_start = f64::from(i.latest.0.year()) - 1.0;
         let share = match i.comparator.direction() {
-            Direction::Positive if vt > 0.0 => (i.target / vt).clamp(0.0, 1.0),
+            Direction::HigherIsBetter if vt > 0.0 => (i.target / vt).clamp(0.0, 1.0),
             _ => 1.0,
         };
         quarter_at_or_after(year_start + share).map_or(Reach::NotAtCurrentTrend, Reach::ExpectedAt)

@@ -18,7 +18,7 @@ use crate::schedule::{ScheduleInput, ScheduleResult, ScheduleStatus, YearTargetS
 use crate::series::{IndicatorKind, Observation, Prepared, prepare};
 use crate::time::{Point, TimePoint, quarter_at_or_after};
 use crate::zh;
-use planwatch_model::Quarter;
+use planwatch_model::{IndicatorVerdict, Quarter};
 use serde::{Deserialize, Serialize};
 
 /// Which method gives the indicator its status, light and score.
@@ -253,6 +253,24 @@ pub fn headline_light(method_light: Light, forecast: Option<&Forecast>) -> Light
 }
 
 impl IndicatorAssessment {
+    /// Where the indicator stands for the year (表A: 已完成 / 达到序时进度 / 未达到序时进度 /
+    /// 暂无数据): decided here, once, from the status; the progress measure's middle statuses
+    /// follow its traffic light.
+    pub fn verdict(&self) -> IndicatorVerdict {
+        use IndicatorStatus as S;
+        match self.status {
+            S::TargetAchieved | S::YearTargetMet => IndicatorVerdict::Achieved,
+            S::NotAvailable | S::NotAssessable => IndicatorVerdict::NoData,
+            S::AheadOfSchedule | S::OnSchedule => IndicatorVerdict::OnSchedule,
+            S::BehindSchedule | S::Deterioration => IndicatorVerdict::Behind,
+            S::SubstantialProgress | S::ModerateProgress | S::LimitedProgress => match self.light {
+                Light::Green => IndicatorVerdict::OnSchedule,
+                Light::Yellow | Light::Red => IndicatorVerdict::Behind,
+                Light::Grey => IndicatorVerdict::NoData,
+            },
+        }
+    }
+
     /// The words after the light (【绿灯·预计可按期实现】). Whether the target will be met is
     /// said only by the forecast: 已实现目标, 预计可按期实现 or 预计难以按期实现. Without a
     /// forecast (no target, no span, target date passed) or without a light, the method's status
@@ -323,7 +341,7 @@ impl IndicatorInput {
 
 fn decimals_for(i: &IndicatorInput) -> u8 {
     i.decimals.unwrap_or_else(|| match i.kind {
-        IndicatorKind::CumulativeCount => 0,
+        IndicatorKind::Cumulative => 0,
         _ => {
             let reference = i.targets.last().map_or_else(
                 || i.observations.last().map_or(0.0, |o| o.value),
@@ -512,7 +530,7 @@ pub fn assess_indicator(
                 model: i.forecast_model.unwrap_or(ForecastModel::for_kind(i.kind)),
                 unit,
                 decimals,
-                reported: (i.kind == IndicatorKind::YearToDateFlow)
+                reported: (i.kind == IndicatorKind::YearToDate)
                     .then(|| i.observations[prep.origin[l]].value),
             })
         }

@@ -18,117 +18,10 @@
 use crate::time::Point;
 use serde::{Deserialize, Serialize};
 
-/// Which way is better. Required: the reference's default (negative) turned a rising count into
-/// "target achieved" (progress-methods.md, case K).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// Higher is better (达到、不低于、以上).
-    Positive,
-    /// Lower is better (以下、不超过、降低).
-    Negative,
-}
-
-impl Direction {
-    /// `d` of the formulas: +1 or −1.
-    pub fn sign(self) -> f64 {
-        match self {
-            Direction::Positive => 1.0,
-            Direction::Negative => -1.0,
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Direction::Positive => "越高越好",
-            Direction::Negative => "越低越好",
-        }
-    }
-
-    /// Parses `positive` / `negative` (also 正向 / 逆向).
-    pub fn parse(s: &str) -> Option<Direction> {
-        match s.trim() {
-            "positive" | "正向" => Some(Direction::Positive),
-            "negative" | "逆向" => Some(Direction::Negative),
-            _ => None,
-        }
-    }
-}
-
-/// How the latest value is compared with a target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Comparator {
-    /// `≥`: 达到、不低于、以上.
-    AtLeast,
-    /// `>`: 超过、高于.
-    Above,
-    /// `≤`: 不超过、控制在…以内.
-    AtMost,
-    /// `<`: 低于、…以下 in the sense of the PUE target.
-    Below,
-}
-
-impl Comparator {
-    /// The direction a target with this comparator implies.
-    pub fn direction(self) -> Direction {
-        match self {
-            Comparator::AtLeast | Comparator::Above => Direction::Positive,
-            Comparator::AtMost | Comparator::Below => Direction::Negative,
-        }
-    }
-
-    /// The inclusive comparator for a direction (the reference's only behaviour).
-    pub fn inclusive(d: Direction) -> Comparator {
-        match d {
-            Direction::Positive => Comparator::AtLeast,
-            Direction::Negative => Comparator::AtMost,
-        }
-    }
-
-    pub fn is_met(self, value: f64, target: f64) -> bool {
-        match self {
-            Comparator::AtLeast => value >= target,
-            Comparator::Above => value > target,
-            Comparator::AtMost => value <= target,
-            Comparator::Below => value < target,
-        }
-    }
-
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Comparator::AtLeast => "≥",
-            Comparator::Above => ">",
-            Comparator::AtMost => "≤",
-            Comparator::Below => "<",
-        }
-    }
-
-    /// The comparator for a target extracted from the plan text: 达到/以上 → `≥`, 以下/不超过 →
-    /// `≤`; a bare point value or 左右 is read in the indicator's direction (inclusive);
-    /// 翻一番 without a value and qualitative targets have no comparator. Strict `<`/`>` are
-    /// never inferred from the text: the office sets them in the indicator's configuration.
-    pub fn from_plan(c: planwatch_model::Comparator, d: Direction) -> Option<Comparator> {
-        use planwatch_model::Comparator as P;
-        match c {
-            P::AtLeast => Some(Comparator::AtLeast),
-            P::AtMost => Some(Comparator::AtMost),
-            P::Equal | P::About => Some(Comparator::inclusive(d)),
-            P::Double | P::Qualitative => None,
-        }
-    }
-
-    /// Parses `at_least`, `above`, `at_most`, `below` or the symbols `>=`, `>`, `<=`, `<`.
-    pub fn parse(s: &str) -> Option<Comparator> {
-        match s.trim() {
-            "at_least" | ">=" | "≥" => Some(Comparator::AtLeast),
-            "above" | ">" => Some(Comparator::Above),
-            "at_most" | "<=" | "≤" => Some(Comparator::AtMost),
-            "below" | "<" => Some(Comparator::Below),
-            _ => None,
-        }
-    }
-}
+/// Which way is better (required on every series: the reference's default, negative, turned a
+/// rising count into "target achieved", progress-methods.md case K) and how a value is compared
+/// with a target: the model's words, re-exported where the formulas use them.
+pub use planwatch_model::vocab::{Comparator, Direction};
 
 /// The status words of the progress measure (the reference's labels, plus `not_assessable`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -186,26 +79,8 @@ impl ProgressStatus {
     }
 }
 
-/// A traffic light (红黄绿灯). Grey means there is nothing to judge yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Light {
-    Green,
-    Yellow,
-    Red,
-    Grey,
-}
-
-impl Light {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Light::Green => "绿灯",
-            Light::Yellow => "黄灯",
-            Light::Red => "红灯",
-            Light::Grey => "无灯",
-        }
-    }
-}
+/// The traffic light: the model's word.
+pub use planwatch_model::vocab::Light;
 
 /// Which formula produced the progress value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -568,7 +443,7 @@ mod tests {
         let p = MeasureParams {
             base_t: 2020.0,
             target: target(3600.0, 2024.0, Comparator::AtLeast),
-            direction: Direction::Positive,
+            direction: Direction::HigherIsBetter,
             limit: None,
         };
         let m = measure(&pts(&[(2020.0, 800.0), (2022.75, 2800.0)]), &p);
@@ -590,7 +465,7 @@ mod tests {
         let mut p = MeasureParams {
             base_t: 2020.0,
             target: target(1.3, 2024.0, Comparator::Below),
-            direction: Direction::Negative,
+            direction: Direction::LowerIsBetter,
             limit: None,
         };
         let series = pts(&[(2020.0, 1.6), (2022.0, 1.3)]);
@@ -606,7 +481,7 @@ mod tests {
         let p = MeasureParams {
             base_t: 2020.0,
             target: target(50.0, 2024.0, Comparator::AtLeast),
-            direction: Direction::Positive,
+            direction: Direction::HigherIsBetter,
             limit: None,
         };
         let m = measure(&pts(&[(2020.0, 50.0), (2022.0, 48.0)]), &p);
@@ -624,7 +499,7 @@ mod tests {
         let p = MeasureParams {
             base_t: 2020.0,
             target: target(0.0, 2024.0, Comparator::AtMost),
-            direction: Direction::Negative,
+            direction: Direction::LowerIsBetter,
             limit: None,
         };
         let m = measure(&pts(&[(2020.0, 10.0), (2022.0, 6.0)]), &p);
@@ -639,7 +514,7 @@ mod tests {
         let p = MeasureParams {
             base_t: 2020.0,
             target: target(2.0, 2024.0, Comparator::AtLeast),
-            direction: Direction::Positive,
+            direction: Direction::HigherIsBetter,
             limit: None,
         };
         let m = measure(&pts(&[(2020.0, 2.1), (2022.0, 1.9)]), &p);
@@ -653,7 +528,7 @@ mod tests {
         let p = MeasureParams {
             base_t: 2019.0,
             target: None,
-            direction: Direction::Positive,
+            direction: Direction::HigherIsBetter,
             limit: None,
         };
         let m = measure(&pts(&[(2020.0, 50.0), (2022.0, 56.0)]), &p);
@@ -665,7 +540,7 @@ mod tests {
         let p = MeasureParams {
             base_t: 2022.0,
             target: target(200.0, 2024.0, Comparator::AtLeast),
-            direction: Direction::Positive,
+            direction: Direction::HigherIsBetter,
             limit: None,
         };
         let m = measure(&pts(&[(2022.0, 160.0), (2022.5, 170.0)]), &p);
@@ -678,7 +553,7 @@ mod tests {
         let p = MeasureParams {
             base_t: 2022.0,
             target: None,
-            direction: Direction::Positive,
+            direction: Direction::HigherIsBetter,
             limit: None,
         };
         let m = measure(&pts(&[(2022.0, 160.0)]), &p);

@@ -5,8 +5,8 @@
 //!
 //! The README's "cumulative counts", measured against the target itself, are counts that start
 //! from zero each year (年内累计: contracts signed this year, enterprises newly certified this
-//! year), i.e. [`IndicatorKind::YearToDateFlow`]. Running totals that carry over from year to
-//! year ([`IndicatorKind::CumulativeCount`]: high-tech enterprises in existence, 5G base
+//! year), i.e. [`IndicatorKind::YearToDate`]. Running totals that carry over from year to
+//! year ([`IndicatorKind::Cumulative`]: high-tech enterprises in existence, 5G base
 //! stations built) are measured on the change since the end of last year, like levels and
 //! ratios; measuring 2 800 of 3 600 base stations as "78 % of the target" at Q1 would make
 //! every such indicator look ahead of schedule.
@@ -137,7 +137,7 @@ pub struct ScheduleResult {
 /// Assesses one quarter against the year's target.
 pub fn schedule(i: &ScheduleInput<'_>, rules: &ScheduleRules) -> ScheduleResult {
     let expected = expected_share(i.period);
-    let flow = i.kind == IndicatorKind::YearToDateFlow;
+    let flow = i.kind == IndicatorKind::YearToDate;
     let start = if flow { Some(0.0) } else { i.start_value };
     let mut r = ScheduleResult {
         period: i.period,
@@ -229,7 +229,7 @@ mod tests {
     fn input(period: &str, actual: f64) -> ScheduleInput<'static> {
         ScheduleInput {
             period: q(period),
-            kind: IndicatorKind::CumulativeCount,
+            kind: IndicatorKind::Cumulative,
             comparator: Comparator::AtLeast,
             year_target: 200.0,
             year_target_source: YearTargetSource::PlanTarget,
@@ -313,7 +313,7 @@ mod tests {
     #[test]
     fn year_to_date_flows_are_measured_against_the_whole_target() {
         let mut i = input("2024Q3", 120.0);
-        i.kind = IndicatorKind::YearToDateFlow;
+        i.kind = IndicatorKind::YearToDate;
         i.start_value = None;
         i.unit = Some("亿元");
         let r = schedule(&i, &ScheduleRules::default());

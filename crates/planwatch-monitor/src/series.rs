@@ -4,47 +4,9 @@
 use crate::time::{Point, TimePoint};
 use serde::{Deserialize, Serialize};
 
-/// What an indicator's numbers are; decides how quarterly values are read and which forecast
-/// model applies (see [`crate::forecast`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IndicatorKind {
-    /// A running total that is a stock at each date: high-tech enterprises (家), 5G base
-    /// stations (个), platforms. Forecast by compound growth.
-    CumulativeCount,
-    /// A point-in-time level: PUE, output per head, a price. Forecast by compound growth.
-    #[default]
-    Level,
-    /// A ratio or share in percent: R&D spending / GDP, coverage. Forecast linearly (percentage
-    /// points per year), because a share must not be compounded past its natural bounds.
-    Ratio,
-    /// A flow reported cumulatively within each year (年内累计): technology contract turnover,
-    /// investment. Quarterly values are annualised (× 4/q) before they are compared with annual
-    /// targets; the schedule method reads the raw year-to-date value against the year's target.
-    YearToDateFlow,
-}
-
-impl IndicatorKind {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            IndicatorKind::CumulativeCount => "累计数",
-            IndicatorKind::Level => "时点水平",
-            IndicatorKind::Ratio => "比率",
-            IndicatorKind::YearToDateFlow => "年内累计流量",
-        }
-    }
-
-    /// Parses the snake_case names used in JSON and CSV.
-    pub fn parse(s: &str) -> Option<IndicatorKind> {
-        match s.trim() {
-            "cumulative_count" => Some(IndicatorKind::CumulativeCount),
-            "level" => Some(IndicatorKind::Level),
-            "ratio" => Some(IndicatorKind::Ratio),
-            "year_to_date_flow" => Some(IndicatorKind::YearToDateFlow),
-            _ => None,
-        }
-    }
-}
+/// What an indicator's numbers are: the model's word (see [`crate::forecast`] for the forecast
+/// model each kind gets).
+pub use planwatch_model::vocab::IndicatorKind;
 
 /// One reported or published value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,9 +95,7 @@ pub fn prepare(
 /// multiplied by 4/q (pro rata); everything else is taken as it is.
 pub fn comparable_value(o: &Observation, kind: IndicatorKind) -> f64 {
     match (kind, o.at) {
-        (IndicatorKind::YearToDateFlow, TimePoint::Quarter(q)) => {
-            o.value * 4.0 / f64::from(q.number())
-        }
+        (IndicatorKind::YearToDate, TimePoint::Quarter(q)) => o.value * 4.0 / f64::from(q.number()),
         _ => o.value,
     }
 }
@@ -156,7 +116,7 @@ mod tests {
     fn year_to_date_flows_are_annualised_pro_rata() {
         let p = prepare(
             &[ob("2023Q2", 30.0), ob("2022", 50.0), ob("2023Q3", 48.0)],
-            IndicatorKind::YearToDateFlow,
+            IndicatorKind::YearToDate,
             2023.0,
         )
         .expect("prepared");

@@ -95,7 +95,7 @@ pub fn strict_measure(obs: &[YearValue], p: &StrictParams) -> Measure {
         return Measure::empty(MeasureNote::ReferenceFails);
     };
     let d = match p.direction {
-        Some(Direction::Positive) => 1.0,
+        Some(Direction::HigherIsBetter) => 1.0,
         _ => -1.0,
     };
     let target = p.target.map(|t| if t == 0.0 { 0.001 } else { t });
@@ -242,7 +242,7 @@ mod tests {
     fn case_b_high_tech_firms_matches_the_research_table() {
         let m = strict_measure(
             &yv(&[(2020, 120.0), (2021, 140.0), (2022, 160.0)]),
-            &params(Some(200.0), 2024, Some(Direction::Positive)),
+            &params(Some(200.0), 2024, Some(Direction::HigherIsBetter)),
         );
         close(m.value.expect("value"), 1.135672);
         assert_eq!(m.status, ProgressStatus::SubstantialProgress);
@@ -266,7 +266,7 @@ mod tests {
         // Case H.
         let m = strict_measure(
             &yv(&[(2020, 10.0), (2022, 6.0)]),
-            &params(Some(0.0), 2024, Some(Direction::Negative)),
+            &params(Some(0.0), 2024, Some(Direction::LowerIsBetter)),
         );
         close(m.value.expect("value"), 0.250448);
         assert_eq!(m.status, ProgressStatus::LimitedProgress);
@@ -276,7 +276,7 @@ mod tests {
     #[test]
     fn the_limit_factor_scales_the_no_target_thresholds() {
         // Case G: 95 → 97 with limit 100.
-        let mut p = params(None, 2030, Some(Direction::Positive));
+        let mut p = params(None, 2030, Some(Direction::HigherIsBetter));
         p.base_year = 2019;
         p.limit = Some(100.0);
         let m = strict_measure(&yv(&[(2019, 95.0), (2022, 97.0)]), &p);
@@ -289,7 +289,7 @@ mod tests {
     fn base_equal_to_target_gives_an_infinite_ratio() {
         let m = strict_measure(
             &yv(&[(2020, 50.0), (2022, 48.0)]),
-            &params(Some(50.0), 2024, Some(Direction::Positive)),
+            &params(Some(50.0), 2024, Some(Direction::HigherIsBetter)),
         );
         assert_eq!(m.value, Some(f64::NEG_INFINITY));
         assert_eq!(m.status, ProgressStatus::Deterioration);
@@ -300,7 +300,7 @@ mod tests {
     fn duplicate_years_are_where_the_reference_stops() {
         let m = strict_measure(
             &yv(&[(2020, 50.0), (2020, 48.0)]),
-            &params(None, 2024, Some(Direction::Positive)),
+            &params(None, 2024, Some(Direction::HigherIsBetter)),
         );
         assert_eq!(m.note, Some(MeasureNote::ReferenceFails));
     }
@@ -310,7 +310,7 @@ mod tests {
         // base 10, target −5 by 2022 (exponent 1/2): (−0.5)^(1/2) = 0.7071i, |z − 1| = 1.2247.
         let m = strict_measure(
             &yv(&[(2020, 10.0), (2021, 8.0)]),
-            &params(Some(-5.0), 2022, Some(Direction::Negative)),
+            &params(Some(-5.0), 2022, Some(Direction::LowerIsBetter)),
         );
         close(m.value.expect("value"), 0.2 / 1.5f64.sqrt());
     }
@@ -319,7 +319,7 @@ mod tests {
     fn signs_differing_between_base_and_latest_give_no_value_but_targets_still_count() {
         let m = strict_measure(
             &yv(&[(2020, 2.0), (2022, -1.0)]),
-            &params(Some(3.0), 2024, Some(Direction::Negative)),
+            &params(Some(3.0), 2024, Some(Direction::LowerIsBetter)),
         );
         assert_eq!(m.value, None);
         assert_eq!(m.status, ProgressStatus::TargetAchieved);

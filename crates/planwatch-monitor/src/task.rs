@@ -82,52 +82,8 @@ pub struct TaskInput {
     pub reports: Vec<TaskReport>,
 }
 
-/// Task status words (report-anatomy.md §2.3 canonical set).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskStatus {
-    Completed,
-    AheadOfSchedule,
-    OnSchedule,
-    BehindSchedule,
-    NotStarted,
-    Overdue,
-}
-
-impl TaskStatus {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            TaskStatus::Completed => "已完成",
-            TaskStatus::AheadOfSchedule => "超序时",
-            TaskStatus::OnSchedule => "序时推进",
-            TaskStatus::BehindSchedule => "滞后序时",
-            TaskStatus::NotStarted => "未启动",
-            TaskStatus::Overdue => "逾期",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MilestoneStatus {
-    Done,
-    OnSchedule,
-    Behind,
-    NotStarted,
-    Overdue,
-}
-
-impl MilestoneStatus {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            MilestoneStatus::Done => "已完成",
-            MilestoneStatus::OnSchedule => "按期推进",
-            MilestoneStatus::Behind => "滞后",
-            MilestoneStatus::NotStarted => "未启动",
-            MilestoneStatus::Overdue => "逾期",
-        }
-    }
-}
+/// A task's and a milestone's status: the model's words.
+pub use planwatch_model::vocab::{MilestoneStatus, TaskStatus};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MilestoneAssessment {
@@ -319,7 +275,7 @@ pub fn assess_task(
     let mut gap = None;
     let (status, light, explanation) = if completed {
         (
-            TaskStatus::Completed,
+            TaskStatus::Done,
             Light::Green,
             format!("{at}，年度工作已完成"),
         )
@@ -360,8 +316,8 @@ pub fn assess_task(
         gap = Some(g);
         let (s, light) = classify_gap(g, rules);
         let status = match s {
-            ScheduleStatus::Ahead => TaskStatus::AheadOfSchedule,
-            ScheduleStatus::Behind => TaskStatus::BehindSchedule,
+            ScheduleStatus::Ahead => TaskStatus::Ahead,
+            ScheduleStatus::Behind => TaskStatus::Behind,
             _ => TaskStatus::OnSchedule,
         };
         let tail = if g > 0.0 {
@@ -386,7 +342,7 @@ pub fn assess_task(
             .find(|m| m.status == MilestoneStatus::Behind);
         match behind {
             Some(m) => (
-                TaskStatus::BehindSchedule,
+                TaskStatus::Behind,
                 m.light,
                 format!("{at}，节点“{}”进度滞后", m.text),
             ),

@@ -33,17 +33,17 @@ fn a_minimal_json_input_deserialises_with_defaults() {
 
 #[test]
 fn plan_comparators_map_to_measure_comparators() {
-    use planwatch_model::Comparator as P;
+    use planwatch_model::TargetWording as P;
     assert_eq!(
-        Comparator::from_plan(P::Equal, Direction::Negative),
+        Comparator::from_wording(P::Equal, Direction::LowerIsBetter),
         Some(Comparator::AtMost)
     );
     assert_eq!(
-        Comparator::from_plan(P::AtLeast, Direction::Positive),
+        Comparator::from_wording(P::AtLeast, Direction::HigherIsBetter),
         Some(Comparator::AtLeast)
     );
     assert_eq!(
-        Comparator::from_plan(P::Qualitative, Direction::Positive),
+        Comparator::from_wording(P::Qualitative, Direction::HigherIsBetter),
         None
     );
 }

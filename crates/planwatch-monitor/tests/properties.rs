@@ -44,10 +44,10 @@ fn params(
             value,
             t: f64::from(year),
             comparator: match (direction, strict) {
-                (Direction::Positive, false) => Comparator::AtLeast,
-                (Direction::Positive, true) => Comparator::Above,
-                (Direction::Negative, false) => Comparator::AtMost,
-                (Direction::Negative, true) => Comparator::Below,
+                (Direction::HigherIsBetter, false) => Comparator::AtLeast,
+                (Direction::HigherIsBetter, true) => Comparator::Above,
+                (Direction::LowerIsBetter, false) => Comparator::AtMost,
+                (Direction::LowerIsBetter, true) => Comparator::Below,
             },
         }),
         direction,
@@ -67,7 +67,7 @@ proptest! {
     ) {
         let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
         let t = 2020.0 + f64::from(quarters) / 4.0;
-        let p = params(2020.0, target, Direction::Positive, limit);
+        let p = params(2020.0, target, Direction::HigherIsBetter, limit);
         let series = |v: f64| [Point { t: 2020.0, value: base }, Point { t, value: v }];
         let s_lo = measure(&series(lo), &p).score;
         let s_hi = measure(&series(hi), &p).score;
@@ -87,7 +87,7 @@ proptest! {
     ) {
         let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
         let t = 2020.0 + f64::from(quarters) / 4.0;
-        let p = params(2020.0, target, Direction::Negative, None);
+        let p = params(2020.0, target, Direction::LowerIsBetter, None);
         let series = |v: f64| [Point { t: 2020.0, value: base }, Point { t, value: v }];
         if let Some(x) = measure(&series(hi), &p).score {
             let y = measure(&series(lo), &p).score.expect("assessable");
@@ -108,7 +108,7 @@ proptest! {
             .enumerate()
             .map(|(i, &value)| Point { t: 2019.0 + i as f64 * 0.75, value })
             .collect();
-        let d = if positive { Direction::Positive } else { Direction::Negative };
+        let d = if positive { Direction::HigherIsBetter } else { Direction::LowerIsBetter };
         let m = measure(&points, &params(2019.0 + f64::from(base_q) / 4.0, target, d, limit));
         if let Some(s) = m.score {
             prop_assert!((-5.0..=5.0).contains(&s), "score {s}");
@@ -122,7 +122,7 @@ proptest! {
         base_year in 2013i32..2031,
         target in prop::option::of(value()),
         target_year in prop::option::of(2013i32..2040),
-        direction in prop::option::of(prop_oneof![Just(Direction::Positive), Just(Direction::Negative)]),
+        direction in prop::option::of(prop_oneof![Just(Direction::HigherIsBetter), Just(Direction::LowerIsBetter)]),
         limit in prop::option::of(-200.0f64..200.0),
     ) {
         let obs: Vec<YearValue> = values.iter().map(|&(year, value)| YearValue { year, value }).collect();
@@ -207,10 +207,10 @@ proptest! {
 
 fn kind() -> impl Strategy<Value = IndicatorKind> {
     prop_oneof![
-        Just(IndicatorKind::CumulativeCount),
+        Just(IndicatorKind::Cumulative),
         Just(IndicatorKind::Level),
         Just(IndicatorKind::Ratio),
-        Just(IndicatorKind::YearToDateFlow),
+        Just(IndicatorKind::YearToDate),
     ]
 }
 
@@ -249,7 +249,7 @@ proptest! {
             .into_iter()
             .filter(|o| seen.insert(o.at.t().to_bits()))
             .collect();
-        let direction = if up { Direction::Positive } else { Direction::Negative };
+        let direction = if up { Direction::HigherIsBetter } else { Direction::LowerIsBetter };
         let input = IndicatorInput {
             id: "I1".into(),
             name: "指标".into(),

@@ -64,7 +64,7 @@ fn status(t: &TaskInput, period: &str, as_of: &str) -> (TaskStatus, Light, Strin
 fn a_task_ahead_of_the_quarter_is_ahead() {
     let t = task(vec![report("2024Q2", "市科技局", Some(60.0))], vec![]);
     let (s, l, e) = status(&t, "2024Q2", "2024-07-10");
-    assert_eq!((s, l), (TaskStatus::AheadOfSchedule, Light::Green));
+    assert_eq!((s, l), (TaskStatus::Ahead, Light::Green));
     assert_eq!(
         e,
         "截至2024年第二季度末，年度工作完成60%，序时进度50%，超前10个百分点"
@@ -81,14 +81,14 @@ fn a_task_slightly_behind_is_still_on_schedule() {
 fn a_task_ten_or_more_points_behind_is_behind_and_yellow() {
     let t = task(vec![report("2024Q2", "市科技局", Some(40.0))], vec![]);
     let (s, l, _) = status(&t, "2024Q2", "2024-07-10");
-    assert_eq!((s, l), (TaskStatus::BehindSchedule, Light::Yellow));
+    assert_eq!((s, l), (TaskStatus::Behind, Light::Yellow));
 }
 
 #[test]
 fn a_task_far_behind_is_red() {
     let t = task(vec![report("2024Q3", "市科技局", Some(40.0))], vec![]);
     let (s, l, _) = status(&t, "2024Q3", "2024-10-10");
-    assert_eq!((s, l), (TaskStatus::BehindSchedule, Light::Red));
+    assert_eq!((s, l), (TaskStatus::Behind, Light::Red));
 }
 
 #[test]
@@ -121,7 +121,7 @@ fn a_completed_years_work_is_complete_and_early_before_q4() {
     r.completed = true;
     let t = task(vec![r], vec![]);
     let a = assess_task(&t, q("2024Q3"), d("2024-10-10"), &ScheduleRules::default());
-    assert_eq!((a.status, a.light), (TaskStatus::Completed, Light::Green));
+    assert_eq!((a.status, a.light), (TaskStatus::Done, Light::Green));
     assert!(a.completed_early);
 }
 

@@ -3,7 +3,9 @@
 //! disagree for the same year are reported, never merged silently.
 
 use crate::Diag;
-use planwatch_model::{Comparator, Direction, Indicator, IndicatorMention, Plan, Severity, Target};
+use planwatch_model::{
+    Direction, Indicator, IndicatorMention, Plan, Severity, Target, TargetWording,
+};
 use std::collections::HashMap;
 
 /// The comparable form of an indicator name: no 的, no 全市/我市 prefix.
@@ -58,7 +60,7 @@ fn qualifies(longer: &str, shorter: &str) -> bool {
 }
 
 fn lower_is_better(t: &Target) -> bool {
-    t.comparator == Some(Comparator::AtMost)
+    t.comparator == Some(TargetWording::AtMost)
         || [
             "下降",
             "降低",
@@ -114,7 +116,7 @@ pub(crate) fn link(plan: &mut Plan) -> Vec<Diag> {
     // The canonical key each indicator was created with.
     let mut names: Vec<String> = Vec::new();
     let mut assign = |task: Option<u32>, index: usize, t: &mut Target| {
-        if t.value.is_none() && t.comparator != Some(Comparator::Double) {
+        if t.value.is_none() && t.comparator != Some(TargetWording::Double) {
             return;
         }
         let key = canonical(&t.indicator);

@@ -4,7 +4,7 @@
 
 use crate::chars::{char_at, char_before, closes_quote, digit, opens_quote};
 use crate::lexicon::UNITS;
-use planwatch_model::Comparator;
+use planwatch_model::TargetWording;
 use std::ops::Range;
 
 /// What kind of quantity was read.
@@ -29,7 +29,7 @@ pub(crate) struct Quantity {
     pub(crate) value_text: Option<String>,
     pub(crate) kind: QKind,
     /// A bound word after the number: 以上, 以下, 左右, 余.
-    pub(crate) post: Option<Comparator>,
+    pub(crate) post: Option<TargetWording>,
     /// Written with Chinese numerals (两、三十): needs a commitment verb to count as a target.
     pub(crate) chinese: bool,
     /// The unit is a duration or date part (年, 天, 小时) and needs a bound word or verb.
@@ -272,7 +272,7 @@ fn read_quantity(s: &str, at: usize, is_digit: bool) -> Read {
                 unit: None,
                 value_text: Some("零突破".to_string()),
                 kind: QKind::Plain,
-                post: Some(Comparator::AtLeast),
+                post: Some(TargetWording::AtLeast),
                 chinese: false,
                 weak: false,
             });
@@ -337,7 +337,7 @@ fn read_quantity(s: &str, at: usize, is_digit: bool) -> Read {
     }
     // 100余家 / 100多家
     if matches!(char_at(s, end), Some('余' | '多')) && unit_or_mult_at(s, end + 3) {
-        q.post = Some(Comparator::AtLeast);
+        q.post = Some(TargetWording::AtLeast);
         end += 3;
     }
     // Multipliers and units.
@@ -347,7 +347,7 @@ fn read_quantity(s: &str, at: usize, is_digit: bool) -> Read {
         q.value = Some(value);
         q.unit = Some("亿元".to_string());
         q.kind = QKind::Scale;
-        q.post = Some(Comparator::AtLeast);
+        q.post = Some(TargetWording::AtLeast);
         q.value_text = Some(s[at..kind_end].to_string());
         return Read::Found(q);
     }
@@ -381,12 +381,12 @@ fn read_quantity(s: &str, at: usize, is_digit: bool) -> Read {
     }
     // Bound words after the number.
     for (w, cmp) in [
-        ("及以上", Comparator::AtLeast),
-        ("以上", Comparator::AtLeast),
-        ("及以下", Comparator::AtMost),
-        ("以下", Comparator::AtMost),
-        ("以内", Comparator::AtMost),
-        ("左右", Comparator::About),
+        ("及以上", TargetWording::AtLeast),
+        ("以上", TargetWording::AtLeast),
+        ("及以下", TargetWording::AtMost),
+        ("以下", TargetWording::AtMost),
+        ("以内", TargetWording::AtMost),
+        ("左右", TargetWording::About),
     ] {
         if s[end..].starts_with(w) {
             q.post = Some(cmp);
@@ -651,9 +651,9 @@ mod tests {
 
     #[test]
     fn bound_words_after_the_number() {
-        assert_eq!(one("PUE达到1.3以下").post, Some(Comparator::AtMost));
-        assert_eq!(one("比重达到15%左右").post, Some(Comparator::About));
-        assert_eq!(one("比重达6%以上").post, Some(Comparator::AtLeast));
+        assert_eq!(one("PUE达到1.3以下").post, Some(TargetWording::AtMost));
+        assert_eq!(one("比重达到15%左右").post, Some(TargetWording::About));
+        assert_eq!(one("比重达6%以上").post, Some(TargetWording::AtLeast));
         assert_eq!(one("PUE达到1.3以下").unit, None);
     }
 
@@ -710,6 +710,6 @@ mod tests {
     #[test]
     fn zero_breakthrough_is_at_least_one() {
         let q = one("实现省级高科技领军企业零突破");
-        assert_eq!((q.value, q.post), (Some(1.0), Some(Comparator::AtLeast)));
+        assert_eq!((q.value, q.post), (Some(1.0), Some(TargetWording::AtLeast)));
     }
 }

@@ -1,6 +1,6 @@
 //! A readable Chinese summary of an extracted plan, for a person to check against the source.
 
-use planwatch_model::{Comparator, Plan, Severity, Target};
+use planwatch_model::{Plan, Severity, Target, TargetWording};
 use std::fmt::Write;
 
 fn value(v: f64) -> String {
@@ -19,12 +19,12 @@ fn target_zh(t: &Target) -> String {
         _ => t.value_text.clone().unwrap_or_default(),
     };
     let bound = match t.comparator {
-        Some(Comparator::AtLeast) => "不少于",
-        Some(Comparator::AtMost) => "不超过",
-        Some(Comparator::About) => "约",
-        Some(Comparator::Double) => "翻一番",
-        Some(Comparator::Qualitative) => "定性",
-        Some(Comparator::Equal) | None => "",
+        Some(TargetWording::AtLeast) => "不少于",
+        Some(TargetWording::AtMost) => "不超过",
+        Some(TargetWording::About) => "约",
+        Some(TargetWording::Double) => "翻一番",
+        Some(TargetWording::Qualitative) => "定性",
+        Some(TargetWording::Equal) | None => "",
     };
     let year = match (t.year, t.recurrence.as_deref()) {
         (_, Some("annual")) => "每年".to_string(),

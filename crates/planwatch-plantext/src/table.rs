@@ -13,7 +13,7 @@ use crate::source::NormText;
 use crate::targets::{self, Ctx, Found};
 use crate::units::{self, Role};
 use planwatch_model::{
-    Comparator, Milestone, MilestoneKind, Plan, Section, Severity, Target, Task, YearBasis,
+    Milestone, MilestoneKind, Plan, Section, Severity, Target, TargetWording, Task, YearBasis,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -494,11 +494,11 @@ fn read_indicators(
             };
             let comparator = post.unwrap_or_else(|| {
                 if text.contains(['≥', '>']) || text.contains("以上") {
-                    Comparator::AtLeast
+                    TargetWording::AtLeast
                 } else if text.contains(['≤', '<']) || text.contains("以下") {
-                    Comparator::AtMost
+                    TargetWording::AtMost
                 } else {
-                    Comparator::Equal
+                    TargetWording::Equal
                 }
             });
             plan.goals.push(Target {

@@ -12,7 +12,7 @@ use crate::naming::{
     NAME_HEADS, NAME_TAILS, indicator_after, indicator_before, strip_words, subject_from,
 };
 use crate::numbers::{QKind, Quantity, scan};
-use planwatch_model::{Comparator, Milestone, MilestoneKind, Target, YearBasis};
+use planwatch_model::{Milestone, MilestoneKind, Target, TargetWording, YearBasis};
 use std::ops::Range;
 
 /// What to look for in a paragraph.
@@ -184,7 +184,7 @@ pub(crate) fn extract(
                     Target {
                         text: trim_punct(ctext).to_string(),
                         indicator: name,
-                        comparator: Some(Comparator::Double),
+                        comparator: Some(TargetWording::Double),
                         year,
                         year_basis: Some(basis),
                         note: Some("翻番目标，需以基期值核算".to_string()),
@@ -246,11 +246,11 @@ pub(crate) fn extract(
                         .find(|(w, _)| text[clause.start..abs.start].ends_with(w))
                         .map(|&(_, c)| c);
                     let comparator = match (q.kind, q.post, q.value_max) {
-                        (QKind::Capacity, _, _) => Comparator::Equal,
-                        (_, Some(Comparator::About), _) => Comparator::About,
+                        (QKind::Capacity, _, _) => TargetWording::Equal,
+                        (_, Some(TargetWording::About), _) => TargetWording::About,
                         (_, Some(p), _) => p,
-                        (_, None, Some(_)) => Comparator::AtLeast,
-                        _ => pre.unwrap_or(Comparator::Equal),
+                        (_, None, Some(_)) => TargetWording::AtLeast,
+                        _ => pre.unwrap_or(TargetWording::Equal),
                     };
                     let dated = own_year.or(governing);
                     let (year, basis, recurrence) = match recurring {
@@ -484,7 +484,7 @@ fn qualitative_goals(
                 text: t.to_string(),
                 indicator: indicator.to_string(),
                 year: Some(dated.end),
-                comparator: Some(Comparator::Qualitative),
+                comparator: Some(TargetWording::Qualitative),
                 year_basis: Some(YearBasis::Explicit),
                 ..Target::default()
             },
@@ -536,7 +536,7 @@ mod tests {
         out
     }
 
-    type Row = (Option<f64>, Option<String>, Option<i32>, Comparator);
+    type Row = (Option<f64>, Option<String>, Option<i32>, TargetWording);
 
     fn targets(text: &str) -> Vec<Row> {
         run(text, false)
@@ -547,13 +547,13 @@ mod tests {
                     t.value,
                     t.unit,
                     t.year,
-                    t.comparator.unwrap_or(Comparator::Qualitative),
+                    t.comparator.unwrap_or(TargetWording::Qualitative),
                 )
             })
             .collect()
     }
 
-    fn check(text: &str, expected: &[(f64, &str, i32, Comparator)]) {
+    fn check(text: &str, expected: &[(f64, &str, i32, TargetWording)]) {
         let got = targets(text);
         let want: Vec<_> = expected
             .iter()
@@ -562,7 +562,7 @@ mod tests {
         assert_eq!(got, want, "{text}");
     }
 
-    use Comparator::*;
+    use TargetWording::*;
 
     #[test]
     fn a_leading_year_governs_the_following_clauses() {

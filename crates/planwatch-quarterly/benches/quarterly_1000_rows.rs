@@ -3,7 +3,7 @@
 //! into BENCHMARKS.md. Timing lives here, never in tests.
 
 use planwatch_model::{
-    Comparator, Direction, IndicatorDef, IndicatorKind, IndicatorTarget, Period, Plan, Quarter,
+    Direction, IndicatorDef, IndicatorKind, IndicatorTarget, Period, Plan, Quarter, TargetWording,
     Task, TaskStatus, ValidationRules,
 };
 use planwatch_quarterly::content::{IndicatorRow, ReportContent, TaskRow};
@@ -53,7 +53,7 @@ fn main() {
                     year: 2024,
                     value: 1000.0,
                     value_max: None,
-                    comparator: Comparator::AtLeast,
+                    comparator: TargetWording::AtLeast,
                     source: String::new(),
                     text: String::new(),
                 }],

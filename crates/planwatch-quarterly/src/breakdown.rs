@@ -5,7 +5,7 @@
 
 use crate::catalogue::Catalogue;
 use chrono::NaiveDate;
-use planwatch_model::{Comparator, MilestoneKind, Plan, Task};
+use planwatch_model::{MilestoneKind, Plan, TargetWording, Task};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -147,7 +147,7 @@ impl Breakdown {
                 let applies = t.year == Some(year)
                     || recurring
                     || (t.year.is_none() && year == plan.period.end);
-                if !applies || t.comparator == Some(Comparator::Qualitative) {
+                if !applies || t.comparator == Some(TargetWording::Qualitative) {
                     continue;
                 }
                 let (kind, title, indicator, responsible) = match t.value {

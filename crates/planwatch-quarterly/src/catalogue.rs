@@ -5,7 +5,7 @@
 
 use crate::matching::{gather_plan_indicators, match_entries};
 use planwatch_model::{
-    Baseline, Comparator, Direction, IndicatorDef, IndicatorKind, IndicatorTarget, Plan,
+    Baseline, Direction, IndicatorDef, IndicatorKind, IndicatorTarget, Plan, TargetWording,
     ValidationRules,
 };
 use serde::{Deserialize, Serialize};
@@ -84,11 +84,11 @@ pub struct ConfigTarget {
     pub year: i32,
     pub value: f64,
     #[serde(default = "default_comparator")]
-    pub comparator: Comparator,
+    pub comparator: TargetWording,
 }
 
-fn default_comparator() -> Comparator {
-    Comparator::AtLeast
+fn default_comparator() -> TargetWording {
+    TargetWording::AtLeast
 }
 
 /// Something worth telling the office about the catalogue it just built (not blocking).
@@ -178,7 +178,7 @@ impl Catalogue {
                 if pi
                     .targets
                     .iter()
-                    .any(|t| t.comparator == Comparator::AtMost)
+                    .any(|t| t.comparator == TargetWording::AtMost)
                 {
                     Direction::LowerIsBetter
                 } else {
@@ -488,7 +488,7 @@ pub(crate) mod tests {
             "{notes:?}"
         );
         for (_, t) in plan.all_targets() {
-            if t.value.is_some() && t.comparator != Some(Comparator::Qualitative) {
+            if t.value.is_some() && t.comparator != Some(TargetWording::Qualitative) {
                 assert!(cat.by_name(&t.indicator).is_some(), "{}", t.indicator);
             }
         }
@@ -622,7 +622,7 @@ pub(crate) mod tests {
             target: vec![ConfigTarget {
                 year: 2024,
                 value: 3.0,
-                comparator: Comparator::AtLeast,
+                comparator: TargetWording::AtLeast,
             }],
             ..Default::default()
         });
@@ -686,7 +686,7 @@ pub(crate) mod tests {
             value: Some(10.0),
             unit: Some("家".into()),
             year: Some(2024),
-            comparator: Some(Comparator::AtLeast),
+            comparator: Some(TargetWording::AtLeast),
             ..Default::default()
         });
         let (cat, notes) = Catalogue::yangquan(&plan).expect("builds");
@@ -704,7 +704,7 @@ pub(crate) mod tests {
             indicator: "万人发明专利拥有量".into(),
             value: Some(5.0),
             year: Some(2024),
-            comparator: Some(Comparator::AtLeast),
+            comparator: Some(TargetWording::AtLeast),
             ..Default::default()
         });
         let e = Catalogue::yangquan(&plan).expect_err("no reporter");
@@ -748,12 +748,12 @@ pub(crate) mod tests {
             ConfigTarget {
                 year: 2023,
                 value: 160.0,
-                comparator: Comparator::AtLeast,
+                comparator: TargetWording::AtLeast,
             },
             ConfigTarget {
                 year: 2024,
                 value: 180.0,
-                comparator: Comparator::AtLeast,
+                comparator: TargetWording::AtLeast,
             },
         ];
         let (cat, notes) = Catalogue::build(&yangquan_plan(), &cfg).expect("builds");

@@ -6,7 +6,7 @@
 //! task are all that is left, to each other.
 
 use crate::catalogue::IndicatorConfig;
-use planwatch_model::{Comparator, IndicatorTarget, Plan};
+use planwatch_model::{IndicatorTarget, Plan, TargetWording};
 use std::collections::BTreeSet;
 
 /// What the plan says about one indicator, gathered across goals and tasks.
@@ -31,7 +31,7 @@ pub(crate) fn gather_plan_indicators(plan: &Plan) -> Vec<PlanIndicator<'_>> {
     let years: Vec<i32> = (plan.period.start..=plan.period.end).collect();
     for (task_no, t) in plan.all_targets() {
         let Some(value) = t.value else { continue };
-        if t.comparator == Some(Comparator::Qualitative) || t.indicator.trim().is_empty() {
+        if t.comparator == Some(TargetWording::Qualitative) || t.indicator.trim().is_empty() {
             continue;
         }
         let mention = t.indicator.trim();
@@ -93,7 +93,7 @@ pub(crate) fn gather_plan_indicators(plan: &Plan) -> Vec<PlanIndicator<'_>> {
             None => vec![plan.period.end],
         };
         for year in target_years {
-            let comparator = t.comparator.unwrap_or(Comparator::AtLeast);
+            let comparator = t.comparator.unwrap_or(TargetWording::AtLeast);
             if let Some(same) = pi
                 .targets
                 .iter_mut()

@@ -8,8 +8,8 @@
 use chrono::{NaiveDate, Utc};
 use planwatch_model::Direction;
 use planwatch_model::{
-    Comparator, IndicatorDef, IndicatorKind, IndicatorTarget, Period, Plan, Quarter, Role, Section,
-    Task, TaskStatus, ValidationRules,
+    IndicatorDef, IndicatorKind, IndicatorTarget, Period, Plan, Quarter, Role, Section,
+    TargetWording, Task, TaskStatus, ValidationRules,
 };
 use planwatch_quarterly::content::{IndicatorRow, ReportContent, TaskRow};
 use planwatch_quarterly::period::{ReportingPeriod, cst_from_utc};
@@ -72,7 +72,7 @@ fn catalogue() -> Catalogue {
                     year: 2026,
                     value: 5000.0,
                     value_max: None,
-                    comparator: Comparator::AtLeast,
+                    comparator: TargetWording::AtLeast,
                     source: String::new(),
                     text: String::new(),
                 }],

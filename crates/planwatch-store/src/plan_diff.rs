@@ -253,7 +253,7 @@ pub fn diff_plans(old: &Plan, new: &Plan) -> PlanDiff {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use planwatch_model::{Comparator, Period};
+    use planwatch_model::{Period, TargetWording};
 
     fn task(n: u32, title: &str, lead: &[&str], part: &[&str]) -> Task {
         Task {
@@ -277,7 +277,7 @@ mod tests {
             value: Some(value),
             unit: Some("个".to_string()),
             year: Some(year),
-            comparator: Some(Comparator::AtLeast),
+            comparator: Some(TargetWording::AtLeast),
             ..Target::default()
         }
     }

@@ -8,9 +8,7 @@ use crate::error::{Result, StoreError};
 use crate::plan_diff::{PlanDiff, diff_plans};
 use crate::units::{UnitRef, ensure_unit, group_members, unit_ref};
 use chrono::{DateTime, Utc};
-use planwatch_model::{
-    Comparator, Direction, MilestoneKind, Plan, Severity, Target, UnitKind, YearBasis,
-};
+use planwatch_model::{MilestoneKind, Plan, Severity, Target, TargetWording, UnitKind, YearBasis};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -211,30 +209,12 @@ pub fn check_plan(plan: &Plan) -> Vec<String> {
     problems
 }
 
-fn comparator_str(c: Comparator) -> &'static str {
-    match c {
-        Comparator::AtLeast => "at_least",
-        Comparator::AtMost => "at_most",
-        Comparator::Equal => "equal",
-        Comparator::About => "about",
-        Comparator::Double => "double",
-        Comparator::Qualitative => "qualitative",
-    }
-}
-
 fn year_basis_str(y: YearBasis) -> &'static str {
     match y {
         YearBasis::Explicit => "explicit",
         YearBasis::Context => "context",
         YearBasis::Default => "default",
         YearBasis::Recurring => "recurring",
-    }
-}
-
-fn direction_str(d: Direction) -> &'static str {
-    match d {
-        Direction::HigherIsBetter => "higher_is_better",
-        Direction::LowerIsBetter => "lower_is_better",
     }
 }
 
@@ -268,7 +248,7 @@ async fn insert_target(
             t.value_text.clone(),
             t.unit.clone(),
             t.year.map(i64::from),
-            t.comparator.map(comparator_str),
+            t.comparator.map(TargetWording::as_str),
             t.year_basis.map(year_basis_str),
             t.recurrence.clone(),
             t.note.clone()
@@ -413,7 +393,7 @@ impl Store {
                     &ind.id,
                     &ind.name,
                     ind.unit.clone(),
-                    direction_str(ind.direction)
+                    ind.direction.as_str()
                 ],
             )
             .await?;

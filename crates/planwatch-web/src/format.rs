@@ -34,7 +34,7 @@ pub fn number(v: f64) -> String {
 
 /// A target as a short phrase: 不低于200家, 3—5座, 15%左右, 翻一番, 定性目标.
 pub fn target_value(t: &planwatch_model::Target) -> String {
-    use planwatch_model::Comparator::*;
+    use planwatch_model::TargetWording::*;
     let unit = t.unit.clone().unwrap_or_default();
     match (t.value, &t.value_text) {
         (Some(v), _) => {
@@ -119,7 +119,7 @@ mod tests {
 
     #[test]
     fn targets_read_as_short_phrases() {
-        use planwatch_model::{Comparator, Target};
+        use planwatch_model::{Target, TargetWording};
         let t = |value, value_max, unit: &str, c| Target {
             value,
             value_max,
@@ -128,26 +128,26 @@ mod tests {
             ..Target::default()
         };
         assert_eq!(
-            target_value(&t(Some(200.0), None, "家", Comparator::AtLeast)),
+            target_value(&t(Some(200.0), None, "家", TargetWording::AtLeast)),
             "不低于200家"
         );
         assert_eq!(
-            target_value(&t(Some(3.0), Some(5.0), "座", Comparator::AtLeast)),
+            target_value(&t(Some(3.0), Some(5.0), "座", TargetWording::AtLeast)),
             "3—5座"
         );
         assert_eq!(
-            target_value(&t(Some(15.0), None, "%", Comparator::About)),
+            target_value(&t(Some(15.0), None, "%", TargetWording::About)),
             "15%左右"
         );
         assert_eq!(
-            target_value(&t(Some(20.0), None, "家", Comparator::Equal)),
+            target_value(&t(Some(20.0), None, "家", TargetWording::Equal)),
             "20家"
         );
         assert_eq!(
-            target_value(&t(None, None, "", Comparator::Qualitative)),
+            target_value(&t(None, None, "", TargetWording::Qualitative)),
             "定性目标"
         );
-        assert_eq!(target_value(&t(None, None, "", Comparator::Equal)), "—");
+        assert_eq!(target_value(&t(None, None, "", TargetWording::Equal)), "—");
     }
 
     #[test]

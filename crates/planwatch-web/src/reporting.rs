@@ -218,7 +218,9 @@ pub fn content_from_form(
         };
         if row.role.owns_status() {
             let status = f("status");
-            t.status = TaskStatus::ALL.into_iter().find(|s| s.label_zh() == status);
+            t.status = TaskStatus::REPORTED
+                .into_iter()
+                .find(|s| s.label_zh() == status);
             let share = f("share");
             if !share.is_empty() {
                 match share.trim_end_matches('%').parse::<f64>() {

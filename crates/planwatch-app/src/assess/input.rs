@@ -10,13 +10,14 @@
 //! reporting timeliness comes from every report's workflow steps up to `as_of`.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use planwatch_model::{Direction, IndicatorDef, IndicatorKind, Plan, Quarter, UnitKind};
+use planwatch_model::{
+    Comparator, Direction, IndicatorDef, IndicatorKind, Plan, Quarter, UnitKind,
+};
 use planwatch_monitor::assess::AssessmentInput;
 use planwatch_monitor::indicator::{AnnualTarget, IndicatorInput, Method, TargetInput};
-use planwatch_monitor::measure::{Comparator as MComparator, Direction as MDirection};
 use planwatch_monitor::reporting::{ReportEvent, ReportEventKind, ReportObligation};
 use planwatch_monitor::scoring::{TaskForceInput, UnitInput};
-use planwatch_monitor::series::{IndicatorKind as MKind, Observation};
+use planwatch_monitor::series::Observation;
 use planwatch_monitor::task::{MilestoneInput, MilestoneUpdate, TaskInput, TaskReport};
 use planwatch_monitor::time::TimePoint;
 use planwatch_quarterly::period::quarter_end;
@@ -281,22 +282,6 @@ fn num(x: f64) -> String {
 /// The monitor's id of a plan task.
 pub fn task_id(number: u32) -> String {
     format!("T{number}")
-}
-
-fn kind(k: IndicatorKind) -> MKind {
-    match k {
-        IndicatorKind::Cumulative => MKind::CumulativeCount,
-        IndicatorKind::Level => MKind::Level,
-        IndicatorKind::Ratio => MKind::Ratio,
-        IndicatorKind::YearToDate => MKind::YearToDateFlow,
-    }
-}
-
-fn direction(d: Direction) -> MDirection {
-    match d {
-        Direction::HigherIsBetter => MDirection::Positive,
-        Direction::LowerIsBetter => MDirection::Negative,
-    }
 }
 
 fn start_of_year(year: i32) -> Option<NaiveDate> {
@@ -564,10 +549,10 @@ impl AssessSources {
         as_of: NaiveDate,
         notes: &mut Vec<String>,
     ) -> IndicatorInput {
-        let dir = direction(def.direction);
+        let dir = def.direction;
         let mut targets: Vec<TargetInput> = Vec::new();
         for t in &def.targets {
-            let Some(c) = MComparator::from_plan(t.comparator, dir) else {
+            let Some(c) = Comparator::from_wording(t.comparator, dir) else {
                 notes.push(format!(
                     "指标“{}”的{}年目标没有可测算的数值（{}），未纳入测算",
                     def.name,
@@ -696,7 +681,7 @@ impl AssessSources {
             id: def.code.clone(),
             name: def.name.clone(),
             unit: def.unit.clone(),
-            kind: kind(def.kind),
+            kind: def.kind,
             direction: dir,
             method: self.methods.method_for(def),
             base: TimePoint::Year(base_year),

@@ -5,10 +5,10 @@
 use planwatch_docs::ReportConfig;
 use planwatch_docs::model::Source;
 use planwatch_docs::view::{
-    AnnualView, ForecastView, IndicatorStatus, IndicatorView, Light, MilestoneStatus,
+    AnnualView, ForecastView, IndicatorVerdict, IndicatorView, Light, MilestoneStatus,
     MilestoneView, PointView, ReportingView, ScoreItemView, TaskStatus, TaskView, UnitScoreView,
 };
-use planwatch_model::{Comparator, Plan, Quarter};
+use planwatch_model::{Comparator, Direction, Plan, Quarter};
 use std::collections::BTreeMap;
 
 /// Which task force steers which task, as in `config/yangquan-org.toml`.
@@ -123,23 +123,23 @@ pub fn yangquan_2023() -> AnnualView {
             });
             // The status follows from the rounded figures the report prints.
             let status = match actual {
-                None => IndicatorStatus::NoData,
+                None => IndicatorVerdict::NoData,
                 Some(a) => {
                     let c = if lower_better { annual / a } else { a / annual };
                     if c >= 1.0 {
-                        IndicatorStatus::Achieved
+                        IndicatorVerdict::Achieved
                     } else if c >= 0.95 {
-                        IndicatorStatus::OnSchedule
+                        IndicatorVerdict::OnSchedule
                     } else {
-                        IndicatorStatus::Behind
+                        IndicatorVerdict::Behind
                     }
                 }
             };
             let light = match status {
-                IndicatorStatus::Achieved | IndicatorStatus::OnSchedule => Light::Green,
-                IndicatorStatus::Behind if ratio < 0.8 => Light::Red,
-                IndicatorStatus::Behind => Light::Yellow,
-                IndicatorStatus::NoData => Light::None,
+                IndicatorVerdict::Achieved | IndicatorVerdict::OnSchedule => Light::Green,
+                IndicatorVerdict::Behind if ratio < 0.8 => Light::Red,
+                IndicatorVerdict::Behind => Light::Yellow,
+                IndicatorVerdict::NoData => Light::Grey,
             };
             let u = leads.first().map_or(0, |l| unit_ix(l));
             let series = actual.map_or(Vec::new(), |a| {
@@ -193,7 +193,7 @@ pub fn yangquan_2023() -> AnnualView {
                 light,
                 forecast,
                 units: leads,
-                note: if status == IndicatorStatus::Behind {
+                note: if status == IndicatorVerdict::Behind {
                     "受项目建设进度影响".into()
                 } else {
                     String::new()
@@ -211,7 +211,9 @@ pub fn yangquan_2023() -> AnnualView {
                 g.unit.as_deref().unwrap_or(""),
                 v,
                 y,
-                g.comparator.unwrap_or(Comparator::AtLeast),
+                g.comparator
+                    .and_then(|w| Comparator::from_wording(w, Direction::HigherIsBetter))
+                    .unwrap_or(Comparator::AtLeast),
                 None,
                 vec!["市科技局".into()],
                 true,
@@ -228,7 +230,9 @@ pub fn yangquan_2023() -> AnnualView {
                     x.unit.as_deref().unwrap_or(""),
                     v,
                     y,
-                    x.comparator.unwrap_or(Comparator::AtLeast),
+                    x.comparator
+                        .and_then(|w| Comparator::from_wording(w, Direction::HigherIsBetter))
+                        .unwrap_or(Comparator::AtLeast),
                     Some(t.number),
                     t.lead_units.clone(),
                     false,

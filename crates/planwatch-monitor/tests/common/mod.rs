@@ -65,7 +65,7 @@ pub fn indicator(id: &str, lead: &str, task: Option<&str>) -> IndicatorInput {
         name: id.into(),
         unit: None,
         kind: IndicatorKind::Level,
-        direction: Direction::Positive,
+        direction: Direction::HigherIsBetter,
         method: Method::ProgressMeasure,
         base: TimePoint::Year(2021),
         targets: vec![],
@@ -86,7 +86,7 @@ pub fn example() -> AssessmentInput {
     use ReportEventKind::{Returned, Submitted};
     let mut high_tech = indicator("高新技术企业数", "市科技局", Some("T1"));
     high_tech.unit = Some("家".into());
-    high_tech.kind = IndicatorKind::CumulativeCount;
+    high_tech.kind = IndicatorKind::Cumulative;
     high_tech.targets = vec![TargetInput {
         value: 200.0,
         at: TimePoint::Year(2024),

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use planwatch_model::{Comparator, Plan, Severity, Target};
+use planwatch_model::{Plan, Severity, Target, TargetWording};
 use std::fmt::Write;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -22,14 +22,14 @@ fn num(v: f64) -> String {
     }
 }
 
-fn comparator(c: Option<Comparator>) -> &'static str {
+fn comparator(c: Option<TargetWording>) -> &'static str {
     match c {
-        Some(Comparator::AtLeast) => "at_least",
-        Some(Comparator::AtMost) => "at_most",
-        Some(Comparator::Equal) => "equal",
-        Some(Comparator::About) => "about",
-        Some(Comparator::Double) => "double",
-        Some(Comparator::Qualitative) | None => "qualitative",
+        Some(TargetWording::AtLeast) => "at_least",
+        Some(TargetWording::AtMost) => "at_most",
+        Some(TargetWording::Equal) => "equal",
+        Some(TargetWording::About) => "about",
+        Some(TargetWording::Double) => "double",
+        Some(TargetWording::Qualitative) | None => "qualitative",
     }
 }
 

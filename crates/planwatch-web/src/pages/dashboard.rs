@@ -18,19 +18,15 @@ use planwatch_monitor::series::IndicatorKind;
 use planwatch_monitor::zh;
 use std::collections::BTreeMap;
 
+/// The CSS class of a light: its wire name.
 pub fn light_class(l: Light) -> &'static str {
-    match l {
-        Light::Green => "green",
-        Light::Yellow => "yellow",
-        Light::Red => "red",
-        Light::Grey => "grey",
-    }
+    l.as_str()
 }
 
 fn decimals(o: &Outcome, i: &IndicatorAssessment, reference: f64) -> u8 {
     match (o.decimals.get(&i.id), i.kind) {
         (Some(d), _) => *d,
-        (None, IndicatorKind::CumulativeCount) => 0,
+        (None, IndicatorKind::Cumulative) => 0,
         (None, _) => zh::default_decimals(reference),
     }
 }

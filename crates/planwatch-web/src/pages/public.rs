@@ -42,10 +42,10 @@ struct PublicPage {
 }
 
 const STATUS_ORDER: [TaskStatus; 6] = [
-    TaskStatus::Completed,
-    TaskStatus::AheadOfSchedule,
+    TaskStatus::Done,
+    TaskStatus::Ahead,
     TaskStatus::OnSchedule,
-    TaskStatus::BehindSchedule,
+    TaskStatus::Behind,
     TaskStatus::NotStarted,
     TaskStatus::Overdue,
 ];

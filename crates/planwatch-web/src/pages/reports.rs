@@ -661,7 +661,7 @@ async fn page(
         notice,
         upload_problems,
         events,
-        statuses: TaskStatus::ALL.iter().map(|s| s.label_zh()).collect(),
+        statuses: TaskStatus::REPORTED.iter().map(|s| s.label_zh()).collect(),
         demo: l.stored.as_ref().is_some_and(|r| r.content.demo),
     })
 }

@@ -276,7 +276,7 @@ fn write_task_sheet(
     ws.set_freeze_panes(FIRST_ROW, tcol::CONTACT)?;
 
     let status_list = DataValidation::new()
-        .allow_list_strings(&TaskStatus::ALL.map(TaskStatus::label_zh))?
+        .allow_list_strings(&TaskStatus::REPORTED.map(TaskStatus::label_zh))?
         .set_error_title("状态不在可选范围内")?
         .set_error_message("请从下拉列表选择：已完成、超序时、序时推进、滞后序时、未启动、其他")?;
     let share_rule = DataValidation::new()

@@ -32,7 +32,7 @@ pub(super) fn signed(p: Points) -> String {
 fn decimals(o: &Outcome, i: &IndicatorAssessment, reference: f64) -> u8 {
     match (o.decimals.get(&i.id), i.kind) {
         (Some(d), _) => *d,
-        (None, IndicatorKind::CumulativeCount) => 0,
+        (None, IndicatorKind::Cumulative) => 0,
         (None, _) => zh::default_decimals(reference),
     }
 }
@@ -86,7 +86,7 @@ pub(super) fn forecast_zh(o: &Outcome, i: &IndicatorAssessment) -> Option<String
 /// The latest value; a year-to-date flow part-way through the year also shows its annualised
 /// figure, named as such.
 fn latest_zh(o: &Outcome, i: &IndicatorAssessment, l: &ObservedValue) -> String {
-    if i.kind == IndicatorKind::YearToDateFlow && (l.value - l.comparable).abs() > 1e-9 {
+    if i.kind == IndicatorKind::YearToDate && (l.value - l.comparable).abs() > 1e-9 {
         format!(
             "最新值 {}累计{}，折合全年约{}",
             l.at.label_zh(),
