@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use planwatch_model::{Plan, Quarter, ReportState, Role};
 use planwatch_quarterly::breakdown::Breakdown;
 use planwatch_quarterly::catalogue::{Catalogue, CatalogueConfig, CatalogueNote};
+use planwatch_quarterly::check::{CheckContext, Issue, Place, check_report};
 use planwatch_quarterly::content::{Contribution, ReportContent};
 use planwatch_quarterly::due::{Due, due_state};
 use planwatch_quarterly::evidence::check_evidence;
@@ -570,9 +571,73 @@ pub async fn due(
     Ok(out)
 }
 
-/// The office's (or unit head's) action on one report.
+/// The rule for approving and sending a report, the same whichever way it was filled in (form,
+/// workbook, API) and wherever it is approved or sent from (a page, the command line): its content
+/// passes the one validator with everything required filled in. The refusal names each problem
+/// with its place (the first ten, then how many more).
+pub fn ready_to_sign_off(
+    ctx: &Context,
+    history: &BTreeMap<String, Vec<(Quarter, f64)>>,
+    unit: &str,
+    q: Quarter,
+    content: &ReportContent,
+) -> Result<(), String> {
+    let scope = ctx.inputs().scope(unit, q);
+    let mut others = history.clone();
+    for v in others.values_mut() {
+        v.retain(|(p, _)| *p != q);
+    }
+    let checked = check_report(
+        content,
+        &CheckContext {
+            scope: &scope,
+            history: &others,
+            settings: &ctx.settings,
+            require_complete: true,
+        },
+    );
+    let Err(issues) = checked else {
+        return Ok(());
+    };
+    // Rows not filled in at all are listed by name, the rest with their place.
+    let (missing, other): (Vec<&Issue>, Vec<&Issue>) = issues.iter().partition(|i| {
+        matches!(
+            i.place,
+            Place::Task { field: None, .. } | Place::Indicator { field: None, .. }
+        )
+    });
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        let names: Vec<String> = missing
+            .iter()
+            .map(|i| i.place.describe_zh(&scope))
+            .collect();
+        parts.push(format!("尚未填写：{}", names.join("、")));
+    }
+    const SHOWN: usize = 10;
+    parts.extend(
+        other
+            .iter()
+            .take(SHOWN)
+            .map(|i| format!("{}：{}", i.place.describe_zh(&scope), i.message)),
+    );
+    if other.len() > SHOWN {
+        parts.push(format!("……另有 {} 处", other.len() - SHOWN));
+    }
+    Err(format!(
+        "“{}”{}的报告尚未填写完整，不能审核或报送（{} 处需要补充或修改）：{}",
+        unit,
+        q.label_zh(),
+        issues.len(),
+        parts.join("；")
+    ))
+}
+
+/// The office's (or unit head's) action on one report. Approving and sending follow
+/// [`ready_to_sign_off`].
 pub async fn review(
     store: &Store,
+    ctx: &Context,
     unit: &str,
     q: Quarter,
     action: Action,
@@ -588,6 +653,10 @@ pub async fn review(
         _ => Role::Office,
     };
     let (store_actor, actor) = resolve_actor(store, as_user, default_role, Some(unit)).await?;
+    if matches!(action, Action::Approve | Action::Submit) {
+        let history = store.indicator_history().await?;
+        ready_to_sign_off(ctx, &history, unit, q, &current.content).map_err(anyhow::Error::msg)?;
+    }
     let v = current.record.version;
     let (next, ev) = workflow::apply(
         Some(&current.record),

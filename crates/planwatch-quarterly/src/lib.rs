@@ -8,6 +8,7 @@
 
 pub mod breakdown;
 pub mod catalogue;
+pub mod check;
 pub mod content;
 pub mod demo;
 pub mod due;
@@ -24,6 +25,7 @@ pub mod xlsx;
 
 pub use breakdown::{Breakdown, BreakdownItem, ItemKind, ItemOrigin};
 pub use catalogue::{Catalogue, CatalogueConfig, CatalogueError, CatalogueNote};
+pub use check::{CheckContext, Issue, Place, check_report};
 pub use content::{Contribution, IndicatorRow, ReportContent, TaskRow};
 pub use demo::{DemoData, DemoReport, DemoStep};
 pub use due::{Due, DueState, due_state};

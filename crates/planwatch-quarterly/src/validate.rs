@@ -137,15 +137,7 @@ pub mod text_limits {
 /// The message for a text field `what` longer than `max` characters; `None` when it fits.
 pub fn text_too_long(what: &str, text: &str, max: usize) -> Option<String> {
     let n = text.chars().count();
-    (n > max).then(|| {
-        // A form writer clips at Excel's limit, so a count at the limit may stand for more.
-        let now = if text.encode_utf16().count() >= text_limits::EXCEL_CELL {
-            format!("现有 {} 字以上", text_limits::EXCEL_CELL)
-        } else {
-            format!("现为 {n} 字")
-        };
-        format!("“{what}”最多 {max} 字，{now}；请精简后再填写")
-    })
+    (n > max).then(|| format!("“{what}”最多 {max} 字，现为 {n} 字；请精简后再填写"))
 }
 
 /// Formats a number without a trailing `.0` (and without float noise such as 0.30000000000000004).

@@ -1,7 +1,8 @@
 //! Defect 12: a report text longer than one Excel cell holds (32 767 characters) made the web
-//! form answer 500 instead of a message at the field. The form, the Excel upload and the API are
-//! all checked by writing the unit's quarterly workbook and reading it back, and rust_xlsxwriter
-//! refuses such a string, so the error came from inside the check. Now every text field has its
+//! form answer 500 instead of a message at the field: the form and the API were checked by
+//! writing the unit's quarterly workbook and reading it back, and rust_xlsxwriter refuses such a
+//! string. Since issue 12 they are checked by the one validator on the typed content, with no
+//! workbook written. Now every text field has its
 //! own limit (`validate::text_limits`), refused by the reader at the field with the limit in the
 //! message, and the writers clip at Excel's limit so writing a form never fails.
 
@@ -9,6 +10,7 @@
 mod support;
 
 use chrono::NaiveDate;
+use planwatch_quarterly::check::{CheckContext, check_report};
 use planwatch_quarterly::content::{Contribution, ReportContent};
 use planwatch_quarterly::scope::TaskRole;
 use planwatch_quarterly::validate::text_limits;
@@ -23,11 +25,58 @@ use planwatch_quarterly::xlsx::quarterly::{
 use planwatch_quarterly::{ImportError, read_values};
 use std::collections::BTreeMap;
 
-/// What the web form does with what a person typed: write it into the unit's form and read it
-/// back; the problems located on the report's fields.
+/// What the web form and the API do with what a person typed: the one validator, on the typed
+/// content (issue 12: no workbook is written to check it); the problems located on the
+/// report's fields. The Excel path gives the same (`check_through_excel`).
 fn check_as_the_web_form_does(
     content: &ReportContent,
 ) -> Result<ReportContent, Vec<(Place, String)>> {
+    let w = support::world();
+    let ctx = w.read_context();
+    let by_the_validator = check_report(
+        content,
+        &CheckContext {
+            scope: ctx.scope,
+            history: ctx.history,
+            settings: ctx.settings,
+            require_complete: ctx.require_complete,
+        },
+    )
+    .map_err(|issues| issues.into_iter().map(|i| (i.place, i.message)).collect());
+    // The same content through the unit's workbook gives the same problems (where the text fits
+    // in an Excel cell: a cell cannot hold more than 32 767 characters).
+    let fits = |t: &str| t.encode_utf16().count() < text_limits::EXCEL_CELL;
+    let all_fit = fits(&content.filled_by)
+        && fits(&content.phone)
+        && content.tasks.iter().all(|t| {
+            [
+                &t.contact,
+                &t.progress,
+                &t.cumulative,
+                &t.problems,
+                &t.next_steps,
+                &t.note,
+            ]
+            .iter()
+            .all(|x| fits(x))
+        })
+        && content
+            .indicators
+            .iter()
+            .all(|i| fits(&i.source) && fits(&i.note));
+    if all_fit {
+        let through_excel = check_through_excel(content);
+        assert_eq!(
+            by_the_validator.as_ref().err(),
+            through_excel.as_ref().err(),
+            "the Excel path and the typed path disagree"
+        );
+    }
+    by_the_validator
+}
+
+/// What the Excel upload does: the content written into the unit's form and read back.
+fn check_through_excel(content: &ReportContent) -> Result<ReportContent, Vec<(Place, String)>> {
     let w = support::world();
     let (forces, prev, contrib) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
     let bytes = write_quarterly(&QuarterlyTemplate {
@@ -63,8 +112,14 @@ fn a_40000_character_progress_text_is_a_message_at_its_field_not_an_error() {
                 index: 2,
                 field: Some(TaskField::Progress)
             },
-            "“本季度进展情况”最多 2000 字，现有 32767 字以上；请精简后再填写".to_string()
+            "“本季度进展情况”最多 2000 字，现为 40000 字；请精简后再填写".to_string()
         )]
+    );
+    // In a workbook the text is cut at what a cell holds, and the message counts what is there.
+    let problems = check_through_excel(&content).expect_err("too long");
+    assert_eq!(
+        problems[0].1,
+        "“本季度进展情况”最多 2000 字，现为 32767 字；请精简后再填写"
     );
 }
 

@@ -3,23 +3,22 @@
 //! saving through the workflow. The rules are the reporting crate's and the data is the store's;
 //! nothing here decides what is allowed.
 //!
-//! Validation goes through the quarterly Excel reader: the typed content is written into the
-//! unit's template and read back, so the browser gives exactly the messages the Excel upload and
-//! `planwatch submit` give, and `locate` puts each one next to its field.
+//! Validation is `planwatch_quarterly::check`, the one validator the Excel upload, `planwatch
+//! submit` and the API use: the same rules and messages, each at its [`Place`], shown next to
+//! its field.
 
 use super::error::{WebError, WebResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use planwatch_app::reporting::{self as rep, Context};
 use planwatch_model::{Quarter, ReportState, Role, TaskStatus};
+use planwatch_quarterly::ImportError;
+use planwatch_quarterly::check::{
+    CheckContext, IndicatorField, Issue, Place, TaskField, besides, check_report,
+};
 use planwatch_quarterly::content::{IndicatorRow, ReportContent, TaskRow};
 use planwatch_quarterly::period::cst_from_utc;
 use planwatch_quarterly::scope::{ReportScope, TaskRole};
 use planwatch_quarterly::workflow::{self, Action, ReportRecord, WorkflowEvent};
-use planwatch_quarterly::xlsx::quarterly::locate::{IndicatorField, Place, TaskField, locate};
-use planwatch_quarterly::xlsx::quarterly::{
-    QuarterlyTemplate, ReadContext, read_quarterly, write_quarterly,
-};
-use planwatch_quarterly::{ImportError, SheetIssue};
 use planwatch_store::{Actor, Store, StoredReport};
 use std::collections::{BTreeMap, HashMap};
 
@@ -107,29 +106,7 @@ pub use planwatch_app::reporting::{contributions, previous_values};
 /// Problems with what was typed, by place, each in the reader's words.
 #[derive(Debug, Default)]
 pub struct Problems {
-    pub by_place: BTreeMap<PlaceKey, Vec<String>>,
-}
-
-/// [`Place`] as a map key.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum PlaceKey {
-    Task(usize, Option<TaskField>),
-    Indicator(usize, Option<IndicatorField>),
-    FilledBy,
-    Phone,
-    Report,
-}
-
-impl From<Place> for PlaceKey {
-    fn from(p: Place) -> Self {
-        match p {
-            Place::Task { index, field } => PlaceKey::Task(index, field),
-            Place::Indicator { index, field } => PlaceKey::Indicator(index, field),
-            Place::FilledBy => PlaceKey::FilledBy,
-            Place::Phone => PlaceKey::Phone,
-            Place::Report => PlaceKey::Report,
-        }
-    }
+    pub by_place: BTreeMap<Place, Vec<String>>,
 }
 
 impl Problems {
@@ -137,11 +114,11 @@ impl Problems {
         self.by_place.is_empty()
     }
 
-    pub fn add(&mut self, place: PlaceKey, message: impl Into<String>) {
+    pub fn add(&mut self, place: Place, message: impl Into<String>) {
         self.by_place.entry(place).or_default().push(message.into());
     }
 
-    pub fn at(&self, place: &PlaceKey) -> String {
+    pub fn at(&self, place: &Place) -> String {
         self.by_place
             .get(place)
             .map(|v| v.join("；"))
@@ -152,12 +129,13 @@ impl Problems {
         self.by_place.values().map(Vec::len).sum()
     }
 
-    fn from_issues(issues: &[SheetIssue]) -> Problems {
-        let mut p = Problems::default();
-        for i in issues {
-            p.add(locate(i).into(), i.message.clone());
+    /// The validator's problems, each at its place, except at places already here (a field
+    /// that could not be read needs no second message that it is empty).
+    fn add_besides(&mut self, issues: Vec<Issue>) {
+        let already: Vec<Place> = self.by_place.keys().cloned().collect();
+        for i in besides(issues, &already) {
+            self.add(i.place, i.message);
         }
-        p
     }
 }
 
@@ -226,7 +204,10 @@ pub fn content_from_form(
                 match share.trim_end_matches('%').parse::<f64>() {
                     Ok(v) => t.share_complete = Some(v),
                     Err(_) => problems.add(
-                        PlaceKey::Task(i, Some(TaskField::Share)),
+                        Place::Task {
+                            index: i,
+                            field: Some(TaskField::Share),
+                        },
                         format!("完成比例应为 0 到 100 之间的数字，填写的是“{share}”"),
                     ),
                 }
@@ -238,7 +219,10 @@ pub fn content_from_form(
                 match NaiveDate::parse_from_str(&reached, "%Y-%m-%d") {
                     Ok(d) => t.reached_on = Some(d),
                     Err(_) => problems.add(
-                        PlaceKey::Task(i, Some(TaskField::Reached)),
+                        Place::Task {
+                            index: i,
+                            field: Some(TaskField::Reached),
+                        },
                         format!("节点完成日期应为日期，例如 2023-08-15，填写的是“{reached}”"),
                     ),
                 }
@@ -261,7 +245,10 @@ pub fn content_from_form(
                 Ok(v) => Some(v),
                 Err(_) => {
                     problems.add(
-                        PlaceKey::Indicator(i, Some(IndicatorField::Value)),
+                        Place::Indicator {
+                            index: i,
+                            field: Some(IndicatorField::Value),
+                        },
                         format!("“{}”应填写数字，填写的是“{text}”", def.name),
                     );
                     None
@@ -278,50 +265,42 @@ pub fn content_from_form(
     Ok(c)
 }
 
-/// Checks content as the Excel reader would: the same rules and messages. `strict` requires a
-/// complete report (as for submission).
+/// Checks typed content with the one validator the Excel reader and the API use (the same
+/// rules and messages; no workbook is written): the content as it is kept, or the problems by
+/// place. `already` holds what could not be read from the input; the validator's messages at
+/// those places are left out. `strict` requires a complete report (as for submission).
 pub fn validate(
     ctx: &Context,
     scope: &ReportScope<'_>,
     content: &ReportContent,
     history: &BTreeMap<String, Vec<(Quarter, f64)>>,
     strict: bool,
-) -> WebResult<Result<ReportContent, Problems>> {
-    let period = ctx.period(scope.period).map_err(WebError::Internal)?;
-    let empty_prev = BTreeMap::new();
-    let empty_contrib = BTreeMap::new();
-    let bytes = write_quarterly(&QuarterlyTemplate {
-        scope,
-        plan_title: &ctx.plan.title,
-        deadline: period.deadline_for(&scope.unit),
-        task_forces: &ctx.task_forces,
-        previous: None,
-        previous_values: &empty_prev,
-        contributions: &empty_contrib,
-        prefill: Some(content),
-    })
-    .map_err(|e| WebError::Internal(e.into()))?;
+    already: Problems,
+) -> Result<ReportContent, Problems> {
     let mut others = history.clone();
     for v in others.values_mut() {
         v.retain(|(p, _)| *p != scope.period);
     }
-    match read_quarterly(
-        &bytes,
-        &ReadContext {
+    let checked = check_report(
+        content,
+        &CheckContext {
             scope,
             history: &others,
             settings: &ctx.settings,
             require_complete: strict,
         },
-    ) {
-        Ok(mut read) => {
-            read.demo = false;
-            Ok(Ok(read))
+    );
+    match checked {
+        Ok(mut c) if already.is_empty() => {
+            c.demo = false;
+            Ok(c)
         }
-        Err(ImportError::Invalid(issues)) => Ok(Err(Problems::from_issues(&issues))),
-        Err(other) => Err(WebError::Internal(anyhow::anyhow!(
-            "the web form's own workbook could not be read back: {other}"
-        ))),
+        Ok(_) => Err(already),
+        Err(issues) => {
+            let mut p = already;
+            p.add_besides(issues);
+            Err(p)
+        }
     }
 }
 
@@ -379,6 +358,15 @@ pub async fn save(
             steps.push((next, ev));
         })
     };
+    if matches!(intent, Intent::ApproveSubmit | Intent::Submit) {
+        let signed = content.or(current.as_ref().map(|r| &r.content));
+        if let Some(c) = signed {
+            let history = store.indicator_history().await?;
+            if let Err(m) = rep::ready_to_sign_off(ctx, &history, unit, q, c) {
+                return Ok(Err(Refusal::Rule(m)));
+            }
+        }
+    }
     let mut result = Ok(());
     let state = rec.as_ref().map(|r| r.state);
     let needs_edit = content.is_some()

@@ -451,3 +451,60 @@ fn a_units_figures_go_in_one_request_and_each_gets_its_own_answer() {
         );
     }
 }
+
+/// One rule for approving and sending, whichever way the report was filled in: a 市科技局 report
+/// holding one of its indicators and none of its task rows, written through the API, is refused by
+/// `planwatch review approve` / `send` and by the unit head's 报送 on the page, each naming what is
+/// missing; nothing changes.
+#[test]
+fn a_report_filled_through_the_api_is_approved_and_sent_by_the_same_rules_as_the_form() {
+    let server = Server::start();
+    let mut office = server.sign_in("office");
+    let token = new_token(&mut office, "数据平台");
+    let ok = write_value(
+        &server,
+        &token,
+        r#"{"indicator":"hightech-revenue-share","quarter":"2023Q3","value":12.5,"source":"统计局月报"}"#,
+    );
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    for command in ["approve", "send"] {
+        let out = server.cli_output(&[
+            "review",
+            command,
+            "--unit",
+            "市科技局",
+            "--period",
+            "2023Q3",
+        ]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "review {command} was refused");
+        assert!(err.contains("尚未填写完整"), "{err}");
+        assert!(err.contains("尚未填写：任务3、任务7"), "{err}");
+        assert!(err.contains("指标“全社会R&D经费支出占GDP比重”"), "{err}");
+        assert!(err.contains("请填写填报人"), "{err}");
+    }
+    let mut head = server.sign_in("kjj.head");
+    let units = json(&head.get("/api/v1/units").body);
+    let id = units
+        .as_array()
+        .and_then(|a| a.iter().find(|u| u["name"] == "市科技局"))
+        .map(|u| u["id"].to_string())
+        .expect("unit");
+    let path = format!("/reports/{id}/2023Q3");
+    let r = head.post_form(&path, &[("intent", "submit"), ("version", "1")]);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("尚未填写完整"), "{}", r.body);
+    let shown = server.cli(&[
+        "review",
+        "show",
+        "--unit",
+        "市科技局",
+        "--period",
+        "2023Q3",
+        "--format",
+        "json",
+    ]);
+    let shown = json(&shown);
+    assert_eq!(shown["state"], "draft", "{shown}");
+    assert_eq!(shown["version"], 1, "{shown}");
+}

@@ -8,7 +8,7 @@ use super::super::assessment;
 use super::super::error::WebError;
 use super::super::pages::dashboard::value_zh;
 use super::super::policy::Permission;
-use super::super::reporting::{self as web_rep, PlaceKey, Refusal};
+use super::super::reporting::{self as web_rep, Problems as Found_, Refusal};
 use super::super::session::token_hash;
 use super::{ApiError, ApiResult, ApiUser};
 use axum::Json;
@@ -18,6 +18,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use planwatch_app as app;
 use planwatch_model::{Quarter, ReportState, Role};
+use planwatch_quarterly::check::Place;
 use planwatch_quarterly::content::{IndicatorRow, ReportContent};
 use planwatch_quarterly::scope::ReportScope;
 use planwatch_store::{ApiToken, User};
@@ -635,7 +636,7 @@ async fn save_batch(state: AppState, token: ApiToken, q: Quarter, batch: Vec<Pen
 }
 
 /// Problems found in values, each with the place it belongs to.
-type Found = Vec<(PlaceKey, Vec<String>)>;
+type Found = Vec<(Place, Vec<String>)>;
 
 /// What `save_rounds` settled (value index and outcome), and the values to try one by one.
 type Settled = (Vec<(usize, Outcome)>, Vec<usize>);
@@ -747,17 +748,13 @@ fn check_round(
         })
         .collect();
     Ok(
-        match web_rep::validate(ctx, &narrow, &part, history, false)? {
+        match web_rep::validate(ctx, &narrow, &part, history, false, Found_::default()) {
             Ok(checked) => Ok(checked
                 .indicators
                 .into_iter()
                 .filter(|r| r.value.is_some())
                 .collect()),
-            Err(found) => Err(found
-                .by_place
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()),
+            Err(found) => Err(found.by_place.into_iter().collect()),
         },
     )
 }

@@ -8,7 +8,7 @@ use super::super::error::{WebError, WebResult};
 use super::super::format;
 use super::super::policy::Permission;
 use super::super::reporting::{
-    self as web_rep, Intent, PlaceKey, Posted, Problems, Refusal, may_edit_unit, may_read_unit,
+    self as web_rep, Intent, Posted, Problems, Refusal, may_edit_unit, may_read_unit,
 };
 use super::super::session::CurrentUser;
 use super::{Chrome, render};
@@ -21,10 +21,10 @@ use planwatch_app as app;
 use planwatch_app::reporting as rep;
 use planwatch_model::{Quarter, ReportState, Role, TaskStatus};
 use planwatch_quarterly::DueState;
+use planwatch_quarterly::check::{IndicatorField, Place, TaskField};
 use planwatch_quarterly::content::ReportContent;
 use planwatch_quarterly::due::due_state;
 use planwatch_quarterly::period::{PeriodState, cst_from_utc};
-use planwatch_quarterly::xlsx::quarterly::locate::{IndicatorField, TaskField};
 use planwatch_quarterly::{read_meta, xlsx::quarterly::ReadContext};
 use planwatch_store::UnitRef;
 use serde::Deserialize;
@@ -540,11 +540,17 @@ async fn page(
                 errors: TaskField::ALL
                     .into_iter()
                     .filter_map(|f| {
-                        let m = problems.at(&PlaceKey::Task(i, Some(f)));
+                        let m = problems.at(&Place::Task {
+                            index: i,
+                            field: Some(f),
+                        });
                         (!m.is_empty()).then_some((f, m))
                     })
                     .collect(),
-                row_error: problems.at(&PlaceKey::Task(i, None)),
+                row_error: problems.at(&Place::Task {
+                    index: i,
+                    field: None,
+                }),
             }
         })
         .collect();
@@ -581,11 +587,17 @@ async fn page(
                 errors: IndicatorField::ALL
                     .into_iter()
                     .filter_map(|f| {
-                        let m = problems.at(&PlaceKey::Indicator(i, Some(f)));
+                        let m = problems.at(&Place::Indicator {
+                            index: i,
+                            field: Some(f),
+                        });
                         (!m.is_empty()).then_some((f, m))
                     })
                     .collect(),
-                row_error: problems.at(&PlaceKey::Indicator(i, None)),
+                row_error: problems.at(&Place::Indicator {
+                    index: i,
+                    field: None,
+                }),
             }
         })
         .collect();
@@ -593,7 +605,7 @@ async fn page(
     general.extend(
         problems
             .by_place
-            .get(&PlaceKey::Report)
+            .get(&Place::Report)
             .cloned()
             .unwrap_or_default(),
     );
@@ -655,8 +667,8 @@ async fn page(
         indicators,
         filled_by: content.map(|c| c.filled_by.clone()).unwrap_or_default(),
         phone: content.map(|c| c.phone.clone()).unwrap_or_default(),
-        filled_by_error: problems.at(&PlaceKey::FilledBy),
-        phone_error: problems.at(&PlaceKey::Phone),
+        filled_by_error: problems.at(&Place::FilledBy),
+        phone_error: problems.at(&Place::Phone),
         general,
         notice,
         upload_problems,
@@ -750,28 +762,16 @@ pub async fn save(
             &form,
             &mut problems,
         )?;
-        match web_rep::validate(&l.ctx, &scope, &typed, &l.history, intent.strict())? {
-            Ok(checked) if problems.is_empty() => Some(checked),
-            Ok(_) => {
-                let general = vec!["请按提示修改标红的内容。".to_string()];
-                return refused(
-                    &state,
-                    &user,
-                    &l,
-                    Some(&typed),
-                    Some(&form),
-                    &problems,
-                    general,
-                    Vec::new(),
-                )
-                .await;
-            }
-            Err(mut found) => {
-                // A number that could not be read: its own message, not the reader's "please
-                // fill in" for the value it could not see.
-                for (k, v) in problems.by_place {
-                    found.by_place.insert(k, v);
-                }
+        match web_rep::validate(
+            &l.ctx,
+            &scope,
+            &typed,
+            &l.history,
+            intent.strict(),
+            problems,
+        ) {
+            Ok(checked) => Some(checked),
+            Err(found) => {
                 let n = found.count();
                 let general = vec![format!(
                     "有 {n} 处需要修改，未保存。请按提示修改标红的内容后再保存。"

@@ -110,21 +110,21 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                     period,
                     format,
                 } => return show(&store, &ctx, unit.trim(), *period, format == "json").await,
-                Command::Accept(w) => return report(&store, w, Action::Accept, now).await,
+                Command::Accept(w) => return report(&store, &ctx, w, Action::Accept, now).await,
                 Command::Return { which, comment } => {
                     let action = Action::Return {
                         comment: comment.clone(),
                     };
-                    return report(&store, which, action, now).await;
+                    return report(&store, &ctx, which, action, now).await;
                 }
                 Command::Reopen { which, reason } => {
                     let action = Action::Reopen {
                         reason: reason.clone(),
                     };
-                    return report(&store, which, action, now).await;
+                    return report(&store, &ctx, which, action, now).await;
                 }
-                Command::Approve(w) => return report(&store, w, Action::Approve, now).await,
-                Command::Send(w) => return report(&store, w, Action::Submit, now).await,
+                Command::Approve(w) => return report(&store, &ctx, w, Action::Approve, now).await,
+                Command::Send(w) => return report(&store, &ctx, w, Action::Submit, now).await,
                 Command::Lock { period, as_user } => (*period, PeriodChange::Lock, as_user),
                 Command::Unlock {
                     period,
@@ -181,6 +181,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
 /// One workflow action on one report.
 async fn report(
     store: &planwatch_store::Store,
+    ctx: &rep::Context,
     w: &Which,
     action: Action,
     now: chrono::DateTime<chrono::Utc>,
@@ -188,6 +189,7 @@ async fn report(
     let kind = action.kind();
     let rec = rep::review(
         store,
+        ctx,
         w.unit.trim(),
         w.period,
         action,

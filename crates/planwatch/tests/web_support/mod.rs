@@ -191,6 +191,15 @@ impl Server {
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
+    /// Runs a `planwatch` command on this server's data folder and returns how it ended, for
+    /// commands that are expected to refuse.
+    pub fn cli_output(&self, args: &[&str]) -> std::process::Output {
+        planwatch(&self.data, None)
+            .args(args)
+            .output()
+            .expect("planwatch runs")
+    }
+
     /// What the server has logged so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log_file).unwrap_or_default()

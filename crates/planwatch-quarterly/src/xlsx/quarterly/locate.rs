@@ -1,130 +1,35 @@
-//! Where a problem found by the quarterly reader lies in the report itself: which task or
-//! indicator row, and which field. The web form validates what a person typed by writing it into
-//! the template and reading it back with [`super::read_quarterly`] — so the browser and the Excel
-//! path share one set of rules and one set of messages — and then shows each message next to the
-//! field it is about. The mapping lives here, beside the column layout it depends on.
+//! Where a problem found in a quarterly workbook lies in the report itself, and back: which
+//! task or indicator row and which field a cell is, and which column a field is. The column
+//! layout is the template's; the rules and their [`Place`]s are [`crate::check`]'s.
 
 use super::{FILLED_BY_CELL, FIRST_ROW, INDICATOR_SHEET, PHONE_CELL, TASK_SHEET, icol, tcol};
-use crate::validate::text_limits as limits;
+pub use crate::check::{IndicatorField, PERSON_MAX_CHARS, Place, TaskField};
 use crate::xlsx::SheetIssue;
 use crate::xlsx::cells::col_letter;
 
-/// A field of a task row of the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TaskField {
-    Contact,
-    Progress,
-    Cumulative,
-    Status,
-    Share,
-    Reached,
-    Problems,
-    NextSteps,
-    Evidence,
-    Note,
-}
-
-impl TaskField {
-    pub const ALL: [TaskField; 10] = [
-        TaskField::Contact,
-        TaskField::Progress,
-        TaskField::Cumulative,
-        TaskField::Status,
-        TaskField::Share,
-        TaskField::Reached,
-        TaskField::Problems,
-        TaskField::NextSteps,
-        TaskField::Evidence,
-        TaskField::Note,
-    ];
-
-    fn column(self) -> u16 {
-        match self {
-            TaskField::Contact => tcol::CONTACT,
-            TaskField::Progress => tcol::PROGRESS,
-            TaskField::Cumulative => tcol::CUMULATIVE,
-            TaskField::Status => tcol::STATUS,
-            TaskField::Share => tcol::SHARE,
-            TaskField::Reached => tcol::REACHED,
-            TaskField::Problems => tcol::PROBLEMS,
-            TaskField::NextSteps => tcol::NEXT,
-            TaskField::Evidence => tcol::EVIDENCE,
-            TaskField::Note => tcol::NOTE,
-        }
-    }
-
-    /// The most characters the field takes (`validate::text_limits`: the reader refuses more,
-    /// at this field); `None` for a field that is not free text.
-    pub fn max_chars(self) -> Option<usize> {
-        match self {
-            TaskField::Contact => Some(limits::CONTACT),
-            TaskField::Progress
-            | TaskField::Cumulative
-            | TaskField::Problems
-            | TaskField::NextSteps => Some(limits::DESCRIPTION),
-            TaskField::Evidence => Some(limits::EVIDENCE),
-            TaskField::Note => Some(limits::NOTE),
-            TaskField::Status | TaskField::Share | TaskField::Reached => None,
-        }
+/// The template's column of a task field.
+pub fn task_column(f: TaskField) -> u16 {
+    match f {
+        TaskField::Contact => tcol::CONTACT,
+        TaskField::Progress => tcol::PROGRESS,
+        TaskField::Cumulative => tcol::CUMULATIVE,
+        TaskField::Status => tcol::STATUS,
+        TaskField::Share => tcol::SHARE,
+        TaskField::Reached => tcol::REACHED,
+        TaskField::Problems => tcol::PROBLEMS,
+        TaskField::NextSteps => tcol::NEXT,
+        TaskField::Evidence => tcol::EVIDENCE,
+        TaskField::Note => tcol::NOTE,
     }
 }
 
-/// A field of an indicator row of the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IndicatorField {
-    Value,
-    Source,
-    Note,
-}
-
-impl IndicatorField {
-    pub const ALL: [IndicatorField; 3] = [
-        IndicatorField::Value,
-        IndicatorField::Source,
-        IndicatorField::Note,
-    ];
-
-    fn column(self) -> u16 {
-        match self {
-            IndicatorField::Value => icol::VALUE,
-            IndicatorField::Source => icol::SOURCE,
-            IndicatorField::Note => icol::NOTE,
-        }
+/// The template's column of an indicator field.
+pub fn indicator_column(f: IndicatorField) -> u16 {
+    match f {
+        IndicatorField::Value => icol::VALUE,
+        IndicatorField::Source => icol::SOURCE,
+        IndicatorField::Note => icol::NOTE,
     }
-
-    /// The most characters the field takes; `None` for the value.
-    pub fn max_chars(self) -> Option<usize> {
-        match self {
-            IndicatorField::Value => None,
-            IndicatorField::Source => Some(limits::SOURCE),
-            IndicatorField::Note => Some(limits::NOTE),
-        }
-    }
-}
-
-/// The most characters 填报人 and 联系电话 take.
-pub const PERSON_MAX_CHARS: usize = limits::PERSON;
-
-/// Where a problem lies, by the report's own structure. Indexes follow the order of the unit's
-/// scope (`ReportScope::rows` and `ReportScope::indicators`), which is the template's row order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Place {
-    /// A task row; `field` is `None` for a problem with the row as a whole.
-    Task {
-        index: usize,
-        field: Option<TaskField>,
-    },
-    /// An indicator row.
-    Indicator {
-        index: usize,
-        field: Option<IndicatorField>,
-    },
-    /// 填报人.
-    FilledBy,
-    /// 联系电话.
-    Phone,
-    /// The report as a whole (a sheet-level problem).
-    Report,
 }
 
 fn data_index(row: Option<u32>) -> Option<usize> {
@@ -149,7 +54,7 @@ pub fn locate(issue: &SheetIssue) -> Place {
         if let Some(index) = data_index(issue.row) {
             let field = TaskField::ALL
                 .into_iter()
-                .find(|f| column == Some(col_letter(f.column()).as_str()));
+                .find(|f| column == Some(col_letter(task_column(*f)).as_str()));
             return Place::Task { index, field };
         }
     } else if issue.sheet == INDICATOR_SHEET
@@ -157,7 +62,7 @@ pub fn locate(issue: &SheetIssue) -> Place {
     {
         let field = IndicatorField::ALL
             .into_iter()
-            .find(|f| column == Some(col_letter(f.column()).as_str()));
+            .find(|f| column == Some(col_letter(indicator_column(*f)).as_str()));
         return Place::Indicator { index, field };
     }
     Place::Report

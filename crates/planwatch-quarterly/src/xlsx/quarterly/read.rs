@@ -5,13 +5,10 @@ use super::{
     FILLED_BY_CELL, FILLED_BY_LABEL, FIRST_ROW, HEADER_ROW, INDICATOR_HEADERS, INDICATOR_SHEET,
     PHONE_CELL, PHONE_LABEL, TASK_HEADERS, TASK_HEADERS_BEFORE, TASK_SHEET, icol, tcol,
 };
-use crate::breakdown::ItemKind;
+use crate::check::{CheckContext, IndicatorField, Place, TaskField, check_report};
 use crate::content::{IndicatorRow, ReportContent, TaskRow};
-use crate::period::quarter_end;
 use crate::scope::{ReportScope, RowKey};
 use crate::settings::ReportingSettings;
-use crate::validate::check_value;
-use crate::validate::text_limits as limits;
 use crate::xlsx::cells::{CellReader, data_text};
 use crate::xlsx::{
     ImportError, SheetData, SheetIssue, WorkbookMeta, check_headers, check_headers_or_before,
@@ -19,6 +16,14 @@ use crate::xlsx::{
 };
 use planwatch_model::{Quarter, TaskStatus};
 use std::collections::{BTreeMap, BTreeSet};
+
+fn task_column(f: TaskField) -> u16 {
+    super::locate::task_column(f)
+}
+
+fn indicator_column(f: IndicatorField) -> u16 {
+    super::locate::indicator_column(f)
+}
 
 /// What reading a quarterly workbook is checked against.
 #[derive(Debug, Clone, Copy)]
@@ -64,12 +69,87 @@ pub fn read_quarterly(bytes: &[u8], ctx: &ReadContext<'_>) -> Result<ReportConte
         return Err(ImportError::Invalid(issues));
     }
     let mut content = ReportContent::new(&ctx.scope.unit, ctx.scope.period);
-    read_task_sheet(&tasks, ctx, &mut content, &mut issues);
-    read_indicator_sheet(&inds, ctx, &mut content, &mut issues);
-    if issues.is_empty() {
-        Ok(content)
-    } else {
-        Err(ImportError::Invalid(issues))
+    let mut at = Positions::default();
+    read_task_sheet(&tasks, ctx, &mut content, &mut at, &mut issues);
+    read_indicator_sheet(&inds, ctx, &mut content, &mut at, &mut issues);
+    // What was read is checked by the one validator the form and the API use; its problems are
+    // put back on the cells they came from. A cell that could not be read at all already has its
+    // message.
+    let checked = check_report(
+        &content,
+        &CheckContext {
+            scope: ctx.scope,
+            history: ctx.history,
+            settings: ctx.settings,
+            require_complete: ctx.require_complete,
+        },
+    );
+    match checked {
+        Ok(content) if issues.is_empty() => Ok(content),
+        Ok(_) => Err(ImportError::Invalid(issues)),
+        Err(found) => {
+            let unreadable: Vec<(String, Option<u32>, Option<String>)> = issues
+                .iter()
+                .filter(|x| x.row.is_some())
+                .map(|x| (x.sheet.clone(), x.row, x.column.clone()))
+                .collect();
+            for i in found {
+                let located = at.cell_of(ctx.scope, &i.place, i.message);
+                let taken = unreadable.iter().any(|(sheet, row, column)| {
+                    *sheet == located.sheet && *row == located.row && *column == located.column
+                });
+                if !taken {
+                    issues.push(located);
+                }
+            }
+            Err(ImportError::Invalid(issues))
+        }
+    }
+}
+
+/// The sheet rows the report's rows were read from (0-based).
+#[derive(Debug, Default)]
+struct Positions {
+    tasks: BTreeMap<RowKey, u32>,
+    indicators: BTreeMap<String, u32>,
+}
+
+impl Positions {
+    /// The sheet, row and column of a [`Place`] in this workbook.
+    fn cell_of(&self, scope: &ReportScope<'_>, place: &Place, message: String) -> SheetIssue {
+        match place {
+            Place::FilledBy => {
+                SheetIssue::cell(TASK_SHEET, FILLED_BY_CELL.0, FILLED_BY_CELL.1, message)
+            }
+            Place::Phone => SheetIssue::cell(TASK_SHEET, PHONE_CELL.0, PHONE_CELL.1, message),
+            Place::Task { index, field } => {
+                let row = scope
+                    .rows
+                    .get(*index)
+                    .and_then(|sr| self.tasks.get(&sr.key));
+                match (row, field) {
+                    (Some(r), Some(f)) => {
+                        SheetIssue::cell(TASK_SHEET, *r, task_column(*f), message)
+                    }
+                    (Some(r), None) => SheetIssue::row(TASK_SHEET, *r, message),
+                    (None, _) => SheetIssue::sheet(TASK_SHEET, message),
+                }
+            }
+            Place::Indicator { index, field } => {
+                let row = scope
+                    .indicators
+                    .get(*index)
+                    .and_then(|d| self.indicators.get(&d.code));
+                match (row, field) {
+                    (Some(r), Some(f)) => {
+                        SheetIssue::cell(INDICATOR_SHEET, *r, indicator_column(*f), message)
+                    }
+                    (Some(r), None) => SheetIssue::row(INDICATOR_SHEET, *r, message),
+                    (None, _) => SheetIssue::sheet(INDICATOR_SHEET, message),
+                }
+            }
+            Place::Report => SheetIssue::sheet(TASK_SHEET, message),
+        }
     }
 }
 
@@ -127,6 +207,7 @@ fn read_task_sheet(
     sheet: &SheetData,
     ctx: &ReadContext<'_>,
     content: &mut ReportContent,
+    at: &mut Positions,
     issues: &mut Vec<SheetIssue>,
 ) {
     let name = &sheet.name;
@@ -141,17 +222,8 @@ fn read_task_sheet(
         }
     }
     let mut cells = CellReader { sheet, issues };
-    content.filled_by =
-        cells.text_at_most(FILLED_BY_CELL.0, FILLED_BY_CELL.1, "填报人", limits::PERSON);
-    content.phone = cells.text_at_most(PHONE_CELL.0, PHONE_CELL.1, "联系电话", limits::PERSON);
-    if ctx.require_complete && content.filled_by.is_empty() {
-        issues.push(SheetIssue::cell(
-            name,
-            FILLED_BY_CELL.0,
-            FILLED_BY_CELL.1,
-            "请填写填报人",
-        ));
-    }
+    content.filled_by = cells.text(FILLED_BY_CELL.0, FILLED_BY_CELL.1, "填报人");
+    content.phone = cells.text(PHONE_CELL.0, PHONE_CELL.1, "联系电话");
 
     let mut found: BTreeMap<RowKey, TaskRow> = BTreeMap::new();
     let last = sheet.last_row().unwrap_or(0);
@@ -176,7 +248,7 @@ fn read_task_sheet(
             ));
             continue;
         };
-        let Some(scope_row) = ctx.scope.row(&key) else {
+        if ctx.scope.row(&key).is_none() {
             issues.push(SheetIssue::row(
                 name,
                 r,
@@ -193,167 +265,50 @@ fn read_task_sheet(
             ));
             continue;
         }
-        let mut issues_here = Vec::new();
-        let row = read_task_row(sheet, r, scope_row, ctx, &mut issues_here);
-        issues.append(&mut issues_here);
+        let row = read_task_row(sheet, r, &key, issues);
+        at.tasks.insert(key.clone(), r);
         found.insert(key, row);
     }
+    // In the scope's order; a missing row is the validator's to report.
     for sr in &ctx.scope.rows {
-        match found.remove(&sr.key) {
-            Some(row) => content.tasks.push(row),
-            None => issues.push(SheetIssue::sheet(
-                name,
-                format!(
-                    "缺少“任务{}：{}”的行（行标识 {}）；请勿删除行，可重新生成模板",
-                    sr.task.number,
-                    sr.task.title,
-                    sr.key.encode()
-                ),
-            )),
+        if let Some(row) = found.remove(&sr.key) {
+            content.tasks.push(row);
         }
     }
 }
 
-fn read_task_row(
-    sheet: &SheetData,
-    r: u32,
-    sr: &crate::scope::ScopeRow<'_>,
-    ctx: &ReadContext<'_>,
-    issues: &mut Vec<SheetIssue>,
-) -> TaskRow {
+/// Reads one task row's cells: what cannot be read (a word where a date belongs, an unknown
+/// status) is an issue at its cell; the rules are the validator's.
+fn read_task_row(sheet: &SheetData, r: u32, key: &RowKey, issues: &mut Vec<SheetIssue>) -> TaskRow {
     let name = sheet.name.clone();
     let mut c = CellReader { sheet, issues };
     let mut row = TaskRow {
-        key: Some(sr.key.clone()),
-        contact: c.text_at_most(r, tcol::CONTACT, "责任领导/联系人", limits::CONTACT),
-        progress: c.text_at_most(r, tcol::PROGRESS, "本季度进展情况", limits::DESCRIPTION),
-        cumulative: c.text_at_most(r, tcol::CUMULATIVE, "累计完成情况", limits::DESCRIPTION),
-        problems: c.text_at_most(r, tcol::PROBLEMS, "存在问题", limits::DESCRIPTION),
-        next_steps: c.text_at_most(r, tcol::NEXT, "下一步措施", limits::DESCRIPTION),
-        note: c.text_at_most(r, tcol::NOTE, "备注", limits::NOTE),
+        key: Some(key.clone()),
+        contact: c.text(r, tcol::CONTACT, "责任领导/联系人"),
+        progress: c.text(r, tcol::PROGRESS, "本季度进展情况"),
+        cumulative: c.text(r, tcol::CUMULATIVE, "累计完成情况"),
+        problems: c.text(r, tcol::PROBLEMS, "存在问题"),
+        next_steps: c.text(r, tcol::NEXT, "下一步措施"),
+        note: c.text(r, tcol::NOTE, "备注"),
         ..Default::default()
     };
     let status_text = c.text(r, tcol::STATUS, "状态");
-    let share = c
+    row.share_complete = c
         .number(r, tcol::SHARE, "本年度完成比例", true)
         .ok()
         .flatten();
-    let reached = c.date(r, tcol::REACHED, "节点完成日期").ok().flatten();
-    let evidence = c.text_at_most(r, tcol::EVIDENCE, "佐证材料", limits::EVIDENCE);
-    let mut push = |col: u16, msg: String| issues.push(SheetIssue::cell(&name, r, col, msg));
-
-    if ctx.require_complete && row.progress.is_empty() {
-        push(
-            tcol::PROGRESS,
-            "请填写本季度进展情况（没有进展也请写明原因）".into(),
-        );
-    }
-    if sr.role.owns_status() {
-        row.status = match TaskStatus::from_label_zh(&status_text) {
-            Some(s) => Some(s),
-            None if status_text.is_empty() => {
-                if ctx.require_complete {
-                    push(tcol::STATUS, "请从下拉列表选择状态".into());
-                }
-                None
-            }
-            None => {
-                push(
-                    tcol::STATUS,
-                    format!(
-                        "状态“{status_text}”不在可选范围内；可选：已完成、超序时、序时推进、滞后序时、未启动、其他"
-                    ),
-                );
-                None
-            }
-        };
-        if let Some(v) = share
-            && !(0.0..=100.0).contains(&v)
-        {
-            push(
-                tcol::SHARE,
-                format!(
-                    "本年度完成比例应在 0 到 100 之间，填写的是 {}",
-                    crate::validate::fmt_num(v)
-                ),
-            );
-        }
-        row.share_complete = share;
-        match row.status {
-            Some(TaskStatus::Done) => match share {
-                None => row.share_complete = Some(100.0),
-                Some(v) if v < 100.0 => push(
-                    tcol::SHARE,
-                    format!(
-                        "状态为已完成，本年度完成比例应为 100，填写的是 {}",
-                        crate::validate::fmt_num(v)
-                    ),
-                ),
-                _ => {}
-            },
-            Some(TaskStatus::NotStarted) if share.is_some_and(|v| v > 0.0) => {
-                push(
-                    tcol::SHARE,
-                    "状态为未启动，本年度完成比例应为 0 或不填".into(),
-                );
-            }
-            Some(TaskStatus::Behind) => {
-                if row.problems.is_empty() {
-                    push(tcol::PROBLEMS, "状态为滞后序时，请填写存在问题".into());
-                }
-                if row.next_steps.is_empty() {
-                    push(tcol::NEXT, "状态为滞后序时，请填写下一步措施".into());
-                }
-            }
-            Some(TaskStatus::Other) if row.note.is_empty() => {
-                push(tcol::NOTE, "状态为其他，请在备注中说明具体情况".into());
-            }
-            _ => {}
-        }
-    } else {
-        for (col, text) in [(tcol::STATUS, &status_text)] {
-            if !text.is_empty() {
-                push(
-                    col,
-                    format!(
-                        "本单位是{}单位，不填写状态，由牵头单位统一填写",
-                        sr.role.label_zh()
-                    ),
-                );
-            }
-        }
-        if share.is_some() {
-            push(
-                tcol::SHARE,
-                format!("本单位是{}单位，不填写本年度完成比例", sr.role.label_zh()),
-            );
-        }
-    }
-    match sr.item {
-        Some(item) => {
-            if let Some(d) = reached {
-                let end = quarter_end(ctx.scope.period);
-                if d > end {
-                    push(
-                        tcol::REACHED,
-                        format!("节点完成日期 {d} 晚于本季度末 {end}；尚未完成的请不要填写日期"),
-                    );
-                } else if row.status.is_some() && row.status != Some(TaskStatus::Done) {
-                    push(tcol::STATUS, "已填写节点完成日期，状态应为已完成".into());
-                }
-            } else if row.status == Some(TaskStatus::Done) && item.kind != ItemKind::WorkItem {
-                push(
-                    tcol::REACHED,
-                    format!("{}已完成，请填写实际完成日期", item.kind.label_zh()),
-                );
-            }
-            row.reached_on = reached;
-        }
-        None => {
-            if reached.is_some() {
-                push(tcol::REACHED, "只有节点和项目行填写完成日期".into());
-            }
-        }
+    row.reached_on = c.date(r, tcol::REACHED, "节点完成日期").ok().flatten();
+    let evidence = c.text(r, tcol::EVIDENCE, "佐证材料");
+    row.status = TaskStatus::from_label_zh(&status_text);
+    if row.status.is_none() && !status_text.is_empty() {
+        issues.push(SheetIssue::cell(
+            &name,
+            r,
+            tcol::STATUS,
+            format!(
+                "状态“{status_text}”不在可选范围内；可选：已完成、超序时、序时推进、滞后序时、未启动、其他"
+            ),
+        ));
     }
     row.evidence = evidence
         .split(['；', ';', '、', ',', '，', '\n'])
@@ -361,22 +316,6 @@ fn read_task_row(
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect();
-    for e in &row.evidence {
-        let ext = e.rsplit_once('.').map(|(_, x)| x.to_ascii_lowercase());
-        let ok = ext.as_deref().is_some_and(|x| {
-            let x = if x == "jpeg" { "jpg" } else { x };
-            ctx.settings.evidence_types.iter().any(|t| t == x)
-        });
-        if !ok {
-            push(
-                tcol::EVIDENCE,
-                format!(
-                    "佐证材料“{e}”的类型不允许；可用：{}（填写文件名，多个用“；”分隔）",
-                    ctx.settings.evidence_types.join("、")
-                ),
-            );
-        }
-    }
     row
 }
 
@@ -384,6 +323,7 @@ fn read_indicator_sheet(
     sheet: &SheetData,
     ctx: &ReadContext<'_>,
     content: &mut ReportContent,
+    at: &mut Positions,
     issues: &mut Vec<SheetIssue>,
 ) {
     let name = sheet.name.clone();
@@ -426,43 +366,19 @@ fn read_indicator_sheet(
             ));
             continue;
         }
-        let def = ctx
+        let percent = ctx
             .scope
             .indicators
             .iter()
             .find(|d| d.code == code)
-            .expect("code checked against the scope above");
+            .is_some_and(|d| d.is_percent());
         let mut c = CellReader { sheet, issues };
-        let value = c.number(r, icol::VALUE, "截至本季度末完成值", def.is_percent());
-        let source = c.text_at_most(r, icol::SOURCE, "数据来源", limits::SOURCE);
-        let note = c.text_at_most(r, icol::NOTE, "说明", limits::NOTE);
-        let value = value.unwrap_or_default();
-        if let Some(v) = value {
-            let history = ctx.history.get(code).map_or(&[][..], Vec::as_slice);
-            for p in check_value(def, ctx.scope.period, v, &note, history) {
-                issues.push(SheetIssue::cell(
-                    &name,
-                    r,
-                    icol::VALUE,
-                    p.message_zh(def, v),
-                ));
-            }
-            if ctx.require_complete && source.is_empty() {
-                issues.push(SheetIssue::cell(
-                    &name,
-                    r,
-                    icol::SOURCE,
-                    "请填写数据来源（如：统计公报、部门统计台账）",
-                ));
-            }
-        } else if ctx.require_complete && data_text(sheet.value(r, icol::VALUE)).is_empty() {
-            issues.push(SheetIssue::cell(
-                &name,
-                r,
-                icol::VALUE,
-                format!("请填写“{}”截至本季度末的完成值", def.name),
-            ));
-        }
+        let value = c
+            .number(r, icol::VALUE, "截至本季度末完成值", percent)
+            .unwrap_or_default();
+        let source = c.text(r, icol::SOURCE, "数据来源");
+        let note = c.text(r, icol::NOTE, "说明");
+        at.indicators.insert(code.to_string(), r);
         found.insert(
             code.to_string(),
             IndicatorRow {
@@ -474,15 +390,8 @@ fn read_indicator_sheet(
         );
     }
     for def in &ctx.scope.indicators {
-        match found.remove(&def.code) {
-            Some(row) => content.indicators.push(row),
-            None => issues.push(SheetIssue::sheet(
-                &name,
-                format!(
-                    "缺少指标“{}”的行（行标识 V:{}）；请勿删除行",
-                    def.name, def.code
-                ),
-            )),
+        if let Some(row) = found.remove(&def.code) {
+            content.indicators.push(row);
         }
     }
 }
