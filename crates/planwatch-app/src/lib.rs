@@ -11,6 +11,7 @@ pub mod policy;
 pub mod public_page;
 pub mod report_texts;
 pub mod reporting;
+pub mod value_writes;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};

@@ -109,13 +109,11 @@ struct Inner {
     /// Active sessions' users by token hash, for one data version.
     sessions: Mutex<SessionCache>,
     /// One queue per report (unit, quarter) for writes over the API.
-    report_queues:
-        Mutex<std::collections::HashMap<(String, planwatch_model::Quarter, i64), ReportQueue>>,
+    /// The queues of API value writes (the library's).
+    value_queues: planwatch_app::value_writes::ReportQueues,
     /// Document generation: turns (at most two at once) and the renderer with its fonts.
     documents: pages::documents::Documents,
 }
-
-type ReportQueue = Arc<api::values::ReportQueue>;
 
 /// Signed-in users by session token hash. Valid for one data version only: revoking a session,
 /// disabling a user or changing a role writes an audit row and so starts a new version. Only
@@ -150,7 +148,7 @@ impl AppState {
                 reference_version: Mutex::new(None),
                 units_cache: Mutex::new(None),
                 sessions: Mutex::new(SessionCache::default()),
-                report_queues: Mutex::new(std::collections::HashMap::new()),
+                value_queues: Default::default(),
                 documents: Default::default(),
             }),
         }
@@ -316,21 +314,9 @@ impl AppState {
         Ok(Some(user))
     }
 
-    /// The queue of API writes to one report under one token (at most one per unit, quarter of
-    /// the plan and token).
-    fn report_queue(
-        &self,
-        unit: &str,
-        quarter: planwatch_model::Quarter,
-        token: i64,
-    ) -> ReportQueue {
-        self.inner
-            .report_queues
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry((unit.to_string(), quarter, token))
-            .or_default()
-            .clone()
+    /// The queues of API value writes.
+    fn value_queues(&self) -> &planwatch_app::value_writes::ReportQueues {
+        &self.inner.value_queues
     }
 
     fn cached_demo(&self, version: i64) -> Option<bool> {
@@ -481,4 +467,10 @@ pub async fn serve(
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+impl planwatch_app::value_writes::StoreHandle for AppState {
+    fn store(&self) -> &Store {
+        AppState::store(self)
+    }
 }

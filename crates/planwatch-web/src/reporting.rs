@@ -19,7 +19,7 @@ use planwatch_quarterly::content::{IndicatorRow, ReportContent, TaskRow};
 use planwatch_quarterly::period::cst_from_utc;
 use planwatch_quarterly::scope::{ReportScope, TaskRole};
 use planwatch_quarterly::workflow::{self, Action, ReportRecord, WorkflowEvent};
-use planwatch_store::{Actor, Store, StoredReport};
+use planwatch_store::{Actor, Store};
 use std::collections::{BTreeMap, HashMap};
 
 /// What a person asks for when they post the report form.
@@ -49,15 +49,6 @@ impl Intent {
     /// Whether the report must be complete (everything but a draft).
     pub fn strict(self) -> bool {
         self != Intent::Draft
-    }
-}
-
-/// The workflow actor for a signed-in user.
-pub fn actor(user: &planwatch_store::User) -> workflow::Actor {
-    workflow::Actor {
-        user: user.username.clone(),
-        role: user.role,
-        unit: user.unit.clone(),
     }
 }
 
@@ -304,14 +295,7 @@ pub fn validate(
     }
 }
 
-/// Why a save was refused: shown on the form, nothing saved.
-pub enum Refusal {
-    /// The workflow or the period does not allow it (a message in Chinese).
-    Rule(String),
-    /// Someone saved the report after the caller read it (a message in Chinese): read again and
-    /// retry, or show the newer version.
-    Stale(String),
-}
+pub use planwatch_app::reporting::{Refusal, workflow_actor as actor};
 
 /// Saves `content` (when given) and moves the report on as `intent` asks, as one atomic step in
 /// the store based on `expected_version`. Returns the new record.
@@ -419,88 +403,6 @@ pub async fn save(
         Err(planwatch_store::StoreError::Workflow(e)) => Ok(Err(Refusal::Stale(e.to_string()))),
         Err(e) => Err(e.into()),
     }
-}
-
-/// Saves successive drafts of one report (`contents`, each the whole report after one more
-/// round of edits) as successive versions in one transaction — what `save` with
-/// `Intent::Draft` does for one, with one commit for all. A content equal to the one before it
-/// makes no version; its record is the one before. Returns one record per content.
-#[allow(clippy::too_many_arguments)]
-pub async fn save_drafts(
-    store: &Store,
-    ctx: &Context,
-    user: &planwatch_store::User,
-    unit: &str,
-    q: Quarter,
-    current: Option<&StoredReport>,
-    contents: &[ReportContent],
-    now: DateTime<Utc>,
-) -> WebResult<Result<Vec<ReportRecord>, Refusal>> {
-    let local = cst_from_utc(now);
-    let period = ctx.period(q).map_err(WebError::Internal)?;
-    if let Err(e) = period.check_submission(unit, local) {
-        return Ok(Err(Refusal::Rule(e.to_string())));
-    }
-    let actor = actor(user);
-    let expected = current.map_or(0, |r| r.record.version);
-    let mut rec: Option<ReportRecord> = current.map(|r| r.record.clone());
-    let mut hash = current.map(|r| r.content_hash.clone());
-    let mut rounds = Vec::new();
-    // For each content, the index of its round (None: unchanged, the record before stands).
-    let mut round_of = Vec::with_capacity(contents.len());
-    for c in contents {
-        let h = c.content_hash();
-        let same = hash.as_deref() == Some(h.as_str())
-            && matches!(
-                rec.as_ref().map(|r| r.state),
-                Some(ReportState::Draft | ReportState::Returned | ReportState::Approved)
-            );
-        if same {
-            round_of.push(rounds.len().checked_sub(1));
-            continue;
-        }
-        let v = rec.as_ref().map_or(0, |r| r.version);
-        match workflow::apply(rec.as_ref(), unit, &Action::Edit, &actor, v, local) {
-            Ok((next, ev)) => {
-                rec = Some(next.clone());
-                hash = Some(h);
-                rounds.push((c.clone(), vec![(next, ev)]));
-                round_of.push(Some(rounds.len() - 1));
-            }
-            Err(e) => return Ok(Err(Refusal::Rule(e.to_string()))),
-        }
-    }
-    let saved = if rounds.is_empty() {
-        Vec::new()
-    } else {
-        match store
-            .save_report_rounds(
-                &Actor::user(&user.username),
-                unit,
-                q,
-                expected,
-                &rounds,
-                now,
-            )
-            .await
-        {
-            Ok(r) => r,
-            // Someone saved the same report between our read and our write.
-            Err(planwatch_store::StoreError::Workflow(e)) => {
-                return Ok(Err(Refusal::Stale(e.to_string())));
-            }
-            Err(e) => return Err(e.into()),
-        }
-    };
-    let before = current.map(|r| r.record.clone());
-    let records = round_of
-        .into_iter()
-        .map(|r| match r {
-            Some(i) => Some(saved[i].clone()),
-            None => before.clone(),
-        })
-        .collect::<Option<Vec<_>>>();
-    Ok(records.ok_or_else(|| Refusal::Rule("没有可保存的内容".to_string())))
 }
 
 /// The office's (or a unit head's) action on a submitted or accepted report.

@@ -8,7 +8,7 @@ use super::super::assessment;
 use super::super::error::WebError;
 use super::super::pages::dashboard::value_zh;
 use super::super::policy::Permission;
-use super::super::reporting::{self as web_rep, Problems as Found_, Refusal};
+use super::super::reporting as web_rep;
 use super::super::session::token_hash;
 use super::{ApiError, ApiResult, ApiUser};
 use axum::Json;
@@ -17,11 +17,9 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use planwatch_app as app;
-use planwatch_model::{Quarter, ReportState, Role};
-use planwatch_quarterly::check::Place;
-use planwatch_quarterly::content::{IndicatorRow, ReportContent};
-use planwatch_quarterly::scope::ReportScope;
-use planwatch_store::{ApiToken, User};
+use planwatch_app::value_writes::{self as vw, NotAccepted, ValueWrite, WriteOutcome};
+use planwatch_model::Quarter;
+use planwatch_store::ApiToken;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, Default)]
@@ -326,14 +324,9 @@ fn problems(status: StatusCode, code: &'static str, message: &str, list: Vec<Str
         .into_response()
 }
 
-/// Writes one indicator value into the token's unit's report for the quarter (a draft).
-///
-/// Values for the same report and token that arrive while an earlier one is being saved wait in
-/// that report's queue and are then saved together: checked as one report, written as one new
-/// version with one audit row — one commit for all of them, so that a data platform sending a
-/// unit's figures at once neither gets version conflicts nor waits for one commit per figure.
-/// If the values do not pass the checks together, each is saved (or refused) on its own, so one
-/// bad value never blocks the others.
+/// Writes one indicator value (or, with `{"values": […]}`, up to 500) into the token's unit's
+/// report for the quarter (a draft). Checking, queueing and saving are the library's
+/// (`planwatch_app::value_writes`); here a request becomes values and each outcome an answer.
 pub async fn write_value(
     State(state): State<AppState>,
     parts_caller: Caller,
@@ -368,7 +361,19 @@ pub async fn write_value(
             write_many(state, token, inputs).await
         }
         None => match serde_json::from_value::<ValueInput>(body) {
-            Ok(input) => write_one(state, token, input).await,
+            Ok(input) => {
+                let mut answers = write_all(&state, &token, vec![input]).await?;
+                let answer = answers.pop().expect("one answer per value");
+                if answer.status == StatusCode::FORBIDDEN {
+                    return Err(ApiError(WebError::Forbidden(
+                        answer.body["error"]["message"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                    )));
+                }
+                Ok(answer.into_response())
+            }
             Err(e) => bad(e.to_string()),
         },
     }
@@ -377,116 +382,80 @@ pub async fn write_value(
 /// The most values one bulk request may carry.
 const MAX_BULK: usize = 500;
 
-/// Checks that need no report: the quarter is the plan's and the indicator is the unit's.
-async fn precheck(
+/// Prechecks each value, writes those that pass through the library's queues, and answers each
+/// in the order sent.
+async fn write_all(
     state: &AppState,
     token: &ApiToken,
-    input: &ValueInput,
-) -> Result<Result<Quarter, Answer>, ApiError> {
-    let q = match Quarter::parse(&input.quarter) {
-        Ok(q) => q,
-        Err(e) => {
-            return Ok(Err(Answer::problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "bad_quarter",
-                &e.to_string(),
-                Vec::new(),
-            )));
-        }
-    };
-    let ctx = web_rep::context(state, &token_user(token).username, app::now()).await?;
-    if ctx.period(q).is_err() {
-        return Ok(Err(Answer::problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_quarter",
-            &format!("{}不在计划期内", q.label_zh()),
-            Vec::new(),
-        )));
-    }
-    if !ctx
-        .inputs()
-        .scope(&token.unit, q)
-        .indicators
-        .iter()
-        .any(|d| d.code == input.indicator)
-    {
-        return Ok(Err(Answer::problem(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            &format!(
-                "指标“{}”不由“{}”报送，该令牌不能写入",
-                input.indicator, token.unit
-            ),
-            Vec::new(),
-        )));
-    }
-    Ok(Ok(q))
-}
-
-fn not_answered() -> ApiError {
-    ApiError(WebError::Internal(anyhow::anyhow!(
-        "a queued API value was not answered"
-    )))
-}
-
-/// Takes the queue's turn and saves everything waiting in it (in a task of its own, so that a
-/// caller who hangs up cannot leave the others of the batch without an answer).
-async fn save_waiting(
-    state: &AppState,
-    token: &ApiToken,
-    q: Quarter,
-    queue: &ReportQueue,
-) -> Result<(), ApiError> {
-    let batch: Vec<Pending> =
-        std::mem::take(&mut *queue.pending.lock().unwrap_or_else(|p| p.into_inner()));
-    // Empty when an earlier batch, already finished, took ours.
-    if !batch.is_empty() {
-        let task = tokio::spawn(save_batch(state.clone(), token.clone(), q, batch));
-        if task.await.is_err() {
-            return Err(ApiError(WebError::Internal(anyhow::anyhow!(
-                "saving queued API values stopped unexpectedly"
-            ))));
+    inputs: Vec<ValueInput>,
+) -> Result<Vec<Answer>, ApiError> {
+    let ctx = web_rep::context(state, &vw::token_user(token).username, app::now()).await?;
+    let mut answers: Vec<Option<Answer>> = (0..inputs.len()).map(|_| None).collect();
+    let mut writes = Vec::new();
+    let mut which = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let q = match Quarter::parse(&input.quarter) {
+            Ok(q) => q,
+            Err(e) => {
+                answers[i] = Some(Answer::problem(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "bad_quarter",
+                    &e.to_string(),
+                    Vec::new(),
+                ));
+                continue;
+            }
+        };
+        let w = ValueWrite {
+            indicator: input.indicator.clone(),
+            quarter: q,
+            value: input.value,
+            source: input.source.clone(),
+            note: input.note.clone(),
+        };
+        match vw::precheck(&ctx, token, &w) {
+            Ok(()) => {
+                writes.push(w);
+                which.push(i);
+            }
+            Err(NotAccepted::BadQuarter(m)) => {
+                answers[i] = Some(Answer::problem(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "bad_quarter",
+                    &m,
+                    Vec::new(),
+                ));
+            }
+            Err(NotAccepted::NotTheUnits(m)) => {
+                answers[i] = Some(Answer::problem(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    &m,
+                    Vec::new(),
+                ));
+            }
         }
     }
-    Ok(())
-}
-
-async fn write_one(
-    state: AppState,
-    token: ApiToken,
-    input: ValueInput,
-) -> Result<Response, ApiError> {
-    let q = match precheck(&state, &token, &input).await? {
-        Ok(q) => q,
-        Err(answer) if answer.status == StatusCode::FORBIDDEN => {
-            return Err(ApiError(WebError::Forbidden(
-                answer.body["error"]["message"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-            )));
+    if !writes.is_empty() {
+        let outcomes = state
+            .value_queues()
+            .write(state, ctx, token, writes, app::now)
+            .await;
+        for (i, outcome) in which.into_iter().zip(outcomes) {
+            let outcome =
+                outcome.map_err(|e| ApiError(WebError::Internal(anyhow::anyhow!("{e:#}"))))?;
+            answers[i] = Some(respond(outcome, &token.unit, &inputs[i]));
         }
-        Err(answer) => return Ok(answer.into_response()),
-    };
-    let queue = state.report_queue(&token.unit, q, token.id);
-    let (reply, answer) = tokio::sync::oneshot::channel();
-    queue
-        .pending
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .push(Pending { input, reply });
-    let mut answer = answer;
-    tokio::select! {
-        // Saved by the batch of a caller ahead in the queue: no need to wait for a turn.
-        biased;
-        done = &mut answer => return done.map_err(|_| not_answered())?.map(Answer::into_response),
-        _turn = queue.turn.lock() => save_waiting(&state, &token, q, &queue).await?,
     }
-    // Answered by the batch that took this value (ours, or an earlier caller's).
-    answer
-        .await
-        .map_err(|_| not_answered())?
-        .map(Answer::into_response)
+    Ok(answers
+        .into_iter()
+        .map(|a| {
+            a.unwrap_or(Answer {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                body: serde_json::Value::Null,
+            })
+        })
+        .collect())
 }
 
 /// A unit's figures in one request (`{"values": […]}`): each value is checked, queued and saved
@@ -496,45 +465,11 @@ async fn write_many(
     token: ApiToken,
     inputs: Vec<ValueInput>,
 ) -> Result<Response, ApiError> {
-    let mut answers: Vec<Option<Answer>> = (0..inputs.len()).map(|_| None).collect();
-    let mut waiting = Vec::new();
-    let mut queues: Vec<(Quarter, std::sync::Arc<ReportQueue>)> = Vec::new();
-    for (i, input) in inputs.iter().enumerate() {
-        match precheck(&state, &token, input).await? {
-            Err(answer) => answers[i] = Some(answer),
-            Ok(q) => {
-                let queue = state.report_queue(&token.unit, q, token.id);
-                let (reply, answer) = tokio::sync::oneshot::channel();
-                queue
-                    .pending
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(Pending {
-                        input: input.clone(),
-                        reply,
-                    });
-                if !queues.iter().any(|(x, _)| *x == q) {
-                    queues.push((q, queue));
-                }
-                waiting.push((i, answer));
-            }
-        }
-    }
-    for (q, queue) in &queues {
-        let _turn = queue.turn.lock().await;
-        save_waiting(&state, &token, *q, queue).await?;
-    }
-    for (i, answer) in waiting {
-        answers[i] = Some(answer.await.map_err(|_| not_answered())??);
-    }
+    let answers = write_all(&state, &token, inputs.clone()).await?;
     let results: Vec<serde_json::Value> = answers
         .into_iter()
         .zip(&inputs)
         .map(|(a, input)| {
-            let a = a.unwrap_or(Answer {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                body: serde_json::Value::Null,
-            });
             let mut entry = serde_json::json!({
                 "indicator": input.indicator,
                 "quarter": input.quarter,
@@ -557,99 +492,6 @@ async fn write_many(
         "results": results,
     }))
     .into_response())
-}
-
-/// The API writes waiting for one report (unit, quarter) under one token.
-#[derive(Default)]
-pub struct ReportQueue {
-    pending: std::sync::Mutex<Vec<Pending>>,
-    /// Held while a batch is taken and saved.
-    turn: tokio::sync::Mutex<()>,
-}
-
-struct Pending {
-    input: ValueInput,
-    reply: tokio::sync::oneshot::Sender<Result<Answer, ApiError>>,
-}
-
-/// The token acts as a reporter of its unit, under its own name in the audit trail.
-fn token_user(token: &ApiToken) -> User {
-    User {
-        id: 0,
-        username: format!("api:{}", token.name),
-        display_name: token.name.clone(),
-        role: Role::Reporter,
-        unit: Some(token.unit.clone()),
-        task_force: None,
-        disabled_at: None,
-        created_at: token.created_at,
-        updated_at: token.created_at,
-    }
-}
-
-async fn save_batch(state: AppState, token: ApiToken, q: Quarter, batch: Vec<Pending>) {
-    let (inputs, replies): (Vec<ValueInput>, Vec<_>) =
-        batch.into_iter().map(|p| (p.input, p.reply)).unzip();
-    // Rounds in arrival order with each indicator at most once, so that every value is checked
-    // and answered for itself (a later value never hides an earlier bad one).
-    let mut rounds: Vec<Vec<usize>> = Vec::new();
-    for (i, input) in inputs.iter().enumerate() {
-        match rounds.last_mut() {
-            Some(r) if !r.iter().any(|&j| inputs[j].indicator == input.indicator) => r.push(i),
-            _ => rounds.push(vec![i]),
-        }
-    }
-    let mut answers: Vec<Option<Result<Answer, ApiError>>> =
-        (0..inputs.len()).map(|_| None).collect();
-    let settle = |result: Result<Settled, ApiError>,
-                  which: &[usize],
-                  answers: &mut Vec<Option<Result<Answer, ApiError>>>|
-     -> Vec<usize> {
-        match result {
-            Ok((settled, alone)) => {
-                for (i, outcome) in settled {
-                    answers[i] = Some(respond(&Ok(outcome), &token.unit, &inputs[i]));
-                }
-                alone
-            }
-            Err(e) => {
-                for &i in which {
-                    answers[i] = Some(Err(ApiError(e.0.duplicate())));
-                }
-                Vec::new()
-            }
-        }
-    };
-    let all: Vec<usize> = (0..inputs.len()).collect();
-    let result = save_rounds(&state, &token, q, &inputs, &rounds).await;
-    let alone = settle(result, &all, &mut answers);
-    for i in alone {
-        let result = save_rounds(&state, &token, q, &inputs, &[vec![i]]).await;
-        settle(result, &[i], &mut answers);
-    }
-    for (reply, answer) in replies.into_iter().zip(answers) {
-        // A caller who hung up no longer needs the answer; the value is saved all the same.
-        if let Some(answer) = answer {
-            let _ = reply.send(answer);
-        }
-    }
-}
-
-/// Problems found in values, each with the place it belongs to.
-type Found = Vec<(Place, Vec<String>)>;
-
-/// What `save_rounds` settled (value index and outcome), and the values to try one by one.
-type Settled = (Vec<(usize, Outcome)>, Vec<usize>);
-
-/// What became of values saved together.
-enum Outcome {
-    Saved(planwatch_quarterly::workflow::ReportRecord),
-    /// The report is submitted or accepted: the message.
-    Closed(String),
-    /// The values do not pass the checks: each problem with the place it belongs to.
-    Invalid(Found),
-    /// The workflow or the period refuses the save: the message.
-    Refused(String),
 }
 
 /// The answer to one value: its status and JSON body (a response for a single write, an entry
@@ -678,13 +520,9 @@ impl Answer {
     }
 }
 
-fn respond(
-    outcome: &Result<Outcome, ApiError>,
-    unit: &str,
-    input: &ValueInput,
-) -> Result<Answer, ApiError> {
+fn respond(outcome: WriteOutcome, unit: &str, input: &ValueInput) -> Answer {
     match outcome {
-        Ok(Outcome::Saved(record)) => Ok(Answer {
+        WriteOutcome::Saved(record) => Answer {
             status: StatusCode::OK,
             body: serde_json::json!(ValueSaved {
                 unit: unit.to_string(),
@@ -694,169 +532,18 @@ fn respond(
                 report_state: record.state.label_zh(),
                 version: record.version,
             }),
-        }),
-        Ok(Outcome::Closed(m)) => Ok(Answer::problem(
-            StatusCode::CONFLICT,
-            "report_closed",
-            m,
-            Vec::new(),
-        )),
-        Ok(Outcome::Refused(m)) => Ok(Answer::problem(
-            StatusCode::CONFLICT,
-            "not_saved",
-            m,
-            Vec::new(),
-        )),
-        Ok(Outcome::Invalid(found)) => Ok(Answer::problem(
+        },
+        WriteOutcome::Closed(m) => {
+            Answer::problem(StatusCode::CONFLICT, "report_closed", &m, Vec::new())
+        }
+        WriteOutcome::Refused(m) => {
+            Answer::problem(StatusCode::CONFLICT, "not_saved", &m, Vec::new())
+        }
+        WriteOutcome::Invalid(found) => Answer::problem(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_value",
             "数值未通过检查，未保存",
-            found.iter().flat_map(|(_, v)| v.clone()).collect(),
-        )),
-        Err(e) => Err(ApiError(e.0.duplicate())),
+            found,
+        ),
     }
 }
-
-/// Checks the values of one round — by the same reader as the form and the Excel upload, on a
-/// form holding just their indicators (the rest of the draft is the unit's to complete and is
-/// checked in full when the unit submits) — and gives their rows as read back, or the problems.
-fn check_round(
-    ctx: &planwatch_app::reporting::Context,
-    scope: &ReportScope<'_>,
-    values: &[&ValueInput],
-    history: &std::collections::BTreeMap<String, Vec<(Quarter, f64)>>,
-) -> Result<Result<Vec<IndicatorRow>, Found>, ApiError> {
-    let narrow = ReportScope {
-        unit: scope.unit.clone(),
-        period: scope.period,
-        rows: Vec::new(),
-        indicators: scope
-            .indicators
-            .iter()
-            .copied()
-            .filter(|d| values.iter().any(|x| x.indicator == d.code))
-            .collect(),
-    };
-    let mut part = ReportContent::new(&scope.unit, scope.period);
-    part.indicators = values
-        .iter()
-        .map(|input| IndicatorRow {
-            code: input.indicator.clone(),
-            value: Some(input.value),
-            source: input.source.trim().to_string(),
-            note: input.note.trim().to_string(),
-        })
-        .collect();
-    Ok(
-        match web_rep::validate(ctx, &narrow, &part, history, false, Found_::default()) {
-            Ok(checked) => Ok(checked
-                .indicators
-                .into_iter()
-                .filter(|r| r.value.is_some())
-                .collect()),
-            Err(found) => Err(found.by_place.into_iter().collect()),
-        },
-    )
-}
-
-/// Checks every round (each indicator at most once in a round) and saves the rounds that pass
-/// as successive versions of the report in one transaction — each with its own audit row, one
-/// commit for all — applied again to the newer report if someone saved it in between. Returns
-/// the outcome of each value it settled, and the values of rounds of several values that did
-/// not pass together (to be tried one by one, so that each gets its own verdict).
-async fn save_rounds(
-    state: &AppState,
-    token: &ApiToken,
-    q: Quarter,
-    inputs: &[ValueInput],
-    rounds: &[Vec<usize>],
-) -> Result<Settled, ApiError> {
-    let now = app::now();
-    let user = token_user(token);
-    let ctx = web_rep::context(state, &user.username, now).await?;
-    let scope = ctx.inputs().scope(&token.unit, q);
-    // Other quarters' values only: writes to this quarter do not change it.
-    let history = state.store().indicator_history().await?;
-    let mut settled = Vec::new();
-    let mut retry_alone = Vec::new();
-    let mut passed: Vec<(&Vec<usize>, Vec<IndicatorRow>)> = Vec::new();
-    for round in rounds {
-        let values: Vec<&ValueInput> = round.iter().map(|&i| &inputs[i]).collect();
-        match check_round(&ctx, &scope, &values, &history)? {
-            Ok(rows) => passed.push((round, rows)),
-            Err(found) if round.len() == 1 => settled.push((round[0], Outcome::Invalid(found))),
-            Err(_) => retry_alone.extend(round.iter().copied()),
-        }
-    }
-    if passed.is_empty() {
-        return Ok((settled, retry_alone));
-    }
-    let every = |o: &dyn Fn() -> Outcome, settled: &mut Vec<(usize, Outcome)>| {
-        for (round, _) in &passed {
-            settled.extend(round.iter().map(|&i| (i, o())));
-        }
-    };
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let stored = state.store().report_current(&token.unit, q).await?;
-        if let Some(r) = &stored
-            && matches!(
-                r.record.state,
-                ReportState::Submitted | ReportState::Accepted
-            )
-        {
-            let m = format!(
-                "“{}”{}的报告已{}，不能再写入；如需更正请联系领导小组办公室退回或重新开放",
-                token.unit,
-                q.label_zh(),
-                r.record.state.label_zh()
-            );
-            every(&|| Outcome::Closed(m.clone()), &mut settled);
-            return Ok((settled, retry_alone));
-        }
-        let mut content = stored
-            .as_ref()
-            .map(|r| r.content.clone())
-            .unwrap_or_else(|| ReportContent::new(&token.unit, q));
-        content.demo = false;
-        let mut contents = Vec::with_capacity(passed.len());
-        for (_, rows) in &passed {
-            for row in rows {
-                match content.indicators.iter_mut().find(|r| r.code == row.code) {
-                    Some(r) => *r = row.clone(),
-                    None => content.indicators.push(row.clone()),
-                }
-            }
-            contents.push(content.clone());
-        }
-        match web_rep::save_drafts(
-            state.store(),
-            &ctx,
-            &user,
-            &token.unit,
-            q,
-            stored.as_ref(),
-            &contents,
-            now,
-        )
-        .await?
-        {
-            Ok(records) => {
-                tracing::info!(token = %token.name, unit = %token.unit, quarter = %q, values = passed.iter().map(|(r, _)| r.len()).sum::<usize>(), versions = records.len(), "indicator values written over the API");
-                for ((round, _), record) in passed.iter().zip(records) {
-                    settled.extend(round.iter().map(|&i| (i, Outcome::Saved(record.clone()))));
-                }
-                return Ok((settled, retry_alone));
-            }
-            Err(Refusal::Stale(_)) if attempt < MAX_ATTEMPTS => continue,
-            Err(Refusal::Rule(m) | Refusal::Stale(m)) => {
-                every(&|| Outcome::Refused(m.clone()), &mut settled);
-                return Ok((settled, retry_alone));
-            }
-        }
-    }
-}
-
-/// How often API values are applied again when the report changed under them.
-const MAX_ATTEMPTS: u32 = 5;
