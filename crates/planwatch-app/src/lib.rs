@@ -5,6 +5,7 @@
 //! views. It knows no argv, no HTTP, and prints nothing.
 
 pub mod assess;
+pub mod demo_accounts;
 pub mod documents;
 pub mod plan_input;
 pub mod policy;

@@ -1,8 +1,10 @@
 //! `planwatch extract` as a user runs it: JSON and text output for the Yangquan plan, the same
 //! JSON from GB18030 and .docx files, and one-line errors for files that are not plans.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -18,7 +20,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn planwatch(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_planwatch"))
+    common::planwatch(None, None)
         .args(args)
         .env("PLANWATCH_DATA_DIR", scratch("data"))
         .output()

@@ -2,10 +2,12 @@
 //! import, org, users, audit, backup, export/import — on SQLite, and on PostgreSQL where the
 //! test name starts with `pg_`.
 
+mod common;
+
 use planwatch_store::testing::ScratchPg;
-use std::io::Write;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 fn fixture(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -21,24 +23,7 @@ fn gold() -> String {
 
 /// Runs `planwatch --data-dir DIR ARGS…` with `DATABASE_URL` set only if `url` is given.
 fn run(dir: &Path, url: Option<&str>, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_planwatch"));
-    cmd.arg("--data-dir").arg(dir).args(args);
-    cmd.env_remove("DATABASE_URL")
-        .env_remove("PLANWATCH_DATA_DIR");
-    if let Some(u) = url {
-        cmd.env("DATABASE_URL", u);
-    }
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("planwatch starts");
-    {
-        let mut input = child.stdin.take().expect("piped");
-        if let Some(s) = stdin {
-            input.write_all(s.as_bytes()).expect("stdin");
-        }
-    }
-    child.wait_with_output().expect("planwatch finishes")
+    common::run_with(common::planwatch(Some(dir), url).args(args), stdin)
 }
 
 fn stdout(o: &Output) -> String {

@@ -1,11 +1,13 @@
 //! `planwatch report …` end to end: the binary reads an assessment (JSON) or a plan and writes
 //! the documents; bad input writes nothing.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn planwatch() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_planwatch"))
+    common::planwatch(None, None)
 }
 
 fn repo() -> PathBuf {

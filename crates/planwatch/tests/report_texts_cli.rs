@@ -2,9 +2,10 @@
 //! put into the generated annual report in place of (or after) the 【草稿】 draft; a reporter, an
 //! unknown section or an empty text is refused with exit code 2 and changes nothing.
 
-use std::io::{Read as _, Write as _};
+mod common;
+
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 fn out_dir(name: &str) -> PathBuf {
     let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("report-text-{name}"));
@@ -20,25 +21,7 @@ fn run(data: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
 
 /// Runs planwatch on `url` (`DATABASE_URL`) or the SQLite file in `data`.
 fn run_on(data: &Path, url: Option<&str>, args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_planwatch"));
-    cmd.arg("--data-dir").arg(data).args(args);
-    match url {
-        Some(u) => cmd.env("DATABASE_URL", u),
-        None => cmd.env_remove("DATABASE_URL"),
-    };
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("planwatch starts");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin");
-    let out = child.wait_with_output().expect("planwatch finishes");
+    let out = common::run_with(common::planwatch(Some(data), url).args(args), Some(stdin));
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

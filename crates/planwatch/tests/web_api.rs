@@ -2,6 +2,7 @@
 //! `pg_…`) on PostgreSQL: the same answers, JSON errors, the OpenAPI document, and an unexpected
 //! error that shows a reference number which is also in the log.
 
+mod common;
 mod web_support;
 
 use serde_json::Value;

@@ -2,6 +2,7 @@
 //! (Secure behind TLS), failed sign-ins are limited and audited, sessions end on sign-out, on
 //! disabling and on a password change, and no form is accepted without its CSRF token.
 
+mod common;
 mod web_support;
 
 use web_support::{PASSWORD, Server};

@@ -15,6 +15,7 @@
 //! `PLANWATCH_TEST_BIN` runs the test against another build of `planwatch` (to show that an
 //! older build fails it).
 
+mod common;
 mod web_support;
 
 use std::io::{BufRead, BufReader};
@@ -25,23 +26,9 @@ use web_support::Client;
 const YEAR: &str = "2023";
 const ROUNDS: usize = 4;
 
-fn bin() -> PathBuf {
-    std::env::var_os("PLANWATCH_TEST_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_planwatch")))
-}
-
 fn planwatch(data: &Path, url: Option<&str>) -> Command {
-    let mut cmd = Command::new(bin());
-    cmd.arg("--data-dir").arg(data);
-    cmd.env_remove("DATABASE_URL")
-        .env_remove("PLANWATCH_DATA_DIR")
-        .env_remove("PLANWATCH_ADDR")
-        .env_remove("PLANWATCH_REPORT_CONFIG")
-        .env("PLANWATCH_LOG", "warn");
-    if let Some(u) = url {
-        cmd.env("DATABASE_URL", u);
-    }
+    let mut cmd = common::planwatch(Some(data), url);
+    cmd.env("PLANWATCH_LOG", "warn");
     cmd
 }
 

@@ -2,6 +2,7 @@
 //! targets, a reporter's own tasks, the plan import preview and its confirmation, and that a
 //! second app server on the same database shows a new revision at once.
 
+mod common;
 mod web_support;
 
 use web_support::{Server, fixture};

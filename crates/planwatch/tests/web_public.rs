@@ -4,6 +4,7 @@
 //! not; never scores or people; 示例数据 while demo data is present; the settings only for the
 //! office, with a CSRF token.
 
+mod common;
 mod web_support;
 
 use std::io::BufRead as _;
@@ -28,13 +29,8 @@ impl Drop for DemoServer {
 }
 
 fn planwatch(data: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_planwatch"));
-    c.arg("--data-dir")
-        .arg(data)
-        .env_remove("DATABASE_URL")
-        .env_remove("PLANWATCH_DATA_DIR")
-        .env_remove("PLANWATCH_ADDR")
-        .env("PLANWATCH_LOG", "warn");
+    let mut c = common::planwatch(Some(data), None);
+    c.env("PLANWATCH_LOG", "warn");
     c
 }
 

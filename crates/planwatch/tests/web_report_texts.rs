@@ -4,6 +4,7 @@
 //! nothing; reporters, leaders, posts without a CSRF token and visitors who are not signed in
 //! are refused.
 
+mod common;
 mod web_support;
 
 use web_support::{Client, Server};

@@ -2,6 +2,7 @@
 //! people saving the same report at once (the second is told, nothing is lost), the Excel form
 //! downloaded and uploaded with the reader's located messages, and the office's extension.
 
+mod common;
 mod web_support;
 
 use web_support::{Client, Server};

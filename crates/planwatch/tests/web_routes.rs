@@ -3,6 +3,7 @@
 //! page, or 401 JSON from the API). The table below is the permission design in one place; a
 //! route added to the router without a row here fails `every_route_of_the_router_is_in_the_table`.
 
+mod common;
 mod web_support;
 
 use web_support::{Client, Server};

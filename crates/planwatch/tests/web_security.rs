@@ -1,6 +1,7 @@
 //! The defects of issue 11 that a stranger, a signed-in user or an admin could trigger, each
 //! against a real `planwatch serve`: every test here failed on the code before the fix.
 
+mod common;
 mod web_support;
 
 use sha2::{Digest, Sha256};

@@ -3,6 +3,7 @@
 //! are `Secure` with the `__Host-` prefix, HSTS is sent, and plain HTTP on the same port gets
 //! no page. Bad key files are refused at start with the file named.
 
+mod common;
 mod web_support;
 
 use std::path::Path;
@@ -142,14 +143,11 @@ fn a_key_that_is_not_a_key_is_refused_at_start_with_the_file_named() {
     let bad = certs.path().join("not-a-key.pem");
     std::fs::write(&bad, "hello").expect("write");
     let data = tempfile::tempdir().expect("folder");
-    let out = Command::new(env!("CARGO_BIN_EXE_planwatch"))
-        .arg("--data-dir")
-        .arg(data.path())
+    let out = common::planwatch(Some(data.path()), None)
         .args(["serve", "--addr", "127.0.0.1:0", "--tls-cert"])
         .arg(certs.path().join("cert.pem"))
         .arg("--tls-key")
         .arg(&bad)
-        .env_remove("DATABASE_URL")
         .output()
         .expect("planwatch runs");
     assert!(!out.status.success());

@@ -1,12 +1,55 @@
-//! What the command-line tests share: a data folder for one test (SQLite, or a scratch
-//! PostgreSQL database when `PLANWATCH_TEST_PG_URL` is set), the runner for the real binary, and
-//! `on_both_backends!`, which turns one async test body into a `sqlite_…` and a `pg_…` test.
+//! What the tests of the binary share: the runner for the real binary (`planwatch`, `run_with`),
+//! a data folder for one test (SQLite, or a scratch PostgreSQL database when
+//! `PLANWATCH_TEST_PG_URL` is set), and `on_both_backends!`, which turns one async test body into
+//! a `sqlite_…` and a `pg_…` test. The web tests' `web_support` starts servers with the same
+//! runner.
 
 #![allow(dead_code)]
 
 use planwatch_store::testing::ScratchPg;
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The binary under test: this build, or `PLANWATCH_TEST_BIN` (to show that an older build
+/// fails a regression test).
+pub fn binary() -> PathBuf {
+    std::env::var_os("PLANWATCH_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_planwatch")))
+}
+
+/// `planwatch [--data-dir DATA]` with none of the caller's PlanWatch settings (database, data
+/// folder, address, report configuration) leaking in; on `DATABASE_URL` `url` when given.
+pub fn planwatch(data: Option<&Path>, url: Option<&str>) -> Command {
+    let mut cmd = Command::new(binary());
+    if let Some(d) = data {
+        cmd.arg("--data-dir").arg(d);
+    }
+    cmd.env_remove("DATABASE_URL")
+        .env_remove("PLANWATCH_DATA_DIR")
+        .env_remove("PLANWATCH_ADDR")
+        .env_remove("PLANWATCH_REPORT_CONFIG");
+    if let Some(u) = url {
+        cmd.env("DATABASE_URL", u);
+    }
+    cmd
+}
+
+/// Runs `cmd` with `stdin` on its standard input (closed at once when `None`).
+pub fn run_with(cmd: &mut Command, stdin: Option<&str>) -> Output {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("planwatch starts");
+    {
+        let mut input = child.stdin.take().expect("piped");
+        if let Some(s) = stdin {
+            input.write_all(s.as_bytes()).expect("stdin");
+        }
+    }
+    child.wait_with_output().expect("planwatch finishes")
+}
 
 /// Where the binary keeps its data for one test, and the database URL if on PostgreSQL.
 pub struct Env {
@@ -45,14 +88,10 @@ impl Env {
 
     /// Runs `planwatch --data-dir DATA ARGS…` with `DATABASE_URL` only when on PostgreSQL.
     pub fn run(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_planwatch"));
-        cmd.arg("--data-dir").arg(self.data()).args(args);
-        cmd.env_remove("DATABASE_URL")
-            .env_remove("PLANWATCH_DATA_DIR");
-        if let Some(url) = &self.database_url {
-            cmd.env("DATABASE_URL", url);
-        }
-        cmd.output().expect("the binary runs")
+        planwatch(Some(&self.data()), self.database_url.as_deref())
+            .args(args)
+            .output()
+            .expect("the binary runs")
     }
 
     /// Runs and expects success; returns stdout.

@@ -32,24 +32,10 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
-/// The binary under test: this build, or `PLANWATCH_TEST_BIN` (to show that an older build
-/// fails a regression test).
-pub fn binary() -> PathBuf {
-    std::env::var_os("PLANWATCH_TEST_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_planwatch")))
-}
-
+/// The common runner, logging only warnings (the servers' logs are read by some tests).
 fn planwatch(data: &Path, url: Option<&str>) -> Command {
-    let mut cmd = Command::new(binary());
-    cmd.arg("--data-dir").arg(data);
-    cmd.env_remove("DATABASE_URL")
-        .env_remove("PLANWATCH_DATA_DIR")
-        .env_remove("PLANWATCH_ADDR")
-        .env("PLANWATCH_LOG", "warn");
-    if let Some(u) = url {
-        cmd.env("DATABASE_URL", u);
-    }
+    let mut cmd = crate::common::planwatch(Some(data), url);
+    cmd.env("PLANWATCH_LOG", "warn");
     cmd
 }
 
