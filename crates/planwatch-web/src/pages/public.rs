@@ -41,15 +41,6 @@ struct PublicPage {
     asset_version: &'static str,
 }
 
-const STATUS_ORDER: [TaskStatus; 6] = [
-    TaskStatus::Done,
-    TaskStatus::Ahead,
-    TaskStatus::OnSchedule,
-    TaskStatus::Behind,
-    TaskStatus::NotStarted,
-    TaskStatus::Overdue,
-];
-
 /// The published figures of `choice`, from the assessment of its period (accepted data only).
 async fn figures(
     state: &AppState,
@@ -87,7 +78,7 @@ async fn figures(
     let counts = choice.task_counts.then(|| {
         let tasks = &o.assessment.tasks;
         (
-            STATUS_ORDER
+            TaskStatus::ASSESSED
                 .iter()
                 .map(|s| {
                     (

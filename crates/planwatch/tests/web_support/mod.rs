@@ -40,17 +40,7 @@ fn planwatch(data: &Path, url: Option<&str>) -> Command {
 }
 
 fn run_ok(cmd: &mut Command, stdin: Option<&str>) {
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("planwatch starts");
-    {
-        let mut input = child.stdin.take().expect("piped");
-        if let Some(s) = stdin {
-            input.write_all(s.as_bytes()).expect("stdin");
-        }
-    }
-    let out = child.wait_with_output().expect("planwatch finishes");
+    let out = crate::common::run_with(cmd, stdin);
     assert!(
         out.status.success(),
         "{cmd:?} failed:\n{}\n{}",
