@@ -5,8 +5,10 @@
 //! views. It knows no argv, no HTTP, and prints nothing.
 
 pub mod assess;
+pub use error::{AppError, Caller};
 pub mod demo_accounts;
 pub mod documents;
+pub mod error;
 pub mod plan_input;
 pub mod policy;
 pub mod public_page;

@@ -4,6 +4,7 @@
 //! historical values and the demo data. The rules are in `planwatch-quarterly`; the data in the
 //! store; this layer reads files, names the actor and passes "now".
 
+use crate::{AppError, Caller};
 use anyhow::{Context as _, bail};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use planwatch_model::{Plan, Quarter, ReportState, Role};
@@ -633,31 +634,42 @@ pub fn ready_to_sign_off(
     ))
 }
 
-/// The office's (or unit head's) action on one report. Approving and sending follow
-/// [`ready_to_sign_off`].
+/// An action on one report by the office or the unit's head — approve, send, accept, return,
+/// reopen — from a page or the command line. Approving and sending follow
+/// [`ready_to_sign_off`]. `expected_version` is the version the caller saw (a page); `None` acts
+/// on the current one (the command line). A refusal or a stale version changes nothing.
+#[allow(clippy::too_many_arguments)]
 pub async fn review(
     store: &Store,
     ctx: &Context,
+    caller: Caller<'_>,
     unit: &str,
     q: Quarter,
     action: Action,
-    as_user: Option<&str>,
+    expected_version: Option<u64>,
     now: DateTime<Utc>,
-) -> anyhow::Result<ReportRecord> {
+) -> Result<ReportRecord, AppError> {
     let current = store
         .report(unit, q)
         .await?
-        .with_context(|| format!("“{unit}”{}的报告尚未填报", q.label_zh()))?;
-    let default_role = match action {
-        Action::Approve | Action::Submit | Action::Edit => Role::UnitHead,
-        _ => Role::Office,
+        .ok_or_else(|| AppError::Refused(format!("“{unit}”{}的报告尚未填报", q.label_zh())))?;
+    let (store_actor, actor) = match caller {
+        Caller::User(u) => (Actor::user(&u.username), workflow_actor(u)),
+        Caller::CommandLine { as_user } => {
+            let default_role = match action {
+                Action::Approve | Action::Submit | Action::Edit => Role::UnitHead,
+                _ => Role::Office,
+            };
+            resolve_actor(store, as_user, default_role, Some(unit))
+                .await
+                .map_err(|e| AppError::Refused(format!("{e:#}")))?
+        }
     };
-    let (store_actor, actor) = resolve_actor(store, as_user, default_role, Some(unit)).await?;
     if matches!(action, Action::Approve | Action::Submit) {
         let history = store.indicator_history().await?;
-        ready_to_sign_off(ctx, &history, unit, q, &current.content).map_err(anyhow::Error::msg)?;
+        ready_to_sign_off(ctx, &history, unit, q, &current.content).map_err(AppError::Refused)?;
     }
-    let v = current.record.version;
+    let v = expected_version.unwrap_or(current.record.version);
     let (next, ev) = workflow::apply(
         Some(&current.record),
         unit,
@@ -665,7 +677,11 @@ pub async fn review(
         &actor,
         v,
         cst_from_utc(now),
-    )?;
+    )
+    .map_err(|e| match e {
+        workflow::WorkflowError::VersionConflict { .. } => AppError::Stale(e.to_string()),
+        other => AppError::Refused(other.to_string()),
+    })?;
     Ok(store
         .save_report(&store_actor, unit, q, v, None, &[(next, ev)], now)
         .await?)

@@ -405,47 +405,6 @@ pub async fn save(
     }
 }
 
-/// The office's (or a unit head's) action on a submitted or accepted report.
-pub async fn review(
-    store: &Store,
-    user: &planwatch_store::User,
-    unit: &str,
-    q: Quarter,
-    action: Action,
-    expected_version: u64,
-    now: DateTime<Utc>,
-) -> WebResult<Result<ReportRecord, String>> {
-    let Some(current) = store.report(unit, q).await? else {
-        return Ok(Err(format!("“{unit}”{}的报告尚未填报", q.label_zh())));
-    };
-    match workflow::apply(
-        Some(&current.record),
-        unit,
-        &action,
-        &actor(user),
-        expected_version,
-        cst_from_utc(now),
-    ) {
-        Ok((next, ev)) => match store
-            .save_report(
-                &Actor::user(&user.username),
-                unit,
-                q,
-                expected_version,
-                None,
-                &[(next, ev)],
-                now,
-            )
-            .await
-        {
-            Ok(r) => Ok(Ok(r)),
-            Err(planwatch_store::StoreError::Workflow(e)) => Ok(Err(e.to_string())),
-            Err(e) => Err(e.into()),
-        },
-        Err(e) => Ok(Err(e.to_string())),
-    }
-}
-
 /// Whether `user` may see reports of `unit`: unit-bound roles only their own unit's.
 pub fn may_read_unit(user: &planwatch_store::User, unit: &str) -> bool {
     if user.role.is_unit_bound() {

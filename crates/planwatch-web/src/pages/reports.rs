@@ -863,19 +863,21 @@ pub async fn review(
         ),
         _ => return Err(WebError::BadRequest("未知的审核操作".to_string())),
     };
-    match web_rep::review(
+    match planwatch_app::reporting::review(
         state.store(),
-        &user.user,
+        &l.ctx,
+        planwatch_app::Caller::User(&user.user),
         &l.unit.name,
         l.quarter,
         action,
-        f.version,
+        Some(f.version),
         app::now(),
     )
-    .await?
+    .await
     {
         Ok(_) => Ok(back(&l, ok)),
-        Err(m) => {
+        Err(planwatch_app::AppError::Internal(e)) => Err(WebError::Internal(e)),
+        Err(planwatch_app::AppError::Refused(m) | planwatch_app::AppError::Stale(m)) => {
             let general = vec![format!("未完成：{m}")];
             refused(
                 &state,

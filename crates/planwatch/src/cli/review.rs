@@ -190,10 +190,13 @@ async fn report(
     let rec = rep::review(
         store,
         ctx,
+        app::Caller::CommandLine {
+            as_user: w.as_user.as_deref(),
+        },
         w.unit.trim(),
         w.period,
         action,
-        w.as_user.as_deref(),
+        None,
         now,
     )
     .await?;
