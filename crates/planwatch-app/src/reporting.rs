@@ -947,3 +947,141 @@ pub async fn save_drafts(
         .collect::<Option<Vec<_>>>();
     Ok(records.ok_or_else(|| Refusal::Rule("没有可保存的内容".to_string())))
 }
+
+/// What a person asks for when they post the report form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// 保存草稿: saved even if incomplete.
+    Draft,
+    /// 提请单位负责人审核: saved only if complete.
+    Ready,
+    /// 审核通过并报送 (unit head): complete, approved and submitted in one step.
+    ApproveSubmit,
+    /// 报送 (after the head approved): the approved content goes to the office.
+    Submit,
+}
+
+impl Intent {
+    pub fn parse(s: &str) -> Option<Intent> {
+        match s {
+            "draft" => Some(Intent::Draft),
+            "ready" => Some(Intent::Ready),
+            "approve_submit" => Some(Intent::ApproveSubmit),
+            "submit" => Some(Intent::Submit),
+            _ => None,
+        }
+    }
+
+    /// Whether the report must be complete (everything but a draft).
+    pub fn strict(self) -> bool {
+        self != Intent::Draft
+    }
+}
+
+/// The report form's save (web): saves `content` (when given) and moves the report on as `intent` asks, as one atomic step in
+/// the store based on `expected_version`. Returns the new record.
+#[allow(clippy::too_many_arguments)]
+pub async fn save(
+    store: &Store,
+    ctx: &Context,
+    user: &planwatch_store::User,
+    unit: &str,
+    q: Quarter,
+    content: Option<&ReportContent>,
+    intent: Intent,
+    expected_version: u64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<ReportRecord, Refusal>> {
+    let local = cst_from_utc(now);
+    let period = ctx.period(q)?;
+    if let Err(e) = period.check_submission(unit, local) {
+        return Ok(Err(Refusal::Rule(e.to_string())));
+    }
+    let current = store.report_current(unit, q).await?;
+    let actor = workflow_actor(user);
+    let mut rec: Option<ReportRecord> = current.as_ref().map(|r| r.record.clone());
+    let stored_version = rec.as_ref().map_or(0, |r| r.version);
+    if stored_version != expected_version {
+        return Ok(Err(Refusal::Stale(
+            workflow::WorkflowError::VersionConflict {
+                expected: expected_version,
+                actual: stored_version,
+            }
+            .to_string(),
+        )));
+    }
+    let same = match (content, &current) {
+        (Some(c), Some(r)) => r.content_hash == c.content_hash(),
+        (None, _) => true,
+        (Some(_), None) => false,
+    };
+    let mut steps: Vec<(ReportRecord, WorkflowEvent)> = Vec::new();
+    let mut apply = |rec: &mut Option<ReportRecord>, action: Action| {
+        let v = rec.as_ref().map_or(0, |r| r.version);
+        workflow::apply(rec.as_ref(), unit, &action, &actor, v, local).map(|(next, ev)| {
+            *rec = Some(next.clone());
+            steps.push((next, ev));
+        })
+    };
+    if matches!(intent, Intent::ApproveSubmit | Intent::Submit) {
+        let signed = content.or(current.as_ref().map(|r| &r.content));
+        if let Some(c) = signed {
+            let history = store.indicator_history().await?;
+            if let Err(m) = ready_to_sign_off(ctx, &history, unit, q, c) {
+                return Ok(Err(Refusal::Rule(m)));
+            }
+        }
+    }
+    let mut result = Ok(());
+    let state = rec.as_ref().map(|r| r.state);
+    let needs_edit = content.is_some()
+        && !(same
+            && matches!(
+                state,
+                Some(ReportState::Draft | ReportState::Returned | ReportState::Approved)
+            ));
+    if needs_edit {
+        result = apply(&mut rec, Action::Edit);
+    }
+    if result.is_ok() {
+        match intent {
+            Intent::Draft | Intent::Ready => {}
+            Intent::ApproveSubmit => {
+                if rec.as_ref().map(|r| r.state) != Some(ReportState::Approved) {
+                    result = apply(&mut rec, Action::Approve);
+                }
+                if result.is_ok() {
+                    result = apply(&mut rec, Action::Submit);
+                }
+            }
+            Intent::Submit => result = apply(&mut rec, Action::Submit),
+        }
+    }
+    if let Err(e) = result {
+        return Ok(Err(Refusal::Rule(e.to_string())));
+    }
+    if steps.is_empty() {
+        // Nothing changed (the same draft saved again): the record stands as it was.
+        return match rec {
+            Some(r) => Ok(Ok(r)),
+            None => Ok(Err(Refusal::Rule("没有可保存的内容".to_string()))),
+        };
+    }
+    let saved = store
+        .save_report(
+            &Actor::user(&user.username),
+            unit,
+            q,
+            stored_version,
+            content.filter(|_| needs_edit),
+            &steps,
+            now,
+        )
+        .await;
+    match saved {
+        Ok(r) => Ok(Ok(r)),
+        // Someone saved the same report between our read and our write.
+        Err(planwatch_store::StoreError::Workflow(e)) => Ok(Err(Refusal::Stale(e.to_string()))),
+        Err(e) => Err(e.into()),
+    }
+}
