@@ -584,15 +584,11 @@ pub fn ready_to_sign_off(
     content: &ReportContent,
 ) -> Result<(), String> {
     let scope = ctx.inputs().scope(unit, q);
-    let mut others = history.clone();
-    for v in others.values_mut() {
-        v.retain(|(p, _)| *p != q);
-    }
     let checked = check_report(
         content,
         &CheckContext {
             scope: &scope,
-            history: &others,
+            history,
             settings: &ctx.settings,
             require_complete: true,
         },

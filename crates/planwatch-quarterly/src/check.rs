@@ -191,7 +191,7 @@ pub struct Issue {
 pub struct CheckContext<'a> {
     /// What the unit owes this quarter (decides the expected rows).
     pub scope: &'a ReportScope<'a>,
-    /// Values on record of the unit's indicators in other periods, per code.
+    /// Values on record of the unit's indicators, per code (this period's are not used).
     pub history: &'a BTreeMap<String, Vec<(Quarter, f64)>>,
     pub settings: &'a ReportingSettings,
     /// Approval and submission: every required field must be filled in. Off for a draft.
@@ -316,8 +316,16 @@ pub fn check_report(
         }
         match row.value {
             Some(v) => {
-                let history = ctx.history.get(&def.code).map_or(&[][..], Vec::as_slice);
-                for p in check_value(def, ctx.scope.period, v, &row.note, history) {
+                // Values of other periods only: this period's value on record is the report's own.
+                let history: Vec<(Quarter, f64)> = ctx
+                    .history
+                    .get(&def.code)
+                    .map_or(&[][..], Vec::as_slice)
+                    .iter()
+                    .copied()
+                    .filter(|(p, _)| *p != ctx.scope.period)
+                    .collect();
+                for p in check_value(def, ctx.scope.period, v, &row.note, &history) {
                     issues.push(Issue {
                         place: at(IndicatorField::Value),
                         message: p.message_zh(def, v),

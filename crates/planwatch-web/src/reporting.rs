@@ -236,15 +236,11 @@ pub fn validate(
     strict: bool,
     already: Problems,
 ) -> Result<ReportContent, Problems> {
-    let mut others = history.clone();
-    for v in others.values_mut() {
-        v.retain(|(p, _)| *p != scope.period);
-    }
     let checked = check_report(
         content,
         &CheckContext {
             scope,
-            history: &others,
+            history,
             settings: &ctx.settings,
             require_complete: strict,
         },
