@@ -66,7 +66,7 @@ pub async fn ensure_demo_accounts(store: &Store) -> anyhow::Result<Vec<String>> 
                 username: username.to_string(),
                 display_name: name.to_string(),
                 role,
-                unit: unit.clone(),
+                unit: unit.clone().map(Into::into),
                 task_force: task_force.clone(),
             };
             if store

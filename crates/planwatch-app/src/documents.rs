@@ -138,7 +138,7 @@ pub async fn annual_view(
         let s = Source {
             id: label.clone(),
             what,
-            unit: r.content.unit.clone(),
+            unit: r.content.unit.to_string(),
             period: r.content.period.map(|p| p.to_string()).unwrap_or_default(),
             submitted_by: if r.content.filled_by.trim().is_empty() {
                 "（未填）".into()
@@ -282,7 +282,7 @@ pub async fn annual_view(
             .indicators
             .iter()
             .filter(|i| i.headline)
-            .map(|i| i.code.clone())
+            .map(|i| i.code.to_string())
             .collect(),
     });
     Ok(Annual {

@@ -53,7 +53,7 @@ pub async fn set_choice(
             .iter()
             .any(|d| d.headline && &d.code == *c)
     }) {
-        return Err(PublicError::NotHeadline(code.clone()));
+        return Err(PublicError::NotHeadline(code.to_string()));
     }
     Ok(store
         .set_public_settings(actor, choice, expected_revision, now)

@@ -7,7 +7,7 @@
 use crate::{AppError, Caller};
 use anyhow::{Context as _, bail};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use planwatch_model::{Plan, Quarter, ReportState, Role};
+use planwatch_model::{Plan, Quarter, ReportState, Role, UnitName};
 use planwatch_quarterly::breakdown::Breakdown;
 use planwatch_quarterly::catalogue::{Catalogue, CatalogueConfig, CatalogueNote};
 use planwatch_quarterly::check::{CheckContext, Issue, Place, check_report};
@@ -46,7 +46,7 @@ pub struct Context {
     pub periods: Vec<ReportingPeriod>,
     pub task_forces: BTreeMap<u32, String>,
     /// Every unit name on record (for the breakdown's responsible-unit list).
-    pub units: Vec<String>,
+    pub units: Vec<UnitName>,
     /// Notes from building the catalogue the first time (empty afterwards).
     pub notes: Vec<CatalogueNote>,
     pub setup: SetupOutcome,
@@ -97,7 +97,7 @@ impl Context {
     }
 
     /// Checks that `unit` is a unit with something to report in `q`.
-    pub fn check_unit(&self, unit: &str, q: Quarter) -> anyhow::Result<()> {
+    pub fn check_unit(&self, unit: &UnitName, q: Quarter) -> anyhow::Result<()> {
         if self.inputs().scope(unit, q).is_empty() {
             let known = self.inputs().responsible_units(q);
             bail!(
@@ -237,7 +237,7 @@ pub async fn resolve_actor(
     store: &Store,
     as_user: Option<&str>,
     default_role: Role,
-    unit: Option<&str>,
+    unit: Option<&UnitName>,
 ) -> anyhow::Result<(Actor, workflow::Actor)> {
     match as_user {
         Some(name) => {
@@ -264,9 +264,7 @@ pub async fn resolve_actor(
                 workflow::Actor {
                     user: cli.name.clone(),
                     role: default_role,
-                    unit: unit
-                        .filter(|_| default_role.is_unit_bound())
-                        .map(str::to_string),
+                    unit: unit.filter(|_| default_role.is_unit_bound()).cloned(),
                 },
             ))
         }
@@ -323,7 +321,7 @@ pub fn contributions(
 pub async fn template(
     store: &Store,
     ctx: &Context,
-    unit: &str,
+    unit: &UnitName,
     q: Quarter,
 ) -> anyhow::Result<Vec<u8>> {
     ctx.check_unit(unit, q)?;
@@ -391,10 +389,11 @@ pub async fn submit(
             file.display()
         );
     }
-    let unit = meta
+    let unit: UnitName = meta
         .unit
         .clone()
-        .context("模板标识表中没有单位；请重新生成模板")?;
+        .context("模板标识表中没有单位；请重新生成模板")?
+        .into();
     let q = Quarter::parse(&meta.period)?;
     ctx.check_unit(&unit, q)?;
     let period = ctx.period(q)?;
@@ -515,7 +514,7 @@ pub async fn submit(
 /// One line of `planwatch due`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DueLine {
-    pub unit: String,
+    pub unit: UnitName,
     pub task_rows: usize,
     pub indicators: usize,
     pub deadline: NaiveDate,
@@ -535,7 +534,7 @@ pub async fn due(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<DueLine>> {
     let period = ctx.period(q)?;
-    let reports: BTreeMap<String, StoredReport> = store
+    let reports: BTreeMap<UnitName, StoredReport> = store
         .reports(Some(q))
         .await?
         .into_iter()
@@ -579,7 +578,7 @@ pub async fn due(
 pub fn ready_to_sign_off(
     ctx: &Context,
     history: &BTreeMap<String, Vec<(Quarter, f64)>>,
-    unit: &str,
+    unit: &UnitName,
     q: Quarter,
     content: &ReportContent,
 ) -> Result<(), String> {
@@ -639,7 +638,7 @@ pub async fn review(
     store: &Store,
     ctx: &Context,
     caller: Caller<'_>,
-    unit: &str,
+    unit: &UnitName,
     q: Quarter,
     action: Action,
     expected_version: Option<u64>,
@@ -740,7 +739,7 @@ pub async fn breakdown_import(
             actor.role.label_zh()
         );
     }
-    let units: BTreeSet<String> = ctx.units.iter().cloned().collect();
+    let units: BTreeSet<UnitName> = ctx.units.iter().cloned().collect();
     let changes = read_breakdown(
         bytes,
         &BreakdownContext {
@@ -871,7 +870,7 @@ pub async fn save_drafts(
     store: &Store,
     ctx: &Context,
     user: &planwatch_store::User,
-    unit: &str,
+    unit: &UnitName,
     q: Quarter,
     current: Option<&StoredReport>,
     contents: &[ReportContent],
@@ -981,7 +980,7 @@ pub async fn save(
     store: &Store,
     ctx: &Context,
     user: &planwatch_store::User,
-    unit: &str,
+    unit: &UnitName,
     q: Quarter,
     content: Option<&ReportContent>,
     intent: Intent,

@@ -15,7 +15,7 @@
 
 use crate::reporting::{Context, Refusal, save_drafts};
 use chrono::{DateTime, Utc};
-use planwatch_model::{Quarter, ReportState, Role};
+use planwatch_model::{IndicatorCode, Quarter, ReportState, Role};
 use planwatch_quarterly::check::{CheckContext, besides, check_report};
 use planwatch_quarterly::content::{IndicatorRow, ReportContent};
 use planwatch_quarterly::scope::ReportScope;
@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValueWrite {
     /// The indicator's code (`doctors-per-1000`).
-    pub indicator: String,
+    pub indicator: IndicatorCode,
     pub quarter: Quarter,
     pub value: f64,
     pub source: String,

@@ -2,6 +2,7 @@
 //! baseline, targets and validation rules. The reporting crate builds the catalogue from the plan
 //! and configuration; the monitor reads it. Pure data: no IO, no clock.
 
+use crate::ids::{IndicatorCode, UnitName};
 use crate::plan::{Direction, TargetWording};
 use serde::{Deserialize, Serialize};
 
@@ -55,14 +56,14 @@ pub struct ValidationRules {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorDef {
     /// Stable ASCII code used in files and URLs (`hightech-enterprises`).
-    pub code: String,
+    pub code: IndicatorCode,
     /// The indicator's name as the plan states it.
     pub name: String,
     /// Unit of measure (家, %, 亿元); `None` for dimensionless figures such as PUE.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// The one unit that reports this figure. No other unit is ever asked for it.
-    pub reporter: String,
+    pub reporter: UnitName,
     pub kind: IndicatorKind,
     pub direction: Direction,
     #[serde(default, skip_serializing_if = "Option::is_none")]

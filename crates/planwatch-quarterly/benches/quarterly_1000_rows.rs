@@ -42,7 +42,7 @@ fn main() {
     let catalogue = Catalogue {
         indicators: (0..400)
             .map(|i| IndicatorDef {
-                code: format!("bench-{i}"),
+                code: format!("bench-{i}").into(),
                 name: format!("基准指标{i}"),
                 unit: Some("家".into()),
                 reporter: UNIT.into(),
@@ -80,7 +80,7 @@ fn main() {
         settings: &settings,
     };
     let period = Quarter::parse("2023Q3").expect("quarter");
-    let scope = inputs.scope(UNIT, period);
+    let scope = inputs.scope(&planwatch_model::UnitName::from(UNIT), period);
     let mut content = ReportContent::new(UNIT, period);
     content.filled_by = "张三".into();
     for r in &scope.rows {
@@ -101,7 +101,7 @@ fn main() {
             source: "部门统计台账".into(),
             note: String::new(),
         });
-        history.insert(d.code.clone(), vec![(period.prev(), 110.0)]);
+        history.insert(d.code.to_string(), vec![(period.prev(), 110.0)]);
     }
     let bytes = write_quarterly(&QuarterlyTemplate {
         scope: &scope,

@@ -5,7 +5,7 @@
 
 use crate::catalogue::Catalogue;
 use chrono::NaiveDate;
-use planwatch_model::{MilestoneKind, Plan, TargetWording, Task};
+use planwatch_model::{IndicatorCode, MilestoneKind, Plan, TargetWording, Task, UnitName};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -82,11 +82,11 @@ pub struct BreakdownItem {
     pub task: u32,
     pub kind: ItemKind,
     pub title: String,
-    pub responsible_unit: String,
+    pub responsible_unit: UnitName,
     pub due: NaiveDate,
     /// The indicator code when the item is an indicator's yearly target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub indicator: Option<String>,
+    pub indicator: Option<IndicatorCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_value: Option<f64>,
     pub origin: ItemOrigin,
@@ -141,7 +141,11 @@ impl Breakdown {
     pub fn seed_year(&mut self, plan: &Plan, catalogue: &Catalogue, year: i32) {
         let due = NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December exists");
         for task in &plan.tasks {
-            let lead = task.lead_units.first().cloned().unwrap_or_default();
+            let lead: UnitName = task
+                .lead_units
+                .first()
+                .map(UnitName::from)
+                .unwrap_or_default();
             for t in &task.targets {
                 let recurring = t.year.is_none() && t.recurrence.as_deref() == Some("annual");
                 let applies = t.year == Some(year)
@@ -235,9 +239,9 @@ struct SeededItem<'a> {
     task: &'a Task,
     kind: ItemKind,
     title: String,
-    responsible: String,
+    responsible: UnitName,
     due: NaiveDate,
-    indicator: Option<String>,
+    indicator: Option<IndicatorCode>,
     target_value: Option<f64>,
     origin: ItemOrigin,
 }

@@ -5,8 +5,8 @@
 
 use crate::matching::{gather_plan_indicators, match_entries};
 use planwatch_model::{
-    Baseline, Direction, IndicatorDef, IndicatorKind, IndicatorTarget, Plan, TargetWording,
-    ValidationRules,
+    Baseline, Direction, IndicatorCode, IndicatorDef, IndicatorKind, IndicatorTarget, Plan,
+    TargetWording, UnitName, ValidationRules,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -51,7 +51,7 @@ impl Default for CatalogueDefaults {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorConfig {
-    pub code: String,
+    pub code: IndicatorCode,
     pub name: String,
     /// Other names under which the plan states the same figure.
     #[serde(default)]
@@ -65,7 +65,7 @@ pub struct IndicatorConfig {
     pub goal: bool,
     pub kind: Option<IndicatorKind>,
     pub direction: Option<Direction>,
-    pub reporter: Option<String>,
+    pub reporter: Option<UnitName>,
     pub unit: Option<String>,
     pub baseline: Option<Baseline>,
     pub min: Option<f64>,
@@ -160,7 +160,7 @@ impl Catalogue {
             }
             let reporter = cfg
                 .and_then(|c| c.reporter.clone())
-                .or_else(|| pi.first_lead.map(str::to_string));
+                .or_else(|| pi.first_lead.map(UnitName::from));
             let Some(reporter) = reporter else {
                 problems.push(format!(
                     "指标“{}”只出现在总体目标中，无法推定报送单位：请在指标目录文件中写明 reporter",
@@ -201,7 +201,7 @@ impl Catalogue {
             out.push(IndicatorDef {
                 code: cfg
                     .map(|c| c.code.clone())
-                    .unwrap_or_else(|| auto_code(&pi.name)),
+                    .unwrap_or_else(|| auto_code(&pi.name).into()),
                 name,
                 unit,
                 reporter,
@@ -514,7 +514,7 @@ pub(crate) mod tests {
                 .all(|n| !n.message.contains("指标目录文件中没有")),
             "{notes:#?}"
         );
-        type View = Vec<(String, String, IndicatorKind, Vec<(i32, f64)>)>;
+        type View = Vec<(IndicatorCode, UnitName, IndicatorKind, Vec<(i32, f64)>)>;
         let view = |c: &Catalogue| -> View {
             let mut v: Vec<_> = c
                 .indicators

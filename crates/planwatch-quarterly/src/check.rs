@@ -319,7 +319,7 @@ pub fn check_report(
                 // Values of other periods only: this period's value on record is the report's own.
                 let history: Vec<(Quarter, f64)> = ctx
                     .history
-                    .get(&def.code)
+                    .get(def.code.as_str())
                     .map_or(&[][..], Vec::as_slice)
                     .iter()
                     .copied()
@@ -598,7 +598,7 @@ mod tests {
     fn typed_content_gets_exactly_the_messages_the_excel_reader_gives_for_the_same_content() {
         let inputs = yangquan_inputs();
         let q = Quarter::parse("2023Q3").expect("quarter");
-        let scope = inputs.scope("市科技局", q);
+        let scope = inputs.scope(&"市科技局".into(), q);
         let content = flawed(&scope);
         let (history, settings) = (BTreeMap::new(), ReportingSettings::default());
         for require_complete in [false, true] {
@@ -645,7 +645,7 @@ mod tests {
     fn a_long_text_is_measured_as_typed_not_as_an_excel_cell_could_hold_it() {
         let inputs = yangquan_inputs();
         let q = Quarter::parse("2023Q3").expect("quarter");
-        let scope = inputs.scope("市科技局", q);
+        let scope = inputs.scope(&"市科技局".into(), q);
         let mut content = flawed(&scope);
         content.tasks[0].progress = "进".repeat(40_000);
         let (history, settings) = (BTreeMap::new(), ReportingSettings::default());
@@ -681,7 +681,7 @@ mod tests {
     fn rows_are_kept_in_scope_order_and_a_finished_row_without_a_share_gets_100() {
         let inputs = yangquan_inputs();
         let q = Quarter::parse("2023Q3").expect("quarter");
-        let scope = inputs.scope("市科技局", q);
+        let scope = inputs.scope(&"市科技局".into(), q);
         let mut content = ReportContent::new(&scope.unit, q);
         for row in scope.rows.iter().rev() {
             content.tasks.push(TaskRow {

@@ -5,7 +5,7 @@
 
 use crate::scope::{RowKey, TaskRole};
 use chrono::NaiveDate;
-use planwatch_model::{Quarter, TaskStatus};
+use planwatch_model::{IndicatorCode, Quarter, TaskStatus, UnitName};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -55,7 +55,7 @@ impl TaskRow {
 /// One indicator row of a report.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct IndicatorRow {
-    pub code: String,
+    pub code: IndicatorCode,
     /// 截至本季度末完成值.
     pub value: Option<f64>,
     /// 数据来源.
@@ -69,7 +69,7 @@ pub struct IndicatorRow {
 /// A unit's quarterly report content, without workflow state.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ReportContent {
-    pub unit: String,
+    pub unit: UnitName,
     pub period: Option<Quarter>,
     #[serde(default)]
     pub tasks: Vec<TaskRow>,
@@ -89,7 +89,7 @@ pub struct ReportContent {
 impl ReportContent {
     pub fn new(unit: &str, period: Quarter) -> Self {
         Self {
-            unit: unit.to_string(),
+            unit: unit.into(),
             period: Some(period),
             ..Default::default()
         }
@@ -118,7 +118,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 /// What a co-lead or participant said about a task, as the lead unit sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contribution {
-    pub unit: String,
+    pub unit: UnitName,
     pub role: TaskRole,
     pub progress: String,
     pub problems: String,

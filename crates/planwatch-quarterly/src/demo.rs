@@ -13,7 +13,8 @@ use crate::values::BaselineRecord;
 use crate::workflow::{Action, Actor};
 use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
 use planwatch_model::{
-    Baseline, Direction, IndicatorDef, IndicatorKind, Quarter, Role, TaskStatus,
+    Baseline, Direction, IndicatorCode, IndicatorDef, IndicatorKind, Quarter, Role, TaskStatus,
+    UnitName,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -105,7 +106,9 @@ pub fn generate(
             }
             for def in &scope.indicators {
                 let value = trajectories[&def.code].value_at(def, q, seed);
-                let hist = history.get(&def.code).map_or(&[][..], Vec::as_slice);
+                let hist = history
+                    .get(def.code.as_str())
+                    .map_or(&[][..], Vec::as_slice);
                 let problems = check_value(def, q, value, "", hist);
                 let note = if problems
                     .iter()
@@ -116,7 +119,7 @@ pub fn generate(
                     String::new()
                 };
                 history
-                    .entry(def.code.clone())
+                    .entry(def.code.to_string())
                     .or_default()
                     .push((q, value));
                 content.indicators.push(IndicatorRow {
@@ -193,7 +196,7 @@ impl UnitHabits {
 /// several tasks (chased hardest by the office, and the source of the task statuses) the least.
 /// The unit that leads the most tasks (for Yangquan 市科技局, which also hosts the office) is
 /// always on time, so the demo opens on a full report.
-fn latest_fates(inputs: &ScopeInputs<'_>, until: Quarter, seed: u64) -> BTreeMap<String, Fate> {
+fn latest_fates(inputs: &ScopeInputs<'_>, until: Quarter, seed: u64) -> BTreeMap<UnitName, Fate> {
     let leads = |u: &str| {
         inputs
             .plan
@@ -202,7 +205,7 @@ fn latest_fates(inputs: &ScopeInputs<'_>, until: Quarter, seed: u64) -> BTreeMap
             .filter(|t| inputs.role(t, u).is_some_and(|r| r.owns_status()))
             .count()
     };
-    let units: Vec<(String, usize)> = inputs
+    let units: Vec<(UnitName, usize)> = inputs
         .responsible_units(until)
         .into_iter()
         .filter(|u| !inputs.scope(u, until).is_empty())
@@ -217,7 +220,7 @@ fn latest_fates(inputs: &ScopeInputs<'_>, until: Quarter, seed: u64) -> BTreeMap
         .max_by_key(|(u, n)| (*n, std::cmp::Reverse(u.clone())))
         .map(|(u, _)| u.clone());
     let mut r = SplitMix64::for_key(seed, &format!("latest/{until}"));
-    let mut ranked: Vec<(f64, String)> = units
+    let mut ranked: Vec<(f64, UnitName)> = units
         .iter()
         .filter(|(u, _)| Some(u) != showcase.as_ref())
         .map(|(u, n)| {
@@ -235,7 +238,7 @@ fn latest_fates(inputs: &ScopeInputs<'_>, until: Quarter, seed: u64) -> BTreeMap
         (Fate::Returned, 2),
         (Fate::AwaitingReview, 3),
     ];
-    let mut out: BTreeMap<String, Fate> = ranked
+    let mut out: BTreeMap<UnitName, Fate> = ranked
         .into_iter()
         .enumerate()
         .map(|(i, (_, u))| {
@@ -265,7 +268,7 @@ fn actor(unit: &str, role: Role) -> Actor {
     Actor {
         user,
         role,
-        unit: role.is_unit_bound().then(|| unit.to_string()),
+        unit: role.is_unit_bound().then(|| unit.into()),
     }
 }
 
@@ -518,7 +521,10 @@ struct Trajectory {
     wobble: f64,
 }
 
-fn indicator_trajectories(inputs: &ScopeInputs<'_>, seed: u64) -> BTreeMap<String, Trajectory> {
+fn indicator_trajectories(
+    inputs: &ScopeInputs<'_>,
+    seed: u64,
+) -> BTreeMap<IndicatorCode, Trajectory> {
     let mut out = BTreeMap::new();
     for def in &inputs.catalogue.indicators {
         let mut r = SplitMix64::for_key(seed, &format!("indicator/{}", def.code));
@@ -766,7 +772,7 @@ mod tests {
     fn task_shares_are_of_this_years_work_and_most_tasks_are_on_schedule() {
         let d = demo(20_221_001);
         let mut by_status: BTreeMap<(Quarter, TaskStatus), usize> = BTreeMap::new();
-        let mut last: BTreeMap<(String, String), (Quarter, f64)> = BTreeMap::new();
+        let mut last: BTreeMap<(UnitName, String), (Quarter, f64)> = BTreeMap::new();
         for r in &d.reports {
             let period = r.content.period.expect("p");
             for t in &r.content.tasks {
@@ -871,7 +877,7 @@ mod tests {
             }
             for i in &r.content.indicators {
                 history
-                    .entry(i.code.clone())
+                    .entry(i.code.to_string())
                     .or_default()
                     .push((period, i.value.expect("v")));
             }

@@ -4,7 +4,7 @@
 
 use crate::settings::ReportingSettings;
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, Utc};
-use planwatch_model::{Period, Quarter};
+use planwatch_model::{Period, Quarter, UnitName};
 use serde::{Deserialize, Serialize};
 
 /// Deadlines, due dates and "now" in this crate are China Standard Time (UTC+8, no daylight
@@ -100,7 +100,7 @@ impl PeriodEvent {
 /// A later deadline granted to one unit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Extension {
-    pub unit: String,
+    pub unit: UnitName,
     pub until: NaiveDate,
     pub reason: String,
     pub by: String,
@@ -195,16 +195,16 @@ impl ReportingPeriod {
     }
 
     /// The unit's deadline: the period's, or a later one granted to the unit.
-    pub fn deadline_for(&self, unit: &str) -> NaiveDate {
+    pub fn deadline_for(&self, unit: &UnitName) -> NaiveDate {
         self.extensions
             .iter()
-            .filter(|e| e.unit == unit)
+            .filter(|e| &e.unit == unit)
             .map(|e| e.until)
             .fold(self.deadline, NaiveDate::max)
     }
 
     /// Whether a submission at `at` by `unit` was on time (the whole deadline day counts).
-    pub fn timeliness(&self, unit: &str, at: NaiveDateTime) -> Timeliness {
+    pub fn timeliness(&self, unit: &UnitName, at: NaiveDateTime) -> Timeliness {
         let d = self.deadline_for(unit);
         if at.date() <= d {
             Timeliness::OnTime
@@ -218,7 +218,7 @@ impl ReportingPeriod {
     /// Whether `unit` may submit at `now`, and if so whether it is on time.
     pub fn check_submission(
         &self,
-        unit: &str,
+        unit: &UnitName,
         now: NaiveDateTime,
     ) -> Result<Timeliness, PeriodError> {
         match self.state_at(now) {
@@ -274,7 +274,7 @@ impl ReportingPeriod {
     /// The office grants one unit a later deadline.
     pub fn extend(
         &mut self,
-        unit: &str,
+        unit: &UnitName,
         until: NaiveDate,
         reason: &str,
         by: &str,
@@ -291,7 +291,7 @@ impl ReportingPeriod {
             return Err(PeriodError::ExtensionNotLater { until, current });
         }
         self.extensions.push(Extension {
-            unit: unit.to_string(),
+            unit: unit.into(),
             until,
             reason: reason.trim().to_string(),
             by: by.to_string(),
@@ -324,7 +324,7 @@ mod tests {
         assert_eq!(cst_from_utc(utc), t("2023-10-10 23:30"));
         assert_eq!(cst_to_utc(cst_from_utc(utc)), utc);
         assert_eq!(
-            p3().timeliness("市科技局", cst_from_utc(utc)),
+            p3().timeliness(&"市科技局".into(), cst_from_utc(utc)),
             Timeliness::OnTime
         );
     }
@@ -377,11 +377,11 @@ mod tests {
     fn the_whole_deadline_day_is_on_time() {
         let p = p3();
         assert_eq!(
-            p.timeliness("市科技局", t("2023-10-10 23:59")),
+            p.timeliness(&"市科技局".into(), t("2023-10-10 23:59")),
             Timeliness::OnTime
         );
         assert_eq!(
-            p.timeliness("市科技局", t("2023-10-13 09:00")),
+            p.timeliness(&"市科技局".into(), t("2023-10-13 09:00")),
             Timeliness::Late { days: 3 }
         );
     }
@@ -392,7 +392,7 @@ mod tests {
         p.lock("office", t("2023-10-20 09:00")).expect("lock");
         assert_eq!(p.state_at(t("2023-10-21 09:00")), PeriodState::Locked);
         assert!(matches!(
-            p.check_submission("市科技局", t("2023-10-21 09:00")),
+            p.check_submission(&"市科技局".into(), t("2023-10-21 09:00")),
             Err(PeriodError::Locked(_))
         ));
         assert_eq!(
@@ -407,7 +407,7 @@ mod tests {
         )
         .expect("reopen");
         assert_eq!(
-            p.check_submission("市科技局", t("2023-10-23 09:00")),
+            p.check_submission(&"市科技局".into(), t("2023-10-23 09:00")),
             Ok(Timeliness::Late { days: 13 })
         );
         assert_eq!(p.state_at(t("2023-10-26 00:00")), PeriodState::Locked);
@@ -441,21 +441,21 @@ mod tests {
     fn an_extension_moves_one_units_deadline_only() {
         let mut p = p3();
         p.extend(
-            "市科技局",
+            &"市科技局".into(),
             d("2023-10-20"),
             "数据待统计局核定",
             "office",
             t("2023-10-09 10:00"),
         )
         .expect("extend");
-        assert_eq!(p.deadline_for("市科技局"), d("2023-10-20"));
-        assert_eq!(p.deadline_for("市财政局"), d("2023-10-10"));
+        assert_eq!(p.deadline_for(&"市科技局".into()), d("2023-10-20"));
+        assert_eq!(p.deadline_for(&"市财政局".into()), d("2023-10-10"));
         assert_eq!(
-            p.timeliness("市科技局", t("2023-10-18 10:00")),
+            p.timeliness(&"市科技局".into(), t("2023-10-18 10:00")),
             Timeliness::OnTime
         );
         assert_eq!(
-            p.timeliness("市财政局", t("2023-10-18 10:00")),
+            p.timeliness(&"市财政局".into(), t("2023-10-18 10:00")),
             Timeliness::Late { days: 8 }
         );
     }
@@ -465,7 +465,7 @@ mod tests {
         let mut p = p3();
         assert_eq!(
             p.extend(
-                "市科技局",
+                &"市科技局".into(),
                 d("2023-10-20"),
                 "",
                 "office",
@@ -475,7 +475,7 @@ mod tests {
         );
         assert!(matches!(
             p.extend(
-                "市科技局",
+                &"市科技局".into(),
                 d("2023-10-05"),
                 "x",
                 "office",
@@ -488,7 +488,7 @@ mod tests {
     #[test]
     fn submitting_before_the_quarter_begins_is_refused() {
         assert!(matches!(
-            p3().check_submission("市科技局", t("2023-06-01 10:00")),
+            p3().check_submission(&"市科技局".into(), t("2023-06-01 10:00")),
             Err(PeriodError::NotYetOpen(_))
         ));
     }

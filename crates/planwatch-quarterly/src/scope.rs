@@ -6,7 +6,7 @@
 use crate::breakdown::{Breakdown, BreakdownItem};
 use crate::catalogue::Catalogue;
 use crate::settings::ReportingSettings;
-use planwatch_model::{IndicatorDef, Plan, Quarter, Task};
+use planwatch_model::{IndicatorDef, Plan, Quarter, Task, UnitName};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -100,7 +100,7 @@ pub struct ScopeRow<'a> {
 /// Everything one unit reports for one quarter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportScope<'a> {
-    pub unit: String,
+    pub unit: UnitName,
     pub period: Quarter,
     pub rows: Vec<ScopeRow<'a>>,
     pub indicators: Vec<&'a IndicatorDef>,
@@ -145,7 +145,7 @@ impl<'a> ScopeInputs<'a> {
     }
 
     /// What `unit` reports for `period`.
-    pub fn scope(&self, unit: &str, period: Quarter) -> ReportScope<'a> {
+    pub fn scope(&self, unit: &UnitName, period: Quarter) -> ReportScope<'a> {
         let mut rows = Vec::new();
         for task in &self.plan.tasks {
             match self.role(task, unit) {
@@ -166,7 +166,7 @@ impl<'a> ScopeInputs<'a> {
             for item in self
                 .breakdown
                 .for_year(period.year())
-                .filter(|i| i.task == task.number && i.responsible_unit == unit)
+                .filter(|i| i.task == task.number && &i.responsible_unit == unit)
             {
                 rows.push(ScopeRow {
                     key: RowKey::Item {
@@ -179,7 +179,7 @@ impl<'a> ScopeInputs<'a> {
             }
         }
         ReportScope {
-            unit: unit.to_string(),
+            unit: unit.into(),
             period,
             rows,
             indicators: self.catalogue.reported_by(unit).collect(),
@@ -187,25 +187,25 @@ impl<'a> ScopeInputs<'a> {
     }
 
     /// Every unit that has something to report in `period`, sorted.
-    pub fn responsible_units(&self, period: Quarter) -> Vec<String> {
-        let mut units: BTreeSet<String> = BTreeSet::new();
+    pub fn responsible_units(&self, period: Quarter) -> Vec<UnitName> {
+        let mut units: BTreeSet<UnitName> = BTreeSet::new();
         for task in &self.plan.tasks {
             for n in &task.lead_units {
-                units.extend(self.groups.expand(n).into_iter().map(str::to_string));
+                units.extend(self.groups.expand(n).into_iter().map(UnitName::from));
             }
             if self.settings.include_participating_tasks {
                 for n in &task.participating_units {
-                    units.extend(self.groups.expand(n).into_iter().map(str::to_string));
+                    units.extend(self.groups.expand(n).into_iter().map(UnitName::from));
                 }
             }
         }
-        units.extend(self.catalogue.reporters().into_iter().map(str::to_string));
+        units.extend(self.catalogue.reporters().into_iter().map(UnitName::from));
         units.extend(
             self.breakdown
                 .for_year(period.year())
                 .map(|i| i.responsible_unit.clone()),
         );
-        units.retain(|u| !self.groups.0.contains_key(u));
+        units.retain(|u| !self.groups.0.contains_key(u.as_str()));
         units.into_iter().collect()
     }
 }
@@ -251,7 +251,7 @@ pub(crate) mod tests {
 
     #[test]
     fn the_science_bureau_leads_seven_tasks_and_contributes_to_others() {
-        let s = yangquan_inputs().scope("市科技局", q("2023Q3"));
+        let s = yangquan_inputs().scope(&"市科技局".into(), q("2023Q3"));
         let lead: Vec<u32> = s
             .rows
             .iter()
@@ -282,11 +282,11 @@ pub(crate) mod tests {
         assert_eq!(i.role(task1, "市科技局"), None);
         assert!(
             i.responsible_units(q("2023Q3"))
-                .contains(&"盂县人民政府".to_string())
+                .contains(&"盂县人民政府".into())
         );
         assert!(
             !i.responsible_units(q("2023Q3"))
-                .contains(&"各县（区）人民政府".to_string())
+                .contains(&"各县（区）人民政府".into())
         );
     }
 
@@ -298,9 +298,9 @@ pub(crate) mod tests {
             ..Default::default()
         };
         i.settings = Box::leak(Box::new(s));
-        let scope = i.scope("市科技局", q("2023Q3"));
+        let scope = i.scope(&"市科技局".into(), q("2023Q3"));
         assert!(scope.rows.iter().all(|r| r.role == TaskRole::Lead));
-        assert!(i.scope("盂县人民政府", q("2023Q3")).is_empty());
+        assert!(i.scope(&"盂县人民政府".into(), q("2023Q3")).is_empty());
     }
 
     #[test]

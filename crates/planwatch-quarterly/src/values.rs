@@ -12,7 +12,7 @@ use crate::validate::{check_value, text_limits, text_too_long};
 use crate::xlsx::cells::{data_text, parse_number_text};
 use crate::xlsx::{ImportError, SheetIssue, col_letter, open_workbook};
 use calamine::{Data, Reader};
-use planwatch_model::{Baseline, Quarter};
+use planwatch_model::{Baseline, IndicatorCode, Quarter};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -22,7 +22,7 @@ const HEADERS: [&str; 6] = ["指标", "期间", "数值", "数据来源", "说�
 /// One indicator value for one period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValueRecord {
-    pub code: String,
+    pub code: IndicatorCode,
     pub period: Quarter,
     pub value: f64,
     pub source: String,
@@ -32,7 +32,7 @@ pub struct ValueRecord {
 /// One indicator's baseline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BaselineRecord {
-    pub code: String,
+    pub code: IndicatorCode,
     pub baseline: Baseline,
 }
 
@@ -246,7 +246,7 @@ fn parse_rows(
     }
     let mut out = ValuesImport::default();
     let mut pending: Vec<Pending<'_>> = Vec::new();
-    let mut seen: BTreeMap<(String, Quarter, bool), usize> = BTreeMap::new();
+    let mut seen: BTreeMap<(IndicatorCode, Quarter, bool), usize> = BTreeMap::new();
     for (r, fields) in rows.iter().enumerate().skip(1) {
         if fields.iter().all(|f| f.trim().is_empty()) {
             continue;

@@ -4,7 +4,7 @@
 //! change carries a version number so that concurrent edits never silently overwrite each other.
 
 use chrono::NaiveDateTime;
-use planwatch_model::{ReportState, Role};
+use planwatch_model::{ReportState, Role, UnitName};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -13,7 +13,7 @@ use std::fmt;
 pub struct Actor {
     pub user: String,
     pub role: Role,
-    pub unit: Option<String>,
+    pub unit: Option<UnitName>,
 }
 
 /// What someone wants to do to a report.
@@ -219,7 +219,7 @@ pub fn apply(
     if actor.role.is_unit_bound() && actor.unit.as_deref() != Some(report_unit) {
         return Err(WorkflowError::OtherUnit {
             report_unit: report_unit.to_string(),
-            actor_unit: actor.unit.clone().unwrap_or_else(|| "（未指定）".into()),
+            actor_unit: actor.unit.as_deref().unwrap_or("（未指定）").to_string(),
         });
     }
     let actual = current.map_or(0, |r| r.version);
@@ -293,7 +293,7 @@ mod tests {
         Actor {
             user: format!("{role}-user"),
             role,
-            unit: role.is_unit_bound().then(|| UNIT.to_string()),
+            unit: role.is_unit_bound().then(|| UNIT.into()),
         }
     }
 

@@ -228,7 +228,7 @@ fn the_writers_never_fail_on_text_excel_cannot_hold() {
         13,
         (0..3)
             .map(|i| Contribution {
-                unit: format!("单位{i}"),
+                unit: format!("单位{i}").into(),
                 role: TaskRole::Participant,
                 progress: huge.clone(),
                 problems: String::new(),
@@ -257,7 +257,7 @@ fn the_writers_never_fail_on_text_excel_cannot_hold() {
         .expect("an item");
     item.title = huge.clone();
     item.note = huge;
-    let units: Vec<String> = w.units.iter().cloned().collect();
+    let units: Vec<planwatch_model::UnitName> = w.units.iter().cloned().collect();
     write_breakdown(&BreakdownTemplate {
         year: support::YEAR,
         plan: &w.plan,

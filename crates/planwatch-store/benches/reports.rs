@@ -61,7 +61,7 @@ fn catalogue() -> Catalogue {
     Catalogue {
         indicators: (0..INDICATORS)
             .map(|i| IndicatorDef {
-                code: format!("bench-{i}"),
+                code: format!("bench-{i}").into(),
                 name: format!("基准指标{i}"),
                 unit: Some("家".into()),
                 reporter: UNIT.into(),
@@ -153,7 +153,7 @@ async fn bench(backend: &str) {
     let mut times = Vec::new();
     let mut rows = 0;
     for (run, q) in quarters.iter().enumerate() {
-        let scope = inputs.scope(UNIT, *q);
+        let scope = inputs.scope(&planwatch_model::UnitName::from(UNIT), *q);
         let mut content = ReportContent::new(UNIT, *q);
         content.filled_by = "张三".into();
         for r in &scope.rows {

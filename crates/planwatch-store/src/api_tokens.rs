@@ -12,7 +12,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApiToken {
     pub id: i64,
-    pub unit: String,
+    pub unit: planwatch_model::UnitName,
     pub name: String,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
@@ -22,7 +22,7 @@ pub struct ApiToken {
 fn token(r: &Row) -> Result<ApiToken> {
     Ok(ApiToken {
         id: r.i64("id")?,
-        unit: r.text("unit")?,
+        unit: r.text("unit")?.into(),
         name: r.text("name")?,
         created_at: r.time("created_at")?,
         created_by: r.text("created_by")?,

@@ -182,6 +182,36 @@ impl From<Option<&str>> for Value {
         Value::Text(v.map(str::to_string))
     }
 }
+/// Unit names, indicator codes and task ids are stored as the text they wrap.
+macro_rules! name_values {
+    ($($t:ty),*) => {$(
+        impl From<&$t> for Value {
+            fn from(v: &$t) -> Self {
+                Value::Text(Some(v.to_string()))
+            }
+        }
+        impl From<$t> for Value {
+            fn from(v: $t) -> Self {
+                Value::Text(Some(v.into_string()))
+            }
+        }
+        impl From<Option<$t>> for Value {
+            fn from(v: Option<$t>) -> Self {
+                Value::Text(v.map(<$t>::into_string))
+            }
+        }
+        impl From<Option<&$t>> for Value {
+            fn from(v: Option<&$t>) -> Self {
+                Value::Text(v.map(ToString::to_string))
+            }
+        }
+    )*};
+}
+name_values!(
+    planwatch_model::UnitName,
+    planwatch_model::IndicatorCode,
+    planwatch_model::TaskId
+);
 impl From<DateTime<Utc>> for Value {
     fn from(v: DateTime<Utc>) -> Self {
         Value::Time(Some(v))

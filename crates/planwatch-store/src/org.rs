@@ -497,7 +497,7 @@ impl Store {
                             now,
                         )
                         .await?;
-                        units_changed.push(existing.name.clone());
+                        units_changed.push(existing.name.to_string());
                     }
                 }
             }

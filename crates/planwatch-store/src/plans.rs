@@ -608,7 +608,10 @@ impl Store {
         let mut groups = Vec::new();
         for (name, id) in group_ids {
             let members = group_members(&mut tx, id).await?;
-            groups.push((name, members.into_iter().map(|u| u.name).collect()));
+            groups.push((
+                name.into_string(),
+                members.into_iter().map(|u| u.name.into_string()).collect(),
+            ));
         }
         Ok(PlanView {
             revision: info,

@@ -24,7 +24,7 @@ pub struct PublicChoice {
     /// Shown at the top of the public page (paragraphs separated by line breaks).
     pub intro: String,
     /// Indicator codes (the catalogue's) whose latest accepted value and light are published.
-    pub indicators: Vec<String>,
+    pub indicators: Vec<planwatch_model::IndicatorCode>,
     /// Whether the counts of tasks by status (已完成、正常推进、滞后…) are published.
     pub task_counts: bool,
     /// The period the published figures are as of; required when any figure is published.
@@ -92,7 +92,7 @@ async fn load(tx: &mut Tx, plan: i64) -> Result<PublicSettings> {
     else {
         return Ok(PublicSettings::default());
     };
-    let mut indicators: Vec<String> = tx
+    let mut indicators: Vec<planwatch_model::IndicatorCode> = tx
         .fetch_all(
             "SELECT i.code FROM public_indicators p JOIN indicators i ON i.id = p.indicator_id \
              WHERE p.plan_id = $1",
@@ -100,7 +100,7 @@ async fn load(tx: &mut Tx, plan: i64) -> Result<PublicSettings> {
         )
         .await?
         .iter()
-        .map(|r| r.text("code"))
+        .map(|r| r.text("code").map(Into::into))
         .collect::<Result<_>>()?;
     indicators.sort();
     Ok(PublicSettings {
@@ -133,7 +133,11 @@ async fn check(
         )));
     }
     let ids = indicator_ids(tx, plan).await?;
-    if let Some(unknown) = c.indicators.iter().find(|code| !ids.contains_key(*code)) {
+    if let Some(unknown) = c
+        .indicators
+        .iter()
+        .find(|code| !ids.contains_key(code.as_str()))
+    {
         return Err(StoreError::InvalidInput(format!(
             "指标“{unknown}”不在本计划的指标目录中，未保存"
         )));
@@ -246,7 +250,7 @@ impl Store {
             .await?;
         }
         for code in &choice.indicators {
-            let id = *ids.get(code).ok_or_else(|| {
+            let id = *ids.get(code.as_str()).ok_or_else(|| {
                 StoreError::InvalidInput(format!("指标“{code}”不在本计划的指标目录中"))
             })?;
             tx.execute(

@@ -12,7 +12,7 @@ use crate::db::{Row, Tx, args};
 use crate::error::{Result, StoreError};
 use crate::units::{ensure_unit, find_unit};
 use chrono::{DateTime, NaiveDate, Utc};
-use planwatch_model::{Baseline, IndicatorDef, Quarter, ReportState, Role, TaskStatus};
+use planwatch_model::{Baseline, IndicatorDef, Quarter, ReportState, Role, TaskStatus, UnitName};
 use planwatch_quarterly::Catalogue;
 use planwatch_quarterly::breakdown::{Breakdown, BreakdownItem};
 use planwatch_quarterly::content::{IndicatorRow, ReportContent, TaskRow};
@@ -58,7 +58,7 @@ pub enum PeriodChange {
         until: Option<NaiveDate>,
     },
     Extend {
-        unit: String,
+        unit: UnitName,
         until: NaiveDate,
         reason: String,
     },
@@ -68,7 +68,7 @@ pub enum PeriodChange {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredReport {
     pub id: i64,
-    pub unit: String,
+    pub unit: UnitName,
     pub period: Quarter,
     pub record: ReportRecord,
     pub content: ReportContent,
@@ -226,7 +226,7 @@ pub(crate) async fn load_periods(tx: &mut Tx, plan: i64) -> Result<Vec<Reporting
             .await?
         {
             p.extensions.push(Extension {
-                unit: e.text("name")?,
+                unit: e.text("name")?.into(),
                 until: parse_day(&e.text("until_day")?, "延期截止日")?,
                 reason: e.text("reason")?,
                 by: e.text("actor")?,
@@ -257,7 +257,7 @@ async fn load_catalogue(tx: &mut Tx, plan: i64) -> Result<Catalogue> {
     let mut indicators = Vec::new();
     for r in &rows {
         let mut def = indicator_def(r)?;
-        def.reporter = r.text("reporter")?;
+        def.reporter = r.text("reporter")?.into();
         if let (Some(year), Some(value)) = (r.opt_i64("year")?, r.opt_f64("value")?) {
             def.baseline = Some(Baseline {
                 year: i32::try_from(year).unwrap_or(i32::MAX),
@@ -289,9 +289,9 @@ async fn load_breakdown(tx: &mut Tx, plan: i64) -> Result<Breakdown> {
                 task: u32::try_from(r.i64("task")?).unwrap_or(u32::MAX),
                 kind: enum_from(&r.text("kind")?, "事项类型")?,
                 title: r.text("title")?,
-                responsible_unit: r.text("unit")?,
+                responsible_unit: r.text("unit")?.into(),
                 due: parse_day(&r.text("due_day")?, "完成时限")?,
-                indicator: r.opt_text("indicator_code")?,
+                indicator: r.opt_text("indicator_code")?.map(Into::into),
                 target_value: r.opt_f64("target_value")?,
                 origin: enum_from(&r.text("origin")?, "事项来源")?,
                 note: r.text("note")?,
@@ -409,7 +409,7 @@ async fn write_content(
     }
     for (i, row) in c.indicators.iter().enumerate() {
         let ind = *indicators
-            .get(&row.code)
+            .get(row.code.as_str())
             .ok_or_else(|| StoreError::InvalidInput(format!("指标“{}”不在指标目录中", row.code)))?;
         tx.execute(
             "INSERT INTO report_indicator_rows (report_id, position, indicator_id, value, source, \
@@ -482,7 +482,7 @@ async fn read_content(
         .await?
     {
         c.indicators.push(IndicatorRow {
-            code: r.text("code")?,
+            code: r.text("code")?.into(),
             value: r.opt_f64("value")?,
             source: r.text("source")?,
             note: r.text("note")?,
@@ -557,7 +557,7 @@ async fn assemble_with(tx: &mut Tx, head: &Row, with_events: bool) -> Result<Sto
     }
     Ok(StoredReport {
         id,
-        unit,
+        unit: unit.into(),
         period,
         record,
         content,
@@ -663,7 +663,7 @@ impl Store {
         let known = indicator_ids(&mut tx, plan).await?;
         let mut added = Vec::new();
         for (pos, def) in setup.catalogue.indicators.iter().enumerate() {
-            if known.contains_key(&def.code) {
+            if known.contains_key(def.code.as_str()) {
                 continue;
             }
             let (reporter, _) = ensure_unit(&mut tx, actor, &def.reporter, None, now).await?;
@@ -917,7 +917,7 @@ impl Store {
     }
 
     /// One unit's report for one quarter, if it exists.
-    pub async fn report(&self, unit: &str, quarter: Quarter) -> Result<Option<StoredReport>> {
+    pub async fn report(&self, unit: &UnitName, quarter: Quarter) -> Result<Option<StoredReport>> {
         self.report_with(unit, quarter, true).await
     }
 
@@ -925,7 +925,7 @@ impl Store {
     /// what a writer needs before a save, at a cost that does not grow with the history.
     pub async fn report_current(
         &self,
-        unit: &str,
+        unit: &UnitName,
         quarter: Quarter,
     ) -> Result<Option<StoredReport>> {
         self.report_with(unit, quarter, false).await

@@ -13,7 +13,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnitRef {
     pub id: i64,
-    pub name: String,
+    pub name: planwatch_model::UnitName,
     pub kind: UnitKind,
 }
 
@@ -45,7 +45,7 @@ pub(crate) fn kind_from_str(s: &str) -> UnitKind {
 pub(crate) fn unit_ref(r: &Row) -> Result<UnitRef> {
     Ok(UnitRef {
         id: r.i64("id")?,
-        name: r.text("name")?,
+        name: r.text("name")?.into(),
         kind: kind_from_str(&r.text("kind")?),
     })
 }
@@ -95,7 +95,7 @@ pub(crate) async fn create_unit(
     .await?;
     Ok(UnitRef {
         id,
-        name: name.to_string(),
+        name: name.into(),
         kind,
     })
 }

@@ -140,7 +140,7 @@ pub struct NewUser {
     pub display_name: String,
     pub role: Role,
     /// Required for reporters and unit heads: the unit they report for.
-    pub unit: Option<String>,
+    pub unit: Option<planwatch_model::UnitName>,
     /// Required for task-force users: the task force they belong to.
     pub task_force: Option<String>,
 }
@@ -152,7 +152,7 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub role: Role,
-    pub unit: Option<String>,
+    pub unit: Option<planwatch_model::UnitName>,
     pub task_force: Option<String>,
     pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -204,7 +204,7 @@ fn user(r: &Row) -> Result<User> {
         role: role
             .parse()
             .map_err(|_| StoreError::InvalidInput(format!("数据库中的角色“{role}”无法识别")))?,
-        unit: r.opt_text("unit")?,
+        unit: r.opt_text("unit")?.map(Into::into),
         task_force: r.opt_text("task_force")?,
         disabled_at: r.opt_time("disabled_at")?,
         created_at: r.time("created_at")?,
@@ -340,7 +340,7 @@ impl Store {
             Some(name) => Some(
                 crate::units::find_unit(&mut tx, name)
                     .await?
-                    .ok_or_else(|| StoreError::UnknownUnit(name.clone()))?
+                    .ok_or_else(|| StoreError::UnknownUnit(name.to_string()))?
                     .id,
             ),
             None => None,

@@ -58,7 +58,7 @@ async fn fifty_tasks_writing_a_hundred_rows_each_lose_nothing(ctx: Ctx) {
         .await
         .expect("units")
         .into_iter()
-        .map(|u| (u.id, u.name))
+        .map(|u| (u.id, u.name.into_string()))
         .collect();
     for a in &acknowledged {
         assert!(stored.contains(a), "acknowledged write {a:?} is missing");
@@ -176,7 +176,7 @@ async fn a_writer_killed_mid_stream_loses_no_acknowledged_write(ctx: Ctx) {
         .await
         .expect("units")
         .into_iter()
-        .map(|u| (u.id, u.name))
+        .map(|u| (u.id, u.name.into_string()))
         .collect();
     assert!(acknowledged.len() >= 450);
     for a in &acknowledged {
@@ -229,7 +229,7 @@ async fn writer_processes_running_at_once_never_see_a_locked_database(ctx: Ctx) 
         .await
         .expect("units")
         .into_iter()
-        .map(|u| u.name)
+        .map(|u| u.name.into_string())
         .collect();
     assert_eq!(names.len(), 900);
     for prefix in ["甲", "乙", "丙"] {

@@ -57,7 +57,7 @@ async fn a_group_name_expands_to_the_five_counties_and_districts(ctx: Ctx) {
         .await
         .expect("expands")
         .into_iter()
-        .map(|u| u.name)
+        .map(|u| u.name.into_string())
         .collect();
     assert_eq!(
         members,

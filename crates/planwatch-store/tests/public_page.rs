@@ -75,7 +75,13 @@ async fn the_choice_is_kept_audited_and_saving_it_again_changes_nothing(ctx: Ctx
     let rows = s.audit_entries(&audit()).await.expect("audit");
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].action, "public_page.set");
-    assert!(rows[0].after.as_deref().expect("after").contains(&code));
+    assert!(
+        rows[0]
+            .after
+            .as_deref()
+            .expect("after")
+            .contains(code.as_str())
+    );
 
     // The same choice again: nothing written.
     let version = s.data_version().await.expect("v");
@@ -102,7 +108,13 @@ async fn the_choice_is_kept_audited_and_saving_it_again_changes_nothing(ctx: Ctx
     assert!(stored.choice.indicators.is_empty());
     let rows = s.audit_entries(&audit()).await.expect("audit");
     assert_eq!(rows.len(), 2);
-    assert!(rows[1].before.as_deref().expect("before").contains(&code));
+    assert!(
+        rows[1]
+            .before
+            .as_deref()
+            .expect("before")
+            .contains(code.as_str())
+    );
     ctx.finish().await;
 }
 on_both_backends!(
@@ -116,12 +128,13 @@ async fn only_figures_of_a_closed_period_may_be_published(ctx: Ctx) {
     let s = &ctx.store;
     let code = s.catalogue().await.expect("c").indicators[0].code.clone();
     let dump = s.export_json().await.expect("export").0;
-    let with = |indicators: Vec<String>, as_of: Option<&str>| PublicChoice {
-        intro: String::new(),
-        indicators,
-        task_counts: false,
-        as_of: as_of.map(q),
-    };
+    let with =
+        |indicators: Vec<planwatch_model::IndicatorCode>, as_of: Option<&str>| PublicChoice {
+            intro: String::new(),
+            indicators,
+            task_counts: false,
+            as_of: as_of.map(q),
+        };
     let cases = [
         (with(vec!["no-such".into()], Some("2023Q2")), "no-such"),
         (with(vec![code.clone()], None), "须选择数据截至的报送期"),

@@ -59,7 +59,7 @@ async fn content(store: &Store, period: Quarter, value: f64) -> ReportContent {
         groups: &groups,
         settings: &settings,
     };
-    let scope = inputs.scope(UNIT, period);
+    let scope = inputs.scope(&planwatch_model::UnitName::from(UNIT), period);
     let mut c = ReportContent::new(UNIT, period);
     c.filled_by = "张三".into();
     c.phone = "0353-1234567".into();
@@ -91,7 +91,7 @@ fn actor(role: Role) -> workflow::Actor {
     workflow::Actor {
         user: format!("{role}"),
         role,
-        unit: role.is_unit_bound().then(|| UNIT.to_string()),
+        unit: role.is_unit_bound().then(|| UNIT.into()),
     }
 }
 
@@ -167,7 +167,7 @@ async fn a_submitted_report_reads_back_equal_with_its_history_and_audit(ctx: Ctx
     assert_eq!((rec.state, rec.version), (ReportState::Submitted, 3));
     let back = ctx
         .store
-        .report(UNIT, q("2023Q3"))
+        .report(&planwatch_model::UnitName::from(UNIT), q("2023Q3"))
         .await
         .expect("read")
         .expect("there");
@@ -179,7 +179,7 @@ async fn a_submitted_report_reads_back_equal_with_its_history_and_audit(ctx: Ctx
     // What writers read: the same report without its history.
     let current = ctx
         .store
-        .report_current(UNIT, q("2023Q3"))
+        .report_current(&planwatch_model::UnitName::from(UNIT), q("2023Q3"))
         .await
         .expect("read")
         .expect("there");
@@ -237,7 +237,7 @@ async fn a_stale_version_changes_nothing(ctx: Ctx) {
     );
     let back = ctx
         .store
-        .report(UNIT, q("2023Q3"))
+        .report(&planwatch_model::UnitName::from(UNIT), q("2023Q3"))
         .await
         .expect("r")
         .expect("there");
@@ -293,7 +293,7 @@ async fn of_two_concurrent_submissions_exactly_one_wins(ctx: Ctx) {
         ),
     }));
     let back = store
-        .report(UNIT, q("2023Q3"))
+        .report(&planwatch_model::UnitName::from(UNIT), q("2023Q3"))
         .await
         .expect("r")
         .expect("there");
@@ -323,7 +323,7 @@ async fn of_two_concurrent_submissions_exactly_one_wins(ctx: Ctx) {
         "{results:?}"
     );
     let back = store
-        .report(UNIT, q("2023Q3"))
+        .report(&planwatch_model::UnitName::from(UNIT), q("2023Q3"))
         .await
         .expect("r")
         .expect("there");
@@ -440,7 +440,7 @@ async fn a_report_with_an_unknown_indicator_is_refused_and_leaves_nothing(ctx: C
     assert!(e.to_string().contains("no-such-indicator"), "{e}");
     assert!(
         ctx.store
-            .report(UNIT, q("2023Q3"))
+            .report(&planwatch_model::UnitName::from(UNIT), q("2023Q3"))
             .await
             .expect("r")
             .is_none()
@@ -505,7 +505,10 @@ async fn period_actions_are_checked_kept_and_audited(ctx: Ctx) {
         .find(|p| p.quarter == q("2023Q3"))
         .expect("2023Q3");
     assert_eq!(p.events.len(), 2);
-    assert_eq!(p.deadline_for(UNIT), until);
+    assert_eq!(
+        p.deadline_for(&planwatch_model::UnitName::from(UNIT)),
+        until
+    );
     assert!(!p.is_locked_at(cst_from_utc(at(60 * 24 * 32))));
     let audit = ctx
         .store
@@ -670,7 +673,7 @@ async fn successive_drafts_are_saved_as_versions_in_one_transaction(ctx: Ctx) {
     );
     let back = ctx
         .store
-        .report(UNIT, q("2023Q3"))
+        .report(&planwatch_model::UnitName::from(UNIT), q("2023Q3"))
         .await
         .expect("r")
         .expect("there");
@@ -696,7 +699,7 @@ async fn successive_drafts_are_saved_as_versions_in_one_transaction(ctx: Ctx) {
     assert!(matches!(e, StoreError::Workflow(_)), "{e}");
     let back = ctx
         .store
-        .report(UNIT, q("2023Q3"))
+        .report(&planwatch_model::UnitName::from(UNIT), q("2023Q3"))
         .await
         .expect("r")
         .expect("there");

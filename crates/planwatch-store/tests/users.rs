@@ -14,7 +14,7 @@ fn new_user(username: &str, role: Role, unit: Option<&str>, tf: Option<&str>) ->
         username: username.to_string(),
         display_name: String::new(),
         role,
-        unit: unit.map(str::to_string),
+        unit: unit.map(Into::into),
         task_force: tf.map(str::to_string),
     }
 }

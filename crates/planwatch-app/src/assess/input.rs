@@ -87,7 +87,7 @@ impl MethodConfig {
 
     pub fn method_for(&self, def: &IndicatorDef) -> Method {
         self.indicator
-            .get(&def.code)
+            .get(def.code.as_str())
             .copied()
             .unwrap_or(match def.kind {
                 IndicatorKind::Cumulative => self.default.cumulative,
@@ -131,7 +131,7 @@ impl OrgFacts {
             units: units
                 .iter()
                 .map(|u| UnitFact {
-                    name: u.name.clone(),
+                    name: u.name.to_string(),
                     kind: u.kind,
                 })
                 .collect(),
@@ -233,7 +233,7 @@ pub fn official_values(reports: &[ReportFacts]) -> Vec<ValueFact> {
         for row in &r.content.indicators {
             let Some(value) = row.value else { continue };
             out.push(ValueFact {
-                code: row.code.clone(),
+                code: row.code.to_string(),
                 quarter: q,
                 value,
                 source: if row.source.trim().is_empty() {
@@ -675,10 +675,10 @@ impl AssessSources {
         }
         parts.retain(|p| !leads.contains(p));
         if leads.is_empty() {
-            leads.push(def.reporter.clone());
+            leads.push(def.reporter.to_string());
         }
         IndicatorInput {
-            id: def.code.clone(),
+            id: def.code.to_string(),
             name: def.name.clone(),
             unit: def.unit.clone(),
             kind: def.kind,
@@ -740,7 +740,7 @@ impl AssessSources {
                     .unwrap_or_default();
                 out.push(ReportObligation {
                     due: p.deadline_for(&unit),
-                    unit,
+                    unit: unit.into_string(),
                     period: q,
                     events,
                 });
@@ -762,7 +762,7 @@ fn task_reports(task: u32, accepted: &[&ReportFacts]) -> Vec<TaskReport> {
             let status = row.status;
             Some(TaskReport {
                 period: q,
-                unit: r.content.unit.clone(),
+                unit: r.content.unit.to_string(),
                 percent_complete: row.share_complete,
                 started: status.is_some_and(|s| s != planwatch_model::TaskStatus::NotStarted)
                     || row.share_complete.is_some_and(|p| p > 0.0),

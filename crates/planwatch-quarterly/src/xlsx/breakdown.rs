@@ -13,7 +13,7 @@ use crate::xlsx::{
     read_sheet,
 };
 use chrono::NaiveDate;
-use planwatch_model::Plan;
+use planwatch_model::{Plan, UnitName};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationRule, Format, FormatAlign, FormatBorder, Formula,
     Workbook, XlsxError,
@@ -70,7 +70,7 @@ pub struct BreakdownTemplate<'a> {
     pub catalogue: &'a Catalogue,
     pub task_forces: &'a BTreeMap<u32, String>,
     /// The units that may be made responsible (offered as a drop-down).
-    pub units: &'a [String],
+    pub units: &'a [UnitName],
 }
 
 /// Generates the breakdown workbook of one year.
@@ -231,7 +231,7 @@ pub struct BreakdownContext<'a> {
     pub plan: &'a Plan,
     pub breakdown: &'a Breakdown,
     /// Units that may be responsible.
-    pub units: &'a BTreeSet<String>,
+    pub units: &'a BTreeSet<UnitName>,
     pub settings: &'a ReportingSettings,
 }
 
@@ -484,7 +484,7 @@ fn read_row(
     }
     if resp.is_empty() {
         push(col::RESP, "请填写责任单位".into());
-    } else if !ctx.units.contains(&resp) {
+    } else if !ctx.units.contains(resp.as_str()) {
         push(
             col::RESP,
             format!("责任单位“{resp}”不在单位名单中；请从下拉列表选择"),
@@ -523,7 +523,7 @@ fn read_row(
         task: task?,
         kind: kind?,
         title,
-        responsible_unit: resp,
+        responsible_unit: resp.into(),
         due: due?,
         indicator: existing.and_then(|e| e.indicator.clone()),
         target_value: target,
@@ -543,7 +543,7 @@ mod tests {
         plan: Plan,
         catalogue: Catalogue,
         breakdown: Breakdown,
-        units: BTreeSet<String>,
+        units: BTreeSet<UnitName>,
         settings: ReportingSettings,
     }
 
@@ -551,7 +551,7 @@ mod tests {
         let plan = yangquan_plan();
         let catalogue = yangquan_catalogue();
         let breakdown = Breakdown::seed(&plan, &catalogue);
-        let mut units: BTreeSet<String> = plan.units.iter().cloned().collect();
+        let mut units: BTreeSet<UnitName> = plan.units.iter().map(UnitName::from).collect();
         units.insert("市人社局".into());
         Fixture {
             plan,
@@ -564,7 +564,7 @@ mod tests {
 
     impl Fixture {
         fn template(&self, year: i32) -> Vec<u8> {
-            let units: Vec<String> = self.units.iter().cloned().collect();
+            let units: Vec<UnitName> = self.units.iter().cloned().collect();
             write_breakdown(&BreakdownTemplate {
                 year,
                 plan: &self.plan,

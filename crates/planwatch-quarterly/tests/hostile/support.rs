@@ -27,7 +27,7 @@ pub struct World {
     pub breakdown: Breakdown,
     pub groups: UnitGroups,
     pub settings: ReportingSettings,
-    pub units: BTreeSet<String>,
+    pub units: BTreeSet<planwatch_model::UnitName>,
     pub history: BTreeMap<String, Vec<(Quarter, f64)>>,
 }
 
@@ -52,7 +52,8 @@ pub fn world() -> &'static World {
             .map(|s| s.to_string())
             .collect(),
         )]));
-        let mut units: BTreeSet<String> = plan.units.iter().cloned().collect();
+        let mut units: BTreeSet<planwatch_model::UnitName> =
+            plan.units.iter().map(Into::into).collect();
         units.insert("市人社局".into());
         World {
             plan,
@@ -81,7 +82,7 @@ impl World {
                 groups: &self.groups,
                 settings: &self.settings,
             }
-            .scope(UNIT, self.period())
+            .scope(&planwatch_model::UnitName::from(UNIT), self.period())
         })
     }
 
@@ -161,7 +162,7 @@ impl World {
 
     /// The breakdown form of `YEAR` as generated.
     pub fn breakdown_form(&'static self) -> Vec<u8> {
-        let units: Vec<String> = self.units.iter().cloned().collect();
+        let units: Vec<planwatch_model::UnitName> = self.units.iter().cloned().collect();
         write_breakdown(&BreakdownTemplate {
             year: YEAR,
             plan: &self.plan,

@@ -205,7 +205,7 @@ async fn units(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResu
             .map(|u| UnitDoc {
                 id: u.id,
                 kind_label: u.kind.label_zh(),
-                name: u.name,
+                name: u.name.into_string(),
                 kind: u.kind,
             })
             .collect(),

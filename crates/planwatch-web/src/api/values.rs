@@ -99,7 +99,7 @@ fn indicator_doc(
             .sources
             .catalogue
             .by_code(&i.id)
-            .map(|d| d.reporter.clone())
+            .map(|d| d.reporter.to_string())
             .unwrap_or_default(),
         light: i.light,
         status: i.status,
@@ -407,7 +407,7 @@ async fn write_all(
             }
         };
         let w = ValueWrite {
-            indicator: input.indicator.clone(),
+            indicator: input.indicator.as_str().into(),
             quarter: q,
             value: input.value,
             source: input.source.clone(),

@@ -60,7 +60,7 @@ async fn page(
         username: user.user.username.clone(),
         display_name: user.user.display_name.clone(),
         role: user.user.role.label_zh(),
-        unit: user.user.unit.clone(),
+        unit: user.user.unit.as_ref().map(ToString::to_string),
         task_force: user.user.task_force.clone(),
         sessions: sessions
             .into_iter()

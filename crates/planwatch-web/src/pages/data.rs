@@ -100,12 +100,12 @@ impl PlanData {
             .tasks
             .iter()
             .filter_map(|t| {
-                if t.lead_units.iter().any(|u| names.contains(&u.name)) {
+                if t.lead_units.iter().any(|u| names.contains(u.name.as_str())) {
                     Some((t, Responsibility::Lead))
                 } else if t
                     .participating_units
                     .iter()
-                    .any(|u| names.contains(&u.name))
+                    .any(|u| names.contains(u.name.as_str()))
                 {
                     Some((t, Responsibility::Participating))
                 } else {
@@ -144,7 +144,7 @@ impl From<&UnitRef> for UnitLink {
     fn from(u: &UnitRef) -> Self {
         UnitLink {
             id: u.id,
-            name: u.name.clone(),
+            name: u.name.to_string(),
         }
     }
 }

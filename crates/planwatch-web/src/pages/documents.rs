@@ -151,21 +151,21 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> WebResult
         .clone()
         .filter(|_| user.user.role.is_unit_bound());
     let units = match &own_unit {
-        Some(u) => vec![u.clone()],
+        Some(u) => vec![u.to_string()],
         None => state
             .store()
             .units()
             .await?
             .into_iter()
             .filter(|u| u.kind != UnitKind::Group)
-            .map(|u| u.name)
+            .map(|u| u.name.into_string())
             .collect(),
     };
     render(&DocumentsPage {
         c: Chrome::new(&state, &user, "documents", "报告").await?,
         years: plan_years(&state).await?,
         units,
-        own_unit,
+        own_unit: own_unit.map(String::from),
         can_annual: user.can(Permission::ReadDocuments),
         can_edit_texts: user.can(Permission::EditReportTexts),
     })

@@ -81,7 +81,7 @@ pub async fn list(
                 .sources
                 .catalogue
                 .by_code(&i.id)
-                .map(|d| d.reporter.clone())
+                .map(|d| d.reporter.to_string())
                 .unwrap_or_default(),
             method: method_zh(i.method),
         })
@@ -156,7 +156,7 @@ pub async fn show(
         .find(|i| i.id == id)
         .ok_or(WebError::NotFound)?;
     let def = a.sources.catalogue.by_code(&i.id);
-    let reporter = def.map(|d| d.reporter.clone()).unwrap_or_default();
+    let reporter = def.map(|d| d.reporter.to_string()).unwrap_or_default();
     // The official series up to the quarter assessed, oldest first.
     let mut series: Vec<&planwatch_app::assess::input::ValueFact> = a
         .sources

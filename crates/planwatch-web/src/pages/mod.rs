@@ -104,7 +104,11 @@ impl Chrome {
             title: title.into(),
             user_name: u.display_name.clone(),
             role_label: u.role.label_zh(),
-            affiliation: u.unit.clone().or_else(|| u.task_force.clone()),
+            affiliation: u
+                .unit
+                .as_ref()
+                .map(ToString::to_string)
+                .or_else(|| u.task_force.clone()),
             csrf: user.csrf.clone(),
             nav,
             demo: demo_present(state).await?,

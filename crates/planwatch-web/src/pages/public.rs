@@ -63,7 +63,7 @@ async fn figures(
         .assessment
         .indicators
         .iter()
-        .filter(|i| choice.indicators.contains(&i.id))
+        .filter(|i| choice.indicators.iter().any(|c| *c == i.id))
         .map(|i| {
             let r = indicator_row(o, i);
             PublicIndicator {

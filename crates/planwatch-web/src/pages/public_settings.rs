@@ -91,7 +91,7 @@ async fn page(
         .iter()
         .filter(|d| d.headline)
         .map(|d| IndicatorChoice {
-            code: d.code.clone(),
+            code: d.code.to_string(),
             name: d.name.clone(),
             checked: choice.indicators.contains(&d.code),
             preview: assessed
@@ -177,7 +177,7 @@ fn choice_of(fields: &[(String, String)]) -> Result<(PublicChoice, Option<i64>),
             indicators: fields
                 .iter()
                 .filter(|(k, _)| k == "indicator")
-                .map(|(_, v)| v.trim().to_string())
+                .map(|(_, v)| v.trim().into())
                 .collect(),
             task_counts: fields
                 .iter()

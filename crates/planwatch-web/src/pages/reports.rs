@@ -173,7 +173,7 @@ pub async fn list(
             .collect();
         let page = ReportsPage {
             c,
-            unit: Some((unit.id, unit.name)),
+            unit: Some((unit.id, unit.name.into_string())),
             quarters,
             period: String::new(),
             period_label: String::new(),
@@ -207,7 +207,7 @@ pub async fn list(
                 .submitted_at
                 .map(|t| t.format("%m-%d %H:%M").to_string())
                 .unwrap_or_default(),
-            unit: l.unit,
+            unit: l.unit.into_string(),
         })
         .collect();
     let page = ReportsPage {
@@ -568,11 +568,11 @@ async fn page(
                 .unwrap_or_default();
             IndicatorFormRow {
                 index: i,
-                code: def.code.clone(),
+                code: def.code.to_string(),
                 name: def.name.clone(),
                 target,
                 previous: prev_values
-                    .get(&def.code)
+                    .get(def.code.as_str())
                     .map(|(q, v)| format!("{}{}（{}）", format::number(*v), unit, q.label_zh()))
                     .unwrap_or_default(),
                 unit,
@@ -635,7 +635,7 @@ async fn page(
         )
         .await?,
         unit_id: l.unit.id,
-        unit: l.unit.name.clone(),
+        unit: l.unit.name.to_string(),
         quarter: l.quarter.to_string(),
         quarter_label: l.quarter.label_zh(),
         deadline: deadline.format("%Y-%m-%d").to_string(),

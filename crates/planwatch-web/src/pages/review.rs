@@ -73,7 +73,7 @@ async fn page(
         let deadline = ctx.period(r.period).map(|p| p.deadline_for(&r.unit)).ok();
         QueueRow {
             unit_id: units.iter().find(|u| u.name == r.unit).map_or(0, |u| u.id),
-            unit: r.unit.clone(),
+            unit: r.unit.to_string(),
             quarter: r.period.to_string(),
             quarter_label: r.period.label_zh(),
             submitted: r
@@ -137,7 +137,7 @@ async fn page(
         waiting,
         returned,
         periods,
-        units: unit_names,
+        units: unit_names.into_iter().map(String::from).collect(),
         notice,
         error,
     })
@@ -188,7 +188,7 @@ pub async fn extend(
             state.store(),
             q,
             PeriodChange::Extend {
-                unit: f.unit.trim().to_string(),
+                unit: f.unit.trim().into(),
                 until,
                 reason: f.reason.trim().to_string(),
             },

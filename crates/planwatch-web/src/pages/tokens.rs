@@ -49,7 +49,7 @@ async fn page(
         .into_iter()
         .map(|t| TokenRow {
             id: t.id,
-            unit: t.unit,
+            unit: t.unit.into_string(),
             name: t.name,
             created: format::time(t.created_at),
             by: t.created_by,
@@ -62,7 +62,7 @@ async fn page(
         .await?
         .into_iter()
         .filter(|u| u.kind != planwatch_model::UnitKind::Group)
-        .map(|u| u.name)
+        .map(|u| u.name.into_string())
         .collect();
     Ok(TokensPage {
         c: Chrome::new(state, user, "tokens", "接口令牌").await?,
@@ -101,7 +101,7 @@ pub async fn create(
         .await
     {
         Ok(t) => {
-            let p = page(&state, &user, Some((t.unit, token)), None).await?;
+            let p = page(&state, &user, Some((t.unit.into_string(), token)), None).await?;
             Ok(render(&p)?.into_response())
         }
         Err(StoreError::InvalidInput(m)) => {

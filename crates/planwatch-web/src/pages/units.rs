@@ -85,7 +85,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> WebResult
                             })
                             .unwrap_or_default(),
                         id: u.id,
-                        name: u.name.clone(),
+                        name: u.name.to_string(),
                         lead: tasks
                             .iter()
                             .filter(|(_, r)| *r == Responsibility::Lead)
@@ -281,7 +281,7 @@ pub async fn show(
             .unwrap_or_default(),
         reports,
         c: Chrome::new(&state, &user, "units", unit.name.clone()).await?,
-        name: unit.name.clone(),
+        name: unit.name.to_string(),
         kind: unit.kind.label_zh(),
         members,
         groups,

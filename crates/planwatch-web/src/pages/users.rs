@@ -103,7 +103,12 @@ async fn page(
             is_self: u.username == user.user.username,
             active: u.is_active(),
             role: u.role.label_zh(),
-            affiliation: u.unit.clone().or(u.task_force.clone()).unwrap_or_default(),
+            affiliation: u
+                .unit
+                .as_ref()
+                .map(ToString::to_string)
+                .or(u.task_force.clone())
+                .unwrap_or_default(),
             created: format::time(u.created_at),
             username: u.username,
             display_name: u.display_name,
@@ -115,7 +120,7 @@ async fn page(
         .await?
         .into_iter()
         .filter(|u| u.kind != UnitKind::Group)
-        .map(|u| u.name)
+        .map(|u| u.name.into_string())
         .collect();
     let task_forces = state
         .store()
@@ -212,7 +217,11 @@ fn parse_new_user(f: &NewUserForm) -> Result<(NewUser, Password), BTreeMap<&'sta
                 username: f.username.trim().to_string(),
                 display_name: f.display_name.trim().to_string(),
                 role,
-                unit: if role.is_unit_bound() { unit } else { None },
+                unit: if role.is_unit_bound() {
+                    unit.map(Into::into)
+                } else {
+                    None
+                },
                 task_force: if role == Role::TaskForce {
                     task_force
                 } else {

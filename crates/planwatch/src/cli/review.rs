@@ -148,7 +148,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                 } => (
                     *period,
                     PeriodChange::Extend {
-                        unit: unit.trim().to_string(),
+                        unit: unit.trim().into(),
                         until: *until,
                         reason: reason.clone(),
                     },
@@ -193,7 +193,7 @@ async fn report(
         app::Caller::CommandLine {
             as_user: w.as_user.as_deref(),
         },
-        w.unit.trim(),
+        &planwatch_model::UnitName::from(w.unit.trim()),
         w.period,
         action,
         None,
@@ -221,7 +221,7 @@ async fn show(
 ) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let r = store
-        .report(unit, period)
+        .report(&planwatch_model::UnitName::from(unit), period)
         .await?
         .with_context(|| format!("“{unit}”{}的报告尚未填报", period.label_zh()))?;
     if json {

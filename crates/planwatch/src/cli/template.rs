@@ -31,13 +31,21 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
             if let Some(s) = ctx.setup_summary() {
                 println!("{s}");
             }
-            let bytes = rep::template(&store, &ctx, a.unit.trim(), a.period).await?;
+            let bytes = rep::template(
+                &store,
+                &ctx,
+                &planwatch_model::UnitName::from(a.unit.trim()),
+                a.period,
+            )
+            .await?;
             let out = a
                 .out
                 .clone()
                 .unwrap_or_else(|| PathBuf::from(format!("{}-{}.xlsx", a.unit.trim(), a.period)));
             std::fs::write(&out, &bytes).with_context(|| format!("无法写入 {}", out.display()))?;
-            let scope = ctx.inputs().scope(a.unit.trim(), a.period);
+            let scope = ctx
+                .inputs()
+                .scope(&planwatch_model::UnitName::from(a.unit.trim()), a.period);
             let period = ctx.period(a.period)?;
             println!(
                 "已生成“{}”{}报送模板：{}（重点任务 {} 行，指标 {} 项；报送期限 {}）",
@@ -46,7 +54,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                 out.display(),
                 scope.rows.len(),
                 scope.indicators.len(),
-                period.deadline_for(a.unit.trim())
+                period.deadline_for(&planwatch_model::UnitName::from(a.unit.trim()))
             );
             println!(
                 "填写黄色单元格后，用 planwatch submit {} 提交。",

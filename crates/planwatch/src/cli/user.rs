@@ -94,7 +94,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                         username,
                         display_name: name,
                         role,
-                        unit,
+                        unit: unit.map(Into::into),
                         task_force,
                     };
                     let u = store.add_user(&actor, &new, pw, app::now()).await?;
@@ -143,7 +143,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
 
 fn scope(u: &planwatch_store::User) -> String {
     match (&u.unit, &u.task_force) {
-        (Some(unit), _) => unit.clone(),
+        (Some(unit), _) => unit.to_string(),
         (None, Some(tf)) => tf.clone(),
         (None, None) if u.role == Role::Leader => "只读".to_string(),
         _ => "全市".to_string(),

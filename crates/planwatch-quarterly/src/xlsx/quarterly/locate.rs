@@ -115,7 +115,7 @@ mod tests {
 
         let inputs = yangquan_inputs();
         let q = Quarter::parse("2023Q3").expect("quarter");
-        let scope = inputs.scope("市科技局", q);
+        let scope = inputs.scope(&"市科技局".into(), q);
         let last = scope.rows.len() - 1;
         let mut content = ReportContent::new("市科技局", q);
         for (i, row) in scope.rows.iter().enumerate() {

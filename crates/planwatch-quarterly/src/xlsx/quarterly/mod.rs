@@ -534,7 +534,7 @@ fn write_indicator_sheet(
         )?;
         let prev = t
             .previous_values
-            .get(&def.code)
+            .get(def.code.as_str())
             .map(|(q, v)| format!("{}（{}）", fmt_num(*v), q.label_zh()))
             .unwrap_or_default();
         ws.write_string_with_format(r, icol::PREV, prev, &f.fixed_grey)?;

@@ -139,7 +139,7 @@ impl Positions {
                 let row = scope
                     .indicators
                     .get(*index)
-                    .and_then(|d| self.indicators.get(&d.code));
+                    .and_then(|d| self.indicators.get(d.code.as_str()));
                 match (row, field) {
                     (Some(r), Some(f)) => {
                         SheetIssue::cell(INDICATOR_SHEET, *r, indicator_column(*f), message)
@@ -382,7 +382,7 @@ fn read_indicator_sheet(
         found.insert(
             code.to_string(),
             IndicatorRow {
-                code: code.to_string(),
+                code: code.into(),
                 value,
                 source,
                 note,
@@ -390,7 +390,7 @@ fn read_indicator_sheet(
         );
     }
     for def in &ctx.scope.indicators {
-        if let Some(row) = found.remove(&def.code) {
+        if let Some(row) = found.remove(def.code.as_str()) {
             content.indicators.push(row);
         }
     }

@@ -28,7 +28,9 @@ fn empty_maps() -> (
 }
 
 fn scope_kjj() -> &'static ReportScope<'static> {
-    Box::leak(Box::new(yangquan_inputs().scope("市科技局", q("2023Q3"))))
+    Box::leak(Box::new(
+        yangquan_inputs().scope(&"市科技局".into(), q("2023Q3")),
+    ))
 }
 
 fn template_for(scope: &'static ReportScope<'static>, prefill: Option<&ReportContent>) -> Vec<u8> {
@@ -373,7 +375,9 @@ fn a_deleted_row_and_an_inserted_row_are_both_reported() {
 
 #[test]
 fn a_template_of_another_unit_or_quarter_is_refused() {
-    let other = Box::leak(Box::new(yangquan_inputs().scope("市科技局", q("2023Q4"))));
+    let other = Box::leak(Box::new(
+        yangquan_inputs().scope(&"市科技局".into(), q("2023Q4")),
+    ));
     let (bytes, _) = filled();
     let e = read(&bytes, other).expect_err("wrong quarter");
     assert!(
@@ -381,7 +385,9 @@ fn a_template_of_another_unit_or_quarter_is_refused() {
             .contains("该模板是2023年第三季度的，不能作为2023年第四季度的报告提交"),
         "{e}"
     );
-    let fin = Box::leak(Box::new(yangquan_inputs().scope("市财政局", q("2023Q3"))));
+    let fin = Box::leak(Box::new(
+        yangquan_inputs().scope(&"市财政局".into(), q("2023Q3")),
+    ));
     let e = read(&bytes, fin).expect_err("wrong unit");
     assert!(e.to_string().contains("该模板属于“市科技局”"), "{e}");
 }
@@ -431,7 +437,7 @@ fn the_status_rules_ask_for_what_is_missing() {
 #[test]
 fn a_completed_milestone_needs_its_date_and_a_date_after_the_quarter_is_refused() {
     let inputs = yangquan_inputs();
-    let scope = Box::leak(Box::new(inputs.scope("市大数据局", q("2022Q4"))));
+    let scope = Box::leak(Box::new(inputs.scope(&"市大数据局".into(), q("2022Q4"))));
     let bytes = copy_with(&template_for(scope, None), fill_completely).expect("fill");
     let broken = copy_with(&bytes, |s| {
         if s.name == TASK_SHEET {
