@@ -35,7 +35,7 @@ pub struct FromAssessment<'a> {
     /// The submissions figures come from, with unit, period, submitter and time.
     pub sources: Vec<Source>,
     /// By task id.
-    pub task_notes: BTreeMap<String, TaskNote>,
+    pub task_notes: BTreeMap<planwatch_model::TaskId, TaskNote>,
     /// Ids (or names) of the indicators among the plan's headline goals (主要目标); when empty,
     /// indicators outside any task count as headline.
     pub headline: BTreeSet<String>,

@@ -57,7 +57,7 @@ fn the_monitor_assessment_becomes_a_complete_annual_report() {
             ),
         ],
         task_notes: BTreeMap::from([(
-            "T17".to_string(),
+            planwatch_model::TaskId::of_number(17),
             TaskNote {
                 progress: "新认定省级重点实验室2家".into(),
                 problems: "配套资金不足".into(),

@@ -46,7 +46,7 @@ fn strs(v: &Value) -> Vec<String> {
 fn indicator(
     id: String,
     t: &Value,
-    task: Option<String>,
+    task: Option<planwatch_model::TaskId>,
     lead: Vec<String>,
     k: usize,
 ) -> Option<IndicatorInput> {
@@ -161,7 +161,7 @@ fn input() -> AssessmentInput {
     }
     let mut tasks = Vec::new();
     for (k, t) in gold["tasks"].as_array().into_iter().flatten().enumerate() {
-        let id = format!("T{}", k + 1);
+        let id = planwatch_model::TaskId::from(format!("T{}", k + 1));
         let lead = strs(&t["lead_units"]);
         for (j, x) in t["targets"].as_array().into_iter().flatten().enumerate() {
             indicators.extend(indicator(

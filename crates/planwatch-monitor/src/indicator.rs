@@ -18,7 +18,7 @@ use crate::schedule::{ScheduleInput, ScheduleResult, ScheduleStatus, YearTargetS
 use crate::series::{IndicatorKind, Observation, Prepared, prepare};
 use crate::time::{Point, TimePoint, quarter_at_or_after};
 use crate::zh;
-use planwatch_model::{IndicatorVerdict, Quarter};
+use planwatch_model::{IndicatorVerdict, Quarter, TaskId};
 use serde::{Deserialize, Serialize};
 
 /// Which method gives the indicator its status, light and score.
@@ -83,7 +83,7 @@ pub struct IndicatorInput {
     pub observations: Vec<Observation>,
     /// The task the indicator belongs to; `None` for headline goals (主要目标).
     #[serde(default)]
-    pub task: Option<String>,
+    pub task: Option<TaskId>,
     #[serde(default)]
     pub lead_units: Vec<String>,
     #[serde(default)]
@@ -214,7 +214,7 @@ pub struct IndicatorAssessment {
     pub kind: IndicatorKind,
     pub direction: Direction,
     pub method: Method,
-    pub task: Option<String>,
+    pub task: Option<TaskId>,
     pub lead_units: Vec<String>,
     pub participating_units: Vec<String>,
     pub weight: f64,

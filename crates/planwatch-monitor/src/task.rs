@@ -12,7 +12,7 @@ use crate::rules::ScheduleRules;
 use crate::schedule::{ScheduleStatus, classify_gap, clean_points, expected_share};
 use crate::zh;
 use chrono::{Datelike, NaiveDate};
-use planwatch_model::Quarter;
+use planwatch_model::{Quarter, TaskId};
 use serde::{Deserialize, Serialize};
 
 /// A milestone's state as reported in one quarter.
@@ -62,7 +62,7 @@ pub struct TaskReport {
 /// A task (重点任务) with its units, milestones and reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskInput {
-    pub id: String,
+    pub id: TaskId,
     #[serde(default)]
     pub number: Option<u32>,
     pub title: String,
@@ -103,7 +103,7 @@ pub struct MilestoneAssessment {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskAssessment {
-    pub id: String,
+    pub id: TaskId,
     pub number: Option<u32>,
     pub title: String,
     pub task_force: Option<String>,
@@ -126,7 +126,7 @@ pub struct TaskAssessment {
 /// An overdue milestone, for the list the office chases.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OverdueMilestone {
-    pub task_id: String,
+    pub task_id: TaskId,
     pub task_title: String,
     pub milestone_id: String,
     pub text: String,

@@ -11,7 +11,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use planwatch_model::{
-    Comparator, Direction, IndicatorDef, IndicatorKind, Plan, Quarter, UnitKind,
+    Comparator, Direction, IndicatorDef, IndicatorKind, Plan, Quarter, TaskId, UnitKind,
 };
 use planwatch_monitor::assess::AssessmentInput;
 use planwatch_monitor::indicator::{AnnualTarget, IndicatorInput, Method, TargetInput};
@@ -280,8 +280,8 @@ fn num(x: f64) -> String {
 }
 
 /// The monitor's id of a plan task.
-pub fn task_id(number: u32) -> String {
-    format!("T{number}")
+pub fn task_id(number: u32) -> TaskId {
+    TaskId::of_number(number)
 }
 
 fn start_of_year(year: i32) -> Option<NaiveDate> {

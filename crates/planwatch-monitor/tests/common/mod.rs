@@ -72,7 +72,7 @@ pub fn indicator(id: &str, lead: &str, task: Option<&str>) -> IndicatorInput {
         annual_targets: vec![],
         limit: None,
         observations: vec![],
-        task: task.map(str::to_string),
+        task: task.map(Into::into),
         lead_units: vec![lead.into()],
         participating_units: vec![],
         weight: 1.0,

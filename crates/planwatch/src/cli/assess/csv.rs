@@ -137,7 +137,7 @@ fn indicators(out: &mut String, o: &Outcome) {
                     .map(|f| if f.will_meet { "能" } else { "不能" })),
                 forecast_zh(o, i).unwrap_or_default(),
                 i.explanation.clone(),
-                i.task.clone().unwrap_or_default(),
+                i.task.as_ref().map(ToString::to_string).unwrap_or_default(),
                 i.lead_units.join("、"),
                 i.participating_units.join("、"),
             ],
@@ -169,7 +169,7 @@ fn tasks(out: &mut String, a: &Assessment) {
         row(
             out,
             &[
-                t.id.clone(),
+                t.id.to_string(),
                 t.title.clone(),
                 t.task_force.clone().unwrap_or_default(),
                 t.status.label_zh().to_string(),
@@ -215,7 +215,7 @@ fn milestones(out: &mut String, a: &Assessment) {
             row(
                 out,
                 &[
-                    t.id.clone(),
+                    t.id.to_string(),
                     m.id.clone(),
                     m.text.clone(),
                     m.due.to_string(),

@@ -226,7 +226,9 @@ fn indicator(out: &mut String, o: &Outcome, n: usize, i: &IndicatorAssessment) {
 }
 
 fn task(out: &mut String, t: &TaskAssessment) {
-    let number = t.number.map_or(t.id.clone(), |n| format!("任务{n}"));
+    let number = t
+        .number
+        .map_or_else(|| t.id.to_string(), |n| format!("任务{n}"));
     let _ = writeln!(
         out,
         "  {number} {}【{}·{}】",
