@@ -2,6 +2,11 @@
 //! (Chinese, saying where and what; nothing changed), or an unexpected failure that only the log
 //! explains in full. Adapters show the first as it is and the second under a reference number.
 
+use crate::policy::{self, Permission};
+use planwatch_model::{Role, UnitName};
+use planwatch_quarterly::workflow;
+use planwatch_store::{Actor, ApiToken, Store, User};
+
 /// A use case's failure.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -12,6 +17,10 @@ pub enum AppError {
     /// changed. Read again and retry.
     #[error("{0}")]
     Stale(String),
+    /// A file from outside (a workbook) was refused, with every problem found and where it is;
+    /// nothing changed.
+    #[error("{0}")]
+    Invalid(planwatch_quarterly::ImportError),
     /// Unexpected (a database error): for the log, never shown as it is.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -19,27 +28,129 @@ pub enum AppError {
 
 impl AppError {
     /// The message a person may see, or `None` for an internal failure.
-    pub fn user_message(&self) -> Option<&str> {
+    pub fn user_message(&self) -> Option<String> {
         match self {
-            AppError::Refused(m) | AppError::Stale(m) => Some(m),
+            AppError::Refused(m) | AppError::Stale(m) => Some(m.clone()),
+            AppError::Invalid(e) => Some(e.to_string()),
             AppError::Internal(_) => None,
         }
+    }
+
+    /// A refusal from an error whose message is for the person (the period rules, the
+    /// workflow, a template's identity sheet).
+    pub fn refused(e: impl std::fmt::Display) -> AppError {
+        AppError::Refused(e.to_string())
     }
 }
 
 impl From<planwatch_store::StoreError> for AppError {
     fn from(e: planwatch_store::StoreError) -> Self {
+        use planwatch_store::StoreError as E;
         match e {
-            planwatch_store::StoreError::Workflow(w) => AppError::Stale(w.to_string()),
+            E::Workflow(w @ planwatch_quarterly::WorkflowError::VersionConflict { .. }) => {
+                AppError::Stale(w.to_string())
+            }
+            E::Conflict(m) => AppError::Stale(m),
+            // What the person asked for breaks a rule the store keeps: the message says which.
+            e @ (E::Workflow(_)
+            | E::Period(_)
+            | E::InvalidInput(_)
+            | E::UnknownUnit(_)
+            | E::UnitExists(_)
+            | E::UnknownTaskForce(_)
+            | E::UnknownUser(_)
+            | E::UserExists(_)
+            | E::WeakPassword(_)
+            | E::BlockingDiagnostics(_)
+            | E::NotEmpty { .. }) => AppError::Refused(e.to_string()),
             other => AppError::Internal(other.into()),
         }
     }
 }
 
-/// Who asks a use case: a signed-in person (the web), or the command line acting as the operator
-/// or, with `--as`, as a named user.
+/// Who asks a use case: a signed-in person (the web), a unit's API token, or the command line
+/// acting as the operator or, with `--as`, as a named user.
 #[derive(Debug, Clone, Copy)]
 pub enum Caller<'a> {
-    User(&'a planwatch_store::User),
+    User(&'a User),
+    Token(&'a ApiToken),
     CommandLine { as_user: Option<&'a str> },
+}
+
+impl Caller<'_> {
+    /// Who acts, for the audit trail and for the workflow. The command line without `--as` acts
+    /// as the operator in `default_role` (for `unit`, when the role is bound to a unit); an API
+    /// token acts as a reporter of its unit under its own name.
+    pub async fn actors(
+        self,
+        store: &Store,
+        default_role: Role,
+        unit: Option<&UnitName>,
+    ) -> Result<(Actor, workflow::Actor), AppError> {
+        match self {
+            Caller::User(u) => Ok((Actor::user(&u.username), workflow_actor(u))),
+            Caller::Token(t) => {
+                let u = token_user(t);
+                Ok((Actor::user(&u.username), workflow_actor(&u)))
+            }
+            Caller::CommandLine {
+                as_user: Some(name),
+            } => {
+                let user = store.user(name).await?.ok_or_else(|| {
+                    AppError::Refused(format!(
+                        "用户“{name}”不存在（planwatch user list 查看用户）"
+                    ))
+                })?;
+                if !user.is_active() {
+                    return Err(AppError::Refused(format!("用户“{name}”已停用")));
+                }
+                Ok((Actor::user(&user.username), workflow_actor(&user)))
+            }
+            Caller::CommandLine { as_user: None } => {
+                let cli = crate::cli_actor();
+                let unit = unit.filter(|_| default_role.is_unit_bound()).cloned();
+                Ok((
+                    cli.clone(),
+                    workflow::Actor {
+                        user: cli.name,
+                        role: default_role,
+                        unit,
+                    },
+                ))
+            }
+        }
+    }
+}
+
+/// The workflow actor for a stored user.
+pub fn workflow_actor(user: &User) -> workflow::Actor {
+    workflow::Actor {
+        user: user.username.clone(),
+        role: user.role,
+        unit: user.unit.clone(),
+    }
+}
+
+/// An API token acts as a reporter of its unit, under its own name in the audit trail.
+pub fn token_user(token: &ApiToken) -> User {
+    User {
+        id: 0,
+        username: format!("api:{}", token.name),
+        display_name: token.name.clone(),
+        role: Role::Reporter,
+        unit: Some(token.unit.clone()),
+        task_force: None,
+        disabled_at: None,
+        created_at: token.created_at,
+        updated_at: token.created_at,
+    }
+}
+
+/// Refuses, in the permission table's words, a role that lacks `p`.
+pub fn require(role: Role, p: Permission) -> Result<(), AppError> {
+    if policy::allows(role, p) {
+        Ok(())
+    } else {
+        Err(AppError::Refused(policy::refusal(role, p)))
+    }
 }

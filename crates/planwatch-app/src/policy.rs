@@ -28,6 +28,10 @@ pub enum Permission {
     EditReportTexts,
     /// Choose what the public page shows (the office).
     ManagePublicPage,
+    /// Change the year's breakdown into work items, projects and milestones.
+    EditBreakdown,
+    /// Import historical indicator values and baselines.
+    ImportValues,
 }
 
 impl Permission {
@@ -46,6 +50,8 @@ impl Permission {
             Permission::ManageApiTokens => &[Admin, Office],
             Permission::EditReportTexts => &[Admin, Office],
             Permission::ManagePublicPage => &[Office],
+            Permission::EditBreakdown => &[Office, TaskForce],
+            Permission::ImportValues => &[Office],
         }
     }
 
@@ -62,6 +68,8 @@ impl Permission {
             Permission::ManageApiTokens => "管理接口令牌",
             Permission::EditReportTexts => "修改年度报告的文字",
             Permission::ManagePublicPage => "设置公开内容",
+            Permission::EditBreakdown => "修改年度任务分解",
+            Permission::ImportValues => "导入历史数据",
         }
     }
 }

@@ -4,6 +4,9 @@
 //! historical values and the demo data. The rules are in `planwatch-quarterly`; the data in the
 //! store; this layer reads files, names the actor and passes "now".
 
+use crate::error::require;
+pub use crate::error::workflow_actor;
+use crate::policy::Permission;
 use crate::{AppError, Caller};
 use anyhow::{Context as _, bail};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -24,7 +27,7 @@ use planwatch_quarterly::xlsx::breakdown::{
 use planwatch_quarterly::xlsx::quarterly::{
     QuarterlyTemplate, ReadContext, read_quarterly, write_quarterly,
 };
-use planwatch_quarterly::{ImportError, read_meta, read_values};
+use planwatch_quarterly::{read_meta, read_values};
 use planwatch_store::{
     Actor, PeriodChange, ReportingSetup, SetupOutcome, Store, StoredReport, ValuesOutcome,
 };
@@ -231,46 +234,6 @@ pub async fn prepare(
     })
 }
 
-/// Who acts: a PlanWatch user (`--as`), or the person at the command line acting in `role`
-/// (for `unit` when the role is unit-bound).
-pub async fn resolve_actor(
-    store: &Store,
-    as_user: Option<&str>,
-    default_role: Role,
-    unit: Option<&UnitName>,
-) -> anyhow::Result<(Actor, workflow::Actor)> {
-    match as_user {
-        Some(name) => {
-            let user = store
-                .user(name)
-                .await?
-                .with_context(|| format!("用户“{name}”不存在（planwatch user list 查看用户）"))?;
-            if !user.is_active() {
-                bail!("用户“{name}”已停用");
-            }
-            Ok((
-                Actor::user(&user.username),
-                workflow::Actor {
-                    user: user.username.clone(),
-                    role: user.role,
-                    unit: user.unit.clone(),
-                },
-            ))
-        }
-        None => {
-            let cli = crate::cli_actor();
-            Ok((
-                cli.clone(),
-                workflow::Actor {
-                    user: cli.name.clone(),
-                    role: default_role,
-                    unit: unit.filter(|_| default_role.is_unit_bound()).cloned(),
-                },
-            ))
-        }
-    }
-}
-
 /// The latest value on record before `q`, per indicator (the form, the workbook and the API
 /// check a new value against it).
 pub fn previous_values(
@@ -358,18 +321,6 @@ pub enum SubmitOutcome {
     },
 }
 
-/// A workbook or file that was refused, with every problem found; nothing was saved.
-#[derive(Debug)]
-pub struct Refused(pub ImportError);
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl std::error::Error for Refused {}
-
 /// `planwatch submit FILE [--as USER]`: reads a filled workbook and saves it for its unit. A
 /// reporter's submission is saved as a draft for the unit head; a unit head's (or the operator's,
 /// acting for the unit) is approved and submitted. Any problem: nothing is saved.
@@ -379,27 +330,29 @@ pub async fn submit(
     data_dir: &Path,
     file: &Path,
     bytes: &[u8],
-    as_user: Option<&str>,
+    caller: Caller<'_>,
     now: DateTime<Utc>,
-) -> anyhow::Result<SubmitOutcome> {
-    let meta = read_meta(bytes, &ctx.settings).map_err(Refused)?;
+) -> Result<SubmitOutcome, AppError> {
+    let meta = read_meta(bytes, &ctx.settings).map_err(AppError::Invalid)?;
     if meta.form != "quarterly" {
-        bail!(
+        return Err(AppError::Refused(format!(
             "{} 是年度任务分解表，请用 planwatch breakdown import 导入",
             file.display()
-        );
+        )));
     }
     let unit: UnitName = meta
         .unit
         .clone()
-        .context("模板标识表中没有单位；请重新生成模板")?
+        .ok_or_else(|| AppError::refused("模板标识表中没有单位；请重新生成模板"))?
         .into();
-    let q = Quarter::parse(&meta.period)?;
-    ctx.check_unit(&unit, q)?;
-    let period = ctx.period(q)?;
-    let (store_actor, actor) = resolve_actor(store, as_user, Role::UnitHead, Some(&unit)).await?;
+    let q = Quarter::parse(&meta.period).map_err(AppError::refused)?;
+    ctx.check_unit(&unit, q).map_err(refused)?;
+    let period = ctx.period(q).map_err(refused)?;
+    let (store_actor, actor) = caller.actors(store, Role::UnitHead, Some(&unit)).await?;
     let local = cst_from_utc(now);
-    let timeliness = period.check_submission(&unit, local)?;
+    let timeliness = period
+        .check_submission(&unit, local)
+        .map_err(AppError::refused)?;
     let scope = ctx.inputs().scope(&unit, q);
     let mut history = store.indicator_history().await?;
     for v in history.values_mut() {
@@ -414,7 +367,7 @@ pub async fn submit(
             require_complete: true,
         },
     )
-    .map_err(Refused)?;
+    .map_err(AppError::Invalid)?;
 
     // Evidence files named in the workbook and lying beside it are checked and kept.
     let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -424,7 +377,10 @@ pub async fn submit(
     for name in names {
         let path = dir.join(name);
         match std::fs::read(&path) {
-            Ok(b) => evidence.push((check_evidence(name, &b, &ctx.settings)?, b)),
+            Ok(b) => evidence.push((
+                check_evidence(name, &b, &ctx.settings).map_err(AppError::refused)?,
+                b,
+            )),
             Err(_) => evidence_missing.push(name.clone()),
         }
     }
@@ -447,9 +403,10 @@ pub async fn submit(
     let mut steps: Vec<(ReportRecord, WorkflowEvent)> = Vec::new();
     let mut rec = current.as_ref().map(|r| r.record.clone());
     let start_version = rec.as_ref().map_or(0, |r| r.version);
-    let mut apply = |rec: &mut Option<ReportRecord>, action: Action| -> anyhow::Result<()> {
+    let mut apply = |rec: &mut Option<ReportRecord>, action: Action| -> Result<(), AppError> {
         let v = rec.as_ref().map_or(0, |r| r.version);
-        let (next, ev) = workflow::apply(rec.as_ref(), &unit, &action, &actor, v, local)?;
+        let (next, ev) = workflow::apply(rec.as_ref(), &unit, &action, &actor, v, local)
+            .map_err(workflow_refusal)?;
         *rec = Some(next.clone());
         steps.push((next, ev));
         Ok(())
@@ -648,18 +605,11 @@ pub async fn review(
         .report(unit, q)
         .await?
         .ok_or_else(|| AppError::Refused(format!("“{unit}”{}的报告尚未填报", q.label_zh())))?;
-    let (store_actor, actor) = match caller {
-        Caller::User(u) => (Actor::user(&u.username), workflow_actor(u)),
-        Caller::CommandLine { as_user } => {
-            let default_role = match action {
-                Action::Approve | Action::Submit | Action::Edit => Role::UnitHead,
-                _ => Role::Office,
-            };
-            resolve_actor(store, as_user, default_role, Some(unit))
-                .await
-                .map_err(|e| AppError::Refused(format!("{e:#}")))?
-        }
+    let default_role = match action {
+        Action::Approve | Action::Submit | Action::Edit => Role::UnitHead,
+        _ => Role::Office,
     };
+    let (store_actor, actor) = caller.actors(store, default_role, Some(unit)).await?;
     if matches!(action, Action::Approve | Action::Submit) {
         let history = store.indicator_history().await?;
         ready_to_sign_off(ctx, &history, unit, q, &current.content).map_err(AppError::Refused)?;
@@ -673,10 +623,7 @@ pub async fn review(
         v,
         cst_from_utc(now),
     )
-    .map_err(|e| match e {
-        workflow::WorkflowError::VersionConflict { .. } => AppError::Stale(e.to_string()),
-        other => AppError::Refused(other.to_string()),
-    })?;
+    .map_err(workflow_refusal)?;
     Ok(store
         .save_report(&store_actor, unit, q, v, None, &[(next, ev)], now)
         .await?)
@@ -687,16 +634,11 @@ pub async fn change_period(
     store: &Store,
     q: Quarter,
     change: PeriodChange,
-    as_user: Option<&str>,
+    caller: Caller<'_>,
     now: DateTime<Utc>,
-) -> anyhow::Result<ReportingPeriod> {
-    let (store_actor, actor) = resolve_actor(store, as_user, Role::Office, None).await?;
-    if actor.role != Role::Office {
-        bail!(
-            "只有领导小组办公室可以锁定、重新开放报送期或批准延期（当前角色：{}）",
-            actor.role.label_zh()
-        );
-    }
+) -> Result<ReportingPeriod, AppError> {
+    let (store_actor, actor) = caller.actors(store, Role::Office, None).await?;
+    require(actor.role, Permission::ReviewReports)?;
     Ok(store.change_period(&store_actor, q, &change, now).await?)
 }
 
@@ -724,21 +666,21 @@ pub async fn breakdown_import(
     store: &Store,
     ctx: &Context,
     bytes: &[u8],
-    as_user: Option<&str>,
+    caller: Caller<'_>,
     now: DateTime<Utc>,
-) -> anyhow::Result<(BreakdownImport, i32)> {
-    let meta = read_meta(bytes, &ctx.settings).map_err(Refused)?;
+) -> Result<(BreakdownImport, i32), AppError> {
+    let meta = read_meta(bytes, &ctx.settings).map_err(AppError::Invalid)?;
     if meta.form != "breakdown" {
-        bail!("这是季度报送表，不是年度任务分解表；请用 planwatch submit 提交");
+        return Err(AppError::refused(
+            "这是季度报送表，不是年度任务分解表；请用 planwatch submit 提交",
+        ));
     }
-    let year: i32 = meta.period.parse().context("模板标识表中的年度无法识别")?;
-    let (store_actor, actor) = resolve_actor(store, as_user, Role::Office, None).await?;
-    if !matches!(actor.role, Role::Office | Role::TaskForce) {
-        bail!(
-            "只有领导小组办公室和专班可以修改年度任务分解（当前角色：{}）",
-            actor.role.label_zh()
-        );
-    }
+    let year: i32 = meta
+        .period
+        .parse()
+        .map_err(|_| AppError::refused("模板标识表中的年度无法识别"))?;
+    let (store_actor, actor) = caller.actors(store, Role::Office, None).await?;
+    require(actor.role, Permission::EditBreakdown)?;
     let units: BTreeSet<UnitName> = ctx.units.iter().cloned().collect();
     let changes = read_breakdown(
         bytes,
@@ -750,7 +692,7 @@ pub async fn breakdown_import(
             settings: &ctx.settings,
         },
     )
-    .map_err(Refused)?;
+    .map_err(AppError::Invalid)?;
     if !changes.is_empty() {
         store.apply_breakdown(&store_actor, &changes, now).await?;
     }
@@ -763,23 +705,18 @@ pub async fn values_import(
     ctx: &Context,
     file: &Path,
     bytes: &[u8],
-    as_user: Option<&str>,
+    caller: Caller<'_>,
     now: DateTime<Utc>,
-) -> anyhow::Result<ValuesOutcome> {
-    let (store_actor, actor) = resolve_actor(store, as_user, Role::Office, None).await?;
-    if actor.role != Role::Office {
-        bail!(
-            "只有领导小组办公室可以导入历史数据（当前角色：{}）",
-            actor.role.label_zh()
-        );
-    }
+) -> Result<ValuesOutcome, AppError> {
+    let (store_actor, actor) = caller.actors(store, Role::Office, None).await?;
+    require(actor.role, Permission::ImportValues)?;
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     let history = store.indicator_history().await?;
-    let import =
-        read_values(&name, bytes, &ctx.catalogue, &history, &ctx.settings).map_err(Refused)?;
+    let import = read_values(&name, bytes, &ctx.catalogue, &history, &ctx.settings)
+        .map_err(AppError::Invalid)?;
     Ok(store
         .import_values(
             &store_actor,
@@ -843,24 +780,6 @@ pub async fn demo(
     })
 }
 
-/// Why a save was refused: shown on the form, nothing saved.
-pub enum Refusal {
-    /// The workflow or the period does not allow it (a message in Chinese).
-    Rule(String),
-    /// Someone saved the report after the caller read it (a message in Chinese): read again and
-    /// retry, or show the newer version.
-    Stale(String),
-}
-
-/// The workflow actor for a signed-in user.
-pub fn workflow_actor(user: &planwatch_store::User) -> workflow::Actor {
-    workflow::Actor {
-        user: user.username.clone(),
-        role: user.role,
-        unit: user.unit.clone(),
-    }
-}
-
 /// Saves successive drafts of one report (`contents`, each the whole report after one more
 /// round of edits) as successive versions in one transaction — what `save` with
 /// `Intent::Draft` does for one, with one commit for all. A content equal to the one before it
@@ -869,19 +788,19 @@ pub fn workflow_actor(user: &planwatch_store::User) -> workflow::Actor {
 pub async fn save_drafts(
     store: &Store,
     ctx: &Context,
-    user: &planwatch_store::User,
+    caller: Caller<'_>,
     unit: &UnitName,
     q: Quarter,
     current: Option<&StoredReport>,
     contents: &[ReportContent],
     now: DateTime<Utc>,
-) -> anyhow::Result<Result<Vec<ReportRecord>, Refusal>> {
+) -> Result<Vec<ReportRecord>, AppError> {
     let local = cst_from_utc(now);
     let period = ctx.period(q)?;
     if let Err(e) = period.check_submission(unit, local) {
-        return Ok(Err(Refusal::Rule(e.to_string())));
+        return Err(AppError::refused(e));
     }
-    let actor = workflow_actor(user);
+    let (store_actor, actor) = caller.actors(store, Role::Reporter, Some(unit)).await?;
     let expected = current.map_or(0, |r| r.record.version);
     let mut rec: Option<ReportRecord> = current.map(|r| r.record.clone());
     let mut hash = current.map(|r| r.content_hash.clone());
@@ -907,27 +826,20 @@ pub async fn save_drafts(
                 rounds.push((c.clone(), vec![(next, ev)]));
                 round_of.push(Some(rounds.len() - 1));
             }
-            Err(e) => return Ok(Err(Refusal::Rule(e.to_string()))),
+            Err(e) => return Err(workflow_refusal(e)),
         }
     }
     let saved = if rounds.is_empty() {
         Vec::new()
     } else {
         match store
-            .save_report_rounds(
-                &Actor::user(&user.username),
-                unit,
-                q,
-                expected,
-                &rounds,
-                now,
-            )
+            .save_report_rounds(&store_actor, unit, q, expected, &rounds, now)
             .await
         {
             Ok(r) => r,
             // Someone saved the same report between our read and our write.
             Err(planwatch_store::StoreError::Workflow(e)) => {
-                return Ok(Err(Refusal::Stale(e.to_string())));
+                return Err(AppError::Stale(e.to_string()));
             }
             Err(e) => return Err(e.into()),
         }
@@ -940,7 +852,7 @@ pub async fn save_drafts(
             None => before.clone(),
         })
         .collect::<Option<Vec<_>>>();
-    Ok(records.ok_or_else(|| Refusal::Rule("没有可保存的内容".to_string())))
+    records.ok_or_else(|| AppError::refused("没有可保存的内容"))
 }
 
 /// What a person asks for when they post the report form.
@@ -979,31 +891,31 @@ impl Intent {
 pub async fn save(
     store: &Store,
     ctx: &Context,
-    user: &planwatch_store::User,
+    caller: Caller<'_>,
     unit: &UnitName,
     q: Quarter,
     content: Option<&ReportContent>,
     intent: Intent,
     expected_version: u64,
     now: DateTime<Utc>,
-) -> anyhow::Result<Result<ReportRecord, Refusal>> {
+) -> Result<ReportRecord, AppError> {
     let local = cst_from_utc(now);
     let period = ctx.period(q)?;
     if let Err(e) = period.check_submission(unit, local) {
-        return Ok(Err(Refusal::Rule(e.to_string())));
+        return Err(AppError::refused(e));
     }
     let current = store.report_current(unit, q).await?;
-    let actor = workflow_actor(user);
+    let (store_actor, actor) = caller.actors(store, Role::Reporter, Some(unit)).await?;
     let mut rec: Option<ReportRecord> = current.as_ref().map(|r| r.record.clone());
     let stored_version = rec.as_ref().map_or(0, |r| r.version);
     if stored_version != expected_version {
-        return Ok(Err(Refusal::Stale(
+        return Err(AppError::Stale(
             workflow::WorkflowError::VersionConflict {
                 expected: expected_version,
                 actual: stored_version,
             }
             .to_string(),
-        )));
+        ));
     }
     let same = match (content, &current) {
         (Some(c), Some(r)) => r.content_hash == c.content_hash(),
@@ -1023,7 +935,7 @@ pub async fn save(
         if let Some(c) = signed {
             let history = store.indicator_history().await?;
             if let Err(m) = ready_to_sign_off(ctx, &history, unit, q, c) {
-                return Ok(Err(Refusal::Rule(m)));
+                return Err(AppError::Refused(m));
             }
         }
     }
@@ -1053,18 +965,18 @@ pub async fn save(
         }
     }
     if let Err(e) = result {
-        return Ok(Err(Refusal::Rule(e.to_string())));
+        return Err(AppError::refused(e));
     }
     if steps.is_empty() {
         // Nothing changed (the same draft saved again): the record stands as it was.
         return match rec {
-            Some(r) => Ok(Ok(r)),
-            None => Ok(Err(Refusal::Rule("没有可保存的内容".to_string()))),
+            Some(r) => Ok(r),
+            None => Err(AppError::refused("没有可保存的内容")),
         };
     }
     let saved = store
         .save_report(
-            &Actor::user(&user.username),
+            &store_actor,
             unit,
             q,
             stored_version,
@@ -1073,10 +985,19 @@ pub async fn save(
             now,
         )
         .await;
-    match saved {
-        Ok(r) => Ok(Ok(r)),
-        // Someone saved the same report between our read and our write.
-        Err(planwatch_store::StoreError::Workflow(e)) => Ok(Err(Refusal::Stale(e.to_string()))),
-        Err(e) => Err(e.into()),
+    // Someone saved the same report between our read and our write: stale.
+    Ok(saved?)
+}
+
+/// A rule of the form's context, in the words of the error (the period, the unit's scope).
+fn refused(e: anyhow::Error) -> AppError {
+    AppError::Refused(format!("{e:#}"))
+}
+
+/// The workflow's refusal: a version that moved on is stale, anything else breaks a rule.
+fn workflow_refusal(e: workflow::WorkflowError) -> AppError {
+    match e {
+        workflow::WorkflowError::VersionConflict { .. } => AppError::Stale(e.to_string()),
+        other => AppError::Refused(other.to_string()),
     }
 }

@@ -13,14 +13,15 @@
 //! The HTTP adapter turns a request into [`ValueWrite`]s and each [`WriteOutcome`] into an
 //! answer; persistence coordination is here.
 
-use crate::reporting::{Context, Refusal, save_drafts};
+use crate::reporting::{Context, save_drafts};
+use crate::{AppError, Caller};
 use chrono::{DateTime, Utc};
-use planwatch_model::{IndicatorCode, Quarter, ReportState, Role};
+use planwatch_model::{IndicatorCode, Quarter, ReportState};
 use planwatch_quarterly::check::{CheckContext, besides, check_report};
 use planwatch_quarterly::content::{IndicatorRow, ReportContent};
 use planwatch_quarterly::scope::ReportScope;
 use planwatch_quarterly::workflow::ReportRecord;
-use planwatch_store::{ApiToken, Store, User};
+use planwatch_store::{ApiToken, Store};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
@@ -59,20 +60,7 @@ pub enum WriteOutcome {
 /// An unexpected failure while saving (a database error), shared by every value of a batch.
 pub type WriteError = Arc<anyhow::Error>;
 
-/// The token acts as a reporter of its unit, under its own name in the audit trail.
-pub fn token_user(token: &ApiToken) -> User {
-    User {
-        id: 0,
-        username: format!("api:{}", token.name),
-        display_name: token.name.clone(),
-        role: Role::Reporter,
-        unit: Some(token.unit.clone()),
-        task_force: None,
-        disabled_at: None,
-        created_at: token.created_at,
-        updated_at: token.created_at,
-    }
-}
+pub use crate::error::token_user;
 
 /// Checks that need no report: the quarter is the plan's and the indicator is the unit's.
 pub fn precheck(ctx: &Context, token: &ApiToken, w: &ValueWrite) -> Result<(), NotAccepted> {
@@ -348,7 +336,6 @@ async fn save_rounds(
     now: fn() -> DateTime<Utc>,
 ) -> Result<Settled, WriteError> {
     let now = now();
-    let user = token_user(token);
     let scope = ctx.inputs().scope(&token.unit, q);
     // Other quarters' values only: writes to this quarter do not change it.
     let mut history = store
@@ -419,7 +406,7 @@ async fn save_rounds(
         match save_drafts(
             store,
             ctx,
-            &user,
+            Caller::Token(token),
             &token.unit,
             q,
             stored.as_ref(),
@@ -427,7 +414,6 @@ async fn save_rounds(
             now,
         )
         .await
-        .map_err(Arc::new)?
         {
             Ok(records) => {
                 tracing::info!(token = %token.name, unit = %token.unit, quarter = %q, values = passed.iter().map(|(r, _)| r.len()).sum::<usize>(), versions = records.len(), "indicator values written over the API");
@@ -440,8 +426,10 @@ async fn save_rounds(
                 }
                 return Ok((settled, retry_alone));
             }
-            Err(Refusal::Stale(_)) if attempt < MAX_ATTEMPTS => continue,
-            Err(Refusal::Rule(m) | Refusal::Stale(m)) => {
+            Err(AppError::Stale(_)) if attempt < MAX_ATTEMPTS => continue,
+            Err(AppError::Internal(e)) => return Err(Arc::new(e)),
+            Err(e) => {
+                let m = e.user_message().unwrap_or_default();
                 every(&|| WriteOutcome::Refused(m.clone()), &mut settled);
                 return Ok((settled, retry_alone));
             }

@@ -213,6 +213,17 @@ impl IntoResponse for WebError {
     }
 }
 
+/// A use case's answer as a page needs it: an internal failure becomes the page's error (logged,
+/// shown under a reference); a refusal, a stale version or a refused file becomes the message
+/// the page shows beside what the person entered.
+pub fn shown<T>(r: Result<T, planwatch_app::AppError>) -> WebResult<Result<T, String>> {
+    match r {
+        Ok(v) => Ok(Ok(v)),
+        Err(planwatch_app::AppError::Internal(e)) => Err(WebError::Internal(e)),
+        Err(e) => Ok(Err(e.user_message().unwrap_or_default())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -259,7 +259,7 @@ pub fn validate(
     }
 }
 
-pub use planwatch_app::reporting::{Intent, Refusal, save};
+pub use planwatch_app::reporting::{Intent, save};
 
 /// Whether `user` may see reports of `unit`: unit-bound roles only their own unit's.
 pub fn may_read_unit(user: &planwatch_store::User, unit: &str) -> bool {

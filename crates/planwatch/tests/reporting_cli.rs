@@ -181,6 +181,52 @@ async fn the_demo_shows_late_and_missing_reports(env: Env) {
     env.finish().await;
 }
 
+/// The command line acting `--as` a person is held to the same permission table as the web:
+/// a reporter may not change the breakdown or grant an extension, a task force may change the
+/// breakdown; the refusal names the role and who may, and nothing is written.
+async fn the_command_line_asks_the_same_permission_table(env: Env) {
+    env.ok(&["demo", "--until", "2023Q4", "--no-serve"]);
+    let book = env.file("breakdown-2023.xlsx");
+    env.ok(&["breakdown", "template", "--year", "2023", "--out", s(&book)]);
+    let before = env.ok(&["audit"]);
+
+    let err = env.fails(&["breakdown", "import", s(&book), "--as", "kjj"]);
+    assert!(
+        err.contains("您的角色（填报员）不能修改年度任务分解。此操作仅限：领导小组办公室、专班。"),
+        "{err}"
+    );
+    let err = env.fails(&[
+        "review",
+        "extend",
+        "--period",
+        "2023Q4",
+        "--unit",
+        "市科技局",
+        "--until",
+        "2024-02-01",
+        "--reason",
+        "数据核对",
+        "--as",
+        "kjj.head",
+    ]);
+    assert!(
+        err.contains("您的角色（单位负责人）不能审核季度报告"),
+        "{err}"
+    );
+    let err = env.fails(&["breakdown", "import", s(&book), "--as", "nobody"]);
+    assert!(err.contains("用户“nobody”不存在"), "{err}");
+    assert_eq!(env.ok(&["audit"]), before, "a refusal writes nothing");
+
+    let out = env.ok(&["breakdown", "import", s(&book), "--as", "zb.kjcx"]);
+    assert!(out.contains("未作任何更改"), "{out}");
+    env.finish().await;
+}
+
+on_both_backends!(
+    sqlite_the_command_line_asks_the_same_permission_table,
+    pg_the_command_line_asks_the_same_permission_table,
+    the_command_line_asks_the_same_permission_table
+);
 on_both_backends!(
     sqlite_a_template_is_generated_filled_submitted_once_and_audited,
     pg_a_template_is_generated_filled_submitted_once_and_audited,

@@ -4,11 +4,11 @@
 //! its history for everyone else who may see it. A unit's people see only their unit's reports.
 
 use super::super::AppState;
-use super::super::error::{WebError, WebResult};
+use super::super::error::{WebError, WebResult, shown};
 use super::super::format;
 use super::super::policy::Permission;
 use super::super::reporting::{
-    self as web_rep, Intent, Posted, Problems, Refusal, may_edit_unit, may_read_unit,
+    self as web_rep, Intent, Posted, Problems, may_edit_unit, may_read_unit,
 };
 use super::super::session::CurrentUser;
 use super::{Chrome, render};
@@ -790,19 +790,20 @@ pub async fn save(
             }
         }
     };
-    match web_rep::save(
-        state.store(),
-        &l.ctx,
-        &user.user,
-        &l.unit.name,
-        l.quarter,
-        content.as_ref(),
-        intent,
-        version,
-        now,
-    )
-    .await?
-    {
+    match shown(
+        web_rep::save(
+            state.store(),
+            &l.ctx,
+            planwatch_app::Caller::User(&user.user),
+            &l.unit.name,
+            l.quarter,
+            content.as_ref(),
+            intent,
+            version,
+            now,
+        )
+        .await,
+    )? {
         Ok(record) => {
             tracing::info!(user = %user.user.username, unit = %l.unit.name, quarter = %l.quarter, state = record.state.as_str(), "report saved");
             let ok = match (intent, record.state) {
@@ -812,7 +813,7 @@ pub async fn save(
             };
             Ok(back(&l, ok))
         }
-        Err(Refusal::Rule(m) | Refusal::Stale(m)) => {
+        Err(m) => {
             let general = vec![format!("未保存：{m}")];
             refused(
                 &state,
@@ -863,21 +864,21 @@ pub async fn review(
         ),
         _ => return Err(WebError::BadRequest("未知的审核操作".to_string())),
     };
-    match planwatch_app::reporting::review(
-        state.store(),
-        &l.ctx,
-        planwatch_app::Caller::User(&user.user),
-        &l.unit.name,
-        l.quarter,
-        action,
-        Some(f.version),
-        app::now(),
-    )
-    .await
-    {
+    match shown(
+        planwatch_app::reporting::review(
+            state.store(),
+            &l.ctx,
+            planwatch_app::Caller::User(&user.user),
+            &l.unit.name,
+            l.quarter,
+            action,
+            Some(f.version),
+            app::now(),
+        )
+        .await,
+    )? {
         Ok(_) => Ok(back(&l, ok)),
-        Err(planwatch_app::AppError::Internal(e)) => Err(WebError::Internal(e)),
-        Err(planwatch_app::AppError::Refused(m) | planwatch_app::AppError::Stale(m)) => {
+        Err(m) => {
             let general = vec![format!("未完成：{m}")];
             refused(
                 &state,
@@ -1017,22 +1018,23 @@ pub async fn upload(
     } else {
         Intent::Ready
     };
-    match web_rep::save(
-        state.store(),
-        &l.ctx,
-        &user.user,
-        &l.unit.name,
-        l.quarter,
-        Some(&content),
-        intent,
-        version,
-        app::now(),
-    )
-    .await?
-    {
+    match shown(
+        web_rep::save(
+            state.store(),
+            &l.ctx,
+            planwatch_app::Caller::User(&user.user),
+            &l.unit.name,
+            l.quarter,
+            Some(&content),
+            intent,
+            version,
+            app::now(),
+        )
+        .await,
+    )? {
         Ok(r) if r.state == ReportState::Submitted => Ok(back(&l, "submitted")),
         Ok(_) => Ok(back(&l, "uploaded")),
-        Err(Refusal::Rule(m) | Refusal::Stale(m)) => {
+        Err(m) => {
             refused(
                 &state,
                 &user,

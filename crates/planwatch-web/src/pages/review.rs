@@ -192,14 +192,14 @@ pub async fn extend(
                 until,
                 reason: f.reason.trim().to_string(),
             },
-            Some(&user.user.username),
+            planwatch_app::Caller::User(&user.user),
             app::now(),
         )
         .await
-        .map(|_| ())
-        .map_err(|e| format!("{e:#}")),
-        Err(e) => Err(e),
+        .map(|_| ()),
+        Err(e) => Err(planwatch_app::AppError::Refused(e)),
     };
+    let outcome = crate::error::shown(outcome)?;
     match outcome {
         Ok(()) => Ok(Redirect::to("/review?ok=extended").into_response()),
         Err(e) => {

@@ -4,7 +4,8 @@
 use super::submit::print_refusal;
 use anyhow::Context as _;
 use planwatch_app as app;
-use planwatch_app::reporting::{self as rep, Refused};
+use planwatch_app::AppError;
+use planwatch_app::reporting as rep;
 use planwatch_store::OpenMode;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -64,8 +65,10 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                 Command::Import { file, as_user } => {
                     let bytes = std::fs::read(file)
                         .with_context(|| format!("无法读取 {}", file.display()))?;
-                    match rep::breakdown_import(&store, &ctx, &bytes, as_user.as_deref(), now).await
-                    {
+                    let caller = app::Caller::CommandLine {
+                        as_user: as_user.as_deref(),
+                    };
+                    match rep::breakdown_import(&store, &ctx, &bytes, caller, now).await {
                         Ok((c, year)) if c.is_empty() => {
                             println!(
                                 "{year}年度任务分解表与数据库一致（{} 项），未作任何更改。",
@@ -88,13 +91,11 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                             }
                             Ok(ExitCode::SUCCESS)
                         }
-                        Err(e) => match e.downcast_ref::<Refused>() {
-                            Some(r) => {
-                                print_refusal(file, r);
-                                Ok(ExitCode::from(2))
-                            }
-                            None => Err(e),
-                        },
+                        Err(AppError::Invalid(r)) => {
+                            print_refusal(file, &r);
+                            Ok(ExitCode::from(2))
+                        }
+                        Err(e) => Err(e.into()),
                     }
                 }
             }

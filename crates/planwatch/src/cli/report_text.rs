@@ -107,7 +107,9 @@ fn outcome(change: TextChange, year: i32, section: SectionKey) {
 }
 
 async fn editor(store: &planwatch_store::Store, as_user: Option<&str>) -> anyhow::Result<Editor> {
-    let (actor, who) = app::reporting::resolve_actor(store, as_user, Role::Office, None).await?;
+    let (actor, who) = app::Caller::CommandLine { as_user }
+        .actors(store, Role::Office, None)
+        .await?;
     Ok(Editor {
         actor,
         role: who.role,

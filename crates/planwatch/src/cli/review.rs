@@ -155,8 +155,16 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                     as_user,
                 ),
             };
-            let p =
-                rep::change_period(&store, period, change.clone(), as_user.as_deref(), now).await?;
+            let p = rep::change_period(
+                &store,
+                period,
+                change.clone(),
+                app::Caller::CommandLine {
+                    as_user: as_user.as_deref(),
+                },
+                now,
+            )
+            .await?;
             let local = planwatch_quarterly::period::cst_from_utc(now);
             match change {
                 PeriodChange::Extend { unit, .. } => println!(

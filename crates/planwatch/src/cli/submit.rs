@@ -4,7 +4,9 @@
 
 use anyhow::Context as _;
 use planwatch_app as app;
-use planwatch_app::reporting::{self as rep, Refused, SubmitOutcome};
+use planwatch_app::AppError;
+use planwatch_app::reporting::{self as rep, SubmitOutcome};
+use planwatch_quarterly::ImportError;
 use planwatch_quarterly::period::Timeliness;
 use planwatch_store::OpenMode;
 use std::path::{Path, PathBuf};
@@ -21,10 +23,10 @@ pub struct Args {
 }
 
 /// Prints a refusal: every problem on its own line.
-pub fn print_refusal(file: &Path, e: &Refused) {
-    let issues = e.0.issues();
+pub fn print_refusal(file: &Path, e: &ImportError) {
+    let issues = e.issues();
     if issues.is_empty() {
-        eprintln!("错误：{}：{}", file.display(), e.0);
+        eprintln!("错误：{}：{}", file.display(), e);
     } else {
         eprintln!(
             "{} 有 {} 处问题，未导入任何内容：",
@@ -54,7 +56,9 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                 data_dir,
                 &a.file,
                 &bytes,
-                a.as_user.as_deref(),
+                app::Caller::CommandLine {
+                    as_user: a.as_user.as_deref(),
+                },
                 now,
             )
             .await
@@ -103,13 +107,11 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                 }
                 Ok(ExitCode::SUCCESS)
             }
-            Err(e) => match e.downcast_ref::<Refused>() {
-                Some(r) => {
-                    print_refusal(&a.file, r);
-                    Ok(ExitCode::from(2))
-                }
-                None => Err(e),
-            },
+            Err(AppError::Invalid(r)) => {
+                print_refusal(&a.file, &r);
+                Ok(ExitCode::from(2))
+            }
+            Err(e) => Err(e.into()),
         }
     })
 }

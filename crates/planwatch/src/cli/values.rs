@@ -4,7 +4,8 @@
 use super::submit::print_refusal;
 use anyhow::Context as _;
 use planwatch_app as app;
-use planwatch_app::reporting::{self as rep, Refused};
+use planwatch_app::AppError;
+use planwatch_app::reporting as rep;
 use planwatch_store::OpenMode;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -36,7 +37,10 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
             if let Some(s) = ctx.setup_summary() {
                 println!("{s}");
             }
-            rep::values_import(&store, &ctx, file, &bytes, as_user.as_deref(), now).await
+            let caller = app::Caller::CommandLine {
+                as_user: as_user.as_deref(),
+            };
+            rep::values_import(&store, &ctx, file, &bytes, caller, now).await
         }
         .await;
         store.close().await;
@@ -52,13 +56,11 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                 );
                 Ok(ExitCode::SUCCESS)
             }
-            Err(e) => match e.downcast_ref::<Refused>() {
-                Some(r) => {
-                    print_refusal(file, r);
-                    Ok(ExitCode::from(2))
-                }
-                None => Err(e),
-            },
+            Err(AppError::Invalid(r)) => {
+                print_refusal(file, &r);
+                Ok(ExitCode::from(2))
+            }
+            Err(e) => Err(e.into()),
         }
     })
 }
