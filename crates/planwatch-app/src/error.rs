@@ -13,6 +13,10 @@ pub enum AppError {
     /// The rules refuse it (the message says why, in Chinese); nothing changed.
     #[error("{0}")]
     Refused(String),
+    /// The caller's role does not allow it (the message names the role and who may); nothing
+    /// changed.
+    #[error("{0}")]
+    Forbidden(String),
     /// Someone changed the same thing after the caller read it (the message says so); nothing
     /// changed. Read again and retry.
     #[error("{0}")]
@@ -30,7 +34,7 @@ impl AppError {
     /// The message a person may see, or `None` for an internal failure.
     pub fn user_message(&self) -> Option<String> {
         match self {
-            AppError::Refused(m) | AppError::Stale(m) => Some(m.clone()),
+            AppError::Refused(m) | AppError::Forbidden(m) | AppError::Stale(m) => Some(m.clone()),
             AppError::Invalid(e) => Some(e.to_string()),
             AppError::Internal(_) => None,
         }
@@ -62,6 +66,7 @@ impl From<planwatch_store::StoreError> for AppError {
             | E::UserExists(_)
             | E::WeakPassword(_)
             | E::BlockingDiagnostics(_)
+            | E::NoPlan
             | E::NotEmpty { .. }) => AppError::Refused(e.to_string()),
             other => AppError::Internal(other.into()),
         }
@@ -151,6 +156,6 @@ pub fn require(role: Role, p: Permission) -> Result<(), AppError> {
     if policy::allows(role, p) {
         Ok(())
     } else {
-        Err(AppError::Refused(policy::refusal(role, p)))
+        Err(AppError::Forbidden(policy::refusal(role, p)))
     }
 }

@@ -3,49 +3,28 @@
 //! whether task status counts are published, and the closed reporting period the figures are as
 //! of. Only the office may change it (checked here); the store keeps it and audits every change.
 
+use crate::error::require;
+use crate::policy::{self, Permission};
+use crate::{AppError, Caller};
 use planwatch_model::Role;
-use planwatch_store::{Actor, PublicChoice, Store, StoreError};
+use planwatch_store::{PublicChoice, Store};
 
-#[derive(Debug, thiserror::Error)]
-pub enum PublicError {
-    #[error("您的角色（{}）不能设置公开内容：仅限领导小组办公室", .0.label_zh())]
-    Forbidden(Role),
-    #[error("指标“{0}”不是计划的主要目标，不能在公开页面发布")]
-    NotHeadline(String),
-    #[error("{0}")]
-    Store(#[from] StoreError),
-}
-
-impl PublicError {
-    /// A refusal of the input (as opposed to a database failure).
-    pub fn is_refusal(&self) -> bool {
-        match self {
-            PublicError::Store(e) => {
-                matches!(e, StoreError::InvalidInput(_) | StoreError::Conflict(_))
-            }
-            _ => true,
-        }
-    }
-}
-
-/// Whether `role` may choose what is published.
+/// Whether `role` may choose what is published (the permission table's answer).
 pub fn may_publish(role: Role) -> bool {
-    role == Role::Office
+    policy::allows(role, Permission::ManagePublicPage)
 }
 
 /// Saves the office's choice; `false` when it was already stored. Only headline indicators (the
 /// plan's 主要目标) may be published.
 pub async fn set_choice(
     store: &Store,
-    actor: &Actor,
-    role: Role,
+    caller: Caller<'_>,
     choice: &PublicChoice,
     expected_revision: Option<i64>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<bool, PublicError> {
-    if !may_publish(role) {
-        return Err(PublicError::Forbidden(role));
-    }
+) -> Result<bool, AppError> {
+    let (actor, who) = caller.actors(store, Role::Office, None).await?;
+    require(who.role, Permission::ManagePublicPage)?;
     let catalogue = store.catalogue().await?;
     if let Some(code) = choice.indicators.iter().find(|c| {
         !catalogue
@@ -53,10 +32,12 @@ pub async fn set_choice(
             .iter()
             .any(|d| d.headline && &d.code == *c)
     }) {
-        return Err(PublicError::NotHeadline(code.to_string()));
+        return Err(AppError::Refused(format!(
+            "指标“{code}”不是计划的主要目标，不能在公开页面发布"
+        )));
     }
     Ok(store
-        .set_public_settings(actor, choice, expected_revision, now)
+        .set_public_settings(&actor, choice, expected_revision, now)
         .await?)
 }
 

@@ -3,55 +3,17 @@
 //! the texts of a year in the form the report model takes (`AnnualView::office_text`). Only the
 //! office and admins may change them; the role is checked here, whoever calls.
 
+use crate::error::require;
+use crate::policy::{self, Permission};
+use crate::{AppError, Caller};
 use planwatch_docs::view::{OfficeText, OfficeTextMode, SectionKey};
 use planwatch_model::Role;
-use planwatch_store::{Actor, ReportText, ReportTextMode, Store, StoreError, TextChange};
+use planwatch_store::{ReportText, ReportTextMode, Store, StoreError, TextChange};
 use std::collections::BTreeMap;
 
-/// Why a change was refused. Nothing was written in any case.
-#[derive(Debug, thiserror::Error)]
-pub enum TextError {
-    #[error("您的角色（{}）不能修改年度报告的文字：仅限领导小组办公室和系统管理员", .0.label_zh())]
-    Forbidden(Role),
-    #[error("报告没有“{name}”这一部分。可填写的部分：{list}", list = section_list())]
-    UnknownSection { name: String },
-    #[error("方式“{0}”无法识别：请用 replace（替换草稿）或 append（附在草稿之后）")]
-    UnknownMode(String),
-    #[error("{0}")]
-    Store(#[from] StoreError),
-}
-
-impl TextError {
-    /// A refusal of the input (as opposed to a database failure).
-    pub fn is_refusal(&self) -> bool {
-        match self {
-            TextError::Store(e) => matches!(
-                e,
-                StoreError::InvalidInput(_) | StoreError::Conflict(_) | StoreError::NoPlan
-            ),
-            _ => true,
-        }
-    }
-}
-
-/// Who changes a text: the actor recorded in the audit trail and the role they act in.
-#[derive(Debug, Clone)]
-pub struct Editor {
-    pub actor: Actor,
-    pub role: Role,
-}
-
-/// Whether `role` may change the report's texts.
+/// Whether `role` may change the report's texts (the permission table's answer).
 pub fn may_edit(role: Role) -> bool {
-    matches!(role, Role::Office | Role::Admin)
-}
-
-fn check(editor: &Editor) -> Result<(), TextError> {
-    if may_edit(editor.role) {
-        Ok(())
-    } else {
-        Err(TextError::Forbidden(editor.role))
-    }
+    policy::allows(role, Permission::EditReportTexts)
 }
 
 /// `problems（存在的问题）、countermeasures（对策建议）…`
@@ -64,17 +26,23 @@ pub fn section_list() -> String {
 }
 
 /// A section named by its key or its Chinese heading.
-pub fn parse_section(s: &str) -> Result<SectionKey, TextError> {
-    SectionKey::parse(s).ok_or_else(|| TextError::UnknownSection {
-        name: s.trim().to_string(),
+pub fn parse_section(s: &str) -> Result<SectionKey, AppError> {
+    SectionKey::parse(s).ok_or_else(|| {
+        AppError::Refused(format!(
+            "报告没有“{}”这一部分。可填写的部分：{}",
+            s.trim(),
+            section_list()
+        ))
     })
 }
 
-pub fn parse_mode(s: &str) -> Result<ReportTextMode, TextError> {
+pub fn parse_mode(s: &str) -> Result<ReportTextMode, AppError> {
     match s.trim() {
         "replace" | "替换" | "替换草稿" => Ok(ReportTextMode::Replace),
         "append" | "附加" | "附在草稿之后" => Ok(ReportTextMode::Append),
-        other => Err(TextError::UnknownMode(other.to_string())),
+        other => Err(AppError::Refused(format!(
+            "方式“{other}”无法识别：请用 replace（替换草稿）或 append（附在草稿之后）"
+        ))),
     }
 }
 
@@ -82,18 +50,19 @@ pub fn parse_mode(s: &str) -> Result<ReportTextMode, TextError> {
 #[allow(clippy::too_many_arguments)]
 pub async fn set_text(
     store: &Store,
-    editor: &Editor,
+    caller: Caller<'_>,
     year: i32,
     section: SectionKey,
     mode: ReportTextMode,
     text: &str,
     expected_revision: Option<i64>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<TextChange, TextError> {
-    check(editor)?;
+) -> Result<TextChange, AppError> {
+    let (actor, who) = caller.actors(store, Role::Office, None).await?;
+    require(who.role, Permission::EditReportTexts)?;
     Ok(store
         .set_report_text(
-            &editor.actor,
+            &actor,
             year,
             section.as_str(),
             mode,
@@ -107,21 +76,16 @@ pub async fn set_text(
 /// Clears a section's text, so the report shows the draft again.
 pub async fn clear_text(
     store: &Store,
-    editor: &Editor,
+    caller: Caller<'_>,
     year: i32,
     section: SectionKey,
     expected_revision: Option<i64>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<TextChange, TextError> {
-    check(editor)?;
+) -> Result<TextChange, AppError> {
+    let (actor, who) = caller.actors(store, Role::Office, None).await?;
+    require(who.role, Permission::EditReportTexts)?;
     Ok(store
-        .clear_report_text(
-            &editor.actor,
-            year,
-            section.as_str(),
-            expected_revision,
-            now,
-        )
+        .clear_report_text(&actor, year, section.as_str(), expected_revision, now)
         .await?)
 }
 

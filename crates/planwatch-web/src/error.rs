@@ -214,12 +214,13 @@ impl IntoResponse for WebError {
 }
 
 /// A use case's answer as a page needs it: an internal failure becomes the page's error (logged,
-/// shown under a reference); a refusal, a stale version or a refused file becomes the message
+/// shown under a reference), a role that may not becomes a 403; a refusal, a stale version or a refused file becomes the message
 /// the page shows beside what the person entered.
 pub fn shown<T>(r: Result<T, planwatch_app::AppError>) -> WebResult<Result<T, String>> {
     match r {
         Ok(v) => Ok(Ok(v)),
         Err(planwatch_app::AppError::Internal(e)) => Err(WebError::Internal(e)),
+        Err(planwatch_app::AppError::Forbidden(m)) => Err(WebError::Forbidden(m)),
         Err(e) => Ok(Err(e.user_message().unwrap_or_default())),
     }
 }

@@ -5,7 +5,7 @@
 
 use super::super::AppState;
 use super::super::assessment;
-use super::super::error::{WebError, WebResult};
+use super::super::error::{WebResult, shown};
 use super::super::format;
 use super::super::policy::Permission;
 use super::super::reporting::context;
@@ -18,10 +18,10 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use planwatch_app as app;
-use planwatch_app::public_page::{self, PublicError};
+use planwatch_app::public_page;
 use planwatch_model::Quarter;
 use planwatch_quarterly::period::{PeriodState, cst_from_utc};
-use planwatch_store::{Actor, PublicChoice, StoreError};
+use planwatch_store::PublicChoice;
 use serde::Deserialize;
 
 pub struct IndicatorChoice {
@@ -206,23 +206,17 @@ pub async fn save(
     };
     let result = public_page::set_choice(
         state.store(),
-        &Actor::user(&user.user.username),
-        user.user.role,
+        app::Caller::User(&user.user),
         &choice,
         Some(revision.unwrap_or(0)),
         app::now(),
     )
     .await;
-    match result {
+    match shown(result)? {
         Ok(_) => Ok(Redirect::to("/public/settings?saved=1").into_response()),
-        Err(PublicError::Forbidden(role)) => Err(WebError::Forbidden(
-            PublicError::Forbidden(role).to_string(),
-        )),
-        Err(PublicError::Store(StoreError::NoPlan)) => Err(StoreError::NoPlan.into()),
-        Err(e) if e.is_refusal() => {
-            let p = page(&state, &user, Some(choice), None, Some(e.to_string())).await?;
+        Err(m) => {
+            let p = page(&state, &user, Some(choice), None, Some(m)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
         }
-        Err(e) => Err(WebError::Internal(e.into())),
     }
 }

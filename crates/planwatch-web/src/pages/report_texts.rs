@@ -5,7 +5,7 @@
 //! office and admins reach the page or post to it; a stale form is refused without loss.
 
 use super::super::AppState;
-use super::super::error::{WebError, WebResult};
+use super::super::error::{WebError, WebResult, shown};
 use super::super::format;
 use super::super::policy::Permission;
 use super::super::session::CurrentUser;
@@ -17,10 +17,11 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use planwatch_app as app;
-use planwatch_app::report_texts::{self as texts, Editor, TextError};
+use planwatch_app::AppError;
+use planwatch_app::report_texts as texts;
 use planwatch_docs::Label;
 use planwatch_docs::view::SectionKey;
-use planwatch_store::{Actor, ReportTextMode, StoreError, TextChange};
+use planwatch_store::{ReportTextMode, TextChange};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -202,13 +203,6 @@ pub struct TextForm {
     revision: Option<i64>,
 }
 
-fn editor(user: &CurrentUser) -> Editor {
-    Editor {
-        actor: Actor::user(&user.user.username),
-        role: user.user.role,
-    }
-}
-
 /// The answer to a change: back to the page (303) when it was written or needed no writing, the
 /// page with the message (422) when it was refused.
 async fn answer(
@@ -216,31 +210,26 @@ async fn answer(
     user: &CurrentUser,
     year: i32,
     section: SectionKey,
-    result: Result<TextChange, TextError>,
+    result: Result<TextChange, AppError>,
     typed: Option<(String, ReportTextMode)>,
     what: &str,
 ) -> WebResult<Response> {
-    match result {
+    match shown(result)? {
         Ok(_) => Ok(Redirect::to(&format!(
             "/documents/texts?year={year}&{what}={}#section-{}",
             section.as_str(),
             section.as_str()
         ))
         .into_response()),
-        Err(TextError::Forbidden(role)) => {
-            Err(WebError::Forbidden(TextError::Forbidden(role).to_string()))
-        }
-        Err(TextError::Store(StoreError::NoPlan)) => Err(StoreError::NoPlan.into()),
-        Err(e) if e.is_refusal() => {
+        Err(message) => {
             let refusal = Refusal {
                 section,
                 typed,
-                message: e.to_string(),
+                message,
             };
             let p = page(state, user, year, None, Some(refusal)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
         }
-        Err(e) => Err(WebError::Internal(e.into())),
     }
 }
 
@@ -289,7 +278,7 @@ pub async fn save(
     };
     let result = texts::set_text(
         state.store(),
-        &editor(&user),
+        app::Caller::User(&user.user),
         f.year,
         section,
         mode,
@@ -323,7 +312,7 @@ pub async fn clear(
     };
     let result = texts::clear_text(
         state.store(),
-        &editor(&user),
+        app::Caller::User(&user.user),
         f.year,
         section,
         f.revision,

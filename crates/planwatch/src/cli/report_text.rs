@@ -4,9 +4,9 @@
 //! changes nothing and exits with code 2.
 
 use planwatch_app as app;
-use planwatch_app::report_texts::{self as texts, Editor, TextError};
+use planwatch_app::AppError;
+use planwatch_app::report_texts as texts;
 use planwatch_docs::view::SectionKey;
-use planwatch_model::Role;
 use planwatch_store::{OpenMode, TextChange};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -106,16 +106,6 @@ fn outcome(change: TextChange, year: i32, section: SectionKey) {
     }
 }
 
-async fn editor(store: &planwatch_store::Store, as_user: Option<&str>) -> anyhow::Result<Editor> {
-    let (actor, who) = app::Caller::CommandLine { as_user }
-        .actors(store, Role::Office, None)
-        .await?;
-    Ok(Editor {
-        actor,
-        role: who.role,
-    })
-}
-
 pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
     match a.command {
         Command::Set {
@@ -140,9 +130,11 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
             app::block_on(async {
                 let store = app::open(data_dir, OpenMode::Existing).await?;
                 let result = async {
-                    let who = editor(&store, as_user.as_deref()).await?;
+                    let who = app::Caller::CommandLine {
+                        as_user: as_user.as_deref(),
+                    };
                     let r =
-                        texts::set_text(&store, &who, year, section, mode, &text, None, app::now())
+                        texts::set_text(&store, who, year, section, mode, &text, None, app::now())
                             .await;
                     finish(r, year, section)
                 }
@@ -163,8 +155,10 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
             app::block_on(async {
                 let store = app::open(data_dir, OpenMode::Existing).await?;
                 let result = async {
-                    let who = editor(&store, as_user.as_deref()).await?;
-                    let r = texts::clear_text(&store, &who, year, section, None, app::now()).await;
+                    let who = app::Caller::CommandLine {
+                        as_user: as_user.as_deref(),
+                    };
+                    let r = texts::clear_text(&store, who, year, section, None, app::now()).await;
                     finish(r, year, section)
                 }
                 .await;
@@ -212,7 +206,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn finish(
-    r: Result<TextChange, TextError>,
+    r: Result<TextChange, AppError>,
     year: i32,
     section: SectionKey,
 ) -> anyhow::Result<ExitCode> {
@@ -221,7 +215,7 @@ fn finish(
             outcome(change, year, section);
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) if e.is_refusal() => refused(e),
-        Err(e) => Err(e.into()),
+        Err(AppError::Internal(e)) => Err(e),
+        Err(e) => refused(e),
     }
 }
