@@ -21,6 +21,13 @@ pub enum AppError {
     /// changed. Read again and retry.
     #[error("{0}")]
     Stale(String),
+    /// One field of a form or command is refused (`field` names it, the message says why);
+    /// nothing changed.
+    #[error("{message}")]
+    Field {
+        field: &'static str,
+        message: String,
+    },
     /// A file from outside (a workbook) was refused, with every problem found and where it is;
     /// nothing changed.
     #[error("{0}")]
@@ -35,8 +42,17 @@ impl AppError {
     pub fn user_message(&self) -> Option<String> {
         match self {
             AppError::Refused(m) | AppError::Forbidden(m) | AppError::Stale(m) => Some(m.clone()),
+            AppError::Field { message, .. } => Some(message.clone()),
             AppError::Invalid(e) => Some(e.to_string()),
             AppError::Internal(_) => None,
+        }
+    }
+
+    /// A refusal of one field.
+    pub fn field(field: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Field {
+            field,
+            message: message.into(),
         }
     }
 

@@ -4,6 +4,7 @@
 //! and organisation files, holds the permission table (`policy`) and builds the documents'
 //! views. It knows no argv, no HTTP, and prints nothing.
 
+pub mod accounts;
 pub mod assess;
 pub use error::{AppError, Caller};
 pub mod demo_accounts;

@@ -53,6 +53,22 @@ pub fn warnings(plan: &Plan) -> Vec<String> {
         .collect()
 }
 
+/// Imports `plan` as the next revision (`ImportPlan`: the office or an administrator; the command
+/// line acts as the office). A plan with blocking problems is refused and nothing is written.
+pub async fn import_revision(
+    store: &planwatch_store::Store,
+    caller: crate::Caller<'_>,
+    plan: &Plan,
+    source: &PlanSource,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<planwatch_store::PlanImport, crate::AppError> {
+    let (actor, who) = caller
+        .actors(store, planwatch_model::Role::Office, None)
+        .await?;
+    crate::error::require(who.role, crate::policy::Permission::ImportPlan)?;
+    Ok(store.import_plan(&actor, plan, source, now).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

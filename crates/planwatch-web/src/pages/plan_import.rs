@@ -5,7 +5,7 @@
 //! with blocking problems and writes the audit row in the same transaction.
 
 use super::super::AppState;
-use super::super::error::WebResult;
+use super::super::error::{WebError, WebResult};
 use super::super::policy::Permission;
 use super::super::session::CurrentUser;
 use super::{Chrome, render};
@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use planwatch_app as app;
 use planwatch_model::{Plan, Severity};
-use planwatch_store::{Actor, PlanSource, StoreError, check_plan, diff_plans, parse_plan_json};
+use planwatch_store::{PlanSource, check_plan, diff_plans, parse_plan_json};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -303,19 +303,17 @@ pub async fn confirm(
         Ok(p) => p,
         Err(error) => return form_error(&state, &user, error).await,
     };
-    let actor = Actor::user(&user.user.username);
-    match state
-        .store()
-        .import_plan(&actor, &plan, &source, app::now())
-        .await
+    let caller = app::Caller::User(&user.user);
+    match app::plan_input::import_revision(state.store(), caller, &plan, &source, app::now()).await
     {
         Ok(done) => {
             tracing::info!(user = %user.user.username, revision = done.revision, "plan revision imported");
             Ok(Redirect::to("/plan/revisions").into_response())
         }
         // The preview already showed these; a changed document or a race shows them again.
-        Err(StoreError::BlockingDiagnostics(_)) => preview_page(&state, &user, upload).await,
-        Err(e) => Err(e.into()),
+        Err(app::AppError::Refused(_)) => preview_page(&state, &user, upload).await,
+        Err(app::AppError::Forbidden(m)) => Err(WebError::Forbidden(m)),
+        Err(e) => Err(WebError::Internal(e.into())),
     }
 }
 

@@ -3,7 +3,7 @@
 //! is created; only its hash is kept. Revoking takes effect at once.
 
 use super::super::AppState;
-use super::super::error::{WebError, WebResult};
+use super::super::error::{WebError, WebResult, shown};
 use super::super::format;
 use super::super::policy::Permission;
 use super::super::session::{CurrentUser, new_token, token_hash};
@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use planwatch_app as app;
-use planwatch_store::{Actor, StoreError};
+use planwatch_app::accounts;
 use serde::Deserialize;
 
 pub struct TokenRow {
@@ -42,10 +42,8 @@ async fn page(
     new_token: Option<(String, String)>,
     error: Option<String>,
 ) -> WebResult<TokensPage> {
-    let rows = state
-        .store()
-        .api_tokens()
-        .await?
+    let rows = shown(accounts::api_tokens(state.store(), app::Caller::User(&user.user)).await)?
+        .map_err(WebError::BadRequest)?
         .into_iter()
         .map(|t| TokenRow {
             id: t.id,
@@ -94,25 +92,24 @@ pub async fn create(
 ) -> WebResult<Response> {
     user.require(Permission::ManageApiTokens)?;
     let token = new_token()?;
-    let actor = Actor::user(&user.user.username);
-    match state
-        .store()
-        .create_api_token(&actor, &f.unit, &f.name, &token_hash(&token), app::now())
-        .await
-    {
+    let created = accounts::create_api_token(
+        state.store(),
+        app::Caller::User(&user.user),
+        &f.unit.as_str().into(),
+        &f.name,
+        &token_hash(&token),
+        app::now(),
+    )
+    .await;
+    match shown(created)? {
         Ok(t) => {
             let p = page(&state, &user, Some((t.unit.into_string(), token)), None).await?;
             Ok(render(&p)?.into_response())
         }
-        Err(StoreError::InvalidInput(m)) => {
+        Err(m) => {
             let p = page(&state, &user, None, Some(m)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
         }
-        Err(StoreError::UnknownUnit(u)) => {
-            let p = page(&state, &user, None, Some(format!("单位“{u}”不存在"))).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -123,11 +120,9 @@ pub async fn revoke(
 ) -> WebResult<Response> {
     user.require(Permission::ManageApiTokens)?;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    if !state
-        .store()
-        .revoke_api_token(&Actor::user(&user.user.username), id, app::now())
-        .await?
-    {
+    let caller = app::Caller::User(&user.user);
+    let revoked = accounts::revoke_api_token(state.store(), caller, id, app::now()).await;
+    if !shown(revoked)?.map_err(WebError::BadRequest)? {
         return Err(WebError::NotFound);
     }
     Ok(Redirect::to("/api-tokens").into_response())

@@ -3,7 +3,7 @@
 //! use cases, which audit it in the same transaction.
 
 use super::super::AppState;
-use super::super::error::{WebError, WebResult, percent_encode};
+use super::super::error::{WebError, WebResult, percent_encode, shown};
 use super::super::format;
 use super::super::policy::Permission;
 use super::super::session::CurrentUser;
@@ -14,8 +14,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use planwatch_app as app;
+use planwatch_app::{AppError, accounts};
 use planwatch_model::{Role, UnitKind};
-use planwatch_store::{Actor, NewUser, Password, StoreError};
+use planwatch_store::{NewUser, Password};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -94,10 +95,8 @@ async fn page(
     form: NewUserForm,
     field_errors: BTreeMap<&'static str, String>,
 ) -> WebResult<UsersPage> {
-    let rows = state
-        .store()
-        .users()
-        .await?
+    let rows = shown(accounts::users(state.store(), app::Caller::User(&user.user)).await)?
+        .map_err(WebError::BadRequest)?
         .into_iter()
         .map(|u| UserRow {
             is_self: u.username == user.user.username,
@@ -258,43 +257,15 @@ pub async fn create(
             return again(errors, Some("新建用户失败，请修改标红的内容。".to_string())).await;
         }
     };
-    let actor = Actor::user(&user.user.username);
-    match state
-        .store()
-        .add_user(&actor, &new, &password, app::now())
-        .await
-    {
+    let caller = app::Caller::User(&user.user);
+    match accounts::add_user(state.store(), caller, &new, &password, app::now()).await {
         Ok(u) => Ok(done("created", &u.username)),
-        Err(StoreError::UserExists(name)) => {
-            again(
-                BTreeMap::from([("username", format!("用户名“{name}”已被使用"))]),
-                None,
-            )
-            .await
+        Err(AppError::Field { field, message }) => {
+            again(BTreeMap::from([(field, message)]), None).await
         }
-        Err(StoreError::UnknownUnit(name)) => {
-            again(
-                BTreeMap::from([("unit", format!("单位“{name}”不存在"))]),
-                None,
-            )
-            .await
-        }
-        Err(StoreError::UnknownTaskForce(name)) => {
-            again(
-                BTreeMap::from([("task_force", format!("专班“{name}”不存在"))]),
-                None,
-            )
-            .await
-        }
-        Err(StoreError::InvalidInput(m)) => again(BTreeMap::from([("username", m)]), None).await,
-        Err(StoreError::WeakPassword(m)) => {
-            again(
-                BTreeMap::from([("password", format!("密码不够安全：{m}"))]),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+        Err(AppError::Internal(e)) => Err(WebError::Internal(e)),
+        Err(AppError::Forbidden(m)) => Err(WebError::Forbidden(m)),
+        Err(e) => again(BTreeMap::new(), e.user_message()).await,
     }
 }
 
@@ -314,24 +285,23 @@ pub async fn disable(
     Path(username): Path<String>,
 ) -> WebResult<Response> {
     user.require(Permission::ManageUsers)?;
-    let target = known(&state, &username).await?;
-    if target.id == user.user.id {
-        let p = page(
-            &state,
-            &user,
-            None,
-            Some("不能停用自己的账号：请由另一位系统管理员操作。".to_string()),
-            NewUserForm::default(),
-            BTreeMap::new(),
-        )
-        .await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
+    known(&state, &username).await?;
+    let caller = app::Caller::User(&user.user);
+    match shown(accounts::disable_user(state.store(), caller, &username, app::now()).await)? {
+        Ok(_) => Ok(done("disabled", &username)),
+        Err(m) => {
+            let p = page(
+                &state,
+                &user,
+                None,
+                Some(m),
+                NewUserForm::default(),
+                BTreeMap::new(),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+        }
     }
-    state
-        .store()
-        .disable_user(&Actor::user(&user.user.username), &username, app::now())
-        .await?;
-    Ok(done("disabled", &username))
 }
 
 #[derive(Deserialize)]
@@ -364,15 +334,9 @@ pub async fn reset_password(
                 return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
             }
         };
-    state
-        .store()
-        .reset_password(
-            &Actor::user(&user.user.username),
-            &username,
-            &password,
-            app::now(),
-        )
-        .await?;
+    let caller = app::Caller::User(&user.user);
+    shown(accounts::reset_password(state.store(), caller, &username, &password, app::now()).await)?
+        .map_err(WebError::BadRequest)?;
     Ok(done("reset", &username))
 }
 
@@ -383,10 +347,9 @@ pub async fn revoke_sessions(
 ) -> WebResult<Response> {
     user.require(Permission::ManageUsers)?;
     known(&state, &username).await?;
-    state
-        .store()
-        .revoke_user_sessions(&Actor::user(&user.user.username), &username, app::now())
-        .await?;
+    let caller = app::Caller::User(&user.user);
+    shown(accounts::revoke_sessions(state.store(), caller, &username, app::now()).await)?
+        .map_err(WebError::BadRequest)?;
     Ok(done("revoked", &username))
 }
 

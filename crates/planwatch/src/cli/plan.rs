@@ -69,9 +69,8 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
 async fn import(store: &planwatch_store::Store, file: &Path) -> anyhow::Result<()> {
     let (plan, source) = app::plan_input::read_plan_file(file)?;
     let warnings = app::plan_input::warnings(&plan);
-    let imp = store
-        .import_plan(&app::cli_actor(), &plan, &source, app::now())
-        .await?;
+    let caller = app::Caller::CommandLine { as_user: None };
+    let imp = app::plan_input::import_revision(store, caller, &plan, &source, app::now()).await?;
     println!(
         "已导入《{}》为第 {} 版（来源：{}），重点任务 {} 项。",
         plan.title.trim(),

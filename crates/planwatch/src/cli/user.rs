@@ -3,6 +3,7 @@
 
 use anyhow::bail;
 use planwatch_app as app;
+use planwatch_app::accounts;
 use planwatch_model::Role;
 use planwatch_store::{NewUser, OpenMode, Password};
 use std::io::IsTerminal as _;
@@ -78,7 +79,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
     };
     app::block_on(async {
         let store = app::open(data_dir, OpenMode::Existing).await?;
-        let actor = app::cli_actor();
+        let caller = app::Caller::CommandLine { as_user: None };
         let result: anyhow::Result<()> = async {
             match a.command {
                 UserCommand::Add {
@@ -97,7 +98,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                         unit: unit.map(Into::into),
                         task_force,
                     };
-                    let u = store.add_user(&actor, &new, pw, app::now()).await?;
+                    let u = accounts::add_user(&store, caller, &new, pw, app::now()).await?;
                     println!(
                         "已创建用户 {}（{}，{}）。",
                         u.username,
@@ -106,7 +107,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                     );
                 }
                 UserCommand::List => {
-                    let users = store.users().await?;
+                    let users = accounts::users(&store, caller).await?;
                     if users.is_empty() {
                         println!("还没有用户：planwatch user add 用户名 --role admin");
                     }
@@ -122,14 +123,13 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                     }
                 }
                 UserCommand::Disable { username } => {
-                    let u = store.disable_user(&actor, &username, app::now()).await?;
+                    let u = accounts::disable_user(&store, caller, &username, app::now()).await?;
                     println!("用户 {} 已停用，其登录会话已失效。", u.username);
                 }
                 UserCommand::ResetPassword { username, .. } => {
                     let pw = password.as_ref().expect("read above for reset-password");
-                    let u = store
-                        .reset_password(&actor, &username, pw, app::now())
-                        .await?;
+                    let u =
+                        accounts::reset_password(&store, caller, &username, pw, app::now()).await?;
                     println!("用户 {} 的密码已重置，其登录会话已失效。", u.username);
                 }
             }

@@ -1,0 +1,144 @@
+//! Users and API tokens: who may sign in, in which role, and which systems may write a unit's
+//! indicator values. Every change asks the permission table (`ManageUsers`, `ManageApiTokens`)
+//! for whoever calls (the web's administrator, the command line's operator) and is audited by
+//! the store. A refusal says where: a form field (`AppError::Field`) or the whole request.
+
+use crate::error::require;
+use crate::policy::Permission;
+use crate::{AppError, Caller};
+use chrono::{DateTime, Utc};
+use planwatch_model::{Role, UnitName};
+use planwatch_store::{ApiToken, NewUser, Password, Store, StoreError, User};
+
+/// The acting person's store actor after the permission check (the command line acts as an
+/// administrator unless `--as` names someone).
+async fn acting(
+    store: &Store,
+    caller: Caller<'_>,
+    p: Permission,
+) -> Result<planwatch_store::Actor, AppError> {
+    let (actor, who) = caller.actors(store, Role::Admin, None).await?;
+    require(who.role, p)?;
+    Ok(actor)
+}
+
+/// Every account (`ReadUsers`).
+pub async fn users(store: &Store, caller: Caller<'_>) -> Result<Vec<User>, AppError> {
+    let (_, who) = caller.actors(store, Role::Admin, None).await?;
+    require(who.role, Permission::ReadUsers)?;
+    Ok(store.users().await?)
+}
+
+/// Creates an account. A name already taken, an unknown unit or task force, or a weak password
+/// is refused at its field.
+pub async fn add_user(
+    store: &Store,
+    caller: Caller<'_>,
+    new: &NewUser,
+    password: &Password,
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
+    let actor = acting(store, caller, Permission::ManageUsers).await?;
+    store
+        .add_user(&actor, new, password, now)
+        .await
+        .map_err(|e| match e {
+            StoreError::UserExists(name) => {
+                AppError::field("username", format!("用户名“{name}”已被使用"))
+            }
+            StoreError::UnknownUnit(name) => AppError::field("unit", format!("单位“{name}”不存在")),
+            StoreError::UnknownTaskForce(name) => {
+                AppError::field("task_force", format!("专班“{name}”不存在"))
+            }
+            StoreError::InvalidInput(m) => AppError::field("username", m),
+            StoreError::WeakPassword(m) => {
+                AppError::field("password", format!("密码不够安全：{m}"))
+            }
+            other => other.into(),
+        })
+}
+
+/// Refuses a change to the caller's own account that would lock them out.
+fn not_yourself(caller: Caller<'_>, username: &str) -> Result<(), AppError> {
+    match caller {
+        Caller::User(u) if u.username == username => Err(AppError::refused(
+            "不能停用自己的账号：请由另一位系统管理员操作。",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Disables an account and ends its sessions; never the caller's own.
+pub async fn disable_user(
+    store: &Store,
+    caller: Caller<'_>,
+    username: &str,
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
+    let actor = acting(store, caller, Permission::ManageUsers).await?;
+    not_yourself(caller, username)?;
+    Ok(store.disable_user(&actor, username, now).await?)
+}
+
+/// Sets a new password and ends the account's sessions.
+pub async fn reset_password(
+    store: &Store,
+    caller: Caller<'_>,
+    username: &str,
+    password: &Password,
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
+    let actor = acting(store, caller, Permission::ManageUsers).await?;
+    Ok(store
+        .reset_password(&actor, username, password, now)
+        .await?)
+}
+
+/// Ends every session of an account. Returns how many ended.
+pub async fn revoke_sessions(
+    store: &Store,
+    caller: Caller<'_>,
+    username: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let actor = acting(store, caller, Permission::ManageUsers).await?;
+    Ok(store.revoke_user_sessions(&actor, username, now).await?)
+}
+
+/// Every API token (`ManageApiTokens`).
+pub async fn api_tokens(store: &Store, caller: Caller<'_>) -> Result<Vec<ApiToken>, AppError> {
+    let (_, who) = caller.actors(store, Role::Admin, None).await?;
+    require(who.role, Permission::ManageApiTokens)?;
+    Ok(store.api_tokens().await?)
+}
+
+/// Records a new token of `unit` (only its hash is kept; the caller shows the secret once).
+pub async fn create_api_token(
+    store: &Store,
+    caller: Caller<'_>,
+    unit: &UnitName,
+    name: &str,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<ApiToken, AppError> {
+    let actor = acting(store, caller, Permission::ManageApiTokens).await?;
+    store
+        .create_api_token(&actor, unit, name, token_hash, now)
+        .await
+        .map_err(|e| match e {
+            StoreError::UnknownUnit(u) => AppError::field("unit", format!("单位“{u}”不存在")),
+            StoreError::InvalidInput(m) => AppError::field("name", m),
+            other => other.into(),
+        })
+}
+
+/// Revokes a token; `false` when there was none with this id.
+pub async fn revoke_api_token(
+    store: &Store,
+    caller: Caller<'_>,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let actor = acting(store, caller, Permission::ManageApiTokens).await?;
+    Ok(store.revoke_api_token(&actor, id, now).await?)
+}
