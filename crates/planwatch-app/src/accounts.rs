@@ -142,3 +142,29 @@ pub async fn revoke_api_token(
     let actor = acting(store, caller, Permission::ManageApiTokens).await?;
     Ok(store.revoke_api_token(&actor, id, now).await?)
 }
+
+/// A person sets their own new password (after proving the old one at the adapter); every
+/// session of theirs ends. No permission is needed to change one's own account.
+pub async fn change_own_password(
+    store: &Store,
+    user: &User,
+    password: &Password,
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
+    let actor = planwatch_store::Actor::user(&user.username);
+    Ok(store
+        .reset_password(&actor, &user.username, password, now)
+        .await?)
+}
+
+/// A person ends every session of theirs, on every device.
+pub async fn end_own_sessions(
+    store: &Store,
+    user: &User,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let actor = planwatch_store::Actor::user(&user.username);
+    Ok(store
+        .revoke_user_sessions(&actor, &user.username, now)
+        .await?)
+}

@@ -213,6 +213,18 @@ impl IntoResponse for WebError {
     }
 }
 
+/// A use case's failure where the handler has no form to show it beside: internal failures stay
+/// internal, a role that may not is a 403, any other refusal a 400 with its message.
+impl From<planwatch_app::AppError> for WebError {
+    fn from(e: planwatch_app::AppError) -> Self {
+        match e {
+            planwatch_app::AppError::Internal(e) => WebError::Internal(e),
+            planwatch_app::AppError::Forbidden(m) => WebError::Forbidden(m),
+            other => WebError::BadRequest(other.user_message().unwrap_or_default()),
+        }
+    }
+}
+
 /// A use case's answer as a page needs it: an internal failure becomes the page's error (logged,
 /// shown under a reference), a role that may not becomes a 403; a refusal, a stale version or a refused file becomes the message
 /// the page shows beside what the person entered.

@@ -160,10 +160,13 @@ pub async fn change_password(
     }
     match new {
         Some(new) if errors.is_empty() => {
-            state
-                .store()
-                .reset_password(&Actor::user(&username), &username, &new, app::now())
-                .await?;
+            planwatch_app::accounts::change_own_password(
+                state.store(),
+                &user.user,
+                &new,
+                app::now(),
+            )
+            .await?;
             tracing::info!(user = ?username, "password changed by its owner");
             Ok(clear_session(
                 &state,
@@ -184,11 +187,7 @@ pub async fn revoke_sessions(
     user: CurrentUser,
     headers: HeaderMap,
 ) -> WebResult<Response> {
-    let username = &user.user.username;
-    state
-        .store()
-        .revoke_user_sessions(&Actor::user(username), username, app::now())
-        .await?;
+    planwatch_app::accounts::end_own_sessions(state.store(), &user.user, app::now()).await?;
     Ok(clear_session(
         &state,
         &headers,

@@ -42,8 +42,8 @@ async fn page(
     new_token: Option<(String, String)>,
     error: Option<String>,
 ) -> WebResult<TokensPage> {
-    let rows = shown(accounts::api_tokens(state.store(), app::Caller::User(&user.user)).await)?
-        .map_err(WebError::BadRequest)?
+    let rows = accounts::api_tokens(state.store(), app::Caller::User(&user.user))
+        .await?
         .into_iter()
         .map(|t| TokenRow {
             id: t.id,
@@ -122,7 +122,7 @@ pub async fn revoke(
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let caller = app::Caller::User(&user.user);
     let revoked = accounts::revoke_api_token(state.store(), caller, id, app::now()).await;
-    if !shown(revoked)?.map_err(WebError::BadRequest)? {
+    if !revoked? {
         return Err(WebError::NotFound);
     }
     Ok(Redirect::to("/api-tokens").into_response())

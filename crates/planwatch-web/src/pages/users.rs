@@ -95,8 +95,8 @@ async fn page(
     form: NewUserForm,
     field_errors: BTreeMap<&'static str, String>,
 ) -> WebResult<UsersPage> {
-    let rows = shown(accounts::users(state.store(), app::Caller::User(&user.user)).await)?
-        .map_err(WebError::BadRequest)?
+    let rows = accounts::users(state.store(), app::Caller::User(&user.user))
+        .await?
         .into_iter()
         .map(|u| UserRow {
             is_self: u.username == user.user.username,
@@ -335,8 +335,7 @@ pub async fn reset_password(
             }
         };
     let caller = app::Caller::User(&user.user);
-    shown(accounts::reset_password(state.store(), caller, &username, &password, app::now()).await)?
-        .map_err(WebError::BadRequest)?;
+    accounts::reset_password(state.store(), caller, &username, &password, app::now()).await?;
     Ok(done("reset", &username))
 }
 
@@ -348,8 +347,7 @@ pub async fn revoke_sessions(
     user.require(Permission::ManageUsers)?;
     known(&state, &username).await?;
     let caller = app::Caller::User(&user.user);
-    shown(accounts::revoke_sessions(state.store(), caller, &username, app::now()).await)?
-        .map_err(WebError::BadRequest)?;
+    accounts::revoke_sessions(state.store(), caller, &username, app::now()).await?;
     Ok(done("revoked", &username))
 }
 
