@@ -441,16 +441,57 @@ mod tests {
     }
 
     #[test]
-    fn of_two_targets_in_one_year_the_first_counts_and_the_note_names_the_other() {
+    fn of_two_targets_in_one_year_the_stricter_counts_and_the_note_names_the_other() {
         let d = yangquan_demo("2024Q2", 7);
-        let notes = assess_demo(&d, "2024Q2").notes;
+        let a = assess_demo(&d, "2024Q2");
         assert!(
-            notes.contains(
-                &"指标“省级以上创新平台数量”在2024年有两个目标：按总体目标的20测算，任务17的30未纳入测算"
+            a.notes.contains(
+                &"指标“省级以上创新平台数量”在2024年有两个目标：按从严的30（任务17）测算，20（总体目标）作为参考"
                     .to_string()
             ),
-            "{notes:#?}"
+            "{:#?}",
+            a.notes
         );
+        let platforms = a
+            .assessment
+            .indicators
+            .iter()
+            .find(|i| i.name == "省级以上创新平台数量")
+            .expect("indicator");
+        let values: Vec<f64> = platforms.targets.iter().map(|t| t.value).collect();
+        assert_eq!(values, vec![30.0], "{platforms:#?}");
+    }
+
+    /// Words never contradict numbers: over every quarter of the demo, an indicator reads
+    /// 达到序时进度 only when its share of the year's work is at least the expected share.
+    #[test]
+    fn a_verdict_never_says_on_schedule_below_the_expected_share() {
+        let d = yangquan_demo("2024Q4", 7);
+        let mut checked = 0;
+        for p in planwatch_model::Quarter::range(q("2022Q1"), q("2024Q4")) {
+            let a = assess_sources(
+                &d.sources,
+                p,
+                default_as_of(p, d.as_of.date()),
+                &Rules::default(),
+            )
+            .expect("assessed");
+            for i in &a.assessment.indicators {
+                if i.verdict() == planwatch_model::IndicatorVerdict::OnSchedule
+                    && let Some(s) = &i.schedule
+                    && let Some(actual) = s.actual_share
+                {
+                    assert!(
+                        actual >= s.expected_share,
+                        "{p} {}: {actual} < {}",
+                        i.name,
+                        s.expected_share
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 20, "only {checked} on-schedule verdicts checked");
     }
 
     #[test]

@@ -363,6 +363,7 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
         indicators,
         tasks,
         units,
+        unit_mean: a.overall.units.as_ref().map(|c| c.total.as_f64()),
         reporting,
         sources,
         office_text: x.office_text.clone(),

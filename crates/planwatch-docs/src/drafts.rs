@@ -712,12 +712,15 @@ impl<'a> Findings<'a> {
         p.push_figure(units.len().to_string(), &src);
         p.push_text("家责任单位进行了评分（得分及排名见表3，评分明细见附件3）");
         let scores: Vec<f64> = units.iter().map(|u| u.score).collect();
-        let avg = scores.iter().sum::<f64>() / scores.len() as f64;
         let max = scores.iter().copied().fold(f64::MIN, f64::max);
         let min = scores.iter().copied().fold(f64::MAX, f64::min);
-        p.push_text("，平均");
-        p.push_figure(fmt_num(avg, 2), &src);
-        p.push_text("分，最高");
+        // The mean is the assessment's own figure (the dashboard's), not recomputed here.
+        if let Some(avg) = self.v.unit_mean {
+            p.push_text("，平均");
+            p.push_figure(fmt_num(avg, 2), &src);
+            p.push_text("分");
+        }
+        p.push_text("，最高");
         p.push_figure(fmt_num(max, 2), &src);
         p.push_text("分，最低");
         p.push_figure(fmt_num(min, 2), &src);

@@ -39,6 +39,10 @@ pub struct AnnualView {
     pub tasks: Vec<TaskView>,
     #[serde(default)]
     pub units: Vec<UnitScoreView>,
+    /// The units' mean score as the assessment computed it (weighted by unit kind, rounded
+    /// once): the same figure the dashboard and `planwatch assess` show. Never recomputed here.
+    #[serde(default)]
+    pub unit_mean: Option<f64>,
     #[serde(default)]
     pub reporting: Vec<ReportingView>,
     /// The submissions figures trace back to (unit, period, who, when).

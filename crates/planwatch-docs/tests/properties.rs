@@ -190,6 +190,7 @@ fn view() -> impl Strategy<Value = AnnualView> {
                 task_forces: vec![],
                 indicators,
                 tasks,
+                unit_mean: None,
                 units,
                 reporting,
                 sources: vec![src("s1")],

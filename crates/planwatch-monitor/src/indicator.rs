@@ -258,7 +258,7 @@ impl IndicatorAssessment {
     /// follow its traffic light.
     pub fn verdict(&self) -> IndicatorVerdict {
         use IndicatorStatus as S;
-        match self.status {
+        let verdict = match self.status {
             S::TargetAchieved | S::YearTargetMet => IndicatorVerdict::Achieved,
             S::NotAvailable | S::NotAssessable => IndicatorVerdict::NoData,
             S::AheadOfSchedule | S::OnSchedule => IndicatorVerdict::OnSchedule,
@@ -268,6 +268,17 @@ impl IndicatorAssessment {
                 Light::Yellow | Light::Red => IndicatorVerdict::Behind,
                 Light::Grey => IndicatorVerdict::NoData,
             },
+        };
+        // Words never contradict numbers: a share of the year's work below the expected share
+        // is 未达到序时进度 even inside the light's tolerance band (the light may stay green).
+        match &self.schedule {
+            Some(s)
+                if verdict == IndicatorVerdict::OnSchedule
+                    && s.actual_share.is_some_and(|a| a < s.expected_share) =>
+            {
+                IndicatorVerdict::Behind
+            }
+            _ => verdict,
         }
     }
 

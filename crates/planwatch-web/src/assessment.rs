@@ -131,11 +131,10 @@ pub async fn assessed(state: &AppState, period: Option<Quarter>) -> WebResult<Op
     else {
         return Ok(None);
     };
-    // The web shows where things stand now: everything accepted up to today counts, also a late
-    // acceptance for an earlier quarter. (`planwatch assess` judges a past quarter at the end of
-    // the quarter after it, so that its result never changes; for the current quarter both are
-    // today.)
-    let as_of = today;
+    // One truth: a quarter is judged as of the same date on every page, in `planwatch assess`
+    // and in the documents — the end of the quarter after it, or today if that is earlier — so a
+    // past quarter's figures (and its overdue days) never change with the day they are viewed.
+    let as_of = app::assess::input::default_as_of(period, today);
     let key = (period, as_of);
     let cached = {
         let e = state

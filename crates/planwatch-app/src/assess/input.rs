@@ -576,25 +576,46 @@ impl AssessSources {
                 ));
                 continue;
             }
-            if let Some(kept) = targets.iter().find(|x| x.at == TimePoint::Year(t.year)) {
+            if let Some(k) = targets.iter().position(|x| x.at == TimePoint::Year(t.year)) {
+                let kept = &targets[k];
                 if kept.value == t.value && kept.comparator == c {
                     // The same target stated twice (总体目标 and a task): nothing to tell.
                     continue;
                 }
+                // One rule, used by every view: of two targets for the same year the stricter
+                // one is measured against; the other is named in a note (decision 0052).
                 let kept_source = def
                     .targets
                     .iter()
-                    .find(|x| x.year == t.year)
-                    .map_or("", |x| x.source.as_str());
+                    .find(|x| x.year == t.year && x.value == kept.value)
+                    .map_or("", |x| x.source.as_str())
+                    .to_string();
+                let stricter = match dir {
+                    Direction::HigherIsBetter => t.value > kept.value,
+                    Direction::LowerIsBetter => t.value < kept.value,
+                };
+                let (used, used_src, other, other_src) = if stricter {
+                    (t.value, t.source.as_str(), kept.value, kept_source.as_str())
+                } else {
+                    (kept.value, kept_source.as_str(), t.value, t.source.as_str())
+                };
                 notes.push(format!(
-                    "指标“{}”在{}年有两个目标：按{}的{}测算，{}的{}未纳入测算",
+                    "指标“{}”在{}年有两个目标：按从严的{}（{}）测算，{}（{}）作为参考",
                     def.name,
                     t.year,
-                    kept_source,
-                    num(kept.value),
-                    t.source,
-                    num(t.value)
+                    num(used),
+                    used_src,
+                    num(other),
+                    other_src
                 ));
+                if stricter {
+                    targets[k] = TargetInput {
+                        value: t.value,
+                        at: TimePoint::Year(t.year),
+                        comparator: c,
+                        text: (!t.text.is_empty()).then(|| t.text.clone()),
+                    };
+                }
                 continue;
             }
             targets.push(TargetInput {

@@ -448,6 +448,11 @@ pub fn yangquan_2023() -> AnnualView {
         task_forces: plan.task_forces.clone(),
         indicators,
         tasks,
+        unit_mean: Some(
+            (scores.iter().map(|u| u.score).sum::<f64>() / scores.len().max(1) as f64 * 100.0)
+                .round()
+                / 100.0,
+        ),
         units: scores,
         reporting,
         sources,

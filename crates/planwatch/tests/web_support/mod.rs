@@ -136,6 +136,25 @@ impl Server {
         }
     }
 
+    /// A server on a fresh SQLite folder filled by `planwatch demo --until UNTIL` (the demo
+    /// accounts sign in with `DEMO_PASSWORD`).
+    #[allow(dead_code)]
+    pub fn demo(until: &str, flags: &[&str]) -> Server {
+        let data = tempfile::tempdir().expect("temporary folder");
+        run_ok(
+            planwatch(data.path(), None).args(["demo", "--until", until, "--no-serve"]),
+            None,
+        );
+        let (child, base, log_file) = spawn(data.path(), None, flags, "server.log");
+        Server {
+            base,
+            child,
+            data: data.path().to_path_buf(),
+            _owned: Some(data),
+            log_file,
+        }
+    }
+
     /// A second server on the same data folder (two app servers sharing one SQLite database).
     pub fn another(&self) -> Server {
         let (child, base, log_file) = spawn(&self.data, None, &[], "server2.log");
