@@ -398,9 +398,10 @@ fn year_target(
         }
         prev = node;
     }
-    targets
-        .last()
-        .map(|t| (t.value, YearTargetSource::PlanTarget))
+    // Every plan target is dated before this year: none of them is this year's target (a target
+    // of 2022 is met or missed at its date, not 2024's 年度目标), so the schedule method does not
+    // apply.
+    None
 }
 
 fn observed(i: &IndicatorInput, prep: &Prepared, idx: usize) -> ObservedValue {

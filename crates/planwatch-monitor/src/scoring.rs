@@ -347,11 +347,14 @@ impl Card {
                         ScoreRule::Attainment,
                         -rules.attainment.points * share * (5.0 - s) / 10.0,
                         format!(
-                            "指标{}{}，进展评分{}（满分5）{as_role}，权重占比{}",
+                            "指标{}{}，进展评分{}（满分5）{as_role}，权重占比{}：{}分×{}×（5−{}）÷10",
                             zh::quoted(&ind.name),
                             ind.status.label_zh(),
                             zh::num(s, 2),
-                            pct(share)
+                            pct(share),
+                            zh::num(rules.attainment.points, 2),
+                            pct(share),
+                            zh::num(s, 2)
                         ),
                         Some(&ind.id),
                     ));
@@ -405,9 +408,11 @@ fn warning_item(t: &TaskAssessment, rules: &Rules, share: f64, who: &str) -> Opt
         rule,
         -points * share,
         format!(
-            "任务{}亮{colour}（{}）{who}",
+            "任务{}亮{colour}（{}）{who}：{colour}扣{}分×{}",
             zh::quoted(&t.title),
-            t.status.label_zh()
+            t.status.label_zh(),
+            zh::num(points, 2),
+            pct(share)
         ),
         Some(&t.id),
     ))

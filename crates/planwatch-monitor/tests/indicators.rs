@@ -193,6 +193,22 @@ fn the_schedule_method_splits_the_plan_target_into_a_year_target() {
     );
 }
 
+/// A target dated in an earlier year is met or missed at its date; it is never the later year's
+/// target (a 2024 report once called 2022's 5家 its 年度目标).
+#[test]
+fn a_target_of_an_earlier_year_is_not_this_years_target() {
+    let mut i = high_tech(Method::Schedule);
+    i.targets
+        .iter_mut()
+        .for_each(|t| t.at = TimePoint::Year(2022));
+    let a = assess_indicator(&i, q("2024Q2"), &Rules::default()).expect("assessed");
+    assert!(a.schedule.is_none(), "{:?}", a.schedule);
+    let t = a
+        .current_target
+        .expect("the last target stays the one assessed");
+    assert_eq!(t.at, TimePoint::Year(2022));
+}
+
 #[test]
 fn an_explicit_year_target_overrides_the_straight_line() {
     let mut i = high_tech(Method::Schedule);
