@@ -40,8 +40,28 @@ pub struct Assessed {
     pub reports: Arc<Vec<planwatch_store::StoredReport>>,
     pub period: Quarter,
     pub as_of: NaiveDate,
+    /// Whether the as-of date was chosen (`?as_of=`) rather than the default.
+    pub as_of_chosen: bool,
+    /// Reports of the period accepted after the as-of date: not counted here.
+    pub accepted_later: usize,
     /// Quarters one may choose: the plan's, up to the current one.
     pub periods: Vec<Quarter>,
+}
+
+/// `?as_of=` as a page or the API may give it: `today` or a date (YYYY-MM-DD); like
+/// `planwatch assess --as-of`.
+pub fn parse_as_of(s: &str) -> WebResult<Option<NaiveDate>> {
+    match s.trim() {
+        "" => Ok(None),
+        "today" | "今天" => Ok(Some(today())),
+        d => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                WebError::BadRequest(format!(
+                    "评价截止日“{d}”无法识别：请写作 2024-09-30 或 today"
+                ))
+            }),
+    }
 }
 
 fn rules() -> WebResult<Rules> {
@@ -105,8 +125,19 @@ fn default_period(s: &AssessSources, periods: &[Quarter]) -> Option<Quarter> {
         .or_else(|| periods.last().copied())
 }
 
-/// The assessment of `period` (default: see [`default_period`]) as of today.
+/// The assessment of `period` (default: see [`default_period`]) as of its default date.
 pub async fn assessed(state: &AppState, period: Option<Quarter>) -> WebResult<Option<Assessed>> {
+    assessed_as_of(state, period, None).await
+}
+
+/// The assessment of `period` as of `as_of` (never later than today), or of the default date:
+/// the end of the quarter after the period, or today if that is earlier — the same rule as
+/// `planwatch assess` and the documents.
+pub async fn assessed_as_of(
+    state: &AppState,
+    period: Option<Quarter>,
+    as_of: Option<NaiveDate>,
+) -> WebResult<Option<Assessed>> {
     let (version, sources, reports) = match sources(state).await {
         Ok(x) => x,
         // No plan yet: nothing to assess.
@@ -134,7 +165,10 @@ pub async fn assessed(state: &AppState, period: Option<Quarter>) -> WebResult<Op
     // One truth: a quarter is judged as of the same date on every page, in `planwatch assess`
     // and in the documents — the end of the quarter after it, or today if that is earlier — so a
     // past quarter's figures (and its overdue days) never change with the day they are viewed.
-    let as_of = app::assess::input::default_as_of(period, today);
+    let as_of = match as_of {
+        Some(d) => d.min(today),
+        None => app::assess::input::default_as_of(period, today),
+    };
     let key = (period, as_of);
     let cached = {
         let e = state
@@ -164,12 +198,24 @@ pub async fn assessed(state: &AppState, period: Option<Quarter>) -> WebResult<Op
             o
         }
     };
+    let accepted_later = sources
+        .reports
+        .iter()
+        .filter(|r| r.content.period == Some(period))
+        .filter(|r| {
+            r.steps.iter().any(|st| {
+                st.action == planwatch_quarterly::ActionKind::Accept && st.at.date() > as_of
+            })
+        })
+        .count();
     Ok(Some(Assessed {
         outcome,
         sources,
         reports,
         period,
         as_of,
+        as_of_chosen: as_of != app::assess::input::default_as_of(period, today),
+        accepted_later,
         periods,
     }))
 }

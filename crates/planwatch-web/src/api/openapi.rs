@@ -36,6 +36,10 @@ fn period_param() -> Value {
     json!({ "name": "period", "in": "query", "required": false, "schema": { "type": "string", "pattern": "^[0-9]{4}Q[1-4]$" }, "description": "季度（默认：最近有报送的季度）" })
 }
 
+fn as_of_param() -> Value {
+    json!({ "name": "as_of", "in": "query", "required": false, "schema": { "type": "string", "pattern": "^(today|[0-9]{4}-[0-9]{2}-[0-9]{2})$" }, "description": "评价截止日：today 或 YYYY-MM-DD（默认：该季度的下一季度末，早于今天时为今天；与 planwatch assess 和年度报告相同）" })
+}
+
 pub fn spec() -> Value {
     json!({
         "openapi": "3.1.0",
@@ -87,21 +91,21 @@ fn paths() -> Value {
         "/api/v1/indicators": {
             "get": {
                 "summary": "全部指标的监测结果：红绿灯、状态、最新值、考核目标、预测",
-                "parameters": [ period_param() ],
+                "parameters": [ period_param(), as_of_param() ],
                 "responses": ok("指标监测结果", json!({ "$ref": "#/components/schemas/Indicators" }))
             }
         },
         "/api/v1/indicators/{id}": {
             "get": {
                 "summary": "一项指标的监测结果及其季度数值序列",
-                "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" }, "description": "指标编号，如 doctors-per-1000" }, period_param() ],
+                "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" }, "description": "指标编号，如 doctors-per-1000" }, period_param(), as_of_param() ],
                 "responses": ok("指标详情", json!({ "$ref": "#/components/schemas/Indicator" }))
             }
         },
         "/api/v1/scores": {
             "get": {
                 "summary": "单位、专班、县（区）得分与排名及总体得分",
-                "parameters": [ period_param() ],
+                "parameters": [ period_param(), as_of_param() ],
                 "responses": ok("考核得分", json!({ "$ref": "#/components/schemas/Scores" }))
             }
         },

@@ -26,6 +26,9 @@ use serde::{Deserialize, Serialize};
 pub struct PeriodQuery {
     #[serde(default)]
     period: String,
+    /// `today` or YYYY-MM-DD; default: the end of the quarter after the period (or today).
+    #[serde(default)]
+    as_of: String,
 }
 
 async fn assessed(state: &AppState, q: &PeriodQuery) -> Result<assessment::Assessed, ApiError> {
@@ -34,7 +37,8 @@ async fn assessed(state: &AppState, q: &PeriodQuery) -> Result<assessment::Asses
     } else {
         Some(Quarter::parse(&q.period).map_err(|e| WebError::BadRequest(e.to_string()))?)
     };
-    assessment::assessed(state, period)
+    let as_of = assessment::parse_as_of(&q.as_of).map_err(ApiError::from)?;
+    assessment::assessed_as_of(state, period, as_of)
         .await?
         .ok_or(ApiError(WebError::NotFound))
 }

@@ -108,6 +108,10 @@ struct DashboardPage {
     period: String,
     period_label: String,
     as_of: String,
+    /// Reports of this quarter accepted after the as-of date (not counted on this page), and
+    /// whether the date was chosen rather than the default.
+    accepted_later: usize,
+    as_of_chosen: bool,
     periods: Vec<(String, String)>,
     overall: String,
     index: String,
@@ -270,6 +274,8 @@ pub async fn show(state: &AppState, user: &CurrentUser, a: Assessed) -> WebResul
         period: a.period.to_string(),
         period_label: a.period.label_zh(),
         as_of: a.as_of.format("%Y-%m-%d").to_string(),
+        accepted_later: a.accepted_later,
+        as_of_chosen: a.as_of_chosen,
         periods: a
             .periods
             .iter()

@@ -72,6 +72,8 @@ pub fn goal_row(g: &planwatch_model::Target) -> GoalRow {
 pub struct HomeQuery {
     #[serde(default)]
     period: String,
+    #[serde(default)]
+    as_of: String,
 }
 
 pub async fn show(
@@ -88,7 +90,8 @@ pub async fn show(
                 .map_err(|e| super::super::error::WebError::BadRequest(e.to_string()))?,
         )
     };
-    if let Some(a) = super::super::assessment::assessed(&state, period).await?
+    let as_of = super::super::assessment::parse_as_of(&q.as_of)?;
+    if let Some(a) = super::super::assessment::assessed_as_of(&state, period, as_of).await?
         && a.sources.reports.iter().any(|r| !r.steps.is_empty())
     {
         return super::dashboard::show(&state, &user, a).await;

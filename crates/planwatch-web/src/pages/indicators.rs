@@ -22,6 +22,8 @@ use serde::Deserialize;
 pub struct PeriodQuery {
     #[serde(default)]
     period: String,
+    #[serde(default)]
+    as_of: String,
 }
 
 fn period(q: &PeriodQuery) -> WebResult<Option<Quarter>> {
@@ -35,7 +37,7 @@ fn period(q: &PeriodQuery) -> WebResult<Option<Quarter>> {
 }
 
 async fn current(state: &AppState, q: &PeriodQuery) -> WebResult<Assessed> {
-    assessment::assessed(state, period(q)?)
+    assessment::assessed_as_of(state, period(q)?, assessment::parse_as_of(&q.as_of)?)
         .await?
         .ok_or_else(|| WebError::BadRequest("数据库中还没有计划或报送期，暂无监测结果".to_string()))
 }
