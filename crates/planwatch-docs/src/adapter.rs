@@ -219,7 +219,8 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
             note,
             series,
             sources: trace(&ia.latest.as_ref().and_then(|l| l.source.clone())),
-            decimals: ii.and_then(|i| i.decimals),
+            // The same decimals as the pages and `planwatch assess` (one rule, in the monitor).
+            decimals: Some(ia.display_decimals(ii.and_then(|i| i.decimals))),
         });
     }
 

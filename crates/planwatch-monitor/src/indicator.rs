@@ -282,6 +282,23 @@ impl IndicatorAssessment {
         }
     }
 
+    /// The decimals every output shows this indicator's values with (one rule for pages, API
+    /// text and documents): the configured ones, whole numbers for a cumulative count, else by
+    /// the size of the assessed target (or, without one, of the latest value).
+    pub fn display_decimals(&self, configured: Option<u8>) -> u8 {
+        match (configured, self.kind) {
+            (Some(d), _) => d,
+            (None, IndicatorKind::Cumulative) => 0,
+            (None, _) => crate::zh::default_decimals(
+                self.current_target
+                    .as_ref()
+                    .map(|t| t.value)
+                    .or(self.latest.as_ref().map(|l| l.value))
+                    .unwrap_or(1.0),
+            ),
+        }
+    }
+
     /// The words after the light (【绿灯·预计可按期实现】). Whether the target will be met is
     /// said only by the forecast: 已实现目标, 预计可按期实现 or 预计难以按期实现. Without a
     /// forecast (no target, no span, target date passed) or without a light, the method's status

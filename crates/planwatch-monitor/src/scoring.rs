@@ -347,14 +347,18 @@ impl Card {
                         ScoreRule::Attainment,
                         -rules.attainment.points * share * (5.0 - s) / 10.0,
                         format!(
-                            "指标{}{}，进展评分{}（满分5）{as_role}，权重占比{}：{}分×{}×（5−{}）÷10",
+                            "指标{}{}，进展评分{}（满分5）{as_role}，权重占比{}：{}分×{}×（5{}）÷10",
                             zh::quoted(&ind.name),
                             ind.status.label_zh(),
                             zh::num(s, 2),
                             pct(share),
                             zh::num(rules.attainment.points, 2),
                             pct(share),
-                            zh::num(s, 2)
+                            if s < 0.0 {
+                                format!("＋{}", zh::num(-s, 2))
+                            } else {
+                                format!("−{}", zh::num(s, 2))
+                            }
                         ),
                         Some(&ind.id),
                     ));

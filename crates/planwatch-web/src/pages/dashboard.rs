@@ -14,7 +14,6 @@ use planwatch_app::assess::Outcome;
 use planwatch_monitor::indicator::IndicatorAssessment;
 use planwatch_monitor::measure::Light;
 use planwatch_monitor::reporting::ReportingStatus;
-use planwatch_monitor::series::IndicatorKind;
 use planwatch_monitor::zh;
 use std::collections::BTreeMap;
 
@@ -23,18 +22,11 @@ pub fn light_class(l: Light) -> &'static str {
     l.as_str()
 }
 
-fn decimals(o: &Outcome, i: &IndicatorAssessment, reference: f64) -> u8 {
-    match (o.decimals.get(&i.id), i.kind) {
-        (Some(d), _) => *d,
-        (None, IndicatorKind::Cumulative) => 0,
-        (None, _) => zh::default_decimals(reference),
-    }
-}
-
-/// A value with the indicator's unit, e.g. `194家`, `1.38%`.
+/// A value with the indicator's unit, e.g. `194家`, `1.38%`, with the decimals every output
+/// uses (`IndicatorAssessment::display_decimals`).
 pub fn value_zh(o: &Outcome, i: &IndicatorAssessment, v: f64) -> String {
-    let reference = i.current_target.as_ref().map_or(v, |t| t.value);
-    zh::value(v, decimals(o, i, reference), i.unit.as_deref())
+    let d = i.display_decimals(o.decimals.get(&i.id).copied());
+    zh::value(v, d, i.unit.as_deref())
 }
 
 pub struct IndicatorRow {
