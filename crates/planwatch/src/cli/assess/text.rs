@@ -125,7 +125,11 @@ fn overview(out: &mut String, a: &Assessment) {
         let _ = write!(out, "  参评单位平均得分 {} 分", units.total);
         match a.overall.indicator_index {
             Some(x) => {
-                let _ = writeln!(out, "；指标综合指数 {}（满分100）。", zh::num(x, 2));
+                let _ = writeln!(
+                    out,
+                    "；指标总体进展 {}（满分100，各指标进展评分的加权平均）。",
+                    zh::num(x, 2)
+                );
             }
             None => out.push_str("。\n"),
         }
