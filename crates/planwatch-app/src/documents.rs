@@ -276,6 +276,7 @@ pub async fn annual_view(
         task_notes,
         // The office's own text for the year's sections (planwatch report text set).
         office_text,
+        plan_years: Some((sources.plan.period.start, sources.plan.period.end)),
         // The catalogue knows which indicators the plan states among its headline goals.
         headline: sources
             .catalogue

@@ -4,8 +4,9 @@
 
 use crate::model::Source;
 use crate::view::{
-    AnnualView, ForecastView, IndicatorVerdict, IndicatorView, MilestoneView, OfficeText,
-    PointView, ReportingView, ScoreItemView, SectionKey, TaskView, UnitScoreView,
+    AnnualView, FinalReview, ForecastView, IndicatorVerdict, IndicatorView, MilestoneView,
+    OfficeText, PointView, ReportingView, ReviewRow, ScoreItemView, SectionKey, TargetJudgement,
+    TaskView, UnitScoreView,
 };
 use chrono::Datelike;
 use planwatch_model::Comparator;
@@ -40,6 +41,9 @@ pub struct FromAssessment<'a> {
     /// indicators outside any task count as headline.
     pub headline: BTreeSet<String>,
     pub office_text: BTreeMap<SectionKey, OfficeText>,
+    /// The plan's first and last year; in the last year and after, the report adds the
+    /// whole-plan review.
+    pub plan_years: Option<(i32, i32)>,
 }
 
 /// 评分办法和标准 for a breakdown line, and the points at stake, from the rules in force.
@@ -368,6 +372,10 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
         reporting,
         sources,
         office_text: x.office_text.clone(),
+        final_review: x
+            .plan_years
+            .filter(|(_, end)| year >= *end)
+            .map(|(start, end)| final_review(input, a, start, end)),
     };
     anchor_ids(&mut view);
     view
@@ -402,4 +410,41 @@ fn anchor_ids(v: &mut AnnualView) {
             apply(&mut it.sources);
         }
     }
+}
+
+/// The whole-plan review from the assessment: each indicator's baseline, latest value and every
+/// plan target judged at its date (the monitor's target states, not recomputed).
+fn final_review(input: &AssessmentInput, a: &Assessment, start: i32, end: i32) -> FinalReview {
+    let rows = a
+        .indicators
+        .iter()
+        .map(|ia| ReviewRow {
+            name: ia.name.clone(),
+            unit: ia.unit.clone().unwrap_or_default(),
+            base: ia.base.as_ref().map(|b| (b.at.year(), b.value)),
+            latest: ia.latest.as_ref().map(|l| (l.at.label_zh(), l.value)),
+            targets: ia
+                .targets
+                .iter()
+                .map(|t| TargetJudgement {
+                    year: t.at.year(),
+                    value: t.value,
+                    met: match t.state {
+                        TargetState::Met => Some(true),
+                        TargetState::Missed => Some(false),
+                        _ => None,
+                    },
+                    observed: t.observed,
+                })
+                .collect(),
+            decimals: ia.display_decimals(
+                input
+                    .indicators
+                    .iter()
+                    .find(|i| i.id == ia.id)
+                    .and_then(|i| i.decimals),
+            ),
+        })
+        .collect();
+    FinalReview { start, end, rows }
 }

@@ -216,6 +216,36 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
     }
     sections.push(("总体情况", s));
 
+    // The plan's final year and after: the whole-plan review (终期评估).
+    if let Some(r) = &v.final_review {
+        let met = r.rows.iter().filter(|x| x.verdict_zh() == "已实现").count();
+        let missed = r.rows.iter().filter(|x| x.verdict_zh() == "未实现").count();
+        let other = r.rows.len() - met - missed;
+        let p = crate::model::ParagraphBuilder::new()
+            .label(crate::model::Label::Draft)
+            .text(format!(
+                "对照计划确定的{}—{}年目标，{}项主要指标中，",
+                r.start,
+                r.end,
+                r.rows.len()
+            ))
+            .text(format!("期末目标已实现{met}项，未实现{missed}项"))
+            .text(if other > 0 {
+                format!("，尚无期末数据或无量化目标{other}项。")
+            } else {
+                "。".to_string()
+            })
+            .text("各项规划目标按其目标年份末的数值逐项评估，见表4。")
+            .build();
+        sections.push((
+            "计划实施总体评估",
+            vec![
+                Block::Paragraph(p),
+                Block::Table(tables::final_review_table(r, "table-4", "表4")),
+            ],
+        ));
+    }
+
     // 二、主要指标完成情况
     let mut s = Vec::new();
     if !v.indicators.is_empty() {

@@ -3,7 +3,7 @@
 //! (表C). Every data cell carries its trace; a dash stands for "not reported".
 
 use crate::model::{Align, Cell, Column, Row, Table, fmt_num, fmt_pct};
-use crate::view::{IndicatorView, ScoreItemView, TaskStatus, TaskView, UnitScoreView};
+use crate::view::{FinalReview, IndicatorView, ScoreItemView, TaskStatus, TaskView, UnitScoreView};
 use std::collections::BTreeMap;
 
 const DASH: &str = "—";
@@ -474,5 +474,83 @@ pub fn score_sheet_with(
         rows,
         sheet: Some(title.into()),
         note: None,
+    }
+}
+
+/// The whole-plan review (终期评估): each indicator from its baseline to its latest value, and
+/// every plan target judged at its date.
+pub fn final_review_table(r: &FinalReview, id: &str, number: &str) -> Table {
+    let trace = vec![INDICATORS_TABLE.to_string()];
+    let rows = r
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(k, row)| {
+            let d = usize::from(row.decimals.min(4));
+            let fmt = |v: f64| fmt_num(v, d);
+            let judged = row
+                .targets
+                .iter()
+                .map(|t| {
+                    let what = match t.met {
+                        Some(true) => "已实现",
+                        Some(false) => "未实现",
+                        None => "尚无数据",
+                    };
+                    match t.observed {
+                        Some(o) => {
+                            format!("{}年目标{}：{what}（实际{}）", t.year, fmt(t.value), fmt(o))
+                        }
+                        None => format!("{}年目标{}：{what}", t.year, fmt(t.value)),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("；");
+            Row::cells(vec![
+                Cell::text((k + 1).to_string()),
+                Cell::text(&row.name),
+                Cell::text(if row.unit.is_empty() { DASH } else { &row.unit }),
+                Cell::traced(
+                    row.base
+                        .map_or(DASH.to_string(), |(y, v)| format!("{}（{y}年）", fmt(v))),
+                    &trace,
+                ),
+                Cell::traced(
+                    row.latest
+                        .as_ref()
+                        .map_or(DASH.to_string(), |(at, v)| format!("{}（{at}）", fmt(*v))),
+                    &trace,
+                ),
+                Cell::traced(
+                    if judged.is_empty() {
+                        DASH.to_string()
+                    } else {
+                        judged
+                    },
+                    &trace,
+                ),
+                Cell::text(row.verdict_zh()),
+            ])
+        })
+        .collect();
+    Table {
+        id: id.into(),
+        number: Some(number.into()),
+        title: format!("{}—{}年主要指标目标实现情况", r.start, r.end),
+        columns: vec![
+            Column::new("序号", 3, Align::Center),
+            Column::new("指标名称", 14, Align::Left),
+            Column::new("单位", 4, Align::Center),
+            Column::new("基期值", 8, Align::Right),
+            Column::new("期末值", 10, Align::Right),
+            Column::new("各年度规划目标评估", 18, Align::Left),
+            Column::new("结论", 5, Align::Center),
+        ],
+        rows,
+        sheet: Some(format!("{number} 目标实现情况")),
+        note: Some(
+            "注：每项规划目标按其目标年份末的数值评估（已实现 / 未实现）；结论以计划期末目标为准。"
+                .into(),
+        ),
     }
 }

@@ -51,6 +51,54 @@ pub struct AnnualView {
     /// Text the office wrote for a section; it replaces or follows the drafted text.
     #[serde(default)]
     pub office_text: BTreeMap<SectionKey, OfficeText>,
+    /// The whole-plan review (终期评估), present in the plan's final year and after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_review: Option<FinalReview>,
+}
+
+/// The whole-plan review: every indicator from its baseline to the end, each plan target judged
+/// at its date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinalReview {
+    pub start: i32,
+    pub end: i32,
+    pub rows: Vec<ReviewRow>,
+}
+
+/// One indicator in the whole-plan review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewRow {
+    pub name: String,
+    pub unit: String,
+    /// Baseline (year, value).
+    pub base: Option<(i32, f64)>,
+    /// The latest value and when (e.g. 2024年第四季度).
+    pub latest: Option<(String, f64)>,
+    /// Every plan target judged at its date: (year, target, met?, value at its date).
+    pub targets: Vec<TargetJudgement>,
+    pub decimals: u8,
+}
+
+/// One plan target judged at its date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetJudgement {
+    pub year: i32,
+    pub value: f64,
+    /// `Some(true)` 已实现, `Some(false)` 未实现, `None` not yet judged (no value for its date).
+    pub met: Option<bool>,
+    pub observed: Option<f64>,
+}
+
+impl ReviewRow {
+    /// The plan's verdict on this indicator: its last target's.
+    pub fn verdict_zh(&self) -> &'static str {
+        match self.targets.last().map(|t| t.met) {
+            Some(Some(true)) => "已实现",
+            Some(Some(false)) => "未实现",
+            Some(None) => "尚无期末数据",
+            None => "无量化目标",
+        }
+    }
 }
 
 /// The sections of the annual report the office can write text for.

@@ -195,6 +195,7 @@ fn view() -> impl Strategy<Value = AnnualView> {
                 reporting,
                 sources: vec![src("s1")],
                 office_text: Default::default(),
+                final_review: None,
             }
         })
 }

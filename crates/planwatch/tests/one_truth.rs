@@ -135,6 +135,16 @@ fn the_api_the_dashboard_the_cli_and_the_report_show_the_same_figures() {
         .expect("target");
     assert_eq!(target, 30.0, "the stricter of 20 (goals) and 30 (task 17)");
     compared += 1;
+    // The final year's report reviews the whole plan with the assessment's own target states.
+    assert!(html.contains("计划实施总体评估"), "the whole-plan review");
+    let t = &platforms["current_target"];
+    let judged = format!(
+        "2024年目标30：{}（实际{}）",
+        if t["state"] == "met" { "已实现" } else { "未实现" },
+        t["observed"].as_f64().expect("observed")
+    );
+    assert!(html.contains(&judged), "{judged} in the report");
+    compared += 2;
     eprintln!(
         "one truth: {compared} figures compared across {} outputs ({})",
         outputs.len(),

@@ -457,5 +457,6 @@ pub fn yangquan_2023() -> AnnualView {
         reporting,
         sources,
         office_text: BTreeMap::new(),
+        final_review: None,
     }
 }

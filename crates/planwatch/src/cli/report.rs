@@ -234,6 +234,7 @@ fn read_view(
             sources: Vec::new(),
             task_notes: Default::default(),
             office_text: Default::default(),
+            plan_years: None,
             headline: Default::default(),
         })
     } else {
