@@ -140,7 +140,11 @@ fn the_api_the_dashboard_the_cli_and_the_report_show_the_same_figures() {
     let t = &platforms["current_target"];
     let judged = format!(
         "2024年目标30：{}（实际{}）",
-        if t["state"] == "met" { "已实现" } else { "未实现" },
+        if t["state"] == "met" {
+            "已实现"
+        } else {
+            "未实现"
+        },
         t["observed"].as_f64().expect("observed")
     );
     assert!(html.contains(&judged), "{judged} in the report");
