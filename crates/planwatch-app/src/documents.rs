@@ -277,6 +277,13 @@ pub async fn annual_view(
         // The office's own text for the year's sections (planwatch report text set).
         office_text,
         plan_years: Some((sources.plan.period.start, sources.plan.period.end)),
+        qualitative_goals: sources
+            .plan
+            .goals
+            .iter()
+            .filter(|g| g.value.is_none())
+            .map(|g| g.text.clone())
+            .collect(),
         // The catalogue knows which indicators the plan states among its headline goals.
         headline: sources
             .catalogue

@@ -44,6 +44,8 @@ pub struct FromAssessment<'a> {
     /// The plan's first and last year; in the last year and after, the report adds the
     /// whole-plan review.
     pub plan_years: Option<(i32, i32)>,
+    /// The plan's qualitative goals, for the whole-plan review.
+    pub qualitative_goals: Vec<String>,
 }
 
 /// 评分办法和标准 for a breakdown line, and the points at stake, from the rules in force.
@@ -375,7 +377,10 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
         final_review: x
             .plan_years
             .filter(|(_, end)| year >= *end)
-            .map(|(start, end)| final_review(input, a, start, end)),
+            .map(|(start, end)| FinalReview {
+                qualitative_goals: x.qualitative_goals.clone(),
+                ..final_review(input, a, start, end)
+            }),
     };
     anchor_ids(&mut view);
     view
@@ -446,5 +451,10 @@ fn final_review(input: &AssessmentInput, a: &Assessment, start: i32, end: i32) -
             ),
         })
         .collect();
-    FinalReview { start, end, rows }
+    FinalReview {
+        start,
+        end,
+        rows,
+        qualitative_goals: Vec::new(),
+    }
 }

@@ -237,13 +237,27 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
             })
             .text("各项规划目标按其目标年份末的数值逐项评估，见表4。")
             .build();
-        sections.push((
-            "计划实施总体评估",
-            vec![
-                Block::Paragraph(p),
-                Block::Table(tables::final_review_table(r, "table-4", "表4")),
-            ],
-        ));
+        let mut blocks = vec![
+            Block::Paragraph(p),
+            Block::Table(tables::final_review_table(r, "table-4", "表4")),
+        ];
+        if !r.qualitative_goals.is_empty() {
+            blocks.push(Block::Paragraph(
+                crate::model::ParagraphBuilder::new()
+                    .label(crate::model::Label::Draft)
+                    .text(format!(
+                        "计划确定的定性目标共{}项：{}。这些目标无法由报送数据判定，请领导小组办公室结合佐证材料逐项评判是否实现。",
+                        r.qualitative_goals.len(),
+                        r.qualitative_goals
+                            .iter()
+                            .map(|g| format!("“{}”", crate::drafts::inner_quotes(g)))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ))
+                    .build(),
+            ));
+        }
+        sections.push(("计划实施总体评估", blocks));
     }
 
     // 二、主要指标完成情况

@@ -63,6 +63,10 @@ pub struct FinalReview {
     pub start: i32,
     pub end: i32,
     pub rows: Vec<ReviewRow>,
+    /// The plan's qualitative goals (资源型城市绿色转型先行示范 …): listed for the office to judge
+    /// with evidence; the report does not judge them from data.
+    #[serde(default)]
+    pub qualitative_goals: Vec<String>,
 }
 
 /// One indicator in the whole-plan review.

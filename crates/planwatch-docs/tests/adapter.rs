@@ -65,6 +65,7 @@ fn the_monitor_assessment_becomes_a_complete_annual_report() {
         )]),
         office_text: BTreeMap::new(),
         plan_years: None,
+        qualitative_goals: Vec::new(),
         headline: Default::default(),
     });
     assert_eq!(view.year, 2023);

@@ -148,6 +148,10 @@ fn the_api_the_dashboard_the_cli_and_the_report_show_the_same_figures() {
         t["observed"].as_f64().expect("observed")
     );
     assert!(html.contains(&judged), "{judged} in the report");
+    assert!(
+        html.contains("计划确定的定性目标共4项") && html.contains("资源型城市绿色转型先行示范"),
+        "the plan's qualitative goals are listed for the office to judge"
+    );
     compared += 2;
     eprintln!(
         "one truth: {compared} figures compared across {} outputs ({})",

@@ -235,6 +235,7 @@ fn read_view(
             task_notes: Default::default(),
             office_text: Default::default(),
             plan_years: None,
+            qualitative_goals: Vec::new(),
             headline: Default::default(),
         })
     } else {
