@@ -24,8 +24,7 @@ async fn acting(
 
 /// Every account (`ReadUsers`).
 pub async fn users(store: &Store, caller: Caller<'_>) -> Result<Vec<User>, AppError> {
-    let (_, who) = caller.actors(store, Role::Admin, None).await?;
-    require(who.role, Permission::ReadUsers)?;
+    acting(store, caller, Permission::ReadUsers).await?;
     Ok(store.users().await?)
 }
 
@@ -107,8 +106,7 @@ pub async fn revoke_sessions(
 
 /// Every API token (`ManageApiTokens`).
 pub async fn api_tokens(store: &Store, caller: Caller<'_>) -> Result<Vec<ApiToken>, AppError> {
-    let (_, who) = caller.actors(store, Role::Admin, None).await?;
-    require(who.role, Permission::ManageApiTokens)?;
+    acting(store, caller, Permission::ManageApiTokens).await?;
     Ok(store.api_tokens().await?)
 }
 

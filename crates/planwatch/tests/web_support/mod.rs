@@ -126,6 +126,11 @@ impl Server {
             }
             run_ok(&mut cmd, Some(&format!("{PASSWORD}\n")));
         }
+        Self::serve(data, url, flags)
+    }
+
+    /// `planwatch serve` on a prepared data folder, which the server owns from now on.
+    fn serve(data: tempfile::TempDir, url: Option<&str>, flags: &[&str]) -> Server {
         let (child, base, log_file) = spawn(data.path(), url, flags, "server.log");
         Server {
             base,
@@ -145,14 +150,7 @@ impl Server {
             planwatch(data.path(), None).args(["demo", "--until", until, "--no-serve"]),
             None,
         );
-        let (child, base, log_file) = spawn(data.path(), None, flags, "server.log");
-        Server {
-            base,
-            child,
-            data: data.path().to_path_buf(),
-            _owned: Some(data),
-            log_file,
-        }
+        Self::serve(data, None, flags)
     }
 
     /// A second server on the same data folder (two app servers sharing one SQLite database).
