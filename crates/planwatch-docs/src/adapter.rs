@@ -227,6 +227,7 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
             sources: trace(&ia.latest.as_ref().and_then(|l| l.source.clone())),
             // The same decimals as the pages and `planwatch assess` (one rule, in the monitor).
             decimals: Some(ia.display_decimals(ii.and_then(|i| i.decimals))),
+            stage: ia.stage,
         });
     }
 
@@ -271,6 +272,9 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
                 })
                 .collect(),
             sources: srcs,
+            stage: ta.stage,
+            judgement: ta.judgement,
+            judgement_basis: ta.judgement_basis.clone(),
         });
     }
 
@@ -374,8 +378,10 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
         reporting,
         sources,
         office_text: x.office_text.clone(),
+        stage: a.stage,
         final_review: x
             .plan_years
+            .or(a.plan_period.map(|p| (p.start, p.end)))
             .filter(|(_, end)| year >= *end)
             .map(|(start, end)| FinalReview {
                 qualitative_goals: x.qualitative_goals.clone(),

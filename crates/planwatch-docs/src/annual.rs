@@ -126,6 +126,15 @@ fn series_alt(s: &IndicatorSeries) -> String {
 }
 
 fn opening(v: &AnnualView) -> Paragraph {
+    if let Some(r) = v.final_review.as_ref().filter(|_| v.stage.is_final()) {
+        return Paragraph::text(format!(
+            "根据《{}》和评价考核工作安排，领导小组办公室对{}年度目标任务完成情况进行了监测和评价考核，并对计划实施期（{}—{}年）目标任务完成情况进行了终期评估。现将有关情况报告如下：",
+            v.plan_title.trim_matches(['《', '》']),
+            v.year,
+            r.start,
+            r.end
+        ));
+    }
     Paragraph::text(format!(
         "根据《{}》和年度评价考核工作安排，领导小组办公室对{}年度目标任务完成情况进行了动态监测和评价考核。现将有关情况报告如下：",
         v.plan_title.trim_matches(['《', '》']),
@@ -192,24 +201,48 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
             .map(Block::Paragraph),
     );
     if !v.tasks.is_empty() {
-        let bars: Vec<(String, u32, (u8, u8, u8))> = TaskStatus::ASSESSED
-            .iter()
-            .map(|st| {
-                (
-                    st.label_zh().to_string(),
-                    f.tasks.count(*st) as u32,
-                    status_colour(*st),
-                )
-            })
-            .collect();
+        let judged = v.tasks.iter().any(|t| t.judgement.is_some());
+        let bars: Vec<(String, u32, (u8, u8, u8))> = if judged {
+            crate::view::TaskJudgement::ALL
+                .iter()
+                .map(|j| {
+                    let colour = match j {
+                        crate::view::TaskJudgement::Completed => status_colour(TaskStatus::Done),
+                        crate::view::TaskJudgement::LargelyCompleted => {
+                            status_colour(TaskStatus::OnSchedule)
+                        }
+                        crate::view::TaskJudgement::NotCompleted => {
+                            status_colour(TaskStatus::Overdue)
+                        }
+                    };
+                    (j.label_zh().to_string(), f.tasks.judged(*j) as u32, colour)
+                })
+                .collect()
+        } else {
+            TaskStatus::ASSESSED
+                .iter()
+                .map(|st| {
+                    (
+                        st.label_at(v.stage).to_string(),
+                        f.tasks.count(*st) as u32,
+                        status_colour(*st),
+                    )
+                })
+                .collect()
+        };
+        let chart_title = if judged {
+            "重点任务终期评估结果"
+        } else {
+            "重点任务推进状态分布"
+        };
         let alt = bars
             .iter()
             .map(|(l, n, _)| format!("{l}{n}项"))
             .collect::<Vec<_>>()
             .join("，");
         s.push(charts.push(
-            "重点任务推进状态分布",
-            charts::status_chart("重点任务推进状态分布", &bars)?,
+            chart_title,
+            charts::status_chart(chart_title, &bars)?,
             alt,
             vec![TASKS_TABLE.into()],
         ));
@@ -281,6 +314,7 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
             "主要指标完成情况表",
             &plan,
             false,
+            v.stage,
         )));
         s.extend(rest.iter().cloned().map(Block::Paragraph));
         for i in headline {
@@ -423,6 +457,7 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
         "主要指标完成情况表",
         &plan,
         true,
+        v.stage,
     )));
     let tasks: Vec<&crate::view::TaskView> = v.tasks.iter().collect();
     blocks.push(Block::Attachment {

@@ -6,8 +6,8 @@
 use crate::model::{Label, Paragraph, ParagraphBuilder, fmt_num, fmt_pct, zh_numeral};
 use crate::tables::{INDICATORS_TABLE, SCORES_TABLE, TASKS_TABLE, TaskForceCounts};
 use crate::view::{
-    AnnualView, IndicatorVerdict, IndicatorView, MilestoneStatus, MilestoneView, ReportingView,
-    TaskStatus, TaskView,
+    AnnualView, IndicatorVerdict, IndicatorView, MilestoneStatus, MilestoneView, PlanStage,
+    ReportingView, TaskJudgement, TaskStatus, TaskView,
 };
 
 /// The anchor of the sources table (traceability appendix).
@@ -98,21 +98,8 @@ impl<'a> Findings<'a> {
                 .cmp(&(a.missing, a.late))
                 .then(a.unit.cmp(&b.unit))
         });
-        let stalled = v
-            .tasks
-            .iter()
-            .filter(|t| {
-                matches!(
-                    t.status,
-                    TaskStatus::Behind | TaskStatus::NotStarted | TaskStatus::Overdue
-                )
-            })
-            .collect();
-        let leading = v
-            .tasks
-            .iter()
-            .filter(|t| matches!(t.status, TaskStatus::Done | TaskStatus::Ahead))
-            .collect();
+        let stalled = v.tasks.iter().filter(|t| t.stalled()).collect();
+        let leading = v.tasks.iter().filter(|t| t.leading()).collect();
         let reported_problems = v
             .tasks
             .iter()
@@ -139,21 +126,91 @@ impl<'a> Findings<'a> {
         t(&self.v.plan_source.id)
     }
 
+    /// The plan's whole period is over: tasks are judged as a whole, targets met or missed.
+    fn closed(&self) -> bool {
+        self.v.stage == PlanStage::Closed
+    }
+
+    /// The tasks' words and counts for a counting sentence: the judgements once the plan is
+    /// over, else the year's statuses (the first word gets its share).
+    fn task_items(&self, c: &TaskForceCounts) -> Vec<(String, usize, bool)> {
+        if self.closed() {
+            TaskJudgement::ALL
+                .iter()
+                .map(|j| {
+                    let n = c.judged(*j);
+                    (j.label_zh().to_string(), n, *j == TaskJudgement::Completed)
+                })
+                .collect()
+        } else {
+            TaskStatus::ASSESSED
+                .iter()
+                .map(|s| {
+                    let word = s.label_at(self.v.stage).to_string();
+                    (word, c.count(*s), *s == TaskStatus::Done)
+                })
+                .collect()
+        }
+    }
+
+    /// “滞后序时、未启动或逾期” / “未完成”: the words of the stalled tasks.
+    fn stalled_words(&self) -> String {
+        if self.closed() {
+            TaskJudgement::NotCompleted.label_zh().to_string()
+        } else {
+            let st = self.v.stage;
+            format!(
+                "{}、{}或{}",
+                TaskStatus::Behind.label_at(st),
+                TaskStatus::NotStarted.label_at(st),
+                TaskStatus::Overdue.label_at(st)
+            )
+        }
+    }
+
+    /// “已完成或超序时推进” / “完成”: the words of the leading tasks.
+    fn leading_words(&self) -> String {
+        if self.closed() {
+            TaskJudgement::Completed.label_zh().to_string()
+        } else {
+            let st = self.v.stage;
+            format!(
+                "{}或{}",
+                TaskStatus::Done.label_at(st),
+                TaskStatus::Ahead.label_at(st)
+            )
+        }
+    }
+
     /// 共X项，已完成X项、占X%… for tasks, milestones and indicators, with the judgement.
     pub fn overall(&self) -> Vec<Paragraph> {
         let v = self.v;
         let c = &self.tasks;
-        let mut p = draft().text(format!("截至{}年底，计划确定的重点任务共", v.year));
+        let mut p = if self.closed() {
+            draft().text(format!(
+                "截至计划期末（{}年底），计划确定的重点任务共",
+                v.year
+            ))
+        } else {
+            draft().text(format!("截至{}年底，计划确定的重点任务共", v.year))
+        };
         p.push_figure(c.tasks.to_string(), &t(TASKS_TABLE));
         p.push_text("项");
-        let items: Vec<(&str, usize, bool)> = TaskStatus::ASSESSED
-            .iter()
-            .map(|s| (s.label_zh(), c.count(*s), *s == TaskStatus::Done))
-            .collect();
+        let mut items = self.task_items(c);
+        if !self.closed() {
+            // 已完成 here means the year's work, not the task: say so once.
+            if let Some(first) = items.iter_mut().find(|(_, n, _)| *n > 0) {
+                first.0 = format!("本年度工作{}", first.0);
+            }
+        }
         status_list(&mut p, &items, c.tasks, TASKS_TABLE);
         p.push_text("。");
         if c.milestones > 0 {
-            p.push_text("年度节点");
+            p.push_text(if self.closed() {
+                "计划期内节点"
+            } else {
+                "年度节点"
+            });
             p.push_figure(c.milestones.to_string(), &t(TASKS_TABLE));
             p.push_text("个，已完成");
             p.push_figure(c.milestones_done.to_string(), &t(TASKS_TABLE));
@@ -175,7 +232,7 @@ impl<'a> Findings<'a> {
             .iter()
             .map(|s| {
                 (
-                    s.label_zh(),
+                    s.label_at(v.stage),
                     self.indicator_count(*s),
                     *s == IndicatorVerdict::Achieved,
                 )
@@ -185,27 +242,40 @@ impl<'a> Findings<'a> {
             p.push_text("。");
         }
         // The judgement follows from the shares on track; its thresholds are stated with it.
-        let tasks_ok = TaskStatus::ASSESSED
-            .iter()
-            .filter(|s| s.on_track())
-            .map(|s| c.count(*s))
-            .sum::<usize>();
+        let tasks_ok = v.tasks.iter().filter(|t| t.on_track()).count();
         let with_data = n_ind - self.indicator_count(IndicatorVerdict::NoData);
         let ind_ok = self.indicator_count(IndicatorVerdict::Achieved)
             + self.indicator_count(IndicatorVerdict::OnSchedule);
         let (num, den) = (tasks_ok + ind_ok, c.tasks + with_data);
         if den > 0 {
             let share = num as f64 / den as f64;
-            let judgement = if share >= 0.8 {
-                "总体进展顺利"
-            } else if share >= 0.6 {
-                "总体进展基本符合预期"
-            } else {
-                "总体进展滞后于预期，需加大推进力度"
+            let judgement = match (self.closed(), share) {
+                (true, s) if s >= 0.8 => "计划确定的目标任务总体完成",
+                (true, s) if s >= 0.6 => "计划确定的目标任务基本完成",
+                (true, _) => {
+                    "计划确定的目标任务未能全面完成，未完成的任务和未实现的指标需明确后续安排"
+                }
+                (false, s) if s >= 0.8 => "总体进展顺利",
+                (false, s) if s >= 0.6 => "总体进展基本符合预期",
+                (false, _) => "总体进展滞后于预期，需加大推进力度",
             };
-            p.push_text(
-                "任务和指标中处于正常推进状态（已完成、超序时、序时推进或达到序时进度）的占",
-            );
+            let st = v.stage;
+            p.push_text(if self.closed() {
+                format!(
+                    "任务中{}或{}、指标中{}的占",
+                    TaskJudgement::Completed.label_zh(),
+                    TaskJudgement::LargelyCompleted.label_zh(),
+                    IndicatorVerdict::Achieved.label_at(st)
+                )
+            } else {
+                format!(
+                    "任务和指标中处于正常推进状态（{}、{}、{}或{}）的占",
+                    TaskStatus::Done.label_at(st),
+                    TaskStatus::Ahead.label_at(st),
+                    TaskStatus::OnSchedule.label_at(st),
+                    IndicatorVerdict::OnSchedule.label_at(st)
+                )
+            });
             p.push_figure(fmt_pct(share), &t(TASKS_TABLE));
             p.push_text(format!("，{judgement}。"));
         }
@@ -241,7 +311,7 @@ impl<'a> Findings<'a> {
                 if k > 0 {
                     before.push_text("，");
                 }
-                before.push_text(s.label_zh());
+                before.push_text(s.label_at(v.stage));
                 before.push_figure(n.to_string(), &t(INDICATORS_TABLE));
                 before.push_text("项");
             }
@@ -249,7 +319,10 @@ impl<'a> Findings<'a> {
         }
         let mut after = Vec::new();
         if !self.lagging.is_empty() {
-            let mut p = draft().text("未达到序时进度的指标中，");
+            let mut p = draft().text(format!(
+                "{}的指标中，",
+                IndicatorVerdict::Behind.label_at(v.stage)
+            ));
             for (k, i) in self.lagging.iter().take(EXAMPLES).enumerate() {
                 if k > 0 {
                     p.push_text("；");
@@ -298,7 +371,8 @@ impl<'a> Findings<'a> {
         (vec![before.build()], after)
     }
 
-    /// “A完成x、为年度目标的y%，低于序时进度z个百分点（U负责）”.
+    /// “A完成x（年度目标y），完成率z%，低于序时进度g个百分点（U负责）”; once the plan is over
+    /// “…（期末目标y），完成率z%，距目标差g个百分点…”.
     fn lag_clause(&self, p: &mut ParagraphBuilder, i: &IndicatorView) {
         p.push_text(&i.name);
         if let Some(a) = i.actual {
@@ -306,7 +380,11 @@ impl<'a> Findings<'a> {
             p.push_figure(value_of(i, a), &i.sources);
         }
         if let Some(target) = i.annual_target {
-            p.push_text("（年度目标");
+            p.push_text(if self.closed() {
+                "（期末目标"
+            } else {
+                "（年度目标"
+            });
             p.push_figure(with_unit(target, &i.unit), &self.plan_src());
             p.push_text("）");
         }
@@ -315,7 +393,11 @@ impl<'a> Findings<'a> {
             p.push_figure(fmt_pct(c), &i.sources);
             let g = (i.schedule_share - c) * 100.0;
             if g > 0.0 {
-                p.push_text("，低于序时进度");
+                p.push_text(if self.closed() {
+                    "，距目标差".to_string()
+                } else {
+                    format!("，低于{}", self.v.stage.schedule_term())
+                });
                 p.push_figure(fmt_num(g, 1), &i.sources);
                 p.push_text("个百分点");
             }
@@ -332,14 +414,13 @@ impl<'a> Findings<'a> {
         p.push_figure(c.tasks.to_string(), &t(TASKS_TABLE));
         p.push_text("项");
         let mut first = true;
-        for s in TaskStatus::ASSESSED {
-            let n = c.count(s);
+        for (word, n, _) in self.task_items(&c) {
             if n == 0 {
                 continue;
             }
             p.push_text(if first { "，其中" } else { "、" });
             first = false;
-            p.push_text(s.label_zh());
+            p.push_text(&word);
             p.push_figure(n.to_string(), &t(TASKS_TABLE));
             p.push_text("项");
         }
@@ -352,16 +433,20 @@ impl<'a> Findings<'a> {
             p.push_figure(c.milestones_overdue.to_string(), &t(TASKS_TABLE));
             p.push_text("个");
         }
-        let behind: Vec<&&TaskView> = tasks.iter().filter(|t| !t.status.on_track()).collect();
+        let behind: Vec<&&TaskView> = tasks.iter().filter(|t| !t.on_track()).collect();
         if !behind.is_empty() {
-            p.push_text("；需加快推进的任务有：");
+            p.push_text(if self.closed() {
+                "；未完成的任务有："
+            } else {
+                "；需加快推进的任务有："
+            });
             for (k, task) in behind.iter().take(EXAMPLES).enumerate() {
                 if k > 0 {
                     p.push_text("、");
                 }
                 p.push_text("“");
                 p.push_figure(inner_quotes(&task.title), &self.plan_src());
-                p.push_text(format!("”（{}）", task.status.label_zh()));
+                p.push_text(format!("”（{}）", task.status_zh()));
             }
             if behind.len() > EXAMPLES {
                 p.push_text("等");
@@ -432,7 +517,7 @@ impl<'a> Findings<'a> {
         if !self.leading.is_empty() {
             let mut p = draft().text("部分任务提前见效，");
             p.push_figure(self.leading.len().to_string(), &t(TASKS_TABLE));
-            p.push_text("项任务已完成或超序时推进，如");
+            p.push_text(format!("项任务{}，如", self.leading_words()));
             for (k, task) in self.leading.iter().take(EXAMPLES).enumerate() {
                 if k > 0 {
                     p.push_text("、");
@@ -442,7 +527,7 @@ impl<'a> Findings<'a> {
                 p.push_text(format!(
                     "”（{}，{}）",
                     task.lead_units.join("、"),
-                    task.status.label_zh()
+                    task.status_zh()
                 ));
             }
             p.push_text("，其做法可在相关专班推广。");
@@ -475,10 +560,17 @@ impl<'a> Findings<'a> {
         let mut out: Vec<ParagraphBuilder> = Vec::new();
         let plan = self.plan_src();
         if !self.lagging.is_empty() || !self.at_risk.is_empty() {
-            let mut p = draft().text("部分指标进度滞后，");
+            let mut p = draft().text(if self.closed() {
+                "部分指标未实现目标，"
+            } else {
+                "部分指标进度滞后，"
+            });
             if !self.lagging.is_empty() {
                 p.push_figure(self.lagging.len().to_string(), &t(INDICATORS_TABLE));
-                p.push_text("项指标未达到序时进度，其中");
+                p.push_text(format!(
+                    "项指标{}，其中",
+                    IndicatorVerdict::Behind.label_at(self.v.stage)
+                ));
                 for (k, i) in self.lagging.iter().take(EXAMPLES).enumerate() {
                     if k > 0 {
                         p.push_text("；");
@@ -569,9 +661,13 @@ impl<'a> Findings<'a> {
             out.push(p);
         }
         if !self.stalled.is_empty() {
-            let mut p = draft().text("部分任务推进缓慢，");
+            let mut p = draft().text(if self.closed() {
+                "部分任务未能完成，"
+            } else {
+                "部分任务推进缓慢，"
+            });
             p.push_figure(self.stalled.len().to_string(), &t(TASKS_TABLE));
-            p.push_text("项任务滞后序时、未启动或逾期，如");
+            p.push_text(format!("项任务{}，如", self.stalled_words()));
             for (k, task) in self.stalled.iter().take(EXAMPLES).enumerate() {
                 if k > 0 {
                     p.push_text("；");
@@ -581,7 +677,7 @@ impl<'a> Findings<'a> {
                 p.push_text(format!(
                     "”（{}，{}）",
                     task.lead_units.join("、"),
-                    task.status.label_zh()
+                    task.status_zh()
                 ));
             }
             p.push_text("。");
@@ -620,7 +716,11 @@ impl<'a> Findings<'a> {
         if out.is_empty() {
             let mut p = draft().text(format!("从{}年监测数据看，", self.v.year));
             p.push_figure(self.v.indicators.len().to_string(), &t(INDICATORS_TABLE));
-            p.push_text("项指标均已完成或达到序时进度，");
+            p.push_text(format!(
+                "项指标均{}或{}，",
+                IndicatorVerdict::Achieved.label_at(self.v.stage),
+                IndicatorVerdict::OnSchedule.label_at(self.v.stage)
+            ));
             p.push_figure(self.tasks.milestones.to_string(), &t(TASKS_TABLE));
             p.push_text("个节点无逾期，各单位均按时报送，未发现突出问题。");
             return vec![p.build()];
@@ -642,9 +742,17 @@ impl<'a> Findings<'a> {
                     first.name
                 ));
                 p.push_figure(self.lagging.len().to_string(), &t(INDICATORS_TABLE));
-                p.push_text(
-                    "项未达到序时进度的指标，逐项分析原因、制定赶进度措施，按季度跟踪落实。",
-                );
+                p.push_text(if self.closed() {
+                    format!(
+                        "项{}的指标，逐项分析原因，明确是否纳入下一轮计划持续推进。",
+                        IndicatorVerdict::Behind.label_at(self.v.stage)
+                    )
+                } else {
+                    format!(
+                        "项{}的指标，逐项分析原因、制定赶进度措施，按季度跟踪落实。",
+                        IndicatorVerdict::Behind.label_at(self.v.stage)
+                    )
+                });
             }
             if let Some(i) = self.at_risk.first() {
                 let f = i.forecast.as_ref().expect("at_risk has forecasts");
@@ -679,9 +787,17 @@ impl<'a> Findings<'a> {
         if !self.stalled.is_empty() {
             let mut p = draft().text("加强重点任务统筹调度，建议对");
             p.push_figure(self.stalled.len().to_string(), &t(TASKS_TABLE));
-            p.push_text(
-                "项滞后序时、未启动或逾期的任务，由所在专班逐项会商，明确推进路径和责任人。",
-            );
+            p.push_text(if self.closed() {
+                format!(
+                    "项{}的任务，由所在专班逐项说明原因，明确后续推进安排和责任人。",
+                    self.stalled_words()
+                )
+            } else {
+                format!(
+                    "项{}的任务，由所在专班逐项会商，明确推进路径和责任人。",
+                    self.stalled_words()
+                )
+            });
             out.push(p);
         }
         if !self.reported_problems.is_empty() {
@@ -755,14 +871,19 @@ impl<'a> Findings<'a> {
 
 /// “，其中已完成3项、占13.6%，超序时3项、序时推进11项”: the non-zero counts, the ones marked
 /// with their share of `total`.
-fn status_list(p: &mut ParagraphBuilder, items: &[(&str, usize, bool)], total: usize, trace: &str) {
+fn status_list<S: AsRef<str>>(
+    p: &mut ParagraphBuilder,
+    items: &[(S, usize, bool)],
+    total: usize,
+    trace: &str,
+) {
     let mut sep = "，其中";
     for (label, n, with_share) in items {
         if *n == 0 {
             continue;
         }
         p.push_text(sep);
-        p.push_text(label);
+        p.push_text(label.as_ref());
         p.push_figure(n.to_string(), &t(trace));
         p.push_text("项");
         sep = "、";

@@ -10,7 +10,8 @@ use crate::model::{
 };
 use crate::tables::{self, SCORES_TABLE};
 use crate::view::{
-    AnnualView, IndicatorVerdict, MilestoneStatus, TaskStatus, TaskView, program_name,
+    AnnualView, IndicatorVerdict, MilestoneStatus, PlanStage, TaskJudgement, TaskStatus, TaskView,
+    program_name,
 };
 use std::collections::BTreeSet;
 
@@ -105,7 +106,7 @@ fn task_rows(tasks: &[(&TaskView, &str)], plan: &str) -> Table {
                 Cell::text(*role),
                 Cell::traced(nodes, &node_trace),
                 or_dash(&t.progress),
-                Cell::text(t.status.label_zh()),
+                Cell::text(t.status_zh()),
                 or_dash(&t.problems),
             ])
         })
@@ -204,10 +205,30 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
         p.push_figure((tasks.len() - lead).to_string(), &src);
         p.push_text("项重点任务");
         let mut sep = "，其中";
-        for st in TaskStatus::ASSESSED {
-            let n = tasks.iter().filter(|(t, _)| t.status == st).count();
+        let judged = tasks.iter().any(|(t, _)| t.judgement.is_some());
+        let counts: Vec<(&str, usize)> = if judged {
+            TaskJudgement::ALL
+                .iter()
+                .map(|j| {
+                    let n = tasks
+                        .iter()
+                        .filter(|(t, _)| t.judgement == Some(*j))
+                        .count();
+                    (j.label_zh(), n)
+                })
+                .collect()
+        } else {
+            TaskStatus::ASSESSED
+                .iter()
+                .map(|st| {
+                    let n = tasks.iter().filter(|(t, _)| t.status == *st).count();
+                    (st.label_at(v.stage), n)
+                })
+                .collect()
+        };
+        for (word, n) in counts {
             if n > 0 {
-                p.push_text(format!("{sep}{}", st.label_zh()));
+                p.push_text(format!("{sep}{word}"));
                 p.push_figure(n.to_string(), &src);
                 p.push_text("项");
                 sep = "、";
@@ -233,7 +254,7 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
         ] {
             let n = indicators.iter().filter(|i| i.status == st).count();
             if n > 0 {
-                p.push_text(format!("{sep}{}", st.label_zh()));
+                p.push_text(format!("{sep}{}", st.label_at(v.stage)));
                 p.push_figure(n.to_string(), &src);
                 p.push_text("项");
                 sep = "、";
@@ -248,6 +269,7 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
             "负责指标完成情况",
             &plan,
             false,
+            v.stage,
         )));
     }
 
@@ -284,9 +306,16 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
         .filter(|i| i.status == IndicatorVerdict::Behind)
         .collect();
     if !lagging.is_empty() {
-        let mut p = draft().text("指标进度滞后，");
+        let mut p = draft().text(if v.stage == PlanStage::Closed {
+            "指标未实现目标，"
+        } else {
+            "指标进度滞后，"
+        });
         p.push_figure(lagging.len().to_string(), &[INDICATORS.to_string()]);
-        p.push_text("项指标未达到序时进度：");
+        p.push_text(format!(
+            "项指标{}：",
+            IndicatorVerdict::Behind.label_at(v.stage)
+        ));
         for (k, i) in lagging.iter().enumerate() {
             if k > 0 {
                 p.push_text("；");
@@ -343,10 +372,14 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
     }
     let stalled: Vec<&(&TaskView, &str)> = tasks
         .iter()
-        .filter(|(t, r)| *r == "牵头" && !t.status.on_track())
+        .filter(|(t, r)| *r == "牵头" && !t.on_track())
         .collect();
     if !stalled.is_empty() {
-        let mut p = draft().text("任务推进缓慢，牵头的");
+        let mut p = draft().text(if v.stage == PlanStage::Closed {
+            "任务未能完成，牵头的"
+        } else {
+            "任务推进缓慢，牵头的"
+        });
         p.push_figure(stalled.len().to_string(), &[TASKS.to_string()]);
         p.push_text("项任务");
         for (k, (t, _)) in stalled.iter().enumerate() {
@@ -355,9 +388,13 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
                 crate::drafts::inner_quotes(&t.title),
                 std::slice::from_ref(&plan),
             );
-            p.push_text(format!("”（{}）", t.status.label_zh()));
+            p.push_text(format!("”（{}）", t.status_zh()));
         }
-        p.push_text("需加快推进。");
+        p.push_text(if v.stage == PlanStage::Closed {
+            "未能完成，请说明原因并提出后续安排。"
+        } else {
+            "需加快推进。"
+        });
         problems.push(p);
     }
     if problems.is_empty() {

@@ -3,7 +3,10 @@
 //! (表C). Every data cell carries its trace; a dash stands for "not reported".
 
 use crate::model::{Align, Cell, Column, Row, Table, fmt_num, fmt_pct};
-use crate::view::{FinalReview, IndicatorView, ScoreItemView, TaskStatus, TaskView, UnitScoreView};
+use crate::view::{
+    FinalReview, IndicatorView, PlanStage, ScoreItemView, TaskJudgement, TaskStatus, TaskView,
+    UnitScoreView,
+};
 use std::collections::BTreeMap;
 
 const DASH: &str = "—";
@@ -57,16 +60,26 @@ pub fn indicator_table(
     title: &str,
     plan_src: &str,
     grouped: bool,
+    stage: PlanStage,
 ) -> Table {
+    let closed = stage == PlanStage::Closed;
     let mut columns = vec![
         Column::key("序号", 3),
         Column::new("指标名称", 14, Align::Left),
         Column::new("单位", 4, Align::Center),
-        Column::new("年度目标值", 6, Align::Right),
+        Column::new(
+            if closed {
+                "期末目标值"
+            } else {
+                "年度目标值"
+            },
+            6,
+            Align::Right,
+        ),
         Column::new("截至期末完成值", 6, Align::Right),
         Column::new("完成率", 5, Align::Right),
         // 序时进度 is the share of the year elapsed: a calendar fact, not a reported figure.
-        Column::key("序时进度", 5),
+        Column::key(stage.schedule_term(), 5),
         Column::new("状态", 6, Align::Center),
         Column::new("责任单位", 9, Align::Left),
         Column::new("备注", 9, Align::Left),
@@ -92,7 +105,7 @@ pub fn indicator_table(
             num_cell_dp(i.actual, i.decimals(), &i.sources),
             pct_cell(i.completion_rate(), &i.sources),
             Cell::text(fmt_pct(i.schedule_share)),
-            Cell::text(i.status.label_zh()),
+            Cell::text(i.status_zh()),
             Cell::text(if i.units.is_empty() {
                 DASH.to_string()
             } else {
@@ -143,7 +156,15 @@ pub fn indicator_table(
             Some(n) => format!("{n} {title}"),
             None => title.to_string(),
         }),
-        note: Some("注：完成率＝截至期末完成值÷年度目标值（数值越低越好的指标取其倒数）；序时进度为期末已过时间占全年的比例。".into()),
+        note: Some(format!(
+            "注：完成率＝截至期末完成值÷{}（数值越低越好的指标取其倒数）；{}为期末已过时间占全年的比例。",
+            if closed {
+                "期末目标值"
+            } else {
+                "年度目标值"
+            },
+            stage.schedule_term()
+        )),
     }
 }
 
@@ -170,6 +191,7 @@ pub fn task_table(
     title: &str,
     plan_src: &str,
 ) -> Table {
+    let judged = tasks.iter().any(|t| t.judgement.is_some());
     let columns = vec![
         Column::key("序号", 4),
         Column::new("重点任务", 11, Align::Left),
@@ -177,7 +199,7 @@ pub fn task_table(
         Column::new("参加单位", 10, Align::Left),
         Column::new("节点及完成时限", 15, Align::Left),
         Column::new("进展情况", 15, Align::Left),
-        Column::new("状态", 6, Align::Center),
+        Column::new(if judged { "终期评估" } else { "状态" }, 6, Align::Center),
         Column::new("存在问题", 10, Align::Left),
     ];
     let plan = vec![plan_src.to_string()];
@@ -205,8 +227,14 @@ pub fn task_table(
                     t.participating_units.join("、")
                 }),
                 Cell::traced(milestone_lines(t), &node_trace),
-                text_or_dash(&t.progress, &t.sources),
-                Cell::text(t.status.label_zh()),
+                match &t.judgement_basis {
+                    Some(basis) => Cell::traced(
+                        format!("{}\n终期评估依据：{basis}", t.progress).trim_start(),
+                        &t.sources,
+                    ),
+                    None => text_or_dash(&t.progress, &t.sources),
+                },
+                Cell::text(t.status_zh()),
                 text_or_dash(&t.problems, &t.sources),
             ]));
         }
@@ -230,6 +258,8 @@ pub struct TaskForceCounts {
     pub milestones: usize,
     pub milestones_done: usize,
     pub milestones_overdue: usize,
+    /// Once the plan is over: tasks by their judgement as a whole.
+    pub by_judgement: BTreeMap<TaskJudgement, usize>,
 }
 
 impl TaskForceCounts {
@@ -238,6 +268,9 @@ impl TaskForceCounts {
         for t in tasks {
             c.tasks += 1;
             *c.by_status.entry(t.status).or_default() += 1;
+            if let Some(j) = t.judgement {
+                *c.by_judgement.entry(j).or_default() += 1;
+            }
             for m in &t.milestones {
                 c.milestones += 1;
                 match m.status {
@@ -252,6 +285,10 @@ impl TaskForceCounts {
 
     pub fn count(&self, s: TaskStatus) -> usize {
         self.by_status.get(&s).copied().unwrap_or(0)
+    }
+
+    pub fn judged(&self, j: TaskJudgement) -> usize {
+        self.by_judgement.get(&j).copied().unwrap_or(0)
     }
 }
 
@@ -274,12 +311,20 @@ pub fn by_task_force<'a>(
 
 /// The task-force summary (表B in the body): counts per 专班 and a total row.
 pub fn task_force_table(tasks: &[TaskView], order: &[String], id: &str, number: &str) -> Table {
+    let stage = tasks.first().map_or(PlanStage::Running, |t| t.stage);
+    let judged = tasks.iter().any(|t| t.judgement.is_some());
     let mut columns = vec![
         Column::new("专班", 9, Align::Center),
         Column::new("任务数", 4, Align::Center),
     ];
-    for s in TaskStatus::ASSESSED {
-        columns.push(Column::new(s.label_zh(), 4, Align::Center));
+    if judged {
+        for j in TaskJudgement::ALL {
+            columns.push(Column::new(j.label_zh(), 4, Align::Center));
+        }
+    } else {
+        for s in TaskStatus::ASSESSED {
+            columns.push(Column::new(s.label_at(stage), 4, Align::Center));
+        }
     }
     columns.push(Column::new("节点数", 4, Align::Center));
     columns.push(Column::new("完成节点", 4, Align::Center));
@@ -288,8 +333,14 @@ pub fn task_force_table(tasks: &[TaskView], order: &[String], id: &str, number: 
     let n = |v: usize| Cell::number(v.to_string(), v as f64, "0", &trace);
     let line = |name: &str, c: &TaskForceCounts| {
         let mut cells = vec![Cell::text(name), n(c.tasks)];
-        for s in TaskStatus::ASSESSED {
-            cells.push(n(c.count(s)));
+        if judged {
+            for j in TaskJudgement::ALL {
+                cells.push(n(c.judged(j)));
+            }
+        } else {
+            for s in TaskStatus::ASSESSED {
+                cells.push(n(c.count(s)));
+            }
         }
         cells.push(n(c.milestones));
         cells.push(n(c.milestones_done));

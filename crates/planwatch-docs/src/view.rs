@@ -54,6 +54,9 @@ pub struct AnnualView {
     /// The whole-plan review (终期评估), present in the plan's final year and after.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub final_review: Option<FinalReview>,
+    /// Where the year stands in the plan's life: which words every status is said in.
+    #[serde(default)]
+    pub stage: PlanStage,
 }
 
 /// The whole-plan review: every indicator from its baseline to the end, each plan target judged
@@ -202,7 +205,7 @@ pub enum OfficeTextMode {
 
 /// An indicator's verdict for the year, a traffic light and a task's status: the model's words
 /// (one definition each, label next to it), decided by the monitor.
-pub use planwatch_model::{IndicatorVerdict, Light, TaskStatus};
+pub use planwatch_model::{IndicatorVerdict, Light, PlanStage, TaskJudgement, TaskStatus};
 
 /// A value at a point on the fractional-year axis (Q4 2023 = 2023.0).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -269,9 +272,17 @@ pub struct IndicatorView {
     /// Decimals to print values with, when the indicator catalogue fixes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decimals: Option<u8>,
+    /// The plan's stage: which words the status is said in.
+    #[serde(default)]
+    pub stage: PlanStage,
 }
 
 impl IndicatorView {
+    /// The status word (完成情况) in the words of the plan's stage.
+    pub fn status_zh(&self) -> &'static str {
+        self.status.label_at(self.stage)
+    }
+
     /// Decimals to show for this indicator's values: none when every observed value and the
     /// plan's target are whole (counts of enterprises, platforms), else two. Derived values
     /// (annual targets interpolated by the monitor) do not count.
@@ -345,6 +356,53 @@ pub struct TaskView {
     /// Source ids of the progress reports.
     #[serde(default)]
     pub sources: Vec<String>,
+    /// The plan's stage: which words the status is said in.
+    #[serde(default)]
+    pub stage: PlanStage,
+    /// Once the plan is over: the task judged as a whole (终期评估), and on what.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgement: Option<TaskJudgement>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgement_basis: Option<String>,
+}
+
+impl TaskView {
+    /// The task's word: its judgement as a whole once the plan is over, else the year's status
+    /// in the words of the plan's stage.
+    pub fn status_zh(&self) -> &'static str {
+        self.judgement
+            .map_or_else(|| self.year_status_zh(), TaskJudgement::label_zh)
+    }
+
+    /// The status of the year's work, in the words of the plan's stage.
+    pub fn year_status_zh(&self) -> &'static str {
+        self.status.label_at(self.stage)
+    }
+
+    /// Needs pushing: 未完成 once judged, else behind, not started or overdue.
+    pub fn stalled(&self) -> bool {
+        match self.judgement {
+            Some(j) => j == TaskJudgement::NotCompleted,
+            None => matches!(
+                self.status,
+                TaskStatus::Behind | TaskStatus::NotStarted | TaskStatus::Overdue
+            ),
+        }
+    }
+
+    /// Going well: 完成 once judged, else done or ahead.
+    pub fn leading(&self) -> bool {
+        match self.judgement {
+            Some(j) => j == TaskJudgement::Completed,
+            None => matches!(self.status, TaskStatus::Done | TaskStatus::Ahead),
+        }
+    }
+
+    /// Where it should be: 完成 or 基本完成 once judged, else done, ahead or on schedule.
+    pub fn on_track(&self) -> bool {
+        self.judgement
+            .map_or(self.status.on_track(), |j| j != TaskJudgement::NotCompleted)
+    }
 }
 
 /// One line of a unit's score breakdown (温州 layout: 内容, 评分办法和标准, 分值, 得分).
@@ -522,6 +580,7 @@ mod tests {
             series: vec![],
             sources: vec![],
             decimals: None,
+            stage: Default::default(),
         };
         assert!((i.completion_rate().expect("rate") - 1.12).abs() < 1e-9);
         i.comparator = Comparator::AtLeast;

@@ -9,7 +9,7 @@ use planwatch_docs::view::{
     MilestoneView, PointView, ReportingView, ScoreItemView, TaskStatus, TaskView, UnitScoreView,
 };
 use planwatch_docs::{ReportConfig, annual, feedback, html, text::to_text};
-use planwatch_model::{Comparator, Quarter};
+use planwatch_model::{Comparator, PlanStage, Quarter, TaskJudgement};
 use proptest::prelude::*;
 
 const UNITS: [&str; 4] = ["市科技局", "市工信局", "平定县人民政府", "华阳集团"];
@@ -75,6 +75,7 @@ fn indicator() -> impl Strategy<Value = IndicatorView> {
                     .collect(),
                 sources: vec!["s1".into()],
                 decimals: None,
+                stage: PlanStage::Running,
             },
         )
 }
@@ -128,6 +129,9 @@ fn task() -> impl Strategy<Value = TaskView> {
                 })
                 .collect(),
             sources: vec!["s1".into()],
+            stage: PlanStage::Running,
+            judgement: None,
+            judgement_basis: None,
         })
 }
 
@@ -136,8 +140,31 @@ fn view() -> impl Strategy<Value = AnnualView> {
         proptest::collection::vec(indicator(), 0..8),
         proptest::collection::vec(task(), 0..8),
         proptest::collection::vec((0..4usize, number(), 0..5u32, 0..5u32), 0..5),
+        any::<bool>(),
     )
-        .prop_map(|(indicators, tasks, scores)| {
+        .prop_map(|(mut indicators, mut tasks, scores, closed)| {
+            // Half the views are of the plan's last year: every word in its final words.
+            let stage = if closed {
+                PlanStage::Closed
+            } else {
+                PlanStage::Running
+            };
+            for i in &mut indicators {
+                i.stage = stage;
+            }
+            for t in &mut tasks {
+                t.stage = stage;
+                if closed {
+                    t.judgement = Some(match t.status {
+                        TaskStatus::Done => TaskJudgement::Completed,
+                        TaskStatus::Ahead | TaskStatus::OnSchedule => {
+                            TaskJudgement::LargelyCompleted
+                        }
+                        _ => TaskJudgement::NotCompleted,
+                    });
+                    t.judgement_basis = Some("计划期内节点完成1个（共2个）".into());
+                }
+            }
             let units: Vec<UnitScoreView> = scores
                 .iter()
                 .map(|(u, s, late, _)| UnitScoreView {
@@ -196,6 +223,7 @@ fn view() -> impl Strategy<Value = AnnualView> {
                 sources: vec![src("s1")],
                 office_text: Default::default(),
                 final_review: None,
+                stage,
             }
         })
 }
@@ -214,6 +242,14 @@ proptest! {
         for unit in feedback::units(&v) {
             let sheet = feedback::compose(&v, &unit).expect("a known unit");
             prop_assert_eq!(sheet.dangling_traces(), Vec::<String>::new());
+            if v.stage.is_final() {
+                prop_assert!(!to_text(&sheet).contains("序时"), "{}", to_text(&sheet));
+            }
+        }
+        // Once the plan is over no word is said in 序时 terms.
+        if v.stage.is_final() {
+            let text = to_text(&doc);
+            prop_assert!(!text.contains("序时"), "{}", text);
         }
     }
 }

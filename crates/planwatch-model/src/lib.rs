@@ -23,7 +23,7 @@ pub use role::Role;
 pub use span::Span;
 pub use unit::UnitKind;
 pub use vocab::{
-    Comparator, Direction, IndicatorKind, IndicatorVerdict, Light, MilestoneStatus, TargetWording,
-    TaskStatus,
+    Comparator, Direction, IndicatorKind, IndicatorVerdict, Light, MilestoneStatus, PlanStage,
+    TargetWording, TaskJudgement, TaskStatus,
 };
 pub use workflow::ReportState;

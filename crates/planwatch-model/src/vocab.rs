@@ -71,6 +71,17 @@ impl TaskStatus {
         }
     }
 
+    /// The status word at a stage of the plan: 序时 words while it runs, plain words in the
+    /// final evaluation (进度超前 / 按计划推进 / 进度滞后).
+    pub fn label_at(self, stage: PlanStage) -> &'static str {
+        match (self, stage.is_final()) {
+            (TaskStatus::Ahead, true) => "进度超前",
+            (TaskStatus::OnSchedule, true) => "按计划推进",
+            (TaskStatus::Behind, true) => "进度滞后",
+            _ => self.label_zh(),
+        }
+    }
+
     /// Reads a status a unit may report from its Chinese label (also 其它 and 提前完成, which
     /// mean the same). 逾期 is the monitor's conclusion, never a unit's answer: `None`.
     pub fn from_label_zh(s: &str) -> Option<Self> {
@@ -97,6 +108,85 @@ impl TaskStatus {
 impl fmt::Display for TaskStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label_zh())
+    }
+}
+
+/// Where the assessed period stands in the plan's life (docs/decisions/0054-plan-stage.md).
+/// While the plan runs, a year's work is measured against 序时进度 (the share of the year
+/// elapsed); from the plan's final year on, the assessment is the final evaluation (终期评估):
+/// targets are 已实现 / 未实现 and tasks are judged as a whole, and no word says 序时.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStage {
+    /// Before the plan's final year (or the plan's years are unknown).
+    #[default]
+    Running,
+    /// The plan's final year, before its last quarter ends.
+    FinalYear,
+    /// The plan's last quarter and after: its whole period is over at the period's end.
+    Closed,
+}
+
+impl PlanStage {
+    /// The stage of `period` for a plan ending in `end_year` (`None`: not known, running).
+    pub fn of(end_year: Option<i32>, period: crate::Quarter) -> PlanStage {
+        match end_year {
+            Some(end) if period.year() > end || (period.year() == end && period.number() == 4) => {
+                PlanStage::Closed
+            }
+            Some(end) if period.year() == end => PlanStage::FinalYear,
+            _ => PlanStage::Running,
+        }
+    }
+
+    /// The final evaluation (终期评估) applies: the plan's final year or later.
+    pub fn is_final(self) -> bool {
+        self != PlanStage::Running
+    }
+
+    /// The word for the share of the year elapsed: 序时进度 while the plan runs, 时间进度 in the
+    /// final evaluation.
+    pub fn schedule_term(self) -> &'static str {
+        if self.is_final() {
+            "时间进度"
+        } else {
+            "序时进度"
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            PlanStage::Running => "计划实施期",
+            PlanStage::FinalYear => "计划收官之年",
+            PlanStage::Closed => "计划期满（终期评估）",
+        }
+    }
+}
+
+/// A task judged as a whole at the end of the plan (终期评估), apart from the year's work:
+/// 完成 when its work and every milestone of the plan are done; 基本完成 when at least the
+/// configured share of it is; else 未完成.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskJudgement {
+    Completed,
+    LargelyCompleted,
+    NotCompleted,
+}
+
+impl TaskJudgement {
+    pub const ALL: [TaskJudgement; 3] = [
+        TaskJudgement::Completed,
+        TaskJudgement::LargelyCompleted,
+        TaskJudgement::NotCompleted,
+    ];
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            TaskJudgement::Completed => "完成",
+            TaskJudgement::LargelyCompleted => "基本完成",
+            TaskJudgement::NotCompleted => "未完成",
+        }
     }
 }
 
@@ -182,6 +272,18 @@ impl IndicatorVerdict {
             IndicatorVerdict::OnSchedule => "达到序时进度",
             IndicatorVerdict::Behind => "未达到序时进度",
             IndicatorVerdict::NoData => "暂无数据",
+        }
+    }
+
+    /// The verdict at a stage of the plan. In the final evaluation the year's target is the
+    /// plan's target: 已实现, 按计划推进 / 尚未实现 during the final year, 未实现 once it is over.
+    pub fn label_at(self, stage: PlanStage) -> &'static str {
+        match (self, stage) {
+            (_, PlanStage::Running) | (IndicatorVerdict::NoData, _) => self.label_zh(),
+            (IndicatorVerdict::Achieved, _) => "已实现",
+            (IndicatorVerdict::OnSchedule, _) => "按计划推进",
+            (IndicatorVerdict::Behind, PlanStage::FinalYear) => "尚未实现",
+            (IndicatorVerdict::Behind, PlanStage::Closed) => "未实现",
         }
     }
 }
@@ -393,6 +495,40 @@ impl IndicatorKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stage_follows_the_plan_years_and_no_final_word_says_xushi() {
+        let q = |y, n| crate::Quarter::new(y, n).expect("valid quarter");
+        assert_eq!(PlanStage::of(Some(2024), q(2023, 4)), PlanStage::Running);
+        assert_eq!(PlanStage::of(Some(2024), q(2024, 1)), PlanStage::FinalYear);
+        assert_eq!(PlanStage::of(Some(2024), q(2024, 3)), PlanStage::FinalYear);
+        assert_eq!(PlanStage::of(Some(2024), q(2024, 4)), PlanStage::Closed);
+        assert_eq!(PlanStage::of(Some(2024), q(2025, 2)), PlanStage::Closed);
+        assert_eq!(PlanStage::of(None, q(2030, 4)), PlanStage::Running);
+        for stage in [PlanStage::FinalYear, PlanStage::Closed] {
+            assert!(!stage.schedule_term().contains("序时"));
+            for s in TaskStatus::ASSESSED {
+                assert!(!s.label_at(stage).contains("序时"), "{s:?} at {stage:?}");
+            }
+            for v in [
+                IndicatorVerdict::Achieved,
+                IndicatorVerdict::OnSchedule,
+                IndicatorVerdict::Behind,
+                IndicatorVerdict::NoData,
+            ] {
+                assert!(!v.label_at(stage).contains("序时"), "{v:?} at {stage:?}");
+            }
+        }
+        assert_eq!(
+            IndicatorVerdict::Behind.label_at(PlanStage::Running),
+            "未达到序时进度"
+        );
+        assert_eq!(
+            IndicatorVerdict::Behind.label_at(PlanStage::Closed),
+            "未实现"
+        );
+        assert_eq!(TaskStatus::Behind.label_at(PlanStage::Running), "滞后序时");
+    }
 
     #[test]
     fn every_reported_status_label_reads_back_to_itself_and_overdue_is_not_reportable() {

@@ -276,6 +276,7 @@ fn input() -> AssessmentInput {
         period: q("2024Q2"),
         as_of: NaiveDate::from_ymd_opt(2024, 7, 15).expect("valid date"),
         plan_title: gold["title"].as_str().unwrap_or_default().to_string(),
+        plan_period: None,
         demo: true,
         units,
         task_forces,

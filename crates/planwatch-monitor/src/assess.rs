@@ -4,7 +4,7 @@
 //! cached and nothing can go stale (ARCHITECTURE.md, "monitor").
 
 use crate::error::{InputError, InputErrors};
-use crate::indicator::{IndicatorAssessment, IndicatorInput, IndicatorStatus, assess_indicator};
+use crate::indicator::{IndicatorAssessment, IndicatorInput, IndicatorStatus, assess_indicator_at};
 use crate::measure::Light;
 use crate::reporting::{ReportObligation, ReportingRecord, ReportingStatus, assess_obligation};
 use crate::rules::Rules;
@@ -13,10 +13,10 @@ use crate::scoring::{
     Units, score_areas, score_overall, score_task_forces, score_units,
 };
 use crate::task::{
-    OverdueMilestone, TaskAssessment, TaskInput, TaskStatus, assess_task, overdue_milestones,
+    OverdueMilestone, TaskAssessment, TaskInput, TaskStatus, assess_task_at, overdue_milestones,
 };
 use chrono::NaiveDate;
-use planwatch_model::{Quarter, UnitKind};
+use planwatch_model::{Period, PlanStage, Quarter, TaskJudgement, UnitKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -29,6 +29,10 @@ pub struct AssessmentInput {
     pub as_of: NaiveDate,
     #[serde(default)]
     pub plan_title: String,
+    /// The years the plan covers; they decide its stage (终期评估 from the final year on).
+    /// Without them the plan is taken as running.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_period: Option<Period>,
     /// The data are synthetic demo data (示例数据) and must be labelled so.
     #[serde(default)]
     pub demo: bool,
@@ -62,6 +66,13 @@ pub struct Summary {
     pub tasks_behind: usize,
     pub tasks_not_started: usize,
     pub tasks_overdue: usize,
+    /// 终期评估: tasks judged as a whole (all zero while the plan runs).
+    #[serde(default)]
+    pub tasks_judged_completed: usize,
+    #[serde(default)]
+    pub tasks_judged_largely_completed: usize,
+    #[serde(default)]
+    pub tasks_judged_not_completed: usize,
     pub milestones_overdue: usize,
     pub reports_due: usize,
     pub reports_on_time: usize,
@@ -77,6 +88,12 @@ pub struct Assessment {
     pub period: Quarter,
     pub as_of: NaiveDate,
     pub plan_title: String,
+    /// The plan's years, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_period: Option<Period>,
+    /// Where the period stands in the plan's life; decides the words of every status.
+    #[serde(default)]
+    pub stage: PlanStage,
     pub demo: bool,
     pub summary: Summary,
     pub indicators: Vec<IndicatorAssessment>,
@@ -178,16 +195,17 @@ pub fn assess(input: &AssessmentInput, rules: &Rules) -> Result<Assessment, Inpu
         return Err(InputErrors(errs));
     }
     let period = input.period;
+    let stage = PlanStage::of(input.plan_period.map(|p| p.end), period);
     let indicators = input
         .indicators
         .iter()
-        .map(|i| assess_indicator(i, period, rules))
+        .map(|i| assess_indicator_at(i, period, rules, stage))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| InputErrors(vec![e]))?;
     let tasks: Vec<TaskAssessment> = input
         .tasks
         .iter()
-        .map(|t| assess_task(t, period, input.as_of, &rules.schedule))
+        .map(|t| assess_task_at(t, period, input.as_of, &rules.schedule, stage))
         .collect();
     let overdue = overdue_milestones(&tasks);
     let mut reporting: Vec<ReportingRecord> = input
@@ -220,6 +238,8 @@ pub fn assess(input: &AssessmentInput, rules: &Rules) -> Result<Assessment, Inpu
         period,
         as_of: input.as_of,
         plan_title: input.plan_title.clone(),
+        plan_period: input.plan_period,
+        stage,
         demo: input.demo,
         summary,
         indicators,
@@ -242,6 +262,7 @@ fn summarise(
 ) -> Summary {
     let light = |l: Light| indicators.iter().filter(|i| i.light == l).count();
     let task = |s: TaskStatus| tasks.iter().filter(|t| t.status == s).count();
+    let judged = |j: TaskJudgement| tasks.iter().filter(|t| t.judgement == Some(j)).count();
     let rep = |s: ReportingStatus| reporting.iter().filter(|r| r.status == s).count();
     Summary {
         indicators: indicators.len(),
@@ -262,6 +283,9 @@ fn summarise(
         tasks_behind: task(TaskStatus::Behind),
         tasks_not_started: task(TaskStatus::NotStarted),
         tasks_overdue: task(TaskStatus::Overdue),
+        tasks_judged_completed: judged(TaskJudgement::Completed),
+        tasks_judged_largely_completed: judged(TaskJudgement::LargelyCompleted),
+        tasks_judged_not_completed: judged(TaskJudgement::NotCompleted),
         milestones_overdue: overdue.len(),
         reports_due: reporting
             .iter()

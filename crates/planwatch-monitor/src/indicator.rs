@@ -14,11 +14,13 @@ use crate::measure::{
     Comparator, Direction, Light, Measure, MeasureParams, NumericTarget, ProgressStatus, measure,
 };
 use crate::rules::Rules;
-use crate::schedule::{ScheduleInput, ScheduleResult, ScheduleStatus, YearTargetSource, schedule};
+use crate::schedule::{
+    ScheduleInput, ScheduleResult, ScheduleStatus, YearTargetSource, schedule_at,
+};
 use crate::series::{IndicatorKind, Observation, Prepared, prepare};
 use crate::time::{Point, TimePoint, quarter_at_or_after};
 use crate::zh;
-use planwatch_model::{IndicatorVerdict, Quarter, TaskId};
+use planwatch_model::{IndicatorVerdict, PlanStage, Quarter, TaskId};
 use serde::{Deserialize, Serialize};
 
 /// Which method gives the indicator its status, light and score.
@@ -30,6 +32,16 @@ pub enum Method {
     ProgressMeasure,
     /// 序时进度 against the year's target.
     Schedule,
+}
+
+impl Method {
+    /// The method's name at a stage of the plan (序时进度 while it runs, 时间进度 after).
+    pub fn label_at(self, stage: PlanStage) -> &'static str {
+        match self {
+            Method::ProgressMeasure => "增长率进展测度",
+            Method::Schedule => stage.schedule_term(),
+        }
+    }
 }
 
 /// A dated numeric target (“到2024年达到3600个”).
@@ -182,6 +194,16 @@ impl IndicatorStatus {
         }
     }
 
+    /// The word at a stage of the plan: the schedule words lose 序时 in the final evaluation.
+    pub fn label_at(self, stage: PlanStage) -> &'static str {
+        match self {
+            IndicatorStatus::AheadOfSchedule => ScheduleStatus::Ahead.label_at(stage),
+            IndicatorStatus::OnSchedule => ScheduleStatus::OnSchedule.label_at(stage),
+            IndicatorStatus::BehindSchedule => ScheduleStatus::Behind.label_at(stage),
+            _ => self.label_zh(),
+        }
+    }
+
     fn from_progress(s: ProgressStatus) -> IndicatorStatus {
         match s {
             ProgressStatus::TargetAchieved => IndicatorStatus::TargetAchieved,
@@ -237,6 +259,9 @@ pub struct IndicatorAssessment {
     pub achieved_early: bool,
     /// One or two sentences explaining the status from the numbers.
     pub explanation: String,
+    /// The plan's stage at the period: which words the status is said in.
+    #[serde(default)]
+    pub stage: PlanStage,
 }
 
 /// The light shown for an indicator: the chosen method's light, except that it is never green
@@ -258,6 +283,12 @@ impl IndicatorAssessment {
     /// follow its traffic light.
     pub fn verdict(&self) -> IndicatorVerdict {
         use IndicatorStatus as S;
+        // A target that has fallen due is met or missed at its date, whatever the pace was.
+        match self.current_target.as_ref().map(|t| t.state) {
+            Some(TargetState::Met) => return IndicatorVerdict::Achieved,
+            Some(TargetState::Missed) => return IndicatorVerdict::Behind,
+            _ => {}
+        }
         let verdict = match self.status {
             S::TargetAchieved | S::YearTargetMet => IndicatorVerdict::Achieved,
             S::NotAvailable | S::NotAssessable => IndicatorVerdict::NoData,
@@ -306,8 +337,21 @@ impl IndicatorAssessment {
     pub fn headline_zh(&self) -> &'static str {
         match &self.forecast {
             Some(f) if self.light != Light::Grey => forecast_verdict_zh(f),
-            _ => self.status.label_zh(),
+            _ => self.status_zh(),
         }
+    }
+
+    /// The status word, in the words of the plan's stage (every output says it this way).
+    pub fn status_zh(&self) -> &'static str {
+        match self.current_target.as_ref().map(|t| t.state) {
+            Some(s @ (TargetState::Met | TargetState::Missed)) => s.label_zh(),
+            _ => self.status.label_at(self.stage),
+        }
+    }
+
+    /// The verdict word (表A 完成情况), in the words of the plan's stage.
+    pub fn verdict_zh(&self) -> &'static str {
+        self.verdict().label_at(self.stage)
     }
 }
 
@@ -437,6 +481,17 @@ pub fn assess_indicator(
     period: Quarter,
     rules: &Rules,
 ) -> Result<IndicatorAssessment, InputError> {
+    assess_indicator_at(i, period, rules, PlanStage::Running)
+}
+
+/// [`assess_indicator`] in the words of the plan's stage.
+pub fn assess_indicator_at(
+    i: &IndicatorInput,
+    period: Quarter,
+    rules: &Rules,
+    stage: PlanStage,
+) -> Result<IndicatorAssessment, InputError> {
+    let term = stage.schedule_term();
     let now_t = period.as_fractional_year();
     let prep = prepare(&i.observations, i.kind, now_t)
         .map_err(|e| InputError::new(i.place(), e.to_string()))?;
@@ -513,7 +568,7 @@ pub fn assess_indicator(
                 .and_then(|p| quarter_at_or_after(p.t).map(|q| (q, Some(p.value))))
                 .unwrap_or((period, None)),
         };
-        let mut r = schedule(
+        let mut r = schedule_at(
             &ScheduleInput {
                 period: assessed,
                 kind: i.kind,
@@ -526,6 +581,7 @@ pub fn assess_indicator(
                 decimals,
             },
             &rules.schedule,
+            stage,
         );
         if assessed != period {
             r.explanation = format!(
@@ -538,7 +594,7 @@ pub fn assess_indicator(
             && let Some(last) = prep.raw.last().and_then(|p| quarter_at_or_after(p.t))
         {
             r.explanation = format!(
-                "{}{}，{year}年尚未报送本年数据（最新为{}），暂不能按序时进度评估",
+                "{}{}，{year}年尚未报送本年数据（最新为{}），暂不能按{term}评估",
                 r.year_target_source.label_zh(),
                 zh::value(r.year_target, decimals, unit),
                 last.label_zh()
@@ -583,6 +639,11 @@ pub fn assess_indicator(
         status
     };
     let light = headline_light(light, fc.as_ref());
+    // A target that has fallen due and is missed is never shown green.
+    let light = match current.map(|k| records[k].state) {
+        Some(TargetState::Missed) if light == Light::Green => Light::Yellow,
+        _ => light,
+    };
     let achieved_early = cur.is_some_and(|t| t.at.t() > now_t + 1e-9)
         && progress.status == ProgressStatus::TargetAchieved
         && !not_yet_met;
@@ -598,6 +659,7 @@ pub fn assess_indicator(
         fc.as_ref(),
         &current_target,
         decimals,
+        term,
     );
     Ok(IndicatorAssessment {
         id: i.id.clone(),
@@ -622,6 +684,7 @@ pub fn assess_indicator(
         forecast: fc,
         achieved_early,
         explanation,
+        stage,
     })
 }
 
@@ -632,13 +695,14 @@ fn explain(
     fc: Option<&Forecast>,
     current: &Option<TargetRecord>,
     decimals: u8,
+    term: &str,
 ) -> String {
     let unit = i.unit.as_deref().unwrap_or("");
     if i.method == Method::Schedule {
         return match (sched, fc) {
             (Some(s), Some(f)) => format!("{}；{}", s.explanation, f.explanation),
             (Some(s), None) => s.explanation.clone(),
-            (None, _) => "未设定年度目标，无法按序时进度评估".to_string(),
+            (None, _) => format!("未设定年度目标，无法按{term}评估"),
         };
     }
     if let Some(f) = fc {

@@ -35,6 +35,9 @@ pub struct Rules {
 pub struct ScheduleRules {
     pub yellow_gap: f64,
     pub red_gap: f64,
+    /// 终期评估: a task not wholly done is 基本完成 when at least this percent of its parts
+    /// (the plan's milestones and the final year's work) is done, else 未完成.
+    pub largely_complete: f64,
 }
 
 impl Default for ScheduleRules {
@@ -42,6 +45,7 @@ impl Default for ScheduleRules {
         ScheduleRules {
             yellow_gap: 10.0,
             red_gap: 30.0,
+            largely_complete: 80.0,
         }
     }
 }
@@ -330,6 +334,7 @@ impl Rules {
         let non_negative = [
             ("schedule.yellow_gap", self.schedule.yellow_gap),
             ("schedule.red_gap", self.schedule.red_gap),
+            ("schedule.largely_complete", self.schedule.largely_complete),
             ("base.points", self.base.points),
             ("reporting.missing", self.reporting.missing),
             ("reporting.late", self.reporting.late),
@@ -356,6 +361,9 @@ impl Rules {
             if !v.is_finite() || v < 0.0 {
                 return Err(bad(key, "应为不小于0的数"));
             }
+        }
+        if self.schedule.largely_complete > 100.0 {
+            return Err(bad("schedule.largely_complete", "应在0到100之间（百分比）"));
         }
         if self.schedule.red_gap < self.schedule.yellow_gap {
             return Err(bad("schedule.red_gap", "不能小于 schedule.yellow_gap"));

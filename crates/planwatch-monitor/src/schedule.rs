@@ -15,7 +15,7 @@ use crate::measure::{Comparator, Light, score_with_target};
 use crate::rules::ScheduleRules;
 use crate::series::IndicatorKind;
 use crate::zh;
-use planwatch_model::Quarter;
+use planwatch_model::{PlanStage, Quarter};
 use serde::{Deserialize, Serialize};
 
 /// Where the year's target came from.
@@ -64,6 +64,16 @@ impl ScheduleStatus {
             ScheduleStatus::OnSchedule => "序时推进",
             ScheduleStatus::Behind => "滞后序时",
             ScheduleStatus::NoData => "暂无数据",
+        }
+    }
+
+    /// The word at a stage of the plan: no 序时 in the final evaluation.
+    pub fn label_at(self, stage: PlanStage) -> &'static str {
+        match (self, stage.is_final()) {
+            (ScheduleStatus::Ahead, true) => "进度超前",
+            (ScheduleStatus::OnSchedule, true) => "按计划推进",
+            (ScheduleStatus::Behind, true) => "进度滞后",
+            _ => self.label_zh(),
         }
     }
 }
@@ -134,8 +144,18 @@ pub struct ScheduleResult {
     pub explanation: String,
 }
 
-/// Assesses one quarter against the year's target.
+/// Assesses one quarter against the year's target (while the plan runs).
 pub fn schedule(i: &ScheduleInput<'_>, rules: &ScheduleRules) -> ScheduleResult {
+    schedule_at(i, rules, PlanStage::Running)
+}
+
+/// Assesses one quarter against the year's target, in the words of the plan's stage.
+pub fn schedule_at(
+    i: &ScheduleInput<'_>,
+    rules: &ScheduleRules,
+    stage: PlanStage,
+) -> ScheduleResult {
+    let term = stage.schedule_term();
     let expected = expected_share(i.period);
     let flow = i.kind == IndicatorKind::YearToDate;
     let start = if flow { Some(0.0) } else { i.start_value };
@@ -159,7 +179,7 @@ pub fn schedule(i: &ScheduleInput<'_>, rules: &ScheduleRules) -> ScheduleResult 
         r.explanation = if i.actual.is_none() {
             format!("{target_text}，{}末暂无数值", i.period.label_zh())
         } else {
-            format!("{target_text}，缺少上年末数值，无法计算序时进度")
+            format!("{target_text}，缺少上年末数值，无法计算{term}")
         };
         return r;
     };
@@ -208,10 +228,10 @@ pub fn schedule(i: &ScheduleInput<'_>, rules: &ScheduleRules) -> ScheduleResult 
     } else if gap < 0.0 {
         format!("超前{}个百分点", pct(-gap))
     } else {
-        "与序时进度持平".to_string()
+        format!("与{term}持平")
     };
     r.explanation = format!(
-        "{head}，完成年度任务的{}%，序时进度{}%，{tail}",
+        "{head}，完成年度任务的{}%，{term}{}%，{tail}",
         pct(share),
         pct(expected)
     );
@@ -344,6 +364,7 @@ mod tests {
         let rules = ScheduleRules {
             yellow_gap: 5.0,
             red_gap: 8.0,
+            ..ScheduleRules::default()
         };
         let r = schedule(&input("2024Q2", 176.4), &rules);
         assert_eq!(r.light, Light::Red);

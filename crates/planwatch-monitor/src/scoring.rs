@@ -349,7 +349,7 @@ impl Card {
                         format!(
                             "指标{}{}，进展评分{}（满分5）{as_role}，权重占比{}：{}分×{}×（5{}）÷10",
                             zh::quoted(&ind.name),
-                            ind.status.label_zh(),
+                            ind.status_zh(),
                             zh::num(s, 2),
                             pct(share),
                             zh::num(rules.attainment.points, 2),
@@ -366,11 +366,7 @@ impl Card {
                 _ => items.push(item(
                     ScoreRule::Attainment,
                     0.0,
-                    format!(
-                        "指标{}{}，不计分",
-                        zh::quoted(&ind.name),
-                        ind.status.label_zh()
-                    ),
+                    format!("指标{}{}，不计分", zh::quoted(&ind.name), ind.status_zh()),
                     Some(&ind.id),
                 )),
             }
@@ -414,7 +410,7 @@ fn warning_item(t: &TaskAssessment, rules: &Rules, share: f64, who: &str) -> Opt
         format!(
             "任务{}亮{colour}（{}）{who}：{colour}扣{}分×{}",
             zh::quoted(&t.title),
-            t.status.label_zh(),
+            t.status_zh(),
             zh::num(points, 2),
             pct(share)
         ),

@@ -12,7 +12,7 @@ use crate::rules::ScheduleRules;
 use crate::schedule::{ScheduleStatus, classify_gap, clean_points, expected_share};
 use crate::zh;
 use chrono::{Datelike, NaiveDate};
-use planwatch_model::{Quarter, TaskId};
+use planwatch_model::{PlanStage, Quarter, TaskId, TaskJudgement};
 use serde::{Deserialize, Serialize};
 
 /// A milestone's state as reported in one quarter.
@@ -121,6 +121,23 @@ pub struct TaskAssessment {
     /// The year's work was complete before the fourth quarter.
     pub completed_early: bool,
     pub explanation: String,
+    /// The plan's stage at the period: which words the status is said in.
+    #[serde(default)]
+    pub stage: PlanStage,
+    /// The task judged as a whole once the plan's period is over (终期评估), apart from the
+    /// year's work; `None` while the plan runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgement: Option<TaskJudgement>,
+    /// What the judgement rests on, e.g. 计划期内节点完成9个（共10个），末年工作完成85%.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgement_basis: Option<String>,
+}
+
+impl TaskAssessment {
+    /// The status word, in the words of the plan's stage (every output says it this way).
+    pub fn status_zh(&self) -> &'static str {
+        self.status.label_at(self.stage)
+    }
 }
 
 /// An overdue milestone, for the list the office chases.
@@ -223,13 +240,26 @@ pub fn assess_milestone(
     a
 }
 
-/// Assesses one task at the end of `period`, with dates judged at `as_of`.
+/// Assesses one task at the end of `period`, with dates judged at `as_of` (while the plan runs).
 pub fn assess_task(
     t: &TaskInput,
     period: Quarter,
     as_of: NaiveDate,
     rules: &ScheduleRules,
 ) -> TaskAssessment {
+    assess_task_at(t, period, as_of, rules, PlanStage::Running)
+}
+
+/// [`assess_task`] at a stage of the plan: its words, and once the plan is over, the task
+/// judged as a whole.
+pub fn assess_task_at(
+    t: &TaskInput,
+    period: Quarter,
+    as_of: NaiveDate,
+    rules: &ScheduleRules,
+    stage: PlanStage,
+) -> TaskAssessment {
+    let term = stage.schedule_term();
     let milestones: Vec<MilestoneAssessment> = t
         .milestones
         .iter()
@@ -309,7 +339,7 @@ pub fn assess_task(
         (
             TaskStatus::NotStarted,
             light,
-            format!("{at}，本年度尚无进展，序时进度{}%", zh::num(expected, 1)),
+            format!("{at}，本年度尚无进展，{term}{}%", zh::num(expected, 1)),
         )
     } else if let Some(p) = percent {
         let g = clean_points(expected - p);
@@ -325,13 +355,13 @@ pub fn assess_task(
         } else if g < 0.0 {
             format!("超前{}个百分点", zh::num(-g, 1))
         } else {
-            "与序时进度持平".to_string()
+            format!("与{term}持平")
         };
         (
             status,
             light,
             format!(
-                "{at}，年度工作完成{}%，序时进度{}%，{tail}",
+                "{at}，年度工作完成{}%，{term}{}%，{tail}",
                 zh::num(p, 1),
                 zh::num(expected, 1)
             ),
@@ -353,6 +383,12 @@ pub fn assess_task(
             ),
         }
     };
+    let (judgement, judgement_basis) = if stage == PlanStage::Closed {
+        let (j, basis) = judge_whole(&milestones, status, percent, rules);
+        (Some(j), Some(basis))
+    } else {
+        (None, None)
+    };
     TaskAssessment {
         id: t.id.clone(),
         number: t.number,
@@ -369,7 +405,58 @@ pub fn assess_task(
         completed_early: completed && period.number() < 4,
         milestones,
         explanation,
+        stage,
+        judgement,
+        judgement_basis,
     }
+}
+
+/// The task as a whole at the end of the plan: the plan's milestones and the final year's work
+/// each count as one part. 完成: the year's work and every milestone done; 基本完成: at least
+/// `rules.largely_complete` percent of the parts done (a part in progress counts its share);
+/// else 未完成.
+fn judge_whole(
+    milestones: &[MilestoneAssessment],
+    status: TaskStatus,
+    percent: Option<f64>,
+    rules: &ScheduleRules,
+) -> (TaskJudgement, String) {
+    let done_ms = milestones
+        .iter()
+        .filter(|m| m.status == MilestoneStatus::Done)
+        .count();
+    let year = if status == TaskStatus::Done {
+        1.0
+    } else {
+        percent.unwrap_or(0.0).clamp(0.0, 100.0) / 100.0
+    };
+    let share = clean_points((done_ms as f64 + year) / (milestones.len() as f64 + 1.0) * 100.0);
+    let judgement = if status == TaskStatus::Done && done_ms == milestones.len() {
+        TaskJudgement::Completed
+    } else if share >= rules.largely_complete {
+        TaskJudgement::LargelyCompleted
+    } else {
+        TaskJudgement::NotCompleted
+    };
+    let year_text = if status == TaskStatus::Done {
+        "末年工作已完成".to_string()
+    } else {
+        match percent {
+            Some(p) => format!("末年工作完成{}%", zh::num(p, 1)),
+            None => "末年工作无进度报告".to_string(),
+        }
+    };
+    let basis = if milestones.is_empty() {
+        year_text
+    } else {
+        format!(
+            "计划期内节点完成{done_ms}个（共{}个），{year_text}，合计完成{}%（{}%及以上为基本完成）",
+            milestones.len(),
+            zh::num(share, 1),
+            zh::num(rules.largely_complete, 0),
+        )
+    };
+    (judgement, basis)
 }
 
 /// Every overdue milestone of the assessed tasks, most overdue first.

@@ -380,6 +380,9 @@ impl AssessSources {
                 period,
                 as_of,
                 plan_title: self.plan.title.clone(),
+                plan_period: (self.plan.period.end >= self.plan.period.start
+                    && self.plan.period.end > 0)
+                    .then_some(self.plan.period),
                 demo: self.is_demo(),
                 units,
                 task_forces,

@@ -201,6 +201,7 @@ pub fn yangquan_2023() -> AnnualView {
                 series,
                 sources: if no_data { vec![] } else { vec![src_id(u, 4)] },
                 decimals: None,
+                stage: Default::default(),
             });
             k += 1;
         };
@@ -313,6 +314,9 @@ pub fn yangquan_2023() -> AnnualView {
                 },
                 milestones,
                 sources: vec![src_id(u, 4)],
+                stage: Default::default(),
+                judgement: None,
+                judgement_basis: None,
             }
         })
         .collect();
@@ -458,5 +462,6 @@ pub fn yangquan_2023() -> AnnualView {
         sources,
         office_text: BTreeMap::new(),
         final_review: None,
+        stage: Default::default(),
     }
 }

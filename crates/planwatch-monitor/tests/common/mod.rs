@@ -100,6 +100,7 @@ pub fn example() -> AssessmentInput {
         period: q("2024Q2"),
         as_of: d("2024-07-15"),
         plan_title: "测试计划".into(),
+        plan_period: None,
         demo: false,
         units: vec![
             unit("市科技局", UnitKind::CityDepartment, None),

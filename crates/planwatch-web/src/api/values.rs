@@ -107,7 +107,7 @@ fn indicator_doc(
             .unwrap_or_default(),
         light: i.light,
         status: i.status,
-        status_label: i.status.label_zh(),
+        status_label: i.status_zh(),
         latest: i.latest.as_ref().map(|l| Observed {
             at: l.at.label_zh(),
             value: l.value,

@@ -46,7 +46,7 @@ pub fn indicator_row(o: &Outcome, i: &IndicatorAssessment) -> IndicatorRow {
         name: i.name.clone(),
         light: light_class(i.light),
         light_label: i.light.label_zh(),
-        status: i.status.label_zh(),
+        status: i.status_zh(),
         latest: i
             .latest
             .as_ref()
@@ -169,8 +169,8 @@ fn changes(now: &Outcome, before: &Outcome) -> Vec<String> {
                 "任务{}“{}”：{} → {}",
                 t.number.map(|n| n.to_string()).unwrap_or_default(),
                 t.title,
-                p.status.label_zh(),
-                t.status.label_zh()
+                p.status_zh(),
+                t.status_zh()
             ));
         }
     }
@@ -317,12 +317,13 @@ pub async fn show(state: &AppState, user: &CurrentUser, a: Assessed) -> WebResul
                     color: "#2e7d32",
                 },
                 svg::Segment {
-                    label: "序时推进",
+                    label: planwatch_model::TaskStatus::OnSchedule
+                        .label_at(a.outcome.assessment.stage),
                     count: s.tasks_on_schedule,
                     color: "#0b4a8b",
                 },
                 svg::Segment {
-                    label: "滞后序时",
+                    label: planwatch_model::TaskStatus::Behind.label_at(a.outcome.assessment.stage),
                     count: s.tasks_behind,
                     color: "#d89b00",
                 },

@@ -14,7 +14,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use planwatch_model::Quarter;
-use planwatch_monitor::indicator::Method;
 use planwatch_quarterly::ActionKind;
 use serde::Deserialize;
 
@@ -58,13 +57,6 @@ struct IndicatorsPage {
     rows: Vec<ListRow>,
 }
 
-fn method_zh(m: Method) -> &'static str {
-    match m {
-        Method::ProgressMeasure => "增长率进展测度",
-        Method::Schedule => "序时进度",
-    }
-}
-
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -85,7 +77,7 @@ pub async fn list(
                 .by_code(&i.id)
                 .map(|d| d.reporter.to_string())
                 .unwrap_or_default(),
-            method: method_zh(i.method),
+            method: i.method.label_at(i.stage),
         })
         .collect();
     render(&IndicatorsPage {
@@ -257,12 +249,12 @@ pub async fn show(
         name: i.name.clone(),
         light: light_class(i.light),
         light_label: i.light.label_zh(),
-        status: i.status.label_zh(),
+        status: i.status_zh(),
         score: i
             .score
             .map(|s| planwatch_monitor::zh::num(s, 2))
             .unwrap_or_else(|| "—".to_string()),
-        method: method_zh(i.method),
+        method: i.method.label_at(i.stage),
         kind: i.kind.label_zh(),
         reporter,
         tasks,

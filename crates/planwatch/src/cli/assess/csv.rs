@@ -2,7 +2,7 @@
 //! reporting, units, score items (every line of every breakdown) and group scores. Each table has
 //! a header row in Chinese and, for coded values, the code beside its label for analysts.
 
-use super::text::{forecast_zh, method_zh, target_zh};
+use super::text::{forecast_zh, target_zh};
 use planwatch_app::assess::Outcome;
 use planwatch_monitor::Assessment;
 use planwatch_monitor::scoring::Scorecard;
@@ -118,8 +118,8 @@ fn indicators(out: &mut String, o: &Outcome) {
                 i.id.clone(),
                 i.name.clone(),
                 i.unit.clone().unwrap_or_default(),
-                method_zh(i.method).to_string(),
-                i.status.label_zh().to_string(),
+                i.method.label_at(i.stage).to_string(),
+                i.status_zh().to_string(),
                 code(&i.status),
                 i.light.label_zh().to_string(),
                 num(i.score),
@@ -172,7 +172,7 @@ fn tasks(out: &mut String, a: &Assessment) {
                 t.id.to_string(),
                 t.title.clone(),
                 t.task_force.clone().unwrap_or_default(),
-                t.status.label_zh().to_string(),
+                t.status_zh().to_string(),
                 code(&t.status),
                 t.light.label_zh().to_string(),
                 num(t.percent_complete),

@@ -4,11 +4,10 @@
 
 use chrono::{Datelike, NaiveDate};
 use planwatch_app::assess::Outcome;
+use planwatch_model::{PlanStage, TaskJudgement, TaskStatus};
 use planwatch_monitor::Assessment;
 use planwatch_monitor::forecast::Reach;
-use planwatch_monitor::indicator::{
-    IndicatorAssessment, Method, ObservedValue, TargetRecord, TargetState,
-};
+use planwatch_monitor::indicator::{IndicatorAssessment, ObservedValue, TargetRecord, TargetState};
 use planwatch_monitor::points::Points;
 use planwatch_monitor::scoring::{GroupScore, Scorecard, UnitScore};
 use planwatch_monitor::series::IndicatorKind;
@@ -50,13 +49,6 @@ pub(super) fn target_zh(o: &Outcome, i: &IndicatorAssessment, t: &TargetRecord) 
         value_zh(o, i, t.value),
         t.at.label_zh()
     )
-}
-
-pub(super) fn method_zh(m: Method) -> &'static str {
-    match m {
-        Method::ProgressMeasure => "增长率进展测度",
-        Method::Schedule => "序时进度",
-    }
 }
 
 /// The projected value against the target and the headline's verdict (预计…可按期实现 /
@@ -144,17 +136,36 @@ fn overview(out: &mut String, a: &Assessment) {
         s.indicators_grey,
         s.indicators_on_track
     );
+    let word = |st: TaskStatus| st.label_at(a.stage);
     let _ = writeln!(
         out,
-        "  重点任务 {} 项：已完成 {} 项，序时推进（含超序时）{} 项，滞后序时 {} 项，未启动 {} 项，逾期 {} 项；逾期节点 {} 个。",
+        "  重点任务 {} 项（本年度工作）：{} {} 项，{}（含{}）{} 项，{} {} 项，{} {} 项，{} {} 项；逾期节点 {} 个。",
         s.tasks,
+        word(TaskStatus::Done),
         s.tasks_completed,
+        word(TaskStatus::OnSchedule),
+        word(TaskStatus::Ahead),
         s.tasks_on_schedule,
+        word(TaskStatus::Behind),
         s.tasks_behind,
+        word(TaskStatus::NotStarted),
         s.tasks_not_started,
+        word(TaskStatus::Overdue),
         s.tasks_overdue,
         s.milestones_overdue
     );
+    if a.stage == PlanStage::Closed {
+        let _ = writeln!(
+            out,
+            "  终期评估（任务整体）：{} {} 项，{} {} 项，{} {} 项。",
+            TaskJudgement::Completed.label_zh(),
+            s.tasks_judged_completed,
+            TaskJudgement::LargelyCompleted.label_zh(),
+            s.tasks_judged_largely_completed,
+            TaskJudgement::NotCompleted.label_zh(),
+            s.tasks_judged_not_completed
+        );
+    }
     let first = a.reporting.iter().map(|r| r.period).min();
     let span = first.map_or(String::new(), |f| {
         format!("（{}至{}）", f.label_zh(), a.period.label_zh())
@@ -223,7 +234,7 @@ fn indicator(out: &mut String, o: &Outcome, n: usize, i: &IndicatorAssessment) {
     let _ = writeln!(
         out,
         "     测算方法：{}；评分 {score}；牵头单位：{}；参加单位：{}",
-        method_zh(i.method),
+        i.method.label_at(i.stage),
         join_units(&i.lead_units),
         join_units(&i.participating_units)
     );
@@ -238,8 +249,11 @@ fn task(out: &mut String, t: &TaskAssessment) {
         "  {number} {}【{}·{}】",
         t.title,
         t.light.label_zh(),
-        t.status.label_zh()
+        t.status_zh()
     );
+    if let (Some(j), Some(basis)) = (t.judgement, &t.judgement_basis) {
+        let _ = writeln!(out, "     终期评估：{}（{basis}）", j.label_zh());
+    }
     let _ = writeln!(
         out,
         "     专班：{}；牵头单位：{}；参加单位：{}",
