@@ -127,7 +127,7 @@ pub(crate) fn extract(src: &str) -> Plan {
         } else if let Some((label, _)) = units::label_at_start(text) {
             match label {
                 Label::Units(_) => Kind::Units,
-                Label::Person => Kind::Person,
+                Label::Person | Label::Other => Kind::Person,
                 Label::Deadline => Kind::Deadline,
             }
         } else if let Some(num) = numbering::parse(text) {

@@ -13,8 +13,11 @@ pub(crate) fn finish(cx: &mut Cx<'_>, mut plan: Plan, drafts: Vec<Draft>) -> Pla
         let mut task = d.task;
         let mut leads: HashSet<&str> = HashSet::new();
         let mut named: HashSet<&str> = HashSet::new();
+        // The first unit of a single-label list (责任单位：A、B) leads only when no unit is
+        // named lead explicitly (a 牵头单位 line, or the lead of the task's group).
+        let explicit = d.units.iter().any(|u| u.1 == Role::Lead);
         for (name, role, _) in &d.units {
-            if *role == Role::Lead {
+            if *role == Role::Lead || (*role == Role::Responsible && !explicit) {
                 leads.insert(name);
             }
         }

@@ -204,7 +204,7 @@ pub(crate) fn read(
     }
     let task_col = col(&h, Col::Task);
     let mut section = String::new();
-    let mut prev_lead: Vec<(String, Role, planwatch_model::Span)> = Vec::new();
+    let mut prev_units: Vec<(String, Role, planwatch_model::Span)> = Vec::new();
     for &bi in &run[h.row + 1..] {
         let b = &blocks[bi];
         let cs = cells(b);
@@ -262,7 +262,7 @@ pub(crate) fn read(
         let Some(task_cell) = cell(b, task_col) else {
             // A continuation row (merged task cell): its units and targets join the last task.
             if let Some(d) = drafts.last_mut() {
-                row_units(cx, b, &h, d, &mut prev_lead, false);
+                row_units(cx, b, &h, d, &mut prev_units, false);
                 row_targets(cx, b, &h, d, default_year);
             }
             continue;
@@ -298,7 +298,7 @@ pub(crate) fn read(
             },
             units: Vec::new(),
         };
-        row_units(cx, b, &h, &mut d, &mut prev_lead, true);
+        row_units(cx, b, &h, &mut d, &mut prev_units, true);
         // Targets written in the task text itself.
         let mut found = Found::default();
         let mut context = None;
@@ -326,10 +326,11 @@ fn row_units(
     b: &Block,
     h: &Header,
     d: &mut Draft,
-    prev_lead: &mut Vec<(String, Role, planwatch_model::Span)>,
+    prev: &mut Vec<(String, Role, planwatch_model::Span)>,
     new_task: bool,
 ) {
-    let mut any_lead = false;
+    let is_lead = |r: Role| matches!(r, Role::Lead | Role::Responsible);
+    let mut named: Vec<(String, Role, planwatch_model::Span)> = Vec::new();
     for (i, c) in h.cols.iter().enumerate() {
         let role = match c {
             Col::Lead => Role::Lead,
@@ -340,34 +341,42 @@ fn row_units(
         let Some(cell) = cells(b).get(i).filter(|c| !trim_punct(&c.text).is_empty()) else {
             continue;
         };
-        let role = if role == Role::Responsible
-            && (any_lead || d.units.iter().any(|u| u.1 == Role::Lead))
-        {
+        let explicit = named.iter().chain(&d.units).any(|u| is_lead(u.1));
+        let role = if role == Role::Responsible && explicit {
             Role::Participate
         } else {
             role
         };
         for n in units::parse_spec(&cell.text, 0, Some(role)) {
-            any_lead |= n.role == Role::Lead;
             let span = cx.span_in(cell, n.range.clone());
-            if n.role == Role::Lead && new_task && !d.units.iter().any(|u| u.1 == Role::Lead) {
-                prev_lead.clear();
-            }
-            if n.role == Role::Lead {
-                prev_lead.push((n.name.clone(), n.role, span));
-            }
-            d.units.push((n.name, n.role, span));
+            named.push((n.name, n.role, span));
         }
     }
-    // An empty lead cell under a vertically merged one: the lead of the row above.
-    if new_task
-        && !any_lead
+    if !new_task {
+        // A continuation row (merged task cell): its units join the task.
+        prev.extend(named.iter().cloned());
+        d.units.extend(named);
+        return;
+    }
+    let has_unit_cols = h
+        .cols
+        .iter()
+        .any(|c| matches!(c, Col::Lead | Col::Responsible | Col::Participate));
+    if named.is_empty() && has_unit_cols {
+        // No unit cell at all under vertically merged ones: the units of the row above.
+        d.units.extend(prev.iter().cloned());
+        return;
+    }
+    if !named.iter().any(|u| is_lead(u.1))
         && h.cols
             .iter()
             .any(|c| matches!(c, Col::Lead | Col::Responsible))
     {
-        d.units.extend(prev_lead.iter().cloned());
+        // An empty lead cell under a vertically merged one: the lead of the row above.
+        named.splice(0..0, prev.iter().filter(|u| is_lead(u.1)).cloned());
     }
+    prev.clone_from(&named);
+    d.units.extend(named);
 }
 
 fn row_targets(cx: &mut Cx<'_>, b: &Block, h: &Header, d: &mut Draft, default_year: Option<i32>) {
