@@ -293,6 +293,12 @@ pub(crate) fn clean_unit(raw: &str) -> Option<(String, bool)> {
                 }
             }
         }
+        // The closing bracket of a bracketed unit paragraph (（责任单位：A、B）) left on the last
+        // name.
+        if s.ends_with(['）', ')']) && !s.contains(['（', '(']) {
+            let cut = s.char_indices().next_back().map_or(0, |(i, _)| i);
+            s = trim_punct(&s[..cut]);
+        }
         // A note in brackets after the last name: （按职责分工）, （排名第一的为牵头单位）.
         if s.ends_with(['）', ')'])
             && let Some(open) = s.rfind(['（', '('])
