@@ -78,8 +78,12 @@ fn label(t: &str) -> Option<(Style, u32, bool)> {
     Some((n.style, n.value, true))
 }
 
-fn look(t: &str) -> Look {
-    let t = trim_punct(t);
+fn look(raw: &str) -> Look {
+    let t = trim_punct(raw);
+    // A cell ending with a full stop is a sentence, never a list of units.
+    if raw.trim_end_matches(is_space).ends_with('。') {
+        return Look::Text;
+    }
     let n = t.chars().count();
     if n <= 14
         && !t.contains(['，', ',', '。'])
@@ -111,6 +115,9 @@ fn is_unit_list(t: &str) -> bool {
     !items.is_empty()
         && items.iter().all(|r| {
             units::clean_unit(&t[r.clone()]).is_some_and(|(name, _)| {
+                if name.chars().count() > 20 || name.chars().any(|c| c.is_ascii_digit()) {
+                    return false;
+                }
                 let core = name
                     .rfind(['（', '('])
                     .filter(|_| name.ends_with(['）', ')']))

@@ -202,7 +202,14 @@ pub(crate) fn split_list(s: &str, base: usize) -> Vec<Range<usize>> {
     out.push(start..s.len());
     let mut split = Vec::new();
     for r in out {
-        split.extend(split_conjunctions(&s[r.clone()], r.start));
+        // 生态环境局等各相关部门: a named unit, then a group.
+        let item = &s[r.clone()];
+        let (first, rest) = match item.find("等各") {
+            Some(p) if p > 0 => (r.start..r.start + p, Some(r.start + p + "等".len()..r.end)),
+            _ => (r.clone(), None),
+        };
+        split.extend(split_conjunctions(&s[first.clone()], first.start));
+        split.extend(rest);
     }
     split
         .into_iter()
