@@ -330,15 +330,15 @@ pub(crate) fn extract(src: &str) -> Plan {
                     add_inline(&mut cx, b, &inline[i], drafts.last_mut());
                     let mut regions = regions(hd.body..text.len(), &inline[i]);
                     // A one-line task (加快建设平台，到2024年建成10个): its later clauses hold targets.
-                    if let Some(rest) = title_tail(text, hd.title.clone()) {
-                        regions.insert(0, rest);
-                    } else if regions
+                    if regions
                         .iter()
                         .all(|r| trim_punct(&text[r.clone()]).is_empty())
                     {
                         // A single-sentence item (地区生产总值增长6%。(牵头单位:…)): the title is
                         // the commitment itself. A title with a body is a headline (打造百亿级…).
                         regions.insert(0, hd.title.clone());
+                    } else if let Some(rest) = title_tail(text, hd.title.clone()) {
+                        regions.insert(0, rest);
                     }
                     read_targets(
                         &mut cx,

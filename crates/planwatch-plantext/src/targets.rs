@@ -408,6 +408,14 @@ fn accept(clause: &str, q: &Quantity, recurring: bool, incentive: bool) -> bool 
     {
         return false;
     }
+    // 超百亿元企业, 10亿元项目: an amount of money naming a class of enterprises or projects.
+    if q.unit.as_deref().is_some_and(|u| u.ends_with('元'))
+        && ["企业", "项目", "工程", "产业", "集群", "园区", "级"]
+            .iter()
+            .any(|w| clause[q.range.end..].starts_with(w))
+    {
+        return false;
+    }
     if q.weak && q.post.is_none() && !pre_bound {
         return false;
     }
