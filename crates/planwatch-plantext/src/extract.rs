@@ -579,7 +579,7 @@ fn group_leads(g: &[(String, Role, Span)]) -> Vec<(String, Role, Span)> {
     let explicit = g.iter().any(|u| u.1 == Role::Lead);
     g.iter()
         .filter(|u| u.1 == Role::Lead || (!explicit && u.1 == Role::Responsible))
-        .map(|u| (u.0.clone(), Role::Lead, u.2))
+        .map(|u| (u.0.clone(), Role::Inherited, u.2))
         .collect()
 }
 

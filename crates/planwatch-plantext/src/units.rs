@@ -16,6 +16,9 @@ pub(crate) enum Role {
     /// named unit: the first of a single-label list, which leads unless another unit of the
     /// task is named lead explicitly.
     Responsible,
+    /// On a named unit: the lead of the group heading the task sits under, which leads unless
+    /// the task names its own lead.
+    Inherited,
 }
 
 /// What a `label：` introduces.

@@ -67,7 +67,7 @@ fn a_single_responsible_line_makes_the_first_unit_lead_unless_all_lead() {
 #[test]
 fn a_group_heading_names_the_lead_of_the_items_below_it() {
     check(
-        "一、重点任务\n(一)建设美丽城区(牵头单位:区绿化局)\n1.新建口袋公园5个。[责任单位:区建设局、区绿化局,各街道]\n2.提升道路绿化。[责任单位:区城管局]\n(二)繁荣文化事业(牵头单位:区文旅局)\n3.建设文化站。[责任单位:各街道]\n",
+        "一、重点任务\n(一)建设美丽城区(牵头单位:区绿化局)\n1.新建口袋公园5个。[责任单位:区建设局、区绿化局,各街道]\n2.提升道路绿化。[责任单位:区城管局]\n(二)繁荣文化事业(牵头单位:区文旅局)\n3.建设文化站。[责任单位:各街道]\n4.举办文化节。[牵头单位:区文化馆;配合单位:各街道]\n",
         r"
         task 1 1. 新建口袋公园5个 §一
           lead 区绿化局
@@ -78,6 +78,9 @@ fn a_group_heading_names_the_lead_of_the_items_below_it() {
           part 区城管局
         task 3 3. 建设文化站 §二
           lead 区文旅局
+          part 各街道
+        task 4 4. 举办文化节 §二
+          lead 区文化馆
           part 各街道
         ",
     );
