@@ -81,12 +81,18 @@ pub(crate) fn extract(src: &str) -> Plan {
     let blocks = layout::blocks(src);
     let mut plan = Plan::default();
 
-    let title_block = find_title(&blocks);
-    if let Some(t) = title_block {
-        plan.title = trim_punct(&blocks[t].norm.text).to_string();
+    let title_blocks = find_title(&blocks);
+    if let Some((first, last)) = title_blocks {
+        plan.title = (first..=last)
+            .map(|t| trim_punct(&blocks[t].norm.text))
+            .collect();
     }
-    plan.period = find_period(&plan.title, &blocks);
-    let default_year = (plan.period.end != 0).then_some(plan.period.end);
+    let title_block = title_blocks.map(|(_, last)| last);
+    let (period, stated) = find_period(&plan.title, &blocks);
+    plan.period = period;
+    // Only a stated period dates the targets that name no year; one inferred from the targets
+    // themselves (到2025年… 到2030年…) does not.
+    let default_year = (stated && plan.period.end != 0).then_some(plan.period.end);
 
     // Pass 1: kinds, headings and inline annotations.
     let mut kinds = Vec::with_capacity(blocks.len());
@@ -127,7 +133,7 @@ pub(crate) fn extract(src: &str) -> Plan {
         } else if let Some((label, _)) = units::label_at_start(text) {
             match label {
                 Label::Units(_) => Kind::Units,
-                Label::Person => Kind::Person,
+                Label::Person | Label::Other => Kind::Person,
                 Label::Deadline => Kind::Deadline,
             }
         } else if let Some(num) = numbering::parse(text) {
@@ -182,7 +188,7 @@ pub(crate) fn extract(src: &str) -> Plan {
     };
     let parts_with_units: std::collections::HashSet<usize> =
         votes.keys().map(|&h| part_of(h)).collect();
-    let is_task = |h: &Heading| {
+    let by_style = |h: &Heading| {
         Some(h.num.style) == task_style
             && h.purpose == Purpose::Open
             && (votes.is_empty()
@@ -190,6 +196,39 @@ pub(crate) fn extract(src: &str) -> Plan {
                 || h.parent
                     .is_some_and(|p| parts_with_units.contains(&part_of(p))))
     };
+    // Structure from layout: a heading under which units are assigned is a task unless headings
+    // below it are (then it is a group, and the units it names are its tasks' leads); this holds
+    // at whatever level the assignments sit and whatever the part's heading says (预期目标).
+    let mark_above = |h: usize, marks: &mut Vec<bool>| {
+        let mut p = headings[h].parent;
+        while let Some(x) = p {
+            if marks[x] {
+                break;
+            }
+            marks[x] = true;
+            p = headings[x].parent;
+        }
+    };
+    let mut owner_below = vec![false; headings.len()];
+    for &h in votes.keys() {
+        mark_above(h, &mut owner_below);
+    }
+    let mut task_below = vec![false; headings.len()];
+    for (h, hd) in headings.iter().enumerate() {
+        if by_style(hd) && !owner_below[h] {
+            mark_above(h, &mut task_below);
+        }
+    }
+    let task_flags: Vec<bool> = headings
+        .iter()
+        .enumerate()
+        .map(|(h, hd)| {
+            !owner_below[h] && (by_style(hd) || (votes.contains_key(&h) && !task_below[h]))
+        })
+        .collect();
+    let is_task = |h: usize| task_flags.get(h).copied().unwrap_or(false);
+    // Units a group heading names (（十）… (牵头单位：市园林绿化局)): its tasks' leads.
+    let mut group_units: HashMap<usize, Vec<(String, Role, Span)>> = HashMap::new();
 
     // Pass 2: fill the plan.
     let mut drafts: Vec<Draft> = Vec::new();
@@ -243,7 +282,7 @@ pub(crate) fn extract(src: &str) -> Plan {
             Kind::Heading(h) => {
                 let hd = &headings[*h];
                 current = Some(*h);
-                if is_task(hd) {
+                if is_task(*h) {
                     open_task = Some((drafts.len(), hd.depth));
                     let section = hd.parent.map(|p| {
                         section_of
@@ -276,11 +315,29 @@ pub(crate) fn extract(src: &str) -> Plan {
                         },
                         units: Vec::new(),
                     });
+                    // The lead named by the nearest group above the task.
+                    let mut up = hd.parent;
+                    while let Some(p) = up {
+                        if let Some(g) = group_units.get(&p) {
+                            if let Some(d) = drafts.last_mut() {
+                                d.units.extend(group_leads(g));
+                            }
+                            break;
+                        }
+                        up = headings[p].parent;
+                    }
                     let subject = text[hd.title.clone()].to_string();
                     add_inline(&mut cx, b, &inline[i], drafts.last_mut());
                     let mut regions = regions(hd.body..text.len(), &inline[i]);
                     // A one-line task (加快建设平台，到2024年建成10个): its later clauses hold targets.
-                    if let Some(rest) = title_tail(text, hd.title.clone()) {
+                    if regions
+                        .iter()
+                        .all(|r| trim_punct(&text[r.clone()]).is_empty())
+                    {
+                        // A single-sentence item (地区生产总值增长6%。(牵头单位:…)): the title is
+                        // the commitment itself. A title with a body is a headline (打造百亿级…).
+                        regions.insert(0, hd.title.clone());
+                    } else if let Some(rest) = title_tail(text, hd.title.clone()) {
                         regions.insert(0, rest);
                     }
                     read_targets(
@@ -333,6 +390,15 @@ pub(crate) fn extract(src: &str) -> Plan {
                     continue;
                 }
                 measure = None;
+                if votes.contains_key(h) {
+                    let mut named = Vec::new();
+                    for f in &inline[i] {
+                        for n in &f.units {
+                            named.push((n.name.clone(), n.role, cx.span(b, n.range.clone())));
+                        }
+                    }
+                    group_units.insert(*h, named);
+                }
                 match hd.purpose {
                     Purpose::Goals => {
                         let regions = regions(hd.body..text.len(), &inline[i]);
@@ -374,6 +440,14 @@ pub(crate) fn extract(src: &str) -> Plan {
                         for n in named {
                             let span = cx.span(b, n.range.clone());
                             d.units.push((n.name, n.role, span));
+                        }
+                    }
+                    None if !named.is_empty()
+                        && let Some(g) = current.and_then(|h| group_units.get_mut(&h)) =>
+                    {
+                        for n in named {
+                            let span = cx.span(b, n.range.clone());
+                            g.push((n.name, n.role, span));
                         }
                     }
                     None if !named.is_empty() => cx.diag(
@@ -498,6 +572,15 @@ fn title_tail(text: &str, title: Range<usize>) -> Option<Range<usize>> {
         }
     }
     None
+}
+
+/// The leads a group passes to its tasks: those it names lead, else the first of its list.
+fn group_leads(g: &[(String, Role, Span)]) -> Vec<(String, Role, Span)> {
+    let explicit = g.iter().any(|u| u.1 == Role::Lead);
+    g.iter()
+        .filter(|u| u.1 == Role::Lead || (!explicit && u.1 == Role::Responsible))
+        .map(|u| (u.0.clone(), Role::Inherited, u.2))
+        .collect()
 }
 
 /// Unit assignments under each heading (index into the headings), over the blocks `keep` allows.

@@ -13,12 +13,25 @@ pub(crate) fn finish(cx: &mut Cx<'_>, mut plan: Plan, drafts: Vec<Draft>) -> Pla
         let mut task = d.task;
         let mut leads: HashSet<&str> = HashSet::new();
         let mut named: HashSet<&str> = HashSet::new();
+        // The lead of the task's group leads unless the task names its own lead; the first unit
+        // of a single-label list (责任单位：A、B) leads only when no lead is named either way.
+        let explicit = d.units.iter().any(|u| u.1 == Role::Lead);
+        let inherited = !explicit && d.units.iter().any(|u| u.1 == Role::Inherited);
         for (name, role, _) in &d.units {
-            if *role == Role::Lead {
+            let lead = match role {
+                Role::Lead => true,
+                Role::Inherited => !explicit,
+                Role::Responsible => !explicit && !inherited,
+                Role::Participate => false,
+            };
+            if lead {
                 leads.insert(name);
             }
         }
-        for (name, _, span) in &d.units {
+        for (name, role, span) in &d.units {
+            if *role == Role::Inherited && explicit {
+                continue;
+            }
             if !named.insert(name) {
                 continue;
             }

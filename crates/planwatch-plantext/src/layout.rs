@@ -3,6 +3,7 @@
 //! and table rows stay on their own.
 
 use crate::chars::{closes_line, is_clause_punct, is_space};
+use crate::flat_table;
 use crate::numbering;
 use crate::source::NormText;
 use crate::units;
@@ -180,9 +181,22 @@ fn continues(f: &Facts, next: &str, next_kind: Kind) -> bool {
 /// Splits the source into blocks.
 pub(crate) fn blocks(src: &str) -> Vec<Block> {
     let lines = lines(src);
+    // Task tables printed one cell per line, rebuilt into rows before lines are joined.
+    let spans: Vec<(Range<usize>, bool)> = lines
+        .iter()
+        .map(|l| (l.range.clone(), l.kind == Kind::Table || l.range.is_empty()))
+        .collect();
+    let mut tables = flat_table::find(src, &spans).into_iter().peekable();
     let mut out = Vec::new();
     let mut i = 0;
     while i < lines.len() {
+        if let Some(t) = tables.next_if(|t| t.lines.start <= i)
+            && t.lines.start == i
+        {
+            out.extend(t.blocks);
+            i = t.lines.end;
+            continue;
+        }
         let line = &lines[i];
         match line.kind {
             Kind::Blank => {
@@ -208,7 +222,9 @@ pub(crate) fn blocks(src: &str) -> Vec<Block> {
         let mut j = i + 1;
         while let Some(k) = (j..lines.len()).find(|&k| lines[k].kind != Kind::Blank) {
             let next = &src[lines[k].range.clone()];
-            if !continues(&facts, next, lines[k].kind) {
+            if tables.peek().is_some_and(|t| k >= t.lines.start)
+                || !continues(&facts, next, lines[k].kind)
+            {
                 break;
             }
             facts.add(next);

@@ -13,6 +13,7 @@ mod docx;
 mod docx_numbering;
 mod extract;
 mod finish;
+mod flat_table;
 mod indicators;
 mod layout;
 mod lexicon;

@@ -139,19 +139,23 @@ pub(crate) fn nest(headings: &mut [Heading]) {
 /// The numbering style of the tasks: the style whose headings most unit assignments follow;
 /// without any, the most frequent style among headings in open parts below the top level.
 pub(crate) fn task_style(headings: &[Heading], votes: &HashMap<usize, usize>) -> Option<Style> {
-    let mut by_style: Vec<(Style, usize, usize)> = Vec::new();
-    for (&h, &n) in votes {
-        let Some(hd) = headings.get(h) else { continue };
-        if hd.purpose != Purpose::Open {
-            continue;
+    // Assignments in open parts first; a plan whose only assignments sit under goals (一、主要
+    // 预期目标 (一)…(牵头单位：…)) has its tasks there.
+    for open_only in [true, false] {
+        let mut by_style: Vec<(Style, usize, usize)> = Vec::new();
+        for (&h, &n) in votes {
+            let Some(hd) = headings.get(h) else { continue };
+            if open_only && hd.purpose != Purpose::Open {
+                continue;
+            }
+            match by_style.iter_mut().find(|(s, _, _)| *s == hd.num.style) {
+                Some(e) => e.1 += n,
+                None => by_style.push((hd.num.style, n, hd.depth)),
+            }
         }
-        match by_style.iter_mut().find(|(s, _, _)| *s == hd.num.style) {
-            Some(e) => e.1 += n,
-            None => by_style.push((hd.num.style, n, hd.depth)),
+        if let Some(best) = by_style.iter().max_by_key(|(_, n, d)| (*n, *d)) {
+            return Some(best.0);
         }
-    }
-    if let Some(best) = by_style.iter().max_by_key(|(_, n, d)| (*n, *d)) {
-        return Some(best.0);
     }
     let open: Vec<&Heading> = headings
         .iter()

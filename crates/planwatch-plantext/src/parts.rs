@@ -78,8 +78,10 @@ pub(crate) fn read_attachment(text: &str, plan: &mut Plan, pending: &mut Option<
 }
 
 /// The plan's title: among the blocks before the first heading, the last one shaped like a plan
-/// title (no full stop, ends with 行动计划/实施方案/…, perhaps with the period in brackets).
-pub(crate) fn find_title(blocks: &[Block]) -> Option<usize> {
+/// title (no full stop, ends with 行动计划/实施方案/…, perhaps with the period in brackets),
+/// past any web-page boilerplate and forwarding notice. Returns the first and last block of the
+/// title (a title broken over two lines: 静安区2025年碳达峰碳中和 / 及节能减排重点工作安排).
+pub(crate) fn find_title(blocks: &[Block]) -> Option<(usize, usize)> {
     let end = blocks
         .iter()
         .position(|b| {
@@ -88,7 +90,7 @@ pub(crate) fn find_title(blocks: &[Block]) -> Option<usize> {
                 || units::label_at_start(&b.norm.text).is_some()
         })
         .unwrap_or(blocks.len())
-        .min(15);
+        .min(60);
     let title_like = |b: &Block| {
         let t = b.norm.text.as_str();
         !t.contains(['。', '；']) && (2..=80).contains(&t.chars().count()) && !t.starts_with("附件")
@@ -96,28 +98,71 @@ pub(crate) fn find_title(blocks: &[Block]) -> Option<usize> {
     let genre = |b: &Block| {
         let t = b.norm.text.trim_end_matches(['）', ')']);
         let t = t.rfind(['（', '(']).map_or(t, |p| &t[..p]);
-        [
-            "计划",
-            "方案",
-            "要点",
-            "意见",
-            "规划",
-            "清单",
-            "分解表",
-            "办法",
-            "措施",
-        ]
-        .iter()
-        .any(|g| t.ends_with(g))
-            && !b.norm.text.starts_with("关于")
+        is_genre_title(t) && !b.norm.text.starts_with("关于") && !t.contains(['：', ':', '|'])
     };
-    (0..end)
+    let found = (0..end)
         .rev()
-        .find(|&i| title_like(&blocks[i]) && genre(&blocks[i]))
-        .or_else(|| (0..end).find(|&i| title_like(&blocks[i])))
+        .find(|&i| title_like(&blocks[i]) && genre(&blocks[i]));
+    let Some(last) = found else {
+        return (0..end.min(15))
+            .find(|&i| title_like(&blocks[i]))
+            .map(|i| (i, i));
+    };
+    // The first half of a title broken over two lines: a short line without punctuation that is
+    // neither a date, a signature nor a note, when the second half cannot stand alone.
+    let t = blocks[last].norm.text.as_str();
+    let second_is_tail = t.starts_with(['及', '和', '与', '暨', '、']) || t.chars().count() <= 8;
+    let first = last.checked_sub(1).filter(|&j| {
+        let p = blocks[j].norm.text.as_str();
+        second_is_tail
+            && title_like(&blocks[j])
+            && !p.contains(['：', ':', '，', ',', '|'])
+            && !p.starts_with(['（', '(', '《', '#', '【'])
+            && !p.starts_with("关于")
+            && !genre(&blocks[j])
+            && !is_date(p)
+            && !units::looks_like_unit(p)
+            && p.chars().count() + t.chars().count() <= 80
+    });
+    Some((first.unwrap_or(last), last))
 }
 
-pub(crate) fn find_period(title: &str, blocks: &[Block]) -> Period {
+/// Whether a title ends with a word naming a plan of the genre.
+pub(crate) fn is_genre_title(t: &str) -> bool {
+    [
+        "计划",
+        "方案",
+        "要点",
+        "意见",
+        "规划",
+        "清单",
+        "分解表",
+        "办法",
+        "措施",
+        "分工",
+        "分解",
+        "工作安排",
+        "任务安排",
+        "任务书",
+        "路线图",
+    ]
+    .iter()
+    .any(|g| t.ends_with(g))
+}
+
+/// A date line (2025年2月24日, 2023-04-17).
+fn is_date(s: &str) -> bool {
+    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    (t.ends_with('日') && t.contains('年') && t.contains('月'))
+        || (digits >= 6
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || "-/.年月日".contains(c)))
+}
+
+/// The plan's period, and whether the plan states it (in its title or first lines) rather than
+/// it being inferred from the years its targets are set for.
+pub(crate) fn find_period(title: &str, blocks: &[Block]) -> (Period, bool) {
     let from = |s: &str| {
         let ys = year_phrases(s);
         ys.iter()
@@ -129,17 +174,18 @@ pub(crate) fn find_period(title: &str, blocks: &[Block]) -> Period {
             })
     };
     if let Some(p) = from(title) {
-        return p;
+        return (p, true);
     }
     for b in blocks.iter().take(3) {
         if let Some(p) = year_phrases(&b.norm.text)
             .into_iter()
             .find(|y| y.start != y.end)
         {
-            return Period {
+            let p = Period {
                 start: p.start,
                 end: p.end,
             };
+            return (p, true);
         }
     }
     // No period written: the year most targets are set for (到2025年) is the end.
@@ -174,7 +220,7 @@ pub(crate) fn find_period(title: &str, blocks: &[Block]) -> Period {
         .max_by_key(|&(y, n)| (n, y))
         .map(|(y, _)| y)
         .or_else(|| all.iter().map(|a| a.1).max());
-    match end {
+    let period = match end {
         Some(e) => Period {
             start: all
                 .iter()
@@ -185,5 +231,6 @@ pub(crate) fn find_period(title: &str, blocks: &[Block]) -> Period {
             end: e,
         },
         None => Period::default(),
-    }
+    };
+    (period, false)
 }

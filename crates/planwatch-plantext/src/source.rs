@@ -115,6 +115,26 @@ impl NormText {
         out
     }
 
+    /// Joins texts built from the same source with `sep` between them (the cells of a table row
+    /// spread over several lines: 设施运行处 / 设施养护处 → 设施运行处、设施养护处). The
+    /// separator maps to the start of the part that follows it. Empty parts are left out.
+    pub(crate) fn join(parts: Vec<NormText>, sep: char) -> Self {
+        let mut out = NormText::default();
+        for part in parts.into_iter().filter(|p| !p.text.is_empty()) {
+            if !out.text.is_empty() {
+                let at = part.src(0);
+                out.segs.push((out.text.len(), at));
+                out.text.push(sep);
+                // The separator stands for no source byte: the part starts where it starts.
+            }
+            let base = out.text.len();
+            out.segs
+                .extend(part.segs.iter().map(|&(n, s)| (base + n, s)));
+            out.text.push_str(&part.text);
+        }
+        out
+    }
+
     /// Decides the fate of a run of spaces now that the next character `next` is known.
     fn flush_spaces(&mut self, pending: &mut Vec<(char, usize)>, next: char, list: bool) {
         let Some(&(_, first)) = pending.first() else {

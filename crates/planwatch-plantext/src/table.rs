@@ -17,7 +17,7 @@ use planwatch_model::{
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Col {
+pub(crate) enum Col {
     Number,
     Category,
     Task,
@@ -25,6 +25,8 @@ enum Col {
     Participate,
     Responsible,
     Year(i32),
+    /// 前三年目标, 五年目标: the year counted from the plan's first year.
+    RelYear(i32),
     Target,
     Deadline,
     Indicator,
@@ -32,7 +34,7 @@ enum Col {
     Other,
 }
 
-fn classify(h: &str) -> Col {
+pub(crate) fn classify(h: &str) -> Col {
     let h: String = h.chars().filter(|c| !c.is_whitespace()).collect();
     let has = |ws: &[&str]| ws.iter().any(|w| h.contains(w));
     if h.is_empty() {
@@ -44,7 +46,7 @@ fn classify(h: &str) -> Col {
     if has(&["领导", "责任人", "联系人", "负责人"]) {
         return Col::Other;
     }
-    if h.contains("牵头") {
+    if has(&["牵头", "主责", "主办"]) {
         return Col::Lead;
     }
     if has(&["配合", "参加", "参与", "协办", "协助", "协同"]) {
@@ -57,10 +59,16 @@ fn classify(h: &str) -> Col {
         "实施单位",
         "承办单位",
         "责任处室",
+        "实施主体",
+        "实施部门",
+        "推进单位",
+        "推进部门",
+        "落实单位",
+        "承担单位",
     ]) {
         return Col::Responsible;
     }
-    if has(&["时限", "完成时间", "时间节点", "进度安排"]) {
+    if has(&["时限", "完成时间", "时间节点", "进度", "期限"]) {
         return Col::Deadline;
     }
     // 2020年基期值, 现状值: where the plan starts from, not a target.
@@ -72,6 +80,10 @@ fn classify(h: &str) -> Col {
         && y.start == y.end
     {
         return Col::Year(y.end);
+    }
+    // 前三年目标 / 五年目标 (a plan for 2011–2015): years counted from the first.
+    if let Some(n) = relative_years(&h) {
+        return Col::RelYear(n);
     }
     if h == "单位" || h == "计量单位" {
         return Col::Measure;
@@ -100,7 +112,25 @@ fn classify(h: &str) -> Col {
     Col::Other
 }
 
-struct Header {
+/// 前三年 → 3, 五年目标 → 5, 第二年 → 2 (as in 第二年目标), within a column header.
+fn relative_years(h: &str) -> Option<i32> {
+    let at = h.find('年')?;
+    let head = &h[..at];
+    let n = head.chars().next_back()?;
+    let v = crate::numbering::cn_small(&n.to_string())
+        .and_then(|v| i32::try_from(v).ok())
+        .filter(|v| (1..=10).contains(v))?;
+    let before = &head[..head.len() - n.len_utf8()];
+    let tail = &h[at + '年'.len_utf8()..];
+    let ok = (before.is_empty() || before.ends_with(['前', '第', '近']))
+        && (tail.is_empty()
+            || ["目标", "任务", "计划", "指标"]
+                .iter()
+                .any(|w| tail.starts_with(w)));
+    ok.then_some(v)
+}
+
+pub(crate) struct Header {
     row: usize,
     cols: Vec<Col>,
 }
@@ -176,14 +206,27 @@ pub(crate) fn read(
     plan: &mut Plan,
     drafts: &mut Vec<Draft>,
 ) {
-    let Some(h) = find_header(blocks, run) else {
+    let Some(mut h) = find_header(blocks, run) else {
         return;
     };
+    for c in &mut h.cols {
+        if let Col::RelYear(n) = *c {
+            *c = if plan.period.start != 0 {
+                Col::Year(plan.period.start + n - 1)
+            } else {
+                Col::Target
+            };
+        }
+    }
     if h.cols.contains(&Col::Indicator) && !h.cols.contains(&Col::Lead) {
         read_indicators(cx, blocks, &run[h.row + 1..], &h, default_year, plan);
         return;
     }
-    if purpose == Purpose::Goals || purpose == Purpose::Guarantee {
+    let task_table = h.cols.contains(&Col::Task)
+        && h.cols
+            .iter()
+            .any(|c| matches!(c, Col::Lead | Col::Responsible));
+    if !task_table && (purpose == Purpose::Goals || purpose == Purpose::Guarantee) {
         return;
     }
     // Tasks with their own unit lines in the text win over a restated task list.
@@ -199,12 +242,16 @@ pub(crate) fn read(
         return;
     }
     if !drafts.is_empty() {
-        drafts.clear();
+        // The text's items carry no units: the table is the task list, and the targets the
+        // items state are the plan's.
+        for d in drafts.drain(..) {
+            plan.goals.extend(d.task.targets);
+        }
         plan.sections.clear();
     }
     let task_col = col(&h, Col::Task);
     let mut section = String::new();
-    let mut prev_lead: Vec<(String, Role, planwatch_model::Span)> = Vec::new();
+    let mut prev_units: Vec<(String, Role, planwatch_model::Span)> = Vec::new();
     for &bi in &run[h.row + 1..] {
         let b = &blocks[bi];
         let cs = cells(b);
@@ -220,8 +267,10 @@ pub(crate) fn read(
             continue;
         }
         // A row with one text across the table is a section heading.
+        // A flattened table's group row (一 / 推进碳达峰碳中和综合管理) comes as one cell.
+        let group_row = cs.len() == 1 && h.cols.len() > 1;
         if filled.len() == 1 || filled.windows(2).all(|w| w[0].text == w[1].text) {
-            if col(&h, Col::Category).is_some() {
+            if col(&h, Col::Category).is_some() && !group_row {
                 continue;
             }
             let t = trim_punct(&filled[0].text);
@@ -233,8 +282,9 @@ pub(crate) fn read(
                 None => (format!("{}", plan.sections.len() + 1), t.to_string()),
             };
             if !title.is_empty()
-                && col(&h, Col::Category).is_none()
-                && cell(b, task_col).is_none_or(|c| trim_punct(&c.text) == t)
+                && (group_row
+                    || col(&h, Col::Category).is_none()
+                        && cell(b, task_col).is_none_or(|c| trim_punct(&c.text) == t))
             {
                 plan.sections.push(Section {
                     number: number.clone(),
@@ -262,7 +312,7 @@ pub(crate) fn read(
         let Some(task_cell) = cell(b, task_col) else {
             // A continuation row (merged task cell): its units and targets join the last task.
             if let Some(d) = drafts.last_mut() {
-                row_units(cx, b, &h, d, &mut prev_lead, false);
+                row_units(cx, b, &h, d, &mut prev_units, false);
                 row_targets(cx, b, &h, d, default_year);
             }
             continue;
@@ -277,7 +327,8 @@ pub(crate) fn read(
                 0,
             ),
         };
-        let (title_r, _) = crate::outline::title_range(t, rest, &[]);
+        // A table row's title is its task cell, whole (the label left out).
+        let title_r = crate::chars::trim_punct_range(t, rest..t.len());
         let number = u32::try_from(drafts.len() + 1).unwrap_or(u32::MAX);
         let mut d = Draft {
             task: Task {
@@ -298,7 +349,7 @@ pub(crate) fn read(
             },
             units: Vec::new(),
         };
-        row_units(cx, b, &h, &mut d, &mut prev_lead, true);
+        row_units(cx, b, &h, &mut d, &mut prev_units, true);
         // Targets written in the task text itself.
         let mut found = Found::default();
         let mut context = None;
@@ -326,10 +377,11 @@ fn row_units(
     b: &Block,
     h: &Header,
     d: &mut Draft,
-    prev_lead: &mut Vec<(String, Role, planwatch_model::Span)>,
+    prev: &mut Vec<(String, Role, planwatch_model::Span)>,
     new_task: bool,
 ) {
-    let mut any_lead = false;
+    let is_lead = |r: Role| matches!(r, Role::Lead | Role::Responsible);
+    let mut named: Vec<(String, Role, planwatch_model::Span)> = Vec::new();
     for (i, c) in h.cols.iter().enumerate() {
         let role = match c {
             Col::Lead => Role::Lead,
@@ -340,34 +392,42 @@ fn row_units(
         let Some(cell) = cells(b).get(i).filter(|c| !trim_punct(&c.text).is_empty()) else {
             continue;
         };
-        let role = if role == Role::Responsible
-            && (any_lead || d.units.iter().any(|u| u.1 == Role::Lead))
-        {
+        let explicit = named.iter().chain(&d.units).any(|u| is_lead(u.1));
+        let role = if role == Role::Responsible && explicit {
             Role::Participate
         } else {
             role
         };
         for n in units::parse_spec(&cell.text, 0, Some(role)) {
-            any_lead |= n.role == Role::Lead;
             let span = cx.span_in(cell, n.range.clone());
-            if n.role == Role::Lead && new_task && !d.units.iter().any(|u| u.1 == Role::Lead) {
-                prev_lead.clear();
-            }
-            if n.role == Role::Lead {
-                prev_lead.push((n.name.clone(), n.role, span));
-            }
-            d.units.push((n.name, n.role, span));
+            named.push((n.name, n.role, span));
         }
     }
-    // An empty lead cell under a vertically merged one: the lead of the row above.
-    if new_task
-        && !any_lead
+    if !new_task {
+        // A continuation row (merged task cell): its units join the task.
+        prev.extend(named.iter().cloned());
+        d.units.extend(named);
+        return;
+    }
+    let has_unit_cols = h
+        .cols
+        .iter()
+        .any(|c| matches!(c, Col::Lead | Col::Responsible | Col::Participate));
+    if named.is_empty() && has_unit_cols {
+        // No unit cell at all under vertically merged ones: the units of the row above.
+        d.units.extend(prev.iter().cloned());
+        return;
+    }
+    if !named.iter().any(|u| is_lead(u.1))
         && h.cols
             .iter()
             .any(|c| matches!(c, Col::Lead | Col::Responsible))
     {
-        d.units.extend(prev_lead.iter().cloned());
+        // An empty lead cell under a vertically merged one: the lead of the row above.
+        named.splice(0..0, prev.iter().filter(|u| is_lead(u.1)).cloned());
     }
+    prev.clone_from(&named);
+    d.units.extend(named);
 }
 
 fn row_targets(cx: &mut Cx<'_>, b: &Block, h: &Header, d: &mut Draft, default_year: Option<i32>) {

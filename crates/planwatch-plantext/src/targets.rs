@@ -370,7 +370,14 @@ fn accept(clause: &str, q: &Quantity, recurring: bool, incentive: bool) -> bool 
     let head = &clause[..q.range.start];
     let body = trim_punct(clause);
     // 依托两家龙头企业… is a means; 对投资超过1000万元的项目… a condition.
-    if INSTRUMENTAL.iter().any(|w| body.starts_with(w)) || body.starts_with('对') {
+    // …except 对8家公共机构开展能源审计: a count of what the work covers is a commitment.
+    let counted_object = trim_punct(head) == "对"
+        && q.unit
+            .as_deref()
+            .is_some_and(|u| ["家", "个", "所", "座", "处", "项", "条"].contains(&u));
+    if INSTRUMENTAL.iter().any(|w| body.starts_with(w))
+        || (body.starts_with('对') && !counted_object)
+    {
         return false;
     }
     // 给予最高20万元奖励: in a sentence about rewards, amounts of money are incentives.
@@ -382,15 +389,30 @@ fn accept(clause: &str, q: &Quantity, recurring: bool, incentive: bool) -> bool 
         return false;
     }
     let pre_bound = PRE_COMPARATORS.iter().any(|(w, _)| head.ends_with(w));
-    // 60岁以上老年人, 5000万元以上项目: a bound followed by a noun qualifies what is counted.
+    // 60岁以上老年人, 5000万元以上项目: a bound followed by a noun qualifies what is counted;
+    // after a verb of delivery (完成5家以上公共建筑能源审计) it is the commitment.
+    let delivered = [
+        "完成", "建成", "新增", "培育", "引进", "新建", "创建", "打造",
+    ]
+    .iter()
+    .any(|v| head.ends_with(v));
     if q.post.is_some()
         && q.kind == QKind::Plain
         && q.value_text.as_deref() != Some("零突破")
         && !pre_bound
+        && !delivered
         && clause[q.range.end..]
             .chars()
             .next()
             .is_some_and(|c| crate::chars::is_han(c) && c != '的')
+    {
+        return false;
+    }
+    // 超百亿元企业, 10亿元项目: an amount of money naming a class of enterprises or projects.
+    if q.unit.as_deref().is_some_and(|u| u.ends_with('元'))
+        && ["企业", "项目", "工程", "产业", "集群", "园区", "级"]
+            .iter()
+            .any(|w| clause[q.range.end..].starts_with(w))
     {
         return false;
     }

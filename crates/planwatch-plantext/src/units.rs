@@ -12,8 +12,13 @@ use std::ops::Range;
 pub(crate) enum Role {
     Lead,
     Participate,
-    /// 责任单位: the first named leads unless the text says they all lead (分别牵头).
+    /// 责任单位: the first named leads unless the text says they all lead (分别牵头). On a
+    /// named unit: the first of a single-label list, which leads unless another unit of the
+    /// task is named lead explicitly.
     Responsible,
+    /// On a named unit: the lead of the group heading the task sits under, which leads unless
+    /// the task names its own lead.
+    Inherited,
 }
 
 /// What a `label：` introduces.
@@ -24,6 +29,8 @@ pub(crate) enum Label {
     Person,
     /// 完成时限：2023年底.
     Deadline,
+    /// 数据提供单位：市统计局 names a unit that neither leads nor takes part in the task.
+    Other,
 }
 
 const LABELS: &[(&str, Label)] = &[
@@ -35,6 +42,8 @@ const LABELS: &[(&str, Label)] = &[
     ("主责单位", Label::Units(Role::Lead)),
     ("主责部门", Label::Units(Role::Lead)),
     ("主要责任单位", Label::Units(Role::Lead)),
+    ("牵头推进单位", Label::Units(Role::Lead)),
+    ("牵头实施单位", Label::Units(Role::Lead)),
     ("牵头", Label::Units(Role::Lead)),
     ("参加单位", Label::Units(Role::Participate)),
     ("参加部门", Label::Units(Role::Participate)),
@@ -50,6 +59,9 @@ const LABELS: &[(&str, Label)] = &[
     ("协同部门", Label::Units(Role::Participate)),
     ("协作单位", Label::Units(Role::Participate)),
     ("会同单位", Label::Units(Role::Participate)),
+    ("协同责任单位", Label::Units(Role::Participate)),
+    ("协同责任部门", Label::Units(Role::Participate)),
+    ("配合推进单位", Label::Units(Role::Participate)),
     ("配合", Label::Units(Role::Participate)),
     ("参与", Label::Units(Role::Participate)),
     ("协办", Label::Units(Role::Participate)),
@@ -59,6 +71,10 @@ const LABELS: &[(&str, Label)] = &[
     ("责任处室", Label::Units(Role::Responsible)),
     ("实施单位", Label::Units(Role::Responsible)),
     ("实施主体", Label::Units(Role::Responsible)),
+    ("实施部门", Label::Units(Role::Responsible)),
+    ("推进单位", Label::Units(Role::Responsible)),
+    ("推进部门", Label::Units(Role::Responsible)),
+    ("执行单位", Label::Units(Role::Responsible)),
     ("承办单位", Label::Units(Role::Responsible)),
     ("落实单位", Label::Units(Role::Responsible)),
     ("负责单位", Label::Units(Role::Responsible)),
@@ -74,6 +90,9 @@ const LABELS: &[(&str, Label)] = &[
     ("责任人", Label::Person),
     ("负责人", Label::Person),
     ("联系人", Label::Person),
+    ("数据提供单位", Label::Other),
+    ("数据来源单位", Label::Other),
+    ("统计单位", Label::Other),
     ("完成时限", Label::Deadline),
     ("完成时间", Label::Deadline),
     ("时间节点", Label::Deadline),
@@ -186,7 +205,14 @@ pub(crate) fn split_list(s: &str, base: usize) -> Vec<Range<usize>> {
     out.push(start..s.len());
     let mut split = Vec::new();
     for r in out {
-        split.extend(split_conjunctions(&s[r.clone()], r.start));
+        // 生态环境局等各相关部门: a named unit, then a group.
+        let item = &s[r.clone()];
+        let (first, rest) = match item.find("等各") {
+            Some(p) if p > 0 => (r.start..r.start + p, Some(r.start + p + "等".len()..r.end)),
+            _ => (r.clone(), None),
+        };
+        split.extend(split_conjunctions(&s[first.clone()], first.start));
+        split.extend(rest);
     }
     split
         .into_iter()
@@ -277,6 +303,12 @@ pub(crate) fn clean_unit(raw: &str) -> Option<(String, bool)> {
                 }
             }
         }
+        // The closing bracket of a bracketed unit paragraph (（责任单位：A、B）) left on the last
+        // name.
+        if s.ends_with(['）', ')']) && !s.contains(['（', '(']) {
+            let cut = s.char_indices().next_back().map_or(0, |(i, _)| i);
+            s = trim_punct(&s[..cut]);
+        }
         // A note in brackets after the last name: （按职责分工）, （排名第一的为牵头单位）.
         if s.ends_with(['）', ')'])
             && let Some(open) = s.rfind(['（', '('])
@@ -361,7 +393,9 @@ pub(crate) fn parse_spec(spec: &str, base: usize, role: Option<Role>) -> Vec<Nam
             if all_lead {
                 named.iter_mut().for_each(|n| n.role = Role::Lead);
             } else if !marked && let Some(first) = named.first_mut() {
-                first.role = Role::Lead;
+                // Leads unless the task names a lead explicitly (a 牵头单位 line, or the lead of
+                // the group the task sits in); resolved when the task is finished.
+                first.role = Role::Responsible;
             }
             named
         }
@@ -587,7 +621,7 @@ pub(crate) fn spec_units(spec: &str, base: usize) -> (Vec<Named>, Option<Range<u
                 }
             }
             Label::Deadline => deadline = Some(base + after..base + end),
-            Label::Person => {}
+            Label::Person | Label::Other => {}
         }
     }
     (out, deadline)
@@ -599,10 +633,16 @@ mod tests {
 
     fn roles(spec: &str, role: Option<Role>) -> (Vec<String>, Vec<String>) {
         let named = parse_spec(spec, 0, role);
+        let explicit = named.iter().any(|n| n.role == Role::Lead);
+        let resolve = |r: Role| match r {
+            Role::Responsible if explicit => Role::Participate,
+            Role::Responsible => Role::Lead,
+            r => r,
+        };
         let pick = |r| {
             named
                 .iter()
-                .filter(|n| n.role == r)
+                .filter(|n| resolve(n.role) == r)
                 .map(|n| n.name.clone())
                 .collect::<Vec<_>>()
         };

@@ -61,6 +61,8 @@ fn full_and_half_width_arabic_paren_tasks_under_arabic_dot_sections() {
 
 #[test]
 fn articles_numbered_di_yi_tiao() {
+    // No period is stated (no title): a target without a year stays undated rather than taking
+    // a year inferred from the other targets (decision 0053).
     check(
         "第一条 加快建设科技创新平台。到2023年底建成5个孵化器。（牵头单位：区科技局；配合单位：区财政局）\n第二条 推进成果转化。技术合同成交额达到12.5亿元。（责任单位：区科技局）\n",
         r"
@@ -70,7 +72,7 @@ fn articles_numbered_di_yi_tiao() {
           target 5 个 2023 equal
         task 2 第二条 推进成果转化
           lead 区科技局
-          target 12.5 亿元 2023 at_least
+          target 12.5 亿元 - at_least
         ",
     );
 }
