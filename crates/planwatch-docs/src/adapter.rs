@@ -82,7 +82,55 @@ fn rule_text(rule: ScoreRule, r: &Rules) -> (String, Option<f64>) {
         ScoreRule::BonusCap => (format!("加分合计不超过{}分", n(r.bonus.cap)), None),
         ScoreRule::Floor => (format!("得分不低于{}分", n(r.base.floor)), None),
         ScoreRule::MemberScore => ("成员单位得分按规则计入".into(), None),
+        ScoreRule::Workload => (
+            format!(
+                "承担任务量不足{}项的，按比例与同类单位平均分折算",
+                n(r.workload.full_load)
+            ),
+            None,
+        ),
     }
+}
+
+/// 考核说明: the rules in force, in the order of a score sheet, each as the breakdown states it.
+fn scoring_rules(r: &Rules) -> Vec<String> {
+    let mut out: Vec<String> = [
+        ScoreRule::Base,
+        ScoreRule::MissingReport,
+        ScoreRule::LateReport,
+        ScoreRule::ReturnedReport,
+        ScoreRule::ReportingCap,
+        ScoreRule::YellowWarning,
+        ScoreRule::RedWarning,
+        ScoreRule::WarningCap,
+        ScoreRule::Attainment,
+        ScoreRule::EarlyTarget,
+        ScoreRule::TaskCompletedEarly,
+        ScoreRule::BonusCap,
+    ]
+    .into_iter()
+    .map(|rule| rule_text(rule, r).0)
+    .collect();
+    let pct = |x: f64| crate::model::fmt_pct(x);
+    out.push(match r.responsibility.mode {
+        planwatch_monitor::rules::SplitMode::Split => format!(
+            "任务预警扣分、指标完成情况和提前完成加分由牵头单位合计承担{}、参加单位合计承担{}（同类单位平分；无参加单位的由牵头单位全额承担）",
+            pct(r.responsibility.lead),
+            pct(r.responsibility.participating)
+        ),
+        planwatch_monitor::rules::SplitMode::Each => format!(
+            "任务预警扣分、指标完成情况和提前完成加分由每个牵头单位承担{}、每个参加单位承担{}",
+            pct(r.responsibility.lead),
+            pct(r.responsibility.participating)
+        ),
+    });
+    if r.workload.full_load > 0.0 {
+        let n = crate::model::fmt_num(r.workload.full_load, 2);
+        out.push(format!(
+            "任务量折算：单位承担的任务量为其在各项任务和指标中的分担比例之和，不足{n}项的，履职得分（不含报送扣分）按“承担量÷{n}”的比例计入，其余按同类单位按任务量加权的平均履职得分计，使任务很少的单位不因缺少失分机会而排名靠前"
+        ));
+    }
+    out
 }
 
 /// Builds the annual view of the assessment's year (the year of its period).
@@ -379,6 +427,7 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
         sources,
         office_text: x.office_text.clone(),
         stage: a.stage,
+        scoring_rules: scoring_rules(&a.rules),
         final_review: x
             .plan_years
             .or(a.plan_period.map(|p| (p.start, p.end)))

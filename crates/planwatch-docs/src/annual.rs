@@ -404,7 +404,7 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
         by_score.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let alt = by_score
             .iter()
-            .map(|(u, sc)| format!("{u}{}分", crate::model::fmt_num(*sc, 2)))
+            .map(|(u, sc)| format!("{u}{}分", crate::model::fmt_score(*sc)))
             .collect::<Vec<_>>()
             .join("，");
         s.push(charts.push(

@@ -465,7 +465,7 @@ fn draw_ranking(out: &mut String, rows: &[(String, f64)], w: u32, h: u32) -> Res
             .draw_series(std::iter::once(
                 EmptyElement::at((*score, y + 0.5))
                     + Text::new(
-                        crate::model::fmt_num(*score, 1),
+                        crate::model::fmt_score(*score),
                         (4, 0),
                         (FONT, 14)
                             .into_font()

@@ -833,13 +833,13 @@ impl<'a> Findings<'a> {
         // The mean is the assessment's own figure (the dashboard's), not recomputed here.
         if let Some(avg) = self.v.unit_mean {
             p.push_text("，平均");
-            p.push_figure(fmt_num(avg, 2), &src);
+            p.push_figure(crate::model::fmt_score(avg), &src);
             p.push_text("分");
         }
         p.push_text("，最高");
-        p.push_figure(fmt_num(max, 2), &src);
+        p.push_figure(crate::model::fmt_score(max), &src);
         p.push_text("分，最低");
-        p.push_figure(fmt_num(min, 2), &src);
+        p.push_figure(crate::model::fmt_score(min), &src);
         p.push_text("分。");
         let ranked = crate::tables::ranked(units);
         let mut classes: Vec<&str> = Vec::new();
@@ -860,12 +860,19 @@ impl<'a> Findings<'a> {
                     p.push_text("、");
                 }
                 p.push_text(format!("{}（", u.unit));
-                p.push_figure(fmt_num(u.score, 2), &src);
+                p.push_figure(crate::model::fmt_score(u.score), &src);
                 p.push_text("分）");
             }
             p.push_text("。");
         }
-        vec![p.build()]
+        let mut out = vec![p.build()];
+        if !self.v.scoring_rules.is_empty() {
+            out.push(Paragraph::text(format!(
+                "考核说明：{}。",
+                self.v.scoring_rules.join("；")
+            )));
+        }
+        out
     }
 }
 

@@ -179,7 +179,7 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
         heading(&mut blocks, "考核得分");
         let src = vec![SCORES_TABLE.to_string()];
         let mut p = ParagraphBuilder::new().text(format!("你单位{}年度考核得分", v.year));
-        p.push_figure(fmt_num(s.score, 2), &src);
+        p.push_figure(crate::model::fmt_score(s.score), &src);
         p.push_text(format!("分，在{}", s.class));
         p.push_figure(s.class_size.to_string(), &src);
         p.push_text("家单位中排名第");

@@ -449,6 +449,16 @@ impl Document {
     }
 }
 
+/// Formats a score (points): always two decimals (92.60), as score sheets print them and as the
+/// pages and `planwatch assess` show the same figure (the monitor's `Points`).
+pub fn fmt_score(value: f64) -> String {
+    if value.is_finite() {
+        format!("{value:.2}")
+    } else {
+        "—".into()
+    }
+}
+
 /// Formats a number the way Chinese official tables do: no trailing zeros, at most `max_dp`
 /// decimals (186, 2.1, 0.55).
 pub fn fmt_num(value: f64, max_dp: usize) -> String {

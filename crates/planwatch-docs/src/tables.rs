@@ -397,7 +397,7 @@ pub fn ranking_table(units: &[UnitScoreView], id: &str, number: &str) -> Table {
         rows.push(Row::cells(vec![
             Cell::number(u.rank.to_string(), f64::from(u.rank), "0", &trace),
             Cell::text(&u.unit),
-            Cell::number(fmt_num(u.score, 2), u.score, "0.00", &trace),
+            Cell::number(crate::model::fmt_score(u.score), u.score, "0.00", &trace),
             Cell::traced(format!("{}/{}", u.rank, u.class_size), &trace),
             Cell::text(u.grade.clone().unwrap_or_else(|| DASH.into())),
         ]));
@@ -483,7 +483,7 @@ pub fn score_sheet_with(
                 "{}（{}）　总分{}　类内排名{}/{}",
                 u.unit,
                 u.class,
-                fmt_num(u.score, 2),
+                crate::model::fmt_score(u.score),
                 u.rank,
                 u.class_size
             ),
@@ -505,7 +505,12 @@ pub fn score_sheet_with(
                 Cell::text(&it.item),
                 Cell::traced(&it.rule, &rules),
                 num_cell(it.max_points, &rules),
-                Cell::number(fmt_num(it.points, 2), it.points, "0.00", &trace),
+                Cell::number(
+                    crate::model::fmt_score(it.points),
+                    it.points,
+                    "0.00",
+                    &trace,
+                ),
                 text_or_dash(&it.note, &trace),
             ]));
         }

@@ -57,6 +57,9 @@ pub struct AnnualView {
     /// Where the year stands in the plan's life: which words every status is said in.
     #[serde(default)]
     pub stage: PlanStage,
+    /// 考核说明: the scoring rules in force, one clause each, from the rules file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scoring_rules: Vec<String>,
 }
 
 /// The whole-plan review: every indicator from its baseline to the end, each plan target judged

@@ -224,6 +224,7 @@ fn view() -> impl Strategy<Value = AnnualView> {
                 office_text: Default::default(),
                 final_review: None,
                 stage,
+                scoring_rules: vec!["起评分100分".into()],
             }
         })
 }

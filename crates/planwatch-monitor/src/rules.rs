@@ -20,6 +20,7 @@ pub struct Rules {
     pub warnings: WarningRules,
     pub attainment: AttainmentRules,
     pub responsibility: ResponsibilityRules,
+    pub workload: WorkloadRules,
     pub bonus: BonusRules,
     pub ranking: RankingRules,
     pub grades: GradeRules,
@@ -155,6 +156,25 @@ impl Default for ResponsibilityRules {
             lead: 0.6,
             participating: 0.4,
         }
+    }
+}
+
+/// Responsibility weighting (任务量折算): a unit that carries little cannot top the ranking only
+/// because it had little to lose. A unit's load is the sum of its shares (as split by
+/// [`ResponsibilityRules`]) of the tasks and indicators it is named on; at or above `full_load`
+/// its own work score (the score without reporting deductions) counts in full, below it only the
+/// fraction load ÷ `full_load` does and the rest is its ranking class's load-weighted mean work
+/// score: work = mean + (own − mean) × load ÷ full_load. The adjustment is one breakdown line
+/// with the figures. `full_load = 0` turns it off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkloadRules {
+    pub full_load: f64,
+}
+
+impl Default for WorkloadRules {
+    fn default() -> Self {
+        WorkloadRules { full_load: 2.0 }
     }
 }
 
@@ -349,6 +369,7 @@ impl Rules {
                 "responsibility.participating",
                 self.responsibility.participating,
             ),
+            ("workload.full_load", self.workload.full_load),
             ("bonus.early_target", self.bonus.early_target),
             (
                 "bonus.task_completed_early",

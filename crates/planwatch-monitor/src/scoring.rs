@@ -67,6 +67,8 @@ pub enum ScoreRule {
     BonusCap,
     Floor,
     MemberScore,
+    /// 任务量折算: a unit with little to do is scored towards its class's mean.
+    Workload,
 }
 
 impl ScoreRule {
@@ -87,6 +89,7 @@ impl ScoreRule {
             ScoreRule::BonusCap => "加分上限",
             ScoreRule::Floor => "最低分",
             ScoreRule::MemberScore => "成员单位得分",
+            ScoreRule::Workload => "任务量折算",
         }
     }
 }
@@ -433,6 +436,8 @@ pub struct ScoringInput<'a> {
 pub fn score_units(s: &ScoringInput<'_>, rules: &Rules) -> Vec<UnitScore> {
     let units = Units::new(s.units);
     let mut cards: HashMap<&str, Card> = HashMap::new();
+    // Each unit's load: the sum of its shares of the tasks and indicators it is named on.
+    let mut load: HashMap<&str, f64> = HashMap::new();
     let r = &rules.reporting;
     for rec in s.reporting {
         let card = cards.entry(rec.unit.as_str()).or_default();
@@ -476,6 +481,7 @@ pub fn score_units(s: &ScoringInput<'_>, rules: &Rules) -> Vec<UnitScore> {
             &t.participating_units,
             &rules.responsibility,
         ) {
+            *load.entry(u).or_default() += share;
             let card = cards.entry(u).or_default();
             if let Some(i) = warning_item(t, rules, share, &format!("，{}", role_text(role, share)))
             {
@@ -502,6 +508,7 @@ pub fn score_units(s: &ScoringInput<'_>, rules: &Rules) -> Vec<UnitScore> {
             &ind.participating_units,
             &rules.responsibility,
         ) {
+            *load.entry(u).or_default() += share;
             let card = cards.entry(u).or_default();
             card.attainment.push((k, ind.weight * share, Some(role)));
             if ind.achieved_early && rules.bonus.early_target > 0.0 {
@@ -561,8 +568,97 @@ pub fn score_units(s: &ScoringInput<'_>, rules: &Rules) -> Vec<UnitScore> {
             })
         })
         .collect();
+    weigh_workload(&mut out, &load, rules);
     rank_units(&mut out, rules);
     out
+}
+
+/// 任务量折算 (see [`crate::rules::WorkloadRules`]): a unit whose load is below `full_load`
+/// gets one line moving its work score towards its class's mean work score (weighted by load),
+/// so that work score = mean + (own − mean) × load ÷ full_load. The work score is the score without the reporting
+/// lines: reporting on time is every unit's own duty whatever its load, so those deductions stay
+/// whole. Units in no ranking class are left as they are.
+fn weigh_workload(units: &mut [UnitScore], load: &HashMap<&str, f64>, rules: &Rules) {
+    let full = rules.workload.full_load;
+    if full <= 0.0 {
+        return;
+    }
+    let work = |u: &UnitScore| -> f64 {
+        u.score
+            .items
+            .iter()
+            .filter(|i| {
+                !matches!(
+                    i.rule,
+                    ScoreRule::MissingReport
+                        | ScoreRule::LateReport
+                        | ScoreRule::ReturnedReport
+                        | ScoreRule::ReportingCap
+                )
+            })
+            .map(|i| i.points)
+            .sum::<Points>()
+            .as_f64()
+    };
+    for class in &rules.ranking.classes {
+        let members: Vec<usize> = (0..units.len())
+            .filter(|&k| class.kinds.contains(&units[k].kind))
+            .collect();
+        if members.len() < 2 {
+            continue;
+        }
+        // The class's mean work score per unit of load: units that carry more weigh more, so
+        // the mean is what a typical piece of work scored, not what doing little scores.
+        let weight = |k: usize| load.get(units[k].unit.as_str()).copied().unwrap_or(0.0);
+        let total_load: f64 = members.iter().map(|&k| weight(k)).sum();
+        if total_load <= 0.0 {
+            continue;
+        }
+        let mean = members
+            .iter()
+            .map(|&k| work(&units[k]) * weight(k))
+            .sum::<f64>()
+            / total_load;
+        for &k in &members {
+            let u = &mut units[k];
+            let l = load.get(u.unit.as_str()).copied().unwrap_or(0.0);
+            if l >= full {
+                continue;
+            }
+            let own = work(u);
+            let z = l / full;
+            let delta = (mean - own) * (1.0 - z);
+            let mut items = std::mem::take(&mut u.score.items);
+            items.push(ScoreItem {
+                rule: ScoreRule::Workload,
+                points: Points::from_f64(delta),
+                reason: format!(
+                    "承担任务和指标折合{}项，不足{}项：履职得分（不含报送扣分）{}只按{}计入，其余按{}按任务量加权的平均履职得分{}计，即（{}−{}）×（1−{}）",
+                    zh::num(l, 2),
+                    zh::num(full, 2),
+                    zh::num(own, 2),
+                    pct(z),
+                    class.name,
+                    zh::num(mean, 2),
+                    zh::num(mean, 2),
+                    zh::num(own, 2),
+                    pct(z)
+                ),
+                subject: None,
+            });
+            let total: Points = items.iter().map(|i| i.points).sum();
+            let floor = Points::from_f64(rules.base.floor);
+            if total < floor {
+                items.push(ScoreItem {
+                    rule: ScoreRule::Floor,
+                    points: floor - total,
+                    reason: format!("得分{total}低于最低分{floor}，按最低分计"),
+                    subject: None,
+                });
+            }
+            u.score = Scorecard::from_items(items);
+        }
+    }
 }
 
 /// Competition ranking (1, 2, 2, 4) within each class; listed by class order, then rank, then

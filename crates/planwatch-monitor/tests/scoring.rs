@@ -10,6 +10,14 @@ use planwatch_monitor::reporting::ReportEventKind;
 use planwatch_monitor::rules::{Rules, SplitMode};
 use planwatch_monitor::scoring::{ScoreRule, Scorecard, Units, shares};
 
+/// The default rules without 任务量折算, so that each case checks one rule by hand; the
+/// workload weighting has its own case below.
+fn plain() -> Rules {
+    let mut r = Rules::default();
+    r.workload.full_load = 0.0;
+    r
+}
+
 fn run(rules: &Rules) -> Assessment {
     assess(&example(), rules).expect("the example is valid")
 }
@@ -35,7 +43,7 @@ fn l(rule: ScoreRule, points: &str, reason: &str) -> (ScoreRule, String, String)
 
 #[test]
 fn the_lead_unit_breakdown_is_every_rule_with_its_reason() {
-    let a = run(&Rules::default());
+    let a = run(&plain());
     let c = card(&a, "市科技局");
     // 100 − 1 (returned once) − 2 (late) − 3 × 60 % (red light, lead of two sides)
     // − 20 × ½ × (5 − 1.25)/10 (attainment) + 1 (target met early) = 92.45.
@@ -81,7 +89,7 @@ fn the_lead_unit_breakdown_is_every_rule_with_its_reason() {
 
 #[test]
 fn the_participating_unit_bears_its_share_and_its_own_lights() {
-    let a = run(&Rules::default());
+    let a = run(&plain());
     let c = card(&a, "市工信局");
     assert_eq!(
         lines(c),
@@ -109,7 +117,7 @@ fn the_participating_unit_bears_its_share_and_its_own_lights() {
 
 #[test]
 fn a_bonus_claim_is_capped_per_item() {
-    let a = run(&Rules::default());
+    let a = run(&plain());
     let c = card(&a, "平定县人民政府");
     assert_eq!(
         lines(c)[1],
@@ -124,7 +132,7 @@ fn a_bonus_claim_is_capped_per_item() {
 
 #[test]
 fn units_are_ranked_within_their_class() {
-    let a = run(&Rules::default());
+    let a = run(&plain());
     type Rank<'a> = (&'a str, Option<&'a str>, Option<u32>, Option<u32>);
     let ranks: Vec<Rank> = a
         .units
@@ -154,7 +162,7 @@ fn equal_scores_share_a_rank() {
     for u in ["市发改委", "市财政局"] {
         input.reports.push(obligation(u, "2024Q1", &[]));
     }
-    let a = assess(&input, &Rules::default()).expect("valid");
+    let a = assess(&input, &plain()).expect("valid");
     let r = |id: &str| a.units.iter().find(|u| u.unit == id).and_then(|u| u.rank);
     // 92.45, 90, 90, 87.80: the two 90s share second place and the next is fourth.
     assert_eq!((r("市发改委"), r("市财政局")), (Some(2), Some(2)));
@@ -163,7 +171,7 @@ fn equal_scores_share_a_rank() {
 
 #[test]
 fn task_forces_answer_for_their_tasks_in_full() {
-    let a = run(&Rules::default());
+    let a = run(&plain());
     let tf = &a.task_forces[0];
     assert_eq!(tf.name, "科技创新专班");
     assert_eq!(
@@ -196,7 +204,7 @@ fn task_forces_answer_for_their_tasks_in_full() {
 
 #[test]
 fn a_county_averages_itself_and_its_member_units() {
-    let a = run(&Rules::default());
+    let a = run(&plain());
     let area = &a.areas[0];
     assert_eq!(area.id, "平定县人民政府");
     assert_eq!(
@@ -218,7 +226,7 @@ fn a_county_averages_itself_and_its_member_units() {
 
 #[test]
 fn the_overall_score_is_the_sum_of_rounded_contributions() {
-    let a = run(&Rules::default());
+    let a = run(&plain());
     let o = a.overall.units.as_ref().expect("overall");
     let pts: Vec<String> = o.items.iter().map(|i| i.points.to_string()).collect();
     // 92.45/4 = 23.1125 → 23.11; 87.8/4 = 21.95; 102/4 = 25.5; 90/4 = 22.5.
@@ -230,7 +238,7 @@ fn the_overall_score_is_the_sum_of_rounded_contributions() {
 
 #[test]
 fn last_years_reports_do_not_count_against_this_year() {
-    let a = run(&Rules::default());
+    let a = run(&plain());
     assert!(a.reporting.iter().any(|r| r.period.year() == 2023));
     let c = card(&a, "市科技局");
     assert!(!c.items.iter().any(|i| i.reason.contains("2023年")));
@@ -238,7 +246,7 @@ fn last_years_reports_do_not_count_against_this_year() {
 
 #[test]
 fn reporting_deductions_stop_at_their_cap() {
-    let mut rules = Rules::default();
+    let mut rules = plain();
     rules.reporting.cap = 5.0;
     let a = run(&rules);
     let c = card(&a, "市工信局");
@@ -255,7 +263,7 @@ fn reporting_deductions_stop_at_their_cap() {
 
 #[test]
 fn bonuses_stop_at_their_cap() {
-    let mut rules = Rules::default();
+    let mut rules = plain();
     rules.bonus.cap = 1.5;
     let a = run(&rules);
     let c = card(&a, "平定县人民政府");
@@ -272,7 +280,7 @@ fn bonuses_stop_at_their_cap() {
 
 #[test]
 fn the_floor_lifts_a_score_and_says_so() {
-    let mut rules = Rules::default();
+    let mut rules = plain();
     rules.reporting.missing = 60.0;
     rules.reporting.cap = 200.0;
     rules.base.floor = 60.0;
@@ -308,7 +316,7 @@ fn the_split_divides_each_side_and_each_mode_does_not() {
     let units = Units::new(&units_in);
     let lead = vec!["A".to_string(), "B".to_string()];
     let part = vec!["C".to_string(), "D".to_string(), "A".to_string()];
-    let mut r = Rules::default().responsibility;
+    let mut r = plain().responsibility;
     let s: Vec<(&str, f64)> = shares(&units, &lead, &part, &r)
         .into_iter()
         .map(|(u, _, s)| (u, s))
@@ -342,7 +350,7 @@ fn a_group_name_stands_for_its_members() {
         vec!["市科技局".to_string()],
         vec!["各县（区）人民政府".to_string()],
     );
-    let s: Vec<(&str, f64)> = shares(&units, &lead, &part, &Rules::default().responsibility)
+    let s: Vec<(&str, f64)> = shares(&units, &lead, &part, &plain().responsibility)
         .into_iter()
         .map(|(u, _, s)| (u, s))
         .collect();
@@ -365,7 +373,7 @@ fn unknown_units_are_input_errors_that_name_the_place() {
         "2024Q1",
         &[("2024-04-01", ReportEventKind::Submitted)],
     ));
-    let e = assess(&input, &Rules::default()).expect_err("unknown units");
+    let e = assess(&input, &plain()).expect_err("unknown units");
     assert_eq!(e.0.len(), 2);
     assert!(
         e.0[0].to_string().contains("任务“培育高新技术企业”(T1)"),
@@ -377,7 +385,7 @@ fn unknown_units_are_input_errors_that_name_the_place() {
 
 #[test]
 fn the_assessment_round_trips_through_json_and_still_reproduces() {
-    let a = run(&Rules::default());
+    let a = run(&plain());
     let json = serde_json::to_string(&a).expect("serialise");
     let back: Assessment = serde_json::from_str(&json).expect("parse");
     assert_eq!(back.units.len(), a.units.len());
@@ -385,4 +393,36 @@ fn the_assessment_round_trips_through_json_and_still_reproduces() {
         assert!(u.score.reproduces(), "{}", u.unit);
     }
     assert_eq!(back.as_of, d("2024-07-15"));
+}
+
+#[test]
+fn a_unit_with_little_to_do_is_scored_towards_its_class_mean_and_says_how() {
+    let without = run(&plain());
+    let with = run(&Rules::default());
+    let full = Rules::default().workload.full_load;
+    assert!(full > 0.0, "the default weighs responsibility");
+    let mut moved = 0;
+    for u in &with.units {
+        assert!(u.score.reproduces(), "{}", u.name);
+        let before = without
+            .units
+            .iter()
+            .find(|b| b.unit == u.unit)
+            .expect("same units");
+        match u.score.items.iter().find(|i| i.rule == ScoreRule::Workload) {
+            Some(item) => {
+                moved += 1;
+                // The line says the load, the threshold, the share counted and the mean.
+                assert!(
+                    item.reason.contains("承担任务和指标折合"),
+                    "{}",
+                    item.reason
+                );
+                assert!(item.reason.contains("平均履职得分"), "{}", item.reason);
+                assert_eq!(u.score.total, before.score.total + item.points);
+            }
+            None => assert_eq!(u.score.total, before.score.total, "{}", u.name),
+        }
+    }
+    assert!(moved > 0, "the example has units with little to do");
 }

@@ -463,5 +463,6 @@ pub fn yangquan_2023() -> AnnualView {
         office_text: BTreeMap::new(),
         final_review: None,
         stage: Default::default(),
+        scoring_rules: Vec::new(),
     }
 }
