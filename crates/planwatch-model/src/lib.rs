@@ -7,6 +7,7 @@ pub mod ids;
 pub mod period;
 pub mod plan;
 pub mod role;
+pub mod sheet;
 pub mod span;
 pub mod unit;
 pub mod vocab;
@@ -20,6 +21,7 @@ pub use plan::{
     MilestoneKind, Period, Plan, ResponsibleUnit, Section, Severity, Target, Task, YearBasis,
 };
 pub use role::Role;
+pub use sheet::{Merge, Sheet};
 pub use span::Span;
 pub use unit::UnitKind;
 pub use vocab::{

@@ -43,6 +43,9 @@ pub(crate) struct Cx<'a> {
     pub(crate) src: &'a str,
     pub(crate) idx: LineIndex<'a>,
     pub(crate) diags: Vec<Diag>,
+    /// Applied to every diagnostic before it is sorted and reported: a workbook's reader turns
+    /// places in the text it assembled from the cells into sheet, row and column.
+    pub(crate) place: Option<&'a dyn Fn(&mut Diag)>,
 }
 
 impl Cx<'_> {
@@ -77,6 +80,7 @@ pub(crate) fn extract(src: &str) -> Plan {
         src,
         idx: LineIndex::new(src),
         diags: Vec::new(),
+        place: None,
     };
     let blocks = layout::blocks(src);
     let mut plan = Plan::default();

@@ -86,14 +86,23 @@ pub(crate) fn finish(cx: &mut Cx<'_>, mut plan: Plan, drafts: Vec<Draft>) -> Pla
     cx.diags.extend(typos::check(cx.src, &cx.idx, &plan.units));
     if plan.tasks.is_empty() {
         cx.diags.push(Diag {
-            span: Span { line: 1, column: 1, start: 0, end: 0 },
+            span: Span {
+                line: 1,
+                column: 1,
+                start: 0,
+                end: 0,
+                sheet: None,
+            },
             severity: Severity::Error,
             code: "no-tasks".to_string(),
             message: "没有识别出任何任务：请确认任务带有编号（如（1）、1.、第一条）并写明牵头单位 (no tasks found)".to_string(),
         });
     }
     let mut diags = std::mem::take(&mut cx.diags);
-    diags.sort_by_key(|d| (d.span.line, d.span.column, d.severity));
+    if let Some(place) = cx.place {
+        diags.iter_mut().for_each(place);
+    }
+    diags.sort_by_key(|d| (d.span.sheet, d.span.line, d.span.column, d.severity));
     diags.dedup_by(|a, b| a.span == b.span && a.code == b.code);
     plan.diagnostics = diags
         .into_iter()

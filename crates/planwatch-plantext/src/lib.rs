@@ -22,6 +22,7 @@ mod numbering;
 mod numbers;
 mod outline;
 mod parts;
+mod sheets;
 mod source;
 mod summary;
 mod table;
@@ -30,6 +31,7 @@ mod typos;
 mod units;
 
 pub use decode::{InputError, MAX_TEXT_CHARS, decode};
+pub use sheets::{MAX_CELL_CHARS, extract_sheets};
 pub use summary::summary_zh;
 
 use planwatch_model::{Diagnostic, Plan, Severity, Span};

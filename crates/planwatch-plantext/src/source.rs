@@ -55,6 +55,7 @@ impl<'a> LineIndex<'a> {
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),
             start,
             end: r.end.max(start).min(self.text.len()),
+            sheet: None,
         }
     }
 }

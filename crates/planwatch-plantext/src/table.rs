@@ -131,8 +131,8 @@ fn relative_years(h: &str) -> Option<i32> {
 }
 
 pub(crate) struct Header {
-    row: usize,
-    cols: Vec<Col>,
+    pub(crate) row: usize,
+    pub(crate) cols: Vec<Col>,
 }
 
 fn cells(b: &Block) -> &[NormText] {
@@ -372,7 +372,7 @@ pub(crate) fn read(
     }
 }
 
-fn row_units(
+pub(crate) fn row_units(
     cx: &mut Cx<'_>,
     b: &Block,
     h: &Header,
@@ -430,7 +430,13 @@ fn row_units(
     d.units.extend(named);
 }
 
-fn row_targets(cx: &mut Cx<'_>, b: &Block, h: &Header, d: &mut Draft, default_year: Option<i32>) {
+pub(crate) fn row_targets(
+    cx: &mut Cx<'_>,
+    b: &Block,
+    h: &Header,
+    d: &mut Draft,
+    default_year: Option<i32>,
+) {
     let subject = d.task.title.clone();
     for (i, c) in h.cols.iter().enumerate() {
         let Some(cell) = cells(b).get(i).filter(|c| !trim_punct(&c.text).is_empty()) else {
@@ -489,7 +495,7 @@ fn row_targets(cx: &mut Cx<'_>, b: &Block, h: &Header, d: &mut Draft, default_ye
     }
 }
 
-fn push_found(
+pub(crate) fn push_found(
     cx: &mut Cx<'_>,
     cell: &NormText,
     found: Found,

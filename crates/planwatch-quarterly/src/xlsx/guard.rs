@@ -53,6 +53,8 @@ pub const MAX_STYLE_RECORDS: u64 = 64_000;
 pub const MAX_SHARED_FORMULAS: u64 = 10_000;
 /// Element nesting (a sheet nests 6 deep, a drawing about 15).
 pub const MAX_DEPTH: usize = 64;
+/// Merged ranges (`<mergeCell>`) in one part: a task table has tens, a form a few.
+pub const MAX_MERGES: u64 = 20_000;
 /// Text a reader may copy out of shared strings into the cells that refer to them, and out of
 /// shared formulas into the cells that share them (64 MiB each).
 pub const MAX_COPIED_TEXT_BYTES: u64 = 64 * 1024 * 1024;
@@ -199,7 +201,7 @@ fn is_xml_name(name: &str) -> bool {
 
 /// Reads entry `i` with a hard cap: never more than `cap` bytes whatever the zip declares
 /// (`Ok(None)` for a directory). `Err(None)` when the entry holds more than `cap`.
-fn read_entry<R: Read + std::io::Seek>(
+pub(crate) fn read_entry<R: Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
     i: usize,
     cap: u64,
@@ -532,6 +534,7 @@ fn scan_part(place: &str, data: &[u8], totals: &mut Totals) -> Result<Scanned, I
     let mut cell = CellState::default();
     let mut shared_formulas: HashMap<u64, u64> = HashMap::new();
     let mut sheets = 0usize;
+    let mut merges = 0u64;
     let mut records: HashMap<&'static str, u64> = HashMap::new();
     let mut strings: Option<u64> = None;
     let mut si_bytes: u64 = 0;
@@ -592,6 +595,20 @@ fn scan_part(place: &str, data: &[u8], totals: &mut Totals) -> Result<Scanned, I
                         shared_formulas.insert(si, 0);
                     } else if let Some(len) = shared_formulas.get(&si) {
                         totals.add_formula_copy(place, *len)?;
+                    }
+                }
+                // A merged range is parsed by calamine's reference parser (task tables are read
+                // with their merged cells).
+                if name.as_ref() == b"mergeCell" {
+                    merges += 1;
+                    if merges > MAX_MERGES {
+                        return Err(refuse(
+                            place,
+                            format!("合并单元格超过 {MAX_MERGES} 处，不予读取"),
+                        ));
+                    }
+                    for v in values(&e, "ref") {
+                        check_range(place, "合并单元格 ref", v)?;
                     }
                 }
                 match tag {
