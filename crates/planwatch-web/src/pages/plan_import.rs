@@ -218,13 +218,9 @@ fn normalise_newlines(s: &str) -> String {
     s.replace("\r\n", "\n")
 }
 
+/// The upload as text: UTF-8, GB18030, UTF-16 or a .docx, decoded as the CLI decodes a file.
 fn decode(file_name: &str, bytes: &[u8]) -> Result<String, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    String::from_utf8(bytes.to_vec()).map_err(|_| {
-        format!(
-            "文件 {file_name} 不是 UTF-8 文本：请在记事本或 WPS 中另存为 UTF-8 编码的 .txt 后再上传"
-        )
-    })
+    planwatch_plantext::decode(bytes, file_name).map_err(|e| format!("文件 {file_name} {e}"))
 }
 
 /// Receives the upload (a file, or text pasted into the form) and shows the preview.
@@ -260,6 +256,20 @@ pub async fn preview(
         }
     }
     let upload = match file {
+        // A task table in a spreadsheet is extracted here, once: the preview and the
+        // confirmation then carry the extracted plan as interchange JSON.
+        Some((name, bytes)) if app::plan_input::is_spreadsheet(&name, &bytes) => {
+            match app::plan_input::extract_plan_bytes(&bytes, &name) {
+                Ok(plan) => Upload {
+                    content: serde_json::to_string_pretty(&plan)
+                        .map_err(|e| WebError::Internal(e.into()))?,
+                    file_name: format!("{name}（任务表）.json"),
+                },
+                Err(error) => {
+                    return form_error(&state, &user, format!("任务表“{name}”{error}")).await;
+                }
+            }
+        }
         Some((name, bytes)) => match decode(&name, &bytes) {
             Ok(content) => Upload {
                 file_name: name,

@@ -1,5 +1,6 @@
-//! `planwatch extract FILE [--format json|text]`: reads a plan file (.txt in UTF-8/GB18030, or
-//! .docx) and prints the extracted plan as interchange JSON or as a Chinese summary.
+//! `planwatch extract FILE [--format json|text]`: reads a plan file (.txt in UTF-8/GB18030,
+//! .docx, or a task table in .xlsx/.ods/.csv) and prints the extracted plan as interchange JSON
+//! or as a Chinese summary.
 
 use anyhow::anyhow;
 use std::io::Write;
@@ -8,7 +9,7 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The plan file (.txt in UTF-8 or GB18030/GBK, or .docx). 计划文件
+    /// The plan file (.txt in UTF-8 or GB18030/GBK, .docx, or a task table in .xlsx/.ods/.csv). 计划文件
     pub file: PathBuf,
     /// Output format: json (plan interchange JSON) or text (summary for checking). 输出格式
     #[arg(long, default_value = "text", value_parser = ["json", "text"])]
@@ -32,7 +33,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let plan = planwatch_plantext::extract_bytes(&bytes, &name)
+    let plan = planwatch_app::plan_input::extract_plan_bytes(&bytes, &name)
         .map_err(|e| anyhow!("无法读取“{shown}”：{e}"))?;
     let out = if a.format == "json" {
         let mut s = serde_json::to_string_pretty(&plan)?;
