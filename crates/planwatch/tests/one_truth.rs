@@ -159,3 +159,272 @@ fn the_api_the_dashboard_the_cli_and_the_report_show_the_same_figures() {
         outputs.into_iter().collect::<Vec<_>>().join(", ")
     );
 }
+
+/// The text of a Word document: the runs of `word/document.xml` with the tags taken out.
+fn docx_text(path: &std::path::Path) -> String {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).expect("docx written");
+    let mut zip = zip::ZipArchive::new(file).expect("a zip");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("the document part")
+        .read_to_string(&mut xml)
+        .expect("utf-8");
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in xml.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+}
+
+/// `pdftotext` of a PDF, or `None` when poppler is not installed and the run does not require
+/// the document tools (CI sets PLANWATCH_REQUIRE_DOC_TOOLS=1, so there it always runs).
+fn pdf_text(path: &std::path::Path) -> Option<String> {
+    match std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+    {
+        Ok(out) if out.status.success() => Some(String::from_utf8(out.stdout).expect("utf-8")),
+        Ok(out) => panic!("pdftotext failed: {}", String::from_utf8_lossy(&out.stderr)),
+        Err(e) => {
+            assert!(
+                std::env::var("PLANWATCH_REQUIRE_DOC_TOOLS").as_deref() != Ok("1"),
+                "pdftotext is required: {e}"
+            );
+            eprintln!("pdftotext not installed: the PDF is not read back ({e})");
+            None
+        }
+    }
+}
+
+/// The rows of one sheet of a workbook, each cell as text.
+fn sheet_rows(path: &std::path::Path, sheet: &str) -> Vec<Vec<String>> {
+    use calamine::Reader as _;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).expect("xlsx written");
+    let range = wb
+        .worksheet_range(sheet)
+        .unwrap_or_else(|e| panic!("sheet {sheet}: {e}"));
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+/// Writes the annual report of `year` in `format` into the server's data folder.
+fn report(server: &Server, year: &str, format: &str) -> std::path::PathBuf {
+    let path = server.data_dir().join(format!("annual-{year}.{format}"));
+    server.cli(&[
+        "report",
+        "annual",
+        "--year",
+        year,
+        "--format",
+        format,
+        "--out",
+        path.to_str().expect("utf-8"),
+    ]);
+    path
+}
+
+/// The four report formats read back — the workbook cell by cell, the Word document, the PDF
+/// and the HTML as text — say the same figures and words as `assess --format json` and the API,
+/// for the plan's final year (终期评估, no 序时 anywhere), for the same quarter assessed long
+/// after the plan's end (as of today), and for a mid-plan year (序时 semantics).
+#[test]
+fn every_report_format_read_back_says_what_the_api_and_the_cli_say() {
+    let server = Server::demo("2024Q4", &[]);
+    let mut office = server.client();
+    let r = office.try_sign_in("office", DEMO_PASSWORD);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mut compared = 0usize;
+    let mut outputs = std::collections::BTreeSet::new();
+
+    for (year, period, final_year) in [("2024", "2024Q4", true), ("2023", "2023Q4", false)] {
+        let cli = json(&server.cli(&["assess", "--period", period, "--format", "json"]));
+        let api = json(
+            &office
+                .get(&format!("/api/v1/indicators?period={period}"))
+                .body,
+        );
+        outputs.insert("assess --format json");
+        outputs.insert("/api/v1/indicators");
+        assert_eq!(
+            api["stage"],
+            if final_year { "closed" } else { "running" },
+            "{period}: the plan's stage"
+        );
+        let mean = format!(
+            "{:.2}",
+            cli["overall"]["units"]["total"].as_f64().expect("mean")
+        );
+        let xlsx = report(&server, year, "xlsx");
+        let docx = docx_text(&report(&server, year, "docx"));
+        let html = std::fs::read_to_string(report(&server, year, "html")).expect("html");
+        let pdf = pdf_text(&report(&server, year, "pdf"));
+        outputs.extend(["report .xlsx", "report .docx", "report .html"]);
+        if pdf.is_some() {
+            outputs.insert("report .pdf");
+        }
+        let mut texts: Vec<(&str, &str)> = vec![("docx", &docx), ("html", &html)];
+        if let Some(p) = &pdf {
+            texts.push(("pdf", p));
+        }
+
+        // The units' mean in every text.
+        for (what, text) in &texts {
+            assert!(text.contains(&mean), "{period} {what}: the mean {mean}");
+            compared += 1;
+        }
+
+        // Every unit's score and rank in the workbook's 表3, and its score in every text.
+        let ranking = sheet_rows(&xlsx, "表3 考核得分");
+        for u in cli["units"].as_array().expect("units") {
+            let name = u["name"].as_str().expect("name");
+            let score = format!("{:.2}", u["score"]["total"].as_f64().expect("score"));
+            let row = ranking
+                .iter()
+                .find(|r| r.get(1).is_some_and(|c| c == name))
+                .unwrap_or_else(|| panic!("{period}: {name} in 表3"));
+            assert_eq!(
+                row[2].parse::<f64>().expect("a number"),
+                u["score"]["total"].as_f64().expect("score"),
+                "{period}: {name} score in 表3"
+            );
+            assert_eq!(
+                row[3],
+                format!("{}/{}", u["rank"], u["class_size"]),
+                "{period}: {name} rank in 表3"
+            );
+            compared += 2;
+            for (what, text) in &texts {
+                assert!(text.contains(&score), "{period} {what}: {name} {score}");
+                compared += 1;
+            }
+        }
+
+        // Every indicator's word in 附件1 is the API's verdict, from the same function.
+        let attachment = sheet_rows(&xlsx, "主要指标完成情况表");
+        let header = attachment
+            .iter()
+            .find(|r| r.first().is_some_and(|c| c == "序号"))
+            .expect("a header row");
+        let status_col = header.iter().position(|c| c == "状态").expect("状态");
+        for i in api["indicators"].as_array().expect("indicators") {
+            let name = i["name"].as_str().expect("name");
+            let row = attachment
+                .iter()
+                .find(|r| r.get(1).is_some_and(|c| c == name))
+                .unwrap_or_else(|| panic!("{period}: {name} in 附件1"));
+            assert_eq!(
+                row[status_col],
+                i["verdict_label"].as_str().expect("verdict"),
+                "{period}: {name}"
+            );
+            compared += 1;
+        }
+
+        let s = &cli["summary"];
+        if final_year {
+            // The final evaluation: tasks judged as a whole, the same counts everywhere, and
+            // no 序时 in any format.
+            for (word, key) in [
+                ("完成", "tasks_judged_completed"),
+                ("基本完成", "tasks_judged_largely_completed"),
+                ("未完成", "tasks_judged_not_completed"),
+            ] {
+                let n = s[key].as_u64().expect("count");
+                let phrase = format!("{word}{n}项");
+                for (what, text) in &texts {
+                    assert!(text.contains(&phrase), "{period} {what}: {phrase}");
+                    compared += 1;
+                }
+            }
+            for (what, text) in &texts {
+                assert!(!text.contains("序时"), "{period} {what} says 序时");
+                assert!(text.contains("终期评估"), "{period} {what}: 终期评估");
+            }
+            let sheets: Vec<String> = {
+                use calamine::Reader as _;
+                let wb: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).expect("xlsx");
+                wb.sheet_names()
+            };
+            for sheet in sheets {
+                for row in sheet_rows(&xlsx, &sheet) {
+                    for cell in row {
+                        assert!(!cell.contains("序时"), "{period} xlsx {sheet}: {cell}");
+                    }
+                }
+            }
+            let page = office.get(&format!("/?period={period}")).body;
+            outputs.insert("驾驶舱");
+            let n = s["tasks_judged_completed"].as_u64().expect("count");
+            assert!(
+                page.contains("重点任务终期评估") && page.contains(&format!("完成 {n}")),
+                "{period}: the dashboard shows the judgement counts"
+            );
+            compared += 1;
+        } else {
+            // Mid-plan: the year's work against 序时进度.
+            for (what, text) in &texts {
+                assert!(text.contains("序时进度"), "{period} {what}: 序时进度");
+                assert!(!text.contains("终期评估"), "{period} {what}: no 终期评估");
+            }
+        }
+    }
+
+    // The final quarter assessed long after the plan's end: the CLI and the API agree on the
+    // day, the stage, every indicator's verdict and every unit's score.
+    let later = "2026-12-06";
+    let cli = json(&server.cli(&[
+        "assess", "--period", "2024Q4", "--as-of", later, "--format", "json",
+    ]));
+    let api = json(
+        &office
+            .get(&format!("/api/v1/indicators?period=2024Q4&as_of={later}"))
+            .body,
+    );
+    let api_sc = json(
+        &office
+            .get(&format!("/api/v1/scores?period=2024Q4&as_of={later}"))
+            .body,
+    );
+    assert_eq!(cli["as_of"], later);
+    assert_eq!(api["as_of"], later);
+    assert_eq!(cli["stage"], "closed");
+    assert_eq!(api["stage"], "closed");
+    compared += 4;
+    for u in cli["units"].as_array().expect("units") {
+        let name = u["name"].as_str().expect("name");
+        let a = api_sc["units"]
+            .as_array()
+            .expect("units")
+            .iter()
+            .find(|x| x["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in the API"));
+        assert_eq!(a["score"], u["score"]["total"], "{name} after the end");
+        compared += 1;
+    }
+    for i in cli["indicators"].as_array().expect("indicators") {
+        let a = api["indicators"]
+            .as_array()
+            .expect("indicators")
+            .iter()
+            .find(|x| x["id"] == i["id"])
+            .expect("same indicators");
+        assert_eq!(a["status"], i["status"]);
+        assert_eq!(a["light"], i["light"]);
+        compared += 2;
+    }
+    eprintln!(
+        "one truth, documents: {compared} figures compared across {} outputs ({})",
+        outputs.len(),
+        outputs.into_iter().collect::<Vec<_>>().join(", ")
+    );
+}

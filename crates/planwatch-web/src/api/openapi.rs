@@ -188,12 +188,13 @@ fn schemas() -> Value {
             "properties": { "unit": { "type": "string" }, "quarter": { "type": "string" }, "indicator": { "type": "string" }, "value": { "type": "number" }, "report_state": { "type": "string" }, "version": { "type": "integer" } }
         },
         "Indicator": {
-            "type": "object", "required": ["id", "name", "light", "status", "status_label", "explanation"],
+            "type": "object", "required": ["id", "name", "light", "status", "status_label", "verdict", "verdict_label", "explanation"],
             "properties": {
                 "id": { "type": "string" }, "name": { "type": "string" }, "unit": { "type": ["string", "null"] },
                 "reporter": { "type": "string" },
                 "light": { "type": "string", "enum": ["green", "yellow", "red", "grey"] },
                 "status": { "type": "string" }, "status_label": { "type": "string" },
+                "verdict": { "type": "string", "enum": ["achieved", "on_schedule", "behind", "no_data"] }, "verdict_label": { "type": "string" },
                 "latest": { "type": ["object", "null"], "properties": { "at": { "type": "string" }, "value": { "type": "number" }, "text": { "type": "string" } } },
                 "target": { "type": ["object", "null"], "properties": { "comparator": { "type": "string" }, "value": { "type": "number" }, "at": { "type": "string" } } },
                 "forecast": { "type": ["string", "null"] },
@@ -203,7 +204,7 @@ fn schemas() -> Value {
         },
         "Indicators": {
             "type": "object",
-            "properties": { "period": { "type": "string" }, "as_of": { "type": "string", "format": "date" }, "demo": { "type": "boolean" }, "indicators": { "type": "array", "items": { "$ref": "#/components/schemas/Indicator" } } }
+            "properties": { "period": { "type": "string" }, "as_of": { "type": "string", "format": "date" }, "stage": { "type": "string", "enum": ["running", "final_year", "closed"] }, "demo": { "type": "boolean" }, "indicators": { "type": "array", "items": { "$ref": "#/components/schemas/Indicator" } } }
         },
         "Score": {
             "type": "object",

@@ -59,6 +59,9 @@ pub struct IndicatorDoc {
     light: planwatch_monitor::measure::Light,
     status: planwatch_monitor::indicator::IndicatorStatus,
     status_label: &'static str,
+    /// Where it stands for the year (表A 完成情况) — the documents' word, from the same function.
+    verdict: planwatch_model::IndicatorVerdict,
+    verdict_label: &'static str,
     latest: Option<Observed>,
     target: Option<TargetDoc>,
     forecast: Option<String>,
@@ -85,6 +88,8 @@ pub struct TargetDoc {
 pub struct IndicatorsDoc {
     period: String,
     as_of: String,
+    /// Where the period stands in the plan's life (running / final_year / closed).
+    stage: planwatch_model::PlanStage,
     demo: bool,
     indicators: Vec<IndicatorDoc>,
 }
@@ -108,6 +113,8 @@ fn indicator_doc(
         light: i.light,
         status: i.status,
         status_label: i.status_zh(),
+        verdict: i.verdict(),
+        verdict_label: i.verdict_zh(),
         latest: i.latest.as_ref().map(|l| Observed {
             at: l.at.label_zh(),
             value: l.value,
@@ -147,6 +154,7 @@ pub async fn indicators(
     let a = assessed(&state, &q).await?;
     Ok(Json(IndicatorsDoc {
         period: a.period.to_string(),
+        stage: a.outcome.assessment.stage,
         as_of: a.as_of.to_string(),
         demo: a.outcome.assessment.demo,
         indicators: a

@@ -308,37 +308,62 @@ pub async fn show(state: &AppState, user: &CurrentUser, a: Assessed) -> WebResul
                 },
             ],
         ),
-        task_chart: svg::proportion_bar(
-            "任务状态",
-            &[
-                svg::Segment {
-                    label: "已完成",
-                    count: s.tasks_completed,
-                    color: "#2e7d32",
-                },
-                svg::Segment {
-                    label: planwatch_model::TaskStatus::OnSchedule
-                        .label_at(a.outcome.assessment.stage),
-                    count: s.tasks_on_schedule,
-                    color: "#0b4a8b",
-                },
-                svg::Segment {
-                    label: planwatch_model::TaskStatus::Behind.label_at(a.outcome.assessment.stage),
-                    count: s.tasks_behind,
-                    color: "#d89b00",
-                },
-                svg::Segment {
-                    label: "未启动",
-                    count: s.tasks_not_started,
-                    color: "#9aa5b1",
-                },
-                svg::Segment {
-                    label: "逾期",
-                    count: s.tasks_overdue,
-                    color: "#c62828",
-                },
-            ],
-        ),
+        task_chart: if a.outcome.assessment.stage == planwatch_model::PlanStage::Closed {
+            // Once the plan is over, tasks are judged as a whole (终期评估).
+            svg::proportion_bar(
+                "重点任务终期评估",
+                &[
+                    svg::Segment {
+                        label: planwatch_model::TaskJudgement::Completed.label_zh(),
+                        count: s.tasks_judged_completed,
+                        color: "#2e7d32",
+                    },
+                    svg::Segment {
+                        label: planwatch_model::TaskJudgement::LargelyCompleted.label_zh(),
+                        count: s.tasks_judged_largely_completed,
+                        color: "#0b4a8b",
+                    },
+                    svg::Segment {
+                        label: planwatch_model::TaskJudgement::NotCompleted.label_zh(),
+                        count: s.tasks_judged_not_completed,
+                        color: "#c62828",
+                    },
+                ],
+            )
+        } else {
+            svg::proportion_bar(
+                "任务状态",
+                &[
+                    svg::Segment {
+                        label: "已完成",
+                        count: s.tasks_completed,
+                        color: "#2e7d32",
+                    },
+                    svg::Segment {
+                        label: planwatch_model::TaskStatus::OnSchedule
+                            .label_at(a.outcome.assessment.stage),
+                        count: s.tasks_on_schedule,
+                        color: "#0b4a8b",
+                    },
+                    svg::Segment {
+                        label: planwatch_model::TaskStatus::Behind
+                            .label_at(a.outcome.assessment.stage),
+                        count: s.tasks_behind,
+                        color: "#d89b00",
+                    },
+                    svg::Segment {
+                        label: "未启动",
+                        count: s.tasks_not_started,
+                        color: "#9aa5b1",
+                    },
+                    svg::Segment {
+                        label: "逾期",
+                        count: s.tasks_overdue,
+                        color: "#c62828",
+                    },
+                ],
+            )
+        },
         report_chart: svg::proportion_bar(
             "季度报送",
             &[
