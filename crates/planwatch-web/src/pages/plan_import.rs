@@ -1,8 +1,11 @@
 //! 计划 → 导入新版本: upload a plan text (or interchange JSON), see the extraction with its
-//! diagnostics beside the text and what would change, then confirm to create a new revision.
-//! The preview changes nothing; the confirmation re-reads the same text (extraction is
-//! deterministic) and imports it through the store's plan import use case, which refuses a plan
-//! with blocking problems and writes the audit row in the same transaction.
+//! diagnostics beside the text and what would change, correct it in the table, then confirm to
+//! create a new revision. The preview changes nothing; the confirmation re-reads the same text
+//! (extraction is deterministic) — or, when the office edited the table, takes the plan the table
+//! posts as interchange JSON (`edit`) — and imports it through the library's use case, which
+//! refuses a plan with blocking problems and writes the audit row in the same transaction.
+
+mod edit;
 
 use super::super::AppState;
 use super::super::error::{WebError, WebResult};
@@ -18,7 +21,7 @@ use planwatch_app as app;
 use planwatch_model::{Plan, Severity};
 use planwatch_store::{PlanSource, check_plan, diff_plans, parse_plan_json};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Template)]
 #[template(path = "plan_import.html")]
@@ -36,10 +39,19 @@ pub async fn form(State(state): State<AppState>, user: CurrentUser) -> WebResult
 }
 
 /// The uploaded document as it travels from the preview to the confirmation.
-#[derive(Deserialize)]
 pub struct Upload {
     file_name: String,
     content: String,
+}
+
+/// The confirmation: the document, and the plan as corrected in the table (interchange JSON;
+/// empty when the office changed nothing).
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    file_name: String,
+    content: String,
+    #[serde(default)]
+    edited: String,
 }
 
 /// Whether the document is interchange JSON rather than plan text: a `.json` name or a
@@ -78,15 +90,77 @@ pub struct DiagRow {
     pub code: String,
 }
 
-pub struct ExtractedTask {
+/// A task as a row of the editing table; `index` is its place in the plan shown, so the script
+/// keeps every field the table does not show.
+pub struct TaskRow {
+    pub index: usize,
     pub number: u32,
     pub title: String,
     pub section: String,
     pub lead: String,
     pub participating: String,
-    pub targets: usize,
-    pub milestones: usize,
+    /// The line of the text the task starts on; 0 when there is no text line to link to.
+    pub line: u32,
+    pub without_lead: bool,
 }
+
+pub struct TargetRow {
+    pub task: usize,
+    pub index: usize,
+    pub task_number: u32,
+    pub indicator: String,
+    pub text: String,
+    pub year: String,
+    pub value: String,
+    pub unit: String,
+    pub comparator: &'static str,
+}
+
+pub struct MilestoneRow {
+    pub task: usize,
+    pub index: usize,
+    pub task_number: u32,
+    pub text: String,
+    pub year: String,
+}
+
+pub struct Choice {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+/// The comparator's choices in the table (the JSON names of `TargetWording`). TODO(vocab): the
+/// words belong beside `TargetWording` in the model crate, which `plantext::summary` needs too.
+const COMPARATORS: [Choice; 7] = [
+    Choice {
+        value: "",
+        label: "（未注明）",
+    },
+    Choice {
+        value: "at_least",
+        label: "不低于",
+    },
+    Choice {
+        value: "at_most",
+        label: "不超过",
+    },
+    Choice {
+        value: "equal",
+        label: "等于",
+    },
+    Choice {
+        value: "about",
+        label: "约",
+    },
+    Choice {
+        value: "double",
+        label: "翻一番",
+    },
+    Choice {
+        value: "qualitative",
+        label: "定性",
+    },
+];
 
 #[derive(Template)]
 #[template(path = "plan_preview.html")]
@@ -98,15 +172,31 @@ struct PreviewPage {
     title: String,
     period: String,
     goals: usize,
-    tasks: Vec<ExtractedTask>,
-    targets: usize,
-    milestones: usize,
+    tasks: Vec<TaskRow>,
+    targets: Vec<TargetRow>,
+    milestones: Vec<MilestoneRow>,
     units: usize,
     problems: Vec<String>,
     diagnostics: Vec<DiagRow>,
     changes: Vec<String>,
     next_revision: i64,
     lines: Vec<SourceLine>,
+    /// The plan shown, as interchange JSON: the script's base for the plan the table posts.
+    plan_json: String,
+    /// The plan as corrected in the table, carried to the confirmation; empty for the document.
+    edited: String,
+    merges: Vec<edit::Merge>,
+    comparators: &'static [Choice],
+    /// Why the table's correction could not be read.
+    error: Option<String>,
+}
+
+/// What the preview shows: the document as read, or the office's correction of it.
+enum Shown {
+    Document,
+    Corrected(Box<Plan>),
+    /// The table posted something that is not a plan: the document again, with why.
+    Unreadable(String),
 }
 
 fn severity(s: Severity) -> (&'static str, &'static str, &'static str) {
@@ -117,9 +207,60 @@ fn severity(s: Severity) -> (&'static str, &'static str, &'static str) {
     }
 }
 
-async fn preview_page(state: &AppState, user: &CurrentUser, upload: Upload) -> WebResult<Response> {
+fn number_text<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn table_rows(plan: &Plan, text: bool) -> (Vec<TaskRow>, Vec<TargetRow>, Vec<MilestoneRow>) {
+    let mut tasks = Vec::new();
+    let mut targets = Vec::new();
+    let mut milestones = Vec::new();
+    for (i, t) in plan.tasks.iter().enumerate() {
+        tasks.push(TaskRow {
+            index: i,
+            number: t.number,
+            title: t.title.clone(),
+            section: t.section.clone(),
+            lead: t.lead_units.join("、"),
+            participating: t.participating_units.join("、"),
+            line: t.span.filter(|_| text).map_or(0, |s| s.line),
+            without_lead: t.lead_units.iter().all(|u| u.trim().is_empty()),
+        });
+        for (j, x) in t.targets.iter().enumerate() {
+            let comparator = x.comparator.map_or("", |c| c.as_str());
+            targets.push(TargetRow {
+                task: i,
+                index: j,
+                task_number: t.number,
+                indicator: x.indicator.clone(),
+                text: x.text.clone(),
+                year: number_text(x.year),
+                value: number_text(x.value),
+                unit: x.unit.clone().unwrap_or_default(),
+                comparator,
+            });
+        }
+        for (j, m) in t.milestones.iter().enumerate() {
+            milestones.push(MilestoneRow {
+                task: i,
+                index: j,
+                task_number: t.number,
+                text: m.text.clone(),
+                year: number_text(m.year),
+            });
+        }
+    }
+    (tasks, targets, milestones)
+}
+
+async fn preview_page(
+    state: &AppState,
+    user: &CurrentUser,
+    upload: Upload,
+    shown: Shown,
+) -> WebResult<Response> {
     let c = Chrome::new(state, user, "plan", "导入计划：预览").await?;
-    let (plan, _) = match read(&upload) {
+    let (document, _) = match read(&upload) {
         Ok(p) => p,
         Err(error) => {
             let page = ImportForm {
@@ -128,6 +269,11 @@ async fn preview_page(state: &AppState, user: &CurrentUser, upload: Upload) -> W
             };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
         }
+    };
+    let (plan, corrected, error) = match shown {
+        Shown::Document => (document, false, None),
+        Shown::Corrected(plan) => (*plan, true, None),
+        Shown::Unreadable(e) => (document, false, Some(e)),
     };
     let json = is_json(&upload.file_name, &upload.content);
     let problems = check_plan(&plan);
@@ -179,37 +325,48 @@ async fn preview_page(state: &AppState, user: &CurrentUser, upload: Upload) -> W
         }
         None => vec!["这是第一个版本".to_string()],
     };
+    let known: BTreeSet<String> = state
+        .store()
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| u.name.as_str().to_string())
+        .collect();
+    let plan_json = serde_json::to_string(&plan).map_err(|e| WebError::Internal(e.into()))?;
+    let (tasks, targets, milestones) = table_rows(&plan, !json);
+    let status = if error.is_some() || (corrected && !problems.is_empty()) {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let page = PreviewPage {
         c,
         title: plan.title.clone(),
         period: format!("{}—{}年", plan.period.start, plan.period.end),
         goals: plan.goals.len(),
-        tasks: plan
-            .tasks
-            .iter()
-            .map(|t| ExtractedTask {
-                number: t.number,
-                title: t.title.clone(),
-                section: t.section.clone(),
-                lead: t.lead_units.join("、"),
-                participating: t.participating_units.join("、"),
-                targets: t.targets.len(),
-                milestones: t.milestones.len(),
-            })
-            .collect(),
-        targets: plan.tasks.iter().map(|t| t.targets.len()).sum(),
-        milestones: plan.tasks.iter().map(|t| t.milestones.len()).sum(),
+        tasks,
+        targets,
+        milestones,
         units: plan.units.len(),
+        merges: edit::merges(&plan, &known),
         problems,
         diagnostics,
         changes,
         next_revision: current.map_or(1, |(n, _)| n + 1),
         lines,
         is_json: json,
+        edited: if corrected {
+            plan_json.clone()
+        } else {
+            String::new()
+        },
+        plan_json,
+        comparators: &COMPARATORS,
+        error,
         file_name: upload.file_name,
         content: upload.content,
     };
-    Ok(render(&page)?.into_response())
+    Ok((status, render(&page)?).into_response())
 }
 
 /// Browsers send form fields with CRLF line ends; the file had LF (or CRLF). Both the preview and
@@ -223,7 +380,9 @@ fn decode(file_name: &str, bytes: &[u8]) -> Result<String, String> {
     planwatch_plantext::decode(bytes, file_name).map_err(|e| format!("文件 {file_name} {e}"))
 }
 
-/// Receives the upload (a file, or text pasted into the form) and shows the preview.
+/// Receives the upload (a file, or text pasted into the form) and shows the preview. The
+/// editing table posts here too (`file_name`, `content`, `edited`) to see its correction
+/// checked and compared with the current revision before confirming.
 pub async fn preview(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -232,6 +391,7 @@ pub async fn preview(
     user.require(Permission::ImportPlan)?;
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut pasted = String::new();
+    let mut carried = BTreeMap::new();
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
@@ -252,8 +412,28 @@ pub async fn preview(
                 ));
             }
             "text" => pasted = String::from_utf8_lossy(&bytes).into_owned(),
+            "file_name" | "content" | "edited" => {
+                carried.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+            }
             _ => {}
         }
+    }
+    if let (Some(file_name), Some(content), Some(edited)) = (
+        carried.remove("file_name"),
+        carried.remove("content"),
+        carried.remove("edited"),
+    ) && !content.trim().is_empty()
+        && !edited.trim().is_empty()
+    {
+        let shown = match edit::corrected(&edited, &file_name) {
+            Ok(plan) => Shown::Corrected(Box::new(plan)),
+            Err(e) => Shown::Unreadable(e),
+        };
+        let upload = Upload {
+            file_name,
+            content: normalise_newlines(&content),
+        };
+        return preview_page(&state, &user, upload, shown).await;
     }
     let upload = match file {
         // A task table in a spreadsheet is extracted here, once: the preview and the
@@ -290,7 +470,7 @@ pub async fn preview(
             .await;
         }
     };
-    preview_page(&state, &user, upload).await
+    preview_page(&state, &user, upload, Shown::Document).await
 }
 
 async fn form_error(state: &AppState, user: &CurrentUser, error: String) -> WebResult<Response> {
@@ -301,32 +481,54 @@ async fn form_error(state: &AppState, user: &CurrentUser, error: String) -> WebR
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
 }
 
-/// Imports the previewed document as the next revision.
+/// Imports the previewed document as the next revision — or, when the office corrected the
+/// table, the plan the table posted (`edited`). A correction that is not a plan, or one with
+/// blocking problems, is refused with 422 and the preview again, naming the task and field;
+/// nothing is written.
 pub async fn confirm(
     State(state): State<AppState>,
     user: CurrentUser,
-    Form(mut upload): Form<Upload>,
+    Form(form): Form<ConfirmForm>,
 ) -> WebResult<Response> {
     user.require(Permission::ImportPlan)?;
-    upload.content = normalise_newlines(&upload.content);
-    let (plan, source) = match read(&upload) {
-        Ok(p) => p,
-        Err(error) => return form_error(&state, &user, error).await,
+    let upload = Upload {
+        file_name: form.file_name,
+        content: normalise_newlines(&form.content),
+    };
+    let (plan, source, corrected) = if form.edited.trim().is_empty() {
+        match read(&upload) {
+            Ok((plan, source)) => (plan, source, false),
+            Err(error) => return form_error(&state, &user, error).await,
+        }
+    } else {
+        match edit::corrected(&form.edited, &upload.file_name) {
+            Ok(plan) => {
+                let source = PlanSource::Json {
+                    file_name: format!("{}（网页校对）", upload.file_name),
+                };
+                (plan, source, true)
+            }
+            Err(e) => return preview_page(&state, &user, upload, Shown::Unreadable(e)).await,
+        }
     };
     let caller = app::Caller::User(&user.user);
     match app::plan_input::import_revision(state.store(), caller, &plan, &source, app::now()).await
     {
         Ok(done) => {
-            tracing::info!(user = %user.user.username, revision = done.revision, "plan revision imported");
+            tracing::info!(user = %user.user.username, revision = done.revision, corrected, "plan revision imported");
             Ok(Redirect::to("/plan/revisions").into_response())
         }
         // The preview already showed these; a changed document or a race shows them again.
-        Err(app::AppError::Refused(_)) => preview_page(&state, &user, upload).await,
+        Err(app::AppError::Refused(_)) if corrected => {
+            preview_page(&state, &user, upload, Shown::Corrected(Box::new(plan))).await
+        }
+        Err(app::AppError::Refused(_)) => {
+            preview_page(&state, &user, upload, Shown::Document).await
+        }
         Err(app::AppError::Forbidden(m)) => Err(WebError::Forbidden(m)),
         Err(e) => Err(WebError::Internal(e.into())),
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
