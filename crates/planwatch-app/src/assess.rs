@@ -135,6 +135,7 @@ pub async fn load_sources(
         // The store's catalogue carries the baselines on record.
         baselines: Vec::new(),
         methods,
+        judgements: crate::evaluation::Judgements::load(store).await?,
     })
 }
 

@@ -277,12 +277,17 @@ pub async fn annual_view(
         // The office's own text for the year's sections (planwatch report text set).
         office_text,
         plan_years: Some((sources.plan.period.start, sources.plan.period.end)),
-        qualitative_goals: sources
-            .plan
-            .goals
-            .iter()
-            .filter(|g| g.value.is_none())
-            .map(|g| g.text.clone())
+        qualitative_goals: crate::evaluation::qualitative_goals(&sources.plan)
+            .into_iter()
+            .map(|text| match sources.judgements.goals.get(&text) {
+                Some(j) => planwatch_docs::view::QualitativeGoal {
+                    verdict: Some(j.verdict),
+                    evidence: j.evidence.clone(),
+                    judged_by: Some(format!("{}，{}", j.by, j.on.format("%Y年%-m月%-d日"))),
+                    text,
+                },
+                None => planwatch_docs::view::QualitativeGoal::open(text),
+            })
             .collect(),
         // The catalogue knows which indicators the plan states among its headline goals.
         headline: sources

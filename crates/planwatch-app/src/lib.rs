@@ -10,6 +10,7 @@ pub use error::{AppError, Caller};
 pub mod demo_accounts;
 pub mod documents;
 pub mod error;
+pub mod evaluation;
 pub mod plan_input;
 pub mod policy;
 pub mod public_page;

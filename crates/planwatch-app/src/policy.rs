@@ -32,6 +32,9 @@ pub enum Permission {
     EditBreakdown,
     /// Import historical indicator values and baselines.
     ImportValues,
+    /// Judge the qualitative goals and choose between two targets the plan states for one year
+    /// (the office, for the evaluation).
+    Evaluate,
 }
 
 impl Permission {
@@ -52,6 +55,7 @@ impl Permission {
             Permission::ManagePublicPage => &[Office],
             Permission::EditBreakdown => &[Office, TaskForce],
             Permission::ImportValues => &[Office],
+            Permission::Evaluate => &[Office],
         }
     }
 
@@ -70,6 +74,7 @@ impl Permission {
             Permission::ManagePublicPage => "设置公开内容",
             Permission::EditBreakdown => "修改年度任务分解",
             Permission::ImportValues => "导入历史数据",
+            Permission::Evaluate => "评判定性目标和选定适用目标",
         }
     }
 }

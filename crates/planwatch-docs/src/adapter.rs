@@ -44,8 +44,8 @@ pub struct FromAssessment<'a> {
     /// The plan's first and last year; in the last year and after, the report adds the
     /// whole-plan review.
     pub plan_years: Option<(i32, i32)>,
-    /// The plan's qualitative goals, for the whole-plan review.
-    pub qualitative_goals: Vec<String>,
+    /// The plan's qualitative goals with the office's judgements, for the whole-plan review.
+    pub qualitative_goals: Vec<crate::view::QualitativeGoal>,
 }
 
 /// 评分办法和标准 for a breakdown line, and the points at stake, from the rules in force.

@@ -275,20 +275,43 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
             Block::Table(tables::final_review_table(r, "table-4", "表4")),
         ];
         if !r.qualitative_goals.is_empty() {
-            blocks.push(Block::Paragraph(
-                crate::model::ParagraphBuilder::new()
-                    .label(crate::model::Label::Draft)
-                    .text(format!(
-                        "计划确定的定性目标共{}项：{}。这些目标无法由报送数据判定，请领导小组办公室结合佐证材料逐项评判是否实现。",
-                        r.qualitative_goals.len(),
-                        r.qualitative_goals
-                            .iter()
-                            .map(|g| format!("“{}”", crate::drafts::inner_quotes(g)))
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    ))
-                    .build(),
-            ));
+            let goals = &r.qualitative_goals;
+            let judged: Vec<&crate::view::QualitativeGoal> =
+                goals.iter().filter(|g| g.verdict.is_some()).collect();
+            let mut p = crate::model::ParagraphBuilder::new()
+                .label(crate::model::Label::Draft)
+                .text(format!("计划确定的定性目标共{}项", goals.len()));
+            if judged.is_empty() {
+                p.push_text(format!(
+                    "：{}。这些目标无法由报送数据判定，请领导小组办公室结合佐证材料逐项评判是否实现。",
+                    goals
+                        .iter()
+                        .map(|g| format!("“{}”", crate::drafts::inner_quotes(&g.text)))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ));
+            } else {
+                p.push_text("，经领导小组办公室结合佐证材料逐项评判，");
+                let counts: Vec<String> = planwatch_model::GoalVerdict::ALL
+                    .iter()
+                    .filter_map(|v| {
+                        let n = judged.iter().filter(|g| g.verdict == Some(*v)).count();
+                        (n > 0).then(|| format!("{}{n}项", v.label_zh()))
+                    })
+                    .collect();
+                p.push_text(counts.join("、"));
+                let open = goals.len() - judged.len();
+                if open > 0 {
+                    p.push_text(format!("，尚待评判{open}项"));
+                }
+                p.push_text("，见表5。");
+            }
+            blocks.push(Block::Paragraph(p.build()));
+            if !judged.is_empty() {
+                blocks.push(Block::Table(tables::goals_table(
+                    goals, "table-5", "表5", &plan,
+                )));
+            }
         }
         sections.push(("计划实施总体评估", blocks));
     }

@@ -610,3 +610,48 @@ pub fn final_review_table(r: &FinalReview, id: &str, number: &str) -> Table {
         ),
     }
 }
+
+/// 表5: the plan's qualitative goals with the office's judgement and its evidence.
+pub fn goals_table(
+    goals: &[crate::view::QualitativeGoal],
+    id: &str,
+    number: &str,
+    plan_src: &str,
+) -> Table {
+    let plan = vec![plan_src.to_string()];
+    let rows = goals
+        .iter()
+        .enumerate()
+        .map(|(k, g)| {
+            Row::cells(vec![
+                Cell::text((k + 1).to_string()),
+                Cell::traced(&g.text, &plan),
+                Cell::text(g.verdict.map_or("待评判", |v| v.label_zh())),
+                Cell::text(if g.evidence.is_empty() {
+                    DASH.to_string()
+                } else {
+                    match &g.judged_by {
+                        Some(by) => format!("{}（{by}）", g.evidence),
+                        None => g.evidence.clone(),
+                    }
+                }),
+            ])
+        })
+        .collect();
+    Table {
+        id: id.into(),
+        number: Some(number.into()),
+        title: "定性目标评判情况".into(),
+        columns: vec![
+            Column::key("序号", 3),
+            Column::new("定性目标", 16, Align::Left),
+            Column::new("评判结论", 5, Align::Center),
+            Column::new("评判依据", 20, Align::Left),
+        ],
+        rows,
+        sheet: Some(format!("{number} 定性目标评判")),
+        note: Some(
+            "注：定性目标由领导小组办公室结合佐证材料评判，评判及修改均留有审计记录。".into(),
+        ),
+    }
+}

@@ -69,10 +69,35 @@ pub struct FinalReview {
     pub start: i32,
     pub end: i32,
     pub rows: Vec<ReviewRow>,
-    /// The plan's qualitative goals (资源型城市绿色转型先行示范 …): listed for the office to judge
-    /// with evidence; the report does not judge them from data.
+    /// The plan's qualitative goals (资源型城市绿色转型先行示范 …) with the office's judgement
+    /// and evidence where it has judged them; the report does not judge them from data.
     #[serde(default)]
-    pub qualitative_goals: Vec<String>,
+    pub qualitative_goals: Vec<QualitativeGoal>,
+}
+
+/// A qualitative goal of the plan and the office's judgement of it (stored and audited).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QualitativeGoal {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<planwatch_model::GoalVerdict>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub evidence: String,
+    /// Who judged it and when (领导小组办公室 张三，2025年1月10日).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judged_by: Option<String>,
+}
+
+impl QualitativeGoal {
+    /// A goal not judged yet.
+    pub fn open(text: impl Into<String>) -> QualitativeGoal {
+        QualitativeGoal {
+            text: text.into(),
+            verdict: None,
+            evidence: String::new(),
+            judged_by: None,
+        }
+    }
 }
 
 /// One indicator in the whole-plan review.

@@ -25,7 +25,7 @@ pub use sheet::{Merge, Sheet};
 pub use span::Span;
 pub use unit::UnitKind;
 pub use vocab::{
-    Comparator, Direction, IndicatorKind, IndicatorVerdict, Light, MilestoneStatus, PlanStage,
-    TargetWording, TaskJudgement, TaskStatus,
+    Comparator, Direction, GoalVerdict, IndicatorKind, IndicatorVerdict, Light, MilestoneStatus,
+    PlanStage, TargetWording, TaskJudgement, TaskStatus,
 };
 pub use workflow::ReportState;

@@ -190,6 +190,46 @@ impl TaskJudgement {
     }
 }
 
+/// The office's judgement of a qualitative goal of the plan (资源型城市绿色转型先行示范 …) at
+/// the final evaluation: the data cannot decide it, so the office judges it with evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalVerdict {
+    Achieved,
+    LargelyAchieved,
+    NotAchieved,
+}
+
+impl GoalVerdict {
+    pub const ALL: [GoalVerdict; 3] = [
+        GoalVerdict::Achieved,
+        GoalVerdict::LargelyAchieved,
+        GoalVerdict::NotAchieved,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GoalVerdict::Achieved => "achieved",
+            GoalVerdict::LargelyAchieved => "largely_achieved",
+            GoalVerdict::NotAchieved => "not_achieved",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GoalVerdict> {
+        GoalVerdict::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s.trim())
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            GoalVerdict::Achieved => "已实现",
+            GoalVerdict::LargelyAchieved => "基本实现",
+            GoalVerdict::NotAchieved => "未实现",
+        }
+    }
+}
+
 /// A milestone's (节点) status, judged on its dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -496,6 +496,21 @@ const TABLES: &[Table] = &[
         order_by: "plan_id, indicator_id",
         identity: false,
     },
+    Table {
+        name: "evaluation_choices",
+        columns: &[
+            ("plan_id", Int),
+            ("kind", Text),
+            ("subject", Text),
+            ("choice", Text),
+            ("evidence", Text),
+            ("revision", Int),
+            ("updated_at", Time),
+            ("updated_by", Text),
+        ],
+        order_by: "plan_id, kind, subject",
+        identity: false,
+    },
 ];
 
 /// The tables whose `id` is an identity column.

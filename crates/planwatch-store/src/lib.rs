@@ -12,6 +12,7 @@ mod audit;
 mod db;
 mod dump;
 mod error;
+mod evaluation;
 mod location;
 mod open;
 mod org;
@@ -34,6 +35,7 @@ pub use audit::{
 pub use db::Backend;
 pub use dump::{BackupKind, DumpSummary, FORMAT_NAME as DUMP_FORMAT_NAME, exported_columns};
 pub use error::{Result, StoreError};
+pub use evaluation::{ChoiceKind, EvaluationChoice, MAX_EVIDENCE_CHARS, target_subject};
 pub use location::{APPLICATION_ID, Location, SQLITE_FILE_NAME, redact_url};
 pub use open::{AppliedMigration, OpenMode, embedded_migrations};
 pub use org::{BodyView, OrgConfig, OrgImport, OrgView, TaskForceView};

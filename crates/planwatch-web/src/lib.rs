@@ -411,6 +411,15 @@ pub fn router(state: AppState) -> Router {
             get(pages::report_texts::show).post(pages::report_texts::save),
         )
         .route("/documents/texts/clear", post(pages::report_texts::clear))
+        .route("/documents/evaluation", get(pages::evaluation::show))
+        .route(
+            "/documents/evaluation/goal",
+            post(pages::evaluation::judge_goal),
+        )
+        .route(
+            "/documents/evaluation/target",
+            post(pages::evaluation::choose_target),
+        )
         .route("/review/extend", post(pages::review::extend))
         .route(
             "/api-tokens",

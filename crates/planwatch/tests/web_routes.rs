@@ -134,6 +134,27 @@ const TABLE: &[(Req, &str, [u16; 7])] = &[
         "/documents/texts/clear",
         [R, R, R, 403, 403, 403, 403],
     ),
+    // Readers of the documents see the judgements; only the office judges (422: no evidence,
+    // no value chosen).
+    (
+        Get,
+        "/documents/evaluation",
+        [R, 200, 200, 200, 403, 403, 200],
+    ),
+    (
+        Post(&[("index", "0"), ("verdict", "achieved"), ("evidence", "")]),
+        "/documents/evaluation/goal",
+        [R, 403, 422, 403, 403, 403, 403],
+    ),
+    (
+        Post(&[
+            ("code", "innovation-platforms"),
+            ("year", "2024"),
+            ("value", ""),
+        ]),
+        "/documents/evaluation/target",
+        [R, 403, 422, 403, 403, 403, 403],
+    ),
     (Get, "/public/settings", OFFICE_ONLY),
     // Allowed for the office only (422: figures need a closed period).
     (
@@ -273,6 +294,9 @@ const ROUTER: &[(&str, &str)] = &[
     ("GET", "/documents/texts"),
     ("POST", "/documents/texts"),
     ("POST", "/documents/texts/clear"),
+    ("GET", "/documents/evaluation"),
+    ("POST", "/documents/evaluation/goal"),
+    ("POST", "/documents/evaluation/target"),
     ("POST", "/review/extend"),
     ("GET", "/public"),
     ("GET", "/public/settings"),

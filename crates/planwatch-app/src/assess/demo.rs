@@ -85,6 +85,7 @@ pub fn demo_sources(
             values,
             baselines: data.baselines,
             methods: setup.methods,
+            judgements: Default::default(),
         },
         as_of: data.as_of,
     })

@@ -264,6 +264,8 @@ pub struct AssessSources {
     /// Baselines recorded apart from the catalogue file (they take precedence).
     pub baselines: Vec<BaselineRecord>,
     pub methods: MethodConfig,
+    /// The office's judgements: which target applies where the plan states two for a year.
+    pub judgements: crate::evaluation::Judgements,
 }
 
 /// The monitor's input and what the adapter had to assume or leave out on the way.
@@ -585,33 +587,49 @@ impl AssessSources {
                     // The same target stated twice (总体目标 and a task): nothing to tell.
                     continue;
                 }
-                // One rule, used by every view: of two targets for the same year the stricter
-                // one is measured against; the other is named in a note (decision 0052).
+                // One rule, used by every view: of two targets for the same year the one the
+                // office chose (stored and audited) is measured against, else the stricter; the
+                // other is named in a note (decisions 0052, 0054).
                 let kept_source = def
                     .targets
                     .iter()
                     .find(|x| x.year == t.year && x.value == kept.value)
                     .map_or("", |x| x.source.as_str())
                     .to_string();
-                let stricter = match dir {
-                    Direction::HigherIsBetter => t.value > kept.value,
-                    Direction::LowerIsBetter => t.value < kept.value,
+                let chosen = self
+                    .judgements
+                    .targets
+                    .get(&(def.code.to_string(), t.year))
+                    .filter(|c| c.value == t.value || c.value == kept.value);
+                let take_new = match chosen {
+                    Some(c) => c.value == t.value,
+                    None => match dir {
+                        Direction::HigherIsBetter => t.value > kept.value,
+                        Direction::LowerIsBetter => t.value < kept.value,
+                    },
                 };
-                let (used, used_src, other, other_src) = if stricter {
+                let (used, used_src, other, other_src) = if take_new {
                     (t.value, t.source.as_str(), kept.value, kept_source.as_str())
                 } else {
                     (kept.value, kept_source.as_str(), t.value, t.source.as_str())
                 };
+                let how = match chosen {
+                    Some(c) => format!(
+                        "按领导小组办公室选定的{}（{}；理由：{}）",
+                        num(used),
+                        used_src,
+                        c.reason
+                    ),
+                    None => format!("按从严的{}（{}）", num(used), used_src),
+                };
                 notes.push(format!(
-                    "指标“{}”在{}年有两个目标：按从严的{}（{}）测算，{}（{}）作为参考",
+                    "指标“{}”在{}年有两个目标：{how}测算，{}（{}）作为参考",
                     def.name,
                     t.year,
-                    num(used),
-                    used_src,
                     num(other),
                     other_src
                 ));
-                if stricter {
+                if take_new {
                     targets[k] = TargetInput {
                         value: t.value,
                         at: TimePoint::Year(t.year),

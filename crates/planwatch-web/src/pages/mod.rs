@@ -8,6 +8,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod data;
 pub mod documents;
+pub mod evaluation;
 pub mod home;
 pub mod indicators;
 pub mod ops;
