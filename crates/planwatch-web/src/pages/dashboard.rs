@@ -107,6 +107,10 @@ struct DashboardPage {
     periods: Vec<(String, String)>,
     overall: String,
     index: String,
+    /// The tasks that need pushing, counted once here: behind or overdue while the plan runs,
+    /// 未完成 once it is over (终期评估).
+    stalled_label: &'static str,
+    stalled: usize,
     s: planwatch_monitor::assess::Summary,
     light_chart: String,
     task_chart: String,
@@ -283,6 +287,16 @@ pub async fn show(state: &AppState, user: &CurrentUser, a: Assessed) -> WebResul
             .overall
             .indicator_index
             .map_or("—".to_string(), |v| zh::num(v, 1)),
+        stalled_label: if x.stage == planwatch_model::PlanStage::Closed {
+            "未完成任务（终期评估）"
+        } else {
+            "滞后或逾期任务"
+        },
+        stalled: if x.stage == planwatch_model::PlanStage::Closed {
+            x.summary.tasks_judged_not_completed
+        } else {
+            x.summary.tasks_behind + x.summary.tasks_overdue
+        },
         light_chart: svg::proportion_bar(
             "指标红绿灯",
             &[
