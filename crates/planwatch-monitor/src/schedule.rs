@@ -139,7 +139,7 @@ pub struct ScheduleResult {
     /// −5…5, the progress measure's score of actual share ÷ expected share, so schedule and
     /// growth-ratio indicators score on one scale; 5 once the year's target is met.
     pub score: Option<f64>,
-    /// e.g. 年度目标180家，上年末160家，截至2023年第二季度末168家，完成年度任务的40%，
+    /// e.g. 年度目标180家，上年末160家，截至2023年第二季度末168家，年度进度40%（较上年末实际变动÷应变动），
     /// 序时进度50%，落后10个百分点.
     pub explanation: String,
 }
@@ -230,8 +230,15 @@ pub fn schedule_at(
     } else {
         format!("与{term}持平")
     };
+    // 年度进度 is named apart from the tables' 完成率 (value ÷ target): it is the share of the
+    // year's required change delivered, so one row never shows two rates under one name.
+    let basis = if flow {
+        "本年累计÷年度目标"
+    } else {
+        "较上年末实际变动÷应变动"
+    };
     r.explanation = format!(
-        "{head}，完成年度任务的{}%，{term}{}%，{tail}",
+        "{head}，年度进度{}%（{basis}），{term}{}%，{tail}",
         pct(share),
         pct(expected)
     );
@@ -275,7 +282,7 @@ mod tests {
         );
         assert_eq!(
             r.explanation,
-            "规划目标200家，上年末160家，截至2024年第二季度末180家，完成年度任务的50%，序时进度50%，与序时进度持平"
+            "规划目标200家，上年末160家，截至2024年第二季度末180家，年度进度50%（较上年末实际变动÷应变动），序时进度50%，与序时进度持平"
         );
     }
 
@@ -342,7 +349,7 @@ mod tests {
         assert_eq!(r.light, Light::Yellow);
         assert_eq!(
             r.explanation,
-            "规划目标200亿元，截至2024年第三季度末120亿元，完成年度任务的60%，序时进度75%，落后15个百分点"
+            "规划目标200亿元，截至2024年第三季度末120亿元，年度进度60%（本年累计÷年度目标），序时进度75%，落后15个百分点"
         );
     }
 

@@ -186,7 +186,7 @@ fn the_schedule_method_splits_the_plan_target_into_a_year_target() {
     assert_eq!(a.light, Light::Yellow);
     assert!(
         a.explanation.starts_with(
-            "按规划目标线性分解180家，上年末160家，截至2023年第二季度末168家，完成年度任务的40%，序时进度50%，落后10个百分点；"
+            "按规划目标线性分解180家，上年末160家，截至2023年第二季度末168家，年度进度40%（较上年末实际变动÷应变动），序时进度50%，落后10个百分点；"
         ),
         "{}",
         a.explanation
