@@ -44,6 +44,18 @@ pub struct Outcome {
     pub decimals: BTreeMap<String, u8>,
 }
 
+impl Outcome {
+    /// A value of indicator `i` as every output writes it (its unit, the configured or derived
+    /// decimals): the one place pages, the API and `planwatch assess` take a figure from.
+    pub fn figure(
+        &self,
+        i: &planwatch_monitor::indicator::IndicatorAssessment,
+        value: f64,
+    ) -> planwatch_model::Figure {
+        i.figure(value, self.decimals.get(&i.id).copied())
+    }
+}
+
 /// Builds the input for `period` as of `as_of` and assesses it.
 pub fn assess_sources(
     sources: &AssessSources,

@@ -33,7 +33,7 @@ fn with_unit(v: f64, unit: &str) -> String {
 /// A value of indicator `i` with its unit, at the indicator's precision (forecasts of counts
 /// are whole numbers).
 fn value_of(i: &IndicatorView, v: f64) -> String {
-    format!("{}{}", fmt_num(v, i.decimals()), i.unit)
+    i.figure(v).zh()
 }
 
 /// Text set inside “…”: quotation marks within it become ‘…’, as Chinese nesting requires.

@@ -462,16 +462,8 @@ pub fn fmt_score(value: f64) -> String {
 /// Formats a number the way Chinese official tables do: no trailing zeros, at most `max_dp`
 /// decimals (186, 2.1, 0.55).
 pub fn fmt_num(value: f64, max_dp: usize) -> String {
-    if !value.is_finite() {
-        return "—".into();
-    }
-    let s = format!("{value:.max_dp$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    if s == "-0" { "0".into() } else { s }
+    // The one rule of every output (planwatch_model::figure).
+    planwatch_model::figure::number_zh(value, u8::try_from(max_dp).unwrap_or(u8::MAX))
 }
 
 /// A share as a percentage with one decimal (0.952 → 95.2%).

@@ -335,6 +335,15 @@ impl IndicatorView {
         if any { 0 } else { 2 }
     }
 
+    /// A value of this indicator as every output writes it (its unit and decimals).
+    pub fn figure(&self, value: f64) -> planwatch_model::Figure {
+        planwatch_model::Figure::new(
+            value,
+            Some(self.unit.as_str()),
+            u8::try_from(self.decimals()).unwrap_or(4),
+        )
+    }
+
     /// 完成率: actual over annual target (target over actual where lower is better).
     pub fn completion_rate(&self) -> Option<f64> {
         if self.completion.is_some() {

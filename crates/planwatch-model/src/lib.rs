@@ -3,6 +3,7 @@
 //! the system passes around. This crate does no IO and reads no clock.
 
 pub mod catalogue;
+pub mod figure;
 pub mod ids;
 pub mod period;
 pub mod plan;
@@ -14,6 +15,7 @@ pub mod vocab;
 pub mod workflow;
 
 pub use catalogue::{Baseline, IndicatorDef, IndicatorTarget, ValidationRules};
+pub use figure::Figure;
 pub use ids::{IndicatorCode, TaskId, UnitName};
 pub use period::{Quarter, QuarterParseError};
 pub use plan::{

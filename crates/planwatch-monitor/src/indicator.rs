@@ -330,6 +330,16 @@ impl IndicatorAssessment {
         }
     }
 
+    /// A value of this indicator as every output writes it: its unit and the decimals of
+    /// [`IndicatorAssessment::display_decimals`], one type (`planwatch_model::Figure`).
+    pub fn figure(&self, value: f64, configured: Option<u8>) -> planwatch_model::Figure {
+        planwatch_model::Figure::new(
+            value,
+            self.unit.as_deref(),
+            self.display_decimals(configured),
+        )
+    }
+
     /// The words after the light (【绿灯·预计可按期实现】). Whether the target will be met is
     /// said only by the forecast: 已实现目标, 预计可按期实现 or 预计难以按期实现. Without a
     /// forecast (no target, no span, target date passed) or without a light, the method's status

@@ -5,13 +5,7 @@ use crate::time::TimePoint;
 /// Rounds to at most `decimals` places and drops trailing zeros: 186.0 → "186", 1.980 → "1.98".
 /// Negative zero prints as "0".
 pub fn num(x: f64, decimals: u8) -> String {
-    let s = format!("{:.*}", usize::from(decimals), x);
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    if s == "-0" { "0".to_string() } else { s }
+    planwatch_model::figure::number_zh(x, decimals)
 }
 
 /// A value with its unit: `186家`, `2%`, `1.41` (no unit).

@@ -75,6 +75,21 @@ fn the_api_the_dashboard_the_cli_and_the_report_show_the_same_figures() {
             compared += 2;
         }
 
+        // Every indicator's latest value is written alike (one Figure: unit and decimals) on
+        // the indicator list page and in the API's text.
+        let list = office.get(&format!("/indicators?period={period}")).body;
+        outputs.insert("指标列表");
+        for a in api_ind["indicators"].as_array().expect("indicators") {
+            if let Some(text) = a["latest"]["text"].as_str() {
+                assert!(
+                    list.contains(text),
+                    "{period}: {} written as {text} in the API but not on the list page",
+                    a["id"]
+                );
+                compared += 1;
+            }
+        }
+
         // Every indicator's status, light, latest value and assessed target.
         for i in cli["indicators"].as_array().expect("indicators") {
             let id = i["id"].as_str().expect("id");

@@ -25,8 +25,7 @@ pub fn light_class(l: Light) -> &'static str {
 /// A value with the indicator's unit, e.g. `194家`, `1.38%`, with the decimals every output
 /// uses (`IndicatorAssessment::display_decimals`).
 pub fn value_zh(o: &Outcome, i: &IndicatorAssessment, v: f64) -> String {
-    let d = i.display_decimals(o.decimals.get(&i.id).copied());
-    zh::value(v, d, i.unit.as_deref())
+    o.figure(i, v).zh()
 }
 
 pub struct IndicatorRow {

@@ -28,18 +28,9 @@ pub(super) fn signed(p: Points) -> String {
     }
 }
 
-fn decimals(o: &Outcome, i: &IndicatorAssessment, reference: f64) -> u8 {
-    match (o.decimals.get(&i.id), i.kind) {
-        (Some(d), _) => *d,
-        (None, IndicatorKind::Cumulative) => 0,
-        (None, _) => zh::default_decimals(reference),
-    }
-}
-
-/// A value with the indicator's unit, e.g. `194家`, `1.38%`.
+/// A value with the indicator's unit, e.g. `194家`, `1.38%`: the figure every output writes.
 pub(super) fn value_zh(o: &Outcome, i: &IndicatorAssessment, v: f64) -> String {
-    let reference = i.current_target.as_ref().map_or(v, |t| t.value);
-    zh::value(v, decimals(o, i, reference), i.unit.as_deref())
+    o.figure(i, v).zh()
 }
 
 pub(super) fn target_zh(o: &Outcome, i: &IndicatorAssessment, t: &TargetRecord) -> String {
@@ -56,8 +47,7 @@ pub(super) fn target_zh(o: &Outcome, i: &IndicatorAssessment, t: &TargetRecord) 
 /// 2.5 against 3 never prints as 3 against 3.
 pub(super) fn forecast_zh(o: &Outcome, i: &IndicatorAssessment) -> Option<String> {
     let f = i.forecast.as_ref()?;
-    let reference = i.current_target.as_ref().map_or(f.target, |t| t.value);
-    let (p, t) = zh::distinct(f.projected, f.target, decimals(o, i, reference));
+    let (p, t) = zh::distinct(f.projected, f.target, o.figure(i, f.target).decimals);
     let unit = i.unit.as_deref().unwrap_or("");
     let verdict = match f.reach {
         Reach::AlreadyMet => return Some(format!("已实现目标（目标{t}{unit}）")),
