@@ -173,6 +173,74 @@ pub fn drafted_sections(v: &AnnualView) -> Vec<(SectionKey, Vec<Paragraph>)> {
         .collect()
 }
 
+/// Two-character words too common in goals and indicator names to link them.
+const GENERIC: [&str; 16] = [
+    "建设", "发展", "城市", "国家", "全国", "示范", "打造", "重要", "节点", "先行", "全省", "我市",
+    "成为", "数量", "比重", "产业",
+];
+
+/// The indicators whose names share a distinctive two-character word with a qualitative goal
+/// (高端新材料研发制造基地 → 新材料产业增加值占工业增加值比重): what the data can say about it.
+fn related<'a>(goal: &str, indicators: &'a [IndicatorView]) -> Vec<&'a IndicatorView> {
+    let chars: Vec<char> = goal.chars().collect();
+    let words: Vec<String> = chars
+        .windows(2)
+        .map(|w| w.iter().collect::<String>())
+        .filter(|w| w.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+        .filter(|w| !GENERIC.contains(&w.as_str()))
+        .collect();
+    indicators
+        .iter()
+        .filter(|i| words.iter().any(|w| i.name.contains(w.as_str())))
+        .collect()
+}
+
+/// 【草稿】从监测数据看，与“高端新材料研发制造基地”相关的指标中，…: what the data shows for each
+/// qualitative goal, for the office's judgement; `None` when no indicator relates to any goal.
+fn goals_data_paragraph(
+    goals: &[crate::view::QualitativeGoal],
+    indicators: &[IndicatorView],
+) -> Option<Paragraph> {
+    let mut parts = Vec::new();
+    let mut unrelated = 0;
+    for g in goals {
+        let rel = related(&g.text, indicators);
+        if rel.is_empty() {
+            unrelated += 1;
+            continue;
+        }
+        let list = rel
+            .iter()
+            .take(3)
+            .map(|i| match i.actual {
+                Some(a) => format!("{}{}（{}）", i.name, i.status_zh(), i.figure(a).zh()),
+                None => format!("{}{}", i.name, i.status_zh()),
+            })
+            .collect::<Vec<_>>()
+            .join("，");
+        parts.push(format!(
+            "与“{}”相关的指标中，{list}",
+            crate::drafts::inner_quotes(&g.text)
+        ));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    let mut text = format!("从监测数据看，{}", parts.join("；"));
+    if unrelated > 0 {
+        text.push_str(&format!(
+            "；其余{unrelated}项定性目标没有直接对应的监测指标"
+        ));
+    }
+    text.push_str("。以上供评判参考。");
+    Some(
+        crate::model::ParagraphBuilder::new()
+            .label(crate::model::Label::Draft)
+            .text(text)
+            .build(),
+    )
+}
+
 /// Composes the annual report. Only chart drawing can fail.
 pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
     let f = Findings::of(v);
@@ -307,6 +375,9 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
                 p.push_text("，见表5。");
             }
             blocks.push(Block::Paragraph(p.build()));
+            if let Some(p) = goals_data_paragraph(goals, &v.indicators) {
+                blocks.push(Block::Paragraph(p));
+            }
             if !judged.is_empty() {
                 blocks.push(Block::Table(tables::goals_table(
                     goals, "table-5", "表5", &plan,
