@@ -398,6 +398,28 @@ pub enum TargetWording {
 }
 
 impl TargetWording {
+    /// Every wording, in the order a form offers them.
+    pub const ALL: [TargetWording; 6] = [
+        TargetWording::AtLeast,
+        TargetWording::AtMost,
+        TargetWording::Equal,
+        TargetWording::About,
+        TargetWording::Double,
+        TargetWording::Qualitative,
+    ];
+
+    /// The word a person reads: 不少于, 不超过, 等于, 约, 翻一番, 定性.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            TargetWording::AtLeast => "不少于",
+            TargetWording::AtMost => "不超过",
+            TargetWording::Equal => "等于",
+            TargetWording::About => "约",
+            TargetWording::Double => "翻一番",
+            TargetWording::Qualitative => "定性",
+        }
+    }
+
     /// The name on the wire (the plan JSON's `comparator`, the store's columns).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -19,12 +19,9 @@ fn target_zh(t: &Target) -> String {
         _ => t.value_text.clone().unwrap_or_default(),
     };
     let bound = match t.comparator {
-        Some(TargetWording::AtLeast) => "不少于",
-        Some(TargetWording::AtMost) => "不超过",
-        Some(TargetWording::About) => "约",
-        Some(TargetWording::Double) => "翻一番",
-        Some(TargetWording::Qualitative) => "定性",
+        // An exact target reads as its number alone.
         Some(TargetWording::Equal) | None => "",
+        Some(w) => w.label_zh(),
     };
     let year = match (t.year, t.recurrence.as_deref()) {
         (_, Some("annual")) => "每年".to_string(),

@@ -46,8 +46,9 @@ pub enum SheetsError {
     LegacyXls,
     #[error("无法读取“{file}”：{what}；任务表请提交 .xlsx、.ods 或 .csv 文件")]
     Unsupported { file: String, what: String },
-    /// The workbook guard refused the .xlsx (or calamine could not open the checked copy).
-    #[error(transparent)]
+    /// The workbook guard refused the .xlsx (or calamine could not open the checked copy). The
+    /// guard's advice is for the system's own forms; an office's task table gets its own.
+    #[error("{}", task_table_advice(.0))]
     Workbook(#[from] ImportError),
     /// Beyond the limits, or built to make a reader allocate without bound.
     #[error("文件超出允许范围，不予读取——{place}：{message}")]
@@ -68,6 +69,20 @@ fn corrupt_at(place: impl Into<String>, message: impl Into<String>) -> SheetsErr
         place: place.into(),
         message: message.into(),
     }
+}
+
+/// The guard's message with the advice an office's own task table needs: it was not made from
+/// the system's template, so "use the template" would send the office nowhere.
+fn task_table_advice(e: &ImportError) -> String {
+    e.to_string()
+        .replace(
+            "请使用系统生成的模板，不要改动工作表名称",
+            "请在 Excel 或 WPS 中打开并另存为 .xlsx 后再试",
+        )
+        .replace(
+            "请使用系统生成的模板",
+            "请在 Excel 或 WPS 中打开并另存为 .xlsx 后再试",
+        )
 }
 
 /// At most 40 characters of untrusted text, for a message.
@@ -838,6 +853,14 @@ fn read_csv(bytes: &[u8], file_name: &str) -> Result<Vec<Sheet>, SheetsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_task_table_is_not_told_to_use_the_systems_template() {
+        let e = SheetsError::Workbook(ImportError::TooLargeUnpacked { max: 10 });
+        let m = e.to_string();
+        assert!(!m.contains("系统生成的模板"), "{m}");
+        assert!(m.contains("另存为 .xlsx"), "{m}");
+    }
 
     #[test]
     fn csv_in_utf8_bom_and_gb18030_with_quoted_multiline_cells() {

@@ -129,38 +129,19 @@ pub struct Choice {
     pub label: &'static str,
 }
 
-/// The comparator's choices in the table (the JSON names of `TargetWording`). TODO(vocab): the
-/// words belong beside `TargetWording` in the model crate, which `plantext::summary` needs too.
-const COMPARATORS: [Choice; 7] = [
-    Choice {
+/// The comparator's choices in the table: the JSON names of `TargetWording` with the model's
+/// words (one vocabulary), after a blank for a target whose wording the plan does not state.
+fn comparators() -> Vec<Choice> {
+    std::iter::once(Choice {
         value: "",
         label: "（未注明）",
-    },
-    Choice {
-        value: "at_least",
-        label: "不低于",
-    },
-    Choice {
-        value: "at_most",
-        label: "不超过",
-    },
-    Choice {
-        value: "equal",
-        label: "等于",
-    },
-    Choice {
-        value: "about",
-        label: "约",
-    },
-    Choice {
-        value: "double",
-        label: "翻一番",
-    },
-    Choice {
-        value: "qualitative",
-        label: "定性",
-    },
-];
+    })
+    .chain(planwatch_model::TargetWording::ALL.iter().map(|w| Choice {
+        value: w.as_str(),
+        label: w.label_zh(),
+    }))
+    .collect()
+}
 
 #[derive(Template)]
 #[template(path = "plan_preview.html")]
@@ -186,7 +167,7 @@ struct PreviewPage {
     /// The plan as corrected in the table, carried to the confirmation; empty for the document.
     edited: String,
     merges: Vec<edit::Merge>,
-    comparators: &'static [Choice],
+    comparators: Vec<Choice>,
     /// Why the table's correction could not be read.
     error: Option<String>,
 }
@@ -361,7 +342,7 @@ async fn preview_page(
             String::new()
         },
         plan_json,
-        comparators: &COMPARATORS,
+        comparators: comparators(),
         error,
         file_name: upload.file_name,
         content: upload.content,
