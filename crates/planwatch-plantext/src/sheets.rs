@@ -20,7 +20,6 @@ use crate::numbering;
 use crate::parts::{find_period, is_genre_title};
 use crate::source::{LineIndex, NormText};
 use crate::table::{self, Col, Header};
-use crate::targets::{self, Ctx, Found};
 use crate::units::Role;
 use crate::{Diag, finish};
 use planwatch_model::{Period, Plan, Section, Severity, Sheet, Span, Task};
@@ -682,22 +681,7 @@ fn read_sheet(
             units: Vec::new(),
         };
         table::row_units(cx, &b, &h, &mut d, &mut prev_units, true);
-        let mut found = Found::default();
-        let mut context = None;
-        let subject = d.task.title.clone();
-        targets::extract(
-            t,
-            0..t.len(),
-            Ctx {
-                default_year,
-                goals: false,
-                subject: &subject,
-                year: None,
-            },
-            &mut context,
-            &mut found,
-        );
-        table::push_found(cx, task_cell, found, &mut d, None);
+        table::task_cell_targets(cx, task_cell, default_year, &mut d);
         table::row_targets(cx, &b, &h, &mut d, default_year);
         drafts.push(d);
     }

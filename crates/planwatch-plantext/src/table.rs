@@ -350,23 +350,7 @@ pub(crate) fn read(
             units: Vec::new(),
         };
         row_units(cx, b, &h, &mut d, &mut prev_units, true);
-        // Targets written in the task text itself.
-        let mut found = Found::default();
-        let mut context = None;
-        let subject = d.task.title.clone();
-        targets::extract(
-            t,
-            0..t.len(),
-            Ctx {
-                default_year,
-                goals: false,
-                subject: &subject,
-                year: None,
-            },
-            &mut context,
-            &mut found,
-        );
-        push_found(cx, task_cell, found, &mut d, None);
+        task_cell_targets(cx, task_cell, default_year, &mut d);
         row_targets(cx, b, &h, &mut d, default_year);
         drafts.push(d);
     }
@@ -493,6 +477,33 @@ pub(crate) fn row_targets(
             _ => {}
         }
     }
+}
+
+/// The targets written in a row's task cell itself (到2026年建成示范项目5个), for the flattened
+/// tables and the spreadsheets alike.
+pub(crate) fn task_cell_targets(
+    cx: &mut Cx<'_>,
+    task_cell: &NormText,
+    default_year: Option<i32>,
+    d: &mut Draft,
+) {
+    let t = task_cell.text.as_str();
+    let mut found = Found::default();
+    let mut context = None;
+    let subject = d.task.title.clone();
+    targets::extract(
+        t,
+        0..t.len(),
+        Ctx {
+            default_year,
+            goals: false,
+            subject: &subject,
+            year: None,
+        },
+        &mut context,
+        &mut found,
+    );
+    push_found(cx, task_cell, found, d, None);
 }
 
 pub(crate) fn push_found(
