@@ -445,23 +445,7 @@ pub(crate) fn row_targets(
                 );
                 push_found(cx, cell, found, d, Some(*y));
             }
-            Col::Target => {
-                let mut found = Found::default();
-                let mut context = None;
-                targets::extract(
-                    t,
-                    0..t.len(),
-                    Ctx {
-                        default_year,
-                        goals: false,
-                        subject: &subject,
-                        year: None,
-                    },
-                    &mut context,
-                    &mut found,
-                );
-                push_found(cx, cell, found, d, None);
-            }
+            Col::Target => task_cell_targets(cx, cell, default_year, d),
             Col::Deadline => {
                 if let Some(y) = year_phrases(t).into_iter().find(|y| !y.baseline) {
                     d.task.milestones.push(Milestone {
@@ -479,8 +463,8 @@ pub(crate) fn row_targets(
     }
 }
 
-/// The targets written in a row's task cell itself (到2026年建成示范项目5个), for the flattened
-/// tables and the spreadsheets alike.
+/// The targets written in one cell of a row — its task cell (到2026年建成示范项目5个) or a
+/// target column — for the flattened tables and the spreadsheets alike.
 pub(crate) fn task_cell_targets(
     cx: &mut Cx<'_>,
     task_cell: &NormText,

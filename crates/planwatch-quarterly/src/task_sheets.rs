@@ -17,7 +17,9 @@
 
 use crate::settings::ReportingSettings;
 use crate::xlsx::ImportError;
-use crate::xlsx::guard::{self, MAX_COLUMNS, MAX_DEPTH, MAX_ENTRIES, MAX_PART_BYTES, MAX_ROWS};
+use crate::xlsx::guard::{
+    self, MAX_COLUMNS, MAX_DEPTH, MAX_ENTRIES, MAX_PART_BYTES, MAX_ROWS, column_name,
+};
 use calamine::{Data, Reader, SheetVisible, Xlsx};
 use planwatch_model::{Merge, Sheet};
 use quick_xml::Reader as XmlReader;
@@ -93,18 +95,6 @@ fn shown(s: &str) -> String {
     } else {
         s.to_string()
     }
-}
-
-/// 1-based column → A, B, …, AA.
-fn column_name(mut col: u64) -> String {
-    let mut s = Vec::new();
-    while col > 0 {
-        col -= 1;
-        s.push(b'A' + (col % 26) as u8);
-        col /= 26;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
 }
 
 /// `工作表“表1” 第 3 行 第 2 列（B3）` for 0-based row and column.

@@ -413,8 +413,8 @@ fn parse_count(s: &[u8]) -> Option<u64> {
     })
 }
 
-fn column_name(mut col: u64) -> String {
-    // 1-based.
+/// 1-based column → A, B, …, AA (also for the task-table reader's messages).
+pub(crate) fn column_name(mut col: u64) -> String {
     let mut s = Vec::new();
     while col > 0 {
         col -= 1;
