@@ -11,6 +11,7 @@ pub mod demo_accounts;
 pub mod documents;
 pub mod error;
 pub mod evaluation;
+pub mod organisation;
 pub mod plan_input;
 pub mod policy;
 pub mod public_page;
@@ -100,6 +101,19 @@ pub struct InitOutcome {
     pub warnings: Vec<String>,
     /// Whether the default organisation was loaded, or why not.
     pub org: Result<planwatch_store::OrgImport, String>,
+    /// For a plan the shipped organisation does not describe: the organisation and indicator
+    /// catalogue proposed from the plan, with what the office should check.
+    pub proposed: Option<ProposedSetup>,
+}
+
+/// What `init` proposed from a plan the shipped configuration does not describe.
+pub struct ProposedSetup {
+    pub leading_group: String,
+    pub office_seat: String,
+    pub groups: usize,
+    pub indicators: usize,
+    pub set_aside: usize,
+    pub notes: Vec<String>,
 }
 
 /// `planwatch init`: creates the data folder and database, loads the plan (the embedded
@@ -127,26 +141,53 @@ pub async fn init(data_dir: &Path, plan_file: Option<&Path>) -> anyhow::Result<I
             import: None,
             warnings: Vec::new(),
             org: Err("数据库中已有计划，未作更改".to_string()),
+            proposed: None,
         });
     }
     let warnings = plan_input::warnings(&plan);
     let actor = cli_actor();
     let import = store.import_plan(&actor, &plan, &source, now()).await?;
     let org_config = default_org()?;
+    let mut proposed = None;
     let org = if org_config.plan_title.as_deref().map(str::trim) == Some(plan.title.trim()) {
         Ok(store
             .import_org(&actor, &org_config, DEFAULT_ORG_NAME, now())
             .await?)
     } else {
-        Err(format!(
-            "内置的组织配置是为《{}》编写的，未导入；请用 planwatch org import FILE 导入本计划的组织架构",
-            org_config.plan_title.unwrap_or_default()
-        ))
+        // A plan of its own: the organisation and the indicator catalogue are proposed from the
+        // plan, so that the office reaches a quarterly form without writing a file first.
+        let proposal = organisation::propose(&plan);
+        let imported = store
+            .import_org(
+                &actor,
+                &proposal.config,
+                organisation::PROPOSED_SOURCE,
+                now(),
+            )
+            .await?;
+        let ctx = reporting::prepare(&store, data_dir, &actor, now()).await?;
+        let stored = store.catalogue().await?;
+        let mut notes = proposal.notes;
+        notes.extend(
+            ctx.notes
+                .iter()
+                .map(|n| format!("指标“{}”：{}", n.indicator, n.message)),
+        );
+        proposed = Some(ProposedSetup {
+            leading_group: proposal.config.leading_group.name.clone(),
+            office_seat: proposal.config.office.seat.clone(),
+            groups: proposal.config.groups.len(),
+            indicators: stored.indicators.len(),
+            set_aside: stored.set_aside.len(),
+            notes,
+        });
+        Ok(imported)
     };
     Ok(InitOutcome {
         store,
         import: Some(import),
         warnings,
         org,
+        proposed,
     })
 }

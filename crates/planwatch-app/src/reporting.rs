@@ -185,10 +185,16 @@ pub async fn prepare(
                 want_items.seed_year(&plan, &built, year);
             }
         }
+        // Set-aside figures are stored too; either way a stored code is never proposed again.
+        let stored = |code: &str| {
+            catalogue.by_code(code).is_some()
+                || catalogue.set_aside.iter().any(|s| s.def.code == code)
+        };
         let missing = built
             .indicators
             .iter()
-            .any(|d| catalogue.by_code(&d.code).is_none())
+            .chain(built.set_aside.iter().map(|s| &s.def))
+            .any(|d| !stored(&d.code))
             || want_periods
                 .iter()
                 .any(|p| !periods.iter().any(|x| x.quarter == p.quarter))

@@ -68,6 +68,7 @@ fn main() {
                 plan_names: Vec::new(),
             })
             .collect(),
+        set_aside: Vec::new(),
     };
     let breakdown = Breakdown::default();
     let groups = UnitGroups::default();

@@ -130,6 +130,17 @@ impl CatalogueConfig {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Catalogue {
     pub indicators: Vec<IndicatorDef>,
+    /// Figures the plan states under names that do not read as indicators (开工建设, 不小于…):
+    /// proposed but not reported until the office takes them in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub set_aside: Vec<SetAside>,
+}
+
+/// A figure of the plan left out of the proposed catalogue, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetAside {
+    pub def: IndicatorDef,
+    pub reason: String,
 }
 
 impl Catalogue {
@@ -145,13 +156,15 @@ impl Catalogue {
 
         let from_plan = gather_plan_indicators(plan);
         let matched = match_entries(&from_plan, &config.indicator);
+        let fallback = fallback_reporter(plan);
         let mut out = Vec::new();
+        let mut set_aside = Vec::new();
         let mut used_configs = BTreeSet::new();
         for (pi, m) in from_plan.iter().zip(&matched) {
             let cfg = m.map(|e| &config.indicator[e]);
             if let Some(c) = cfg {
                 used_configs.insert(c.code.clone());
-            } else {
+            } else if !config.indicator.is_empty() && pi.set_aside.is_none() {
                 notes.push(CatalogueNote {
                     indicator: pi.name.clone(),
                     message: "指标目录文件中没有此指标，类型和报送单位按默认规则推定，请核对"
@@ -161,12 +174,26 @@ impl Catalogue {
             let reporter = cfg
                 .and_then(|c| c.reporter.clone())
                 .or_else(|| pi.first_lead.map(UnitName::from));
-            let Some(reporter) = reporter else {
-                problems.push(format!(
-                    "指标“{}”只出现在总体目标中，无法推定报送单位：请在指标目录文件中写明 reporter",
-                    pi.name
-                ));
-                continue;
+            let reporter = match (reporter, fallback) {
+                (Some(r), _) => r,
+                (None, Some(f)) => {
+                    if cfg.is_none() && pi.set_aside.is_none() {
+                        notes.push(CatalogueNote {
+                            indicator: pi.name.clone(),
+                            message: format!(
+                                "只出现在总体目标中，报送单位暂定为{f}，请在指标目录页核对"
+                            ),
+                        });
+                    }
+                    UnitName::from(f)
+                }
+                (None, None) => {
+                    problems.push(format!(
+                        "指标“{}”只出现在总体目标中，无法推定报送单位：请在指标目录文件中写明 reporter",
+                        pi.name
+                    ));
+                    continue;
+                }
             };
             let unit = cfg
                 .and_then(|c| c.unit.clone())
@@ -198,7 +225,7 @@ impl Catalogue {
             {
                 rules.integer = false;
             }
-            out.push(IndicatorDef {
+            let def = IndicatorDef {
                 code: cfg
                     .map(|c| c.code.clone())
                     .unwrap_or_else(|| auto_code(&pi.name).into()),
@@ -220,7 +247,14 @@ impl Catalogue {
                         }
                         v
                     }),
-            });
+            };
+            match pi.set_aside.filter(|_| cfg.is_none()) {
+                Some(reason) => set_aside.push(SetAside {
+                    def,
+                    reason: reason.to_string(),
+                }),
+                None => out.push(def),
+            }
         }
         for c in &config.indicator {
             if used_configs.contains(&c.code) {
@@ -255,7 +289,13 @@ impl Catalogue {
             });
         }
         if problems.is_empty() {
-            Ok((Catalogue { indicators: out }, notes))
+            Ok((
+                Catalogue {
+                    indicators: out,
+                    set_aside,
+                },
+                notes,
+            ))
         } else {
             Err(CatalogueError::Invalid(problems))
         }
@@ -381,6 +421,32 @@ fn note_conflicting_targets(
             });
         }
     }
+}
+
+/// Who reports a figure the plan states only among its goals, until the office says: the plan's
+/// statistics bureau when it names one, else the unit that leads the most tasks.
+fn fallback_reporter(plan: &Plan) -> Option<&str> {
+    let units = plan
+        .units
+        .iter()
+        .filter(|u| planwatch_model::UnitKind::classify(u) != planwatch_model::UnitKind::Group);
+    if let Some(stats) = units.clone().find(|u| u.contains("统计局")) {
+        return Some(stats);
+    }
+    let mut leads: BTreeMap<&str, usize> = BTreeMap::new();
+    for t in &plan.tasks {
+        for u in &t.lead_units {
+            if planwatch_model::UnitKind::classify(u) != planwatch_model::UnitKind::Group {
+                *leads.entry(u.as_str()).or_default() += 1;
+            }
+        }
+    }
+    // The most tasks; among equals, the first in name order (BTreeMap order, stable).
+    leads
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(u, _)| *u)
+        .or_else(|| units.clone().next().map(String::as_str))
 }
 
 /// Guesses an indicator's kind from its name and unit when the catalogue file does not say.
@@ -698,17 +764,69 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_goal_only_indicator_without_a_reporter_is_an_error() {
-        let mut plan = yangquan_plan();
-        plan.goals.push(planwatch_model::Target {
+    fn a_goal_only_indicator_is_given_a_provisional_reporter_and_a_note() {
+        let goal = planwatch_model::Target {
             indicator: "万人发明专利拥有量".into(),
             value: Some(5.0),
             year: Some(2024),
             comparator: Some(TargetWording::AtLeast),
             ..Default::default()
-        });
-        let e = Catalogue::yangquan(&plan).expect_err("no reporter");
+        };
+        let mut plan = yangquan_plan();
+        plan.goals.push(goal.clone());
+        let (c, notes) = Catalogue::yangquan(&plan).expect("builds");
+        let i = c.by_name("万人发明专利拥有量").expect("proposed");
+        // No 统计局 in the Yangquan plan: the unit that leads the most tasks.
+        assert_eq!(i.reporter, "市科技局");
+        assert!(
+            notes.iter().any(
+                |n| n.indicator == "万人发明专利拥有量" && n.message.contains("暂定为市科技局")
+            ),
+            "{notes:?}"
+        );
+        plan.units.push("市统计局".into());
+        let (c, _) = Catalogue::yangquan(&plan).expect("builds");
+        assert_eq!(
+            c.by_name("万人发明专利拥有量").unwrap().reporter,
+            "市统计局"
+        );
+        // A plan that names no unit at all cannot give its figures a reporter.
+        let bare = Plan {
+            title: "某计划".into(),
+            goals: vec![goal],
+            ..Plan::default()
+        };
+        let e = Catalogue::build(&bare, &CatalogueConfig::default()).expect_err("no reporter");
         assert!(e.to_string().contains("万人发明专利拥有量"), "{e}");
+    }
+
+    #[test]
+    fn figures_whose_names_do_not_read_as_indicators_are_set_aside() {
+        let mut plan = yangquan_plan();
+        plan.tasks[0].targets.push(planwatch_model::Target {
+            indicator: "少召开".into(),
+            value: Some(2.0),
+            unit: Some("次".into()),
+            year: Some(2024),
+            comparator: Some(TargetWording::AtLeast),
+            ..Default::default()
+        });
+        let (c, _) = Catalogue::yangquan(&plan).expect("builds");
+        assert!(c.by_name("少召开").is_none());
+        let s = c
+            .set_aside
+            .iter()
+            .find(|s| s.def.name == "少召开")
+            .expect("set aside");
+        assert!(s.reason.contains("动作"), "{}", s.reason);
+        assert_eq!(
+            c.indicators.len(),
+            Catalogue::yangquan(&yangquan_plan())
+                .unwrap()
+                .0
+                .indicators
+                .len()
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod content;
 pub mod demo;
 pub mod due;
 pub mod evidence;
+pub mod indicator_names;
 mod matching;
 pub mod period;
 pub mod rng;
@@ -25,7 +26,7 @@ pub mod workflow;
 pub mod xlsx;
 
 pub use breakdown::{Breakdown, BreakdownItem, ItemKind, ItemOrigin};
-pub use catalogue::{Catalogue, CatalogueConfig, CatalogueError, CatalogueNote};
+pub use catalogue::{Catalogue, CatalogueConfig, CatalogueError, CatalogueNote, SetAside};
 pub use check::{CheckContext, Issue, Place, check_report};
 pub use content::{Contribution, IndicatorRow, ReportContent, TaskRow};
 pub use demo::{DemoData, DemoReport, DemoStep};

@@ -6,6 +6,7 @@
 //! task are all that is left, to each other.
 
 use crate::catalogue::IndicatorConfig;
+use crate::indicator_names;
 use planwatch_model::{IndicatorTarget, Plan, TargetWording};
 use std::collections::BTreeSet;
 
@@ -21,13 +22,16 @@ pub(crate) struct PlanIndicator<'a> {
     pub first_lead: Option<&'a str>,
     pub headline: bool,
     pub targets: Vec<IndicatorTarget>,
+    /// Why the name does not read as an indicator (see `indicator_names`).
+    pub set_aside: Option<&'static str>,
 }
 
 /// Groups the plan's numeric targets by indicator: by the extractor's indicator id when it gives
 /// one, else by name.
 pub(crate) fn gather_plan_indicators(plan: &Plan) -> Vec<PlanIndicator<'_>> {
     let mut out: Vec<PlanIndicator<'_>> = Vec::new();
-    let mut keys: Vec<String> = Vec::new();
+    // (key, index into out): several keys may name one indicator.
+    let mut keys: Vec<(String, usize)> = Vec::new();
     let years: Vec<i32> = (plan.period.start..=plan.period.end).collect();
     for (task_no, t) in plan.all_targets() {
         let Some(value) = t.value else { continue };
@@ -38,26 +42,35 @@ pub(crate) fn gather_plan_indicators(plan: &Plan) -> Vec<PlanIndicator<'_>> {
         let key = t
             .indicator_id
             .clone()
-            .unwrap_or_else(|| format!("name:{mention}"));
-        let idx = match keys.iter().position(|k| *k == key) {
-            Some(i) => i,
+            .unwrap_or_else(|| format!("name:{}", indicator_names::propose(mention).name));
+        let idx = match keys.iter().position(|(k, _)| *k == key) {
+            Some(i) => keys[i].1,
             None => {
                 let name = t
                     .indicator_id
                     .as_deref()
                     .and_then(|id| plan.indicators.iter().find(|i| i.id == id))
                     .map_or_else(|| mention.to_string(), |i| i.name.clone());
-                keys.push(key);
-                out.push(PlanIndicator {
-                    name,
-                    mentions: Vec::new(),
-                    unit: None,
-                    tasks: Vec::new(),
-                    first_lead: None,
-                    headline: false,
-                    targets: Vec::new(),
-                });
-                out.len() - 1
+                let proposal = indicator_names::propose(&name);
+                // Two ways of stating one figure (建设绿道 2公里 in a task, 绿道 2公里 in the
+                // goals) become one indicator once their names are cleaned.
+                if let Some(i) = out.iter().position(|pi| pi.name == proposal.name) {
+                    keys.push((key, i));
+                    i
+                } else {
+                    keys.push((key, out.len()));
+                    out.push(PlanIndicator {
+                        name: proposal.name,
+                        set_aside: proposal.set_aside,
+                        mentions: Vec::new(),
+                        unit: None,
+                        tasks: Vec::new(),
+                        first_lead: None,
+                        headline: false,
+                        targets: Vec::new(),
+                    });
+                    out.len() - 1
+                }
             }
         };
         let pi = &mut out[idx];

@@ -87,6 +87,7 @@ fn catalogue() -> Catalogue {
                 plan_names: vec![],
             })
             .collect(),
+        set_aside: Vec::new(),
     }
 }
 

@@ -304,6 +304,7 @@ const TABLES: &[Table] = &[
             ("kind", Text),
             ("direction", Text),
             ("def_json", Text),
+            ("set_aside", OptText),
         ],
         order_by: "id",
         identity: true,

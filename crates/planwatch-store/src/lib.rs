@@ -9,6 +9,7 @@
 
 mod api_tokens;
 mod audit;
+mod catalogue_edits;
 mod db;
 mod dump;
 mod error;
@@ -32,13 +33,19 @@ pub use api_tokens::ApiToken;
 pub use audit::{
     Actor, AuditEntry, AuditFilter, BrokenLink, ChainReport, GENESIS_HASH, SECURITY_FILTER,
 };
+pub use catalogue_edits::{
+    CatalogueEntry, IndicatorEdit, MAX_INDICATOR_NAME_CHARS, MAX_MEASURE_CHARS,
+};
 pub use db::Backend;
 pub use dump::{BackupKind, DumpSummary, FORMAT_NAME as DUMP_FORMAT_NAME, exported_columns};
 pub use error::{Result, StoreError};
 pub use evaluation::{ChoiceKind, EvaluationChoice, MAX_EVIDENCE_CHARS, target_subject};
 pub use location::{APPLICATION_ID, Location, SQLITE_FILE_NAME, redact_url};
 pub use open::{AppliedMigration, OpenMode, embedded_migrations};
-pub use org::{BodyView, OrgConfig, OrgImport, OrgView, TaskForceView};
+pub use org::{
+    BodyView, GroupDecl, LeadingGroupDecl, OfficeDecl, OrgConfig, OrgImport, OrgView,
+    TaskForceDecl, TaskForceView, UnitDecl,
+};
 pub use plan_diff::{PlanDiff, TargetChange, TaskChange, diff_plans};
 pub use plans::{
     PlanImport, PlanSource, PlanView, RevisionInfo, SectionView, TaskView, check_plan,

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The organisation file, as written.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrgConfig {
     /// The plan this organisation is written for; importing it over another plan is refused.
@@ -30,7 +30,7 @@ pub struct OrgConfig {
     pub task_forces: Vec<TaskForceDecl>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LeadingGroupDecl {
     pub name: String,
@@ -43,7 +43,7 @@ pub struct LeadingGroupDecl {
     pub members: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OfficeDecl {
     pub name: String,
@@ -54,7 +54,7 @@ pub struct OfficeDecl {
 }
 
 /// A unit to create, or whose kind to set.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnitDecl {
     pub name: String,
@@ -64,14 +64,14 @@ pub struct UnitDecl {
 }
 
 /// A group name and the units it stands for.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupDecl {
     pub name: String,
     pub members: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TaskForceDecl {
     pub name: String,

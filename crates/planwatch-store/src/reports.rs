@@ -13,7 +13,6 @@ use crate::error::{Result, StoreError};
 use crate::units::{ensure_unit, find_unit};
 use chrono::{DateTime, NaiveDate, Utc};
 use planwatch_model::{Baseline, IndicatorDef, Quarter, ReportState, Role, TaskStatus, UnitName};
-use planwatch_quarterly::Catalogue;
 use planwatch_quarterly::breakdown::{Breakdown, BreakdownItem};
 use planwatch_quarterly::content::{IndicatorRow, ReportContent, TaskRow};
 use planwatch_quarterly::evidence::EvidenceFile;
@@ -24,6 +23,7 @@ use planwatch_quarterly::scope::RowKey;
 use planwatch_quarterly::values::ValuesImport;
 use planwatch_quarterly::workflow::{ActionKind, ReportRecord, WorkflowError, WorkflowEvent};
 use planwatch_quarterly::xlsx::breakdown::BreakdownImport;
+use planwatch_quarterly::{Catalogue, SetAside};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -102,11 +102,11 @@ fn flag(b: bool) -> i64 {
     i64::from(b)
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).expect("reporting types always serialise")
 }
 
-fn enum_text<T: serde::Serialize>(v: &T) -> String {
+pub(crate) fn enum_text<T: serde::Serialize>(v: &T) -> String {
     match to_json(v) {
         serde_json::Value::String(s) => s,
         other => other.to_string(),
@@ -238,7 +238,7 @@ pub(crate) async fn load_periods(tx: &mut Tx, plan: i64) -> Result<Vec<Reporting
     Ok(periods)
 }
 
-fn indicator_def(r: &Row) -> Result<IndicatorDef> {
+pub(crate) fn indicator_def(r: &Row) -> Result<IndicatorDef> {
     let json = r.text("def_json")?;
     serde_json::from_str(&json)
         .map_err(|e| StoreError::InvalidInput(format!("数据库中的指标定义无法读取：{e}")))
@@ -247,7 +247,7 @@ fn indicator_def(r: &Row) -> Result<IndicatorDef> {
 async fn load_catalogue(tx: &mut Tx, plan: i64) -> Result<Catalogue> {
     let rows = tx
         .fetch_all(
-            "SELECT i.id, i.def_json, u.name AS reporter, b.year, b.value, b.source \
+            "SELECT i.id, i.def_json, i.set_aside, u.name AS reporter, b.year, b.value, b.source \
              FROM indicators i JOIN units u ON u.id = i.reporter_id \
              LEFT JOIN indicator_baselines b ON b.indicator_id = i.id \
              WHERE i.plan_id = $1 ORDER BY i.position",
@@ -255,6 +255,7 @@ async fn load_catalogue(tx: &mut Tx, plan: i64) -> Result<Catalogue> {
         )
         .await?;
     let mut indicators = Vec::new();
+    let mut set_aside = Vec::new();
     for r in &rows {
         let mut def = indicator_def(r)?;
         def.reporter = r.text("reporter")?.into();
@@ -265,9 +266,15 @@ async fn load_catalogue(tx: &mut Tx, plan: i64) -> Result<Catalogue> {
                 source: r.opt_text("source")?.unwrap_or_default(),
             });
         }
-        indicators.push(def);
+        match r.opt_text("set_aside")? {
+            None => indicators.push(def),
+            Some(reason) => set_aside.push(SetAside { def, reason }),
+        }
     }
-    Ok(Catalogue { indicators })
+    Ok(Catalogue {
+        indicators,
+        set_aside,
+    })
 }
 
 async fn load_breakdown(tx: &mut Tx, plan: i64) -> Result<Breakdown> {
@@ -662,15 +669,23 @@ impl Store {
         let mut out = SetupOutcome::default();
         let known = indicator_ids(&mut tx, plan).await?;
         let mut added = Vec::new();
-        for (pos, def) in setup.catalogue.indicators.iter().enumerate() {
+        let mut set_aside = Vec::new();
+        let proposed = setup.catalogue.indicators.iter().map(|d| (d, None)).chain(
+            setup
+                .catalogue
+                .set_aside
+                .iter()
+                .map(|s| (&s.def, Some(s.reason.as_str()))),
+        );
+        for (pos, (def, reason)) in proposed.enumerate() {
             if known.contains_key(def.code.as_str()) {
                 continue;
             }
             let (reporter, _) = ensure_unit(&mut tx, actor, &def.reporter, None, now).await?;
             tx.execute(
                 "INSERT INTO indicators (plan_id, position, code, name, unit_of_measure, \
-                 reporter_id, kind, direction, def_json) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                 reporter_id, kind, direction, def_json, set_aside) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 args![
                     plan,
                     i64::try_from(pos).unwrap_or(i64::MAX),
@@ -680,19 +695,25 @@ impl Store {
                     reporter.id,
                     enum_text(&def.kind),
                     enum_text(&def.direction),
-                    to_json(def).to_string()
+                    to_json(def).to_string(),
+                    reason.map(str::to_string)
                 ],
             )
             .await?;
-            added.push(def.code.clone());
+            match reason {
+                None => added.push(def.code.clone()),
+                Some(r) => {
+                    set_aside.push(json!({ "code": def.code, "name": def.name, "reason": r }))
+                }
+            }
         }
         out.indicators_added = added.len();
         record_setup(
             &mut tx,
             actor,
             ("indicator.catalogue", "indicator", plan),
-            json!({ "added": added }),
-            added.is_empty(),
+            json!({ "added": added, "set_aside": set_aside }),
+            added.is_empty() && set_aside.is_empty(),
             now,
         )
         .await?;

@@ -37,8 +37,20 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                     imp.units_created.len()
                 );
                 super::plan::print_warnings(&out.warnings);
-                match &out.org {
-                    Ok(org) => println!(
+                match (&out.org, &out.proposed) {
+                    (Ok(_), Some(p)) => {
+                        println!(
+                            "已按计划推定组织架构：{}，办公室设在{}，单位组 {} 个；指标目录：{} 项指标，另有 {} 项数字不像指标，暂不报送。",
+                            p.leading_group, p.office_seat, p.groups, p.indicators, p.set_aside
+                        );
+                        println!(
+                            "请由办公室在网页“组织架构”和“指标目录”页核对（也可用 planwatch org export / planwatch catalogue export 导出后批量修改）："
+                        );
+                        for n in &p.notes {
+                            println!("  · {n}");
+                        }
+                    }
+                    (Ok(org), None) => println!(
                         "已导入默认组织架构：领导小组、办公室和 {} 个专班{}。",
                         org.task_forces,
                         if org.unassigned_tasks.is_empty() {
@@ -47,7 +59,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                             format!("；{} 项任务尚未分配专班", org.unassigned_tasks.len())
                         }
                     ),
-                    Err(why) => println!("{why}"),
+                    (Err(why), _) => println!("{why}"),
                 }
                 println!(
                     "下一步：planwatch plan show 查看任务；planwatch user add 用户名 --role admin 创建管理员。"
