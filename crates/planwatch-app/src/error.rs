@@ -83,6 +83,7 @@ impl From<planwatch_store::StoreError> for AppError {
             | E::WeakPassword(_)
             | E::BlockingDiagnostics(_)
             | E::NoPlan
+            | E::OrgConfig { .. }
             | E::NotEmpty { .. }) => AppError::Refused(e.to_string()),
             other => AppError::Internal(other.into()),
         }

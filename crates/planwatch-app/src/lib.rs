@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod assess;
+pub mod catalogue;
 pub use error::{AppError, Caller};
 pub mod demo_accounts;
 pub mod documents;

@@ -322,3 +322,76 @@ mod tests {
         );
     }
 }
+
+/// What the office changes on the 组织架构 page: the office's seat, a group's members, a unit's
+/// kind. Everything else of the stored organisation is kept.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OrgEdit {
+    OfficeSeat(String),
+    GroupMembers { group: String, members: Vec<String> },
+    UnitKind { unit: String, kind: UnitKind },
+}
+
+/// The source name audit rows give an organisation changed on the page.
+pub const PAGE_SOURCE: &str = "组织架构页";
+
+/// Applies one change of the 组织架构 page: the stored organisation with the change is imported
+/// as a whole (checked first, audited, nothing changed when it is refused).
+pub async fn edit(
+    store: &planwatch_store::Store,
+    caller: crate::Caller<'_>,
+    change: OrgEdit,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<planwatch_store::OrgImport, crate::AppError> {
+    use crate::AppError;
+    let (actor, who) = caller
+        .actors(store, planwatch_model::Role::Office, None)
+        .await?;
+    crate::error::require(who.role, crate::policy::Permission::ManageSetup)?;
+    let plan = store.plan(None).await?;
+    let view = store.org_view().await?;
+    let units = store.units().await?;
+    let known = |name: &str| units.iter().any(|u| u.name.as_str() == name.trim());
+    let mut config = to_config(&view, &units, &plan.title);
+    match change {
+        OrgEdit::OfficeSeat(seat) => {
+            if !known(&seat) {
+                return Err(AppError::field("seat", format!("“{seat}”不是已知单位")));
+            }
+            config.office.seat = seat.trim().to_string();
+        }
+        OrgEdit::GroupMembers { group, members } => {
+            let Some(g) = config.groups.iter_mut().find(|g| g.name == group) else {
+                return Err(AppError::field("group", format!("没有单位组“{group}”")));
+            };
+            if let Some(bad) = members.iter().find(|m| !known(m)) {
+                return Err(AppError::field("members", format!("“{bad}”不是已知单位")));
+            }
+            g.members = members;
+        }
+        OrgEdit::UnitKind { unit, kind } => {
+            if kind == UnitKind::Group {
+                return Err(AppError::field(
+                    "kind",
+                    "单位组由计划中的组名产生，不能把一个单位改为单位组",
+                ));
+            }
+            let Some(u) = config.units.iter_mut().find(|u| u.name == unit) else {
+                return Err(AppError::field("unit", format!("“{unit}”不是已知单位")));
+            };
+            u.kind = kind;
+        }
+    }
+    Ok(store.import_org(&actor, &config, PAGE_SOURCE, now).await?)
+}
+
+/// The stored organisation as TOML (`planwatch org export`), ready for `planwatch org import`.
+pub async fn export_toml(store: &planwatch_store::Store) -> anyhow::Result<String> {
+    let plan = store.plan(None).await?;
+    let config = to_config(&store.org_view().await?, &store.units().await?, &plan.title);
+    Ok(format!(
+        "# 《{}》的组织架构，由 planwatch org export 导出；修改后用 planwatch org import 导入。\n{}",
+        plan.title,
+        toml::to_string(&config)?
+    ))
+}

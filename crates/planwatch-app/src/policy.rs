@@ -35,6 +35,8 @@ pub enum Permission {
     /// Judge the qualitative goals and choose between two targets the plan states for one year
     /// (the office, for the evaluation).
     Evaluate,
+    /// Correct the indicator catalogue and the organisation proposed from the plan.
+    ManageSetup,
 }
 
 impl Permission {
@@ -56,6 +58,7 @@ impl Permission {
             Permission::EditBreakdown => &[Office, TaskForce],
             Permission::ImportValues => &[Office],
             Permission::Evaluate => &[Office],
+            Permission::ManageSetup => &[Admin, Office],
         }
     }
 
@@ -75,6 +78,7 @@ impl Permission {
             Permission::EditBreakdown => "修改年度任务分解",
             Permission::ImportValues => "导入历史数据",
             Permission::Evaluate => "评判定性目标和选定适用目标",
+            Permission::ManageSetup => "修改指标目录和组织架构",
         }
     }
 }

@@ -76,6 +76,9 @@ pub struct IndicatorConfig {
     /// Targets the plan does not state (intermediate years).
     #[serde(default)]
     pub target: Vec<ConfigTarget>,
+    /// Why the figure is not reported (an exported catalogue; `catalogue import` applies it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_aside: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -451,7 +454,8 @@ fn fallback_reporter(plan: &Plan) -> Option<&str> {
 
 /// Guesses an indicator's kind from its name and unit when the catalogue file does not say.
 pub fn guess_kind(name: &str, unit: Option<&str>) -> IndicatorKind {
-    if name.contains("累计") {
+    // A share stays a share when it is 累计 (单位增加值能耗累计下降13.5%).
+    if name.contains("累计") && !matches!(unit, Some("%" | "％")) {
         IndicatorKind::Cumulative
     } else if matches!(unit, Some("%" | "％"))
         || name.contains("比重")

@@ -4,6 +4,7 @@ mod assess;
 mod audit;
 mod backup;
 mod breakdown;
+mod catalogue;
 mod demo;
 mod due;
 mod dump;
@@ -58,6 +59,8 @@ pub enum Command {
     Plan(plan::Args),
     /// The organisation: leading group, office, task forces, unit groups. 组织架构
     Org(org::Args),
+    /// The indicator catalogue: show, export to TOML, import corrections. 指标目录
+    Catalogue(catalogue::Args),
     /// Users and roles. 用户
     User(user::Args),
     /// Read the audit trail. 审计日志
@@ -99,6 +102,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Migrate => migrate::run(&cli.data_dir),
         Command::Plan(a) => plan::run(&cli.data_dir, a),
         Command::Org(a) => org::run(&cli.data_dir, a),
+        Command::Catalogue(a) => catalogue::run(&cli.data_dir, a),
         Command::User(a) => user::run(&cli.data_dir, a),
         Command::Audit(a) => audit::run(&cli.data_dir, a),
         Command::Backup(a) => backup::run(&cli.data_dir, a),

@@ -1,4 +1,4 @@
-//! `planwatch org import FILE | show [--format text|json]`: the leading group, its office, the
+//! `planwatch org import FILE | show [--format text|json] | export | default`: the leading group, its office, the
 //! task forces and the tasks they steer, and unit groups.
 
 use planwatch_app as app;
@@ -24,6 +24,8 @@ pub enum OrgCommand {
     },
     /// Print the embedded default organisation file (a starting point for your own). 输出默认配置
     Default,
+    /// Print the stored organisation as an organisation file (for `org import`). 导出组织架构
+    Export,
 }
 
 pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
@@ -36,6 +38,9 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
         let result = match a.command {
             OrgCommand::Import { file } => import(&store, &file).await,
             OrgCommand::Show { format } => show(&store, &format).await,
+            OrgCommand::Export => app::organisation::export_toml(&store)
+                .await
+                .map(|t| print!("{t}")),
             OrgCommand::Default => Ok(()),
         };
         store.close().await;
