@@ -68,7 +68,7 @@ pub fn propose(plan: &Plan) -> Proposal {
             .collect();
         if members.is_empty() {
             notes.push(format!(
-                "单位组“{g}”的成员无法从计划推定，请在组织架构页勾选（未勾选时该组承担的任务没有填报单位）"
+                "单位组“{g}”的成员无法从计划推定，请在组织架构页勾选成员（未勾选时由“{g}”作为一个单位填报）"
             ));
         }
         groups.push(GroupDecl {
@@ -169,6 +169,10 @@ pub fn to_config(view: &OrgView, units: &[UnitRef], plan_title: &str) -> OrgConf
                 name: name.clone(),
                 members: members.clone(),
             })
+            .chain(view.empty_groups.iter().map(|name| GroupDecl {
+                name: name.clone(),
+                members: Vec::new(),
+            }))
             .collect(),
         task_forces: view
             .task_forces

@@ -70,6 +70,35 @@ impl UnitKind {
         }
     }
 
+    /// Every kind, in the order pages list them.
+    pub const ALL: [UnitKind; 7] = [
+        UnitKind::CityDepartment,
+        UnitKind::CountyGovernment,
+        UnitKind::DevelopmentZone,
+        UnitKind::Enterprise,
+        UnitKind::Institution,
+        UnitKind::Other,
+        UnitKind::Group,
+    ];
+
+    /// The name on the wire (JSON, TOML, the store's column).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::CityDepartment => "city_department",
+            UnitKind::CountyGovernment => "county_government",
+            UnitKind::DevelopmentZone => "development_zone",
+            UnitKind::Enterprise => "enterprise",
+            UnitKind::Institution => "institution",
+            UnitKind::Group => "group",
+            UnitKind::Other => "other",
+        }
+    }
+
+    /// The kind named `s` on the wire.
+    pub fn parse(s: &str) -> Option<UnitKind> {
+        UnitKind::ALL.into_iter().find(|k| k.as_str() == s.trim())
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             UnitKind::CityDepartment => "市直部门",

@@ -343,6 +343,8 @@ pub enum Direction {
 }
 
 impl Direction {
+    pub const ALL: [Direction; 2] = [Direction::HigherIsBetter, Direction::LowerIsBetter];
+
     /// The name on the wire (JSON, the store's columns).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -532,6 +534,23 @@ pub enum IndicatorKind {
 }
 
 impl IndicatorKind {
+    pub const ALL: [IndicatorKind; 4] = [
+        IndicatorKind::Cumulative,
+        IndicatorKind::Level,
+        IndicatorKind::Ratio,
+        IndicatorKind::YearToDate,
+    ];
+
+    /// The name on the wire (JSON, TOML, the store's column).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndicatorKind::Cumulative => "cumulative",
+            IndicatorKind::Level => "level",
+            IndicatorKind::Ratio => "ratio",
+            IndicatorKind::YearToDate => "year_to_date",
+        }
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             IndicatorKind::Cumulative => "累计值",

@@ -791,7 +791,7 @@ pub(crate) mod tests {
         plan.units.push("市统计局".into());
         let (c, _) = Catalogue::yangquan(&plan).expect("builds");
         assert_eq!(
-            c.by_name("万人发明专利拥有量").unwrap().reporter,
+            c.by_name("万人发明专利拥有量").expect("proposed").reporter,
             "市统计局"
         );
         // A plan that names no unit at all cannot give its figures a reporter.
@@ -826,7 +826,7 @@ pub(crate) mod tests {
         assert_eq!(
             c.indicators.len(),
             Catalogue::yangquan(&yangquan_plan())
-                .unwrap()
+                .expect("builds")
                 .0
                 .indicators
                 .len()

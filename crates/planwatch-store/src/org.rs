@@ -190,6 +190,8 @@ pub struct OrgView {
     pub office: Option<BodyView>,
     pub task_forces: Vec<TaskForceView>,
     pub groups: Vec<(String, Vec<String>)>,
+    /// Group names with no member yet (the reporting scope treats such a name as a unit).
+    pub empty_groups: Vec<String>,
     /// Units by kind label (市直部门, 县（区）, …) → names.
     pub units_by_kind: Vec<(String, Vec<String>)>,
     pub unassigned_tasks: Vec<(i64, String)>,
@@ -283,6 +285,18 @@ async fn load_view(tx: &mut Tx) -> Result<OrgView> {
             .or_default()
             .push(r.text("name")?);
     }
+    view.empty_groups = tx
+        .fetch_all(
+            "SELECT name FROM units WHERE kind = 'group' ORDER BY name",
+            args![],
+        )
+        .await?
+        .iter()
+        .map(|r| r.text("name"))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .filter(|g| !gmap.contains_key(g))
+        .collect();
     view.groups = gmap.into_iter().collect();
     let units = tx
         .fetch_all("SELECT name, kind FROM units ORDER BY name", args![])

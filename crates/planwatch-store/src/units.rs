@@ -18,28 +18,12 @@ pub struct UnitRef {
 }
 
 pub(crate) fn kind_to_str(kind: UnitKind) -> &'static str {
-    match kind {
-        UnitKind::CityDepartment => "city_department",
-        UnitKind::CountyGovernment => "county_government",
-        UnitKind::DevelopmentZone => "development_zone",
-        UnitKind::Enterprise => "enterprise",
-        UnitKind::Institution => "institution",
-        UnitKind::Group => "group",
-        UnitKind::Other => "other",
-    }
+    kind.as_str()
 }
 
 pub(crate) fn kind_from_str(s: &str) -> UnitKind {
-    match s {
-        "city_department" => UnitKind::CityDepartment,
-        "county_government" => UnitKind::CountyGovernment,
-        "development_zone" => UnitKind::DevelopmentZone,
-        "enterprise" => UnitKind::Enterprise,
-        "institution" => UnitKind::Institution,
-        "group" => UnitKind::Group,
-        // The schema's CHECK constraint admits nothing else.
-        _ => UnitKind::Other,
-    }
+    // The schema's CHECK constraint admits nothing else.
+    UnitKind::parse(s).unwrap_or(UnitKind::Other)
 }
 
 pub(crate) fn unit_ref(r: &Row) -> Result<UnitRef> {

@@ -371,6 +371,14 @@ pub fn router(state: AppState) -> Router {
         .route("/indicators/{id}", get(pages::indicators::show))
         .route("/tasks", get(pages::tasks::list))
         .route("/tasks/{number}", get(pages::tasks::show))
+        .route(
+            "/setup/catalogue",
+            get(pages::setup::catalogue).post(pages::setup::edit_indicator),
+        )
+        .route(
+            "/setup/org",
+            get(pages::setup::org).post(pages::setup::edit_org),
+        )
         .route("/units", get(pages::units::list))
         .route("/units/{id}", get(pages::units::show))
         .route("/users", get(pages::users::list).post(pages::users::create))

@@ -19,6 +19,7 @@ pub mod public_settings;
 pub mod report_texts;
 pub mod reports;
 pub mod review;
+pub mod setup;
 pub mod tasks;
 pub mod tokens;
 pub mod units;

@@ -153,6 +153,29 @@ impl Server {
         Self::serve(data, None, flags)
     }
 
+    /// A server on a fresh SQLite folder initialised with another plan (`init --plan FILE`) and
+    /// the given accounts (name, role, unit), all with `PASSWORD`.
+    #[allow(dead_code)]
+    pub fn with_plan(plan: &Path, accounts: &[(&str, &str, Option<&str>)]) -> Server {
+        let data = tempfile::tempdir().expect("temporary folder");
+        run_ok(
+            planwatch(data.path(), None)
+                .arg("init")
+                .arg("--plan")
+                .arg(plan),
+            None,
+        );
+        for (name, role, unit) in accounts {
+            let mut cmd = planwatch(data.path(), None);
+            cmd.args(["user", "add", name, "--role", role, "--password-stdin"]);
+            if let Some(u) = unit {
+                cmd.args(["--unit", u]);
+            }
+            run_ok(&mut cmd, Some(&format!("{PASSWORD}\n")));
+        }
+        Self::serve(data, None, &[])
+    }
+
     /// A second server on the same data folder (two app servers sharing one SQLite database).
     pub fn another(&self) -> Server {
         let (child, base, log_file) = spawn(&self.data, None, &[], "server2.log");
