@@ -202,6 +202,9 @@ pub struct Diagnostic {
     /// A stable machine-readable code such as `task-without-lead`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub code: String,
+    /// For a workbook: the 1-based sheet (then `line` is the row and `column` the column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<u32>,
 }
 
 fn default_severity() -> Severity {

@@ -112,6 +112,7 @@ pub(crate) fn finish(cx: &mut Cx<'_>, mut plan: Plan, drafts: Vec<Draft>) -> Pla
             message: d.message,
             severity: d.severity,
             code: d.code,
+            sheet: d.span.sheet,
         })
         .collect();
     plan

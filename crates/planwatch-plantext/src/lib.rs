@@ -63,6 +63,7 @@ pub fn extract_text(text: &str) -> Plan {
                     .to_string(),
                 severity: Severity::Error,
                 code: "internal-error".to_string(),
+                sheet: None,
             }],
             ..Plan::default()
         },

@@ -403,6 +403,7 @@ pub fn extract_sheets(sheets: &[Sheet]) -> Plan {
                     .to_string(),
                 severity: Severity::Error,
                 code: "internal-error".to_string(),
+                sheet: None,
             }],
             ..Plan::default()
         },

@@ -569,3 +569,27 @@ fn a_thousand_row_workbook() {
             .all(|t| t.targets.len() == 1 && t.milestones.len() == 1)
     );
 }
+
+#[test]
+fn a_diagnostic_names_the_sheet_row_and_column_of_its_cell() {
+    let bytes = xlsx(|wb| {
+        let ws = wb.add_worksheet();
+        put(ws, 0, &["序号", "任务", "牵头单位"]);
+        put(ws, 1, &["1", "建设高标准农田", "县农业局"]);
+        let ws = wb.add_worksheet();
+        put(ws, 0, &["序号", "任务", "牵头单位"]);
+        put(ws, 1, &["1", "整治人居环境", ""]);
+        put(ws, 2, &["2", "改造农村公路", "县交通局"]);
+    });
+    let p = plan_of(&bytes, "a.xlsx");
+    let d = p
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "task-without-lead")
+        .unwrap_or_else(|| panic!("{:#?}", p.diagnostics));
+    assert_eq!(d.sheet, Some(2), "{d:?}");
+    assert_eq!(d.line, 2, "the second row of the sheet: {d:?}");
+    // A text's diagnostics name no sheet.
+    let text = planwatch_plantext::extract_text("某计划\n一、任务\n1. 整治人居环境\n");
+    assert!(text.diagnostics.iter().all(|d| d.sheet.is_none()));
+}

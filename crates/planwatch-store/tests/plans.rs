@@ -120,6 +120,7 @@ async fn a_plan_with_blocking_diagnostics_is_refused_and_nothing_changes(ctx: Ct
         message: "任务没有牵头单位".to_string(),
         severity: Severity::Error,
         code: "task-without-lead".to_string(),
+        sheet: None,
     });
     bad.tasks[3].lead_units.clear();
     match ctx
@@ -154,6 +155,7 @@ async fn warnings_do_not_block_an_import(ctx: Ctx) {
         message: "可能的错别字".to_string(),
         severity: Severity::Warning,
         code: String::new(),
+        sheet: None,
     });
     ctx.store
         .import_plan(&office(), &plan, &json_source(), at(0))

@@ -82,6 +82,8 @@ pub struct SourceLine {
 }
 
 pub struct DiagRow {
+    /// Where in a workbook (工作表1 第5行第3列); empty for a text, whose line is linked.
+    pub cell: String,
     pub line: u32,
     pub column: u32,
     pub severity: &'static str,
@@ -281,6 +283,9 @@ async fn preview_page(
         .map(|d| {
             let (label, badge, _) = severity(d.severity);
             DiagRow {
+                cell: d.sheet.map_or(String::new(), |sheet| {
+                    format!("工作表{sheet} 第{}行第{}列", d.line, d.column)
+                }),
                 line: d.line,
                 column: d.column,
                 severity: label,

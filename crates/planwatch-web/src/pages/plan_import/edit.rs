@@ -333,6 +333,7 @@ mod tests {
             message: String::new(),
             severity,
             code: code.to_string(),
+            sheet: None,
         };
         p.diagnostics = vec![
             diag("task-without-lead", Severity::Error),
