@@ -155,6 +155,27 @@ const TABLE: &[(Req, &str, [u16; 7])] = &[
         "/documents/evaluation/target",
         [R, 403, 422, 403, 403, 403, 403],
     ),
+    // 指标目录 and 组织架构: everyone reads; the office and the administrator change (422: an
+    // indicator code or a unit that does not exist).
+    (Get, "/setup/catalogue", SIGNED_IN),
+    (Get, "/setup/org", SIGNED_IN),
+    (
+        Post(&[
+            ("code", "nope"),
+            ("name", "x"),
+            ("kind", "level"),
+            ("direction", "higher_is_better"),
+            ("reporter", "市科技局"),
+            ("reported", "1"),
+        ]),
+        "/setup/catalogue",
+        [R, 422, 422, 403, 403, 403, 403],
+    ),
+    (
+        Post(&[("what", "seat"), ("seat", "不存在的单位")]),
+        "/setup/org",
+        [R, 422, 422, 403, 403, 403, 403],
+    ),
     (Get, "/public/settings", OFFICE_ONLY),
     // Allowed for the office only (422: figures need a closed period).
     (
@@ -297,6 +318,10 @@ const ROUTER: &[(&str, &str)] = &[
     ("GET", "/documents/evaluation"),
     ("POST", "/documents/evaluation/goal"),
     ("POST", "/documents/evaluation/target"),
+    ("GET", "/setup/catalogue"),
+    ("POST", "/setup/catalogue"),
+    ("GET", "/setup/org"),
+    ("POST", "/setup/org"),
     ("POST", "/review/extend"),
     ("GET", "/public"),
     ("GET", "/public/settings"),
