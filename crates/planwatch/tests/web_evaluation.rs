@@ -25,6 +25,9 @@ fn platforms(v: &Value, key: &str) -> f64 {
 #[test]
 fn the_office_judges_goals_and_targets_and_every_output_uses_the_judgement() {
     let server = Server::demo("2024Q4", &[]);
+    // Demo data is said before anyone signs in.
+    let login = server.client().get("/login");
+    assert!(login.body.contains("示例数据"), "{}", login.body);
     let mut office = server.client();
     assert_eq!(office.try_sign_in("office", DEMO_PASSWORD).status, 303);
     let mut reporter = server.client();

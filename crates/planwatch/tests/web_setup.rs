@@ -30,6 +30,8 @@ fn the_office_corrects_the_proposed_catalogue_and_organisation_and_reaches_a_for
             ("ljl", "reporter", Some("临汾路街道")),
         ],
     );
+    // No demo data here: the sign-in page says nothing of it.
+    assert!(!server.client().get("/login").body.contains("示例数据"));
     let mut office = server.sign_in("office");
     let mut reporter = server.sign_in("ljl");
 

@@ -30,6 +30,8 @@ struct LoginPage {
     error: Option<String>,
     notice: Option<&'static str>,
     plan_title: Option<String>,
+    /// The database holds demo data (示例数据): said before anyone signs in.
+    demo: bool,
     asset_version: &'static str,
 }
 
@@ -96,6 +98,7 @@ pub async fn login_form(
         error: None,
         notice: notice(&q.msg),
         plan_title: plan_title(&state).await,
+        demo: super::demo_present(&state).await.unwrap_or(false),
         asset_version: super::super::assets::version(),
     };
     let mut res = render(&page)?.into_response();
@@ -140,6 +143,7 @@ async fn refuse_again(
         error: Some(error),
         notice: None,
         plan_title: plan_title(state).await,
+        demo: super::demo_present(state).await.unwrap_or(false),
         asset_version: super::super::assets::version(),
     };
     Ok((status, render(&page)?).into_response())
