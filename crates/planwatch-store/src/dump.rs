@@ -453,6 +453,7 @@ const TABLES: &[Table] = &[
             ("id", Int),
             ("unit_id", Int),
             ("name", Text),
+            ("scopes", Text),
             ("token_hash", Text),
             ("created_at", Time),
             ("created_by", Text),
