@@ -36,10 +36,7 @@ impl Facts {
     pub async fn now(state: &AppState) -> Result<Facts, ApiError> {
         let today = assessment::today_in_china();
         let plan = PlanData::load(state).await?.map(|d| d.plan.period);
-        let quarters = plan
-            .and_then(|p| Some((Quarter::new(p.start, 1)?, Quarter::new(p.end, 4)?)))
-            .map(|(a, b)| Quarter::range(a, b).collect())
-            .unwrap_or_default();
+        let quarters = plan.map(params::plan_quarters).unwrap_or_default();
         Ok(Facts {
             periods: plan
                 .map(|p| assessment::selectable_periods(p, today))
@@ -356,6 +353,7 @@ pub fn values_write_op(_: &Facts) -> Value {
             "400": problem("请求内容不是有效的 JSON"),
             "401": problem("缺少接口令牌，或令牌无效、已停用"),
             "403": problem("登录会话不能写入；令牌没有 write 权限；或该指标不由令牌所属单位报送"),
+            "404": problem("尚未导入计划"),
             "409": problem("报告已报送或已采纳，或报送期已锁定；或报告在保存时被他人改动"),
             "413": problem("请求内容过大"),
             "415": problem("请求内容类型不是 application/json"),

@@ -92,6 +92,14 @@ pub fn period(given: Option<&str>, periods: &[Quarter]) -> Result<Option<Quarter
     Ok(Some(q))
 }
 
+/// Every quarter of the plan's period: those a value may be written for.
+pub fn plan_quarters(p: planwatch_model::Period) -> Vec<Quarter> {
+    match (Quarter::new(p.start, 1), Quarter::new(p.end, 4)) {
+        (Some(a), Some(b)) => Quarter::range(a, b).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The earliest `as_of` the API takes.
 pub const EARLIEST_AS_OF: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
     Some(d) => d,

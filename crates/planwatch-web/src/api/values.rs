@@ -468,7 +468,11 @@ fn field_of(e: &serde_json::Error, prefix: &str) -> String {
 }
 
 /// Reads one value: every field checked against the document's rules before anything is written.
-fn read_input(v: &serde_json::Value, prefix: &str) -> Result<ValueInput, ApiError> {
+fn read_input(
+    v: &serde_json::Value,
+    prefix: &str,
+    quarters: &[Quarter],
+) -> Result<ValueInput, ApiError> {
     let input: ValueInput = serde_json::from_value(v.clone())
         .map_err(|e| wrong_shape(&field_of(&e, prefix), e.to_string()))?;
     let at = |f: &str| {
@@ -483,6 +487,19 @@ fn read_input(v: &serde_json::Value, prefix: &str) -> Result<ValueInput, ApiErro
         return Err(wrong_shape(
             &at("indicator"),
             "indicator 应为 1 至 200 个字符的指标编号".to_string(),
+        ));
+    }
+    if !quarters.iter().any(|q| q.to_string() == input.quarter) {
+        let allowed = params::range_text(quarters);
+        return Err(ApiError(
+            Problem::invalid(
+                &at("quarter"),
+                format!(
+                    "季度“{}”不是计划期内的季度：请写作 2024Q3 这样的形式，计划期为 {allowed}",
+                    input.quarter
+                ),
+            )
+            .allowing(allowed),
         ));
     }
     let limits = [
@@ -529,6 +546,7 @@ pub async fn write_value(
         )));
     }
     let Json(body) = body.map_err(unreadable)?;
+    let quarters = params::plan_quarters(super::current(&state).await?.plan.period);
     let Some(object) = body.as_object() else {
         return Err(wrong_shape(
             "body",
@@ -559,11 +577,11 @@ pub async fn write_value(
         let inputs = list
             .iter()
             .enumerate()
-            .map(|(i, v)| read_input(v, &format!("values[{i}]")))
+            .map(|(i, v)| read_input(v, &format!("values[{i}]"), &quarters))
             .collect::<Result<Vec<_>, _>>()?;
         return write_many(state, token, inputs).await;
     }
-    let input = read_input(&body, "")?;
+    let input = read_input(&body, "", &quarters)?;
     let mut answers = write_all(&state, &token, vec![input]).await?;
     let answer = answers.pop().expect("one answer per value");
     Ok(answer.into_response())
