@@ -21,7 +21,7 @@ use planwatch_app as app;
 use planwatch_app::value_writes::{self as vw, NotAccepted, ValueWrite, WriteOutcome};
 use planwatch_model::Quarter;
 use planwatch_store::ApiToken;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The quarter and date of an assessment read, checked (`period` one of the plan's quarters up
 /// to now, `as_of` today or a past date), and the assessment itself.
@@ -392,17 +392,14 @@ pub async fn read_values(
     .into_response())
 }
 
-#[derive(Deserialize, Clone)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone)]
 pub struct ValueInput {
     /// The indicator's id (`doctors-per-1000`).
     indicator: String,
     /// The quarter (`2024Q3`).
     quarter: String,
     value: f64,
-    #[serde(default)]
     source: String,
-    #[serde(default)]
     note: String,
 }
 
@@ -448,39 +445,55 @@ fn wrong_shape(field: &str, detail: String) -> ApiError {
     ))
 }
 
-/// The path of the field a serde error is about, as far as it can be told.
-fn field_of(e: &serde_json::Error, prefix: &str) -> String {
-    let m = e.to_string();
-    for key in ["indicator", "quarter", "value", "source", "note", "values"] {
-        if m.contains(&format!("`{key}`")) {
-            return if prefix.is_empty() {
-                key.to_string()
-            } else {
-                format!("{prefix}.{key}")
-            };
-        }
-    }
-    if prefix.is_empty() {
-        "body".to_string()
-    } else {
-        prefix.to_string()
-    }
-}
-
 /// Reads one value: every field checked against the document's rules before anything is written.
 fn read_input(
     v: &serde_json::Value,
     prefix: &str,
     quarters: &[Quarter],
 ) -> Result<ValueInput, ApiError> {
-    let input: ValueInput = serde_json::from_value(v.clone())
-        .map_err(|e| wrong_shape(&field_of(&e, prefix), e.to_string()))?;
     let at = |f: &str| {
         if prefix.is_empty() {
             f.to_string()
         } else {
             format!("{prefix}.{f}")
         }
+    };
+    let Some(object) = v.as_object() else {
+        return Err(wrong_shape(
+            if prefix.is_empty() { "body" } else { prefix },
+            "每项数值应为一个对象：{\"indicator\", \"quarter\", \"value\", \"source\", \"note\"}"
+                .to_string(),
+        ));
+    };
+    const FIELDS: [&str; 5] = ["indicator", "quarter", "value", "source", "note"];
+    if let Some(k) = object.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        return Err(wrong_shape(
+            &at(k),
+            format!("不认识的字段“{k}”：只接受 {}", FIELDS.join("、")),
+        ));
+    }
+    let text = |k: &str, required: bool| -> Result<String, ApiError> {
+        match object.get(k) {
+            None if required => Err(wrong_shape(&at(k), format!("缺少 {k}"))),
+            None => Ok(String::new()),
+            Some(serde_json::Value::String(s)) => Ok(s.clone()),
+            Some(_) => Err(wrong_shape(&at(k), format!("{k} 应为字符串"))),
+        }
+    };
+    let indicator = text("indicator", true)?;
+    let quarter = text("quarter", true)?;
+    let value = match object.get("value") {
+        None => return Err(wrong_shape(&at("value"), "缺少 value".to_string())),
+        Some(n) => n.as_f64().filter(|x| x.is_finite()).ok_or_else(|| {
+            wrong_shape(&at("value"), "value 应为数字".to_string())
+        })?,
+    };
+    let input = ValueInput {
+        indicator,
+        quarter,
+        value,
+        source: text("source", false)?,
+        note: text("note", false)?,
     };
     let n = input.indicator.chars().count();
     if n == 0 || n > 200 {
@@ -491,16 +504,15 @@ fn read_input(
     }
     if !quarters.iter().any(|q| q.to_string() == input.quarter) {
         let allowed = params::range_text(quarters);
-        return Err(ApiError(
-            Problem::invalid(
-                &at("quarter"),
-                format!(
-                    "季度“{}”不是计划期内的季度：请写作 2024Q3 这样的形式，计划期为 {allowed}",
-                    input.quarter
-                ),
-            )
-            .allowing(allowed),
-        ));
+        let mut e = wrong_shape(
+            &at("quarter"),
+            format!(
+                "季度“{}”不是计划期内的季度：请写作 2024Q3 这样的形式，计划期为 {allowed}",
+                input.quarter
+            ),
+        );
+        e.0.allowed = Some(allowed);
+        return Err(e);
     }
     let limits = [
         (
