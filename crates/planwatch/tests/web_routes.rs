@@ -427,7 +427,9 @@ fn check_column(column: usize) {
             303 if who.is_empty() && path != "/logout" && !to_sign_in => {
                 Some("not sent to the sign-in page")
             }
-            401 if !r.body.contains("\"not_signed_in\"") => Some("401 without a JSON error"),
+            401 if !r.body.contains("\"urn:planwatch:problem:not-signed-in\"") => {
+                Some("401 without a problem+json error")
+            }
             _ => None,
         };
         if let Some(p) = problem {

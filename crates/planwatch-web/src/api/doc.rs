@@ -30,6 +30,8 @@ pub struct Facts {
     pub quarters: Vec<Quarter>,
     /// The pattern of `as_of` (today, or 2000-01-01 to today).
     pub as_of_pattern: String,
+    /// The session cookie's name on this server (`__Host-` prefixed with native TLS).
+    pub session_cookie: &'static str,
 }
 
 impl Facts {
@@ -43,6 +45,7 @@ impl Facts {
                 .unwrap_or_default(),
             quarters,
             as_of_pattern: params::as_of_pattern(today),
+            session_cookie: super::super::session::session_cookie(state),
         })
     }
 }
@@ -561,7 +564,7 @@ pub fn spec(f: &Facts) -> Value {
         "paths": paths,
         "components": {
             "securitySchemes": {
-                "session": { "type": "apiKey", "in": "cookie", "name": "pw_session", "description": "登录后浏览器持有的会话 Cookie（只能读取；HTTPS 部署时名为 __Host-pw_session）" },
+                "session": { "type": "apiKey", "in": "cookie", "name": f.session_cookie, "description": "登录后浏览器持有的会话 Cookie（只能读取）" },
                 "token": { "type": "http", "scheme": "bearer", "description": "单位的接口令牌，由领导小组办公室在“接口令牌”页面生成，生成时选定权限：read（读取计划、任务、单位、指标、得分、数值）、write（写入本单位指标数值），或两者" }
             },
             "schemas": schemas(f)
@@ -586,6 +589,7 @@ mod tests {
             as_of_pattern: params::as_of_pattern(
                 chrono::NaiveDate::from_ymd_opt(2024, 5, 1).expect("date"),
             ),
+            session_cookie: "pw_session",
         }
     }
 

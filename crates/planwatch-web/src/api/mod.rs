@@ -80,7 +80,7 @@ impl Api {
         }
         let mut router = Router::new();
         for (path, handler) in by_path {
-            router = router.route(path, handler);
+            router = Router::route(router, path, handler);
         }
         router
     }
