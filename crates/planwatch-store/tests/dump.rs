@@ -52,9 +52,16 @@ async fn populated(ctx: Ctx) -> Ctx {
         ("只读平台", planwatch_store::TokenScopes::READ),
         ("写入平台", planwatch_store::TokenScopes::WRITE),
     ] {
-        s.create_api_token(&office(), "市科技局", name, scopes, &format!("hash-{name}"), at(33))
-            .await
-            .expect("token");
+        s.create_api_token(
+            &office(),
+            "市科技局",
+            name,
+            scopes,
+            &format!("hash-{name}"),
+            at(33),
+        )
+        .await
+        .expect("token");
     }
     // The office's report texts (one cleared) and what the public page shows.
     let plan = common::gold_plan();

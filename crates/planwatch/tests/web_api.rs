@@ -35,7 +35,10 @@ fn the_api_serves_the_plan_tasks_and_units(server: &Server) {
     );
     let missing = c.get("/api/v1/tasks/99");
     assert_eq!(missing.status, 404);
-    assert_eq!(missing.header("content-type"), Some("application/problem+json"));
+    assert_eq!(
+        missing.header("content-type"),
+        Some("application/problem+json")
+    );
     assert_eq!(
         json(&missing.body)["type"],
         "urn:planwatch:problem:not-found"
@@ -146,10 +149,7 @@ fn pg_an_unexpected_error_shows_a_reference_number_that_is_in_the_log() {
     let r = c.get("/api/v1/units");
     assert_eq!(r.status, 500);
     let body = json(&r.body);
-    let api_ref = body["reference"]
-        .as_str()
-        .expect("a reference")
-        .to_string();
+    let api_ref = body["reference"].as_str().expect("a reference").to_string();
     let mut anon = server.client();
     let page = anon.get("/login");
     assert_eq!(
@@ -482,7 +482,10 @@ fn a_units_figures_go_in_one_request_and_each_gets_its_own_answer() {
         assert!(p["field"].is_string(), "{}", r.body);
     }
     let form = kjj.get(&format!("/reports/{id}/2023Q3")).body;
-    assert!(!form.contains("value=\"1.7\""), "a refused batch saves nothing");
+    assert!(
+        !form.contains("value=\"1.7\""),
+        "a refused batch saves nothing"
+    );
 }
 
 /// One rule for approving and sending, whichever way the report was filled in: a 市科技局 report

@@ -63,8 +63,7 @@ impl Contract {
             .find(|(pattern, _)| {
                 let p: Vec<&str> = pattern.split('/').collect();
                 let a: Vec<&str> = path.split('/').collect();
-                p.len() == a.len()
-                    && p.iter().zip(&a).all(|(x, y)| x.starts_with('{') || x == y)
+                p.len() == a.len() && p.iter().zip(&a).all(|(x, y)| x.starts_with('{') || x == y)
             })
             .unwrap_or_else(|| panic!("{path} is not in the document"));
         item.get(method.to_lowercase().as_str())
@@ -135,8 +134,14 @@ fn every_refused_parameter_is_a_422_problem_naming_the_field_and_nothing_is_subs
         ("/api/v1/indicators?period=2024q1".into(), "period"),
         ("/api/v1/indicators?period=2021Q4".into(), "period"),
         ("/api/v1/scores?period=0000Q1".into(), "period"),
-        ("/api/v1/indicators/rd-gdp-share?period=2030Q1".into(), "period"),
-        ("/api/v1/indicators?period=2023Q1&period=2023Q2".into(), "period"),
+        (
+            "/api/v1/indicators/rd-gdp-share?period=2030Q1".into(),
+            "period",
+        ),
+        (
+            "/api/v1/indicators?period=2023Q1&period=2023Q2".into(),
+            "period",
+        ),
         (format!("/api/v1/indicators?as_of={tomorrow}"), "as_of"),
         ("/api/v1/scores?as_of=2024-13-01".into(), "as_of"),
         ("/api/v1/indicators?as_of=".into(), "as_of"),
@@ -155,7 +160,9 @@ fn every_refused_parameter_is_a_422_problem_naming_the_field_and_nothing_is_subs
         if *field == "period" && !path.contains("&period") {
             // The allowed range is said: the plan's quarters up to the current one.
             assert!(
-                p["allowed"].as_str().is_some_and(|a| a.starts_with("2022Q1—")),
+                p["allowed"]
+                    .as_str()
+                    .is_some_and(|a| a.starts_with("2022Q1—")),
                 "{path}: {p}"
             );
             assert!(p["detail"].as_str().is_some_and(|d| d.contains("2022Q1—")));
@@ -168,7 +175,12 @@ fn every_refused_parameter_is_a_422_problem_naming_the_field_and_nothing_is_subs
         "{p}"
     );
     // A quarter in range is answered for exactly that quarter.
-    let ok = get(&mut leader, &contract, "/api/v1/indicators?period=2023Q1", &[]);
+    let ok = get(
+        &mut leader,
+        &contract,
+        "/api/v1/indicators?period=2023Q1",
+        &[],
+    );
     assert_eq!(ok.status, 200);
     assert_eq!(json(&ok.body)["period"], "2023Q1");
 
@@ -178,10 +190,22 @@ fn every_refused_parameter_is_a_422_problem_naming_the_field_and_nothing_is_subs
     let auth = bearer(&t);
     let mut c = server.client();
     for (body, field) in [
-        (r#"{"indicator":"rd-gdp-share","quarter":"2023Q5","value":1}"#, "quarter"),
-        (r#"{"indicator":"","quarter":"2023Q3","value":1}"#, "indicator"),
-        (r#"{"indicator":"rd-gdp-share","quarter":"2023Q3","value":"1"}"#, "value"),
-        (r#"{"indicator":"rd-gdp-share","quarter":"2023Q3","value":1,"x":1}"#, "x"),
+        (
+            r#"{"indicator":"rd-gdp-share","quarter":"2023Q5","value":1}"#,
+            "quarter",
+        ),
+        (
+            r#"{"indicator":"","quarter":"2023Q3","value":1}"#,
+            "indicator",
+        ),
+        (
+            r#"{"indicator":"rd-gdp-share","quarter":"2023Q3","value":"1"}"#,
+            "value",
+        ),
+        (
+            r#"{"indicator":"rd-gdp-share","quarter":"2023Q3","value":1,"x":1}"#,
+            "x",
+        ),
         (
             r#"{"values":[{"indicator":"rd-gdp-share","quarter":"2023Q3","value":1},{"indicator":"rd-gdp-share","quarter":"0000Q1","value":1}]}"#,
             "values[1].quarter",
@@ -190,7 +214,10 @@ fn every_refused_parameter_is_a_422_problem_naming_the_field_and_nothing_is_subs
         let r = c.request(
             "POST",
             "/api/v1/values",
-            &[("Authorization", &auth), ("Content-Type", "application/json")],
+            &[
+                ("Authorization", &auth),
+                ("Content-Type", "application/json"),
+            ],
             body.as_bytes(),
         );
         contract.check("POST", "/api/v1/values", &r);
@@ -209,7 +236,9 @@ fn every_refused_parameter_is_a_422_problem_naming_the_field_and_nothing_is_subs
         );
         contract.check("POST", "/api/v1/values", &r);
         assert_eq!(r.status, status, "{}", r.body);
-        assert!(has_chinese(json(&r.body)["detail"].as_str().unwrap_or_default()));
+        assert!(has_chinese(
+            json(&r.body)["detail"].as_str().unwrap_or_default()
+        ));
     }
 }
 
@@ -241,14 +270,31 @@ fn token_scopes_decide_each_route_and_a_session_reads_but_never_writes() {
     let mut c = server.client();
     let mut leader = signed_in(&server, "leader");
     for path in reads {
-        for (who, token, expected) in [("read", &read, 200), ("write", &write, 403), ("both", &both, 200)] {
-            let r = get(&mut c, &contract, path, &[("Authorization", &bearer(token))]);
+        for (who, token, expected) in [
+            ("read", &read, 200),
+            ("write", &write, 403),
+            ("both", &both, 200),
+        ] {
+            let r = get(
+                &mut c,
+                &contract,
+                path,
+                &[("Authorization", &bearer(token))],
+            );
             assert_eq!(r.status, expected, "{who} token, {path}: {}", r.body);
             if expected == 403 {
-                assert!(json(&r.body)["detail"].as_str().is_some_and(|d| d.contains("只写")));
+                assert!(
+                    json(&r.body)["detail"]
+                        .as_str()
+                        .is_some_and(|d| d.contains("只写"))
+                );
             }
         }
-        assert_eq!(get(&mut leader, &contract, path, &[]).status, 200, "session, {path}");
+        assert_eq!(
+            get(&mut leader, &contract, path, &[]).status,
+            200,
+            "session, {path}"
+        );
         let anonymous = get(&mut server.client(), &contract, path, &[]);
         assert_eq!(anonymous.status, 401, "{path}");
         let forged = get(&mut c, &contract, path, &[("Authorization", "Bearer 00ff")]);
@@ -263,7 +309,10 @@ fn token_scopes_decide_each_route_and_a_session_reads_but_never_writes() {
         let r = c.request(
             "POST",
             "/api/v1/values",
-            &[("Authorization", &auth), ("Content-Type", "application/json")],
+            &[
+                ("Authorization", &auth),
+                ("Content-Type", "application/json"),
+            ],
             value,
         );
         contract.check("POST", "/api/v1/values", &r);
@@ -325,13 +374,24 @@ fn a_repeated_read_is_a_304_until_the_answer_changes() {
             &mut c,
             &contract,
             path,
-            &[("Authorization", &auth), ("If-None-Match", "\"something-else\"")],
+            &[
+                ("Authorization", &auth),
+                ("If-None-Match", "\"something-else\""),
+            ],
         );
         assert_eq!(other.status, 200, "{path}");
     }
     // Last-Modified: a poll with If-Modified-Since is 304 until the data changes.
-    let tasks = get(&mut c, &contract, "/api/v1/tasks", &[("Authorization", &auth)]);
-    let modified = tasks.header("last-modified").expect("Last-Modified").to_string();
+    let tasks = get(
+        &mut c,
+        &contract,
+        "/api/v1/tasks",
+        &[("Authorization", &auth)],
+    );
+    let modified = tasks
+        .header("last-modified")
+        .expect("Last-Modified")
+        .to_string();
     let etag = tasks.header("etag").expect("ETag").to_string();
     let poll = |c: &mut Client| {
         get(
@@ -371,10 +431,20 @@ fn a_token_over_its_rate_limit_gets_429_with_retry_after_and_others_do_not() {
     let calm = token(&mut office, "从容", &["read"]);
     let mut c = server.client();
     for i in 0..5 {
-        let r = get(&mut c, &contract, "/api/v1/units", &[("Authorization", &bearer(&busy))]);
+        let r = get(
+            &mut c,
+            &contract,
+            "/api/v1/units",
+            &[("Authorization", &bearer(&busy))],
+        );
         assert_eq!(r.status, 200, "request {i}");
     }
-    let r = get(&mut c, &contract, "/api/v1/units", &[("Authorization", &bearer(&busy))]);
+    let r = get(
+        &mut c,
+        &contract,
+        "/api/v1/units",
+        &[("Authorization", &bearer(&busy))],
+    );
     assert_eq!(r.status, 429, "{}", r.body);
     assert_eq!(r.header("content-type"), Some("application/problem+json"));
     let wait: u64 = r
@@ -386,21 +456,32 @@ fn a_token_over_its_rate_limit_gets_429_with_retry_after_and_others_do_not() {
     let p = json(&r.body);
     assert_eq!(p["type"], "urn:planwatch:problem:too-many-requests");
     assert_eq!(p["retry_after"], wait);
-    assert!(p["detail"].as_str().is_some_and(|d| d.contains("每分钟最多 5 次")));
+    assert!(
+        p["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("每分钟最多 5 次"))
+    );
     // Writes count too, and another token has its own minute.
     let w = c.request(
         "POST",
         "/api/v1/values",
-        &[("Authorization", &bearer(&busy)), ("Content-Type", "application/json")],
+        &[
+            ("Authorization", &bearer(&busy)),
+            ("Content-Type", "application/json"),
+        ],
         b"{}",
     );
     assert_eq!(w.status, 429);
-    let other = get(&mut c, &contract, "/api/v1/units", &[("Authorization", &bearer(&calm))]);
+    let other = get(
+        &mut c,
+        &contract,
+        "/api/v1/units",
+        &[("Authorization", &bearer(&calm))],
+    );
     assert_eq!(other.status, 200);
     // The document lists 429 with its Retry-After header on every operation that counts.
     assert_eq!(
-        contract.operation("GET", "/api/v1/units")["responses"]["429"]["headers"]["Retry-After"]
-            ["required"],
+        contract.operation("GET", "/api/v1/units")["responses"]["429"]["headers"]["Retry-After"]["required"],
         true
     );
 }
@@ -413,12 +494,23 @@ fn the_bulk_read_pages_through_every_value_with_its_source_and_refuses_a_stale_c
     let t = token(&mut office, "批量读取", &["read", "write"]);
     let auth = bearer(&t);
     let mut c = server.client();
-    let whole = json(&get(&mut c, &contract, "/api/v1/values?limit=5000", &[("Authorization", &auth)]).body);
+    let whole = json(
+        &get(
+            &mut c,
+            &contract,
+            "/api/v1/values?limit=5000",
+            &[("Authorization", &auth)],
+        )
+        .body,
+    );
     let all = whole["values"].as_array().expect("values").clone();
     assert!(all.len() > 40, "the demo's values: {}", all.len());
     assert!(whole["next_cursor"].is_null());
     for v in &all {
-        assert!(v["indicator"].is_string() && v["quarter"].is_string(), "{v}");
+        assert!(
+            v["indicator"].is_string() && v["quarter"].is_string(),
+            "{v}"
+        );
         assert!(v["value"].is_number(), "{v}");
         assert!(v["source"].as_str().is_some_and(|s| !s.is_empty()), "{v}");
     }
@@ -456,16 +548,36 @@ fn the_bulk_read_pages_through_every_value_with_its_source_and_refuses_a_stale_c
         .expect("a recorded day")
         .to_string();
     let recent = json(
-        &get(&mut c, &contract, &format!("/api/v1/values?since={day}"), &[("Authorization", &auth)])
-            .body,
+        &get(
+            &mut c,
+            &contract,
+            &format!("/api/v1/values?since={day}"),
+            &[("Authorization", &auth)],
+        )
+        .body,
     );
     let recent = recent["values"].as_array().expect("values");
     assert!(!recent.is_empty() && recent.len() < all.len());
-    assert!(recent.iter().all(|v| v["recorded_on"].as_str() >= Some(day.as_str())));
+    assert!(
+        recent
+            .iter()
+            .all(|v| v["recorded_on"].as_str() >= Some(day.as_str()))
+    );
 
     // A cursor from before a change is refused: pages of two versions are never stitched.
-    let first = json(&get(&mut c, &contract, "/api/v1/values?limit=3", &[("Authorization", &auth)]).body);
-    let cursor = first["next_cursor"].as_str().expect("a next page").to_string();
+    let first = json(
+        &get(
+            &mut c,
+            &contract,
+            "/api/v1/values?limit=3",
+            &[("Authorization", &auth)],
+        )
+        .body,
+    );
+    let cursor = first["next_cursor"]
+        .as_str()
+        .expect("a next page")
+        .to_string();
     let w = c.request(
         "POST",
         "/api/v1/values",

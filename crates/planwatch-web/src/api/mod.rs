@@ -145,7 +145,7 @@ pub fn router(state: AppState) -> Router<AppState> {
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
 async fn not_found() -> ApiError {
-    ApiError(Problem::new(
+    ApiError::from(Problem::new(
         Kind::NotFound,
         "接口不存在：可用的接口见 /api/v1/openapi.json",
     ))
@@ -165,7 +165,7 @@ impl Caller {
         match self {
             Caller::User(u) => u.require(Permission::ReadPlan).map_err(ApiError::from),
             Caller::Token(t) if token_allows(t.scopes, TokenAction::Read) => Ok(()),
-            Caller::Token(t) => Err(ApiError(Problem::new(
+            Caller::Token(t) => Err(ApiError::from(Problem::new(
                 Kind::Forbidden,
                 token_refusal(t.scopes, TokenAction::Read),
             ))),
@@ -212,7 +212,7 @@ impl FromRequestParts<AppState> for Caller {
                 .api_limiter()
                 .check(&caller.limit_key(), limit, std::time::Instant::now())
         {
-            return Err(ApiError(Problem {
+            return Err(ApiError::from(Problem {
                 retry_after: Some(wait),
                 ..Problem::new(
                     Kind::TooManyRequests,
@@ -249,7 +249,7 @@ async fn current(state: &AppState) -> Result<Arc<PlanData>, ApiError> {
 }
 
 fn no_plan() -> ApiError {
-    ApiError(Problem::new(
+    ApiError::from(Problem::new(
         Kind::NotFound,
         "数据库中还没有计划：请先导入计划（计划 → 导入新版本，或命令 planwatch init）",
     ))
@@ -335,7 +335,7 @@ fn segment(
     field: &str,
 ) -> Result<String, ApiError> {
     p.map(|axum::extract::Path(s)| s).map_err(|_| {
-        ApiError(Problem::invalid(
+        ApiError::from(Problem::invalid(
             field,
             format!("路径参数 {field} 无法读取"),
         ))
@@ -356,7 +356,7 @@ async fn task(
         .ok()
         .filter(|n| *n >= 1 && number.bytes().all(|b| b.is_ascii_digit()))
         .ok_or_else(|| {
-            ApiError(
+            ApiError::from(
                 Problem::invalid(
                     "number",
                     format!("任务序号“{number}”应为正整数，如 /api/v1/tasks/2"),
@@ -366,7 +366,7 @@ async fn task(
         })?;
     let d = current(&state).await?;
     let (t, p) = d.task(n).ok_or_else(|| {
-        ApiError(Problem::new(
+        ApiError::from(Problem::new(
             Kind::NotFound,
             format!("当前计划没有任务{n}（共 {} 项任务）", d.view.tasks.len()),
         ))

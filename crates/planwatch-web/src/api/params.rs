@@ -20,7 +20,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
         let query = parts.uri.query().unwrap_or("");
         serde_urlencoded::from_str::<Vec<(String, String)>>(query)
             .map(Params)
-            .map_err(|e| ApiError(Problem::invalid("query", format!("查询参数无法读取：{e}"))))
+            .map_err(|e| {
+                ApiError::from(Problem::invalid("query", format!("查询参数无法读取：{e}")))
+            })
     }
 }
 
@@ -34,13 +36,13 @@ impl Params {
                 } else {
                     format!("该接口只接受 {}", allowed.join("、"))
                 };
-                return Err(ApiError(
+                return Err(ApiError::from(
                     Problem::invalid(k, format!("不认识的查询参数“{k}”：{what}"))
                         .allowing(allowed.join(", ")),
                 ));
             }
             if self.0[..i].iter().any(|(j, _)| j == k) {
-                return Err(ApiError(Problem::invalid(
+                return Err(ApiError::from(Problem::invalid(
                     k,
                     format!("查询参数“{k}”出现了不止一次"),
                 )));
@@ -70,7 +72,7 @@ pub fn period(given: Option<&str>, periods: &[Quarter]) -> Result<Option<Quarter
     let Some(s) = given else { return Ok(None) };
     let allowed = range_text(periods);
     let q = Quarter::parse(s).map_err(|_| {
-        ApiError(
+        ApiError::from(
             Problem::invalid(
                 "period",
                 format!("季度“{s}”无法识别：请写作 2024Q3 这样的形式，可查询 {allowed}"),
@@ -79,7 +81,7 @@ pub fn period(given: Option<&str>, periods: &[Quarter]) -> Result<Option<Quarter
         )
     })?;
     if !periods.contains(&q) || q.to_string() != s {
-        return Err(ApiError(
+        return Err(ApiError::from(
             Problem::invalid(
                 "period",
                 format!(
@@ -111,8 +113,9 @@ pub const EARLIEST_AS_OF: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) 
 pub fn as_of(given: Option<&str>, today: NaiveDate) -> Result<Option<NaiveDate>, ApiError> {
     let Some(s) = given else { return Ok(None) };
     let allowed = format!("today，或 {EARLIEST_AS_OF} 至 {today} 之间的日期");
-    let refuse =
-        |detail: String| ApiError(Problem::invalid("as_of", detail).allowing(allowed.clone()));
+    let refuse = |detail: String| {
+        ApiError::from(Problem::invalid("as_of", detail).allowing(allowed.clone()))
+    };
     if s == "today" {
         return Ok(Some(today));
     }

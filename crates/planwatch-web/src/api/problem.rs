@@ -191,17 +191,17 @@ impl IntoResponse for Problem {
 
 /// An API error: a problem, answered as `application/problem+json`.
 #[derive(Debug)]
-pub struct ApiError(pub Problem);
+pub struct ApiError(pub Box<Problem>);
 
 impl From<Problem> for ApiError {
     fn from(p: Problem) -> Self {
-        ApiError(p)
+        ApiError(Box::new(p))
     }
 }
 
 impl From<WebError> for ApiError {
     fn from(e: WebError) -> Self {
-        ApiError(match e {
+        ApiError::from(match e {
             WebError::NotSignedIn { .. } => Problem::new(
                 Kind::NotSignedIn,
                 "未登录或登录已过期，或接口令牌无效（Authorization: Bearer …）",
@@ -245,7 +245,7 @@ impl From<planwatch_store::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        self.0.into_response()
+        (*self.0).into_response()
     }
 }
 

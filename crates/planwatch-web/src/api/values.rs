@@ -37,7 +37,7 @@ async fn assessed(state: &AppState, q: &Params) -> Result<assessment::Assessed, 
         .ok_or_else(super::no_plan)?;
     if period.is_some_and(|p| p != a.period) {
         // Never another quarter than the one asked for (the check above makes this unreachable).
-        return Err(ApiError(
+        return Err(ApiError::from(
             Problem::invalid(
                 "period",
                 format!("季度“{}”无法评价", q.get("period").unwrap_or_default()),
@@ -195,7 +195,7 @@ pub async fn indicator(
         .iter()
         .find(|i| i.id == id)
         .ok_or_else(|| {
-            ApiError(Problem::new(
+            ApiError::from(Problem::new(
                 Kind::NotFound,
                 format!("没有编号为“{id}”的指标：全部指标见 /api/v1/indicators"),
             ))
@@ -301,7 +301,7 @@ pub async fn read_values(
                 .then(|| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
                 .flatten()
                 .ok_or_else(|| {
-                    ApiError(
+                    ApiError::from(
                         Problem::invalid("since", format!("日期“{s}”无法识别：请写作 2024-07-01"))
                             .allowing("YYYY-MM-DD"),
                     )
@@ -315,7 +315,7 @@ pub async fn read_values(
             .ok()
             .filter(|n| (1..=MAX_PAGE).contains(n) && s.bytes().all(|b| b.is_ascii_digit()))
             .ok_or_else(|| {
-                ApiError(
+                ApiError::from(
                     Problem::invalid("limit", format!("每页项数“{s}”应为 1 至 {MAX_PAGE} 的整数"))
                         .allowing(format!("1–{MAX_PAGE}")),
                 )
@@ -334,7 +334,7 @@ pub async fn read_values(
                 })
                 .and_then(|(v, o)| Some((v.parse::<i64>().ok()?, o.parse::<usize>().ok()?)));
             let Some((v, o)) = parsed else {
-                return Err(ApiError(
+                return Err(ApiError::from(
                     Problem::invalid(
                         "cursor",
                         format!("分页游标“{c}”无法识别：请原样使用上一页的 next_cursor"),
@@ -343,7 +343,7 @@ pub async fn read_values(
                 ));
             };
             if v != version {
-                return Err(ApiError(Problem {
+                return Err(ApiError::from(Problem {
                     field: Some("cursor".to_string()),
                     ..Problem::new(
                         Kind::StaleCursor,
@@ -417,11 +417,11 @@ pub struct ValueSaved {
 /// as JSON, 422 (naming the field) for JSON of the wrong shape.
 fn unreadable(e: JsonRejection) -> ApiError {
     match e {
-        JsonRejection::MissingJsonContentType(_) => ApiError(Problem::new(
+        JsonRejection::MissingJsonContentType(_) => ApiError::from(Problem::new(
             Kind::UnsupportedMediaType,
             "请求内容应为 JSON，并带 Content-Type: application/json",
         )),
-        JsonRejection::JsonSyntaxError(e) => ApiError(Problem::new(
+        JsonRejection::JsonSyntaxError(e) => ApiError::from(Problem::new(
             Kind::MalformedBody,
             format!("请求内容不是有效的 JSON：{}", e.body_text()),
         )),
@@ -430,7 +430,7 @@ fn unreadable(e: JsonRejection) -> ApiError {
                 limit_mb: super::super::MAX_BODY_BYTES / (1024 * 1024),
             })
         }
-        other => ApiError(Problem::new(
+        other => ApiError::from(Problem::new(
             Kind::MalformedBody,
             format!("请求内容无法读取：{}", other.body_text()),
         )),
@@ -439,7 +439,7 @@ fn unreadable(e: JsonRejection) -> ApiError {
 
 /// A body of the wrong shape: 422 naming the field (`values[2].quarter`).
 fn wrong_shape(field: &str, detail: String) -> ApiError {
-    ApiError(Problem::invalid(
+    ApiError::from(Problem::invalid(
         field,
         format!("请求内容不是有效的指标数值：{detail}"),
     ))
@@ -484,9 +484,10 @@ fn read_input(
     let quarter = text("quarter", true)?;
     let value = match object.get("value") {
         None => return Err(wrong_shape(&at("value"), "缺少 value".to_string())),
-        Some(n) => n.as_f64().filter(|x| x.is_finite()).ok_or_else(|| {
-            wrong_shape(&at("value"), "value 应为数字".to_string())
-        })?,
+        Some(n) => n
+            .as_f64()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| wrong_shape(&at("value"), "value 应为数字".to_string()))?,
     };
     let input = ValueInput {
         indicator,
@@ -546,13 +547,13 @@ pub async fn write_value(
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Caller::Token(token) = caller else {
-        return Err(ApiError(Problem::new(
+        return Err(ApiError::from(Problem::new(
             Kind::Forbidden,
             "写入指标数值需要单位的接口令牌（Authorization: Bearer …）；登录会话只能读取",
         )));
     };
     if !super::token_allows(token.scopes, super::TokenAction::WriteValues) {
-        return Err(ApiError(Problem::new(
+        return Err(ApiError::from(Problem::new(
             Kind::Forbidden,
             super::token_refusal(token.scopes, super::TokenAction::WriteValues),
         )));
