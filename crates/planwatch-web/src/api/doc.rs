@@ -572,9 +572,16 @@ pub fn spec(f: &Facts) -> Value {
     })
 }
 
-pub async fn document(State(state): State<AppState>, q: Params) -> Result<Json<Value>, ApiError> {
+/// The document as served: it names today's last `as_of` date, so it is judged by today.
+pub async fn document(
+    State(state): State<AppState>,
+    q: Params,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
     q.only(&[])?;
-    Ok(Json(spec(&Facts::now(&state).await?)))
+    let mut r = Json(spec(&Facts::now(&state).await?)).into_response();
+    r.extensions_mut().insert(super::conditional::JudgedToday);
+    Ok(r)
 }
 
 #[cfg(test)]
