@@ -1,5 +1,6 @@
-//! Conditional reads (0058): every successful API read carries a strong `ETag` — a hash of the
-//! exact bytes of the answer, so two answers share a tag exactly when they are the same — and a
+//! Conditional reads (0058): every successful API read carries an `ETag` — a hash of the exact
+//! bytes of the answer, so two answers share a tag exactly when they are the same; weak (`W/`)
+//! only because the gzip layer may send the same answer in another content-coding — and a
 //! `Last-Modified`: when the data reached its current version (the newest audit row), or the
 //! start of today for answers that are judged by today's date. A repeated read with
 //! `If-None-Match` (or, without it, `If-Modified-Since`) that would get the same answer gets
@@ -73,7 +74,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     };
     let digest = Sha256::digest(&bytes);
     let etag: String = format!(
-        "\"{}\"",
+        "W/\"{}\"",
         digest
             .iter()
             .take(16)

@@ -153,7 +153,7 @@ fn too_many() -> Value {
 /// The answers of a read: 200 with its tags, 304, and the errors every read can give.
 fn read_responses(description: &str, schema: Value, not_found: Option<&str>) -> Value {
     let tags = json!({
-        "ETag": { "required": true, "description": "回答内容的强校验值；再次读取时放在 If-None-Match 中，未变化则回答 304", "schema": { "type": "string" } },
+        "ETag": { "required": true, "description": "回答内容的校验值（内容的散列；因可能以 gzip 传输而标为弱校验值 W/）；再次读取时放在 If-None-Match 中，未变化则回答 304", "schema": { "type": "string" } },
         "Last-Modified": { "required": false, "description": "数据最近一次变化的时间（按当天日期评价的回答：不早于当天零时）", "schema": { "type": "string" } }
     });
     let mut r = json!({
