@@ -19,6 +19,8 @@ command -v sqlite3 >/dev/null 2>&1 || need_pkgs+=(sqlite3)
 # The TLS test makes a throwaway certificate with openssl and talks to the server with curl.
 command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
 command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
+# The API contract tier installs schemathesis into a virtual environment (Debian splits venv out).
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_pkgs+=(python3-venv)
 # Document tier (planwatch-docs): free CJK fonts for PDF and charts, LibreOffice to open the docx.
 [ -e /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] || need_pkgs+=(fonts-noto-cjk)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_pkgs+=(fonts-wqy-microhei)
@@ -80,6 +82,15 @@ say "browser tier: journeys in headless Chromium against planwatch serve"
 cargo build --locked -p planwatch
 PLANWATCH_SCREENSHOTS="${PLANWATCH_SCREENSHOTS:-$ROOT/target/screenshots}" \
   tests/browser/run.sh target/debug/planwatch
+
+say "API contract tier: schemathesis against planwatch serve, with a token and with a session"
+# schemathesis from PyPI in a virtual environment of its own (pinned; about 1.5 min on 2 cores).
+ST_VENV="${PLANWATCH_ST_VENV:-$ROOT/target/schemathesis-venv}"
+if ! "$ST_VENV/bin/schemathesis" --version 2>/dev/null | grep -q 'version 4.32.5'; then
+  python3 -m venv "$ST_VENV"
+  "$ST_VENV/bin/pip" install --quiet --disable-pip-version-check 'schemathesis==4.32.5'
+fi
+tests/api/run.sh target/debug/planwatch "$ST_VENV/bin/schemathesis"
 
 say "all tiers passed"
 # One plain closing line that CI reads: the Rust test tiers' totals.

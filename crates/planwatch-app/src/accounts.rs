@@ -8,7 +8,7 @@ use crate::policy::Permission;
 use crate::{AppError, Caller};
 use chrono::{DateTime, Utc};
 use planwatch_model::{Role, UnitName};
-use planwatch_store::{ApiToken, NewUser, Password, Store, StoreError, User};
+use planwatch_store::{ApiToken, NewUser, Password, Store, StoreError, TokenScopes, User};
 
 /// The acting person's store actor after the permission check (the command line acts as an
 /// administrator unless `--as` names someone).
@@ -110,21 +110,26 @@ pub async fn api_tokens(store: &Store, caller: Caller<'_>) -> Result<Vec<ApiToke
     Ok(store.api_tokens().await?)
 }
 
-/// Records a new token of `unit` (only its hash is kept; the caller shows the secret once).
+/// Records a new token of `unit` with its scopes (only its hash is kept; the caller shows the
+/// secret once).
 pub async fn create_api_token(
     store: &Store,
     caller: Caller<'_>,
     unit: &UnitName,
     name: &str,
+    scopes: TokenScopes,
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<ApiToken, AppError> {
     let actor = acting(store, caller, Permission::ManageApiTokens).await?;
     store
-        .create_api_token(&actor, unit, name, token_hash, now)
+        .create_api_token(&actor, unit, name, scopes, token_hash, now)
         .await
         .map_err(|e| match e {
             StoreError::UnknownUnit(u) => AppError::field("unit", format!("单位“{u}”不存在")),
+            StoreError::InvalidInput(m) if scopes.as_str().is_none() => {
+                AppError::field("scopes", m)
+            }
             StoreError::InvalidInput(m) => AppError::field("name", m),
             other => other.into(),
         })

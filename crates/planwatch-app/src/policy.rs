@@ -87,6 +87,35 @@ pub fn allows(role: Role, p: Permission) -> bool {
     p.roles().contains(&role)
 }
 
+/// What an API token's scopes allow (0058): a read token reads what every signed-in role reads
+/// (the plan, tasks, units, indicators, scores and values); a write token writes its unit's
+/// indicator values (the library still checks the indicator is the unit's). Nothing else.
+pub fn token_allows(scopes: planwatch_store::TokenScopes, p: TokenAction) -> bool {
+    match p {
+        TokenAction::Read => scopes.read,
+        TokenAction::WriteValues => scopes.write,
+    }
+}
+
+/// What an API request with a token does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenAction {
+    Read,
+    WriteValues,
+}
+
+/// The message of a 403 for a token without the scope.
+pub fn token_refusal(scopes: planwatch_store::TokenScopes, p: TokenAction) -> String {
+    let what = match p {
+        TokenAction::Read => "读取数据",
+        TokenAction::WriteValues => "写入指标数值",
+    };
+    format!(
+        "该接口令牌的权限为“{}”，不能{what}；请领导小组办公室在“接口令牌”页面另行生成具有该权限的令牌",
+        scopes.label_zh()
+    )
+}
+
 /// The message of a 403: what was refused and who may do it.
 pub fn refusal(role: Role, p: Permission) -> String {
     let who: Vec<&str> = p.roles().iter().map(|r| r.label_zh()).collect();
@@ -101,6 +130,21 @@ pub fn refusal(role: Role, p: Permission) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tokens_scopes_decide_what_it_may_do() {
+        use planwatch_store::TokenScopes;
+        assert!(token_allows(TokenScopes::READ, TokenAction::Read));
+        assert!(!token_allows(TokenScopes::READ, TokenAction::WriteValues));
+        assert!(!token_allows(TokenScopes::WRITE, TokenAction::Read));
+        assert!(token_allows(TokenScopes::WRITE, TokenAction::WriteValues));
+        assert!(token_allows(TokenScopes::READ_WRITE, TokenAction::Read));
+        assert!(token_allows(
+            TokenScopes::READ_WRITE,
+            TokenAction::WriteValues
+        ));
+        assert!(token_refusal(TokenScopes::READ, TokenAction::WriteValues).contains("只读"));
+    }
 
     #[test]
     fn only_admins_manage_users_and_leaders_change_nothing() {

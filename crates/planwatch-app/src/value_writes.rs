@@ -64,6 +64,13 @@ pub use crate::error::token_user;
 
 /// Checks that need no report: the quarter is the plan's and the indicator is the unit's.
 pub fn precheck(ctx: &Context, token: &ApiToken, w: &ValueWrite) -> Result<(), NotAccepted> {
+    use crate::policy::{TokenAction, token_allows, token_refusal};
+    if !token_allows(token.scopes, TokenAction::WriteValues) {
+        return Err(NotAccepted::NotTheUnits(token_refusal(
+            token.scopes,
+            TokenAction::WriteValues,
+        )));
+    }
     if ctx.period(w.quarter).is_err() {
         return Err(NotAccepted::BadQuarter(format!(
             "{}不在计划期内",

@@ -57,7 +57,16 @@ async fn each_use_case_refuses_a_role_the_table_refuses_in_the_tables_words() {
             Permission::ReadUsers,
         );
         forbidden(
-            accounts::create_api_token(&s, who, &"市科技局".into(), "平台", "h", now).await,
+            accounts::create_api_token(
+                &s,
+                who,
+                &"市科技局".into(),
+                "平台",
+                planwatch_store::TokenScopes::READ_WRITE,
+                "h",
+                now,
+            )
+            .await,
             Role::Reporter,
             Permission::ManageApiTokens,
         );

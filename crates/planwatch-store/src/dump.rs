@@ -458,6 +458,7 @@ const TABLES: &[Table] = &[
             ("created_at", Time),
             ("created_by", Text),
             ("revoked_at", OptTime),
+            ("scopes", Text),
         ],
         order_by: "id",
         identity: true,

@@ -29,7 +29,7 @@ mod units;
 mod users;
 mod versions;
 
-pub use api_tokens::ApiToken;
+pub use api_tokens::{ApiToken, TokenScopes};
 pub use audit::{
     Actor, AuditEntry, AuditFilter, BrokenLink, ChainReport, GENESIS_HASH, SECURITY_FILTER,
 };

@@ -33,6 +33,19 @@ impl Store {
             .i64("v")
     }
 
+    /// When the data reached `version` (the time of that audit row): the `Last-Modified` of the
+    /// API's reads. `None` for version 0 (an empty trail).
+    pub async fn data_version_at(
+        &self,
+        version: i64,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let mut tx = self.pools.read().await?;
+        tx.fetch_optional("SELECT at FROM audit_log WHERE id = $1", args![version])
+            .await?
+            .map(|r| r.time("at"))
+            .transpose()
+    }
+
     /// Whether the database holds synthetic demo data (示例数据): reports, values or baselines
     /// marked as such.
     pub async fn demo_data_present(&self) -> Result<bool> {

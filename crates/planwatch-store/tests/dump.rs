@@ -47,6 +47,22 @@ async fn populated(ctx: Ctx) -> Ctx {
     s.disable_user(&office(), "kjj", at(33))
         .await
         .expect("disable");
+    // API tokens with each scope (0058): the scopes travel with the dump.
+    for (name, scopes) in [
+        ("只读平台", planwatch_store::TokenScopes::READ),
+        ("写入平台", planwatch_store::TokenScopes::WRITE),
+    ] {
+        s.create_api_token(
+            &office(),
+            "市科技局",
+            name,
+            scopes,
+            &format!("hash-{name}"),
+            at(33),
+        )
+        .await
+        .expect("token");
+    }
     // The office's report texts (one cleared) and what the public page shows.
     let plan = common::gold_plan();
     let (catalogue, _) = planwatch_quarterly::Catalogue::yangquan(&plan).expect("catalogue");
@@ -184,6 +200,22 @@ async fn a_dump_restores_into_a_new_database_byte_for_byte(ctx: Ctx) {
     assert_eq!(export(&ctx.store).await, a);
     let plan = ctx.store.plan_view(None).await.expect("plan");
     assert_eq!((plan.revision.number, plan.tasks.len()), (2, 22));
+    let scopes: Vec<(String, planwatch_store::TokenScopes)> = ctx
+        .store
+        .api_tokens()
+        .await
+        .expect("tokens")
+        .into_iter()
+        .map(|t| (t.name, t.scopes))
+        .collect();
+    assert_eq!(
+        scopes,
+        [
+            ("写入平台".to_string(), planwatch_store::TokenScopes::WRITE),
+            ("只读平台".to_string(), planwatch_store::TokenScopes::READ),
+        ],
+        "the tokens' scopes come back as they were"
+    );
     source.finish().await;
     ctx.finish().await;
 }

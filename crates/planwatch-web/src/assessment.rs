@@ -48,6 +48,36 @@ pub struct Assessed {
     pub periods: Vec<Quarter>,
 }
 
+/// The quarters one may choose: the plan's, from its first up to the current one (all of them
+/// once the plan has ended). The pages offer them; the API refuses any other (0058).
+pub fn selectable_periods(plan: planwatch_model::Period, today: NaiveDate) -> Vec<Quarter> {
+    let (Some(first), Some(last)) = (Quarter::new(plan.start, 1), Quarter::new(plan.end, 4)) else {
+        return Vec::new();
+    };
+    let current = planwatch_quarterly::period::quarter_of(today).min(last);
+    Quarter::range(first, last.min(current.max(first))).collect()
+}
+
+/// Today in China Standard Time, the day every assessment is judged by.
+pub fn today_in_china() -> NaiveDate {
+    today()
+}
+
+/// The store's sources of the assessment at this data version (`None` before any plan): the
+/// official series of values the API's bulk read serves.
+pub async fn current_sources(state: &AppState) -> WebResult<Option<Arc<AssessSources>>> {
+    match sources(state).await {
+        Ok((_, s, _)) => Ok(Some(s)),
+        Err(WebError::Internal(e))
+            if e.downcast_ref::<planwatch_store::StoreError>()
+                .is_some_and(|s| matches!(s, planwatch_store::StoreError::NoPlan)) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// `?as_of=` as a page or the API may give it: `today` or a date (YYYY-MM-DD); like
 /// `planwatch assess --as-of`.
 pub fn parse_as_of(s: &str) -> WebResult<Option<NaiveDate>> {
@@ -150,12 +180,10 @@ pub async fn assessed_as_of(
         Err(e) => return Err(e),
     };
     let today = today();
-    let plan = sources.plan.period;
-    let (Some(first), Some(last)) = (Quarter::new(plan.start, 1), Quarter::new(plan.end, 4)) else {
+    let periods = selectable_periods(sources.plan.period, today);
+    if periods.is_empty() {
         return Ok(None);
-    };
-    let current = planwatch_quarterly::period::quarter_of(today).min(last);
-    let periods: Vec<Quarter> = Quarter::range(first, last.min(current.max(first))).collect();
+    }
     let Some(period) = period
         .filter(|p| periods.contains(p))
         .or_else(|| default_period(&sources, &periods))

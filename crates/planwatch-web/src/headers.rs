@@ -46,7 +46,7 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
             limit_mb: super::MAX_BODY_BYTES / (1024 * 1024),
         };
         return if req.uri().path().starts_with("/api/") {
-            super::api::ApiError::from(e).into_response()
+            super::api::problem::ApiError::from(e).into_response()
         } else {
             e.into_response()
         };

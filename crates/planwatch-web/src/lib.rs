@@ -38,6 +38,9 @@ use tower_http::limit::RequestBodyLimitLayer;
 /// The largest request body accepted (a plan text or an Excel workbook upload).
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
+/// API requests per caller per minute unless `serve --api-rate-limit` says otherwise.
+pub const DEFAULT_API_REQUESTS_PER_MINUTE: u32 = 600;
+
 /// How the server is run. Every setting has a default; the CLI sets them from flags.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
@@ -60,6 +63,9 @@ pub struct WebConfig {
     pub behind_proxy: bool,
     /// The data folder (reporting settings and indicator files an office may put there).
     pub data_dir: std::path::PathBuf,
+    /// API requests each token (or signed-in person) may make per minute on this server; past
+    /// it the API answers 429 with `Retry-After` (0058).
+    pub api_requests_per_minute: u32,
 }
 
 impl Default for WebConfig {
@@ -72,6 +78,7 @@ impl Default for WebConfig {
             tls: false,
             behind_proxy: false,
             data_dir: std::path::PathBuf::from("./planwatch-data"),
+            api_requests_per_minute: DEFAULT_API_REQUESTS_PER_MINUTE,
         }
     }
 }
@@ -87,6 +94,8 @@ struct Inner {
     config: WebConfig,
     metrics: metrics::Metrics,
     limiter: limiter::ClientLimiter,
+    /// API requests per caller (see `api::rate`).
+    api_limiter: api::rate::ApiLimiter,
     /// How many refused requests per person are still audited (see `refusals`).
     refusals: refusals::RefusalBudget,
     /// The current plan as pages need it, with the reference-data version it was loaded at.
@@ -140,6 +149,7 @@ impl AppState {
                 config,
                 metrics: metrics::Metrics::default(),
                 limiter: limiter::ClientLimiter::default(),
+                api_limiter: api::rate::ApiLimiter::default(),
                 refusals: refusals::RefusalBudget::default(),
                 plan_cache: Mutex::new(None),
                 demo_cache: Mutex::new(None),
@@ -174,6 +184,10 @@ impl AppState {
 
     fn limiter(&self) -> &limiter::ClientLimiter {
         &self.inner.limiter
+    }
+
+    fn api_limiter(&self) -> &api::rate::ApiLimiter {
+        &self.inner.api_limiter
     }
 
     fn refusals(&self) -> &refusals::RefusalBudget {
@@ -446,7 +460,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(pages)
-        .nest("/api/v1", api::router())
+        .nest("/api/v1", api::router(state.clone()))
         .layer(axum::middleware::from_fn(snapshot::scope))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -35,12 +35,22 @@ fn the_api_serves_the_plan_tasks_and_units(server: &Server) {
     );
     let missing = c.get("/api/v1/tasks/99");
     assert_eq!(missing.status, 404);
-    assert_eq!(json(&missing.body)["error"]["code"], "not_found");
+    assert_eq!(
+        missing.header("content-type"),
+        Some("application/problem+json")
+    );
+    assert_eq!(
+        json(&missing.body)["type"],
+        "urn:planwatch:problem:not-found"
+    );
     let anonymous = server.client().get("/api/v1/plan");
     assert_eq!(anonymous.status, 401);
-    assert_eq!(
-        json(&anonymous.body)["error"]["message"],
-        "未登录或登录已过期"
+    assert!(
+        json(&anonymous.body)["detail"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("未登录或登录已过期")),
+        "{}",
+        anonymous.body
     );
 }
 
@@ -139,10 +149,7 @@ fn pg_an_unexpected_error_shows_a_reference_number_that_is_in_the_log() {
     let r = c.get("/api/v1/units");
     assert_eq!(r.status, 500);
     let body = json(&r.body);
-    let api_ref = body["error"]["reference"]
-        .as_str()
-        .expect("a reference")
-        .to_string();
+    let api_ref = body["reference"].as_str().expect("a reference").to_string();
     let mut anon = server.client();
     let page = anon.get("/login");
     assert_eq!(
@@ -186,7 +193,15 @@ fn token_on(page: &str) -> String {
 
 /// A new API token of 市科技局, created by the office.
 fn new_token(office: &mut web_support::Client, name: &str) -> String {
-    let page = office.post_form("/api-tokens", &[("unit", "市科技局"), ("name", name)]);
+    let page = office.post_form(
+        "/api-tokens",
+        &[
+            ("unit", "市科技局"),
+            ("name", name),
+            ("read", "on"),
+            ("write", "on"),
+        ],
+    );
     assert_eq!(page.status, 200, "{}", page.body);
     token_on(&page.body)
 }
@@ -209,7 +224,11 @@ fn a_units_api_token_writes_its_indicator_values_into_the_report_with_the_same_c
     let mut office = server.sign_in("office");
     let page = office.post_form(
         "/api-tokens",
-        &[("unit", "市科技局"), ("name", "城市大脑数据平台")],
+        &[
+            ("unit", "市科技局"),
+            ("name", "城市大脑数据平台"),
+            ("write", "on"),
+        ],
     );
     assert_eq!(page.status, 200);
     let token = token_on(&page.body);
@@ -251,7 +270,7 @@ fn a_units_api_token_writes_its_indicator_values_into_the_report_with_the_same_c
     assert_eq!(bad.status, 422);
     let problems = json(&bad.body);
     assert!(
-        problems["error"]["problems"][0]
+        problems["problems"][0]
             .as_str()
             .is_some_and(|m| m.contains("百分比")),
         "{}",
@@ -398,7 +417,6 @@ fn a_units_figures_go_in_one_request_and_each_gets_its_own_answer() {
             {"indicator":"hightech-revenue-share","quarter":"2023Q3","value":12.5,"source":"统计局"},
             {"indicator":"doctors-per-1000","quarter":"2023Q3","value":2.5},
             {"indicator":"rd-gdp-share","quarter":"2023Q3","value":250},
-            {"indicator":"rd-gdp-share","quarter":"2031Q1","value":1.5},
             {"indicator":"rd-gdp-share","quarter":"2023Q3","value":1.61,"source":"统计局"}
         ]}"#,
     );
@@ -406,7 +424,7 @@ fn a_units_figures_go_in_one_request_and_each_gets_its_own_answer() {
     let v = json(&r.body);
     assert_eq!(
         (v["saved"].as_u64(), v["refused"].as_u64()),
-        (Some(2), Some(3))
+        (Some(2), Some(2))
     );
     let statuses: Vec<u64> = v["results"]
         .as_array()
@@ -414,7 +432,8 @@ fn a_units_figures_go_in_one_request_and_each_gets_its_own_answer() {
         .iter()
         .map(|x| x["status"].as_u64().expect("status"))
         .collect();
-    assert_eq!(statuses, [200, 403, 422, 422, 200], "in the order sent");
+    assert_eq!(statuses, [200, 403, 422, 200], "in the order sent");
+    assert_eq!(v["results"][2]["error"]["field"], "values[2].value");
     assert!(
         v["results"][2]["error"]["problems"][0]
             .as_str()
@@ -442,15 +461,31 @@ fn a_units_figures_go_in_one_request_and_each_gets_its_own_answer() {
         ),
         r#"{"values":[{"indicator":"rd-gdp-share","quarter":"2023Q3"}]}"#.to_string(),
         r#"{"indicator":"rd-gdp-share","value":1.6}"#.to_string(),
+        // A quarter outside the plan refuses the whole request: nothing of it is saved.
+        r#"{"values":[
+            {"indicator":"rd-gdp-share","quarter":"2023Q3","value":1.7},
+            {"indicator":"rd-gdp-share","quarter":"2031Q1","value":1.5}
+        ]}"#
+        .to_string(),
     ] {
         let r = write_value(&server, &token, &body);
         assert_eq!(r.status, 422, "{}", r.body);
+        assert_eq!(r.header("content-type"), Some("application/problem+json"));
+        let p = json(&r.body);
         assert!(
-            json(&r.body)["error"]["message"]
+            p["detail"]
                 .as_str()
-                .is_some_and(|m| m.starts_with("请求内容不是有效的指标数值"))
+                .is_some_and(|m| m.starts_with("请求内容不是有效的指标数值")),
+            "{}",
+            r.body
         );
+        assert!(p["field"].is_string(), "{}", r.body);
     }
+    let form = kjj.get(&format!("/reports/{id}/2023Q3")).body;
+    assert!(
+        !form.contains("value=\"1.7\""),
+        "a refused batch saves nothing"
+    );
 }
 
 /// One rule for approving and sending, whichever way the report was filled in: a 市科技局 report

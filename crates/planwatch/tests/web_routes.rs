@@ -199,6 +199,7 @@ const TABLE: &[(Req, &str, [u16; 7])] = &[
     (Get, "/api/v1/indicators?period=2023Q4", API),
     (Get, "/api/v1/indicators/rd-gdp-share", API),
     (Get, "/api/v1/scores", API),
+    (Get, "/api/v1/values?limit=5", API),
     // Writing values takes a unit's API token; a session is refused even for the office.
     (
         Json(r#"{"indicator":"rd-gdp-share","quarter":"2023Q3","value":1.5}"#),
@@ -337,6 +338,7 @@ const ROUTER: &[(&str, &str)] = &[
     ("GET", "/api/v1/indicators"),
     ("GET", "/api/v1/indicators/{id}"),
     ("GET", "/api/v1/scores"),
+    ("GET", "/api/v1/values"),
     ("POST", "/api/v1/values"),
     ("GET", "/api-tokens"),
     ("POST", "/api-tokens"),
@@ -450,7 +452,9 @@ fn check_column(column: usize) {
             303 if who.is_empty() && path != "/logout" && !to_sign_in => {
                 Some("not sent to the sign-in page")
             }
-            401 if !r.body.contains("\"not_signed_in\"") => Some("401 without a JSON error"),
+            401 if !r.body.contains("\"urn:planwatch:problem:not-signed-in\"") => {
+                Some("401 without a problem+json error")
+            }
             _ => None,
         };
         if let Some(p) = problem {

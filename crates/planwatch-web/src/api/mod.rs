@@ -1,142 +1,229 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/v1/openapi.json`.
-//! Reads take the same session as the pages (or a unit's API token) and the same permissions;
-//! writing indicator values takes a unit's API token (`Authorization: Bearer …`), never a
-//! session cookie, so no cross-site form can write. Errors are JSON with a Chinese message.
+//!
+//! Every route is added by [`Api::route`] together with its OpenAPI operation (`doc.rs`): the
+//! router and the document are built from one table, so a route cannot exist undocumented, and
+//! the statuses, parameters and bodies each operation documents are checked against the running
+//! handlers by schemathesis in CI and by `tests/web_api_contract.rs` (0058).
+//!
+//! Reads take the same session as the pages or an API token with the `read` scope; writing
+//! indicator values takes a token with the `write` scope, never a session cookie, so no
+//! cross-site form can write. Parameters are read strictly (`params.rs`), errors are
+//! `application/problem+json` (`problem.rs`), reads answer `ETag`/`Last-Modified` and 304
+//! (`conditional.rs`), and each caller has a rate limit (`rate.rs`).
 
-mod openapi;
+mod conditional;
+mod doc;
+mod params;
+pub mod problem;
+pub mod rate;
 pub mod values;
 
 use super::AppState;
-use super::error::{WebError, new_reference};
+use super::error::WebError;
 use super::pages::data::PlanData;
-use super::policy::Permission;
-use super::session::CurrentUser;
-use axum::extract::{FromRequestParts, Path, State};
-use axum::http::StatusCode;
+use super::policy::{Permission, TokenAction, token_allows, token_refusal};
+use super::session::{CurrentUser, token_hash};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
+use axum::http::{Method, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::MethodRouter;
 use axum::{Json, Router};
+use params::Params;
 use planwatch_model::{Milestone, Target};
-use planwatch_store::{RevisionInfo, SectionView, TaskView};
+use planwatch_store::{ApiToken, RevisionInfo, SectionView, TaskView};
+use problem::{ApiError, Kind, Problem};
 use serde::Serialize;
 use std::sync::Arc;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi::document))
-        .route("/plan", get(plan))
-        .route("/units", get(units))
-        .route("/tasks", get(tasks))
-        .route("/tasks/{number}", get(task))
-        .route("/indicators", get(values::indicators))
-        .route("/indicators/{id}", get(values::indicator))
-        .route("/scores", get(values::scores))
-        .route("/values", post(values::write_value))
-        .fallback(not_found)
+/// What builds an operation's OpenAPI object (`doc.rs`), given what the document says about the
+/// current plan (its quarters, today).
+pub type OperationDoc = fn(&doc::Facts) -> serde_json::Value;
+
+/// The API's routes with their documentation: the only way to add one.
+struct Api {
+    routes: Vec<(&'static str, Method, MethodRouter<AppState>, OperationDoc)>,
 }
 
-/// An API error: the page error, answered as JSON.
-pub struct ApiError(WebError);
-
-impl<E: Into<WebError>> From<E> for ApiError {
-    fn from(e: E) -> Self {
-        ApiError(e.into())
+impl Api {
+    fn new() -> Self {
+        Api { routes: Vec::new() }
     }
-}
 
-#[derive(Serialize)]
-struct ErrorBody {
-    error: ErrorDetail,
-}
+    /// Adds `method path` (relative to `/api/v1`), served by `handler` and documented by `doc`.
+    fn route(
+        mut self,
+        path: &'static str,
+        method: Method,
+        handler: MethodRouter<AppState>,
+        doc: OperationDoc,
+    ) -> Self {
+        self.routes.push((path, method, handler, doc));
+        self
+    }
 
-#[derive(Serialize)]
-struct ErrorDetail {
-    code: &'static str,
-    message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reference: Option<String>,
-}
+    /// The operations, for the document: (method, path under `/api/v1`, builder).
+    fn operations(&self) -> Vec<(Method, &'static str, OperationDoc)> {
+        self.routes
+            .iter()
+            .map(|(p, m, _, d)| (m.clone(), *p, *d))
+            .collect()
+    }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, code, message, reference) = match self.0 {
-            WebError::NotSignedIn { .. } => (
-                StatusCode::UNAUTHORIZED,
-                "not_signed_in",
-                "未登录或登录已过期".to_string(),
-                None,
-            ),
-            WebError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m, None),
-            WebError::NotFound => (
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "资源不存在".to_string(),
-                None,
-            ),
-            WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m, None),
-            WebError::Csrf => (
-                StatusCode::FORBIDDEN,
-                "csrf",
-                "表单已失效".to_string(),
-                None,
-            ),
-            WebError::TooManyAttempts { minutes } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_attempts",
-                format!("请求过多，请 {minutes} 分钟后再试"),
-                None,
-            ),
-            WebError::TooLarge { limit_mb } => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                format!("请求内容过大：上限为 {limit_mb} MB"),
-                None,
-            ),
-            WebError::Internal(e) => {
-                let reference = new_reference();
-                tracing::error!(reference = %reference, error = %format!("{e:#}"), "unexpected API error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "内部错误，数据未作更改；请把参考编号告知系统管理员".to_string(),
-                    Some(reference),
-                )
+    fn into_router(self) -> Router<AppState> {
+        let mut by_path: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
+        for (path, _, handler, _) in self.routes {
+            match by_path.iter_mut().find(|(p, _)| *p == path) {
+                Some((_, r)) => *r = std::mem::replace(r, MethodRouter::new()).merge(handler),
+                None => by_path.push((path, handler)),
             }
-        };
-        (
-            status,
-            Json(ErrorBody {
-                error: ErrorDetail {
-                    code,
-                    message,
-                    reference,
-                },
-            }),
-        )
-            .into_response()
+        }
+        let mut router = Router::new();
+        for (path, handler) in by_path {
+            router = Router::route(router, path, handler);
+        }
+        router
     }
+}
+
+/// Every route of the API with its operation in the document.
+fn api() -> Api {
+    use axum::routing::{get, post};
+    Api::new()
+        .route(
+            "/openapi.json",
+            Method::GET,
+            get(doc::document),
+            doc::openapi_op,
+        )
+        .route("/plan", Method::GET, get(plan), doc::plan_op)
+        .route("/units", Method::GET, get(units), doc::units_op)
+        .route("/tasks", Method::GET, get(tasks), doc::tasks_op)
+        .route("/tasks/{number}", Method::GET, get(task), doc::task_op)
+        .route(
+            "/indicators",
+            Method::GET,
+            get(values::indicators),
+            doc::indicators_op,
+        )
+        .route(
+            "/indicators/{id}",
+            Method::GET,
+            get(values::indicator),
+            doc::indicator_op,
+        )
+        .route("/scores", Method::GET, get(values::scores), doc::scores_op)
+        .route(
+            "/values",
+            Method::GET,
+            get(values::read_values),
+            doc::values_read_op,
+        )
+        .route(
+            "/values",
+            Method::POST,
+            post(values::write_value),
+            doc::values_write_op,
+        )
+}
+
+/// The operations of the document (method, path under `/api/v1`, builder).
+fn operations() -> Vec<(Method, &'static str, OperationDoc)> {
+    api().operations()
+}
+
+pub fn router(state: AppState) -> Router<AppState> {
+    api()
+        .into_router()
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            conditional::layer,
+        ))
 }
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
-/// The signed-in caller of an API request; without a session the answer is a JSON 401, not a
-/// redirect to the sign-in page.
-pub struct ApiUser(CurrentUser);
+async fn not_found() -> ApiError {
+    ApiError::from(Problem::new(
+        Kind::NotFound,
+        "接口不存在：可用的接口见 /api/v1/openapi.json",
+    ))
+}
 
-impl FromRequestParts<AppState> for ApiUser {
-    type Rejection = ApiError;
+/// Who calls the API: a signed-in person (session cookie) or an API token
+/// (`Authorization: Bearer …`). Extracting it also counts the request against the caller's
+/// rate limit.
+pub enum Caller {
+    User(CurrentUser),
+    Token(ApiToken),
+}
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        CurrentUser::from_request_parts(parts, state)
-            .await
-            .map(ApiUser)
-            .map_err(ApiError)
+impl Caller {
+    /// Refuses a caller that may not read: a role without `ReadPlan`, a token without `read`.
+    pub fn require_read(&self) -> Result<(), ApiError> {
+        match self {
+            Caller::User(u) => u.require(Permission::ReadPlan).map_err(ApiError::from),
+            Caller::Token(t) if token_allows(t.scopes, TokenAction::Read) => Ok(()),
+            Caller::Token(t) => Err(ApiError::from(Problem::new(
+                Kind::Forbidden,
+                token_refusal(t.scopes, TokenAction::Read),
+            ))),
+        }
+    }
+
+    fn limit_key(&self) -> String {
+        match self {
+            Caller::User(u) => format!("user:{}", u.user.id),
+            Caller::Token(t) => format!("token:{}", t.id),
+        }
     }
 }
 
-async fn not_found() -> ApiError {
-    ApiError(WebError::NotFound)
+fn bearer(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let caller = if let Some(t) = bearer(parts) {
+            match state.store().api_token(&token_hash(&t)).await? {
+                Some(tok) => Caller::Token(tok),
+                None => {
+                    return Err(ApiError::from(WebError::NotSignedIn {
+                        next: String::new(),
+                    }));
+                }
+            }
+        } else {
+            Caller::User(CurrentUser::from_request_parts(parts, state).await?)
+        };
+        let limit = state.config().api_requests_per_minute;
+        if let Err(wait) =
+            state
+                .api_limiter()
+                .check(&caller.limit_key(), limit, std::time::Instant::now())
+        {
+            return Err(ApiError::from(Problem {
+                retry_after: Some(wait),
+                ..Problem::new(
+                    Kind::TooManyRequests,
+                    format!(
+                        "请求过于频繁：每个令牌（或登录用户）每分钟最多 {limit} 次，请 {wait} 秒后再试"
+                    ),
+                )
+            }));
+        }
+        Ok(caller)
+    }
 }
 
 #[derive(Serialize)]
@@ -158,13 +245,19 @@ struct GroupDoc {
 
 /// The current plan (kept parsed per server, like the pages'), or 404 before any import.
 async fn current(state: &AppState) -> Result<Arc<PlanData>, ApiError> {
-    PlanData::load(state)
-        .await?
-        .ok_or(ApiError(WebError::NotFound))
+    PlanData::load(state).await?.ok_or_else(no_plan)
 }
 
-async fn plan(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<PlanDoc> {
-    user.require(Permission::ReadPlan)?;
+fn no_plan() -> ApiError {
+    ApiError::from(Problem::new(
+        Kind::NotFound,
+        "数据库中还没有计划：请先导入计划（计划 → 导入新版本，或命令 planwatch init）",
+    ))
+}
+
+async fn plan(State(state): State<AppState>, caller: Caller, q: Params) -> ApiResult<PlanDoc> {
+    caller.require_read()?;
+    q.only(&[])?;
     let d = current(&state).await?;
     Ok(Json(PlanDoc {
         title: d.plan.title.clone(),
@@ -193,8 +286,13 @@ struct UnitDoc {
     kind_label: &'static str,
 }
 
-async fn units(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Vec<UnitDoc>> {
-    user.require(Permission::ReadPlan)?;
+async fn units(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Params,
+) -> ApiResult<Vec<UnitDoc>> {
+    caller.require_read()?;
+    q.only(&[])?;
     let units = match PlanData::load(&state).await? {
         Some(d) => d.units.clone(),
         None => state.units().await?.as_ref().clone(),
@@ -212,8 +310,13 @@ async fn units(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResu
     ))
 }
 
-async fn tasks(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Vec<TaskView>> {
-    user.require(Permission::ReadPlan)?;
+async fn tasks(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Params,
+) -> ApiResult<Vec<TaskView>> {
+    caller.require_read()?;
+    q.only(&[])?;
     Ok(Json(current(&state).await?.view.tasks.clone()))
 }
 
@@ -226,19 +329,53 @@ struct TaskDoc {
     body: String,
 }
 
+/// A path segment as given (a segment that is not valid UTF-8 is refused, never guessed).
+fn segment(
+    p: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
+    field: &str,
+) -> Result<String, ApiError> {
+    p.map(|axum::extract::Path(s)| s).map_err(|_| {
+        ApiError::from(Problem::invalid(
+            field,
+            format!("路径参数 {field} 无法读取"),
+        ))
+    })
+}
+
 async fn task(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Path(number): Path<String>,
-) -> ApiResult<TaskDoc> {
-    user.require(Permission::ReadPlan)?;
-    let number: i64 = number.parse().map_err(|_| WebError::NotFound)?;
+    caller: Caller,
+    number: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
+    q: Params,
+) -> Result<Response, ApiError> {
+    caller.require_read()?;
+    q.only(&[])?;
+    let number = segment(number, "number")?;
+    let n: i64 = number
+        .parse()
+        .ok()
+        .filter(|n| *n >= 1 && number.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| {
+            ApiError::from(
+                Problem::invalid(
+                    "number",
+                    format!("任务序号“{number}”应为正整数，如 /api/v1/tasks/2"),
+                )
+                .allowing("1 及以上的整数"),
+            )
+        })?;
     let d = current(&state).await?;
-    let (t, p) = d.task(number).ok_or(WebError::NotFound)?;
+    let (t, p) = d.task(n).ok_or_else(|| {
+        ApiError::from(Problem::new(
+            Kind::NotFound,
+            format!("当前计划没有任务{n}（共 {} 项任务）", d.view.tasks.len()),
+        ))
+    })?;
     Ok(Json(TaskDoc {
         task: t.clone(),
         targets: p.targets.clone(),
         milestones: p.milestones.clone(),
         body: p.body.clone(),
-    }))
+    })
+    .into_response())
 }

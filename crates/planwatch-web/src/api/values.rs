@@ -7,40 +7,52 @@ use super::super::AppState;
 use super::super::assessment;
 use super::super::error::WebError;
 use super::super::pages::dashboard::value_zh;
-use super::super::policy::Permission;
 use super::super::reporting as web_rep;
-use super::super::session::token_hash;
-use super::{ApiError, ApiResult, ApiUser};
+use super::Caller;
+use super::conditional::JudgedToday;
+use super::params::{self, Params};
+use super::problem::{ApiError, Kind, Problem};
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use planwatch_app as app;
 use planwatch_app::value_writes::{self as vw, NotAccepted, ValueWrite, WriteOutcome};
 use planwatch_model::Quarter;
 use planwatch_store::ApiToken;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Deserialize, Default)]
-pub struct PeriodQuery {
-    #[serde(default)]
-    period: String,
-    /// `today` or YYYY-MM-DD; default: the end of the quarter after the period (or today).
-    #[serde(default)]
-    as_of: String,
+/// The quarter and date of an assessment read, checked (`period` one of the plan's quarters up
+/// to now, `as_of` today or a past date), and the assessment itself.
+async fn assessed(state: &AppState, q: &Params) -> Result<assessment::Assessed, ApiError> {
+    q.only(&["period", "as_of"])?;
+    let today = assessment::today_in_china();
+    let as_of = params::as_of(q.get("as_of"), today)?;
+    let plan = super::current(state).await?;
+    let periods = assessment::selectable_periods(plan.plan.period, today);
+    let period = params::period(q.get("period"), &periods)?;
+    let a = assessment::assessed_as_of(state, period, as_of)
+        .await?
+        .ok_or_else(super::no_plan)?;
+    if period.is_some_and(|p| p != a.period) {
+        // Never another quarter than the one asked for (the check above makes this unreachable).
+        return Err(ApiError::from(
+            Problem::invalid(
+                "period",
+                format!("季度“{}”无法评价", q.get("period").unwrap_or_default()),
+            )
+            .allowing(params::range_text(&a.periods)),
+        ));
+    }
+    Ok(a)
 }
 
-async fn assessed(state: &AppState, q: &PeriodQuery) -> Result<assessment::Assessed, ApiError> {
-    let period = if q.period.is_empty() {
-        None
-    } else {
-        Some(Quarter::parse(&q.period).map_err(|e| WebError::BadRequest(e.to_string()))?)
-    };
-    let as_of = assessment::parse_as_of(&q.as_of).map_err(ApiError::from)?;
-    assessment::assessed_as_of(state, period, as_of)
-        .await?
-        .ok_or(ApiError(WebError::NotFound))
+/// A read answer judged by today's date (its `Last-Modified` is not earlier than today).
+fn judged_today<T: Serialize>(body: T) -> Response {
+    let mut r = Json(body).into_response();
+    r.extensions_mut().insert(JudgedToday);
+    r
 }
 
 #[derive(Serialize)]
@@ -148,11 +160,11 @@ fn indicator_doc(
 pub async fn indicators(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<PeriodQuery>,
-) -> ApiResult<IndicatorsDoc> {
+    q: Params,
+) -> Result<Response, ApiError> {
     caller.require_read()?;
     let a = assessed(&state, &q).await?;
-    Ok(Json(IndicatorsDoc {
+    Ok(judged_today(IndicatorsDoc {
         period: a.period.to_string(),
         stage: a.outcome.assessment.stage,
         as_of: a.as_of.to_string(),
@@ -170,10 +182,11 @@ pub async fn indicators(
 pub async fn indicator(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
-    Query(q): Query<PeriodQuery>,
-) -> ApiResult<IndicatorDoc> {
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    q: Params,
+) -> Result<Response, ApiError> {
     caller.require_read()?;
+    let id = super::segment(id, "id")?;
     let a = assessed(&state, &q).await?;
     let i = a
         .outcome
@@ -181,8 +194,13 @@ pub async fn indicator(
         .indicators
         .iter()
         .find(|i| i.id == id)
-        .ok_or(ApiError(WebError::NotFound))?;
-    Ok(Json(indicator_doc(&a, i, true)))
+        .ok_or_else(|| {
+            ApiError::from(Problem::new(
+                Kind::NotFound,
+                format!("没有编号为“{id}”的指标：全部指标见 /api/v1/indicators"),
+            ))
+        })?;
+    Ok(judged_today(indicator_doc(&a, i, true)))
 }
 
 #[derive(Serialize)]
@@ -209,8 +227,8 @@ pub struct ScoresDoc {
 pub async fn scores(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<PeriodQuery>,
-) -> ApiResult<ScoresDoc> {
+    q: Params,
+) -> Result<Response, ApiError> {
     caller.require_read()?;
     let a = assessed(&state, &q).await?;
     let x = &a.outcome.assessment;
@@ -221,7 +239,7 @@ pub async fn scores(
         class_size: None,
         score: g.score.total.as_f64(),
     };
-    Ok(Json(ScoresDoc {
+    Ok(judged_today(ScoresDoc {
         period: a.period.to_string(),
         as_of: a.as_of.to_string(),
         demo: x.demo,
@@ -243,60 +261,145 @@ pub async fn scores(
     }))
 }
 
-/// Who calls the API: a signed-in person (session cookie, reads only) or a unit's API token
-/// (`Authorization: Bearer …`).
-pub enum Caller {
-    User(super::super::session::CurrentUser),
-    Token(ApiToken),
+/// The most values one page of the bulk read holds, and how many it holds by default.
+pub const MAX_PAGE: usize = 5000;
+pub const DEFAULT_PAGE: usize = 1000;
+
+#[derive(Serialize)]
+pub struct ValueRecord {
+    indicator: String,
+    name: Option<String>,
+    quarter: String,
+    value: f64,
+    source: String,
+    recorded_on: Option<String>,
 }
 
-impl Caller {
-    fn require_read(&self) -> Result<(), ApiError> {
-        match self {
-            Caller::User(u) => u.require(Permission::ReadPlan).map_err(ApiError),
-            Caller::Token(_) => Ok(()),
-        }
-    }
+#[derive(Serialize)]
+pub struct ValuesPage {
+    data_version: i64,
+    since: Option<String>,
+    values: Vec<ValueRecord>,
+    next_cursor: Option<String>,
 }
 
-fn bearer(parts: &Parts) -> Option<String> {
-    parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
-}
-
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if let Some(t) = bearer(parts) {
-            return match state.store().api_token(&token_hash(&t)).await? {
-                Some(tok) => Ok(Caller::Token(tok)),
-                None => Err(ApiError(WebError::NotSignedIn {
-                    next: String::new(),
-                })),
+/// The bulk read: every value of the official series (accepted reports and imported history)
+/// with its source and the day it was recorded, by indicator and quarter, a page at a time. A
+/// cursor names the data version it was made at; once the data has moved on it is refused (409),
+/// so a client never stitches pages of two versions together.
+pub async fn read_values(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Params,
+) -> Result<Response, ApiError> {
+    caller.require_read()?;
+    q.only(&["since", "cursor", "limit"])?;
+    let since = match q.get("since") {
+        None => None,
+        Some(s) => Some(
+            (s.len() == 10)
+                .then(|| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+                .flatten()
+                .ok_or_else(|| {
+                    ApiError::from(
+                        Problem::invalid("since", format!("日期“{s}”无法识别：请写作 2024-07-01"))
+                            .allowing("YYYY-MM-DD"),
+                    )
+                })?,
+        ),
+    };
+    let limit = match q.get("limit") {
+        None => DEFAULT_PAGE,
+        Some(s) => s
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE).contains(n) && s.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or_else(|| {
+                ApiError::from(
+                    Problem::invalid("limit", format!("每页项数“{s}”应为 1 至 {MAX_PAGE} 的整数"))
+                        .allowing(format!("1–{MAX_PAGE}")),
+                )
+            })?,
+    };
+    let version = state.data_version().await?;
+    let offset = match q.get("cursor") {
+        None => 0,
+        Some(c) => {
+            let parsed = c
+                .split_once('.')
+                .filter(|(v, o)| {
+                    (1..=18).contains(&v.len())
+                        && (1..=9).contains(&o.len())
+                        && v.bytes().chain(o.bytes()).all(|b| b.is_ascii_digit())
+                })
+                .and_then(|(v, o)| Some((v.parse::<i64>().ok()?, o.parse::<usize>().ok()?)));
+            let Some((v, o)) = parsed else {
+                return Err(ApiError::from(
+                    Problem::invalid(
+                        "cursor",
+                        format!("分页游标“{c}”无法识别：请原样使用上一页的 next_cursor"),
+                    )
+                    .allowing("上一页的 next_cursor"),
+                ));
             };
+            if v != version {
+                return Err(ApiError::from(Problem {
+                    field: Some("cursor".to_string()),
+                    ..Problem::new(
+                        Kind::StaleCursor,
+                        "翻页期间数据有变化（分页游标来自旧的数据版本）：请从第一页重新读取",
+                    )
+                }));
+            }
+            o
         }
-        ApiUser::from_request_parts(parts, state)
-            .await
-            .map(|ApiUser(u)| Caller::User(u))
-    }
+    };
+    let sources = assessment::current_sources(&state)
+        .await?
+        .ok_or_else(super::no_plan)?;
+    let names: std::collections::HashMap<&str, &str> = sources
+        .catalogue
+        .indicators
+        .iter()
+        .map(|d| (d.code.as_str(), d.name.as_str()))
+        .collect();
+    let mut all: Vec<&app::assess::input::ValueFact> = sources
+        .values
+        .iter()
+        .filter(|v| since.is_none_or(|s| v.recorded_on.is_some_and(|r| r >= s)))
+        .collect();
+    all.sort_by(|a, b| (&a.code, a.quarter).cmp(&(&b.code, b.quarter)));
+    let end = offset.saturating_add(limit).min(all.len());
+    let values = all
+        .get(offset.min(end)..end)
+        .unwrap_or_default()
+        .iter()
+        .map(|v| ValueRecord {
+            indicator: v.code.clone(),
+            name: names.get(v.code.as_str()).map(|n| (*n).to_string()),
+            quarter: v.quarter.to_string(),
+            value: v.value,
+            source: v.source.clone(),
+            recorded_on: v.recorded_on.map(|d| d.to_string()),
+        })
+        .collect();
+    Ok(Json(ValuesPage {
+        data_version: version,
+        since: since.map(|s| s.to_string()),
+        values,
+        next_cursor: (end < all.len()).then(|| format!("{version}.{end}")),
+    })
+    .into_response())
 }
 
-#[derive(Deserialize, Clone)]
+#[derive(Clone)]
 pub struct ValueInput {
     /// The indicator's id (`doctors-per-1000`).
     indicator: String,
     /// The quarter (`2024Q3`).
     quarter: String,
     value: f64,
-    #[serde(default)]
     source: String,
-    #[serde(default)]
     note: String,
 }
 
@@ -310,30 +413,129 @@ pub struct ValueSaved {
     version: u64,
 }
 
-#[derive(Serialize)]
-struct Problems {
-    error: ProblemsDetail,
+/// A body that could not be read as values: 400 for what is not JSON, 415 for what is not sent
+/// as JSON, 422 (naming the field) for JSON of the wrong shape.
+fn unreadable(e: JsonRejection) -> ApiError {
+    match e {
+        JsonRejection::MissingJsonContentType(_) => ApiError::from(Problem::new(
+            Kind::UnsupportedMediaType,
+            "请求内容应为 JSON，并带 Content-Type: application/json",
+        )),
+        JsonRejection::JsonSyntaxError(e) => ApiError::from(Problem::new(
+            Kind::MalformedBody,
+            format!("请求内容不是有效的 JSON：{}", e.body_text()),
+        )),
+        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::from(WebError::TooLarge {
+                limit_mb: super::super::MAX_BODY_BYTES / (1024 * 1024),
+            })
+        }
+        other => ApiError::from(Problem::new(
+            Kind::MalformedBody,
+            format!("请求内容无法读取：{}", other.body_text()),
+        )),
+    }
 }
 
-#[derive(Serialize)]
-struct ProblemsDetail {
-    code: &'static str,
-    message: String,
-    problems: Vec<String>,
+/// A body of the wrong shape: 422 naming the field (`values[2].quarter`).
+fn wrong_shape(field: &str, detail: String) -> ApiError {
+    ApiError::from(Problem::invalid(
+        field,
+        format!("请求内容不是有效的指标数值：{detail}"),
+    ))
 }
 
-fn problems(status: StatusCode, code: &'static str, message: &str, list: Vec<String>) -> Response {
-    (
-        status,
-        Json(Problems {
-            error: ProblemsDetail {
-                code,
-                message: message.to_string(),
-                problems: list,
-            },
-        }),
-    )
-        .into_response()
+/// Reads one value: every field checked against the document's rules before anything is written.
+fn read_input(
+    v: &serde_json::Value,
+    prefix: &str,
+    quarters: &[Quarter],
+) -> Result<ValueInput, ApiError> {
+    let at = |f: &str| {
+        if prefix.is_empty() {
+            f.to_string()
+        } else {
+            format!("{prefix}.{f}")
+        }
+    };
+    let Some(object) = v.as_object() else {
+        return Err(wrong_shape(
+            if prefix.is_empty() { "body" } else { prefix },
+            "每项数值应为一个对象：{\"indicator\", \"quarter\", \"value\", \"source\", \"note\"}"
+                .to_string(),
+        ));
+    };
+    const FIELDS: [&str; 5] = ["indicator", "quarter", "value", "source", "note"];
+    if let Some(k) = object.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        return Err(wrong_shape(
+            &at(k),
+            format!("不认识的字段“{k}”：只接受 {}", FIELDS.join("、")),
+        ));
+    }
+    let text = |k: &str, required: bool| -> Result<String, ApiError> {
+        match object.get(k) {
+            None if required => Err(wrong_shape(&at(k), format!("缺少 {k}"))),
+            None => Ok(String::new()),
+            Some(serde_json::Value::String(s)) => Ok(s.clone()),
+            Some(_) => Err(wrong_shape(&at(k), format!("{k} 应为字符串"))),
+        }
+    };
+    let indicator = text("indicator", true)?;
+    let quarter = text("quarter", true)?;
+    let value = match object.get("value") {
+        None => return Err(wrong_shape(&at("value"), "缺少 value".to_string())),
+        Some(n) => n
+            .as_f64()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| wrong_shape(&at("value"), "value 应为数字".to_string()))?,
+    };
+    let input = ValueInput {
+        indicator,
+        quarter,
+        value,
+        source: text("source", false)?,
+        note: text("note", false)?,
+    };
+    let n = input.indicator.chars().count();
+    if n == 0 || n > 200 {
+        return Err(wrong_shape(
+            &at("indicator"),
+            "indicator 应为 1 至 200 个字符的指标编号".to_string(),
+        ));
+    }
+    if !quarters.iter().any(|q| q.to_string() == input.quarter) {
+        let allowed = params::range_text(quarters);
+        let mut e = wrong_shape(
+            &at("quarter"),
+            format!(
+                "季度“{}”不是计划期内的季度：请写作 2024Q3 这样的形式，计划期为 {allowed}",
+                input.quarter
+            ),
+        );
+        e.0.allowed = Some(allowed);
+        return Err(e);
+    }
+    let limits = [
+        (
+            "source",
+            &input.source,
+            planwatch_quarterly::validate::text_limits::SOURCE,
+        ),
+        (
+            "note",
+            &input.note,
+            planwatch_quarterly::validate::text_limits::NOTE,
+        ),
+    ];
+    for (name, text, max) in limits {
+        if text.chars().count() > max {
+            return Err(wrong_shape(
+                &at(name),
+                format!("{name} 不能超过 {max} 个字符"),
+            ));
+        }
+    }
+    Ok(input)
 }
 
 /// Writes one indicator value (or, with `{"values": […]}`, up to 500) into the token's unit's
@@ -341,58 +543,65 @@ fn problems(status: StatusCode, code: &'static str, message: &str, list: Vec<Str
 /// (`planwatch_app::value_writes`); here a request becomes values and each outcome an answer.
 pub async fn write_value(
     State(state): State<AppState>,
-    parts_caller: Caller,
-    Json(body): Json<serde_json::Value>,
+    caller: Caller,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Caller::Token(token) = parts_caller else {
-        return Err(ApiError(WebError::Forbidden(
-            "写入指标数值需要单位的接口令牌（Authorization: Bearer …）；登录会话只能读取"
-                .to_string(),
+    let Caller::Token(token) = caller else {
+        return Err(ApiError::from(Problem::new(
+            Kind::Forbidden,
+            "写入指标数值需要单位的接口令牌（Authorization: Bearer …）；登录会话只能读取",
         )));
     };
-    let bad = |e: String| {
-        Ok(problems(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_request",
-            &format!("请求内容不是有效的指标数值：{e}"),
-            Vec::new(),
-        ))
-    };
-    match body.get("values") {
-        Some(list) => {
-            let inputs: Vec<ValueInput> = match serde_json::from_value(list.clone()) {
-                Ok(v) => v,
-                Err(e) => return bad(format!("values {e}")),
-            };
-            if inputs.is_empty() || inputs.len() > MAX_BULK {
-                return bad(format!(
-                    "values 应含 1 至 {MAX_BULK} 项，实有 {} 项",
-                    inputs.len()
-                ));
-            }
-            write_many(state, token, inputs).await
-        }
-        None => match serde_json::from_value::<ValueInput>(body) {
-            Ok(input) => {
-                let mut answers = write_all(&state, &token, vec![input]).await?;
-                let answer = answers.pop().expect("one answer per value");
-                if answer.status == StatusCode::FORBIDDEN {
-                    return Err(ApiError(WebError::Forbidden(
-                        answer.body["error"]["message"]
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_string(),
-                    )));
-                }
-                Ok(answer.into_response())
-            }
-            Err(e) => bad(e.to_string()),
-        },
+    if !super::token_allows(token.scopes, super::TokenAction::WriteValues) {
+        return Err(ApiError::from(Problem::new(
+            Kind::Forbidden,
+            super::token_refusal(token.scopes, super::TokenAction::WriteValues),
+        )));
     }
+    let Json(body) = body.map_err(unreadable)?;
+    let quarters = params::plan_quarters(super::current(&state).await?.plan.period);
+    let Some(object) = body.as_object() else {
+        return Err(wrong_shape(
+            "body",
+            "应为一个对象（一项数值）或 {\"values\": […]}".to_string(),
+        ));
+    };
+    if object.contains_key("values") {
+        if object.len() > 1 {
+            let other = object
+                .keys()
+                .find(|k| *k != "values")
+                .cloned()
+                .unwrap_or_default();
+            return Err(wrong_shape(
+                &other,
+                format!("批量写入只接受 values，不认识“{other}”"),
+            ));
+        }
+        let Some(list) = object.get("values").and_then(|v| v.as_array()) else {
+            return Err(wrong_shape("values", "values 应为数组".to_string()));
+        };
+        if list.is_empty() || list.len() > MAX_BULK {
+            return Err(wrong_shape(
+                "values",
+                format!("values 应含 1 至 {MAX_BULK} 项，实有 {} 项", list.len()),
+            ));
+        }
+        let inputs = list
+            .iter()
+            .enumerate()
+            .map(|(i, v)| read_input(v, &format!("values[{i}]"), &quarters))
+            .collect::<Result<Vec<_>, _>>()?;
+        return write_many(state, token, inputs).await;
+    }
+    let input = read_input(&body, "", &quarters)?;
+    let mut answers = write_all(&state, &token, vec![input]).await?;
+    let answer = answers.pop().expect("one answer per value");
+    Ok(answer.into_response())
 }
 
 /// The most values one bulk request may carry.
-const MAX_BULK: usize = 500;
+pub const MAX_BULK: usize = 500;
 
 /// Prechecks each value, writes those that pass through the library's queues, and answers each
 /// in the order sent.
@@ -407,14 +616,12 @@ async fn write_all(
     let mut which = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         let q = match Quarter::parse(&input.quarter) {
-            Ok(q) => q,
-            Err(e) => {
-                answers[i] = Some(Answer::problem(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "bad_quarter",
-                    &e.to_string(),
-                    Vec::new(),
-                ));
+            Ok(q) if q.to_string() == input.quarter => q,
+            _ => {
+                answers[i] = Some(Answer::problem(Problem::invalid(
+                    "quarter",
+                    format!("季度“{}”无法识别：请写作 2024Q3", input.quarter),
+                )));
                 continue;
             }
         };
@@ -431,20 +638,13 @@ async fn write_all(
                 which.push(i);
             }
             Err(NotAccepted::BadQuarter(m)) => {
-                answers[i] = Some(Answer::problem(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "bad_quarter",
-                    &m,
-                    Vec::new(),
-                ));
+                answers[i] = Some(Answer::problem(Problem::invalid("quarter", m)));
             }
             Err(NotAccepted::NotTheUnits(m)) => {
-                answers[i] = Some(Answer::problem(
-                    StatusCode::FORBIDDEN,
-                    "forbidden",
-                    &m,
-                    Vec::new(),
-                ));
+                answers[i] = Some(Answer::problem(Problem {
+                    field: Some("indicator".to_string()),
+                    ..Problem::new(Kind::Forbidden, m)
+                }));
             }
         }
     }
@@ -454,18 +654,15 @@ async fn write_all(
             .write(state, ctx, token, writes, app::now)
             .await;
         for (i, outcome) in which.into_iter().zip(outcomes) {
-            let outcome =
-                outcome.map_err(|e| ApiError(WebError::Internal(anyhow::anyhow!("{e:#}"))))?;
+            let outcome = outcome
+                .map_err(|e| ApiError::from(WebError::Internal(anyhow::anyhow!("{e:#}"))))?;
             answers[i] = Some(respond(outcome, &token.unit, &inputs[i]));
         }
     }
     Ok(answers
         .into_iter()
         .map(|a| {
-            a.unwrap_or(Answer {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                body: serde_json::Value::Null,
-            })
+            a.unwrap_or_else(|| Answer::problem(Problem::new(Kind::Internal, "该项未得到答复")))
         })
         .collect())
 }
@@ -481,17 +678,22 @@ async fn write_many(
     let results: Vec<serde_json::Value> = answers
         .into_iter()
         .zip(&inputs)
-        .map(|(a, input)| {
+        .enumerate()
+        .map(|(i, (a, input))| {
             let mut entry = serde_json::json!({
                 "indicator": input.indicator,
                 "quarter": input.quarter,
                 "status": a.status.as_u16(),
             });
-            if a.status == StatusCode::OK {
-                entry["version"] = a.body["version"].clone();
-                entry["report_state"] = a.body["report_state"].clone();
-            } else {
-                entry["error"] = a.body["error"].clone();
+            match a.body {
+                AnswerBody::Saved(saved) => {
+                    entry["version"] = serde_json::json!(saved.version);
+                    entry["report_state"] = serde_json::json!(saved.report_state);
+                }
+                AnswerBody::Problem(mut p) => {
+                    p.field = p.field.map(|f| format!("values[{i}].{f}"));
+                    entry["error"] = p.to_json();
+                }
             }
             entry
         })
@@ -506,29 +708,31 @@ async fn write_many(
     .into_response())
 }
 
-/// The answer to one value: its status and JSON body (a response for a single write, an entry
-/// of the results for a bulk write).
+/// The answer to one value: saved, or a problem (a response for a single write, an entry of the
+/// results for a bulk write).
 struct Answer {
     status: StatusCode,
-    body: serde_json::Value,
+    body: AnswerBody,
+}
+
+enum AnswerBody {
+    Saved(ValueSaved),
+    Problem(Problem),
 }
 
 impl Answer {
-    fn problem(status: StatusCode, code: &'static str, message: &str, list: Vec<String>) -> Self {
+    fn problem(p: Problem) -> Self {
         Answer {
-            status,
-            body: serde_json::json!(Problems {
-                error: ProblemsDetail {
-                    code,
-                    message: message.to_string(),
-                    problems: list,
-                },
-            }),
+            status: p.status(),
+            body: AnswerBody::Problem(p),
         }
     }
 
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        match self.body {
+            AnswerBody::Saved(s) => (self.status, Json(s)).into_response(),
+            AnswerBody::Problem(p) => p.into_response(),
+        }
     }
 }
 
@@ -536,7 +740,7 @@ fn respond(outcome: WriteOutcome, unit: &str, input: &ValueInput) -> Answer {
     match outcome {
         WriteOutcome::Saved(record) => Answer {
             status: StatusCode::OK,
-            body: serde_json::json!(ValueSaved {
+            body: AnswerBody::Saved(ValueSaved {
                 unit: unit.to_string(),
                 quarter: input.quarter.clone(),
                 indicator: input.indicator.clone(),
@@ -545,17 +749,12 @@ fn respond(outcome: WriteOutcome, unit: &str, input: &ValueInput) -> Answer {
                 version: record.version,
             }),
         },
-        WriteOutcome::Closed(m) => {
-            Answer::problem(StatusCode::CONFLICT, "report_closed", &m, Vec::new())
-        }
-        WriteOutcome::Refused(m) => {
-            Answer::problem(StatusCode::CONFLICT, "not_saved", &m, Vec::new())
-        }
-        WriteOutcome::Invalid(found) => Answer::problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_value",
-            "数值未通过检查，未保存",
-            found,
-        ),
+        WriteOutcome::Closed(m) => Answer::problem(Problem::new(Kind::ReportClosed, m)),
+        WriteOutcome::Refused(m) => Answer::problem(Problem::new(Kind::NotSaved, m)),
+        WriteOutcome::Invalid(found) => Answer::problem(Problem {
+            field: Some("value".to_string()),
+            problems: found,
+            ..Problem::new(Kind::InvalidValue, "数值未通过检查，未保存")
+        }),
     }
 }

@@ -1,6 +1,7 @@
 //! 接口令牌: the office (and admins) give a system such as the city's data platform a token with
-//! which it writes one unit's indicator values through the API. The token is shown once, when it
-//! is created; only its hash is kept. Revoking takes effect at once.
+//! which it reads the plan and the monitoring results, writes one unit's indicator values through
+//! the API, or both — the scopes are chosen when the token is created (0058). The token is shown
+//! once, when it is created; only its hash is kept. Revoking takes effect at once.
 
 use super::super::AppState;
 use super::super::error::{WebError, WebResult, shown};
@@ -21,6 +22,7 @@ pub struct TokenRow {
     pub id: i64,
     pub unit: String,
     pub name: String,
+    pub scopes: &'static str,
     pub created: String,
     pub by: String,
     pub revoked: String,
@@ -49,6 +51,7 @@ async fn page(
             id: t.id,
             unit: t.unit.into_string(),
             name: t.name,
+            scopes: t.scopes.label_zh(),
             created: format::time(t.created_at),
             by: t.created_by,
             revoked: t.revoked_at.map(format::time).unwrap_or_default(),
@@ -82,6 +85,11 @@ pub struct NewToken {
     unit: String,
     #[serde(default)]
     name: String,
+    /// Checkboxes: present (`on`) when ticked.
+    #[serde(default)]
+    read: Option<String>,
+    #[serde(default)]
+    write: Option<String>,
 }
 
 /// Creates a token and shows it this once.
@@ -97,6 +105,10 @@ pub async fn create(
         app::Caller::User(&user.user),
         &f.unit.as_str().into(),
         &f.name,
+        planwatch_store::TokenScopes {
+            read: f.read.is_some(),
+            write: f.write.is_some(),
+        },
         &token_hash(&token),
         app::now(),
     )

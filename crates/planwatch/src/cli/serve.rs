@@ -35,6 +35,11 @@ pub struct Args {
     #[arg(long, default_value_t = 30, env = "PLANWATCH_IDLE_MINUTES",
           value_parser = clap::value_parser!(i64).range(1..=1440))]
     pub idle_minutes: i64,
+    /// API requests each token (or signed-in person) may make per minute; past it the API answers
+    /// 429 with Retry-After. 每个接口令牌每分钟请求上限
+    #[arg(long, default_value_t = planwatch_web::DEFAULT_API_REQUESTS_PER_MINUTE,
+          env = "PLANWATCH_API_RATE_LIMIT", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub api_rate_limit: u32,
     /// Serve HTTPS with this certificate chain (PEM); needs --tls-key. Cookies are then Secure
     /// and carry the __Host- prefix. 证书文件（PEM）
     #[arg(long, env = "PLANWATCH_TLS_CERT", requires = "tls_key")]
@@ -111,6 +116,7 @@ pub fn run(data_dir: &Path, args: Args) -> anyhow::Result<ExitCode> {
             tls: tls.is_some(),
             behind_proxy: args.behind_proxy,
             data_dir: data_dir.to_path_buf(),
+            api_requests_per_minute: args.api_rate_limit,
         };
         tracing::info!(backend = store.backend().label(), %addr, tls = tls.is_some(), "serving");
         let state = AppState::new(store, config);
