@@ -11,6 +11,7 @@ pub mod demo_accounts;
 pub mod documents;
 pub mod error;
 pub mod evaluation;
+pub mod legacy_word;
 pub mod plan_input;
 pub mod policy;
 pub mod public_page;

@@ -818,6 +818,21 @@ fn page_title(p: &Parsed, top: usize) -> String {
     t[..cut].trim().to_string()
 }
 
+/// A title that ends in its period in brackets: (name, period).
+fn split_period(title: &str) -> Option<(&str, &str)> {
+    let t = title.trim_end();
+    let open = t.rfind(['（', '('])?;
+    let (name, period) = t.split_at(open);
+    let inner = period
+        .trim_start_matches(['（', '('])
+        .trim_end_matches(['）', ')']);
+    let ok = period.ends_with(['）', ')'])
+        && inner.ends_with('年')
+        && inner.chars().filter(char::is_ascii_digit).count() >= 4
+        && !name.trim().is_empty();
+    ok.then(|| (name.trim_end(), period))
+}
+
 /// Reads a web page's article as plan text.
 pub(crate) fn read(bytes: &[u8]) -> Result<HtmlText, InputError> {
     if bytes.len() > MAX_HTML_BYTES {
@@ -842,7 +857,14 @@ pub(crate) fn read(bytes: &[u8]) -> Result<HtmlText, InputError> {
         .any(|(l, _)| norm(l).contains(&norm(&title)) || norm(&title).contains(&norm(l)));
     if !title.is_empty() && !has_title {
         let line = parsed.nodes.get(top).map_or(1, |n| n.line);
-        lines.insert(0, (title, line));
+        // 某某行动计划（2022—2024年）: the period goes on its own line, as a document prints it.
+        match split_period(&title) {
+            Some((name, period)) => {
+                lines.insert(0, (period.to_string(), line));
+                lines.insert(0, (name.to_string(), line));
+            }
+            None => lines.insert(0, (title, line)),
+        }
     }
     if lines.is_empty() {
         return Err(InputError::Html(
