@@ -17,8 +17,12 @@
 use crate::decode::InputError;
 use encoding_rs::{Encoding, GB18030, UTF_8};
 
-/// Elements open at once; deeper elements are read as text of the deepest one.
+/// Elements open at once; deeper elements are read as text of the deepest one (old pages leave
+/// many `<font>` and `<p>` unclosed).
 pub const MAX_DEPTH: usize = 256;
+/// Start tags open at once beyond which the page is refused: no page of a government portal
+/// nests this deep, only a hostile or broken one.
+pub const MAX_OPEN: usize = 10_000;
 /// The largest page read.
 pub const MAX_HTML_BYTES: usize = 32 << 20;
 /// A cell with more text than this is page layout, not a table cell.
@@ -280,6 +284,8 @@ struct Parsed {
     nodes: Vec<Node>,
     events: Vec<Event>,
     title: String,
+    /// The most elements open at once, counting those beyond [`MAX_DEPTH`].
+    deepest: usize,
 }
 
 fn parse(src: &str) -> Parsed {
@@ -298,6 +304,8 @@ fn parse(src: &str) -> Parsed {
     let mut events = Vec::new();
     let mut stack: Vec<usize> = vec![0];
     let mut title = String::new();
+    let mut ignored = 0usize;
+    let mut deepest = 0usize;
     let bytes = src.as_bytes();
     let mut i = 0;
     let mut line: u32 = 1;
@@ -363,6 +371,11 @@ fn parse(src: &str) -> Parsed {
         let attrs = &src[(i + name_start + name.len()).min(j)..j.min(src.len())];
         i = (j + 1).min(bytes.len());
         if closing {
+            // The end of an element too deep to keep.
+            if ignored > 0 {
+                ignored -= 1;
+                continue;
+            }
             if let Some(pos) = stack.iter().rposition(|&n| nodes[n].tag == name)
                 && pos > 0
             {
@@ -414,6 +427,9 @@ fn parse(src: &str) -> Parsed {
             }
         }
         if stack.len() > MAX_DEPTH {
+            // Not kept; counted, so that a page nesting without end is refused.
+            ignored += 1;
+            deepest = deepest.max(stack.len() + ignored);
             continue;
         }
         let parent = *stack.last().unwrap_or(&0);
@@ -454,6 +470,7 @@ fn parse(src: &str) -> Parsed {
         nodes,
         events,
         title: collapse(&title).trim().to_string(),
+        deepest,
     }
 }
 
@@ -844,6 +861,12 @@ pub(crate) fn read(bytes: &[u8]) -> Result<HtmlText, InputError> {
     }
     let src = decode_page(bytes)?;
     let mut parsed = parse(&src);
+    if parsed.deepest > MAX_OPEN {
+        return Err(InputError::Html(format!(
+            "网页的元素嵌套超过 {MAX_OPEN} 层（{} 层），不是正常的网页",
+            parsed.deepest
+        )));
+    }
     let top = article(&mut parsed);
     let mut lines: Vec<(String, u32)> = render(&parsed, top)
         .into_iter()
@@ -928,13 +951,17 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_is_read_without_recursion() {
-        let page = format!(
-            "<html><body>{}<p>（1）建设平台。</p>{}</body></html>",
-            "<div>".repeat(200_000),
-            "</div>".repeat(200_000)
-        );
-        let out = read(page.as_bytes()).expect("read");
+    fn deep_nesting_is_read_flat_up_to_a_limit_and_refused_beyond() {
+        let page = |n: usize| {
+            format!(
+                "<html><body>{}<p>（1）建设平台。</p>{}</body></html>",
+                "<div><font>".repeat(n),
+                "</font></div>".repeat(n)
+            )
+        };
+        let out = read(page(2_000).as_bytes()).expect("read");
         assert!(out.text.contains("建设平台"), "{}", out.text);
+        let e = read(page(100_000).as_bytes()).expect_err("too deep");
+        assert!(e.to_string().contains("嵌套"), "{e}");
     }
 }

@@ -14,7 +14,9 @@
 //! - objects: at most [`MAX_OBJECTS`] (including those in object streams) and no cross-reference
 //!   `/Size` beyond it;
 //! - the page tree: every node referred to by one parent at most, no cycle, at most
-//!   [`MAX_PAGE_TREE_DEPTH`] levels and [`MAX_PAGES`] pages.
+//!   [`MAX_PAGE_TREE_DEPTH`] levels and [`MAX_PAGES`] pages;
+//! - content streams (pages and forms): nesting as above, and at most [`MAX_SAVED_STATES`]
+//!   graphics states saved (`q`) or marked-content sequences open at once.
 
 use crate::decode::InputError;
 use std::collections::{HashMap, HashSet};
@@ -35,6 +37,10 @@ pub const MAX_PAGE_TREE_DEPTH: usize = 64;
 pub const MAX_STREAM_DECODED: u64 = 64 << 20;
 /// The decoded size of all streams together.
 pub const MAX_TOTAL_DECODED: u64 = 512 << 20;
+/// Graphics states saved at once (`q` without `Q`) and marked-content sequences open at once in
+/// a content stream: the interpreter keeps a copy of the state for each (a real page needs
+/// fewer than twenty).
+pub const MAX_SAVED_STATES: usize = 4_096;
 
 fn refuse(msg: impl Into<String>) -> InputError {
     InputError::Pdf(msg.into())
@@ -80,6 +86,9 @@ pub(crate) fn check(bytes: &[u8]) -> Result<(), InputError> {
                     MAX_TOTAL_DECODED >> 20
                 )));
             }
+            if is_content_like(body) {
+                content_check(o.num, body, &bytes[data.clone()])?;
+            }
             if has_name_after(body, b"/Type", b"/ObjStm") {
                 let members = object_stream(o.num, body, &bytes[data.clone()])?;
                 count = count.saturating_add(members.len());
@@ -96,9 +105,140 @@ pub(crate) fn check(bytes: &[u8]) -> Result<(), InputError> {
     check_page_tree(&bodies)
 }
 
-/// A cross-reference `/Size` (the number of objects the file claims) beyond the limit.
+/// Whether a stream may be drawn as content (a page's contents, a form, a pattern, a Type 3
+/// glyph): not a font program, an image, an ICC profile, metadata or a cross-reference stream.
+fn is_content_like(body: &[u8]) -> bool {
+    let subtype_ok =
+        find(body, b"/Subtype", 0).is_none() || has_name_after(body, b"/Subtype", b"/Form");
+    subtype_ok
+        && [&b"/Length1"[..], b"/Length2", b"/Length3"]
+            .iter()
+            .all(|k| find(body, k, 0).is_none())
+        && int_after(body, b"/N").is_none()
+        && ![&b"/XRef"[..], b"/ObjStm", b"/Metadata", b"/EmbeddedFile"]
+            .iter()
+            .any(|t| has_name_after(body, b"/Type", t))
+}
+
+/// Decodes a content stream (Flate or none; other encodings are bounded by their size only)
+/// and checks its nesting and saved states.
+fn content_check(num: u64, body: &[u8], data: &[u8]) -> Result<(), InputError> {
+    let decoded = match filters(body).as_deref() {
+        Some([]) => data.to_vec(),
+        Some([f]) if is_flate(f) => {
+            let mut out = Vec::new();
+            let _ = flate2::read::ZlibDecoder::new(data)
+                .take(MAX_STREAM_DECODED)
+                .read_to_end(&mut out);
+            out
+        }
+        _ => return Ok(()),
+    };
+    let b = decoded.as_slice();
+    let (mut depth, mut states, mut marked) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'(' => {
+                let mut level = 0usize;
+                while i < b.len() {
+                    match b[i] {
+                        b'\\' => i += 1,
+                        b'(' => level += 1,
+                        b')' => {
+                            level = level.saturating_sub(1);
+                            if level == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'<' if b.get(i + 1) == Some(&b'<') => {
+                depth += 1;
+                i += 1;
+            }
+            b'<' => {
+                while i < b.len() && b[i] != b'>' {
+                    i += 1;
+                }
+            }
+            b'>' if b.get(i + 1) == Some(&b'>') => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'[' => depth += 1,
+            b']' => depth = depth.saturating_sub(1),
+            c if c.is_ascii_alphabetic() || c == b'\'' || c == b'"' => {
+                let start = i;
+                while i < b.len() && !is_delimiter(b[i]) {
+                    i += 1;
+                }
+                match &b[start..i] {
+                    b"q" => states += 1,
+                    b"Q" => states = states.saturating_sub(1),
+                    b"BMC" | b"BDC" => marked += 1,
+                    b"EMC" => marked = marked.saturating_sub(1),
+                    // An inline image: its data runs to `EI`.
+                    b"ID" => {
+                        i = find(b, b"EI", i).map_or(b.len(), |p| p + 2);
+                    }
+                    _ => {}
+                }
+                if states > MAX_SAVED_STATES || marked > MAX_SAVED_STATES {
+                    return Err(refuse(format!(
+                        "PDF 对象 {num} 的内容流保存了超过 {MAX_SAVED_STATES} 层图形状态，无法读取"
+                    )));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if depth > MAX_NESTING {
+            return Err(refuse(format!(
+                "PDF 对象 {num} 的内容流中的数组或字典嵌套超过 {MAX_NESTING} 层，无法读取"
+            )));
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// A cross-reference `/Size` or table section (the number of objects the file claims) beyond
+/// the limit.
 fn check_sizes(bytes: &[u8]) -> Result<(), InputError> {
     let mut from = 0;
+    while let Some(at) = find(bytes, b"xref", from) {
+        from = at + 4;
+        // `xref` then sections `first count`.
+        let rest = &bytes[from..bytes.len().min(from + 64)];
+        let words: Vec<&[u8]> = rest
+            .split(|b| b.is_ascii_whitespace())
+            .filter(|w| !w.is_empty())
+            .take(2)
+            .collect();
+        if let [_, count] = words.as_slice()
+            && count.iter().all(u8::is_ascii_digit)
+            && (count.len() > 12
+                || std::str::from_utf8(count)
+                    .ok()
+                    .and_then(|c| c.parse::<u64>().ok())
+                    .is_some_and(|n| n > (MAX_OBJECTS as u64) * 2))
+        {
+            return Err(refuse(format!(
+                "PDF 的交叉引用表声称有 {} 个对象，超过上限 {MAX_OBJECTS}",
+                String::from_utf8_lossy(count)
+            )));
+        }
+    }
+    from = 0;
     while let Some(at) = find(bytes, b"/Size", from) {
         from = at + 5;
         let rest = &bytes[from..bytes.len().min(from + 40)];
@@ -626,6 +766,32 @@ mod tests {
                 .expect_err("dag")
                 .to_string()
                 .contains("多次")
+        );
+    }
+
+    #[test]
+    fn content_streams_are_checked_for_nesting_and_saved_states() {
+        let q = zlib(&b"q ".repeat(10_000));
+        let f = pdf(&[stream("/Filter /FlateDecode", &q)]);
+        assert!(
+            check(&f)
+                .expect_err("states")
+                .to_string()
+                .contains("图形状态")
+        );
+        let deep = zlib(format!("[{}] TJ", "[".repeat(5_000)).as_bytes());
+        let f = pdf(&[stream("/Filter /FlateDecode", &deep)]);
+        assert!(check(&f).expect_err("nesting").to_string().contains("嵌套"));
+        // A font program is not content: its bytes are not read as operators.
+        let font = zlib(&b"[".repeat(5_000));
+        let f = pdf(&[stream("/Length1 5000 /Filter /FlateDecode", &font)]);
+        assert_eq!(check(&f), Ok(()));
+        let f = b"%PDF-1.7\nxref\n0 4000000000\ntrailer << /Size 3 >>".to_vec();
+        assert!(
+            check(&f)
+                .expect_err("xref")
+                .to_string()
+                .contains("交叉引用")
         );
     }
 
