@@ -25,6 +25,8 @@ pub const MAX_DEPTH: usize = 256;
 pub const MAX_OPEN: usize = 10_000;
 /// The largest page read.
 pub const MAX_HTML_BYTES: usize = 32 << 20;
+/// The least text an article has, in characters (not counting spaces).
+const MIN_ARTICLE_CHARS: usize = 20;
 /// A cell with more text than this is page layout, not a table cell.
 const LAYOUT_CELL_CHARS: usize = 400;
 
@@ -403,6 +405,12 @@ fn parse(src: &str) -> Parsed {
             }
             continue;
         }
+        if stack.len() > MAX_DEPTH {
+            // Not kept; counted, so that a page nesting without end is refused.
+            ignored += 1;
+            deepest = deepest.max(stack.len() + ignored);
+            continue;
+        }
         // Implied ends: a new paragraph, item, row or cell ends the open one.
         let implied: &[&str] = match name.as_str() {
             "p" => &["p"],
@@ -425,12 +433,6 @@ fn parse(src: &str) -> Parsed {
                     events.push(Event::Close(n));
                 }
             }
-        }
-        if stack.len() > MAX_DEPTH {
-            // Not kept; counted, so that a page nesting without end is refused.
-            ignored += 1;
-            deepest = deepest.max(stack.len() + ignored);
-            continue;
         }
         let parent = *stack.last().unwrap_or(&0);
         let style = attribute(attrs, "style")
@@ -872,6 +874,13 @@ pub(crate) fn read(bytes: &[u8]) -> Result<HtmlText, InputError> {
         .into_iter()
         .filter(|(l, _)| !is_furniture(l))
         .collect();
+    // A page whose article is a few words (a menu entry, 首页) has no article: a title alone
+    // is not a plan.
+    if lines.iter().map(|(l, _)| chars(l)).sum::<usize>() < MIN_ARTICLE_CHARS {
+        return Err(InputError::Html(
+            "网页中没有找到正文（只有导航、页眉页脚等）".to_string(),
+        ));
+    }
     let title = page_title(&parsed, top);
     let norm = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
     let has_title = lines
@@ -888,11 +897,6 @@ pub(crate) fn read(bytes: &[u8]) -> Result<HtmlText, InputError> {
             }
             None => lines.insert(0, (title, line)),
         }
-    }
-    if lines.is_empty() {
-        return Err(InputError::Html(
-            "网页中没有找到正文（只有导航、页眉页脚等）".to_string(),
-        ));
     }
     // Lines of text may hold line breaks of their own (a <pre>): one source line each.
     let mut text = String::new();

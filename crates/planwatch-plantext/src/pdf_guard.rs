@@ -33,8 +33,8 @@ pub const MAX_OBJECTS: usize = 500_000;
 pub const MAX_NESTING: usize = 64;
 /// Levels of the page tree (a balanced tree of 5 000 pages needs four).
 pub const MAX_PAGE_TREE_DEPTH: usize = 64;
-/// The decoded size of one stream (an embedded CJK font is some 20 MiB).
-pub const MAX_STREAM_DECODED: u64 = 64 << 20;
+/// The decoded size of one stream (a whole embedded CJK font is some 10 to 20 MiB).
+pub const MAX_STREAM_DECODED: u64 = 32 << 20;
 /// The decoded size of all streams together.
 pub const MAX_TOTAL_DECODED: u64 = 512 << 20;
 /// Graphics states saved at once (`q` without `Q`) and marked-content sequences open at once in
