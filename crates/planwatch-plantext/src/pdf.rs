@@ -110,7 +110,7 @@ impl Collector {
         self.calls += 1;
         if self.calls > MAX_DRAW_CALLS
             || self.total_glyphs > MAX_GLYPHS
-            || (self.calls % 1024 == 0 && self.started.elapsed() > MAX_TIME)
+            || (self.calls.is_multiple_of(1024) && self.started.elapsed() > MAX_TIME)
         {
             std::panic::resume_unwind(Box::new(OverBudget));
         }

@@ -326,14 +326,14 @@ pub fn scanned_pdf(pages: usize) -> Vec<u8> {
     let mut offsets = Vec::new();
     for (i, o) in objects.iter().enumerate() {
         offsets.push(out.len());
-        write!(out, "{} 0 obj\n", i + 1).expect("in memory");
+        writeln!(out, "{} 0 obj", i + 1).expect("in memory");
         out.extend_from_slice(o);
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
     write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).expect("in memory");
     for off in offsets {
-        write!(out, "{off:010} 00000 n \n").expect("in memory");
+        writeln!(out, "{off:010} 00000 n ").expect("in memory");
     }
     write!(
         out,
