@@ -961,13 +961,13 @@ mod tests {
     fn deep_nesting_is_read_flat_up_to_a_limit_and_refused_beyond() {
         let page = |n: usize| {
             format!(
-                "<html><body>{}<p>（1）建设平台。</p>{}</body></html>",
+                "<html><body>{}<p>（1）建设省级以上创新平台20家。</p><p>牵头单位：市科技局</p>{}</body></html>",
                 "<div><font>".repeat(n),
                 "</font></div>".repeat(n)
             )
         };
         let out = read(page(2_000).as_bytes()).expect("read");
-        assert!(out.text.contains("建设平台"), "{}", out.text);
+        assert!(out.text.contains("创新平台20家"), "{}", out.text);
         let e = read(page(100_000).as_bytes()).expect_err("too deep");
         assert!(e.to_string().contains("嵌套"), "{e}");
     }
