@@ -4,6 +4,8 @@
 //! (from flat ODT) and by typst, a .doc saved by LibreOffice, the text inside a GBK portal page
 //! with all the furniture around it, and a scanned PDF (one image per page, no text).
 
+#![allow(dead_code)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
