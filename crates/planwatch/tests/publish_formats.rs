@@ -282,3 +282,26 @@ fn a_dev_plan_as_pdf_and_as_a_portal_page_scores_like_its_text() {
         );
     }
 }
+
+/// `init --plan` and `plan import` go through the same front door: a portal page starts the
+/// database, a typst PDF becomes the next revision, a scan is refused and changes nothing.
+#[test]
+fn init_and_plan_import_take_the_published_formats() {
+    let env = common::Env::sqlite();
+    let page = env.file("阳泉行动计划.html");
+    std::fs::write(&page, make::portal_page(&yangquan(), 2)).expect("write");
+    env.ok(&["init", "--plan", page.to_str().expect("utf-8")]);
+    let shown: Value =
+        serde_json::from_str(&env.ok(&["plan", "show", "--format", "json"])).expect("plan JSON");
+    assert_eq!(shown["tasks"].as_array().map(Vec::len), Some(22));
+    let pdf = env.file("阳泉行动计划.pdf");
+    std::fs::write(&pdf, make::typst_pdf(&yangquan(), 2)).expect("write");
+    env.ok(&["plan", "import", pdf.to_str().expect("utf-8")]);
+    let revisions = env.ok(&["plan", "revisions"]);
+    assert!(revisions.contains("阳泉行动计划.pdf"), "{revisions}");
+    let scan = env.file("扫描件.pdf");
+    std::fs::write(&scan, make::scanned_pdf(2)).expect("write");
+    let err = env.fails(&["plan", "import", scan.to_str().expect("utf-8")]);
+    assert!(err.contains("OCR") && err.contains("扫描件.pdf"), "{err}");
+    assert_eq!(env.ok(&["plan", "revisions"]), revisions, "nothing changed");
+}
