@@ -2,7 +2,8 @@
 //! the fonts' ToUnicode maps), are grouped into lines by their baselines and into paragraphs by
 //! the page's margins; running headers and footers (a line in the top or bottom band repeated on
 //! other pages, or a page number such as — 12 — or 第 3 页) are dropped. Wide gaps inside a line
-//! become tabs, so a table row reads like a .docx table row. Pages are separated by a form feed
+//! become tabs, and a table drawn with rules is read cell by cell, so a table row reads like a
+//! .docx table row (a table without rules is read line by line). Pages are separated by a form feed
 //! at the end of a page's last line, so every span knows its page (`Span::page`); a paragraph
 //! broken by a page break is joined later by `layout`, as for a text.
 //!
@@ -17,7 +18,7 @@ use hayro_interpret::{
     BlendMode, ClipPath, Context, Device, GlyphDrawMode, Image, InterpreterCache,
     InterpreterSettings, Paint, PathDrawMode, SoftMask, TransformExt, interpret_page,
 };
-use kurbo::{Affine, BezPath, Point, Rect};
+use kurbo::{Affine, BezPath, Point, Rect, Shape};
 use std::time::{Duration, Instant};
 
 /// Drawing calls (glyphs, paths, images, clips) interpreted over the whole file: some 40 times
@@ -95,10 +96,16 @@ struct PageGlyphs {
     glyphs: Vec<PlacedGlyph>,
     unmapped: usize,
     height: f64,
+    /// Thin horizontal and vertical strokes and fills: a table's rules.
+    rules: Vec<Rect>,
 }
+
+/// Rules kept per page (a table of 100 rows and 10 columns draws some 1 100).
+const MAX_RULES: usize = 20_000;
 
 struct Collector {
     glyphs: Vec<PlacedGlyph>,
+    rules: Vec<Rect>,
     unmapped: usize,
     calls: u64,
     total_glyphs: usize,
@@ -120,8 +127,16 @@ impl Collector {
 impl<'a> Device<'a> for Collector {
     fn set_soft_mask(&mut self, _: Option<SoftMask<'a>>) {}
     fn set_blend_mode(&mut self, _: BlendMode) {}
-    fn draw_path(&mut self, _: &BezPath, _: Affine, _: &Paint<'a>, _: &PathDrawMode) {
+    fn draw_path(&mut self, path: &BezPath, transform: Affine, _: &Paint<'a>, _: &PathDrawMode) {
         self.tick();
+        if self.rules.len() >= MAX_RULES || path.elements().len() > 16 {
+            return;
+        }
+        let b = (transform * path.clone()).bounding_box();
+        let thin = b.height() <= 2.5 || b.width() <= 2.5;
+        if thin && (b.width() >= 4.0 || b.height() >= 4.0) && b.x0.is_finite() && b.y0.is_finite() {
+            self.rules.push(b);
+        }
     }
     fn push_clip_path(&mut self, _: &ClipPath) {
         self.tick();
@@ -195,6 +210,7 @@ fn glyph_pages(data: Vec<u8>) -> Result<Vec<PageGlyphs>, InputError> {
     let cache = InterpreterCache::new();
     let mut collector = Collector {
         glyphs: Vec::new(),
+        rules: Vec::new(),
         unmapped: 0,
         calls: 0,
         total_glyphs: 0,
@@ -215,6 +231,7 @@ fn glyph_pages(data: Vec<u8>) -> Result<Vec<PageGlyphs>, InputError> {
             glyphs: std::mem::take(&mut collector.glyphs),
             unmapped: std::mem::take(&mut collector.unmapped),
             height: f64::from(h),
+            rules: std::mem::take(&mut collector.rules),
         });
     }
     Ok(out)
@@ -306,6 +323,118 @@ fn line_of(row: &[PlacedGlyph]) -> Option<Line> {
     })
 }
 
+/// Values within `tol` of each other, merged (sorted).
+fn cluster(mut v: Vec<f64>, tol: f64) -> Vec<f64> {
+    v.sort_by(f64::total_cmp);
+    let mut out: Vec<f64> = Vec::new();
+    for x in v {
+        match out.last() {
+            Some(&l) if x - l <= tol => {}
+            _ => out.push(x),
+        }
+    }
+    out
+}
+
+/// Tables drawn with rules: each run of vertical rules over the same height is a table, its
+/// columns between the vertical rules and its rows between the horizontal ones. The glyphs in
+/// a cell, read line by line, are the cell's text; a row becomes one line of tab-separated
+/// cells (a merged cell's text stays in the row it is drawn in). Returns the glyphs outside
+/// tables and the rows.
+fn table_rows(glyphs: &[PlacedGlyph], rules: &[Rect]) -> (Vec<PlacedGlyph>, Vec<Line>) {
+    let vertical: Vec<&Rect> = rules.iter().filter(|r| r.height() > r.width()).collect();
+    let horizontal: Vec<&Rect> = rules.iter().filter(|r| r.width() >= r.height()).collect();
+    // Vertical extents of tables: overlapping vertical rules merged.
+    let mut spans: Vec<(f64, f64)> = vertical.iter().map(|r| (r.y0, r.y1)).collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut tables: Vec<(f64, f64)> = Vec::new();
+    for (a, b) in spans {
+        match tables.last_mut() {
+            Some(t) if a <= t.1 + 1.0 => t.1 = t.1.max(b),
+            _ => tables.push((a, b)),
+        }
+    }
+    let mut rest: Vec<PlacedGlyph> = Vec::new();
+    let mut taken = vec![false; glyphs.len()];
+    let mut rows_out = Vec::new();
+    for (top, bottom) in tables {
+        let xs = cluster(
+            vertical
+                .iter()
+                .filter(|r| r.y0 >= top - 1.0 && r.y1 <= bottom + 1.0)
+                .map(|r| r.center().x)
+                .collect(),
+            2.0,
+        );
+        let ys = cluster(
+            horizontal
+                .iter()
+                .filter(|r| r.center().y >= top - 1.5 && r.center().y <= bottom + 1.5)
+                .map(|r| r.center().y)
+                .collect(),
+            2.0,
+        );
+        if xs.len() < 3 || ys.len() < 2 {
+            continue;
+        }
+        let (left, right) = (xs[0], xs[xs.len() - 1]);
+        let mut cells: Vec<Vec<Vec<PlacedGlyph>>> =
+            vec![vec![Vec::new(); xs.len() - 1]; ys.len() - 1];
+        for (i, g) in glyphs.iter().enumerate() {
+            let cx = g.x + g.width / 2.0;
+            let cy = g.y - g.size * 0.35;
+            if taken[i] || cx < left || cx > right || cy < ys[0] || cy > ys[ys.len() - 1] {
+                continue;
+            }
+            let col = xs
+                .partition_point(|&x| x <= cx)
+                .saturating_sub(1)
+                .min(xs.len() - 2);
+            let row = ys
+                .partition_point(|&y| y <= cy)
+                .saturating_sub(1)
+                .min(ys.len() - 2);
+            cells[row][col].push(g.clone());
+            taken[i] = true;
+        }
+        for (r, row) in cells.into_iter().enumerate() {
+            let texts: Vec<String> = row
+                .into_iter()
+                .map(|cell| {
+                    let mut text = String::new();
+                    for l in lines_of(cell) {
+                        let before = text.chars().next_back().unwrap_or(' ');
+                        let after = l.text.chars().next().unwrap_or(' ');
+                        if !text.is_empty() && !wide(before) && !wide(after) {
+                            text.push(' ');
+                        }
+                        text.push_str(&l.text.replace('\t', " "));
+                    }
+                    text
+                })
+                .collect();
+            if texts.iter().all(String::is_empty) {
+                continue;
+            }
+            let size = glyphs.first().map_or(10.0, |g| g.size);
+            rows_out.push(Line {
+                text: texts.join("\t"),
+                left,
+                right,
+                y: ys[r] + 0.01,
+                size,
+                cells: true,
+            });
+        }
+    }
+    for (i, g) in glyphs.iter().enumerate() {
+        if !taken[i] {
+            rest.push(g.clone());
+        }
+    }
+    (rest, rows_out)
+}
+
 /// The key a running header or footer keeps from page to page: without digits and spaces.
 fn furniture_key(s: &str) -> String {
     s.chars()
@@ -322,7 +451,13 @@ fn in_band(l: &Line, height: f64) -> bool {
 fn layout_pages(pages: &[PageGlyphs]) -> String {
     let lines: Vec<(Vec<Line>, f64)> = pages
         .iter()
-        .map(|p| (lines_of(p.glyphs.clone()), p.height))
+        .map(|p| {
+            let (rest, mut rows) = table_rows(&p.glyphs, &p.rules);
+            let mut lines = lines_of(rest);
+            lines.append(&mut rows);
+            lines.sort_by(|a, b| a.y.total_cmp(&b.y));
+            (lines, p.height)
+        })
         .collect();
     // Headers and footers: a line in a band whose key is in the same band on another page.
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -439,6 +574,7 @@ mod tests {
                 glyphs: g,
                 unmapped: 0,
                 height: 842.0,
+                rules: Vec::new(),
             }
         };
         let text = layout_pages(&[page(1, "一、目标要求"), page(2, "二、主要任务")]);

@@ -305,3 +305,86 @@ fn init_and_plan_import_take_the_published_formats() {
     assert!(err.contains("OCR") && err.contains("扫描件.pdf"), "{err}");
     assert_eq!(env.ok(&["plan", "revisions"]), revisions, "nothing changed");
 }
+
+/// A task table drawn with rules, printed by LibreOffice, reads row by row like the same table
+/// in a web page: the same tasks with the same units and targets.
+#[test]
+fn a_ruled_task_table_in_a_pdf_reads_like_the_table_in_a_page() {
+    let dir = scratch("table");
+    let rows = [
+        [
+            "序号",
+            "重点任务",
+            "具体任务",
+            "牵头部门",
+            "配合部门",
+            "2023年",
+            "2024年",
+            "2025年",
+        ],
+        [
+            "1",
+            "建设创新平台",
+            "建设省级重点实验室",
+            "市科技局",
+            "市财政局、市工信局",
+            "新增2家",
+            "新增3家",
+            "累计达到20家",
+        ],
+        [
+            "2",
+            "",
+            "建设新型研发机构",
+            "市科技局",
+            "市发展改革委",
+            "认定5家",
+            "认定8家",
+            "达到15家以上",
+        ],
+        [
+            "3",
+            "培育创新主体",
+            "培育高新技术企业",
+            "市科技局",
+            "各县（市、区）人民政府",
+            "达到300家",
+            "达到400家",
+            "达到500家",
+        ],
+    ];
+    let table: String = rows
+        .iter()
+        .map(|r| {
+            let cells: String = r.iter().map(|c| format!("<td>{c}</td>")).collect();
+            format!("<tr>{cells}</tr>")
+        })
+        .collect();
+    let html = format!(
+        "<html><head><meta charset=\"utf-8\"><title>任务分解表</title></head><body><p>某市科技创新重点任务分解表（2023—2025年）</p><table border=\"1\" cellspacing=\"0\" cellpadding=\"4\">{table}</table><p>附件：填报说明</p></body></html>"
+    );
+    let page = dir.join("table.html");
+    std::fs::write(&page, &html).expect("write");
+    let Some(pdf) = make::libreoffice(&page, "pdf") else {
+        return;
+    };
+    let from_page = extracted(&page);
+    let from_pdf = extracted(&pdf);
+    let tasks = |p: &Value| -> Vec<(String, String, String, usize)> {
+        p["tasks"]
+            .as_array()
+            .expect("tasks")
+            .iter()
+            .map(|t| {
+                (
+                    t["title"].as_str().unwrap_or("").to_string(),
+                    t["lead_units"].to_string(),
+                    t["participating_units"].to_string(),
+                    t["targets"].as_array().map_or(0, Vec::len),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(tasks(&from_page).len(), 3, "{from_page}");
+    assert_eq!(tasks(&from_pdf), tasks(&from_page));
+}
