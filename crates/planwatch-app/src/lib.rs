@@ -11,13 +11,15 @@ pub mod demo_accounts;
 pub mod documents;
 pub mod error;
 pub mod evaluation;
-pub mod legacy_word;
 pub mod plan_input;
 pub mod policy;
 pub mod public_page;
 pub mod report_texts;
 pub mod reporting;
 pub mod value_writes;
+// Old Word/WPS files through LibreOffice (decision 0057); out of alphabetical order so that
+// branches adding modules above merge cleanly.
+pub mod legacy_word;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
