@@ -19,6 +19,9 @@ pub mod public_page;
 pub mod report_texts;
 pub mod reporting;
 pub mod value_writes;
+// Old Word/WPS files through LibreOffice (decision 0057); out of alphabetical order so that
+// branches adding modules above merge cleanly.
+pub mod legacy_word;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};

@@ -27,15 +27,43 @@ fn looks_like_json(path: &Path, bytes: &[u8]) -> bool {
     by_name || text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
+/// The file types the plan readers take, for an upload form's `accept` and messages.
+pub const PLAN_FILE_TYPES: &str =
+    ".txt,.docx,.pdf,.html,.htm,.doc,.wps,.xlsx,.xlsm,.ods,.csv,.tsv,.json";
+
+/// The same, in words, for a person.
+pub const PLAN_FILE_TYPES_ZH: &str = "计划文本 (.txt，UTF-8 或 GBK)、Word 文档 (.docx；旧版 .doc/.wps 需本机装有 LibreOffice)、带文字层的 PDF、政府网站上保存的网页 (.html/.htm)、任务分解表 (.xlsx/.ods/.csv) 或计划 JSON";
+
+/// Whether the file is an old Word or WPS document (.doc/.wps): by its name, or an OLE
+/// container whose directory names a `WordDocument` stream.
+pub fn is_legacy_word(file_name: &str, bytes: &[u8]) -> bool {
+    let lower = file_name.to_lowercase();
+    if !bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return false;
+    }
+    if lower.ends_with(".doc") || lower.ends_with(".wps") || lower.ends_with(".dot") {
+        return true;
+    }
+    const WORD_DOCUMENT: &[u8] = b"W\0o\0r\0d\0D\0o\0c\0u\0m\0e\0n\0t\0";
+    let by_name_is_sheet = [".xls", ".et"].iter().any(|e| lower.ends_with(e));
+    !by_name_is_sheet
+        && bytes
+            .windows(WORD_DOCUMENT.len())
+            .any(|w| w == WORD_DOCUMENT)
+}
+
 /// Whether the file is a task table (任务分解表 / 任务清单) in a spreadsheet rather than plan
-/// text: an .xlsx/.xlsm/.ods/.csv/.tsv/.xls/.et name, a legacy Excel container, or a zip that
-/// holds a workbook (a .docx is a zip too, and stays plan text).
+/// text: an .xlsx/.xlsm/.ods/.csv/.tsv/.xls/.et name, a legacy Excel container (an old Word
+/// file is a container too, and stays a document), or a zip that holds a workbook (a .docx is a
+/// zip too, and stays plan text).
 pub fn is_spreadsheet(file_name: &str, bytes: &[u8]) -> bool {
     let lower = file_name.to_lowercase();
     let by_name = [".xlsx", ".xlsm", ".ods", ".csv", ".tsv", ".xls", ".et"]
         .iter()
         .any(|e| lower.ends_with(e));
-    if by_name || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+    if by_name
+        || (bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && !is_legacy_word(file_name, bytes))
+    {
         return true;
     }
     if bytes.starts_with(b"PK\x03\x04") {
@@ -50,19 +78,36 @@ pub fn is_spreadsheet(file_name: &str, bytes: &[u8]) -> bool {
 }
 
 /// Extracts a plan from a file's bytes: a task table in a spreadsheet (.xlsx, .ods, .csv; every
-/// workbook is checked before it is parsed) or plan text (UTF-8, GB18030, UTF-16, .docx). The
-/// error says what is wrong with the file, in Chinese.
+/// workbook is checked before it is parsed), an old Word/WPS file converted by LibreOffice, or
+/// plan text (UTF-8, GB18030, UTF-16, .docx, a PDF's text layer, a saved web page). The error
+/// says what is wrong with the file, in Chinese.
 pub fn extract_plan_bytes(bytes: &[u8], file_name: &str) -> Result<Plan, String> {
     if is_spreadsheet(file_name, bytes) {
         let sheets = planwatch_quarterly::task_sheets::read_sheets(bytes, file_name)
             .map_err(|e| e.to_string())?;
         return Ok(planwatch_plantext::extract_sheets(&sheets));
     }
+    if is_legacy_word(file_name, bytes) {
+        let docx = crate::legacy_word::to_docx(bytes, file_name)?;
+        return planwatch_plantext::extract_bytes(&docx, file_name).map_err(|e| e.to_string());
+    }
     planwatch_plantext::extract_bytes(bytes, file_name).map_err(|e| e.to_string())
 }
 
+/// The plan text of a document file, as the extractor reads it (the web's preview shows it and
+/// extracts it again on confirmation): plain text, .docx, an old Word/WPS file through
+/// LibreOffice, a PDF's text layer (pages separated by form feeds) or a web page's article.
+pub fn plan_text(bytes: &[u8], file_name: &str) -> Result<String, String> {
+    if is_legacy_word(file_name, bytes) {
+        let docx = crate::legacy_word::to_docx(bytes, file_name)?;
+        return planwatch_plantext::decode(&docx, file_name).map_err(|e| e.to_string());
+    }
+    planwatch_plantext::decode(bytes, file_name).map_err(|e| e.to_string())
+}
+
 /// Reads a plan file: interchange JSON (checked field by field), a task table in a spreadsheet,
-/// or plan text — UTF-8, GB18030, UTF-16 or .docx — through the extractor.
+/// or plan text — UTF-8, GB18030, UTF-16, .docx, .doc/.wps (LibreOffice), PDF or a web page —
+/// through the extractor.
 pub fn read_plan_file(path: &Path) -> anyhow::Result<(Plan, PlanSource)> {
     let bytes =
         std::fs::read(path).with_context(|| format!("无法读取计划文件 {}", path.display()))?;
@@ -123,6 +168,12 @@ mod tests {
             plan.tasks[0].participating_units,
             vec!["市财政局".to_string(), "市工信局".to_string()]
         );
+        // An old Word file is a container too, and is a document.
+        let mut doc = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        doc.extend_from_slice(b"W\0o\0r\0d\0D\0o\0c\0u\0m\0e\0n\0t\0");
+        assert!(is_legacy_word("plan", &doc) && !is_spreadsheet("plan", &doc));
+        assert!(is_legacy_word("计划.WPS", &doc[..8]) && !is_spreadsheet("计划.WPS", &doc[..8]));
+        assert!(!is_legacy_word("a.xls", &doc));
         // An old binary Excel file is refused with what to do about it.
         let err = extract_plan_bytes(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], "a.xls")
             .expect_err("legacy .xls");

@@ -20,7 +20,7 @@ pub(crate) fn is_wide(c: char) -> bool {
 pub(crate) fn is_space(c: char) -> bool {
     matches!(
         c,
-        ' ' | '\u{3000}' | '\u{a0}' | '\t' | '\u{2002}' | '\u{2003}' | '\u{2009}'
+        ' ' | '\u{3000}' | '\u{a0}' | '\t' | '\u{c}' | '\u{2002}' | '\u{2003}' | '\u{2009}'
     )
 }
 

@@ -1,7 +1,8 @@
-//! Bytes → text: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK, or a .docx.
-//! Anything else (empty, binary, PDF, legacy .doc, undecodable) is an [`InputError`].
+//! Bytes → text: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK, a .docx, a PDF
+//! with a text layer (`pdf`) or a saved web page (`html`). Anything else (empty, binary, a
+//! scanned PDF, legacy .doc, undecodable) is an [`InputError`].
 
-use crate::docx;
+use crate::{docx, html, pdf};
 use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
 
 /// Why some bytes could not be read as a plan at all. Messages are Chinese first, then English.
@@ -13,11 +14,17 @@ pub enum InputError {
     Binary(String),
     #[error("无法识别文件编码，请另存为 UTF-8 或 GB18030 文本 (cannot decode as UTF-8 or GB18030)")]
     Undecodable,
+    #[error("无法读取 PDF 文件：{0} (unreadable PDF)")]
+    Pdf(String),
     #[error(
-        "是 PDF 文件，请先另存为文本 (.txt) 或 Word 文档 (.docx) (PDF is not supported; save as .txt or .docx)"
+        "是扫描件 PDF（共 {pages} 页），没有文字层，需要先做文字识别 (OCR) 再导入 (a scanned PDF without a text layer: it needs OCR)"
     )]
-    Pdf,
-    #[error("是旧版 Word (.doc/.wps) 文件，请另存为 .docx (legacy Word format; save as .docx)")]
+    Scanned { pages: usize },
+    #[error("无法读取网页：{0} (unreadable web page)")]
+    Html(String),
+    #[error(
+        "是旧版 Word/WPS (.doc/.wps) 文件，需要用 LibreOffice 转换，或请另存为 .docx (legacy Word format; save as .docx)"
+    )]
     LegacyWord,
     #[error("无法读取 .docx 文档：{0} (unreadable .docx)")]
     Docx(String),
@@ -32,20 +39,72 @@ pub enum InputError {
 /// work and memory of one plan, not a weakness of the extractor.
 pub const MAX_TEXT_CHARS: usize = 1_000_000;
 
-/// Decodes plan bytes into text. `file_name` is only used for hints in errors.
+/// Where the decoded text came from, for provenance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The file was the text (or a .docx).
+    Text,
+    /// A PDF's text layer; pages are separated by form feeds.
+    Pdf { pages: usize },
+    /// A web page's article; for each line of the text, the line of the HTML source.
+    Html { source_lines: Vec<u32> },
+}
+
+/// Plan text decoded from a file, with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    pub origin: Origin,
+}
+
+/// Whether the bytes are a PDF: the header within the first KiB, as readers accept it.
+pub fn is_pdf(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    head.windows(5).any(|w| w == b"%PDF-")
+}
+
+/// Decodes plan bytes into text. `file_name` is only used for hints in errors and to recognise
+/// a web page by its extension.
 pub fn decode(bytes: &[u8], file_name: &str) -> Result<String, InputError> {
+    decode_document(bytes, file_name).map(|d| d.text)
+}
+
+/// Decodes plan bytes into text and says where the text came from (a PDF's pages, a web page's
+/// source lines).
+pub fn decode_document(bytes: &[u8], file_name: &str) -> Result<Decoded, InputError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(InputError::Empty);
     }
+    let text = |text| Decoded {
+        text,
+        origin: Origin::Text,
+    };
     if bytes.starts_with(b"PK\x03\x04") {
-        return non_empty(docx::text(bytes)?);
+        return non_empty(docx::text(bytes)?).map(text);
     }
-    if bytes.starts_with(b"%PDF") {
-        return Err(InputError::Pdf);
+    if is_pdf(bytes) {
+        let p = pdf::read(bytes)?;
+        return non_empty(p.text).map(|t| Decoded {
+            text: t,
+            origin: Origin::Pdf { pages: p.pages },
+        });
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(InputError::LegacyWord);
     }
+    if html::looks_like_html(bytes, file_name) {
+        let page = html::read(bytes)?;
+        return non_empty(page.text).map(|t| Decoded {
+            text: t,
+            origin: Origin::Html {
+                source_lines: page.source_lines,
+            },
+        });
+    }
+    decode_text(bytes, file_name).map(text)
+}
+
+fn decode_text(bytes: &[u8], file_name: &str) -> Result<String, InputError> {
     let text = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         std::str::from_utf8(rest)
             .map_err(|_| InputError::Undecodable)?
@@ -146,7 +205,10 @@ mod tests {
             decode(&[0x7f, 0x45, 0x4c, 0x46, 0, 1, 2], "a"),
             Err(InputError::Binary(_))
         ));
-        assert_eq!(decode(b"%PDF-1.7 ...", "a.pdf"), Err(InputError::Pdf));
+        assert!(matches!(
+            decode(b"%PDF-1.7 ...", "a.pdf"),
+            Err(InputError::Pdf(_))
+        ));
         assert_eq!(
             decode(&[0xD0, 0xCF, 0x11, 0xE0, 1, 2], "a.doc"),
             Err(InputError::LegacyWord)

@@ -92,6 +92,8 @@ pub(crate) fn finish(cx: &mut Cx<'_>, mut plan: Plan, drafts: Vec<Draft>) -> Pla
                 start: 0,
                 end: 0,
                 sheet: None,
+                page: None,
+                source_line: None,
             },
             severity: Severity::Error,
             code: "no-tasks".to_string(),

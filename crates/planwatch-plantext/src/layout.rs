@@ -43,7 +43,7 @@ fn strip_bullet(s: &str) -> usize {
 }
 
 /// A page number left by PDF conversion: — 2 —, - 3 -, 第3页, 第 3 页 共 10 页.
-fn is_page_number(s: &str) -> bool {
+pub(crate) fn is_page_number(s: &str) -> bool {
     let t: String = s.chars().filter(|c| !is_space(*c)).collect();
     let core = t.trim_matches(|c: char| matches!(c, '-' | '－' | '—' | '–' | '_' | '·'));
     let dashed = core.len() < t.len();

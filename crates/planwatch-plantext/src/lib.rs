@@ -1,7 +1,8 @@
 //! Plan text → plan draft plus diagnostics. Never panics and never fails on text; only input that
 //! is not text at all (empty, binary, undecodable) is an error. No IO beyond the bytes given.
 //!
-//! The pipeline (see `ARCHITECTURE.md`): [`decode`] bytes (UTF-8, GB18030, .docx) → `layout`
+//! The pipeline (see `ARCHITECTURE.md`): [`decode`] bytes (UTF-8, GB18030, .docx, a PDF's text
+//! layer, a web page's article) → `layout`
 //! joins lines broken by page breaks into blocks → `outline` learns the heading levels and
 //! which level holds the tasks → `units`, `targets` and `table` read each task → `finish`
 //! groups indicators and reports diagnostics with line and column.
@@ -14,6 +15,7 @@ mod docx_numbering;
 mod extract;
 mod finish;
 mod flat_table;
+mod html;
 mod indicators;
 mod layout;
 mod lexicon;
@@ -22,6 +24,8 @@ mod numbering;
 mod numbers;
 mod outline;
 mod parts;
+mod pdf;
+pub mod pdf_guard;
 mod sheets;
 mod source;
 mod summary;
@@ -30,7 +34,8 @@ mod targets;
 mod typos;
 mod units;
 
-pub use decode::{InputError, MAX_TEXT_CHARS, decode};
+pub use decode::{Decoded, InputError, MAX_TEXT_CHARS, Origin, decode, decode_document, is_pdf};
+pub use html::MAX_HTML_BYTES;
 pub use sheets::{MAX_CELL_CHARS, extract_sheets};
 pub use summary::summary_zh;
 
@@ -71,7 +76,54 @@ pub fn extract_text(text: &str) -> Plan {
 }
 
 /// Extracts a plan from a file's bytes: UTF-8 (with or without BOM), UTF-16 with BOM,
-/// GB18030/GBK, or .docx. `file_name` only feeds hints in error messages.
+/// GB18030/GBK, .docx, a PDF with a text layer or a saved web page. `file_name` feeds hints in
+/// error messages and recognises a web page by its extension. Spans of a PDF carry the page and
+/// the line on it; spans of a web page the line of the HTML source (`Span::source_line`).
 pub fn extract_bytes(bytes: &[u8], file_name: &str) -> Result<Plan, InputError> {
-    decode(bytes, file_name).map(|t| extract_text(&t))
+    let decoded = decode_document(bytes, file_name)?;
+    let mut plan = extract_text(&decoded.text);
+    if let Origin::Html { source_lines } = &decoded.origin {
+        for_each_span(&mut plan, |s| {
+            let at = usize::try_from(s.line)
+                .unwrap_or(usize::MAX)
+                .saturating_sub(1);
+            s.source_line = source_lines.get(at).copied();
+        });
+    }
+    Ok(plan)
+}
+
+/// Calls `f` on every span of the plan.
+fn for_each_span(plan: &mut Plan, mut f: impl FnMut(&mut Span)) {
+    let mut on = |s: &mut Option<Span>| {
+        if let Some(s) = s {
+            f(s);
+        }
+    };
+    for g in &mut plan.goals {
+        on(&mut g.span);
+    }
+    for s in &mut plan.sections {
+        on(&mut s.span);
+    }
+    for t in &mut plan.tasks {
+        on(&mut t.span);
+        for x in &mut t.targets {
+            on(&mut x.span);
+        }
+        for m in &mut t.milestones {
+            on(&mut m.span);
+        }
+    }
+    for g in &mut plan.guarantee_measures {
+        on(&mut g.span);
+    }
+    for i in &mut plan.indicators {
+        for m in &mut i.mentions {
+            on(&mut m.span);
+        }
+    }
+    for u in &mut plan.unit_details {
+        on(&mut u.span);
+    }
 }

@@ -307,6 +307,8 @@ fn place(cells: &[CellAt], s: Span) -> Span {
                 start,
                 end,
                 sheet: Some(c.sheet.saturating_add(1)),
+                page: None,
+                source_line: None,
             }
         }
         None => Span {
@@ -315,6 +317,8 @@ fn place(cells: &[CellAt], s: Span) -> Span {
             start: 0,
             end: 0,
             sheet: Some(1),
+            page: None,
+            source_line: None,
         },
     }
 }
@@ -450,6 +454,8 @@ fn extract(sheets: &[Sheet]) -> Plan {
                 start: 0,
                 end: 0,
                 sheet: Some(u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                page: None,
+                source_line: None,
             },
             severity: Severity::Info,
             code: "sheet-without-task-header".to_string(),

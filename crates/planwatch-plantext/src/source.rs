@@ -12,17 +12,30 @@ pub(crate) struct LineIndex<'a> {
     /// The last (byte offset, char column) computed, to count on from it: spans come mostly in
     /// order, and a plan line can be very long.
     last: std::cell::Cell<(usize, usize)>,
+    /// The 0-based first line of each page after the first, when the text has pages (a form
+    /// feed starts a page, as the PDF reader and `pdftotext` write them); empty otherwise.
+    page_starts: Vec<usize>,
+    paged: bool,
 }
 
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
+        let mut page_starts = Vec::new();
+        let mut paged = false;
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
             match bytes[i] {
                 b'\n' => starts.push(i + 1),
                 b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                // A form feed at the end of a line starts the page on the next line.
+                b'\x0c' => {
+                    paged = true;
+                    let line = starts.len() - 1;
+                    let ends_line = matches!(bytes.get(i + 1), Some(b'\n' | b'\r') | None);
+                    page_starts.push(line + usize::from(ends_line));
+                }
                 _ => {}
             }
             i += 1;
@@ -31,7 +44,25 @@ impl<'a> LineIndex<'a> {
             text,
             starts,
             last: std::cell::Cell::new((0, 0)),
+            page_starts,
+            paged,
         }
+    }
+
+    /// The 1-based page and the 1-based line on that page of a 0-based line, for a text with
+    /// pages.
+    fn page_of(&self, line: usize) -> Option<(u32, u32)> {
+        if !self.paged {
+            return None;
+        }
+        let before = self.page_starts.partition_point(|&s| s <= line);
+        let first = before
+            .checked_sub(1)
+            .and_then(|k| self.page_starts.get(k))
+            .copied()
+            .unwrap_or(0);
+        let as_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Some((as_u32(before + 1), as_u32(line - first + 1)))
     }
 
     /// The 0-based line that contains byte `at`.
@@ -50,12 +81,15 @@ impl<'a> LineIndex<'a> {
         };
         let column = base + self.text.get(from..start).map_or(0, |s| s.chars().count());
         self.last.set((start, column));
+        let page = self.page_of(line);
         Span {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),
             start,
             end: r.end.max(start).min(self.text.len()),
             sheet: None,
+            page: page.map(|p| p.0),
+            source_line: page.map(|p| p.1),
         }
     }
 }
@@ -230,5 +264,21 @@ mod tests {
         let at = src.find('三').expect("present");
         let span = idx.span(at..at + 3);
         assert_eq!((span.line, span.column), (2, 2));
+        assert_eq!((span.page, span.source_line), (None, None));
+    }
+
+    #[test]
+    fn form_feeds_give_the_page_and_the_line_on_it() {
+        let src = "一\n二\n\u{c}三\n四\u{c}\n五";
+        let idx = LineIndex::new(src);
+        let place = |c: char| {
+            let at = src.find(c).expect("present");
+            let s = idx.span(at..at + c.len_utf8());
+            (s.line, s.page, s.source_line)
+        };
+        assert_eq!(place('二'), (2, Some(1), Some(2)));
+        assert_eq!(place('三'), (3, Some(2), Some(1)));
+        assert_eq!(place('四'), (4, Some(2), Some(2)));
+        assert_eq!(place('五'), (5, Some(3), Some(1)));
     }
 }

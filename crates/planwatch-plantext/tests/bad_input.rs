@@ -37,13 +37,15 @@ fn text_in_no_known_encoding_is_an_error() {
 }
 
 #[test]
-fn pdf_and_legacy_word_files_say_how_to_convert_them() {
-    assert_eq!(err(b"%PDF-1.7\n%\xe2\xe3", "a.pdf"), InputError::Pdf);
+fn a_broken_pdf_and_legacy_word_files_say_what_is_wrong() {
+    let e = err(b"%PDF-1.7\n%\xe2\xe3", "a.pdf");
+    assert!(matches!(&e, InputError::Pdf(m) if m.contains("PDF")), "{e}");
     assert_eq!(
         err(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], "a.doc"),
         InputError::LegacyWord
     );
-    assert!(InputError::Pdf.to_string().contains(".docx"));
+    assert!(InputError::LegacyWord.to_string().contains("LibreOffice"));
+    assert!(InputError::Scanned { pages: 3 }.to_string().contains("OCR"));
 }
 
 #[test]
@@ -86,7 +88,9 @@ fn every_message_is_chinese_then_english() {
         InputError::Empty,
         InputError::Binary("x".into()),
         InputError::Undecodable,
-        InputError::Pdf,
+        InputError::Pdf("x".into()),
+        InputError::Scanned { pages: 2 },
+        InputError::Html("x".into()),
         InputError::LegacyWord,
         InputError::Docx("x".into()),
         InputError::TooLong { chars: 2, max: 1 },

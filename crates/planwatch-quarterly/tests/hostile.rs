@@ -49,15 +49,20 @@ enum Entry {
     Docx,
     /// Task tables: `read_sheets` then `planwatch_plantext::extract_sheets`.
     Sheets,
+    /// Plans as published (decision 0057): a PDF's text layer or a saved web page, through
+    /// `planwatch_plantext::extract_bytes` (the PDF guard, the interpreter under its budget,
+    /// the HTML reader).
+    Published,
 }
 
-const ENTRIES: [Entry; 6] = [
+const ENTRIES: [Entry; 7] = [
     Entry::Quarterly,
     Entry::Values,
     Entry::Edit,
     Entry::Breakdown,
     Entry::Docx,
     Entry::Sheets,
+    Entry::Published,
 ];
 
 impl Entry {
@@ -69,6 +74,7 @@ impl Entry {
             Entry::Breakdown => "breakdown",
             Entry::Docx => "docx",
             Entry::Sheets => "sheets",
+            Entry::Published => "published",
         }
     }
 
@@ -78,6 +84,7 @@ impl Entry {
         match self {
             Entry::Docx => family == "docx",
             Entry::Sheets => family == "sheets" || family == "xlsx",
+            Entry::Published => family == "pdf" || family == "html",
             _ => family == "xlsx",
         }
     }
@@ -120,7 +127,7 @@ fn run(entry: Entry, file_name: &str, bytes: &[u8]) -> Result<String, String> {
                 .map(|b| format!("{} unchanged items", b.unchanged))
                 .map_err(|e| e.to_string())
         }
-        Entry::Docx => planwatch_plantext::extract_bytes(bytes, file_name)
+        Entry::Docx | Entry::Published => planwatch_plantext::extract_bytes(bytes, file_name)
             .map(|p| format!("{} tasks", p.tasks.len()))
             .map_err(|e| e.to_string()),
         Entry::Sheets => planwatch_quarterly::read_sheets(bytes, file_name)
@@ -364,7 +371,7 @@ fn every_hostile_file_is_refused_cleanly_under_a_memory_limit() {
         .expect("fixtures/hostile")
         .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
         .filter(|n| {
-            [".xlsx", ".docx", ".ods", ".csv", ".xls"]
+            [".xlsx", ".docx", ".ods", ".csv", ".xls", ".pdf", ".html"]
                 .iter()
                 .any(|e| n.ends_with(e))
         })

@@ -30,6 +30,17 @@ struct ImportForm {
     error: Option<String>,
 }
 
+impl ImportForm {
+    /// The file types the upload takes (the same readers as `planwatch plan import`).
+    fn accept(&self) -> &'static str {
+        app::plan_input::PLAN_FILE_TYPES
+    }
+
+    fn types_zh(&self) -> &'static str {
+        app::plan_input::PLAN_FILE_TYPES_ZH
+    }
+}
+
 pub async fn form(State(state): State<AppState>, user: CurrentUser) -> WebResult<Html<String>> {
     user.require(Permission::ImportPlan)?;
     render(&ImportForm {
@@ -76,6 +87,8 @@ fn read(upload: &Upload) -> Result<(Plan, PlanSource), String> {
 
 pub struct SourceLine {
     pub number: usize,
+    /// The PDF page this line starts (a form feed ended the line before); 0 otherwise.
+    pub page: usize,
     pub text: String,
     /// `diag-error`, `diag-warning`, `diag-info` or empty.
     pub class: &'static str,
@@ -103,6 +116,9 @@ pub struct TaskRow {
     pub participating: String,
     /// The line of the text the task starts on; 0 when there is no text line to link to.
     pub line: u32,
+    /// Where the task starts in the original file when that is not the text (a PDF's page and
+    /// line, a web page's source line); empty otherwise.
+    pub origin: String,
     pub without_lead: bool,
 }
 
@@ -207,6 +223,11 @@ fn table_rows(plan: &Plan, text: bool) -> (Vec<TaskRow>, Vec<TargetRow>, Vec<Mil
             lead: t.lead_units.join("、"),
             participating: t.participating_units.join("、"),
             line: t.span.filter(|_| text).map_or(0, |s| s.line),
+            origin: t
+                .span
+                .filter(|s| text && (s.page.is_some() || s.source_line.is_some()))
+                .map(|s| format!("原文{}", s.place_zh()))
+                .unwrap_or_default(),
             without_lead: t.lead_units.iter().all(|u| u.trim().is_empty()),
         });
         for (j, x) in t.targets.iter().enumerate() {
@@ -267,14 +288,23 @@ async fn preview_page(
             *e = (*e).max(d.severity);
         }
     }
+    let mut page = 1;
+    let mut next_page = false;
     let lines = upload
         .content
         .lines()
         .enumerate()
-        .map(|(i, t)| SourceLine {
-            number: i + 1,
-            text: t.to_string(),
-            class: worst.get(&(i + 1)).map_or("", |s| severity(*s).2),
+        .map(|(i, t)| {
+            let starts = std::mem::replace(&mut next_page, t.contains('\u{c}'));
+            if starts {
+                page += 1;
+            }
+            SourceLine {
+                number: i + 1,
+                page: if starts { page } else { 0 },
+                text: t.replace('\u{c}', ""),
+                class: worst.get(&(i + 1)).map_or("", |s| severity(*s).2),
+            }
         })
         .collect();
     let mut diagnostics: Vec<DiagRow> = plan
@@ -361,9 +391,10 @@ fn normalise_newlines(s: &str) -> String {
     s.replace("\r\n", "\n")
 }
 
-/// The upload as text: UTF-8, GB18030, UTF-16 or a .docx, decoded as the CLI decodes a file.
+/// The upload as text: UTF-8, GB18030, UTF-16, .docx, .doc/.wps (LibreOffice), a PDF's text
+/// layer or a web page's article, decoded as the CLI decodes a file.
 fn decode(file_name: &str, bytes: &[u8]) -> Result<String, String> {
-    planwatch_plantext::decode(bytes, file_name).map_err(|e| format!("文件 {file_name} {e}"))
+    app::plan_input::plan_text(bytes, file_name).map_err(|e| format!("文件 {file_name} {e}"))
 }
 
 /// Receives the upload (a file, or text pasted into the form) and shows the preview. The

@@ -1,6 +1,7 @@
 //! `planwatch extract FILE [--format json|text]`: reads a plan file (.txt in UTF-8/GB18030,
-//! .docx, or a task table in .xlsx/.ods/.csv) and prints the extracted plan as interchange JSON
-//! or as a Chinese summary.
+//! .docx, a PDF with a text layer, a saved web page, .doc/.wps through LibreOffice, or a task
+//! table in .xlsx/.ods/.csv) and prints the extracted plan as interchange JSON or as a Chinese
+//! summary.
 
 use anyhow::anyhow;
 use std::io::Write;
@@ -9,7 +10,8 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The plan file (.txt in UTF-8 or GB18030/GBK, .docx, or a task table in .xlsx/.ods/.csv). 计划文件
+    /// The plan file (.txt in UTF-8 or GB18030/GBK, .docx, .pdf with a text layer, a saved web
+    /// page .html/.htm, .doc/.wps through LibreOffice, or a task table in .xlsx/.ods/.csv). 计划文件
     pub file: PathBuf,
     /// Output format: json (plan interchange JSON) or text (summary for checking). 输出格式
     #[arg(long, default_value = "text", value_parser = ["json", "text"])]

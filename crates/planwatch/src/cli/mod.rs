@@ -48,7 +48,7 @@ pub struct Cli {
 pub enum Command {
     /// Monitoring and assessment of a quarter: indicators, tasks, units, scores. 监测评价
     Assess(assess::Args),
-    /// Extract a plan from its text (.txt in UTF-8/GB18030, .docx) or a task table (.xlsx, .ods, .csv). 从计划文本或任务表抽取
+    /// Extract a plan from its text (.txt in UTF-8/GB18030, .docx, .pdf, .html, .doc/.wps) or a task table (.xlsx, .ods, .csv). 从计划文本或任务表抽取
     Extract(extract::Args),
     /// Create the data folder and database and load the plan (default: the embedded Yangquan
     /// plan). 初始化

@@ -16,7 +16,8 @@ pub struct Args {
 pub enum PlanCommand {
     /// Import a plan text or interchange JSON as a new revision. 导入计划（新修订版）
     Import {
-        /// The plan file (.txt, or .json as printed by `plan show --format json`).
+        /// The plan file (.txt, .docx, .pdf, .html, .doc/.wps, a task table, or .json as printed
+        /// by `plan show --format json`).
         file: PathBuf,
     },
     /// Print the plan's tasks with their lead and participating units. 查看计划
