@@ -412,6 +412,36 @@ impl Document {
         a
     }
 
+    /// Drops trace ids that point nowhere: a composition that leaves a table out keeps its
+    /// words but not the link to it.
+    pub fn prune_traces(&mut self) {
+        let anchors: std::collections::BTreeSet<String> =
+            self.anchors().into_iter().map(str::to_string).collect();
+        let keep = |t: &mut Vec<String>| t.retain(|id| anchors.contains(id));
+        for b in &mut self.blocks {
+            match b {
+                Block::Paragraph(p) => {
+                    for i in &mut p.inlines {
+                        if let Inline::Figure { trace, .. } = i {
+                            keep(trace);
+                        }
+                    }
+                }
+                Block::Table(t) => {
+                    for r in &mut t.rows {
+                        if let Row::Cells { cells } = r {
+                            for c in cells {
+                                keep(&mut c.trace);
+                            }
+                        }
+                    }
+                }
+                Block::Chart(c) => keep(&mut c.trace),
+                _ => {}
+            }
+        }
+    }
+
     /// Trace ids that point nowhere (a bug in composition; writers would emit dead links).
     pub fn dangling_traces(&self) -> Vec<String> {
         let anchors = self.anchors();

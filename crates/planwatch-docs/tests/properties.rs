@@ -220,6 +220,7 @@ fn view() -> impl Strategy<Value = AnnualView> {
                 unit_mean: None,
                 units,
                 reporting,
+                period_reporting: vec![],
                 sources: vec![src("s1")],
                 office_text: Default::default(),
                 final_review: None,

@@ -46,7 +46,8 @@ pub use plans::{
 };
 pub use public_page::{PublicChoice, PublicSettings};
 pub use report_texts::{
-    MAX_REPORT_TEXT_CHARS, REPORT_TEXT_SECTIONS, ReportText, ReportTextMode, TextChange,
+    BULLETIN_TEXT_SECTIONS, MAX_REPORT_TEXT_CHARS, REPORT_TEXT_SECTIONS, ReportText,
+    ReportTextMode, TextChange, bulletin_section, parse_bulletin_section,
     normalise_text,
 };
 pub use reports::{PeriodChange, ReportingSetup, SetupOutcome, StoredReport, ValuesOutcome};

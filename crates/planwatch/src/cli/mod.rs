@@ -14,6 +14,7 @@ mod org;
 mod plan;
 mod progress;
 pub(crate) mod report;
+mod bulletin_text;
 mod report_text;
 mod review;
 mod serve;
