@@ -536,15 +536,21 @@ pub fn compose_as(v: &AnnualView, form: Form) -> Result<Document, ChartError> {
     sections.push(("对策建议", s));
 
     // 八、考核评价结果
-    let mut s: Vec<Block> = section_text(v, SectionKey::Assessment, f.assessment())
-        .into_iter()
-        .map(Block::Paragraph)
-        .collect();
+    let text = section_text(v, SectionKey::Assessment, f.assessment());
+    // The compact form sets the ranking after the first paragraph, so that the body ends with
+    // words the 落款 can keep company with rather than with a table.
+    let (lead, rest) = if compact && !v.units.is_empty() {
+        text.split_at(text.len().min(1))
+    } else {
+        text.split_at(text.len())
+    };
+    let mut s: Vec<Block> = lead.iter().cloned().map(Block::Paragraph).collect();
     if !v.units.is_empty() {
         s.push(Block::Table(tables::ranking_table(
             &v.units, "table-3", "表3",
         )));
     }
+    s.extend(rest.iter().cloned().map(Block::Paragraph));
     // The compact form leaves the ranking chart out: 表3 gives the same order and scores.
     if !v.units.is_empty() && !compact {
         let rows: Vec<(String, f64)> = tables::ranked(&v.units)

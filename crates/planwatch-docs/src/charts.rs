@@ -369,8 +369,14 @@ fn draw_indicator(
     chart
         .draw_series(s.points.iter().map(|p| Circle::new(*p, 4, SERIES.filled())))
         .map_err(|e| e.to_string())?;
+    // A small panel labels its last value only; quarterly labels would run into each other.
+    let labelled: Vec<(f64, f64)> = if panel.is_some() {
+        s.points.last().copied().into_iter().collect()
+    } else {
+        s.points.clone()
+    };
     chart
-        .draw_series(s.points.iter().map(|p| {
+        .draw_series(labelled.iter().map(|p| {
             Text::new(
                 crate::model::fmt_num(p.1, s.decimals),
                 *p,

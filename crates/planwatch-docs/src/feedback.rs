@@ -208,7 +208,13 @@ pub fn compose_as(v: &AnnualView, unit: &str, form: Form) -> Result<Document, Fe
         // The compact sheet lists only the rules that gave or took points (得分 0 rows left out).
         let shown = if compact {
             crate::view::UnitScoreView {
-                items: s.items.iter().filter(|i| i.points != 0.0).cloned().collect(),
+                items: tables::summarise_items(
+                    &s.items
+                        .iter()
+                        .filter(|i| i.points != 0.0)
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                ),
                 ..s.clone()
             }
         } else {

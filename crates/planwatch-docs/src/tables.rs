@@ -803,10 +803,13 @@ pub fn compact_score_table(
                 } else {
                     pts
                 };
-                if it.note.trim().is_empty() {
-                    format!("{} {pts}", it.item)
-                } else {
-                    format!("{} {pts}（{}）", it.item, it.note)
+                // How many occasions a summed rule covers (共3项); the reasons themselves are in
+                // the unit's feedback sheet and the system's full form.
+                match it.note.strip_prefix('共').and_then(|n| n.split_once('项')) {
+                    Some((n, _)) if n.chars().all(|c| c.is_ascii_digit()) => {
+                        format!("{} {pts}（{n}项）", it.item)
+                    }
+                    _ => format!("{} {pts}", it.item),
                 }
             })
             .collect();
@@ -819,7 +822,7 @@ pub fn compact_score_table(
                 if parts.is_empty() {
                     DASH.to_string()
                 } else {
-                    parts.join("\n")
+                    parts.join("；")
                 },
                 &trace,
             ),
@@ -839,7 +842,7 @@ pub fn compact_score_table(
         rows,
         sheet: Some(title.into()),
         note: Some(
-            "注：只列出给分或扣分的评分项；逐项评分明细及每项扣分的数据来源见系统中的网页版报告和Excel附件表格。"
+            "注：只列出给分或扣分的评分项；扣分原因见各单位反馈单，逐项评分明细及数据来源见系统中的网页版报告和Excel附件表格。"
                 .into(),
         ),
     }

@@ -365,7 +365,8 @@ fn period_view_of(
 
 /// Renders with fonts loaded once for the command, substitutions noted on stderr.
 fn renderer(cfg: &ReportConfig) -> Renderer {
-    Renderer::new(cfg.clone(), |n| eprintln!("提示：{n}"))
+    // Substitutions are told by `say_fonts`, role by role, with what was asked for.
+    Renderer::new(cfg.clone(), |_| {})
 }
 
 /// Writes the file whole: to a temporary name beside it, then renamed into place.
@@ -516,7 +517,7 @@ fn bulletin_cmd(cfg: &ReportConfig, data_dir: &Path, a: BulletinArgs) -> anyhow:
     say_fonts(&r, format)?;
     let bytes = r.render(&doc, format.into())?;
     write_whole(&a.out, &bytes)?;
-    done(&a.out, &format!("{}季度通报", a.period.label_zh()), &doc);
+    done(&a.out, &format!("{}通报", a.period.label_zh()), &doc);
     Ok(ExitCode::SUCCESS)
 }
 
