@@ -5,8 +5,8 @@
 use crate::model::Source;
 use crate::view::{
     AnnualView, FinalReview, ForecastView, IndicatorVerdict, IndicatorView, MilestoneView,
-    OfficeText, PeriodReportView, PointView, ReportingView, ReviewRow, ScoreItemView, SectionKey, TargetJudgement,
-    TaskView, UnitScoreView,
+    OfficeText, PeriodReportView, PointView, ReportingView, ReviewRow, ScoreItemView, SectionKey,
+    TargetJudgement, TaskView, UnitScoreView,
 };
 use chrono::Datelike;
 use planwatch_model::Comparator;

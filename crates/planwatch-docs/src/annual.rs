@@ -669,12 +669,17 @@ pub fn compose_as(v: &AnnualView, form: Form) -> Result<Document, ChartError> {
     let mut sources = vec![v.plan_source.clone()];
     sources.extend(v.rules_source.clone());
     sources.extend(v.sources.iter().cloned());
-    Ok(Document {
+    let mut doc = Document {
         title: title(&v.plan_title, v.year),
         demo: v.demo,
         blocks,
         sources,
-    })
+    };
+    if compact {
+        // Drafts that cite the sources list (附件4) keep their words; the list stays in the system.
+        doc.prune_traces();
+    }
+    Ok(doc)
 }
 
 #[cfg(test)]

@@ -142,7 +142,10 @@ fn indicator_phrase(i: &IndicatorView) -> String {
 }
 
 fn by_status<'a>(v: &'a AnnualView, s: ReportingStatus) -> Vec<&'a PeriodReportView> {
-    v.period_reporting.iter().filter(|r| r.status == s).collect()
+    v.period_reporting
+        .iter()
+        .filter(|r| r.status == s)
+        .collect()
 }
 
 /// The overdue milestones with their tasks, in task order.
@@ -305,11 +308,7 @@ fn indicators(v: &AnnualView) -> Vec<Paragraph> {
     let yellow = lit(v, Light::Yellow);
     let mut out = Vec::new();
     if red.is_empty() && yellow.is_empty() {
-        out.push(
-            draft()
-                .text("本季度监测的指标均未亮红灯、黄灯。")
-                .build(),
-        );
+        out.push(draft().text("本季度监测的指标均未亮红灯、黄灯。").build());
         return out;
     }
     if !red.is_empty() {
@@ -387,7 +386,9 @@ fn tasks(v: &AnnualView) -> Vec<Paragraph> {
                     overdue
                         .iter()
                         .map(|(t, m)| {
-                            let due = m.due_year.map_or(String::new(), |y| format!("，应于{y}年完成"));
+                            let due = m
+                                .due_year
+                                .map_or(String::new(), |y| format!("，应于{y}年完成"));
                             format!(
                                 "第{}项任务“{}”（{}{due}）",
                                 t.number,
@@ -420,11 +421,7 @@ fn highlights(v: &AnnualView) -> Vec<Paragraph> {
         };
         out.push(
             draft()
-                .text(format!(
-                    "{}{}已完成或进度超前。",
-                    shown.join("、"),
-                    more
-                ))
+                .text(format!("{}{}已完成或进度超前。", shown.join("、"), more))
                 .build(),
         );
     }
@@ -434,7 +431,11 @@ fn highlights(v: &AnnualView) -> Vec<Paragraph> {
         .filter(|i| i.status == crate::view::IndicatorVerdict::Achieved)
         .collect();
     if !achieved.is_empty() {
-        let shown: Vec<String> = achieved.iter().take(5).map(|i| indicator_phrase(i)).collect();
+        let shown: Vec<String> = achieved
+            .iter()
+            .take(5)
+            .map(|i| indicator_phrase(i))
+            .collect();
         let more = if achieved.len() > shown.len() {
             format!("等{}项指标", achieved.len())
         } else {
@@ -494,7 +495,11 @@ fn requirements(v: &AnnualView) -> Vec<Paragraph> {
     let overdue = overdue_milestones(v);
     if !lagging.is_empty() || !overdue.is_empty() {
         let mut units: Vec<&str> = Vec::new();
-        for t in lagging.iter().copied().chain(overdue.iter().map(|(t, _)| *t)) {
+        for t in lagging
+            .iter()
+            .copied()
+            .chain(overdue.iter().map(|(t, _)| *t))
+        {
             for u in &t.lead_units {
                 if !units.contains(&u.as_str()) {
                     units.push(u);
@@ -619,7 +624,13 @@ pub fn compose(v: &AnnualView, office: &BTreeMap<BulletinSection, OfficeText>) -
     let mut s = text(BulletinSection::Tasks, tasks(v));
     let lagging = stalled(v);
     if !lagging.is_empty() {
-        let mut t = tables::compact_task_table(&lagging, &v.task_forces, LAGGING, "推进滞后的重点任务", &plan);
+        let mut t = tables::compact_task_table(
+            &lagging,
+            &v.task_forces,
+            LAGGING,
+            "推进滞后的重点任务",
+            &plan,
+        );
         t.number = Some("表2".into());
         s.push(Block::Table(t));
     }

@@ -133,7 +133,8 @@ pub fn small_multiples(series: &[IndicatorSeries], columns: usize) -> Result<Svg
     let mut head = String::new();
     {
         let root = SVGBackend::with_string(&mut head, (w, top)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| err("主要指标走势")(e.to_string()))?;
+        root.fill(&WHITE)
+            .map_err(|e| err("主要指标走势")(e.to_string()))?;
         legend(
             &root,
             (w as i32) / 2 - 165,
@@ -176,7 +177,10 @@ pub fn small_multiples(series: &[IndicatorSeries], columns: usize) -> Result<Svg
 fn nest(inner: &str, x: u32, y: u32) -> String {
     let start = inner.find("<svg").unwrap_or(0);
     let body = &inner[start..];
-    format!("<svg x=\"{x}\" y=\"{y}\"{}", &body["<svg".len().min(body.len())..])
+    format!(
+        "<svg x=\"{x}\" y=\"{y}\"{}",
+        &body["<svg".len().min(body.len())..]
+    )
 }
 
 /// Keeps only what can be plotted: finite values on a sane year axis.

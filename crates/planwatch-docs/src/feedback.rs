@@ -2,13 +2,13 @@
 //! indicators with their status, its reporting record and the problems it should fix (drafted
 //! from the data, labelled 【草稿】). Composed from the same `AnnualView` as the annual report.
 
+pub use crate::annual::Form;
 use crate::charts::ChartError;
 use crate::drafts::SOURCES;
 use crate::model::{
     Align, Block, Cell, Column, Document, Label, Paragraph, ParagraphBuilder, Row, Table, fmt_num,
     fmt_pct, zh_numeral,
 };
-pub use crate::annual::Form;
 use crate::tables::{self, SCORES_TABLE};
 use crate::view::{
     AnnualView, IndicatorVerdict, MilestoneStatus, PlanStage, TaskJudgement, TaskStatus, TaskView,
@@ -208,13 +208,7 @@ pub fn compose_as(v: &AnnualView, unit: &str, form: Form) -> Result<Document, Fe
         // The compact sheet lists only the rules that gave or took points (得分 0 rows left out).
         let shown = if compact {
             crate::view::UnitScoreView {
-                items: tables::summarise_items(
-                    &s.items
-                        .iter()
-                        .filter(|i| i.points != 0.0)
-                        .cloned()
-                        .collect::<Vec<_>>(),
-                ),
+                items: tables::compact_items(&s.items),
                 ..s.clone()
             }
         } else {
@@ -226,6 +220,16 @@ pub fn compose_as(v: &AnnualView, unit: &str, form: Form) -> Result<Document, Fe
             "考核评分明细"
         };
         let mut sheet = tables::score_sheet(&[&shown], SCORES_TABLE, title, &rules);
+        if compact {
+            // 内容, 得分 and why: the rules themselves are the same for every unit.
+            sheet = tables::without_columns(sheet, &["评分办法和标准", "分值"]);
+            for (c, w) in sheet.columns.iter_mut().zip([3, 10, 6, 30]) {
+                c.width = w;
+            }
+            if let Some(c) = sheet.columns.last_mut() {
+                c.title = "加减分原因".into();
+            }
+        }
         sheet.number = Some("表1".into());
         sheet.sheet = Some("表1 评分明细".into());
         blocks.push(Block::Table(sheet));
@@ -320,7 +324,7 @@ pub fn compose_as(v: &AnnualView, unit: &str, form: Form) -> Result<Document, Fe
         }
         blocks.push(Block::Paragraph(p.build()));
         if !listed.is_empty() {
-            blocks.push(Block::Table(tables::indicator_table(
+            let table = tables::indicator_table(
                 &listed,
                 INDICATORS,
                 Some("表3"),
@@ -332,7 +336,13 @@ pub fn compose_as(v: &AnnualView, unit: &str, form: Form) -> Result<Document, Fe
                 &plan,
                 false,
                 v.stage,
-            )));
+            );
+            blocks.push(Block::Table(if compact {
+                // The sheet is the unit's own: its name in every row says nothing.
+                tables::without_columns(table, &["责任单位"])
+            } else {
+                table
+            }));
         }
     }
 
@@ -375,11 +385,14 @@ pub fn compose_as(v: &AnnualView, unit: &str, form: Form) -> Result<Document, Fe
             "指标进度滞后，"
         });
         p.push_figure(lagging.len().to_string(), &[INDICATORS.to_string()]);
+        // The compact sheet names many lagging indicators by the table that lists them.
+        let by_table = compact && lagging.len() > 3;
         p.push_text(format!(
-            "项指标{}：",
-            IndicatorVerdict::Behind.label_at(v.stage)
+            "项指标{}{}",
+            IndicatorVerdict::Behind.label_at(v.stage),
+            if by_table { "（见表3）" } else { "：" }
         ));
-        for (k, i) in lagging.iter().enumerate() {
+        for (k, i) in lagging.iter().enumerate().filter(|_| !by_table) {
             if k > 0 {
                 p.push_text("；");
             }

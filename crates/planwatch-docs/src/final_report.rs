@@ -234,7 +234,11 @@ pub fn compose_as(v: &AnnualView, form: Form) -> Result<Document, FinalError> {
                 not_done.len(),
                 not_done
                     .iter()
-                    .map(|t| format!("“{}”（{}）", inner_quotes(&t.title), t.lead_units.join("、")))
+                    .map(|t| format!(
+                        "“{}”（{}）",
+                        inner_quotes(&t.title),
+                        t.lead_units.join("、")
+                    ))
                     .collect::<Vec<_>>()
                     .join("、")
             ));

@@ -5,9 +5,9 @@
 
 use crate::config::FontConfig;
 use resvg::usvg::fontdb;
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use serde::Serialize;
 use std::sync::Arc;
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook};

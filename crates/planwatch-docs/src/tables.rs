@@ -463,6 +463,27 @@ pub fn summarise_items(items: &[ScoreItemView]) -> Vec<ScoreItemView> {
         .collect()
 }
 
+/// A unit's lines that gave or took points, one per rule, each reason cut to its subject
+/// (任务“…”亮红灯（逾期）, without the share arithmetic): the compact feedback sheet's 得分构成.
+pub fn compact_items(items: &[ScoreItemView]) -> Vec<ScoreItemView> {
+    let short: Vec<ScoreItemView> = items
+        .iter()
+        .filter(|i| i.points != 0.0)
+        .map(|i| {
+            let cut = ["，作为", "，权重", "："]
+                .iter()
+                .filter_map(|m| i.note.find(m))
+                .min()
+                .unwrap_or(i.note.len());
+            ScoreItemView {
+                note: i.note[..cut].to_string(),
+                ..i.clone()
+            }
+        })
+        .collect();
+    summarise_items(&short)
+}
+
 /// 表C (附件3): each unit's breakdown: 序号, 内容, 评分办法和标准, 分值, 得分, 备注.
 pub fn score_sheet(units: &[&UnitScoreView], id: &str, title: &str, rules_src: &str) -> Table {
     score_sheet_with(units, id, title, rules_src, false)

@@ -427,7 +427,13 @@ mod tests {
     fn an_unknown_section_is_refused_with_the_list() {
         let e = check_section("summary").expect_err("unknown");
         assert!(e.to_string().contains("problems"), "{e}");
-        for bad in ["q5.overall", "q3.problems", "q3overall", "3.overall", "q.overall"] {
+        for bad in [
+            "q5.overall",
+            "q3.problems",
+            "q3overall",
+            "3.overall",
+            "q.overall",
+        ] {
             assert!(check_section(bad).is_err(), "{bad}");
         }
         assert!(check_section(&bulletin_section(3, "requirements")).is_ok());

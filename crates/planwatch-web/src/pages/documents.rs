@@ -206,7 +206,11 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> WebResult
     let years = plan_years(&state).await?;
     let quarters = years
         .iter()
-        .flat_map(|y| (1..=4u8).rev().filter_map(move |q| planwatch_model::Quarter::new(*y, q)))
+        .flat_map(|y| {
+            (1..=4u8)
+                .rev()
+                .filter_map(move |q| planwatch_model::Quarter::new(*y, q))
+        })
         .map(|q| (q.to_string(), q.label_zh()))
         .collect();
     let (fonts, fonts_error) = match font_lines(&state).await {
@@ -229,10 +233,7 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> WebResult
 /// Which font each role asks for and which one PDF and charts use (fonts loaded once, on the
 /// blocking pool).
 async fn font_lines(state: &AppState) -> anyhow::Result<Vec<FontLine>> {
-    let renderer = state
-        .inner
-        .documents
-        .renderer(&state.config().data_dir)?;
+    let renderer = state.inner.documents.renderer(&state.config().data_dir)?;
     let report = tokio::task::spawn_blocking(move || renderer.font_report()).await??;
     Ok(report
         .into_iter()
@@ -305,7 +306,8 @@ fn form_of(format: Format, full: bool) -> planwatch_docs::annual::Form {
 }
 
 fn wants_full(v: &Option<String>) -> bool {
-    v.as_deref().is_some_and(|s| matches!(s, "1" | "true" | "on"))
+    v.as_deref()
+        .is_some_and(|s| matches!(s, "1" | "true" | "on"))
 }
 
 /// The annual evaluation report of a year.
@@ -388,8 +390,12 @@ pub async fn feedback_all(
     let format = format_of(&q.format, &[Format::Docx, Format::Pdf])?;
     check_year(&state, q.year).await?;
     let (bytes, n) = from_annual_view(&state, q.year, move |renderer, view| {
-        let files =
-            docs::feedback_all(renderer, &view, format, planwatch_docs::annual::Form::Compact)?;
+        let files = docs::feedback_all(
+            renderer,
+            &view,
+            format,
+            planwatch_docs::annual::Form::Compact,
+        )?;
         Ok((docs::zip_files(&files)?, files.len()))
     })
     .await?;

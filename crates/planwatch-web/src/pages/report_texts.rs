@@ -121,7 +121,10 @@ fn draft_lines(p: &planwatch_docs::Paragraph) -> String {
 
 /// The drafted paragraphs of every section for `year`, computed as the report computes them
 /// (the same path as a download: `documents::from_annual_view`).
-async fn drafts(state: &AppState, target: Target) -> Result<BTreeMap<&'static str, Vec<String>>, String> {
+async fn drafts(
+    state: &AppState,
+    target: Target,
+) -> Result<BTreeMap<&'static str, Vec<String>>, String> {
     let lines = |ps: Vec<planwatch_docs::Paragraph>| ps.iter().map(draft_lines).collect();
     match target {
         Target::Annual(year) => from_annual_view(state, year, move |_, view| {
@@ -466,7 +469,12 @@ async fn target_of(state: &AppState, bulletin: bool, f: &TextForm) -> WebResult<
     }
 }
 
-async fn save_to(state: AppState, user: CurrentUser, f: TextForm, bulletin: bool) -> WebResult<Response> {
+async fn save_to(
+    state: AppState,
+    user: CurrentUser,
+    f: TextForm,
+    bulletin: bool,
+) -> WebResult<Response> {
     user.require(Permission::EditReportTexts)?;
     let target = target_of(&state, bulletin, &f).await?;
     let section = match section_of(&state, &user, target, &f).await? {
@@ -493,8 +501,17 @@ async fn save_to(state: AppState, user: CurrentUser, f: TextForm, bulletin: bool
     let result = match target {
         Target::Annual(year) => {
             let key = SectionKey::parse(section).expect("parsed above");
-            texts::set_text(state.store(), who, year, key, mode, &f.text, expected, app::now())
-                .await
+            texts::set_text(
+                state.store(),
+                who,
+                year,
+                key,
+                mode,
+                &f.text,
+                expected,
+                app::now(),
+            )
+            .await
         }
         Target::Bulletin(period) => {
             let key = BulletinSection::parse(section).expect("parsed above");
@@ -523,7 +540,12 @@ async fn save_to(state: AppState, user: CurrentUser, f: TextForm, bulletin: bool
     .await
 }
 
-async fn clear_in(state: AppState, user: CurrentUser, f: TextForm, bulletin: bool) -> WebResult<Response> {
+async fn clear_in(
+    state: AppState,
+    user: CurrentUser,
+    f: TextForm,
+    bulletin: bool,
+) -> WebResult<Response> {
     user.require(Permission::EditReportTexts)?;
     let target = target_of(&state, bulletin, &f).await?;
     let section = match section_of(&state, &user, target, &f).await? {

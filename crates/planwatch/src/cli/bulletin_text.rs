@@ -144,9 +144,8 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                 let who = app::Caller::CommandLine {
                     as_user: as_user.as_deref(),
                 };
-                let r =
-                    texts::clear_bulletin_text(&store, who, period, section, None, app::now())
-                        .await;
+                let r = texts::clear_bulletin_text(&store, who, period, section, None, app::now())
+                    .await;
                 store.close().await;
                 finish(r, period, section)
             })

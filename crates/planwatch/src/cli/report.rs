@@ -478,7 +478,11 @@ fn feedback_cmd(cfg: &ReportConfig, data_dir: &Path, a: FeedbackArgs) -> anyhow:
             .out
             .join(format!("{}年度反馈单（{}家单位）.zip", a.year, files.len()));
         write_whole(&zip, &documents::zip_files(&files)?)?;
-        let demo = if view.demo { "（含示例数据）" } else { "" };
+        let demo = if view.demo {
+            "（含示例数据）"
+        } else {
+            ""
+        };
         println!(
             "已生成{}家单位的反馈单{demo}：{}（另有合集 {}）",
             files.len(),

@@ -227,6 +227,8 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The body as sent (downloads: zip, pdf).
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -351,6 +353,7 @@ impl Client {
             status,
             headers,
             body: String::from_utf8_lossy(&body).to_string(),
+            bytes: body,
         }
     }
 
