@@ -108,7 +108,7 @@ fn names(units: &[&str], max: usize) -> String {
 }
 
 /// The indicators with a light, as the assessment lit them.
-fn lit<'a>(v: &'a AnnualView, light: Light) -> Vec<&'a IndicatorView> {
+fn lit(v: &AnnualView, light: Light) -> Vec<&IndicatorView> {
     v.indicators.iter().filter(|i| i.light == light).collect()
 }
 
@@ -141,7 +141,7 @@ fn indicator_phrase(i: &IndicatorView) -> String {
     }
 }
 
-fn by_status<'a>(v: &'a AnnualView, s: ReportingStatus) -> Vec<&'a PeriodReportView> {
+fn by_status(v: &AnnualView, s: ReportingStatus) -> Vec<&PeriodReportView> {
     v.period_reporting
         .iter()
         .filter(|r| r.status == s)
