@@ -104,6 +104,8 @@ h1.title .tl {{ display: inline-block; }}
   .att-title {{ font-size: 19px; }}
   .signature {{ margin-top: 28px; }}
   .demo-mark {{ font-size: 44px; }}
+  .demo-banner {{ font-size: 11px; line-height: 18px; letter-spacing: 0; white-space: nowrap; overflow: hidden; }}
+  .page {{ padding-top: 36px; }}
 }}
 @media print {{
   html {{ background: none; }}

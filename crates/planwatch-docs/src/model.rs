@@ -513,8 +513,8 @@ pub fn title_lines(title: &str, per_line: f64) -> Vec<String> {
     }
     let n = (total / per_line).ceil() as usize;
     let good = [
-        "关于", "年度", "季度", "城市", "建设", "情况", "考核", "评价", "推进", "的", "和", "与",
-        "市", "省", "县",
+        "关于", "年度", "季度", "城市", "建设", "情况", "考核", "评价", "推进", "计划", "实施",
+        "评估", "》", "的", "和", "与", "市", "省", "县",
     ];
     let mut lines = Vec::new();
     let mut start = 0;
@@ -597,6 +597,12 @@ mod tests {
             ["2023年度国家创新型城市", "建设评价考核反馈单"]
         );
         assert_eq!(title_lines("短标题", 20.0), ["短标题"]);
+        for line in title_lines(
+            "关于《阳泉市国家创新型城市建设三年行动计划（2022—2024年）》实施情况终期评估的报告",
+            19.5,
+        ) {
+            assert!(!line.starts_with('况') && !line.starts_with('估'), "{line}");
+        }
         assert_eq!(
             title_lines("关于2024年第三季度国家创新型城市建设推进情况的通报", 19.5),
             ["关于2024年第三季度", "国家创新型城市建设推进情况的通报"]
