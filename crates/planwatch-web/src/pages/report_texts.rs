@@ -70,7 +70,7 @@ impl Target {
     fn heading(self) -> String {
         match self {
             Target::Annual(y) => format!("{y}年度评价考核报告 · 办公室文字"),
-            Target::Bulletin(p) => format!("{}季度通报 · 办公室文字", p.label_zh()),
+            Target::Bulletin(p) => format!("{}通报 · 办公室文字", p.label_zh()),
         }
     }
 
