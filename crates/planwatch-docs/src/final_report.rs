@@ -29,11 +29,12 @@ pub enum FinalError {
     Chart(#[from] ChartError),
 }
 
-/// 关于《阳泉市国家创新型城市建设三年行动计划（2022—2024年）》实施情况终期评估的报告.
-pub fn title(plan_title: &str) -> String {
+/// 关于国家创新型城市建设2022—2024年计划实施情况终期评估的报告 (the plan's full name is in the
+/// opening sentence; the title stays two lines).
+pub fn title(plan_title: &str, start: i32, end: i32) -> String {
     format!(
-        "关于《{}》实施情况终期评估的报告",
-        plan_title.trim_matches(['《', '》'])
+        "关于{}{start}—{end}年计划实施情况终期评估的报告",
+        crate::view::program_name(plan_title)
     )
 }
 
@@ -363,7 +364,7 @@ pub fn compose_as(v: &AnnualView, form: Form) -> Result<Document, FinalError> {
     sources.extend(v.rules_source.clone());
     sources.extend(v.sources.iter().cloned());
     let mut doc = Document {
-        title: title(&v.plan_title),
+        title: title(&v.plan_title, review.start, review.end),
         demo: v.demo,
         blocks,
         sources,

@@ -260,7 +260,7 @@ fn the_final_report_needs_the_plans_last_year_and_reviews_the_whole_period() {
     assert_eq!(doc.dangling_traces(), Vec::<String>::new());
     let text = to_text(&doc);
     for needle in [
-        "实施情况终期评估的报告",
+        "关于国家创新型城市建设2022—2023年计划实施情况终期评估的报告",
         "期末目标已实现1项、未实现1项",
         "未实现的指标为：高新技术企业数量",
         "定性目标实现情况",

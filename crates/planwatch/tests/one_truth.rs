@@ -665,7 +665,7 @@ fn the_office_documents_say_what_the_api_and_the_cli_say() {
         &path("final.docx"),
     ]);
     let fin = docx_text(&dir.join("final.docx"));
-    assert!(fin.contains("实施情况终期评估的报告"));
+    assert!(fin.contains("关于国家创新型城市建设2022—2024年计划实施情况终期评估的报告"));
     let s = &cli["summary"];
     for (word, key) in [
         ("完成", "tasks_judged_completed"),
