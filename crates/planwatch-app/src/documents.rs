@@ -90,10 +90,24 @@ pub async fn annual_view(
     year: i32,
     settings: &AnnualSettings,
 ) -> anyhow::Result<Annual> {
+    let period = Quarter::new(year, 4).expect("4 is a quarter");
+    period_view(store, data_dir, issuer, period, settings).await
+}
+
+/// The view of the assessment at `period` (any quarter; the annual report's is the fourth): what
+/// the quarterly bulletin is composed from, exactly as `annual_view` makes the annual report's —
+/// the same snapshot, sources and notes — with the reports of `period`'s year up to it.
+pub async fn period_view(
+    store: &Store,
+    data_dir: &Path,
+    issuer: &str,
+    period: Quarter,
+    settings: &AnnualSettings,
+) -> anyhow::Result<Annual> {
     use super::assess::input::{ReportFacts, default_as_of, task_id};
     use planwatch_quarterly::{ActionKind, RowKey};
 
-    let period = Quarter::new(year, 4).expect("4 is a quarter");
+    let year = period.year();
     let today = super::now()
         .with_timezone(&super::assess::china())
         .date_naive();
@@ -342,6 +356,51 @@ pub fn tasklist_plan_without_store(
     Ok((plan, task_forces_of(&super::default_org()?)))
 }
 
+/// The feedback sheets of every unit of `view` (`planwatch_docs::feedback::units`), each as a
+/// file named after its unit (`市科技局2024年度反馈单.pdf`), in the units' order.
+pub fn feedback_all(
+    renderer: &Renderer,
+    view: &AnnualView,
+    format: Format,
+    form: planwatch_docs::annual::Form,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for unit in planwatch_docs::feedback::units(view) {
+        let doc = planwatch_docs::feedback::compose_as(view, &unit, form)?;
+        let bytes = renderer.render(&doc, format)?;
+        out.push((feedback_file_name(&unit, view.year, format), bytes));
+    }
+    Ok(out)
+}
+
+/// `市科技局2024年度反馈单.pdf`; characters a file system refuses become `_`.
+pub fn feedback_file_name(unit: &str, year: i32, format: Format) -> String {
+    let safe: String = unit
+        .chars()
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("{safe}{year}年度反馈单.{}", format.ext())
+}
+
+/// The files as one zip archive (deflated), in the order given.
+pub fn zip_files(files: &[(String, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
+    use std::io::Write as _;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in files {
+        zip.start_file(name.as_str(), options)?;
+        zip.write_all(bytes)?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
 /// A document format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -433,6 +492,12 @@ impl Renderer {
         });
         *slot = Some(engines.clone());
         Ok(engines)
+    }
+
+    /// For every typographic role, the font asked for and the one used (loading the fonts if
+    /// they are not loaded yet): what `planwatch report` prints and the 报告 page shows.
+    pub fn font_report(&self) -> anyhow::Result<Vec<planwatch_docs::fonts::FontUse>> {
+        Ok(self.engines()?.fonts.report())
     }
 
     pub fn render(&self, doc: &Document, format: Format) -> anyhow::Result<Vec<u8>> {

@@ -6,8 +6,9 @@
 use crate::error::require;
 use crate::policy::{self, Permission};
 use crate::{AppError, Caller};
+use planwatch_docs::bulletin::BulletinSection;
 use planwatch_docs::view::{OfficeText, OfficeTextMode, SectionKey};
-use planwatch_model::Role;
+use planwatch_model::{Quarter, Role};
 use planwatch_store::{ReportText, ReportTextMode, Store, StoreError, TextChange};
 use std::collections::BTreeMap;
 
@@ -130,9 +131,118 @@ pub async fn office_texts(
         .collect())
 }
 
+/// The bulletin's sections: `requirements（下一步工作要求）…`
+pub fn bulletin_section_list() -> String {
+    BulletinSection::ALL
+        .iter()
+        .map(|k| format!("{}（{}）", k.as_str(), k.heading_zh()))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// A bulletin section named by its key or its Chinese heading.
+pub fn parse_bulletin_section(s: &str) -> Result<BulletinSection, AppError> {
+    BulletinSection::parse(s).ok_or_else(|| {
+        AppError::Refused(format!(
+            "季度通报没有“{}”这一部分。可填写的部分：{}",
+            s.trim(),
+            bulletin_section_list()
+        ))
+    })
+}
+
+fn stored_key(period: Quarter, section: BulletinSection) -> String {
+    planwatch_store::bulletin_section(period.number(), section.as_str())
+}
+
+/// Sets a section's text of the bulletin of `period` (stored and audited as the annual report's
+/// texts are: under the quarter's year, section `q3.requirements`).
+#[allow(clippy::too_many_arguments)]
+pub async fn set_bulletin_text(
+    store: &Store,
+    caller: Caller<'_>,
+    period: Quarter,
+    section: BulletinSection,
+    mode: ReportTextMode,
+    text: &str,
+    expected_revision: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<TextChange, AppError> {
+    let (actor, who) = caller.actors(store, Role::Office, None).await?;
+    require(who.role, Permission::EditReportTexts)?;
+    Ok(store
+        .set_report_text(
+            &actor,
+            period.year(),
+            &stored_key(period, section),
+            mode,
+            text,
+            expected_revision,
+            now,
+        )
+        .await?)
+}
+
+/// Clears a section's text of the bulletin of `period`, so the bulletin shows the draft again.
+pub async fn clear_bulletin_text(
+    store: &Store,
+    caller: Caller<'_>,
+    period: Quarter,
+    section: BulletinSection,
+    expected_revision: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<TextChange, AppError> {
+    let (actor, who) = caller.actors(store, Role::Office, None).await?;
+    require(who.role, Permission::EditReportTexts)?;
+    Ok(store
+        .clear_report_text(
+            &actor,
+            period.year(),
+            &stored_key(period, section),
+            expected_revision,
+            now,
+        )
+        .await?)
+}
+
+/// The stored rows of the bulletin of `period` by section (cleared ones included).
+pub async fn stored_bulletin_texts(
+    store: &Store,
+    period: Quarter,
+) -> Result<BTreeMap<BulletinSection, ReportText>, StoreError> {
+    Ok(store
+        .report_texts(period.year())
+        .await?
+        .into_iter()
+        .filter_map(|t| {
+            let (q, section) = planwatch_store::parse_bulletin_section(&t.section)?;
+            let key = BulletinSection::parse(section)?;
+            (q == period.number()).then_some((key, t))
+        })
+        .collect())
+}
+
+/// The office's texts of the bulletin of `period`, as the bulletin takes them.
+pub async fn bulletin_office_texts(
+    store: &Store,
+    period: Quarter,
+) -> Result<BTreeMap<BulletinSection, OfficeText>, StoreError> {
+    Ok(stored_bulletin_texts(store, period)
+        .await?
+        .into_iter()
+        .filter_map(|(k, t)| t.current.map(|(m, b)| (k, office_text(m, &b))))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_store_accepts_exactly_the_sections_of_the_bulletin() {
+        let bulletin: Vec<&str> = BulletinSection::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(bulletin, planwatch_store::BULLETIN_TEXT_SECTIONS.to_vec());
+    }
 
     #[test]
     fn the_store_accepts_exactly_the_sections_of_the_report() {

@@ -5,8 +5,8 @@
 use crate::model::Source;
 use crate::view::{
     AnnualView, FinalReview, ForecastView, IndicatorVerdict, IndicatorView, MilestoneView,
-    OfficeText, PointView, ReportingView, ReviewRow, ScoreItemView, SectionKey, TargetJudgement,
-    TaskView, UnitScoreView,
+    OfficeText, PeriodReportView, PointView, ReportingView, ReviewRow, ScoreItemView, SectionKey,
+    TargetJudgement, TaskView, UnitScoreView,
 };
 use chrono::Datelike;
 use planwatch_model::Comparator;
@@ -373,6 +373,31 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
         }
     }
 
+    // Each unit's report for the period itself (the quarterly bulletin names them).
+    let period_label = a.period.to_string();
+    let period_reporting: Vec<PeriodReportView> = a
+        .reporting
+        .iter()
+        .filter(|r| r.period == a.period)
+        .map(|r| {
+            let name = unit_name
+                .get(r.unit.as_str())
+                .map_or(r.unit.clone(), |n| n.to_string());
+            let sources = x
+                .sources
+                .iter()
+                .filter(|s| s.unit == name && s.period == period_label)
+                .map(|s| s.id.clone())
+                .collect();
+            PeriodReportView {
+                unit: name,
+                status: r.status,
+                days_late: r.days_late.filter(|_| r.timely == Some(false)),
+                sources,
+            }
+        })
+        .collect();
+
     let units = a
         .units
         .iter()
@@ -424,6 +449,7 @@ pub fn annual_view(x: &FromAssessment<'_>) -> AnnualView {
         units,
         unit_mean: a.overall.units.as_ref().map(|c| c.total.as_f64()),
         reporting,
+        period_reporting,
         sources,
         office_text: x.office_text.clone(),
         stage: a.stage,
@@ -463,6 +489,9 @@ fn anchor_ids(v: &mut AnnualView) {
         apply(&mut t.sources);
     }
     for r in &mut v.reporting {
+        apply(&mut r.sources);
+    }
+    for r in &mut v.period_reporting {
         apply(&mut r.sources);
     }
     for u in &mut v.units {

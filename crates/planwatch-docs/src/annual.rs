@@ -241,8 +241,27 @@ fn goals_data_paragraph(
     )
 }
 
-/// Composes the annual report. Only chart drawing can fail.
+/// The report's two forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Form {
+    /// What the office sends (Word, PDF): the body with small-multiple charts of the headline
+    /// indicators, and three compact annexes (all indicators, tasks one line each, unit scores
+    /// with only the rules that gave or took points). The list of sources and the per-rule
+    /// detail stay in the system (the HTML report and the Excel tables, always full).
+    #[default]
+    Compact,
+    /// Everything: a chart per headline indicator, the long annexes and 附件4 数据来源清单.
+    Full,
+}
+
+/// Composes the annual report in its full form (every source and every scoring line).
 pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
+    compose_as(v, Form::Full)
+}
+
+/// Composes the annual report in the given form. Only chart drawing can fail.
+pub fn compose_as(v: &AnnualView, form: Form) -> Result<Document, ChartError> {
+    let compact = form == Form::Compact;
     let f = Findings::of(v);
     let plan = v.plan_source.id.clone();
     let rules = v
@@ -411,7 +430,42 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
             v.stage,
         )));
         s.extend(rest.iter().cloned().map(Block::Paragraph));
-        for i in headline {
+        if compact {
+            let series: Vec<(IndicatorSeries, Vec<String>)> = headline
+                .iter()
+                .map(|i| {
+                    let mut trace = i.sources.clone();
+                    if trace.is_empty() {
+                        trace.push(plan.clone());
+                    }
+                    (indicator_series(i, v.year), trace)
+                })
+                .filter(|(s, _)| !s.points.is_empty())
+                .collect();
+            if !series.is_empty() {
+                let alt = series
+                    .iter()
+                    .map(|(s, _)| format!("{}：{}", s.name, series_alt(s)))
+                    .collect::<Vec<_>>()
+                    .join("。");
+                let mut trace: Vec<String> = Vec::new();
+                for (_, t) in &series {
+                    for id in t {
+                        if !trace.contains(id) {
+                            trace.push(id.clone());
+                        }
+                    }
+                }
+                let only: Vec<IndicatorSeries> = series.into_iter().map(|(s, _)| s).collect();
+                s.push(charts.push(
+                    "主要指标走势",
+                    charts::small_multiples(&only, 2)?,
+                    alt,
+                    trace,
+                ));
+            }
+        }
+        for i in headline.into_iter().filter(|_| !compact) {
             let series = indicator_series(i, v.year);
             if series.points.is_empty() {
                 continue;
@@ -482,14 +536,23 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
     sections.push(("对策建议", s));
 
     // 八、考核评价结果
-    let mut s: Vec<Block> = section_text(v, SectionKey::Assessment, f.assessment())
-        .into_iter()
-        .map(Block::Paragraph)
-        .collect();
+    let text = section_text(v, SectionKey::Assessment, f.assessment());
+    // The compact form sets the ranking after the first paragraph, so that the body ends with
+    // words the 落款 can keep company with rather than with a table.
+    let (lead, rest) = if compact && !v.units.is_empty() {
+        text.split_at(text.len().min(1))
+    } else {
+        text.split_at(text.len())
+    };
+    let mut s: Vec<Block> = lead.iter().cloned().map(Block::Paragraph).collect();
     if !v.units.is_empty() {
         s.push(Block::Table(tables::ranking_table(
             &v.units, "table-3", "表3",
         )));
+    }
+    s.extend(rest.iter().cloned().map(Block::Paragraph));
+    // The compact form leaves the ranking chart out: 表3 gives the same order and scores.
+    if !v.units.is_empty() && !compact {
         let rows: Vec<(String, f64)> = tables::ranked(&v.units)
             .iter()
             .map(|u| (u.unit.clone(), u.score))
@@ -522,14 +585,15 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
         blocks.extend(body);
     }
 
-    blocks.push(Block::AttachmentList {
-        items: vec![
-            "1.主要指标完成情况表".into(),
-            "2.重点任务推进情况表".into(),
-            "3.各责任单位考核评分表".into(),
-            "4.数据来源清单".into(),
-        ],
-    });
+    let mut items = vec![
+        "1.主要指标完成情况表".to_string(),
+        "2.重点任务推进情况表".to_string(),
+        "3.各责任单位考核评分表".to_string(),
+    ];
+    if !compact {
+        items.push("4.数据来源清单".into());
+    }
+    blocks.push(Block::AttachmentList { items });
     blocks.push(Block::Signature {
         issuer: v.issuer.clone(),
         date: v
@@ -544,7 +608,7 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
         title: "主要指标完成情况表".into(),
         landscape: true,
     });
-    blocks.push(Block::Table(tables::indicator_table(
+    let indicators = tables::indicator_table(
         &all,
         INDICATORS_TABLE,
         None,
@@ -552,49 +616,70 @@ pub fn compose(v: &AnnualView) -> Result<Document, ChartError> {
         &plan,
         true,
         v.stage,
-    )));
+    );
+    blocks.push(Block::Table(if compact {
+        // 序时进度 is 100% at the year's end for every row; the units' remarks stay in the system.
+        tables::without_columns(indicators, &[v.stage.schedule_term(), "备注"])
+    } else {
+        indicators
+    }));
     let tasks: Vec<&crate::view::TaskView> = v.tasks.iter().collect();
     blocks.push(Block::Attachment {
         label: "附件2".into(),
         title: "重点任务推进情况表".into(),
-        landscape: true,
+        landscape: !compact,
     });
-    blocks.push(Block::Table(tables::task_table(
-        &tasks,
-        &v.task_forces,
-        TASKS_TABLE,
-        "重点任务推进情况表",
-        &plan,
-    )));
+    blocks.push(Block::Table(if compact {
+        tables::compact_task_table(
+            &tasks,
+            &v.task_forces,
+            TASKS_TABLE,
+            "重点任务推进情况表",
+            &plan,
+        )
+    } else {
+        tables::task_table(
+            &tasks,
+            &v.task_forces,
+            TASKS_TABLE,
+            "重点任务推进情况表",
+            &plan,
+        )
+    }));
     let units = tables::ranked(&v.units);
     blocks.push(Block::Attachment {
         label: "附件3".into(),
         title: "各责任单位考核评分表".into(),
-        landscape: true,
+        landscape: !compact,
     });
-    blocks.push(Block::Table(tables::score_sheet_with(
-        &units,
-        SCORES_TABLE,
-        "各责任单位考核评分表",
-        &rules,
-        true,
-    )));
-    blocks.push(Block::Attachment {
-        label: "附件4".into(),
-        title: "数据来源清单".into(),
-        landscape: true,
-    });
-    blocks.push(Block::Sources);
+    blocks.push(Block::Table(if compact {
+        tables::compact_score_table(&units, SCORES_TABLE, "各责任单位考核评分表", &rules)
+    } else {
+        tables::score_sheet_with(&units, SCORES_TABLE, "各责任单位考核评分表", &rules, true)
+    }));
+    if !compact {
+        blocks.push(Block::Attachment {
+            label: "附件4".into(),
+            title: "数据来源清单".into(),
+            landscape: true,
+        });
+        blocks.push(Block::Sources);
+    }
 
     let mut sources = vec![v.plan_source.clone()];
     sources.extend(v.rules_source.clone());
     sources.extend(v.sources.iter().cloned());
-    Ok(Document {
+    let mut doc = Document {
         title: title(&v.plan_title, v.year),
         demo: v.demo,
         blocks,
         sources,
-    })
+    };
+    if compact {
+        // Drafts that cite the sources list (附件4) keep their words; the list stays in the system.
+        doc.prune_traces();
+    }
+    Ok(doc)
 }
 
 #[cfg(test)]

@@ -115,12 +115,72 @@ fn legend(
 pub fn indicator_chart(s: &IndicatorSeries) -> Result<Svg, ChartError> {
     let (w, h) = (640u32, 300u32);
     let mut out = String::new();
-    draw_indicator(&mut out, s, w, h).map_err(err(&s.name))?;
+    draw_indicator(&mut out, s, w, h, None).map_err(err(&s.name))?;
     Ok(Svg {
         svg: out,
         width: w,
         height: h,
     })
+}
+
+/// Small multiples: one small panel per indicator (its name and unit above it), `columns` to a
+/// row, under one shared legend. The annual report shows its headline indicators this way.
+pub fn small_multiples(series: &[IndicatorSeries], columns: usize) -> Result<Svg, ChartError> {
+    let columns = columns.clamp(1, 4);
+    let (pw, ph, top) = (420u32, 250u32, 34u32);
+    let rows = series.len().div_ceil(columns).max(1);
+    let (w, h) = (pw * columns as u32, top + ph * rows as u32);
+    let mut head = String::new();
+    {
+        let root = SVGBackend::with_string(&mut head, (w, top)).into_drawing_area();
+        root.fill(&WHITE)
+            .map_err(|e| err("主要指标走势")(e.to_string()))?;
+        legend(
+            &root,
+            (w as i32) / 2 - 165,
+            top as i32 / 2,
+            &[
+                ("实际值", SERIES, false),
+                ("目标值", TARGET, true),
+                ("预测值", FORECAST, true),
+            ],
+        )
+        .map_err(err("主要指标走势"))?;
+        root.present()
+            .map_err(|e| err("主要指标走势")(e.to_string()))?;
+    }
+    let mut svg = format!(
+        r#"<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" xmlns="http://www.w3.org/2000/svg">"#
+    );
+    svg.push_str(&nest(&head, 0, 0));
+    for (k, s) in series.iter().enumerate() {
+        let mut panel = String::new();
+        let title = if s.unit.is_empty() {
+            s.name.clone()
+        } else {
+            format!("{}（{}）", s.name, s.unit)
+        };
+        draw_indicator(&mut panel, s, pw, ph, Some(&title)).map_err(err(&s.name))?;
+        let (x, y) = ((k % columns) as u32 * pw, top + (k / columns) as u32 * ph);
+        svg.push_str(&nest(&panel, x, y));
+    }
+    svg.push_str("</svg>");
+    Ok(Svg {
+        svg,
+        width: w,
+        height: h,
+    })
+}
+
+/// An SVG document placed inside another at (x, y): its XML prolog dropped, its root given a
+/// position (nested `<svg>` elements are plain SVG 1.1).
+fn nest(inner: &str, x: u32, y: u32) -> String {
+    let start = inner.find("<svg").unwrap_or(0);
+    let body = &inner[start..];
+    format!(
+        "<svg x=\"{x}\" y=\"{y}\"{}",
+        &body["<svg".len().min(body.len())..]
+    )
 }
 
 /// Keeps only what can be plotted: finite values on a sane year axis.
@@ -153,7 +213,15 @@ fn value_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo, hi)
 }
 
-fn draw_indicator(out: &mut String, s: &IndicatorSeries, w: u32, h: u32) -> Result<(), String> {
+/// Draws one indicator's chart; `panel` (a small multiple) puts that title where the unit goes
+/// and leaves the legend to the grid.
+fn draw_indicator(
+    out: &mut String,
+    s: &IndicatorSeries,
+    w: u32,
+    h: u32,
+    panel: Option<&str>,
+) -> Result<(), String> {
     let s = &plottable(s);
     let xs = s
         .points
@@ -187,10 +255,19 @@ fn draw_indicator(out: &mut String, s: &IndicatorSeries, w: u32, h: u32) -> Resu
 
     let root = SVGBackend::with_string(out, (w, h)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let unit_label = if s.unit.is_empty() {
-        String::new()
-    } else {
-        format!("单位：{}", s.unit)
+    let unit_label = match panel {
+        Some(title) => {
+            // Cut a long name so that it fits the panel (one em per Chinese character).
+            let room = (w as usize).saturating_sub(16) / 15;
+            let mut t: String = title.chars().take(room).collect();
+            if t.chars().count() < title.chars().count() {
+                t.pop();
+                t.push('…');
+            }
+            t
+        }
+        None if s.unit.is_empty() => String::new(),
+        None => format!("单位：{}", s.unit),
     };
     root.draw(&Text::new(
         unit_label,
@@ -201,16 +278,18 @@ fn draw_indicator(out: &mut String, s: &IndicatorSeries, w: u32, h: u32) -> Resu
             .pos(Pos::new(HPos::Left, VPos::Top)),
     ))
     .map_err(|e| e.to_string())?;
-    legend(
-        &root,
-        (w as i32) - 330,
-        16,
-        &[
-            ("实际值", SERIES, false),
-            ("目标值", TARGET, true),
-            ("预测值", FORECAST, true),
-        ],
-    )?;
+    if panel.is_none() {
+        legend(
+            &root,
+            (w as i32) - 330,
+            16,
+            &[
+                ("实际值", SERIES, false),
+                ("目标值", TARGET, true),
+                ("预测值", FORECAST, true),
+            ],
+        )?;
+    }
 
     let mut chart = ChartBuilder::on(&root)
         .margin_top(34)
@@ -294,8 +373,14 @@ fn draw_indicator(out: &mut String, s: &IndicatorSeries, w: u32, h: u32) -> Resu
     chart
         .draw_series(s.points.iter().map(|p| Circle::new(*p, 4, SERIES.filled())))
         .map_err(|e| e.to_string())?;
+    // A small panel labels its last value only; quarterly labels would run into each other.
+    let labelled: Vec<(f64, f64)> = if panel.is_some() {
+        s.points.last().copied().into_iter().collect()
+    } else {
+        s.points.clone()
+    };
     chart
-        .draw_series(s.points.iter().map(|p| {
+        .draw_series(labelled.iter().map(|p| {
             Text::new(
                 crate::model::fmt_num(p.1, s.decimals),
                 *p,

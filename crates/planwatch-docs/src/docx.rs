@@ -357,7 +357,13 @@ impl DocxWriter {
         items.push(p_item(self.body_par()));
         let mut landscape = false;
         let mut in_attachment = false;
-        for b in &doc.blocks {
+        for (k, b) in doc.blocks.iter().enumerate() {
+            // The 附件 list and the 落款 are kept on the page of the paragraph before them
+            // (keep with next), as the PDF keeps them together.
+            let tail_follows = matches!(
+                doc.blocks.get(k + 1),
+                Some(Block::AttachmentList { .. } | Block::Signature { .. })
+            );
             match b {
                 Block::Heading { level, text } => {
                     let font = match level {
@@ -372,7 +378,9 @@ impl DocxWriter {
                             .add_run(run(text, font, SZ_SAN)),
                     ));
                 }
-                Block::Paragraph(p) => items.push(p_item(self.paragraph(&n, p))),
+                Block::Paragraph(p) => {
+                    items.push(p_item(self.paragraph(&n, p).keep_next(tail_follows)))
+                }
                 Block::Table(t) => items.extend(self.table(&n, t, landscape, in_attachment)),
                 Block::Sources => {
                     items.extend(self.table(&n, &doc.sources_table(), landscape, true));
@@ -398,10 +406,11 @@ impl DocxWriter {
                     ));
                 }
                 Block::AttachmentList { items: list } => {
-                    items.push(p_item(self.body_par()));
+                    items.push(p_item(self.body_par().keep_next(true)));
                     for (i, item) in list.iter().enumerate() {
                         let p = Paragraph::new()
                             .align(AlignmentType::Left)
+                            .keep_next(tail_follows || i + 1 < list.len())
                             .line_spacing(self.body_spacing());
                         let p = if i == 0 {
                             p.indent(
@@ -418,12 +427,13 @@ impl DocxWriter {
                     }
                 }
                 Block::Signature { issuer, date } => {
-                    items.push(p_item(self.body_par()));
-                    items.push(p_item(self.body_par()));
+                    items.push(p_item(self.body_par().keep_next(true)));
+                    items.push(p_item(self.body_par().keep_next(true)));
                     for (text, right) in [(issuer, 2 * CHAR), (date, 4 * CHAR)] {
                         items.push(p_item(
                             Paragraph::new()
                                 .align(AlignmentType::Right)
+                                .keep_next(text == issuer)
                                 .line_spacing(self.body_spacing())
                                 .indent(None, None, Some(right), None)
                                 .add_run(run(text, &n.body, SZ_SAN)),

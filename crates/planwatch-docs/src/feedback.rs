@@ -2,6 +2,7 @@
 //! indicators with their status, its reporting record and the problems it should fix (drafted
 //! from the data, labelled 【草稿】). Composed from the same `AnnualView` as the annual report.
 
+pub use crate::annual::Form;
 use crate::charts::ChartError;
 use crate::drafts::SOURCES;
 use crate::model::{
@@ -130,8 +131,18 @@ fn task_rows(tasks: &[(&TaskView, &str)], plan: &str) -> Table {
     }
 }
 
-/// Composes the feedback sheet for `unit`.
+/// Composes the feedback sheet for `unit` in its full form (every scoring line, every indicator,
+/// the tasks' milestones and progress, the sources list).
 pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
+    compose_as(v, unit, Form::Full)
+}
+
+/// Composes the feedback sheet for `unit`. The compact form (what the office sends, 1–3 pages)
+/// keeps the score, rank and 等次 with only the rules that gave or took points, one line per
+/// task, only the indicators that need attention, the reporting record and the problems to fix;
+/// the sources stay in the system.
+pub fn compose_as(v: &AnnualView, unit: &str, form: Form) -> Result<Document, FeedbackError> {
+    let compact = form == Form::Compact;
     let known = units(v);
     if !known.iter().any(|u| u == unit) {
         return Err(FeedbackError::UnknownUnit {
@@ -184,12 +195,41 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
         p.push_figure(s.class_size.to_string(), &src);
         p.push_text("家单位中排名第");
         p.push_figure(s.rank.to_string(), &src);
+        let see = if compact {
+            "得分构成见表1。"
+        } else {
+            "评分明细见表1。"
+        };
         match &s.grade {
-            Some(g) => p.push_text(format!("，等次为{g}。评分明细见表1。")),
-            None => p.push_text("。评分明细见表1。"),
+            Some(g) => p.push_text(format!("，等次为{g}。{see}")),
+            None => p.push_text(format!("。{see}")),
         }
         blocks.push(Block::Paragraph(p.build()));
-        let mut sheet = tables::score_sheet(&[s], SCORES_TABLE, "考核评分明细", &rules);
+        // The compact sheet lists only the rules that gave or took points (得分 0 rows left out).
+        let shown = if compact {
+            crate::view::UnitScoreView {
+                items: tables::compact_items(&s.items),
+                ..s.clone()
+            }
+        } else {
+            s.clone()
+        };
+        let title = if compact {
+            "得分构成（起评分及加减分事项）"
+        } else {
+            "考核评分明细"
+        };
+        let mut sheet = tables::score_sheet(&[&shown], SCORES_TABLE, title, &rules);
+        if compact {
+            // 内容, 得分 and why: the rules themselves are the same for every unit.
+            sheet = tables::without_columns(sheet, &["评分办法和标准", "分值"]);
+            for (c, w) in sheet.columns.iter_mut().zip([3, 10, 6, 30]) {
+                c.width = w;
+            }
+            if let Some(c) = sheet.columns.last_mut() {
+                c.title = "加减分原因".into();
+            }
+        }
         sheet.number = Some("表1".into());
         sheet.sheet = Some("表1 评分明细".into());
         blocks.push(Block::Table(sheet));
@@ -236,7 +276,13 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
         }
         p.push_text("。");
         blocks.push(Block::Paragraph(p.build()));
-        blocks.push(Block::Table(task_rows(&tasks, &plan)));
+        let table = task_rows(&tasks, &plan);
+        blocks.push(Block::Table(if compact {
+            // One line per task; milestones due and problems are in 需整改的问题 below.
+            tables::without_columns(table, &["节点及完成时限", "进展情况", "存在问题"])
+        } else {
+            table
+        }));
     }
 
     if !indicators.is_empty() {
@@ -261,16 +307,43 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
             }
         }
         p.push_text("。");
+        // The compact sheet tables only the indicators that need attention.
+        let listed: Vec<&crate::view::IndicatorView> = indicators
+            .iter()
+            .copied()
+            .filter(|i| {
+                !compact
+                    || !matches!(
+                        i.status,
+                        IndicatorVerdict::Achieved | IndicatorVerdict::OnSchedule
+                    )
+            })
+            .collect();
+        if compact && !listed.is_empty() {
+            p.push_text("需关注的指标见表3。");
+        }
         blocks.push(Block::Paragraph(p.build()));
-        blocks.push(Block::Table(tables::indicator_table(
-            &indicators,
-            INDICATORS,
-            Some("表3"),
-            "负责指标完成情况",
-            &plan,
-            false,
-            v.stage,
-        )));
+        if !listed.is_empty() {
+            let table = tables::indicator_table(
+                &listed,
+                INDICATORS,
+                Some("表3"),
+                if compact {
+                    "需关注的指标"
+                } else {
+                    "负责指标完成情况"
+                },
+                &plan,
+                false,
+                v.stage,
+            );
+            blocks.push(Block::Table(if compact {
+                // The sheet is the unit's own: its name in every row says nothing.
+                tables::without_columns(table, &["责任单位"])
+            } else {
+                table
+            }));
+        }
     }
 
     if let Some(r) = reporting {
@@ -312,11 +385,14 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
             "指标进度滞后，"
         });
         p.push_figure(lagging.len().to_string(), &[INDICATORS.to_string()]);
+        // The compact sheet names many lagging indicators by the table that lists them.
+        let by_table = compact && lagging.len() > 3;
         p.push_text(format!(
-            "项指标{}：",
-            IndicatorVerdict::Behind.label_at(v.stage)
+            "项指标{}{}",
+            IndicatorVerdict::Behind.label_at(v.stage),
+            if by_table { "（见表3）" } else { "：" }
         ));
-        for (k, i) in lagging.iter().enumerate() {
+        for (k, i) in lagging.iter().enumerate().filter(|_| !by_table) {
             if k > 0 {
                 p.push_text("；");
             }
@@ -440,9 +516,11 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
         }
     }
 
-    blocks.push(Block::AttachmentList {
-        items: vec!["数据来源清单".into()],
-    });
+    if !compact {
+        blocks.push(Block::AttachmentList {
+            items: vec!["数据来源清单".into()],
+        });
+    }
     blocks.push(Block::Signature {
         issuer: v.issuer.clone(),
         date: v
@@ -450,12 +528,14 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
             .clone()
             .unwrap_or_else(|| "　　年　　月　　日".into()),
     });
-    blocks.push(Block::Attachment {
-        label: "附件".into(),
-        title: "数据来源清单".into(),
-        landscape: false,
-    });
-    blocks.push(Block::Sources);
+    if !compact {
+        blocks.push(Block::Attachment {
+            label: "附件".into(),
+            title: "数据来源清单".into(),
+            landscape: false,
+        });
+        blocks.push(Block::Sources);
+    }
 
     // Only the sources this sheet refers to, in the annual list's order.
     let mut doc = Document {
@@ -476,6 +556,10 @@ pub fn compose(v: &AnnualView, unit: &str) -> Result<Document, FeedbackError> {
         .into_iter()
         .filter(|s| used.contains(&s.id))
         .collect();
+    if compact {
+        // A count may cite a table the compact sheet leaves out (no indicator needs attention).
+        doc.prune_traces();
+    }
     Ok(doc)
 }
 

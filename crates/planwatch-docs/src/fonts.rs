@@ -5,6 +5,7 @@
 
 use crate::config::FontConfig;
 use resvg::usvg::fontdb;
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -102,12 +103,68 @@ pub enum FontError {
 pub struct ResolvedFont {
     /// The first family configured for the role (what Word documents name).
     pub wanted: String,
+    /// Whether the first family configured is the one used (the official font is installed).
+    pub first: bool,
     /// The family the face is known by in the PDF engine.
     pub family: String,
     /// Whether it is a stand-in: none of the configured families is installed.
     pub substitute: bool,
     pub path: PathBuf,
     pub index: u32,
+}
+
+/// Which font a role asked for and which one the PDF and the charts use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FontUse {
+    /// 标题, 正文, 一级标题 …
+    pub role: &'static str,
+    /// The first family configured for the role (what Word documents name).
+    pub wanted: String,
+    /// The family the PDF embeds and the charts are drawn with.
+    pub used: String,
+    /// The file it was read from.
+    pub file: String,
+    /// How it was chosen: the configured family, a later one of the role's list, or a stand-in
+    /// because none of them is installed.
+    pub how: FontChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FontChoice {
+    /// The first family configured: the official font.
+    Wanted,
+    /// A later family of the role's list (the official one is not installed).
+    Alternative,
+    /// None of the role's families is installed; any CJK face of the style stands in.
+    StandIn,
+}
+
+impl FontChoice {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            FontChoice::Wanted => "已安装",
+            FontChoice::Alternative => "未安装，使用备选字体",
+            FontChoice::StandIn => "未安装，使用替代字体",
+        }
+    }
+}
+
+impl FontUse {
+    /// 标题：要求“方正小标宋简体”，使用“Noto Serif CJK SC”（未安装，使用备选字体）.
+    pub fn line_zh(&self) -> String {
+        if self.how == FontChoice::Wanted {
+            format!("{}：“{}”（{}）", self.role, self.used, self.how.label_zh())
+        } else {
+            format!(
+                "{}：要求“{}”，使用“{}”（{}）",
+                self.role,
+                self.wanted,
+                self.used,
+                self.how.label_zh()
+            )
+        }
+    }
 }
 
 /// The loaded fonts, shared by every PDF and chart rendering of the process.
@@ -300,6 +357,7 @@ impl Fonts {
                 role,
                 ResolvedFont {
                     wanted: first,
+                    first: rank == 0,
                     family,
                     substitute,
                     path,
@@ -332,6 +390,29 @@ impl Fonts {
     /// The face chosen for a role.
     pub fn role(&self, role: FontRole) -> &ResolvedFont {
         &self.roles[&role]
+    }
+
+    /// For every role, the font asked for and the one used, in the roles' order.
+    pub fn report(&self) -> Vec<FontUse> {
+        FontRole::ALL
+            .iter()
+            .map(|r| {
+                let f = &self.roles[r];
+                FontUse {
+                    role: r.label_zh(),
+                    wanted: f.wanted.clone(),
+                    used: f.family.clone(),
+                    file: f.path.display().to_string(),
+                    how: if f.substitute {
+                        FontChoice::StandIn
+                    } else if f.first {
+                        FontChoice::Wanted
+                    } else {
+                        FontChoice::Alternative
+                    },
+                }
+            })
+            .collect()
     }
 
     /// Substitutions made (a configured family was not installed), in Chinese, for the user.

@@ -85,6 +85,28 @@ section.attachment.landscape {{ page: wide; }}
 tr:target, tr.src:target {{ background: #fff3c4; }}
 .demo-banner {{ position: fixed; top: 0; left: 0; right: 0; text-align: center; font-family: {h1}; font-size: 12pt; line-height: 20pt; letter-spacing: .3em; color: #c00000; background: rgba(255,240,240,.92); z-index: 2; }}
 .demo-mark {{ position: fixed; top: 45%; left: 0; right: 0; text-align: center; font-family: {h1}; font-size: 80pt; color: rgba(192,0,0,.10); transform: rotate(-30deg); pointer-events: none; z-index: 1; }}
+h1.title .tl {{ display: inline-block; }}
+.table-wrap {{ width: 100%; }}
+@media screen and (max-width: 760px) {{
+  /* A phone: the A4 margins go, the type fits the screen (about 20 characters a line), wide
+     tables scroll sideways inside their box instead of squeezing their columns to one character. */
+  html {{ background: #fff; }}
+  body {{ font-size: 17px; line-height: 1.75; }}
+  .page {{ max-width: none; margin: 0; padding: 28px 14px 40px; box-shadow: none; }}
+  h1.title {{ font-size: 22px; line-height: 1.5; margin-bottom: 18px; }}
+  h2, h3, h4 {{ font-size: 17px; margin-top: 6px; }}
+  p.note {{ font-size: 14px; line-height: 1.6; }}
+  .table-wrap {{ overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 6px 0 12px; }}
+  .table-wrap table {{ min-width: 34em; margin: 0; font-size: 13px; }}
+  caption {{ font-size: 15px; line-height: 1.5; text-align: left; }}
+  figure.chart svg {{ width: 100%; }}
+  figcaption {{ font-size: 15px; line-height: 1.5; }}
+  .att-title {{ font-size: 19px; }}
+  .signature {{ margin-top: 28px; }}
+  .demo-mark {{ font-size: 44px; }}
+  .demo-banner {{ font-size: 11px; line-height: 18px; letter-spacing: 0; white-space: nowrap; overflow: hidden; }}
+  .page {{ padding-top: 36px; }}
+}}
 @media print {{
   html {{ background: none; }}
   .page {{ max-width: none; margin: 0; padding: 0; box-shadow: none; }}
@@ -167,6 +189,7 @@ impl Ctx<'_> {
     }
 
     fn table(&self, out: &mut String, t: &Table, in_attachment: bool) {
+        out.push_str(r#"<div class="table-wrap">"#);
         let _ = write!(out, r#"<table id="{}">"#, escape(&t.id));
         if t.number.is_some() || !in_attachment {
             let n = t
@@ -232,7 +255,7 @@ impl Ctx<'_> {
                 }
             }
         }
-        out.push_str("</tbody></table>\n");
+        out.push_str("</tbody></table></div>\n");
         if let Some(n) = &t.note {
             let _ = writeln!(out, r#"<div class="table-note">{}</div>"#, escape(n));
         }
@@ -292,7 +315,7 @@ impl Ctx<'_> {
                 escape(&s.note)
             );
         }
-        out.push_str("</tbody></table>\n");
+        out.push_str("</tbody></table></div>\n");
     }
 }
 
@@ -326,7 +349,12 @@ pub fn render(doc: &Document, fonts: &FontConfig) -> String {
     let _ = writeln!(
         out,
         "<main class=\"page\">\n<h1 class=\"title\">{}</h1>",
-        escape(&doc.title)
+        // Short runs that each keep their words together: a narrow screen breaks the title only
+        // between them (GB/T 9704: 回行时词意完整).
+        crate::model::title_lines(&doc.title, 7.0)
+            .iter()
+            .map(|l| format!("<span class=\"tl\">{}</span>", escape(l)))
+            .collect::<String>()
     );
     let mut in_attachment = false;
     for b in &doc.blocks {

@@ -6,11 +6,13 @@
 
 pub mod adapter;
 pub mod annual;
+pub mod bulletin;
 pub mod charts;
 pub mod config;
 pub mod docx;
 pub mod drafts;
 pub mod feedback;
+pub mod final_report;
 pub mod fonts;
 pub mod html;
 pub mod model;

@@ -412,6 +412,36 @@ impl Document {
         a
     }
 
+    /// Drops trace ids that point nowhere: a composition that leaves a table out keeps its
+    /// words but not the link to it.
+    pub fn prune_traces(&mut self) {
+        let anchors: std::collections::BTreeSet<String> =
+            self.anchors().into_iter().map(str::to_string).collect();
+        let keep = |t: &mut Vec<String>| t.retain(|id| anchors.contains(id));
+        for b in &mut self.blocks {
+            match b {
+                Block::Paragraph(p) => {
+                    for i in &mut p.inlines {
+                        if let Inline::Figure { trace, .. } = i {
+                            keep(trace);
+                        }
+                    }
+                }
+                Block::Table(t) => {
+                    for r in &mut t.rows {
+                        if let Row::Cells { cells } = r {
+                            for c in cells {
+                                keep(&mut c.trace);
+                            }
+                        }
+                    }
+                }
+                Block::Chart(c) => keep(&mut c.trace),
+                _ => {}
+            }
+        }
+    }
+
     /// Trace ids that point nowhere (a bug in composition; writers would emit dead links).
     pub fn dangling_traces(&self) -> Vec<String> {
         let anchors = self.anchors();
@@ -476,14 +506,17 @@ pub fn fmt_pct(share: f64) -> String {
 /// how many Chinese characters fit on a line (digits and Latin letters count half).
 pub fn title_lines(title: &str, per_line: f64) -> Vec<String> {
     let chars: Vec<char> = title.chars().collect();
-    let width = |c: &char| if (*c as u32) < 0x2e80 { 0.5 } else { 1.0 };
+    // Latin letters and digits are half a character; CJK punctuation such as — and “ is a full
+    // one in a Chinese face.
+    let width = |c: &char| if c.is_ascii() { 0.5 } else { 1.0 };
     let total: f64 = chars.iter().map(width).sum();
     if total <= per_line || chars.len() < 4 {
         return vec![title.to_string()];
     }
     let n = (total / per_line).ceil() as usize;
     let good = [
-        "关于", "年度", "城市", "建设", "情况", "考核", "评价", "的", "和", "与", "市", "省", "县",
+        "关于", "年度", "季度", "城市", "建设", "情况", "考核", "评价", "推进", "计划", "实施",
+        "评估", "》", "的", "和", "与", "市", "省", "县",
     ];
     let mut lines = Vec::new();
     let mut start = 0;
@@ -497,10 +530,11 @@ pub fn title_lines(title: &str, per_line: f64) -> Vec<String> {
                 break;
             }
             let head: String = chars[..=i].iter().collect();
+            // A break inside a word (国家创|新型) costs more than an uneven pair of lines.
             let bonus = if good.iter().any(|g| head.ends_with(g)) {
                 0.0
             } else {
-                2.0
+                5.0
             };
             // Never split a run of digits or Latin letters.
             let splits_word =
@@ -565,6 +599,20 @@ mod tests {
             ["2023年度国家创新型城市", "建设评价考核反馈单"]
         );
         assert_eq!(title_lines("短标题", 20.0), ["短标题"]);
+        assert_eq!(
+            title_lines(
+                "关于国家创新型城市建设2022—2024年计划实施情况终期评估的报告",
+                19.5
+            ),
+            [
+                "关于国家创新型城市建设",
+                "2022—2024年计划实施情况终期评估的报告"
+            ]
+        );
+        assert_eq!(
+            title_lines("关于2024年第三季度国家创新型城市建设推进情况的通报", 19.5),
+            ["关于2024年第三季度", "国家创新型城市建设推进情况的通报"]
+        );
     }
 
     #[test]

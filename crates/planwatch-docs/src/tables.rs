@@ -463,6 +463,27 @@ pub fn summarise_items(items: &[ScoreItemView]) -> Vec<ScoreItemView> {
         .collect()
 }
 
+/// A unit's lines that gave or took points, one per rule, each reason cut to its subject
+/// (任务“…”亮红灯（逾期）, without the share arithmetic): the compact feedback sheet's 得分构成.
+pub fn compact_items(items: &[ScoreItemView]) -> Vec<ScoreItemView> {
+    let short: Vec<ScoreItemView> = items
+        .iter()
+        .filter(|i| i.points != 0.0)
+        .map(|i| {
+            let cut = ["，作为", "，权重", "："]
+                .iter()
+                .filter_map(|m| i.note.find(m))
+                .min()
+                .unwrap_or(i.note.len());
+            ScoreItemView {
+                note: i.note[..cut].to_string(),
+                ..i.clone()
+            }
+        })
+        .collect();
+    summarise_items(&short)
+}
+
 /// 表C (附件3): each unit's breakdown: 序号, 内容, 评分办法和标准, 分值, 得分, 备注.
 pub fn score_sheet(units: &[&UnitScoreView], id: &str, title: &str, rules_src: &str) -> Table {
     score_sheet_with(units, id, title, rules_src, false)
@@ -652,6 +673,198 @@ pub fn goals_table(
         sheet: Some(format!("{number} 定性目标评判")),
         note: Some(
             "注：定性目标由领导小组办公室结合佐证材料评判，评判及修改均留有审计记录。".into(),
+        ),
+    }
+}
+
+/// The table without the columns titled `titles` (and their cells): the compact annexes leave
+/// out what only the system's full form needs.
+pub fn without_columns(mut t: Table, titles: &[&str]) -> Table {
+    let drop: Vec<usize> = t
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| titles.contains(&c.title.as_str()))
+        .map(|(i, _)| i)
+        .collect();
+    for &i in drop.iter().rev() {
+        t.columns.remove(i);
+        for r in &mut t.rows {
+            if let Row::Cells { cells } = r
+                && i < cells.len()
+            {
+                cells.remove(i);
+            }
+        }
+    }
+    t
+}
+
+/// A task's milestones in one line: 共4个，完成2个，逾期1个（…）.
+fn milestone_summary(t: &TaskView) -> String {
+    use crate::view::MilestoneStatus;
+    if t.milestones.is_empty() {
+        return DASH.into();
+    }
+    let done = t
+        .milestones
+        .iter()
+        .filter(|m| m.status == MilestoneStatus::Done)
+        .count();
+    let overdue: Vec<String> = t
+        .milestones
+        .iter()
+        .filter(|m| m.status == MilestoneStatus::Overdue)
+        .map(|m| match m.due_year {
+            Some(y) => format!("{}（{y}年）", m.what),
+            None => m.what.clone(),
+        })
+        .collect();
+    let mut s = format!("共{}个，{}{done}个", t.milestones.len(), {
+        MilestoneStatus::Done.label_zh()
+    });
+    if !overdue.is_empty() {
+        s.push_str(&format!(
+            "，{}{}个：{}",
+            MilestoneStatus::Overdue.label_zh(),
+            overdue.len(),
+            overdue.join("；")
+        ));
+    }
+    s
+}
+
+/// The compact 附件2: one line per task (序号, 重点任务, 牵头单位, 节点完成情况, 状态), grouped by
+/// task force; the units' progress texts stay in the full form.
+pub fn compact_task_table(
+    tasks: &[&TaskView],
+    order: &[String],
+    id: &str,
+    title: &str,
+    plan_src: &str,
+) -> Table {
+    let judged = tasks.iter().any(|t| t.judgement.is_some());
+    let plan = vec![plan_src.to_string()];
+    let mut by_tf: Vec<(String, Vec<&TaskView>)> = Vec::new();
+    for t in tasks {
+        match by_tf.iter_mut().find(|(name, _)| *name == t.task_force) {
+            Some((_, v)) => v.push(t),
+            None => by_tf.push((t.task_force.clone(), vec![t])),
+        }
+    }
+    by_tf.sort_by_key(|(name, _)| order.iter().position(|o| o == name).unwrap_or(usize::MAX));
+    let mut rows = Vec::new();
+    for (tf, list) in by_tf {
+        rows.push(Row::Group { text: tf });
+        for t in list {
+            let mut node_trace = plan.clone();
+            node_trace.extend(t.sources.iter().cloned());
+            rows.push(Row::cells(vec![
+                Cell::text(t.number.to_string()),
+                Cell::traced(&t.title, &plan),
+                Cell::text(t.lead_units.join("、")),
+                Cell::traced(milestone_summary(t), &node_trace),
+                Cell::text(t.status_zh()),
+            ]));
+        }
+    }
+    Table {
+        id: id.into(),
+        number: None,
+        title: title.into(),
+        columns: vec![
+            Column::key("序号", 3),
+            Column::new("重点任务", 20, Align::Left),
+            Column::new("牵头单位", 9, Align::Left),
+            Column::new("节点完成情况", 18, Align::Left),
+            Column::new(if judged { "终期评估" } else { "状态" }, 6, Align::Center),
+        ],
+        rows,
+        sheet: Some(title.into()),
+        note: None,
+    }
+}
+
+/// The compact 附件3: one line per unit by class and rank, with only the rules that gave or
+/// took points (起评分 and every addition or deduction), each with its points.
+pub fn compact_score_table(
+    units: &[&UnitScoreView],
+    id: &str,
+    title: &str,
+    rules_src: &str,
+) -> Table {
+    let mut rows = Vec::new();
+    let mut current = "";
+    for u in units {
+        if u.class != current {
+            rows.push(Row::Group {
+                text: u.class.clone(),
+            });
+            current = &u.class;
+        }
+        let items = summarise_items(&u.items);
+        let trace: Vec<String> = {
+            let mut t = vec![rules_src.to_string()];
+            for it in &items {
+                for s in &it.sources {
+                    if !t.contains(s) {
+                        t.push(s.clone());
+                    }
+                }
+            }
+            t
+        };
+        let parts: Vec<String> = items
+            .iter()
+            .filter(|it| it.points != 0.0)
+            .map(|it| {
+                let pts = crate::model::fmt_score(it.points);
+                let pts = if it.points > 0.0 {
+                    format!("+{pts}")
+                } else {
+                    pts
+                };
+                // How many occasions a summed rule covers (共3项); the reasons themselves are in
+                // the unit's feedback sheet and the system's full form.
+                match it.note.strip_prefix('共').and_then(|n| n.split_once('项')) {
+                    Some((n, _)) if n.chars().all(|c| c.is_ascii_digit()) => {
+                        format!("{} {pts}（{n}项）", it.item)
+                    }
+                    _ => format!("{} {pts}", it.item),
+                }
+            })
+            .collect();
+        rows.push(Row::cells(vec![
+            Cell::number(u.rank.to_string(), f64::from(u.rank), "0", &trace),
+            Cell::text(&u.unit),
+            Cell::number(crate::model::fmt_score(u.score), u.score, "0.00", &trace),
+            Cell::text(u.grade.clone().unwrap_or_else(|| DASH.into())),
+            Cell::traced(
+                if parts.is_empty() {
+                    DASH.to_string()
+                } else {
+                    parts.join("；")
+                },
+                &trace,
+            ),
+        ]));
+    }
+    Table {
+        id: id.into(),
+        number: None,
+        title: title.into(),
+        columns: vec![
+            Column::new("名次", 3, Align::Center),
+            Column::new("单位", 9, Align::Left),
+            Column::new("得分", 5, Align::Right),
+            Column::new("等次", 4, Align::Center),
+            Column::new("得分构成（起评分及各项加减分）", 33, Align::Left),
+        ],
+        rows,
+        sheet: Some(title.into()),
+        note: Some(
+            "注：只列出给分或扣分的评分项；扣分原因见各单位反馈单，逐项评分明细及数据来源见系统中的网页版报告和Excel附件表格。"
+                .into(),
         ),
     }
 }

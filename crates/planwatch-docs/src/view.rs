@@ -45,6 +45,10 @@ pub struct AnnualView {
     pub unit_mean: Option<f64>,
     #[serde(default)]
     pub reporting: Vec<ReportingView>,
+    /// Each unit's report for `period` itself (按时 / 逾期 / 未报 …), as the monitor judged it:
+    /// what the quarterly bulletin names units by.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub period_reporting: Vec<PeriodReportView>,
     /// The submissions figures trace back to (unit, period, who, when).
     #[serde(default)]
     pub sources: Vec<Source>,
@@ -496,6 +500,28 @@ pub struct ReportingView {
     #[serde(default)]
     pub sources: Vec<String>,
 }
+
+/// One unit's report for the view's period, as the monitor judged it at `as_of`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodReportView {
+    pub unit: String,
+    pub status: ReportingStatus,
+    /// Days after the due date of the first submission, when it was late.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_late: Option<i64>,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+impl PeriodReportView {
+    /// 按时报送, 逾期报送, 未报送 …: the monitor's word.
+    pub fn status_zh(&self) -> &'static str {
+        self.status.label_zh()
+    }
+}
+
+/// A report's status for its period: the monitor's word.
+pub use planwatch_monitor::reporting::ReportingStatus;
 
 /// What a plan is about, for titles: 阳泉市国家创新型城市建设三年行动计划（2022—2024年） →
 /// 国家创新型城市建设.

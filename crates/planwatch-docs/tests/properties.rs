@@ -220,6 +220,7 @@ fn view() -> impl Strategy<Value = AnnualView> {
                 unit_mean: None,
                 units,
                 reporting,
+                period_reporting: vec![],
                 sources: vec![src("s1")],
                 office_text: Default::default(),
                 final_review: None,
@@ -251,6 +252,23 @@ proptest! {
         if v.stage.is_final() {
             let text = to_text(&doc);
             prop_assert!(!text.contains("序时"), "{}", text);
+        }
+        // The office's documents: the compact forms, the bulletin and (once final) the final
+        // report compose for any view and link only to what they contain.
+        let compact = annual::compose_as(&v, annual::Form::Compact).expect("charts draw");
+        prop_assert_eq!(compact.dangling_traces(), Vec::<String>::new());
+        for unit in feedback::units(&v) {
+            let sheet = feedback::compose_as(&v, &unit, annual::Form::Compact).expect("known");
+            prop_assert_eq!(sheet.dangling_traces(), Vec::<String>::new());
+        }
+        let bulletin = planwatch_docs::bulletin::compose(&v, &Default::default());
+        prop_assert_eq!(bulletin.dangling_traces(), Vec::<String>::new());
+        let _ = to_text(&bulletin);
+        if let Ok(fin) = planwatch_docs::final_report::compose_as(&v, annual::Form::Compact) {
+            prop_assert_eq!(fin.dangling_traces(), Vec::<String>::new());
+            if v.stage.is_final() {
+                prop_assert!(!to_text(&fin).contains("序时"), "{}", to_text(&fin));
+            }
         }
     }
 }

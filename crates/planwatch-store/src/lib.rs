@@ -53,8 +53,8 @@ pub use plans::{
 };
 pub use public_page::{PublicChoice, PublicSettings};
 pub use report_texts::{
-    MAX_REPORT_TEXT_CHARS, REPORT_TEXT_SECTIONS, ReportText, ReportTextMode, TextChange,
-    normalise_text,
+    BULLETIN_TEXT_SECTIONS, MAX_REPORT_TEXT_CHARS, REPORT_TEXT_SECTIONS, ReportText,
+    ReportTextMode, TextChange, bulletin_section, normalise_text, parse_bulletin_section,
 };
 pub use reports::{PeriodChange, ReportingSetup, SetupOutcome, StoredReport, ValuesOutcome};
 pub use sessions::{

@@ -27,6 +27,34 @@ pub const REPORT_TEXT_SECTIONS: [&str; 9] = [
     "assessment",
 ];
 
+/// The sections of the quarterly bulletin (季度通报) the store accepts, in the bulletin's order
+/// (its `BulletinSection`s; a test in the app keeps the two lists equal). A bulletin's text is
+/// kept under the quarter's year and the section `q<N>.<section>` (`bulletin_section`).
+pub const BULLETIN_TEXT_SECTIONS: [&str; 7] = [
+    "opening",
+    "overall",
+    "reporting",
+    "indicators",
+    "tasks",
+    "highlights",
+    "requirements",
+];
+
+/// The stored section of a bulletin's text: quarter 3's 下一步工作要求 is `q3.requirements`.
+pub fn bulletin_section(quarter: u8, section: &str) -> String {
+    format!("q{quarter}.{section}")
+}
+
+/// The quarter and bulletin section of a stored section, `None` for the annual report's.
+pub fn parse_bulletin_section(stored: &str) -> Option<(u8, &str)> {
+    let rest = stored.strip_prefix('q')?;
+    let (q, section) = rest.split_once('.')?;
+    let q: u8 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
+    BULLETIN_TEXT_SECTIONS
+        .contains(&section)
+        .then_some((q, section))
+}
+
 /// The longest text accepted for one section, in characters.
 pub const MAX_REPORT_TEXT_CHARS: usize = 20_000;
 
@@ -97,7 +125,7 @@ pub fn normalise_text(text: &str) -> String {
 }
 
 fn check_section(section: &str) -> Result<()> {
-    if REPORT_TEXT_SECTIONS.contains(&section) {
+    if REPORT_TEXT_SECTIONS.contains(&section) || parse_bulletin_section(section).is_some() {
         Ok(())
     } else {
         Err(StoreError::InvalidInput(format!(
@@ -199,8 +227,9 @@ fn lost_race(e: StoreError) -> StoreError {
 }
 
 impl Store {
-    /// The office's texts for the annual report of `year` (current plan), cleared ones included,
-    /// in the report's section order.
+    /// The office's texts of `year` (current plan) — the annual report's and the quarterly
+    /// bulletins' (`q3.requirements`) — cleared ones included, the annual report's first in its
+    /// section order.
     pub async fn report_texts(&self, year: i32) -> Result<Vec<ReportText>> {
         let mut tx = self.pools.read().await?;
         let plan = plan_id(&mut tx).await?;
@@ -398,5 +427,20 @@ mod tests {
     fn an_unknown_section_is_refused_with_the_list() {
         let e = check_section("summary").expect_err("unknown");
         assert!(e.to_string().contains("problems"), "{e}");
+        for bad in [
+            "q5.overall",
+            "q3.problems",
+            "q3overall",
+            "3.overall",
+            "q.overall",
+        ] {
+            assert!(check_section(bad).is_err(), "{bad}");
+        }
+        assert!(check_section(&bulletin_section(3, "requirements")).is_ok());
+        assert_eq!(
+            parse_bulletin_section("q3.requirements"),
+            Some((3, "requirements"))
+        );
+        assert_eq!(parse_bulletin_section("problems"), None);
     }
 }

@@ -478,3 +478,72 @@ on_both_backends!(
     pg_no_reader_ever_sees_a_text_without_its_audit_row,
     no_reader_ever_sees_a_text_without_its_audit_row
 );
+
+/// A quarterly bulletin's texts (migration 0009) are kept beside the annual report's, under the
+/// quarter's year and `q<N>.<section>`: audited alike, carried by the export, and a section that
+/// is neither the report's nor a bulletin's is refused without writing anything.
+async fn a_bulletin_text_is_kept_beside_the_annual_reports(ctx: Ctx) {
+    let ctx = ctx.with_yangquan().await;
+    let s = &ctx.store;
+    let key = planwatch_store::bulletin_section(3, "requirements");
+    assert_eq!(key, "q3.requirements");
+    let r = s
+        .set_report_text(
+            &office(),
+            2024,
+            &key,
+            ReportTextMode::Append,
+            "请各单位于10月10日前报送。",
+            Some(0),
+            at(10),
+        )
+        .await
+        .expect("set");
+    assert!(matches!(r, TextChange::Changed(_)), "{r:?}");
+    s.set_report_text(
+        &office(),
+        2024,
+        "problems",
+        ReportTextMode::Replace,
+        "年度报告的问题。",
+        Some(0),
+        at(11),
+    )
+    .await
+    .expect("the annual report's");
+    let texts = s.report_texts(2024).await.expect("texts");
+    assert_eq!(texts.len(), 2);
+    assert!(texts.iter().any(|t| t.section == "q3.requirements"
+        && t.current == Some((ReportTextMode::Append, "请各单位于10月10日前报送。".into()))));
+    let rows = s
+        .audit_entries(&audit_of("2024/q3.requirements"))
+        .await
+        .expect("audit");
+    assert_eq!(rows.len(), 1);
+    for bad in ["q5.requirements", "q3.problems", "q3.", "bulletin"] {
+        let before = audit_count(s).await;
+        let e = s
+            .set_report_text(
+                &office(),
+                2024,
+                bad,
+                ReportTextMode::Replace,
+                "x",
+                None,
+                at(12),
+            )
+            .await
+            .expect_err(bad);
+        assert!(matches!(e, StoreError::InvalidInput(_)), "{bad}: {e}");
+        assert_eq!(audit_count(s).await, before, "{bad}: nothing written");
+    }
+    // Export and import carry the bulletin's text.
+    let (dump, _) = s.export_json().await.expect("export");
+    assert!(dump.contains("q3.requirements"));
+    ctx.finish().await;
+}
+on_both_backends!(
+    sqlite_a_bulletin_text_is_kept_beside_the_annual_reports,
+    pg_a_bulletin_text_is_kept_beside_the_annual_reports,
+    a_bulletin_text_is_kept_beside_the_annual_reports
+);

@@ -427,6 +427,20 @@ pub fn router(state: AppState) -> Router {
         .route("/documents", get(pages::documents::show))
         .route("/documents/annual", get(pages::documents::annual))
         .route("/documents/feedback", get(pages::documents::feedback))
+        .route(
+            "/documents/feedback-all",
+            get(pages::documents::feedback_all),
+        )
+        .route("/documents/bulletin", get(pages::documents::bulletin))
+        .route("/documents/final", get(pages::documents::final_report))
+        .route(
+            "/documents/bulletin-texts",
+            get(pages::report_texts::show_bulletin).post(pages::report_texts::save_bulletin),
+        )
+        .route(
+            "/documents/bulletin-texts/clear",
+            post(pages::report_texts::clear_bulletin),
+        )
         .route("/documents/tasklist.xlsx", get(pages::documents::tasklist))
         .route(
             "/documents/texts",

@@ -443,3 +443,243 @@ fn every_report_format_read_back_says_what_the_api_and_the_cli_say() {
         outputs.into_iter().collect::<Vec<_>>().join(", ")
     );
 }
+
+/// The number of pages of a PDF read back (`pdftotext` ends every page with a form feed).
+fn pages(text: &str) -> usize {
+    text.matches('\u{c}').count()
+}
+
+/// The documents the office sends — the compact annual report, every unit's feedback sheet (CLI
+/// and the web's one download), the quarterly bulletin (CLI and web, with the office's stored
+/// text) and the final evaluation report — say the same figures and words as
+/// `assess --format json` and the dashboard, and keep to their lengths.
+#[test]
+fn the_office_documents_say_what_the_api_and_the_cli_say() {
+    let server = Server::demo("2024Q4", &[]);
+    let mut office = server.client();
+    let r = office.try_sign_in("office", DEMO_PASSWORD);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mut compared = 0usize;
+    let dir = server.data_dir().to_path_buf();
+    let path = |name: &str| dir.join(name).to_str().expect("utf-8").to_string();
+
+    // The compact annual report of the final year: every unit's score, the mean, and short.
+    let cli = json(&server.cli(&["assess", "--period", "2024Q4", "--format", "json"]));
+    let mean = format!(
+        "{:.2}",
+        cli["overall"]["units"]["total"].as_f64().expect("mean")
+    );
+    server.cli(&[
+        "report",
+        "annual",
+        "--year",
+        "2024",
+        "--format",
+        "pdf",
+        "--out",
+        &path("compact.pdf"),
+    ]);
+    server.cli(&[
+        "report",
+        "annual",
+        "--year",
+        "2024",
+        "--format",
+        "docx",
+        "--out",
+        &path("compact.docx"),
+    ]);
+    let docx = docx_text(&dir.join("compact.docx"));
+    assert!(docx.contains(&mean), "compact docx: the mean {mean}");
+    assert!(
+        !docx.contains("数据来源清单"),
+        "compact: the sources stay in the system"
+    );
+    compared += 1;
+    if let Some(text) = pdf_text(&dir.join("compact.pdf")) {
+        let n = pages(&text);
+        assert!(n <= 30, "the compact annual report has {n} pages");
+        assert!(text.contains(&mean), "compact pdf: the mean {mean}");
+        compared += 1;
+    }
+
+    // Every unit's feedback sheet: its score, rank and class size as the assessment has them.
+    let out = dir.join("feedback");
+    server.cli(&[
+        "report",
+        "feedback",
+        "--all",
+        "--year",
+        "2024",
+        "--format",
+        "docx",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let files: Vec<_> = std::fs::read_dir(&out)
+        .expect("the folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(
+        files.iter().filter(|f| f.ends_with(".docx")).count(),
+        41,
+        "{files:?}"
+    );
+    assert_eq!(files.iter().filter(|f| f.ends_with(".zip")).count(), 1);
+    for u in cli["units"].as_array().expect("units") {
+        let name = u["name"].as_str().expect("name");
+        let text = docx_text(&out.join(format!("{name}2024年度反馈单.docx")));
+        let score = format!("{:.2}", u["score"]["total"].as_f64().expect("score"));
+        let said = format!(
+            "考核得分{score}分，在{}{}家单位中排名第{}",
+            u["class"].as_str().expect("class"),
+            u["class_size"],
+            u["rank"]
+        );
+        assert!(text.contains(&said), "{name}: {said}");
+        compared += 3;
+    }
+    // The web's one download holds the same sheets.
+    let zip = office.get("/documents/feedback-all?year=2024&format=pdf");
+    assert_eq!(zip.status, 200, "{}", zip.body);
+    assert_eq!(zip.header("content-type"), Some("application/zip"));
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(zip.bytes)).expect("a zip");
+    assert_eq!(archive.len(), 41);
+    assert!(
+        archive
+            .file_names()
+            .any(|n| n == "市科技局2024年度反馈单.pdf")
+    );
+
+    // The quarterly bulletin of 2024Q3: the lights' counts, every red and yellow indicator and
+    // every unit named under its reporting status, with the office's text in place.
+    let q3 = json(&server.cli(&["assess", "--period", "2024Q3", "--format", "json"]));
+    let s = &q3["summary"];
+    let text_file = dir.join("requirements.txt");
+    std::fs::write(&text_file, "请各成员单位于10月10日前报送第四季度报告。\n").expect("write");
+    server.cli(&[
+        "report",
+        "bulletin-text",
+        "set",
+        "--period",
+        "2024Q3",
+        "--section",
+        "下一步工作要求",
+        "--mode",
+        "append",
+        text_file.to_str().expect("utf-8"),
+    ]);
+    server.cli(&[
+        "report",
+        "bulletin",
+        "--period",
+        "2024Q3",
+        "--format",
+        "html",
+        "--out",
+        &path("bulletin.html"),
+    ]);
+    server.cli(&[
+        "report",
+        "bulletin",
+        "--period",
+        "2024Q3",
+        "--format",
+        "pdf",
+        "--out",
+        &path("bulletin.pdf"),
+    ]);
+    let cli_html = std::fs::read_to_string(dir.join("bulletin.html")).expect("bulletin");
+    let web = office.get("/documents/bulletin?period=2024Q3&format=html");
+    assert_eq!(web.status, 200, "{}", web.body);
+    let strip = |h: &str| -> String {
+        let mut out = String::new();
+        let mut tag = false;
+        for c in h.chars() {
+            match c {
+                '<' => tag = true,
+                '>' => tag = false,
+                c if !tag => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    };
+    let bulletin = strip(&cli_html);
+    assert_eq!(
+        bulletin,
+        strip(&web.body),
+        "the web's bulletin is the CLI's"
+    );
+    assert!(bulletin.contains("关于2024年第三季度国家创新型城市建设推进情况的通报"));
+    assert!(bulletin.contains("请各成员单位于10月10日前报送第四季度报告。"));
+    let lights = format!(
+        "绿灯{}项、黄灯{}项、红灯{}项",
+        s["indicators_green"], s["indicators_yellow"], s["indicators_red"]
+    );
+    assert!(bulletin.contains(&lights), "{lights}");
+    compared += 3;
+    for i in q3["indicators"].as_array().expect("indicators") {
+        if i["light"] == "red" || i["light"] == "yellow" {
+            let name = i["name"].as_str().expect("name");
+            assert!(bulletin.contains(name), "{name} in the bulletin");
+            compared += 1;
+        }
+    }
+    for (status, word) in [
+        ("on_time", "按时报送"),
+        ("late", "逾期报送"),
+        ("missing", "未报送"),
+    ] {
+        let units: Vec<&str> = q3["reporting"]
+            .as_array()
+            .expect("reporting")
+            .iter()
+            .filter(|r| r["period"] == "2024Q3" && r["status"] == status)
+            .map(|r| r["unit"].as_str().expect("unit"))
+            .collect();
+        if units.is_empty() {
+            continue;
+        }
+        let head = format!("{word}（{}家）：", units.len());
+        let at = bulletin.find(&head).unwrap_or_else(|| panic!("{head}"));
+        let line: String = bulletin[at..].chars().take_while(|c| *c != '。').collect();
+        for u in units {
+            assert!(line.contains(u), "{u} under {word}: {line}");
+            compared += 1;
+        }
+    }
+    if let Some(text) = pdf_text(&dir.join("bulletin.pdf")) {
+        let n = pages(&text);
+        assert!(n <= 8, "the bulletin has {n} pages");
+        assert!(text.contains("通报"));
+    }
+
+    // The final evaluation report: the tasks judged as a whole, as the assessment counts them.
+    server.cli(&[
+        "report",
+        "final",
+        "--format",
+        "docx",
+        "--out",
+        &path("final.docx"),
+    ]);
+    let fin = docx_text(&dir.join("final.docx"));
+    assert!(fin.contains("关于国家创新型城市建设2022—2024年计划实施情况终期评估的报告"));
+    let s = &cli["summary"];
+    for (word, key) in [
+        ("完成", "tasks_judged_completed"),
+        ("基本完成", "tasks_judged_largely_completed"),
+        ("未完成", "tasks_judged_not_completed"),
+    ] {
+        let phrase = format!("{word}{}项", s[key]);
+        assert!(fin.contains(&phrase), "final report: {phrase}");
+        compared += 1;
+    }
+    for i in cli["indicators"].as_array().expect("indicators") {
+        let name = i["name"].as_str().expect("name");
+        assert!(fin.contains(name), "final report: {name}");
+        compared += 1;
+    }
+    eprintln!("one truth, office documents: {compared} figures compared");
+}

@@ -361,3 +361,135 @@ fn after_demo_data_the_reports_come_from_the_database() {
     assert!(stdout.contains("市科技局反馈单（含示例数据）"), "{stdout}");
     assert!(std::fs::read(&docx).expect("written").starts_with(b"PK"));
 }
+
+#[test]
+fn every_units_feedback_sheet_is_written_with_a_zip_and_the_fonts_are_told() {
+    let dir = out_dir("feedback-all");
+    let input = view_json();
+    let out = dir.join("sheets");
+    let (ok, stdout, stderr) = run(
+        &[
+            "report",
+            "feedback",
+            "--all",
+            "--year",
+            "2023",
+            "--format",
+            "docx",
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--input",
+            input.to_str().expect("utf-8"),
+        ],
+        &dir,
+    );
+    assert!(ok, "{stdout}{stderr}");
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .expect("the folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    let sheets = names.iter().filter(|n| n.ends_with(".docx")).count();
+    assert!(sheets > 10, "{names:?}");
+    assert!(
+        names.iter().any(|n| n == "市科技局2023年度反馈单.docx"),
+        "{names:?}"
+    );
+    let zip = names.iter().find(|n| n.ends_with(".zip")).expect("a zip");
+    let archive =
+        zip::ZipArchive::new(std::fs::File::open(out.join(zip)).expect("open")).expect("zip");
+    assert_eq!(archive.len(), sheets);
+    assert!(
+        stdout.contains(&format!("已生成{sheets}家单位的反馈单")),
+        "{stdout}"
+    );
+    // Every role's font: what was asked for and what is used.
+    for role in [
+        "标题：",
+        "正文：",
+        "一级标题：",
+        "二级标题：",
+        "表格：",
+        "图表：",
+    ] {
+        assert!(stderr.contains(role), "{role} in {stderr}");
+    }
+
+    // --all needs --format (the output is a folder) and refuses html; nothing is written.
+    let none = dir.join("none");
+    let (ok, _, stderr) = run(
+        &[
+            "report",
+            "feedback",
+            "--all",
+            "--year",
+            "2023",
+            "--out",
+            none.to_str().expect("utf-8"),
+            "--input",
+            input.to_str().expect("utf-8"),
+        ],
+        &dir,
+    );
+    assert!(!ok);
+    assert!(stderr.contains("--format"), "{stderr}");
+    assert!(!none.exists());
+}
+
+#[test]
+fn the_bulletin_is_written_and_the_final_report_waits_for_the_plans_last_year() {
+    let dir = out_dir("bulletin");
+    let input = view_json();
+    let out = dir.join("bulletin.html");
+    let (ok, stdout, stderr) = run(
+        &[
+            "report",
+            "bulletin",
+            "--period",
+            "2023Q4",
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--input",
+            input.to_str().expect("utf-8"),
+        ],
+        &dir,
+    );
+    assert!(ok, "{stdout}{stderr}");
+    let html = std::fs::read_to_string(&out).expect("written");
+    assert!(html.contains("推进情况的通报"), "the bulletin's title");
+    assert!(html.contains("各成员单位："));
+    // The view is of 2023Q4: another quarter is refused and nothing is written.
+    let other = dir.join("other.html");
+    let (ok, _, stderr) = run(
+        &[
+            "report",
+            "bulletin",
+            "--period",
+            "2023Q3",
+            "--out",
+            other.to_str().expect("utf-8"),
+            "--input",
+            input.to_str().expect("utf-8"),
+        ],
+        &dir,
+    );
+    assert!(!ok);
+    assert!(stderr.contains("--period 2023Q3"), "{stderr}");
+    assert!(!other.exists());
+
+    // 2023 is not the plan's last year (2024): no final report.
+    let fin = dir.join("final.docx");
+    let (ok, _, stderr) = run(
+        &[
+            "report",
+            "final",
+            "--out",
+            fin.to_str().expect("utf-8"),
+            "--input",
+            input.to_str().expect("utf-8"),
+        ],
+        &dir,
+    );
+    assert!(!ok);
+    assert!(stderr.contains("不能生成终期评估报告"), "{stderr}");
+    assert!(!fin.exists());
+}

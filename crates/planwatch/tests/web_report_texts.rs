@@ -214,3 +214,88 @@ fn only_the_office_and_admins_may_write_and_every_post_needs_its_token() {
             .contains("不该保存的文字")
     );
 }
+
+/// 报告 → 编辑通报文字: the office's text for a section of a quarter's bulletin is saved with
+/// its revision, shown on the page and carried by the bulletin it downloads; a stale form and a
+/// section the bulletin does not have change nothing; others may not write. The 报告 page lists
+/// the fonts of every role.
+#[test]
+fn the_office_writes_a_bulletin_section_and_the_downloaded_bulletin_carries_it() {
+    let server = Server::start();
+    let mut office = server.sign_in("office");
+    let documents = office.get("/documents");
+    assert!(documents.body.contains("/documents/bulletin-texts"));
+    assert!(documents.body.contains("/documents/feedback-all"));
+    assert!(
+        documents.body.contains("id=\"fonts\"") && documents.body.contains("实际使用"),
+        "the fonts table"
+    );
+    let page = office.get("/documents/bulletin-texts?period=2023Q3");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("2023年第三季度通报 · 办公室文字"));
+    assert!(page.body.contains("id=\"section-requirements\""));
+    let fields = [
+        ("period", "2023Q3"),
+        ("section", "requirements"),
+        ("mode", "replace"),
+        ("revision", "0"),
+        ("text", "请各成员单位于10月10日前报送第三季度报告。"),
+    ];
+    let r = office.post_form("/documents/bulletin-texts", &fields);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = office.get("/documents/bulletin-texts?period=2023Q3&saved=requirements");
+    assert!(page.body.contains("已保存“下一步工作要求”的文字"));
+    assert!(page.body.contains("替换草稿 · 第 1 版 · office"));
+    let bulletin = office.get("/documents/bulletin?period=2023Q3&format=html");
+    assert_eq!(bulletin.status, 200, "{}", bulletin.body);
+    assert!(
+        bulletin
+            .body
+            .contains("请各成员单位于10月10日前报送第三季度报告。")
+    );
+    assert!(bulletin.body.contains("关于2023年第三季度"));
+    // Another quarter's bulletin does not carry it.
+    let other = office.get("/documents/bulletin?period=2023Q2&format=html");
+    assert!(
+        !other
+            .body
+            .contains("请各成员单位于10月10日前报送第三季度报告。")
+    );
+
+    // The same form again (revision 0) is stale; an unknown section is refused.
+    let stale = office.post_form(
+        "/documents/bulletin-texts",
+        &[
+            ("period", "2023Q3"),
+            ("section", "requirements"),
+            ("mode", "replace"),
+            ("revision", "0"),
+            ("text", "别的文字"),
+        ],
+    );
+    assert_eq!(stale.status, 422, "{}", stale.body);
+    let unknown = office.post_form(
+        "/documents/bulletin-texts",
+        &[
+            ("period", "2023Q3"),
+            ("section", "problems"),
+            ("mode", "replace"),
+            ("revision", "0"),
+            ("text", "x"),
+        ],
+    );
+    assert_eq!(unknown.status, 422, "{}", unknown.body);
+    assert!(unknown.body.contains("季度通报没有“problems”这一部分"));
+    let page = office.get("/documents/bulletin-texts?period=2023Q3");
+    assert!(
+        page.body
+            .contains("请各成员单位于10月10日前报送第三季度报告。")
+    );
+    assert!(!page.body.contains("别的文字"));
+
+    // A unit's reporter may neither open nor post.
+    let mut reporter = server.sign_in("kjj");
+    assert_eq!(reporter.get("/documents/bulletin-texts").status, 403);
+    let r = reporter.post_form("/documents/bulletin-texts", &fields);
+    assert_eq!(r.status, 403, "{}", r.body);
+}

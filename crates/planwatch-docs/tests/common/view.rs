@@ -459,6 +459,7 @@ pub fn yangquan_2023() -> AnnualView {
         ),
         units: scores,
         reporting,
+        period_reporting: Vec::new(),
         sources,
         office_text: BTreeMap::new(),
         final_review: None,

@@ -1,6 +1,8 @@
-//! 报告: generate and download the annual evaluation report (Word, PDF, HTML, Excel), a unit's
-//! feedback sheet (Word, PDF) and the task list (Excel), from what is in the store now — the same
-//! use case and renderer as `planwatch report` (`app::documents`). A unit's people get their own
+//! 报告: generate and download the annual evaluation report (Word, PDF compact or full; HTML,
+//! Excel), a unit's feedback sheet or every unit's in one zip (Word, PDF), the quarterly bulletin
+//! (Word, PDF, HTML), the final evaluation report and the task list (Excel), from what is in the
+//! store now — the same use case and renderer as `planwatch report` (`app::documents`). The page
+//! says which font each role asks for and which one is used. A unit's people get their own
 //! unit's feedback sheet only.
 //!
 //! Documents are made in the server's own process state: the store is read with the server's own
@@ -122,11 +124,51 @@ pub(super) async fn from_annual_view<T: Send + 'static>(
     .await
 }
 
+/// Makes something from the view of the assessment at `period` (the quarterly bulletin's), as
+/// `from_annual_view` does for a year.
+pub(super) async fn from_period_view<T: Send + 'static>(
+    state: &AppState,
+    period: planwatch_model::Quarter,
+    make: impl FnOnce(&Renderer, AnnualView) -> anyhow::Result<T> + Send + 'static,
+) -> WebResult<T> {
+    let (turn, renderer) = turn(state).await?;
+    let data_dir = &state.config().data_dir;
+    let settings = AnnualSettings::load(data_dir, None, None, None).map_err(failed)?;
+    let view = docs::period_view(
+        state.store(),
+        data_dir,
+        &renderer.config().issuer,
+        period,
+        &settings,
+    )
+    .await
+    .map_err(failed)?;
+    blocking(move || {
+        let _turn = turn;
+        make(&renderer, view.view)
+    })
+    .await
+}
+
+/// One line of the fonts table: role, asked for, used, how.
+pub struct FontLine {
+    pub role: &'static str,
+    pub wanted: String,
+    pub used: String,
+    pub how: &'static str,
+    pub ok: bool,
+}
+
 #[derive(Template)]
 #[template(path = "documents.html")]
 struct DocumentsPage {
     c: Chrome,
     years: Vec<i32>,
+    /// Every quarter of the plan, latest first: (2024Q3, 2024年第三季度).
+    quarters: Vec<(String, String)>,
+    fonts: Vec<FontLine>,
+    /// Why the fonts could not be listed.
+    fonts_error: Option<String>,
     units: Vec<String>,
     own_unit: Option<String>,
     can_annual: bool,
@@ -161,9 +203,26 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> WebResult
             .map(|u| u.name.into_string())
             .collect(),
     };
+    let years = plan_years(&state).await?;
+    let quarters = years
+        .iter()
+        .flat_map(|y| {
+            (1..=4u8)
+                .rev()
+                .filter_map(move |q| planwatch_model::Quarter::new(*y, q))
+        })
+        .map(|q| (q.to_string(), q.label_zh()))
+        .collect();
+    let (fonts, fonts_error) = match font_lines(&state).await {
+        Ok(f) => (f, None),
+        Err(e) => (Vec::new(), Some(format!("{e:#}"))),
+    };
     render(&DocumentsPage {
         c: Chrome::new(&state, &user, "documents", "报告").await?,
-        years: plan_years(&state).await?,
+        years,
+        quarters,
+        fonts,
+        fonts_error,
         units,
         own_unit: own_unit.map(String::from),
         can_annual: user.can(Permission::ReadDocuments),
@@ -171,8 +230,28 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> WebResult
     })
 }
 
+/// Which font each role asks for and which one PDF and charts use (fonts loaded once, on the
+/// blocking pool).
+async fn font_lines(state: &AppState) -> anyhow::Result<Vec<FontLine>> {
+    let renderer = state.inner.documents.renderer(&state.config().data_dir)?;
+    let report = tokio::task::spawn_blocking(move || renderer.font_report()).await??;
+    Ok(report
+        .into_iter()
+        .map(|f| FontLine {
+            role: f.role,
+            ok: f.how == planwatch_docs::fonts::FontChoice::Wanted,
+            how: f.how.label_zh(),
+            wanted: f.wanted,
+            used: f.used,
+        })
+        .collect())
+}
+
 fn download(bytes: Vec<u8>, name: &str, format: Format) -> WebResult<Response> {
-    let (ext, mime) = (format.ext(), format.mime());
+    download_as(bytes, name, format.ext(), format.mime())
+}
+
+fn download_as(bytes: Vec<u8>, name: &str, ext: &str, mime: &'static str) -> WebResult<Response> {
     let file = format!("{name}.{ext}");
     let mut res = bytes.into_response();
     let h = res.headers_mut();
@@ -213,6 +292,22 @@ pub struct AnnualQuery {
     year: i32,
     #[serde(default)]
     format: String,
+    /// Word and PDF: the long form (`full=1`).
+    #[serde(default)]
+    full: Option<String>,
+}
+
+/// Word and PDF are compact unless the long form is asked for; HTML and Excel are complete.
+fn form_of(format: Format, full: bool) -> planwatch_docs::annual::Form {
+    match format {
+        Format::Docx | Format::Pdf if !full => planwatch_docs::annual::Form::Compact,
+        _ => planwatch_docs::annual::Form::Full,
+    }
+}
+
+fn wants_full(v: &Option<String>) -> bool {
+    v.as_deref()
+        .is_some_and(|s| matches!(s, "1" | "true" | "on"))
 }
 
 /// The annual evaluation report of a year.
@@ -228,8 +323,9 @@ pub async fn annual(
     )?;
     check_year(&state, q.year).await?;
     let year = q.year;
+    let form = form_of(format, wants_full(&q.full));
     let bytes = from_annual_view(&state, year, move |renderer, view| {
-        let doc = planwatch_docs::annual::compose(&view)?;
+        let doc = planwatch_docs::annual::compose_as(&view, form)?;
         renderer.render(&doc, format)
     })
     .await?;
@@ -266,11 +362,108 @@ pub async fn feedback(
     check_year(&state, q.year).await?;
     let name = unit.clone();
     let bytes = from_annual_view(&state, q.year, move |renderer, view| {
-        let doc = planwatch_docs::feedback::compose(&view, &name)?;
+        let doc = planwatch_docs::feedback::compose_as(
+            &view,
+            &name,
+            planwatch_docs::annual::Form::Compact,
+        )?;
         renderer.render(&doc, format)
     })
     .await?;
     download(bytes, &format!("{unit}{}年度反馈单", q.year), format)
+}
+
+#[derive(Deserialize)]
+pub struct FeedbackAllQuery {
+    year: i32,
+    #[serde(default)]
+    format: String,
+}
+
+/// Every unit's feedback sheet of a year in one zip (the office's download).
+pub async fn feedback_all(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<FeedbackAllQuery>,
+) -> WebResult<Response> {
+    user.require(Permission::ReadDocuments)?;
+    let format = format_of(&q.format, &[Format::Docx, Format::Pdf])?;
+    check_year(&state, q.year).await?;
+    let (bytes, n) = from_annual_view(&state, q.year, move |renderer, view| {
+        let files = docs::feedback_all(
+            renderer,
+            &view,
+            format,
+            planwatch_docs::annual::Form::Compact,
+        )?;
+        Ok((docs::zip_files(&files)?, files.len()))
+    })
+    .await?;
+    tracing::info!(user = %user.user.username, year = q.year, units = n, "feedback sheets generated");
+    download_as(
+        bytes,
+        &format!("{}年度反馈单（{n}家单位）", q.year),
+        "zip",
+        "application/zip",
+    )
+}
+
+#[derive(Deserialize)]
+pub struct BulletinQuery {
+    period: String,
+    #[serde(default)]
+    format: String,
+}
+
+/// The quarterly bulletin (季度通报) of a quarter, with the office's stored texts.
+pub async fn bulletin(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<BulletinQuery>,
+) -> WebResult<Response> {
+    user.require(Permission::ReadDocuments)?;
+    let format = format_of(&q.format, &[Format::Docx, Format::Pdf, Format::Html])?;
+    let period = super::report_texts::check_period(&state, &q.period).await?;
+    let office = planwatch_app::report_texts::bulletin_office_texts(state.store(), period).await?;
+    let bytes = from_period_view(&state, period, move |renderer, view| {
+        let doc = planwatch_docs::bulletin::compose(&view, &office);
+        renderer.render(&doc, format)
+    })
+    .await?;
+    tracing::info!(user = %user.user.username, %period, "bulletin generated");
+    download(bytes, &format!("{}季度通报", period.label_zh()), format)
+}
+
+#[derive(Deserialize)]
+pub struct FinalQuery {
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    full: Option<String>,
+}
+
+/// The final evaluation report (终期评估报告): the plan's last year in its final form.
+pub async fn final_report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<FinalQuery>,
+) -> WebResult<Response> {
+    user.require(Permission::ReadDocuments)?;
+    let format = format_of(
+        &q.format,
+        &[Format::Docx, Format::Pdf, Format::Html, Format::Xlsx],
+    )?;
+    let Some(year) = plan_years(&state).await?.first().copied() else {
+        return Err(WebError::BadRequest("数据库中还没有计划".to_string()));
+    };
+    let form = form_of(format, wants_full(&q.full));
+    let bytes = from_annual_view(&state, year, move |renderer, view| {
+        let doc = planwatch_docs::final_report::compose_as(&view, form)?;
+        renderer.render(&doc, format)
+    })
+    .await?;
+    tracing::info!(user = %user.user.username, year, "final report generated");
+    download(bytes, "终期评估报告", format)
 }
 
 /// The task list (the plan's attachment 2) as Excel.

@@ -1,6 +1,6 @@
-//! 报告 → 编辑报告文字: the office writes its own text for sections of a year's annual report
-//! (存在的问题, 对策建议, …), which replaces or follows the drafted 【草稿】 paragraphs when the
-//! report is generated. Each section shows PlanWatch's draft for reference, the office's current
+//! 报告 → 编辑报告文字 / 编辑通报文字: the office writes its own text for sections of a year's
+//! annual report (存在的问题, 对策建议, …) or of a quarter's bulletin (季度通报: 下一步工作要求, …),
+//! which replaces or follows the drafted 【草稿】 paragraphs when the document is generated. Each section shows PlanWatch's draft for reference, the office's current
 //! text with its revision, a form to save it (replace or append) and one to clear it. Only the
 //! office and admins reach the page or post to it; a stale form is refused without loss.
 
@@ -9,7 +9,7 @@ use super::super::error::{WebError, WebResult, shown};
 use super::super::format;
 use super::super::policy::Permission;
 use super::super::session::CurrentUser;
-use super::documents::{check_year, from_annual_view, plan_years};
+use super::documents::{check_year, from_annual_view, from_period_view, plan_years};
 use super::{Chrome, render};
 use askama::Template;
 use axum::Form;
@@ -20,7 +20,9 @@ use planwatch_app as app;
 use planwatch_app::AppError;
 use planwatch_app::report_texts as texts;
 use planwatch_docs::Label;
+use planwatch_docs::bulletin::BulletinSection;
 use planwatch_docs::view::SectionKey;
+use planwatch_model::Quarter;
 use planwatch_store::{ReportTextMode, TextChange};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -41,12 +43,60 @@ pub struct SectionForm {
     pub error: String,
 }
 
+/// Which document's texts a page edits.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Annual(i32),
+    Bulletin(Quarter),
+}
+
+impl Target {
+    /// Where the forms post (`/documents/texts`, `/documents/bulletin-texts`).
+    fn action(self) -> &'static str {
+        match self {
+            Target::Annual(_) => "/documents/texts",
+            Target::Bulletin(_) => "/documents/bulletin-texts",
+        }
+    }
+
+    /// The form field that names the document, and its value.
+    fn field(self) -> (&'static str, String) {
+        match self {
+            Target::Annual(y) => ("year", y.to_string()),
+            Target::Bulletin(p) => ("period", p.to_string()),
+        }
+    }
+
+    fn heading(self) -> String {
+        match self {
+            Target::Annual(y) => format!("{y}年度评价考核报告 · 办公室文字"),
+            Target::Bulletin(p) => format!("{}通报 · 办公室文字", p.label_zh()),
+        }
+    }
+
+    /// The section's heading, when `key` names one of this document's sections.
+    fn section_heading(self, key: &str) -> Option<&'static str> {
+        match self {
+            Target::Annual(_) => SectionKey::parse(key).map(|k| k.heading_zh()),
+            Target::Bulletin(_) => BulletinSection::parse(key).map(|k| k.heading_zh()),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "report_texts.html")]
 struct TextsPage {
     c: Chrome,
-    year: i32,
-    years: Vec<i32>,
+    heading: String,
+    /// Where the forms post; the clear form posts to `<action>/clear`.
+    action: &'static str,
+    /// The field naming the document (`year` or `period`) and its value.
+    field: &'static str,
+    value: String,
+    /// The documents to switch to: (value, label).
+    choices: Vec<(String, String)>,
+    /// 切换年度 / 切换季度.
+    switch: &'static str,
     sections: Vec<SectionForm>,
     notice: Option<String>,
     /// Why the drafts could not be shown (the page still works without them).
@@ -57,7 +107,7 @@ struct TextsPage {
 
 /// A refused post: which section, what was typed (none for a clear), and the message.
 struct Refusal {
-    section: SectionKey,
+    section: &'static str,
     typed: Option<(String, ReportTextMode)>,
     message: String,
 }
@@ -71,33 +121,89 @@ fn draft_lines(p: &planwatch_docs::Paragraph) -> String {
 
 /// The drafted paragraphs of every section for `year`, computed as the report computes them
 /// (the same path as a download: `documents::from_annual_view`).
-async fn drafts(state: &AppState, year: i32) -> Result<BTreeMap<SectionKey, Vec<String>>, String> {
-    from_annual_view(state, year, |_, view| {
-        Ok(planwatch_docs::annual::drafted_sections(&view)
+async fn drafts(
+    state: &AppState,
+    target: Target,
+) -> Result<BTreeMap<&'static str, Vec<String>>, String> {
+    let lines = |ps: Vec<planwatch_docs::Paragraph>| ps.iter().map(draft_lines).collect();
+    match target {
+        Target::Annual(year) => from_annual_view(state, year, move |_, view| {
+            Ok(planwatch_docs::annual::drafted_sections(&view)
+                .into_iter()
+                .map(|(k, ps)| (k.as_str(), lines(ps)))
+                .collect())
+        })
+        .await
+        .map_err(|e| e.to_string()),
+        Target::Bulletin(period) => from_period_view(state, period, move |_, view| {
+            Ok(planwatch_docs::bulletin::drafted_sections(&view)
+                .into_iter()
+                .map(|(k, ps)| (k.as_str(), lines(ps)))
+                .collect())
+        })
+        .await
+        .map_err(|e| e.to_string()),
+    }
+}
+
+/// The sections of the document: (key, heading) in its order.
+fn sections_of(target: Target) -> Vec<(&'static str, &'static str)> {
+    match target {
+        Target::Annual(_) => SectionKey::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.heading_zh()))
+            .collect(),
+        Target::Bulletin(_) => BulletinSection::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.heading_zh()))
+            .collect(),
+    }
+}
+
+/// The stored rows of the document by section key.
+async fn stored_of(
+    state: &AppState,
+    target: Target,
+) -> WebResult<BTreeMap<&'static str, planwatch_store::ReportText>> {
+    Ok(match target {
+        Target::Annual(year) => texts::stored_texts(state.store(), year)
+            .await?
             .into_iter()
-            .map(|(k, ps)| (k, ps.iter().map(draft_lines).collect()))
-            .collect())
+            .map(|(k, t)| (k.as_str(), t))
+            .collect(),
+        Target::Bulletin(period) => texts::stored_bulletin_texts(state.store(), period)
+            .await?
+            .into_iter()
+            .map(|(k, t)| (k.as_str(), t))
+            .collect(),
     })
-    .await
-    .map_err(|e| e.to_string())
+}
+
+/// Every quarter of the plan's years, latest first.
+async fn plan_quarters(state: &AppState) -> WebResult<Vec<Quarter>> {
+    Ok(plan_years(state)
+        .await?
+        .into_iter()
+        .flat_map(|y| (1..=4u8).rev().filter_map(move |q| Quarter::new(y, q)))
+        .collect())
 }
 
 async fn page(
     state: &AppState,
     user: &CurrentUser,
-    year: i32,
+    target: Target,
     notice: Option<String>,
     refusal: Option<Refusal>,
 ) -> WebResult<TextsPage> {
-    let stored = texts::stored_texts(state.store(), year).await?;
-    let (drafted, drafts_note) = match drafts(state, year).await {
+    let stored = stored_of(state, target).await?;
+    let (drafted, drafts_note) = match drafts(state, target).await {
         Ok(d) => (d, None),
         Err(e) => (BTreeMap::new(), Some(e)),
     };
-    let sections = SectionKey::ALL
-        .iter()
-        .map(|&key| {
-            let row = stored.get(&key);
+    let sections = sections_of(target)
+        .into_iter()
+        .map(|(key, heading)| {
+            let row = stored.get(key);
             let current = row.and_then(|t| t.current.clone());
             let status = match (row, &current) {
                 (Some(t), Some((mode, _))) => format!(
@@ -110,9 +216,9 @@ async fn page(
                 _ => String::new(),
             };
             let mut form = SectionForm {
-                key: key.as_str(),
-                heading: key.heading_zh(),
-                draft: drafted.get(&key).cloned().unwrap_or_default(),
+                key,
+                heading,
+                draft: drafted.get(key).cloned().unwrap_or_default(),
                 text: current.as_ref().map(|(_, b)| b.clone()).unwrap_or_default(),
                 mode: current
                     .as_ref()
@@ -133,10 +239,37 @@ async fn page(
             form
         })
         .collect();
+    let (field, value) = target.field();
+    let (choices, switch) = match target {
+        Target::Annual(_) => (
+            plan_years(state)
+                .await?
+                .into_iter()
+                .map(|y| (y.to_string(), format!("{y}年")))
+                .collect(),
+            "切换年度",
+        ),
+        Target::Bulletin(_) => (
+            plan_quarters(state)
+                .await?
+                .into_iter()
+                .map(|q| (q.to_string(), q.label_zh()))
+                .collect(),
+            "切换季度",
+        ),
+    };
+    let title = match target {
+        Target::Annual(_) => "编辑报告文字",
+        Target::Bulletin(_) => "编辑通报文字",
+    };
     Ok(TextsPage {
-        c: Chrome::new(state, user, "documents", "编辑报告文字").await?,
-        year,
-        years: plan_years(state).await?,
+        c: Chrome::new(state, user, "documents", title).await?,
+        heading: target.heading(),
+        action: target.action(),
+        field,
+        value,
+        choices,
+        switch,
         sections,
         notice,
         drafts_note: drafts_note
@@ -168,6 +301,21 @@ async fn default_year(state: &AppState) -> WebResult<i32> {
         .ok_or_else(|| WebError::BadRequest("数据库中还没有计划".to_string()))
 }
 
+fn notice(target: Target, saved: &str, cleared: &str) -> Option<String> {
+    let doc = match target {
+        Target::Annual(_) => "报告",
+        Target::Bulletin(_) => "通报",
+    };
+    target
+        .section_heading(saved)
+        .map(|h| format!("已保存“{h}”的文字。重新生成{doc}即可看到。"))
+        .or_else(|| {
+            target
+                .section_heading(cleared)
+                .map(|h| format!("已清除“{h}”的文字，{doc}将显示系统草稿。"))
+        })
+}
+
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -181,18 +329,67 @@ pub async fn show(
         }
         None => default_year(&state).await?,
     };
-    let heading = |s: &str| SectionKey::parse(s).map(|k| k.heading_zh());
-    let notice = heading(&q.saved)
-        .map(|h| format!("已保存“{h}”的文字。重新生成报告即可看到。"))
-        .or_else(|| {
-            heading(&q.cleared).map(|h| format!("已清除“{h}”的文字，报告将显示系统草稿。"))
-        });
-    Ok(render(&page(&state, &user, year, notice, None).await?)?.into_response())
+    let target = Target::Annual(year);
+    let notice = notice(target, &q.saved, &q.cleared);
+    Ok(render(&page(&state, &user, target, notice, None).await?)?.into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct BulletinTextsQuery {
+    #[serde(default)]
+    period: Option<String>,
+    #[serde(default)]
+    saved: String,
+    #[serde(default)]
+    cleared: String,
+}
+
+/// The quarter shown when none is chosen: the latest quarter of the plan that has ended, else
+/// the plan's first.
+async fn default_quarter(state: &AppState) -> WebResult<Quarter> {
+    let today = app::now().with_timezone(&app::assess::china()).date_naive();
+    let quarters = plan_quarters(state).await?;
+    quarters
+        .iter()
+        .copied()
+        .find(|q| {
+            chrono::NaiveDate::from_ymd_opt(q.year(), q.end_month(), 1).is_some_and(|d| d < today)
+        })
+        .or_else(|| quarters.last().copied())
+        .ok_or_else(|| WebError::BadRequest("数据库中还没有计划".to_string()))
+}
+
+/// A quarter typed in a form or a link, within the plan's years.
+pub(super) async fn check_period(state: &AppState, s: &str) -> WebResult<Quarter> {
+    let q: Quarter = s
+        .trim()
+        .parse()
+        .map_err(|e: planwatch_model::QuarterParseError| WebError::BadRequest(e.to_string()))?;
+    check_year(state, q.year()).await?;
+    Ok(q)
+}
+
+pub async fn show_bulletin(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<BulletinTextsQuery>,
+) -> WebResult<Response> {
+    user.require(Permission::EditReportTexts)?;
+    let period = match q.period.as_deref().filter(|p| !p.trim().is_empty()) {
+        Some(p) => check_period(&state, p).await?,
+        None => default_quarter(&state).await?,
+    };
+    let target = Target::Bulletin(period);
+    let notice = notice(target, &q.saved, &q.cleared);
+    Ok(render(&page(&state, &user, target, notice, None).await?)?.into_response())
 }
 
 #[derive(Deserialize)]
 pub struct TextForm {
-    year: i32,
+    #[serde(default)]
+    year: Option<i32>,
+    #[serde(default)]
+    period: Option<String>,
     #[serde(default)]
     section: String,
     #[serde(default)]
@@ -208,40 +405,48 @@ pub struct TextForm {
 async fn answer(
     state: &AppState,
     user: &CurrentUser,
-    year: i32,
-    section: SectionKey,
+    target: Target,
+    section: &'static str,
     result: Result<TextChange, AppError>,
     typed: Option<(String, ReportTextMode)>,
     what: &str,
 ) -> WebResult<Response> {
     match shown(result)? {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/documents/texts?year={year}&{what}={}#section-{}",
-            section.as_str(),
-            section.as_str()
-        ))
-        .into_response()),
+        Ok(_) => {
+            let (field, value) = target.field();
+            Ok(Redirect::to(&format!(
+                "{}?{field}={value}&{what}={section}#section-{section}",
+                target.action()
+            ))
+            .into_response())
+        }
         Err(message) => {
             let refusal = Refusal {
                 section,
                 typed,
                 message,
             };
-            let p = page(state, user, year, None, Some(refusal)).await?;
+            let p = page(state, user, target, None, Some(refusal)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
         }
     }
 }
 
+/// A section of the document the form names, or the page with the refusal (422).
 async fn section_of(
     state: &AppState,
     user: &CurrentUser,
+    target: Target,
     f: &TextForm,
-) -> WebResult<Result<SectionKey, Response>> {
-    match texts::parse_section(&f.section) {
+) -> WebResult<Result<&'static str, Response>> {
+    let parsed = match target {
+        Target::Annual(_) => texts::parse_section(&f.section).map(|k| k.as_str()),
+        Target::Bulletin(_) => texts::parse_bulletin_section(&f.section).map(|k| k.as_str()),
+    };
+    match parsed {
         Ok(s) => Ok(Ok(s)),
         Err(e) => {
-            let mut p = page(state, user, f.year, None, None).await?;
+            let mut p = page(state, user, target, None, None).await?;
             p.error = Some(e.to_string());
             Ok(Err(
                 (StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response()
@@ -250,14 +455,29 @@ async fn section_of(
     }
 }
 
-pub async fn save(
-    State(state): State<AppState>,
+/// The document a form posted to `path` is about.
+async fn target_of(state: &AppState, bulletin: bool, f: &TextForm) -> WebResult<Target> {
+    if bulletin {
+        let p = f.period.as_deref().unwrap_or_default();
+        Ok(Target::Bulletin(check_period(state, p).await?))
+    } else {
+        let y = f
+            .year
+            .ok_or_else(|| WebError::BadRequest("缺少年度".to_string()))?;
+        check_year(state, y).await?;
+        Ok(Target::Annual(y))
+    }
+}
+
+async fn save_to(
+    state: AppState,
     user: CurrentUser,
-    Form(f): Form<TextForm>,
+    f: TextForm,
+    bulletin: bool,
 ) -> WebResult<Response> {
     user.require(Permission::EditReportTexts)?;
-    check_year(&state, f.year).await?;
-    let section = match section_of(&state, &user, &f).await? {
+    let target = target_of(&state, bulletin, &f).await?;
+    let section = match section_of(&state, &user, target, &f).await? {
         Ok(s) => s,
         Err(r) => return Ok(r),
     };
@@ -267,7 +487,7 @@ pub async fn save(
             return answer(
                 &state,
                 &user,
-                f.year,
+                target,
                 section,
                 Err(e),
                 Some((f.text, ReportTextMode::Replace)),
@@ -276,21 +496,42 @@ pub async fn save(
             .await;
         }
     };
-    let result = texts::set_text(
-        state.store(),
-        app::Caller::User(&user.user),
-        f.year,
-        section,
-        mode,
-        &f.text,
-        Some(f.revision.unwrap_or(0)),
-        app::now(),
-    )
-    .await;
+    let who = app::Caller::User(&user.user);
+    let expected = Some(f.revision.unwrap_or(0));
+    let result = match target {
+        Target::Annual(year) => {
+            let key = SectionKey::parse(section).expect("parsed above");
+            texts::set_text(
+                state.store(),
+                who,
+                year,
+                key,
+                mode,
+                &f.text,
+                expected,
+                app::now(),
+            )
+            .await
+        }
+        Target::Bulletin(period) => {
+            let key = BulletinSection::parse(section).expect("parsed above");
+            texts::set_bulletin_text(
+                state.store(),
+                who,
+                period,
+                key,
+                mode,
+                &f.text,
+                expected,
+                app::now(),
+            )
+            .await
+        }
+    };
     answer(
         &state,
         &user,
-        f.year,
+        target,
         section,
         result,
         Some((f.text, mode)),
@@ -299,25 +540,63 @@ pub async fn save(
     .await
 }
 
+async fn clear_in(
+    state: AppState,
+    user: CurrentUser,
+    f: TextForm,
+    bulletin: bool,
+) -> WebResult<Response> {
+    user.require(Permission::EditReportTexts)?;
+    let target = target_of(&state, bulletin, &f).await?;
+    let section = match section_of(&state, &user, target, &f).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let who = app::Caller::User(&user.user);
+    let result = match target {
+        Target::Annual(year) => {
+            let key = SectionKey::parse(section).expect("parsed above");
+            texts::clear_text(state.store(), who, year, key, f.revision, app::now()).await
+        }
+        Target::Bulletin(period) => {
+            let key = BulletinSection::parse(section).expect("parsed above");
+            texts::clear_bulletin_text(state.store(), who, period, key, f.revision, app::now())
+                .await
+        }
+    };
+    answer(&state, &user, target, section, result, None, "cleared").await
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<TextForm>,
+) -> WebResult<Response> {
+    save_to(state, user, f, false).await
+}
+
 pub async fn clear(
     State(state): State<AppState>,
     user: CurrentUser,
     Form(f): Form<TextForm>,
 ) -> WebResult<Response> {
-    user.require(Permission::EditReportTexts)?;
-    check_year(&state, f.year).await?;
-    let section = match section_of(&state, &user, &f).await? {
-        Ok(s) => s,
-        Err(r) => return Ok(r),
-    };
-    let result = texts::clear_text(
-        state.store(),
-        app::Caller::User(&user.user),
-        f.year,
-        section,
-        f.revision,
-        app::now(),
-    )
-    .await;
-    answer(&state, &user, f.year, section, result, None, "cleared").await
+    clear_in(state, user, f, false).await
+}
+
+/// 编辑通报文字: a section of a quarter's bulletin saved.
+pub async fn save_bulletin(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<TextForm>,
+) -> WebResult<Response> {
+    save_to(state, user, f, true).await
+}
+
+/// 编辑通报文字: a section of a quarter's bulletin cleared.
+pub async fn clear_bulletin(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<TextForm>,
+) -> WebResult<Response> {
+    clear_in(state, user, f, true).await
 }

@@ -4,6 +4,7 @@ mod assess;
 mod audit;
 mod backup;
 mod breakdown;
+mod bulletin_text;
 mod catalogue;
 mod demo;
 mod due;

@@ -1,5 +1,8 @@
-//! `planwatch report annual|feedback|tasklist|text`: the documents — the annual evaluation report
-//! (docx, pdf, html, xlsx), a unit's feedback sheet (docx, pdf) and the task list (xlsx).
+//! `planwatch report annual|feedback|bulletin|final|tasklist|text|bulletin-text`: the documents —
+//! the annual evaluation report (docx, pdf, html, xlsx; compact unless `--full`), the units'
+//! feedback sheets (docx, pdf; one unit or `--all` with a zip), the quarterly bulletin (docx, pdf,
+//! html), the final evaluation report (the annual report of the plan's last year in its final
+//! form) and the task list (xlsx). Which fonts are used for each role is printed on stderr.
 //! Settings come from `--config` (default `<data-dir>/report.toml`, else the built-in
 //! defaults listed in `config/report.toml`); files are written whole or not at all.
 
@@ -10,7 +13,7 @@ use planwatch_app::documents::{self, Renderer};
 use planwatch_docs::adapter::{self, FromAssessment};
 use planwatch_docs::model::Source;
 use planwatch_docs::view::AnnualView;
-use planwatch_docs::{Document, ReportConfig, annual, feedback, tasklist};
+use planwatch_docs::{Document, ReportConfig, annual, bulletin, feedback, final_report, tasklist};
 use planwatch_model::Plan;
 use planwatch_monitor::{AssessmentInput, Rules};
 use planwatch_store::{Location, OpenMode};
@@ -33,12 +36,18 @@ pub struct Args {
 pub enum ReportCommand {
     /// The annual evaluation report. 年度评价考核报告
     Annual(AnnualArgs),
-    /// A member unit's feedback sheet. 反馈单
+    /// A member unit's feedback sheet, or every unit's with --all. 反馈单
     Feedback(FeedbackArgs),
+    /// The quarterly bulletin. 季度通报
+    Bulletin(BulletinArgs),
+    /// The final evaluation report, once the plan's last year has been reported. 终期评估报告
+    Final(FinalArgs),
     /// The task list (the plan's attachment 2) as Excel. 任务清单
     Tasklist(TasklistArgs),
     /// The office's own text for sections of the annual report. 报告文字
     Text(super::report_text::Args),
+    /// The office's own text for sections of a quarterly bulletin. 通报文字
+    BulletinText(super::bulletin_text::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -77,6 +86,41 @@ pub struct AnnualArgs {
     /// The file to write. 输出文件
     #[arg(long)]
     pub out: PathBuf,
+    /// Word and PDF: the long form (a chart per headline indicator, every scoring line, the
+    /// list of sources) instead of the compact report the office sends. HTML and Excel are
+    /// always complete. 完整版
+    #[arg(long)]
+    pub full: bool,
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BulletinArgs {
+    /// The quarter, e.g. 2024Q3. 季度
+    #[arg(long)]
+    pub period: planwatch_model::Quarter,
+    /// docx, pdf or html (default: from the --out extension). 格式
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// The file to write. 输出文件
+    #[arg(long)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FinalArgs {
+    /// docx, pdf, html or xlsx (default: from the --out extension). 格式
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// The file to write. 输出文件
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Word and PDF: the long form with every source and scoring line. 完整版
+    #[arg(long)]
+    pub full: bool,
     #[command(flatten)]
     pub source: SourceArgs,
 }
@@ -106,17 +150,24 @@ pub struct SourceArgs {
 #[derive(Debug, clap::Args)]
 pub struct FeedbackArgs {
     /// The unit, as named in the plan (市科技局). 单位
+    #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+    pub unit: Option<String>,
+    /// Every unit's sheet: one file per unit in the --out folder, and all of them in one zip.
+    /// 全部单位
     #[arg(long)]
-    pub unit: String,
+    pub all: bool,
     /// The year assessed. 年度
     #[arg(long)]
     pub year: i32,
-    /// docx or pdf (default: from the --out extension). 格式
+    /// docx or pdf (default: from the --out extension; with --all, --format is needed). 格式
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// The file to write. 输出文件
+    /// The file to write; with --all, the folder (created if missing). 输出文件（--all 时为文件夹）
     #[arg(long)]
     pub out: PathBuf,
+    /// The long form (every scoring line and indicator, the list of sources). 完整版
+    #[arg(long)]
+    pub full: bool,
     #[command(flatten)]
     pub source: SourceArgs,
 }
@@ -137,8 +188,11 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
     match a.command {
         ReportCommand::Annual(x) => annual_cmd(&cfg, data_dir, x),
         ReportCommand::Feedback(x) => feedback_cmd(&cfg, data_dir, x),
+        ReportCommand::Bulletin(x) => bulletin_cmd(&cfg, data_dir, x),
+        ReportCommand::Final(x) => final_cmd(&cfg, data_dir, x),
         ReportCommand::Tasklist(x) => tasklist_cmd(data_dir, &cfg, x),
         ReportCommand::Text(x) => super::report_text::run(data_dir, x),
+        ReportCommand::BulletinText(x) => super::bulletin_text::run(data_dir, x),
     }
 }
 
@@ -259,8 +313,30 @@ fn view_of(
     src: &SourceArgs,
     year: i32,
 ) -> anyhow::Result<AnnualView> {
+    let period = planwatch_model::Quarter::new(year, 4).expect("4 is a quarter");
+    period_view_of(cfg, data_dir, src, period)
+}
+
+/// The view of the assessment at `period`: from `--input` (its period must be `period`), else
+/// from the database. The assessment's notes (数据说明) go to stderr.
+fn period_view_of(
+    cfg: &ReportConfig,
+    data_dir: &Path,
+    src: &SourceArgs,
+    period: planwatch_model::Quarter,
+) -> anyhow::Result<AnnualView> {
     let mut v = match &src.input {
-        Some(path) => read_view(cfg, data_dir, src.rules.as_deref(), path, year)?,
+        Some(path) => {
+            let v = read_view(cfg, data_dir, src.rules.as_deref(), path, period.year())?;
+            if period.number() != 4 && v.period != period {
+                bail!(
+                    "评价数据 {} 是{}的，与 --period {period} 不一致",
+                    path.display(),
+                    v.period.label_zh()
+                );
+            }
+            v
+        }
         None => {
             let settings = documents::AnnualSettings::load(
                 data_dir,
@@ -271,7 +347,7 @@ fn view_of(
             let annual = app::block_on(async {
                 let store = app::open(data_dir, OpenMode::Existing).await?;
                 let result =
-                    documents::annual_view(&store, data_dir, &cfg.issuer, year, &settings).await;
+                    documents::period_view(&store, data_dir, &cfg.issuer, period, &settings).await;
                 store.close().await;
                 result
             })?;
@@ -289,7 +365,8 @@ fn view_of(
 
 /// Renders with fonts loaded once for the command, substitutions noted on stderr.
 fn renderer(cfg: &ReportConfig) -> Renderer {
-    Renderer::new(cfg.clone(), |n| eprintln!("提示：{n}"))
+    // Substitutions are told by `say_fonts`, role by role, with what was asked for.
+    Renderer::new(cfg.clone(), |_| {})
 }
 
 /// Writes the file whole: to a temporary name beside it, then renamed into place.
@@ -316,6 +393,50 @@ fn done(out: &Path, what: &str, doc: &Document) {
     println!("已生成{what}{demo}：{}", out.display());
 }
 
+/// Tells, for Word and PDF, which font each role asked for and which one is used.
+fn say_fonts(r: &Renderer, format: Format) -> anyhow::Result<()> {
+    if !matches!(format, Format::Docx | Format::Pdf) {
+        return Ok(());
+    }
+    let report = r.font_report()?;
+    eprintln!(
+        "字体（{}）：",
+        if format == Format::Docx {
+            "Word 文档指定各角色的首选字体，打开文档的电脑需已安装；图表图片及下列替代仅用于 PDF 和图表"
+        } else {
+            "PDF 嵌入实际使用的字体"
+        }
+    );
+    for f in &report {
+        eprintln!("  {}", f.line_zh());
+    }
+    if report
+        .iter()
+        .any(|f| f.how != planwatch_docs::fonts::FontChoice::Wanted)
+    {
+        eprintln!(
+            "  如需使用公文字体，请把字体文件路径写入报告配置 [fonts] paths（见 README“公文字体”）"
+        );
+    }
+    Ok(())
+}
+
+fn form_of(full: bool) -> annual::Form {
+    if full {
+        annual::Form::Full
+    } else {
+        annual::Form::Compact
+    }
+}
+
+/// Word and PDF take the form asked for; HTML and Excel are the system's complete record.
+fn annual_form(format: Format, full: bool) -> annual::Form {
+    match format {
+        Format::Docx | Format::Pdf => form_of(full),
+        Format::Html | Format::Xlsx => annual::Form::Full,
+    }
+}
+
 fn annual_cmd(cfg: &ReportConfig, data_dir: &Path, a: AnnualArgs) -> anyhow::Result<ExitCode> {
     let format = format_of(
         a.format,
@@ -323,20 +444,130 @@ fn annual_cmd(cfg: &ReportConfig, data_dir: &Path, a: AnnualArgs) -> anyhow::Res
         &[Format::Docx, Format::Pdf, Format::Html, Format::Xlsx],
     )?;
     let view = view_of(cfg, data_dir, &a.source, a.year)?;
-    let doc = annual::compose(&view)?;
-    let bytes = renderer(cfg).render(&doc, format.into())?;
+    let doc = annual::compose_as(&view, annual_form(format, a.full))?;
+    let r = renderer(cfg);
+    say_fonts(&r, format)?;
+    let bytes = r.render(&doc, format.into())?;
     write_whole(&a.out, &bytes)?;
     done(&a.out, "年度评价考核报告", &doc);
     Ok(ExitCode::SUCCESS)
 }
 
 fn feedback_cmd(cfg: &ReportConfig, data_dir: &Path, a: FeedbackArgs) -> anyhow::Result<ExitCode> {
+    let form = form_of(a.full);
+    if a.all {
+        let Some(format) = a.format else {
+            bail!("--all 时请用 --format 指定 docx 或 pdf（--out 为文件夹）");
+        };
+        if !matches!(format, Format::Docx | Format::Pdf) {
+            bail!("反馈单不支持 {} 格式，可选：docx、pdf", format.ext());
+        }
+        if a.out.exists() && !a.out.is_dir() {
+            bail!("--out {} 已存在且不是文件夹", a.out.display());
+        }
+        let view = view_of(cfg, data_dir, &a.source, a.year)?;
+        let r = renderer(cfg);
+        say_fonts(&r, format)?;
+        let files = documents::feedback_all(&r, &view, format.into(), form)?;
+        std::fs::create_dir_all(&a.out)
+            .with_context(|| format!("无法创建文件夹 {}", a.out.display()))?;
+        for (name, bytes) in &files {
+            write_whole(&a.out.join(name), bytes)?;
+        }
+        let zip = a
+            .out
+            .join(format!("{}年度反馈单（{}家单位）.zip", a.year, files.len()));
+        write_whole(&zip, &documents::zip_files(&files)?)?;
+        let demo = if view.demo {
+            "（含示例数据）"
+        } else {
+            ""
+        };
+        println!(
+            "已生成{}家单位的反馈单{demo}：{}（另有合集 {}）",
+            files.len(),
+            a.out.display(),
+            zip.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let unit = a.unit.as_deref().unwrap_or_default().trim().to_string();
     let format = format_of(a.format, &a.out, &[Format::Docx, Format::Pdf])?;
     let view = view_of(cfg, data_dir, &a.source, a.year)?;
-    let doc = feedback::compose(&view, a.unit.trim())?;
-    let bytes = renderer(cfg).render(&doc, format.into())?;
+    let doc = feedback::compose_as(&view, &unit, form)?;
+    let r = renderer(cfg);
+    say_fonts(&r, format)?;
+    let bytes = r.render(&doc, format.into())?;
     write_whole(&a.out, &bytes)?;
-    done(&a.out, &format!("{}反馈单", a.unit.trim()), &doc);
+    done(&a.out, &format!("{unit}反馈单"), &doc);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bulletin_cmd(cfg: &ReportConfig, data_dir: &Path, a: BulletinArgs) -> anyhow::Result<ExitCode> {
+    let format = format_of(a.format, &a.out, &[Format::Docx, Format::Pdf, Format::Html])?;
+    let view = period_view_of(cfg, data_dir, &a.source, a.period)?;
+    let office = if a.source.input.is_some() {
+        BTreeMap::new()
+    } else {
+        app::block_on(async {
+            let store = app::open(data_dir, OpenMode::Existing).await?;
+            let result = app::report_texts::bulletin_office_texts(&store, a.period).await;
+            store.close().await;
+            anyhow::Ok(result?)
+        })?
+    };
+    let doc = bulletin::compose(&view, &office);
+    let r = renderer(cfg);
+    say_fonts(&r, format)?;
+    let bytes = r.render(&doc, format.into())?;
+    write_whole(&a.out, &bytes)?;
+    done(&a.out, &format!("{}通报", a.period.label_zh()), &doc);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The plan's last year: from the database's current plan, or the input's whole-plan review.
+fn final_year(data_dir: &Path, src: &SourceArgs) -> anyhow::Result<i32> {
+    if let Some(path) = &src.input {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("无法读取评价数据 {}", path.display()))?;
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("评价数据 {} 不是 JSON", path.display()))?;
+        let year = value
+            .get("year")
+            .and_then(serde_json::Value::as_i64)
+            .or_else(|| {
+                value
+                    .pointer("/period")
+                    .and_then(|p| p.as_str())
+                    .and_then(|p| p.get(..4))
+                    .and_then(|y| y.parse().ok())
+            })
+            .with_context(|| format!("评价数据 {} 中没有年度", path.display()))?;
+        return Ok(i32::try_from(year).unwrap_or(i32::MAX));
+    }
+    app::block_on(async {
+        let store = app::open(data_dir, OpenMode::Existing).await?;
+        let revision = store.current_revision().await;
+        store.close().await;
+        let r = revision?.context("数据库中还没有计划")?;
+        Ok(i32::try_from(r.period_end).unwrap_or(i32::MAX))
+    })
+}
+
+fn final_cmd(cfg: &ReportConfig, data_dir: &Path, a: FinalArgs) -> anyhow::Result<ExitCode> {
+    let format = format_of(
+        a.format,
+        &a.out,
+        &[Format::Docx, Format::Pdf, Format::Html, Format::Xlsx],
+    )?;
+    let year = final_year(data_dir, &a.source)?;
+    let view = view_of(cfg, data_dir, &a.source, year)?;
+    let doc = final_report::compose_as(&view, annual_form(format, a.full))?;
+    let r = renderer(cfg);
+    say_fonts(&r, format)?;
+    let bytes = r.render(&doc, format.into())?;
+    write_whole(&a.out, &bytes)?;
+    done(&a.out, "终期评估报告", &doc);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -55,7 +55,7 @@ pub enum Command {
 }
 
 /// Reads the text: the file, or standard input for `-`; UTF-8 only (a leading BOM is dropped).
-fn read_text(file: &Path) -> anyhow::Result<Result<String, String>> {
+pub(super) fn read_text(file: &Path) -> anyhow::Result<Result<String, String>> {
     let bytes = if file == Path::new("-") {
         let mut b = Vec::new();
         std::io::stdin()
@@ -80,7 +80,7 @@ fn read_text(file: &Path) -> anyhow::Result<Result<String, String>> {
     })
 }
 
-fn refused(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
+pub(super) fn refused(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
     eprintln!("未保存 (refused)：{message}");
     Ok(ExitCode::from(2))
 }

@@ -250,6 +250,8 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The body as sent (downloads: zip, pdf).
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -374,6 +376,7 @@ impl Client {
             status,
             headers,
             body: String::from_utf8_lossy(&body).to_string(),
+            bytes: body,
         }
     }
 
