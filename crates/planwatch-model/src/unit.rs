@@ -70,7 +70,8 @@ impl UnitKind {
         }
     }
 
-    /// Every kind, in the order pages list them.
+    /// Every kind, in the order pages list them (the match in `as_str` keeps the list whole:
+    /// a new kind that is not added here fails the test below).
     pub const ALL: [UnitKind; 7] = [
         UnitKind::CityDepartment,
         UnitKind::CountyGovernment,
@@ -115,6 +116,26 @@ impl UnitKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_is_listed_once_and_reads_back() {
+        let names: std::collections::BTreeSet<&str> =
+            UnitKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names.len(), UnitKind::ALL.len());
+        for k in UnitKind::ALL {
+            assert_eq!(UnitKind::parse(k.as_str()), Some(k));
+            // Exhaustive: a new kind must be placed here and in ALL.
+            match k {
+                UnitKind::CityDepartment
+                | UnitKind::CountyGovernment
+                | UnitKind::DevelopmentZone
+                | UnitKind::Enterprise
+                | UnitKind::Institution
+                | UnitKind::Group
+                | UnitKind::Other => {}
+            }
+        }
+    }
 
     #[test]
     fn yangquan_unit_names_get_the_expected_kinds() {

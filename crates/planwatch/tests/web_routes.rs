@@ -110,6 +110,40 @@ const TABLE: &[(Req, &str, [u16; 7])] = &[
         "/documents/feedback?unit=%E5%B8%82%E5%8F%91%E5%B1%95%E6%94%B9%E9%9D%A9%E5%A7%94&year=2023&format=docx",
         NOT_OTHER_UNITS,
     ),
+    // Every unit's feedback sheets in one zip, the quarterly bulletin and the final report: the
+    // readers of the documents (the final report is refused while the plan's last year has not
+    // been reported).
+    (
+        Get,
+        "/documents/feedback-all?year=2023&format=docx",
+        [R, 200, 200, 200, 403, 403, 200],
+    ),
+    (
+        Get,
+        "/documents/bulletin?period=2023Q3&format=html",
+        [R, 200, 200, 200, 403, 403, 200],
+    ),
+    (
+        Get,
+        "/documents/final?format=html",
+        [R, 400, 400, 400, 403, 403, 400],
+    ),
+    (Get, "/documents/bulletin-texts?period=2023Q3", OFFICE),
+    (
+        Post(&[
+            ("period", "2023Q3"),
+            ("section", "requirements"),
+            ("mode", "replace"),
+            ("text", ""),
+        ]),
+        "/documents/bulletin-texts",
+        [R, 422, 422, 403, 403, 403, 403],
+    ),
+    (
+        Post(&[("period", "2023Q3"), ("section", "requirements")]),
+        "/documents/bulletin-texts/clear",
+        [R, R, R, 403, 403, 403, 403],
+    ),
     (Get, "/documents/texts", OFFICE),
     (Get, "/documents/texts?year=2023", OFFICE),
     (
@@ -313,6 +347,12 @@ const ROUTER: &[(&str, &str)] = &[
     ("GET", "/documents/annual"),
     ("GET", "/documents/feedback"),
     ("GET", "/documents/tasklist.xlsx"),
+    ("GET", "/documents/feedback-all"),
+    ("GET", "/documents/bulletin"),
+    ("GET", "/documents/final"),
+    ("GET", "/documents/bulletin-texts"),
+    ("POST", "/documents/bulletin-texts"),
+    ("POST", "/documents/bulletin-texts/clear"),
     ("GET", "/documents/texts"),
     ("POST", "/documents/texts"),
     ("POST", "/documents/texts/clear"),

@@ -94,24 +94,7 @@ fn stages() -> Vec<Value> {
 }
 
 fn unit_kinds() -> Vec<Value> {
-    use UnitKind::*;
-    const ALL: [UnitKind; 7] = [
-        CityDepartment,
-        CountyGovernment,
-        DevelopmentZone,
-        Enterprise,
-        Institution,
-        Group,
-        Other,
-    ];
-    const fn listed(v: UnitKind) {
-        match v {
-            CityDepartment | CountyGovernment | DevelopmentZone | Enterprise | Institution
-            | Group | Other => {}
-        }
-    }
-    listed(Other);
-    names(&ALL)
+    names(&UnitKind::ALL)
 }
 
 fn statuses() -> Vec<Value> {

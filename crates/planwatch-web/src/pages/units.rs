@@ -37,16 +37,6 @@ struct UnitsPage {
     scored: String,
 }
 
-const KIND_ORDER: [UnitKind; 7] = [
-    UnitKind::CityDepartment,
-    UnitKind::CountyGovernment,
-    UnitKind::DevelopmentZone,
-    UnitKind::Enterprise,
-    UnitKind::Institution,
-    UnitKind::Other,
-    UnitKind::Group,
-];
-
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> WebResult<Html<String>> {
     user.require(Permission::ReadPlan)?;
     let d = PlanData::load(&state).await?;
@@ -61,7 +51,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> WebResult
         a.as_ref()
             .and_then(|a| a.outcome.assessment.units.iter().find(|u| u.name == name))
     };
-    let kinds: Vec<KindGroup> = KIND_ORDER
+    let kinds: Vec<KindGroup> = UnitKind::ALL
         .iter()
         .map(|k| KindGroup {
             label: k.label_zh(),
