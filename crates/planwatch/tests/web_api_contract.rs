@@ -126,7 +126,10 @@ fn every_refused_parameter_is_a_422_problem_naming_the_field_and_nothing_is_subs
     let server = Server::demo("2024Q2", &["--api-rate-limit", "100000"]);
     let contract = Contract::of(&server);
     let mut leader = signed_in(&server, "leader");
-    let today = chrono::Utc::now().date_naive();
+    // The server's today is China's (UTC+8): between 16:00 and 24:00 UTC it is already tomorrow.
+    let today = chrono::Utc::now()
+        .with_timezone(&planwatch_app::assess::china())
+        .date_naive();
     let tomorrow = today.succ_opt().expect("a tomorrow").to_string();
     let cases: Vec<(String, &str)> = vec![
         ("/api/v1/indicators?period=3890Q3".into(), "period"),
