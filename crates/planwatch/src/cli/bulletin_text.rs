@@ -157,31 +157,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
             let stored = result?;
             println!("{}季度通报 · 办公室文字", period.label_zh());
             for key in BulletinSection::ALL {
-                let line = match stored.get(&key) {
-                    Some(t) => {
-                        let at = t
-                            .updated_at
-                            .with_timezone(&app::assess::china())
-                            .format("%Y-%m-%d %H:%M");
-                        match &t.current {
-                            Some((mode, body)) => format!(
-                                "{}，第 {} 版，{} {at}\n{}",
-                                mode.label_zh(),
-                                t.revision,
-                                t.updated_by,
-                                body.lines()
-                                    .map(|l| format!("    {l}"))
-                                    .collect::<Vec<_>>()
-                                    .join("\n")
-                            ),
-                            None => format!(
-                                "已清除（第 {} 版，{} {at}），使用系统草稿",
-                                t.revision, t.updated_by
-                            ),
-                        }
-                    }
-                    None => "未填写，使用系统草稿".to_string(),
-                };
+                let line = super::report_text::describe_stored(stored.get(&key));
                 println!("\n[{}] {}：{line}", key.as_str(), key.heading_zh());
             }
             Ok(ExitCode::SUCCESS)

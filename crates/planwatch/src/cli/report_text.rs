@@ -173,31 +173,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
             let stored = result?;
             println!("{year}年度评价考核报告 · 办公室文字");
             for key in SectionKey::ALL {
-                let line = match stored.get(&key) {
-                    Some(t) => {
-                        let at = t
-                            .updated_at
-                            .with_timezone(&app::assess::china())
-                            .format("%Y-%m-%d %H:%M");
-                        match &t.current {
-                            Some((mode, body)) => format!(
-                                "{}，第 {} 版，{} {at}\n{}",
-                                mode.label_zh(),
-                                t.revision,
-                                t.updated_by,
-                                body.lines()
-                                    .map(|l| format!("    {l}"))
-                                    .collect::<Vec<_>>()
-                                    .join("\n")
-                            ),
-                            None => format!(
-                                "已清除（第 {} 版，{} {at}），使用系统草稿",
-                                t.revision, t.updated_by
-                            ),
-                        }
-                    }
-                    None => "未填写，使用系统草稿".to_string(),
-                };
+                let line = describe_stored(stored.get(&key));
                 println!("\n[{}] {}：{line}", key.as_str(), key.heading_zh());
             }
             Ok(ExitCode::SUCCESS)
@@ -217,5 +193,33 @@ fn finish(
         }
         Err(AppError::Internal(e)) => Err(e),
         Err(e) => refused(e),
+    }
+}
+
+/// How a stored section reads in `… text show`: its mode, revision, author and text, or that
+/// it was cleared, or that the draft is used.
+pub(super) fn describe_stored(stored: Option<&planwatch_store::ReportText>) -> String {
+    let Some(t) = stored else {
+        return "未填写，使用系统草稿".to_string();
+    };
+    let at = t
+        .updated_at
+        .with_timezone(&app::assess::china())
+        .format("%Y-%m-%d %H:%M");
+    match &t.current {
+        Some((mode, body)) => format!(
+            "{}，第 {} 版，{} {at}\n{}",
+            mode.label_zh(),
+            t.revision,
+            t.updated_by,
+            body.lines()
+                .map(|l| format!("    {l}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        None => format!(
+            "已清除（第 {} 版，{} {at}），使用系统草稿",
+            t.revision, t.updated_by
+        ),
     }
 }
