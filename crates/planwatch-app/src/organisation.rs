@@ -49,7 +49,7 @@ pub fn propose(plan: &Plan) -> Proposal {
         .iter()
         .find_map(|s| office_seat_in(s, &units))
         .or_else(|| {
-            let lead = most_leading(plan)?;
+            let lead = plan.most_leading_unit()?;
             notes.push(format!(
                 "计划未写明领导小组办公室设在哪个单位，暂定为牵头任务最多的{lead}，请核对"
             ));
@@ -223,21 +223,6 @@ fn office_seat_in(sentence: &str, units: &[&str]) -> Option<String> {
         .take(20)
         .collect();
     (name.chars().count() >= 2).then_some(name)
-}
-
-fn most_leading(plan: &Plan) -> Option<&str> {
-    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
-    for t in &plan.tasks {
-        for u in &t.lead_units {
-            if UnitKind::classify(u) != UnitKind::Group {
-                *counts.entry(u.as_str()).or_default() += 1;
-            }
-        }
-    }
-    counts
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-        .map(|(u, _)| *u)
 }
 
 /// A title without its period and genre words, for a name such as …工作领导小组.

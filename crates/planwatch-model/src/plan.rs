@@ -249,6 +249,24 @@ impl Plan {
             .any(|d| d.severity == Severity::Error)
     }
 
+    /// The unit (not a group name) that leads the most tasks; among equals, the first in name
+    /// order. Used where the plan names no unit for a role (who reports a goal-only figure, where
+    /// the office sits) until the office says.
+    pub fn most_leading_unit(&self) -> Option<&str> {
+        let mut leads: std::collections::BTreeMap<&str, usize> = Default::default();
+        for t in &self.tasks {
+            for u in &t.lead_units {
+                if crate::UnitKind::classify(u) != crate::UnitKind::Group {
+                    *leads.entry(u.as_str()).or_default() += 1;
+                }
+            }
+        }
+        leads
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(u, _)| *u)
+    }
+
     /// All targets: the headline goals first, then each task's targets, with the task number.
     pub fn all_targets(&self) -> impl Iterator<Item = (Option<u32>, &Target)> {
         self.goals.iter().map(|g| (None, g)).chain(

@@ -436,19 +436,7 @@ fn fallback_reporter(plan: &Plan) -> Option<&str> {
     if let Some(stats) = units.clone().find(|u| u.contains("统计局")) {
         return Some(stats);
     }
-    let mut leads: BTreeMap<&str, usize> = BTreeMap::new();
-    for t in &plan.tasks {
-        for u in &t.lead_units {
-            if planwatch_model::UnitKind::classify(u) != planwatch_model::UnitKind::Group {
-                *leads.entry(u.as_str()).or_default() += 1;
-            }
-        }
-    }
-    // The most tasks; among equals, the first in name order (BTreeMap order, stable).
-    leads
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-        .map(|(u, _)| *u)
+    plan.most_leading_unit()
         .or_else(|| units.clone().next().map(String::as_str))
 }
 
