@@ -418,11 +418,7 @@ pub async fn submit(
         Ok(())
     };
     let state = rec.as_ref().map(|r| r.state);
-    let needs_edit = !(same
-        && matches!(
-            state,
-            Some(ReportState::Draft | ReportState::Returned | ReportState::Approved)
-        ));
+    let needs_edit = !(same && state.is_some_and(ReportState::is_with_unit));
     if needs_edit {
         apply(&mut rec, Action::Edit)?;
     }
@@ -431,10 +427,16 @@ pub async fn submit(
             apply(&mut rec, Action::Approve)?;
         }
         apply(&mut rec, Action::Submit)?;
-    } else if actor.role == Role::Reporter
-        && rec.as_ref().map(|r| r.state) == Some(ReportState::Approved)
-    {
-        apply(&mut rec, Action::Submit)?;
+    } else if actor.role == Role::Reporter {
+        // A reporter's workbook goes to the unit head for approval; content the head approved
+        // before goes on to the office.
+        match rec.as_ref().map(|r| r.state) {
+            Some(ReportState::Approved) => apply(&mut rec, Action::Submit)?,
+            Some(ReportState::Draft | ReportState::Returned) => {
+                apply(&mut rec, Action::RequestApproval)?
+            }
+            _ => {}
+        }
     }
     if steps.is_empty() {
         return Ok(SubmitOutcome::Unchanged {
@@ -816,10 +818,7 @@ pub async fn save_drafts(
     for c in contents {
         let h = c.content_hash();
         let same = hash.as_deref() == Some(h.as_str())
-            && matches!(
-                rec.as_ref().map(|r| r.state),
-                Some(ReportState::Draft | ReportState::Returned | ReportState::Approved)
-            );
+            && rec.as_ref().is_some_and(|r| r.state.is_with_unit());
         if same {
             round_of.push(rounds.len().checked_sub(1));
             continue;
@@ -947,18 +946,18 @@ pub async fn save(
     }
     let mut result = Ok(());
     let state = rec.as_ref().map(|r| r.state);
-    let needs_edit = content.is_some()
-        && !(same
-            && matches!(
-                state,
-                Some(ReportState::Draft | ReportState::Returned | ReportState::Approved)
-            ));
+    let needs_edit = content.is_some() && !(same && state.is_some_and(ReportState::is_with_unit));
     if needs_edit {
         result = apply(&mut rec, Action::Edit);
     }
     if result.is_ok() {
         match intent {
-            Intent::Draft | Intent::Ready => {}
+            Intent::Draft => {}
+            Intent::Ready => {
+                if rec.as_ref().map(|r| r.state) != Some(ReportState::AwaitingApproval) {
+                    result = apply(&mut rec, Action::RequestApproval);
+                }
+            }
             Intent::ApproveSubmit => {
                 if rec.as_ref().map(|r| r.state) != Some(ReportState::Approved) {
                     result = apply(&mut rec, Action::Approve);

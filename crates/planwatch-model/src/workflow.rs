@@ -14,6 +14,8 @@ pub use crate::vocab::TaskStatus;
 pub enum ReportState {
     /// Being filled in by the unit's reporter.
     Draft,
+    /// The reporter has asked the unit head to approve (待负责人审核); it is the head's turn.
+    AwaitingApproval,
     /// Approved by the unit head (单位负责人审核), ready to submit.
     Approved,
     /// Submitted to the office, awaiting review.
@@ -25,8 +27,9 @@ pub enum ReportState {
 }
 
 impl ReportState {
-    pub const ALL: [ReportState; 5] = [
+    pub const ALL: [ReportState; 6] = [
         ReportState::Draft,
+        ReportState::AwaitingApproval,
         ReportState::Approved,
         ReportState::Submitted,
         ReportState::Returned,
@@ -43,9 +46,22 @@ impl ReportState {
         )
     }
 
+    /// Whether the unit may still change what the report says (it is with the unit, not the
+    /// office): draft, awaiting the head, approved but not sent, or returned.
+    pub fn is_with_unit(self) -> bool {
+        matches!(
+            self,
+            ReportState::Draft
+                | ReportState::AwaitingApproval
+                | ReportState::Approved
+                | ReportState::Returned
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ReportState::Draft => "draft",
+            ReportState::AwaitingApproval => "awaiting_approval",
             ReportState::Approved => "approved",
             ReportState::Submitted => "submitted",
             ReportState::Returned => "returned",
@@ -56,6 +72,7 @@ impl ReportState {
     pub fn label_zh(self) -> &'static str {
         match self {
             ReportState::Draft => "草稿",
+            ReportState::AwaitingApproval => "待负责人审核",
             ReportState::Approved => "单位已审核",
             ReportState::Submitted => "已报送",
             ReportState::Returned => "已退回",

@@ -13,6 +13,8 @@ pub enum DueState {
     NotStarted,
     /// Saved (or approved) but not submitted, deadline not passed.
     Draft,
+    /// The reporter asked the unit head to approve; deadline not passed.
+    AwaitingApproval,
     /// Submitted on time, awaiting review.
     Submitted,
     /// Submitted after the unit's deadline, awaiting review.
@@ -30,6 +32,7 @@ impl DueState {
         match self {
             DueState::NotStarted => "not_started",
             DueState::Draft => "draft",
+            DueState::AwaitingApproval => "awaiting_approval",
             DueState::Submitted => "submitted",
             DueState::Late => "late",
             DueState::Returned => "returned",
@@ -42,6 +45,7 @@ impl DueState {
         match self {
             DueState::NotStarted => "未开始",
             DueState::Draft => "草稿",
+            DueState::AwaitingApproval => "待负责人审核",
             DueState::Submitted => "已报送",
             DueState::Late => "逾期报送",
             DueState::Returned => "已退回",
@@ -64,11 +68,14 @@ pub fn due_state(record: Option<&ReportRecord>, deadline: NaiveDate, now: NaiveD
         .and_then(|r| r.first_submitted_at)
         .is_some_and(|t| t.date() > deadline);
     let state = match record.map(|r| r.state) {
-        None | Some(ReportState::Draft | ReportState::Approved) if now.date() > deadline => {
+        None | Some(ReportState::Draft | ReportState::AwaitingApproval | ReportState::Approved)
+            if now.date() > deadline =>
+        {
             DueState::Missing
         }
         None => DueState::NotStarted,
         Some(ReportState::Draft | ReportState::Approved) => DueState::Draft,
+        Some(ReportState::AwaitingApproval) => DueState::AwaitingApproval,
         Some(ReportState::Submitted) if late => DueState::Late,
         Some(ReportState::Submitted) => DueState::Submitted,
         Some(ReportState::Returned) => DueState::Returned,

@@ -22,6 +22,8 @@ pub struct Actor {
 pub enum Action {
     /// Save content (creates the report as a draft if there is none).
     Edit,
+    /// The reporter asks the unit head to approve (提请单位负责人审核).
+    RequestApproval,
     /// The unit head approves the content (单位负责人审核).
     Approve,
     /// Send the approved report to the office.
@@ -39,6 +41,7 @@ pub enum Action {
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     Edit,
+    RequestApproval,
     Approve,
     Submit,
     Accept,
@@ -47,8 +50,9 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 6] = [
+    pub const ALL: [ActionKind; 7] = [
         ActionKind::Edit,
+        ActionKind::RequestApproval,
         ActionKind::Approve,
         ActionKind::Submit,
         ActionKind::Accept,
@@ -59,6 +63,7 @@ impl ActionKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ActionKind::Edit => "edit",
+            ActionKind::RequestApproval => "request_approval",
             ActionKind::Approve => "approve",
             ActionKind::Submit => "submit",
             ActionKind::Accept => "accept",
@@ -70,6 +75,7 @@ impl ActionKind {
     pub fn label_zh(self) -> &'static str {
         match self {
             ActionKind::Edit => "填写保存",
+            ActionKind::RequestApproval => "提请负责人审核",
             ActionKind::Approve => "审核同意",
             ActionKind::Submit => "报送",
             ActionKind::Accept => "采纳",
@@ -84,6 +90,7 @@ impl ActionKind {
             ActionKind::Edit | ActionKind::Submit => {
                 matches!(role, Role::Reporter | Role::UnitHead)
             }
+            ActionKind::RequestApproval => role == Role::Reporter,
             ActionKind::Approve => role == Role::UnitHead,
             ActionKind::Accept | ActionKind::Return | ActionKind::Reopen => role == Role::Office,
         }
@@ -93,8 +100,15 @@ impl ActionKind {
     fn start_states(self) -> &'static [Option<ReportState>] {
         use ReportState::*;
         match self {
-            ActionKind::Edit => &[None, Some(Draft), Some(Approved), Some(Returned)],
-            ActionKind::Approve => &[Some(Draft), Some(Returned)],
+            ActionKind::Edit => &[
+                None,
+                Some(Draft),
+                Some(AwaitingApproval),
+                Some(Approved),
+                Some(Returned),
+            ],
+            ActionKind::RequestApproval => &[Some(Draft), Some(Returned)],
+            ActionKind::Approve => &[Some(Draft), Some(AwaitingApproval), Some(Returned)],
             ActionKind::Submit => &[Some(Approved)],
             ActionKind::Accept | ActionKind::Return => &[Some(Submitted)],
             ActionKind::Reopen => &[Some(Accepted)],
@@ -103,12 +117,14 @@ impl ActionKind {
 
     fn to_state(self, from: Option<ReportState>) -> ReportState {
         match self {
-            // Changing approved content withdraws the approval; a returned report stays returned
-            // until it is approved again, so the office's comment stays visible.
+            // Changing approved content withdraws the approval, and changing content that
+            // awaits approval withdraws the request (the head is asked again); a returned report
+            // stays returned until it is approved again, so the office's comment stays visible.
             ActionKind::Edit => match from {
                 Some(ReportState::Returned) => ReportState::Returned,
                 _ => ReportState::Draft,
             },
+            ActionKind::RequestApproval => ReportState::AwaitingApproval,
             ActionKind::Approve => ReportState::Approved,
             ActionKind::Submit => ReportState::Submitted,
             ActionKind::Accept => ReportState::Accepted,
@@ -127,6 +143,7 @@ impl Action {
     pub fn kind(&self) -> ActionKind {
         match self {
             Action::Edit => ActionKind::Edit,
+            Action::RequestApproval => ActionKind::RequestApproval,
             Action::Approve => ActionKind::Approve,
             Action::Submit => ActionKind::Submit,
             Action::Accept => ActionKind::Accept,
@@ -264,7 +281,7 @@ pub fn apply(
             rec.comment = comment.map(str::to_string);
             rec.approved_by = None;
         }
-        ActionKind::Accept => {}
+        ActionKind::RequestApproval | ActionKind::Accept => {}
     }
     let event = WorkflowEvent {
         action: kind,
@@ -300,6 +317,7 @@ mod tests {
     fn action(kind: ActionKind) -> Action {
         match kind {
             ActionKind::Edit => Action::Edit,
+            ActionKind::RequestApproval => Action::RequestApproval,
             ActionKind::Approve => Action::Approve,
             ActionKind::Submit => Action::Submit,
             ActionKind::Accept => Action::Accept,
@@ -368,6 +386,30 @@ mod tests {
                 Returned,
             ),
             (
+                Some(AwaitingApproval),
+                ActionKind::Edit,
+                &[Role::Reporter, Role::UnitHead],
+                Draft,
+            ),
+            (
+                Some(Draft),
+                ActionKind::RequestApproval,
+                &[Role::Reporter],
+                AwaitingApproval,
+            ),
+            (
+                Some(Returned),
+                ActionKind::RequestApproval,
+                &[Role::Reporter],
+                AwaitingApproval,
+            ),
+            (
+                Some(AwaitingApproval),
+                ActionKind::Approve,
+                &[Role::UnitHead],
+                Approved,
+            ),
+            (
                 Some(Draft),
                 ActionKind::Approve,
                 &[Role::UnitHead],
@@ -422,7 +464,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 6 * 6 * 6);
+        assert_eq!(checked, 7 * 7 * 6);
     }
 
     #[test]

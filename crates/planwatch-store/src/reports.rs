@@ -1471,6 +1471,7 @@ async fn save_report_tx(
             Change {
                 action: match ev.action {
                     ActionKind::Edit => "report.edit",
+                    ActionKind::RequestApproval => "report.request_approval",
                     ActionKind::Approve => "report.approve",
                     ActionKind::Submit => "report.submit",
                     ActionKind::Accept => "report.accept",

@@ -341,3 +341,102 @@ fn both_dialects_have_the_same_migrations() {
     assert_eq!(sqlite, pg);
     assert!(!sqlite.is_empty());
 }
+
+/// Migration 0011 rebuilds SQLite's reports table (a new state in its CHECK). A database made
+/// before it keeps every report and event, the events still point at their report, and the
+/// rebuilt table takes the new state while foreign keys stay enforced.
+#[tokio::test]
+async fn a_database_from_before_the_awaiting_approval_state_keeps_its_reports() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let old = tempfile::tempdir().expect("old migrations");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    for e in std::fs::read_dir(&src).expect("migrations") {
+        let p = e.expect("entry").path();
+        let name = p.file_name().expect("name").to_string_lossy().to_string();
+        if name.as_str() < "0011" {
+            std::fs::copy(&p, old.path().join(&name)).expect("copy");
+        }
+    }
+    let path = dir.path().join(planwatch_store::SQLITE_FILE_NAME);
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true)
+        .foreign_keys(true);
+    let mut conn = sqlx::SqliteConnection::connect_with(&opts)
+        .await
+        .expect("create");
+    sqlx::migrate::Migrator::new(old.path())
+        .await
+        .expect("old migrator")
+        .run(&mut conn)
+        .await
+        .expect("migrations 0001-0010");
+    for sql in [
+        "INSERT INTO plans (id, created_at, created_by) VALUES (1, '2024-01-01T00:00:00', 'cli:t')",
+        "INSERT INTO units (id, name, kind, created_at) VALUES (7, '市科技局', 'city_department', '2024-01-01T00:00:00')",
+        "INSERT INTO reports (id, plan_id, unit_id, quarter, state, version, submissions, \
+         first_submitted_at, last_submitted_at, comment, approved_by, content_hash, filled_by, \
+         phone, demo, created_at, updated_at) VALUES (3, 1, 7, '2024Q2', 'returned', 4, 1, \
+         '2024-07-05T09:00:00', '2024-07-05T09:00:00', '请补充佐证材料', NULL, 'h', '张三', \
+         '0353-1', 0, '2024-07-01T09:00:00', '2024-07-06T09:00:00')",
+        "INSERT INTO report_events (report_id, version, action, from_state, to_state, actor, \
+         role, at, comment) VALUES (3, 4, 'return', 'submitted', 'returned', 'office', \
+         'office', '2024-07-06T09:00:00', '请补充佐证材料')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.expect(sql);
+    }
+    conn.close().await.expect("close");
+
+    let loc = Location::resolve(dir.path(), None).expect("sqlite");
+    let store = Store::open(&loc, OpenMode::Create).await.expect("upgraded");
+    let applied: Vec<i64> = store
+        .migrations_applied_on_open()
+        .iter()
+        .map(|m| m.version)
+        .collect();
+    assert_eq!(applied.first(), Some(&11), "{applied:?}");
+    store.close().await;
+
+    let mut conn = sqlx::SqliteConnection::connect_with(&opts)
+        .await
+        .expect("reopen");
+    let row: (String, i64, Option<String>) =
+        sqlx::query_as("SELECT state, version, comment FROM reports WHERE id = 3")
+            .fetch_one(&mut conn)
+            .await
+            .expect("the report is kept");
+    assert_eq!(
+        row,
+        (
+            "returned".to_string(),
+            4,
+            Some("请补充佐证材料".to_string())
+        )
+    );
+    let events: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM report_events e JOIN reports r ON r.id = e.report_id",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .expect("events");
+    assert_eq!(events, 1, "the event still points at its report");
+    let fk_problems: Vec<(String,)> =
+        sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+            .fetch_all(&mut conn)
+            .await
+            .expect("check");
+    assert!(fk_problems.is_empty(), "{fk_problems:?}");
+    sqlx::query("UPDATE reports SET state = 'awaiting_approval' WHERE id = 3")
+        .execute(&mut conn)
+        .await
+        .expect("the new state is allowed");
+    sqlx::query("UPDATE reports SET state = 'waiting' WHERE id = 3")
+        .execute(&mut conn)
+        .await
+        .expect_err("an unknown state is still refused");
+    sqlx::query("INSERT INTO report_events (report_id, version, action, from_state, to_state, actor, role, at) VALUES (99, 1, 'edit', NULL, 'draft', 'x', 'reporter', 'now')")
+        .execute(&mut conn)
+        .await
+        .expect_err("foreign keys are enforced on the rebuilt table");
+    conn.close().await.expect("close");
+}

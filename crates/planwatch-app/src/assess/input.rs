@@ -770,7 +770,9 @@ impl AssessSources {
                                         ReportEventKind::Returned
                                     }
                                     ActionKind::Accept => ReportEventKind::Accepted,
-                                    ActionKind::Edit | ActionKind::Approve => return None,
+                                    ActionKind::Edit
+                                    | ActionKind::RequestApproval
+                                    | ActionKind::Approve => return None,
                                 };
                                 Some(ReportEvent {
                                     on: s.at.date(),

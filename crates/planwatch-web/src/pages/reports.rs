@@ -36,7 +36,7 @@ pub fn due_badge(s: DueState) -> &'static str {
         DueState::Submitted => "blue",
         DueState::Late | DueState::Returned => "yellow",
         DueState::Missing => "red",
-        DueState::Draft | DueState::NotStarted => "",
+        DueState::Draft | DueState::AwaitingApproval | DueState::NotStarted => "",
     }
 }
 
@@ -46,7 +46,7 @@ pub fn state_badge(s: Option<ReportState>) -> &'static str {
         Some(ReportState::Submitted) => "blue",
         Some(ReportState::Returned) => "yellow",
         Some(ReportState::Approved) => "blue",
-        Some(ReportState::Draft) | None => "",
+        Some(ReportState::Draft | ReportState::AwaitingApproval) | None => "",
     }
 }
 
@@ -455,12 +455,7 @@ async fn page(
     let period_state = period.state_at(local);
     let open = matches!(period_state, PeriodState::Open | PeriodState::Closed);
     let own = may_edit_unit(&user.user, &l.unit.name);
-    let editable = own
-        && open
-        && matches!(
-            st,
-            None | Some(ReportState::Draft | ReportState::Returned | ReportState::Approved)
-        );
+    let editable = own && open && st.is_none_or(ReportState::is_with_unit);
     let role = user.user.role;
     let period_notice = match period_state {
         PeriodState::Locked => format!("{}已锁定，暂不能填报或报送。", l.quarter.label_zh()),
