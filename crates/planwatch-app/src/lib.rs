@@ -18,6 +18,7 @@ pub mod policy;
 pub mod public_page;
 pub mod report_texts;
 pub mod reporting;
+pub mod todo;
 pub mod value_writes;
 // Old Word/WPS files through LibreOffice (decision 0057); out of alphabetical order so that
 // branches adding modules above merge cleanly.

@@ -26,6 +26,7 @@ mod snapshot;
 use error::WebResult;
 mod svg;
 pub mod tls;
+mod todo;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -102,6 +103,8 @@ struct Inner {
     plan_cache: Mutex<Option<(i64, Arc<pages::data::PlanData>)>>,
     /// Whether demo data is present, with the data version it was read at.
     demo_cache: Mutex<Option<(i64, bool)>>,
+    /// Each user's to-do count for the navigation, per data version and day.
+    todo_counts: Mutex<std::collections::HashMap<i64, (i64, chrono::NaiveDate, usize)>>,
     /// Monitoring results per data version.
     assessments: assessment::Cache,
     /// The reporting context (catalogue, periods, breakdown) per setup version.
@@ -153,6 +156,7 @@ impl AppState {
                 refusals: refusals::RefusalBudget::default(),
                 plan_cache: Mutex::new(None),
                 demo_cache: Mutex::new(None),
+                todo_counts: Mutex::new(std::collections::HashMap::new()),
                 assessments: assessment::Cache::default(),
                 context_cache: Mutex::new(None),
                 reference_version: Mutex::new(None),
@@ -333,6 +337,30 @@ impl AppState {
         &self.inner.value_queues
     }
 
+    /// `user`'s to-do count, if it was counted at data version `version` on `day`.
+    fn cached_todo_count(&self, user: i64, version: i64, day: chrono::NaiveDate) -> Option<usize> {
+        let cache = self
+            .inner
+            .todo_counts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        cache
+            .get(&user)
+            .filter(|(v, d, _)| *v == version && *d == day)
+            .map(|(_, _, n)| *n)
+    }
+
+    fn cache_todo_count(&self, user: i64, version: i64, day: chrono::NaiveDate, n: usize) {
+        let mut cache = self
+            .inner
+            .todo_counts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        // One entry per user who signed in; forget them all when the data moves on.
+        cache.retain(|_, (v, _, _)| *v == version);
+        cache.insert(user, (version, day, n));
+    }
+
     fn cached_demo(&self, version: i64) -> Option<bool> {
         let cache = self
             .inner
@@ -381,6 +409,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::plan_import::form).post(pages::plan_import::preview),
         )
         .route("/plan/import/confirm", post(pages::plan_import::confirm))
+        .route("/todo", get(pages::todo::show))
         .route("/indicators", get(pages::indicators::list))
         .route("/indicators/{id}", get(pages::indicators::show))
         .route("/tasks", get(pages::tasks::list))

@@ -221,6 +221,19 @@ pub fn plan_op(_: &Facts) -> Value {
     )
 }
 
+pub fn todo_op(_: &Facts) -> Value {
+    read_op(
+        "我的待办",
+        "当前用户（令牌：其单位的填报员）现在要做的事：填报、报送、退回修改、逾期、待审核、延期申请、滞后任务、红灯指标、逾期节点；最紧急的在前。按当天日期判断。",
+        vec![],
+        read_responses(
+            "待办事项",
+            json!({ "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "items": schema_ref("TodoItem") } } }),
+            None,
+        ),
+    )
+}
+
 pub fn units_op(_: &Facts) -> Value {
     read_op(
         "全部责任单位",
@@ -459,6 +472,18 @@ fn schemas(f: &Facts) -> Value {
             "properties": { "id": { "type": "integer" }, "name": { "type": "string" }, "kind": schema_ref("UnitKind") }
         },
         "UnitKind": { "type": "string", "enum": unit_kinds() },
+        "TodoItem": {
+            "type": "object", "required": ["kind", "label", "title", "link", "urgent"],
+            "properties": {
+                "kind": { "type": "string", "enum": names(&planwatch_app::todo::TodoKind::ALL) },
+                "label": { "type": "string", "description": "种类的中文说法，如 待审核、退回修改" },
+                "title": { "type": "string" }, "detail": { "type": "string" },
+                "link": { "type": "string", "description": "网页中办理此事的路径" },
+                "due": { "type": "string", "format": "date" },
+                "period": { "type": "string", "pattern": "^[0-9]{4}Q[1-4]$" },
+                "unit": { "type": "string" }, "urgent": { "type": "boolean" }
+            }
+        },
         "Unit": {
             "type": "object", "required": ["id", "name", "kind", "kind_label"],
             "properties": { "id": { "type": "integer" }, "name": { "type": "string" }, "kind": schema_ref("UnitKind"), "kind_label": { "type": "string", "description": "市直部门、县（区）等" } }

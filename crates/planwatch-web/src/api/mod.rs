@@ -112,6 +112,7 @@ fn api() -> Api {
             get(values::indicator),
             doc::indicator_op,
         )
+        .route("/todo", Method::GET, get(todo), doc::todo_op)
         .route("/scores", Method::GET, get(values::scores), doc::scores_op)
         .route(
             "/values",
@@ -284,6 +285,29 @@ struct UnitDoc {
     name: String,
     kind: planwatch_model::UnitKind,
     kind_label: &'static str,
+}
+
+#[derive(Serialize)]
+struct TodoDoc {
+    items: Vec<planwatch_app::todo::TodoItem>,
+}
+
+/// `GET /todo`: the caller's to-do list (a token: its unit's reporter's). Judged by today.
+async fn todo(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Params,
+) -> Result<Response, ApiError> {
+    caller.require_read()?;
+    q.only(&[])?;
+    let user = match &caller {
+        Caller::User(u) => u.user.clone(),
+        Caller::Token(t) => planwatch_app::error::token_user(t),
+    };
+    let items = super::todo::items(&state, &user).await?;
+    let mut r = Json(TodoDoc { items }).into_response();
+    r.extensions_mut().insert(conditional::JudgedToday);
+    Ok(r)
 }
 
 async fn units(

@@ -123,6 +123,9 @@ struct DashboardPage {
     first_period: bool,
     mine: Option<Mine>,
     notes: Vec<String>,
+    /// The first of the signed-in person's to-do items, and how many there are.
+    todo: Vec<planwatch_app::todo::TodoItem>,
+    todo_total: usize,
 }
 
 fn changes(now: &Outcome, before: &Outcome) -> Vec<String> {
@@ -263,7 +266,10 @@ pub async fn show(state: &AppState, user: &CurrentUser, a: Assessed) -> WebResul
             }
         })
     };
+    let (todo, todo_total) = super::home::todo_head(state, &user.user).await?;
     let page = DashboardPage {
+        todo,
+        todo_total,
         c: Chrome::new(state, user, "home", "驾驶舱").await?,
         title: x.plan_title.clone(),
         period: a.period.to_string(),

@@ -57,6 +57,22 @@ struct HomePage {
     mine_heading: String,
     mine: Vec<TaskRow>,
     can_import: bool,
+    todo: Vec<planwatch_app::todo::TodoItem>,
+    todo_total: usize,
+}
+
+/// How many to-do items the home page lists before linking to 待办.
+const TODO_ON_HOME: usize = 8;
+
+/// The first to-do items of `user` for the home page, and how many there are.
+pub async fn todo_head(
+    state: &AppState,
+    user: &planwatch_store::User,
+) -> WebResult<(Vec<planwatch_app::todo::TodoItem>, usize)> {
+    let mut todo = super::super::todo::items(state, user).await?;
+    let total = todo.len();
+    todo.truncate(TODO_ON_HOME);
+    Ok((todo, total))
 }
 
 pub fn goal_row(g: &planwatch_model::Target) -> GoalRow {
@@ -106,6 +122,8 @@ pub async fn show(
             mine_heading: String::new(),
             mine: Vec::new(),
             can_import,
+            todo: Vec::new(),
+            todo_total: 0,
         });
     };
     let org = &d.org;
@@ -176,11 +194,14 @@ pub async fn show(
             })
             .collect(),
     };
+    let (todo, todo_total) = todo_head(&state, u).await?;
     render(&HomePage {
         c,
         overview: Some(overview),
         mine_heading,
         mine,
         can_import,
+        todo,
+        todo_total,
     })
 }

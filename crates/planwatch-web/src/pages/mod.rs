@@ -21,6 +21,7 @@ pub mod reports;
 pub mod review;
 pub mod setup;
 pub mod tasks;
+pub mod todo;
 pub mod tokens;
 pub mod units;
 pub mod users;
@@ -37,6 +38,8 @@ pub struct NavItem {
     pub href: &'static str,
     pub label: &'static str,
     pub active: bool,
+    /// A count shown beside the label (the to-do count), when there is one.
+    pub count: Option<usize>,
 }
 
 /// What the shared layout needs.
@@ -56,6 +59,7 @@ pub struct Chrome {
 /// The areas of the navigation, in order, with the permission each needs.
 const AREAS: &[(&str, &str, &str, Permission)] = &[
     ("home", "/", "驾驶舱", Permission::ReadPlan),
+    ("todo", "/todo", "待办", Permission::ReadPlan),
     ("indicators", "/indicators", "指标", Permission::ReadPlan),
     ("plan", "/plan", "计划", Permission::ReadPlan),
     ("tasks", "/tasks", "任务", Permission::ReadPlan),
@@ -87,6 +91,7 @@ impl Chrome {
         active: &str,
         title: impl Into<String>,
     ) -> WebResult<Chrome> {
+        let todo = super::todo::count(state, &user.user).await?;
         let nav = AREAS
             .iter()
             .filter(|(_, _, _, p)| user.can(*p))
@@ -99,6 +104,7 @@ impl Chrome {
                     label
                 },
                 active: *key == active,
+                count: (*key == "todo" && todo > 0).then_some(todo),
             })
             .collect();
         let u = &user.user;

@@ -364,7 +364,9 @@ fn notice(code: &str) -> Option<String> {
     Some(
         match code {
             "draft" => "草稿已保存。",
-            "ready" => "已保存，请单位负责人审核后报送。",
+            "ready" => {
+                "已提请单位负责人审核：负责人的待办中会出现这份报告，审核通过后报送领导小组办公室。"
+            }
             "submitted" => "已报送领导小组办公室。",
             "accepted" => "已采纳，指标数值已计入监测。",
             "returned" => "已退回，单位修改后重新报送。",

@@ -236,6 +236,15 @@ impl Server {
         assert!(c.cookies.contains_key("pw_session"));
         c
     }
+
+    /// A client signed in as demo account `username` (a server made by [`Server::demo`]).
+    #[allow(dead_code)]
+    pub fn sign_in_demo(&self, username: &str) -> Client {
+        let mut c = self.client();
+        let r = c.try_sign_in(username, "planwatch-demo");
+        assert_eq!(r.status, 303, "signing in as {username}: {}", r.body);
+        c
+    }
 }
 
 impl Drop for Server {

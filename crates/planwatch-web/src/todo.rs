@@ -1,0 +1,51 @@
+//! The signed-in person's to-do list (`planwatch_app::todo`), read the same way for the home
+//! page, the count in the navigation and `GET /api/v1/todo`.
+
+use super::AppState;
+use super::assessment;
+use super::error::{WebError, WebResult};
+use planwatch_app::todo::{self, TodoItem};
+use planwatch_model::Role;
+use planwatch_store::User;
+
+/// `user`'s to-do list now; empty before any plan is imported.
+pub async fn items(state: &AppState, user: &User) -> WebResult<Vec<TodoItem>> {
+    let now = chrono::Utc::now();
+    let ctx = match super::reporting::context(state, &user.username, now).await {
+        Ok(c) => c,
+        Err(WebError::Internal(e))
+            if e.downcast_ref::<planwatch_store::StoreError>()
+                .is_some_and(|s| matches!(s, planwatch_store::StoreError::NoPlan)) =>
+        {
+            return Ok(Vec::new());
+        }
+        Err(e) => return Err(e),
+    };
+    // Only task forces and leaders act on the assessment; nobody else pays for it.
+    let assessed = if matches!(user.role, Role::TaskForce | Role::Leader) {
+        assessment::assessed(state, None).await?
+    } else {
+        None
+    };
+    todo::load(
+        state.store(),
+        &ctx,
+        user,
+        assessed.as_ref().map(|a| &a.outcome.assessment),
+        now,
+    )
+    .await
+    .map_err(WebError::Internal)
+}
+
+/// How many things `user` has to do, for the navigation (counted once per data version and day).
+pub async fn count(state: &AppState, user: &User) -> WebResult<usize> {
+    let version = state.data_version().await?;
+    let today = assessment::today_in_china();
+    if let Some(n) = state.cached_todo_count(user.id, version, today) {
+        return Ok(n);
+    }
+    let n = items(state, user).await?.len();
+    state.cache_todo_count(user.id, version, today, n);
+    Ok(n)
+}

@@ -1,0 +1,146 @@
+//! 待办 through the real server: the reporter asks the head to approve (待负责人审核, its event
+//! and audit row), the head's to-do shows it and the navigation counts it; once approved and
+//! submitted the office's to-do has it; once returned the reporter's to-do carries the comment.
+//! The same lists at `GET /api/v1/todo` and on the pages.
+
+mod common;
+mod filled;
+mod web_support;
+
+use planwatch_quarterly::xlsx::edit::copy_with;
+use serde_json::Value;
+use web_support::{Client, Server};
+
+fn todo(c: &mut Client) -> Vec<Value> {
+    let r = c.get("/api/v1/todo");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v: Value = serde_json::from_str(&r.body).expect("JSON");
+    v["items"].as_array().expect("items").clone()
+}
+
+fn of_period<'a>(items: &'a [Value], kind: &str, period: &str) -> Vec<&'a Value> {
+    items
+        .iter()
+        .filter(|i| i["kind"] == kind && i["period"] == period)
+        .collect()
+}
+
+#[test]
+fn a_report_moves_through_each_persons_to_do_list() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().expect("tmp");
+    let template = dir.path().join("t.xlsx");
+    let t = template.to_str().expect("utf-8");
+    server.cli(&[
+        "template",
+        "--unit",
+        "市科技局",
+        "--period",
+        "2023Q3",
+        "--out",
+        t,
+    ]);
+    let filled_path = dir.path().join("filled.xlsx");
+    let bytes = std::fs::read(&template).expect("template");
+    std::fs::write(&filled_path, copy_with(&bytes, filled::fill).expect("fill")).expect("write");
+    let f = filled_path.to_str().expect("utf-8");
+
+    let mut kjj = server.sign_in("kjj");
+    let mut head = server.sign_in("kjj.head");
+    let mut office = server.sign_in("office");
+
+    // Before anything is sent, every quarter of the plan is overdue for the reporter (the plan
+    // ended in 2024) and the head has nothing to approve.
+    let before = todo(&mut kjj);
+    assert_eq!(
+        of_period(&before, "overdue", "2023Q3").len(),
+        1,
+        "{before:?}"
+    );
+    assert!(todo(&mut head).iter().all(|i| i["kind"] != "approve"));
+
+    // The reporter's workbook goes to the head: 待负责人审核.
+    let out = server.cli(&["submit", f, "--as", "kjj"]);
+    assert!(out.contains("待负责人审核"), "{out}");
+    let head_items = todo(&mut head);
+    let approve = of_period(&head_items, "approve", "2023Q3");
+    assert_eq!(approve.len(), 1, "{head_items:?}");
+    assert_eq!(approve[0]["unit"], "市科技局");
+    let link = approve[0]["link"].as_str().expect("link").to_string();
+    assert!(
+        link.starts_with("/reports/") && link.ends_with("/2023Q3"),
+        "{link}"
+    );
+    let page = head.get(&link).body;
+    assert!(
+        page.contains("待负责人审核"),
+        "the report page says whose turn it is"
+    );
+    // The head's home page lists it and the navigation counts it.
+    let home = head.get("/").body;
+    assert!(home.contains("2023年第三季度报告待您审核"), "{home}");
+    assert!(
+        home.contains("class=\"nav-count\""),
+        "the navigation counts the to-do"
+    );
+    let todo_page = head.get("/todo").body;
+    assert!(todo_page.contains("待您审核"), "{todo_page}");
+    // The reporter's list no longer asks for 2023Q3.
+    assert!(of_period(&todo(&mut kjj), "overdue", "2023Q3").is_empty());
+    let audit = server.cli(&["audit", "--entity", "report"]);
+    assert!(audit.contains("report.request_approval"), "{audit}");
+
+    // The head approves and submits: the office's turn.
+    let out = server.cli(&["submit", f, "--as", "kjj.head"]);
+    assert!(out.contains("已报送"), "{out}");
+    assert!(of_period(&todo(&mut head), "approve", "2023Q3").is_empty());
+    let office_items = todo(&mut office);
+    let review = of_period(&office_items, "review", "2023Q3");
+    assert_eq!(review.len(), 1, "{office_items:?}");
+    assert_eq!(review[0]["unit"], "市科技局");
+    assert!(
+        office_items.iter().any(|i| i["kind"] == "unit_overdue"),
+        "other units' quarters are overdue for the office"
+    );
+
+    // The office returns it: the reporter's to-do carries the comment.
+    server.cli(&[
+        "review",
+        "return",
+        "--unit",
+        "市科技局",
+        "--period",
+        "2023Q3",
+        "--comment",
+        "请补充佐证材料",
+    ]);
+    let items = todo(&mut kjj);
+    let returned = of_period(&items, "returned", "2023Q3");
+    assert_eq!(returned.len(), 1, "{items:?}");
+    assert!(
+        returned[0]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("请补充佐证材料")),
+        "{returned:?}"
+    );
+    assert_eq!(returned[0]["urgent"], true);
+    assert!(of_period(&todo(&mut office), "review", "2023Q3").is_empty());
+}
+
+#[test]
+fn leaders_and_task_forces_get_what_the_assessment_flags() {
+    let server = Server::demo("2024Q4", &[]);
+    let mut leader = server.sign_in_demo("leader");
+    let items = todo(&mut leader);
+    assert!(
+        items.iter().any(|i| i["kind"] == "overdue_milestone"),
+        "{items:?}"
+    );
+    let mut tf = server.sign_in_demo("zb.kjcx");
+    let items = todo(&mut tf);
+    assert!(
+        items.iter().all(|i| i["kind"] == "lagging_task"
+            && i["link"].as_str().is_some_and(|l| l.starts_with("/tasks/"))),
+        "{items:?}"
+    );
+}
