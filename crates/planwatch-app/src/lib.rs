@@ -13,6 +13,7 @@ pub mod documents;
 pub mod error;
 pub mod evaluation;
 pub mod organisation;
+pub mod people;
 pub mod plan_input;
 pub mod policy;
 pub mod public_page;

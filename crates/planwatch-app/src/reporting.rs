@@ -17,7 +17,7 @@ use planwatch_quarterly::check::{CheckContext, Issue, Place, check_report};
 use planwatch_quarterly::content::{Contribution, ReportContent};
 use planwatch_quarterly::due::{Due, due_state};
 use planwatch_quarterly::evidence::check_evidence;
-use planwatch_quarterly::period::{ReportingPeriod, Timeliness, cst_from_utc};
+use planwatch_quarterly::period::{PeriodState, ReportingPeriod, Timeliness, cst_from_utc};
 use planwatch_quarterly::scope::{RowKey, ScopeInputs, UnitGroups};
 use planwatch_quarterly::settings::ReportingSettings;
 use planwatch_quarterly::workflow::{self, Action, ReportRecord, WorkflowEvent};
@@ -1005,4 +1005,81 @@ fn workflow_refusal(e: workflow::WorkflowError) -> AppError {
         workflow::WorkflowError::VersionConflict { .. } => AppError::Stale(e.to_string()),
         other => AppError::Refused(other.to_string()),
     }
+}
+
+/// The longest reason a unit may give for asking more time.
+pub const MAX_EXTENSION_REASON_CHARS: usize = 500;
+
+/// 申请延期: the unit's reporter or head asks the office to report quarter `q` by `until`. The
+/// day must be after the unit's current deadline, the report not yet sent, the period not locked.
+#[allow(clippy::too_many_arguments)]
+pub async fn ask_extension(
+    store: &Store,
+    ctx: &Context,
+    caller: Caller<'_>,
+    unit: &UnitName,
+    q: Quarter,
+    until: NaiveDate,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let (store_actor, actor) = caller.actors(store, Role::Reporter, Some(unit)).await?;
+    if !matches!(actor.role, Role::Reporter | Role::UnitHead) || actor.unit.as_ref() != Some(unit) {
+        return Err(AppError::Refused(format!(
+            "只有{unit}的填报员或单位负责人可以为本单位申请延期"
+        )));
+    }
+    let period = ctx.period(q)?;
+    let local = cst_from_utc(now);
+    if period.state_at(local) == PeriodState::Locked {
+        return Err(AppError::Refused(format!(
+            "{}已锁定，不能申请延期",
+            q.label_zh()
+        )));
+    }
+    let deadline = period.deadline_for(unit);
+    if until <= deadline {
+        return Err(AppError::Refused(format!(
+            "申请延期至的日期须晚于本单位现在的截止日期（{deadline}）"
+        )));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::Refused("请填写申请延期的理由".to_string()));
+    }
+    if reason.chars().count() > MAX_EXTENSION_REASON_CHARS {
+        return Err(AppError::Refused(format!(
+            "申请延期的理由不能超过 {MAX_EXTENSION_REASON_CHARS} 字"
+        )));
+    }
+    if let Some(r) = store.report_current(unit, q).await?
+        && matches!(
+            r.record.state,
+            ReportState::Submitted | ReportState::Accepted
+        )
+    {
+        return Err(AppError::Refused(format!(
+            "{}报告已报送，无需申请延期",
+            q.label_zh()
+        )));
+    }
+    Ok(store
+        .ask_extension(&store_actor, unit, q, until, reason, now)
+        .await?)
+}
+
+/// The office grants or refuses extension request `id`; granting moves the unit's deadline.
+pub async fn decide_extension(
+    store: &Store,
+    caller: Caller<'_>,
+    id: i64,
+    grant: bool,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<planwatch_store::ExtensionRequest, AppError> {
+    let (store_actor, actor) = caller.actors(store, Role::Office, None).await?;
+    require(actor.role, Permission::ReviewReports)?;
+    Ok(store
+        .decide_extension(&store_actor, id, grant, note, now)
+        .await?)
 }

@@ -16,7 +16,7 @@ use planwatch_monitor::assess::Assessment;
 use planwatch_quarterly::DueState;
 use planwatch_quarterly::due::due_state;
 use planwatch_quarterly::period::PeriodState;
-use planwatch_store::{StoredReport, User};
+use planwatch_store::{ExtensionRequest, StoredReport, User};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -132,15 +132,6 @@ pub struct TodoItem {
     pub urgent: bool,
 }
 
-/// A unit's extension request waiting for the office.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AskedExtension {
-    pub unit: UnitName,
-    pub period: Quarter,
-    pub until: NaiveDate,
-    pub reason: String,
-}
-
 /// What the to-do lists are made from.
 pub struct Inputs<'a> {
     pub ctx: &'a Context,
@@ -151,7 +142,7 @@ pub struct Inputs<'a> {
     /// The current assessment (for task forces and leaders), if there are reports.
     pub assessment: Option<&'a Assessment>,
     /// Extension requests not yet decided.
-    pub extensions_asked: &'a [AskedExtension],
+    pub extensions_asked: &'a [ExtensionRequest],
     /// Now, in China's time.
     pub now: NaiveDateTime,
 }
@@ -485,12 +476,17 @@ pub async fn load(
         .into_iter()
         .map(|u| (u.name.to_string(), u.id))
         .collect();
+    let asked = if matches!(user.role, Role::Office | Role::Admin) {
+        store.extension_requests(true).await?
+    } else {
+        Vec::new()
+    };
     let inputs = Inputs {
         ctx,
         reports: &reports,
         unit_ids: &unit_ids,
         assessment,
-        extensions_asked: &[],
+        extensions_asked: &asked,
         now: planwatch_quarterly::period::cst_from_utc(now),
     };
     Ok(for_user(user, &inputs))

@@ -292,6 +292,24 @@ const TABLES: &[Table] = &[
         identity: true,
     },
     Table {
+        name: "extension_requests",
+        columns: &[
+            ("id", Int),
+            ("period_id", Int),
+            ("unit_id", Int),
+            ("until_day", Text),
+            ("reason", Text),
+            ("asked_at", Time),
+            ("asked_by", Text),
+            ("decision", OptText),
+            ("decided_at", OptTime),
+            ("decided_by", OptText),
+            ("note", OptText),
+        ],
+        order_by: "id",
+        identity: true,
+    },
+    Table {
         name: "indicators",
         columns: &[
             ("id", Int),

@@ -85,11 +85,11 @@ pub struct ValuesOutcome {
     pub unchanged: usize,
 }
 
-fn day_text(d: NaiveDate) -> String {
+pub(crate) fn day_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn parse_day(s: &str, what: &str) -> Result<NaiveDate> {
+pub(crate) fn parse_day(s: &str, what: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| StoreError::InvalidInput(format!("数据库中的{what}“{s}”不是日期")))
 }
@@ -129,7 +129,7 @@ pub(crate) async fn plan_id(tx: &mut Tx) -> Result<i64> {
     .i64("plan_id")
 }
 
-async fn unit_id(tx: &mut Tx, name: &str) -> Result<i64> {
+pub(crate) async fn unit_id(tx: &mut Tx, name: &str) -> Result<i64> {
     Ok(find_unit(tx, name)
         .await?
         .ok_or_else(|| StoreError::UnknownUnit(name.to_string()))?
@@ -163,7 +163,7 @@ pub(crate) async fn indicator_ids(tx: &mut Tx, plan: i64) -> Result<BTreeMap<Str
     .collect()
 }
 
-async fn period_id(tx: &mut Tx, plan: i64, q: Quarter) -> Result<i64> {
+pub(crate) async fn period_id(tx: &mut Tx, plan: i64, q: Quarter) -> Result<i64> {
     tx.fetch_optional(
         "SELECT id FROM reporting_periods WHERE plan_id = $1 AND quarter = $2",
         args![plan, q.to_string()],
@@ -799,65 +799,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ReportingPeriod> {
         let mut tx = self.pools.write().await?;
-        let plan = plan_id(&mut tx).await?;
-        let pid = period_id(&mut tx, plan, quarter).await?;
-        let mut period = load_periods(&mut tx, plan)
-            .await?
-            .into_iter()
-            .find(|p| p.quarter == quarter)
-            .ok_or(StoreError::NoPlan)?;
-        let before = to_json(&period);
-        let local = cst_from_utc(now);
-        let action = match change {
-            PeriodChange::Lock => {
-                period.lock(&actor.name, local)?;
-                tx.execute(
-                    "INSERT INTO period_events (period_id, action, at, actor) \
-                     VALUES ($1, 'lock', $2, $3)",
-                    args![pid, now, &actor.name],
-                )
-                .await?;
-                "period.lock"
-            }
-            PeriodChange::Reopen { reason, until } => {
-                period.reopen(&actor.name, reason, *until, local)?;
-                tx.execute(
-                    "INSERT INTO period_events (period_id, action, at, actor, reason, until_day) \
-                     VALUES ($1, 'reopen', $2, $3, $4, $5)",
-                    args![pid, now, &actor.name, reason.trim(), until.map(day_text)],
-                )
-                .await?;
-                "period.reopen"
-            }
-            PeriodChange::Extend {
-                unit,
-                until,
-                reason,
-            } => {
-                period.extend(unit, *until, reason, &actor.name, local)?;
-                let uid = unit_id(&mut tx, unit).await?;
-                tx.execute(
-                    "INSERT INTO period_extensions (period_id, unit_id, until_day, reason, at, \
-                     actor) VALUES ($1, $2, $3, $4, $5, $6)",
-                    args![pid, uid, day_text(*until), reason.trim(), now, &actor.name],
-                )
-                .await?;
-                "period.extend"
-            }
-        };
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
-                action,
-                entity: "reporting_period",
-                entity_id: quarter.to_string(),
-                before: Some(before),
-                after: Some(to_json(&period)),
-            },
-            now,
-        )
-        .await?;
+        let period = change_period_in(&mut tx, actor, quarter, change, now).await?;
         tx.commit().await?;
         Ok(period)
     }
@@ -1492,4 +1434,75 @@ async fn save_report_tx(
         previous = Some(rec);
     }
     Ok(last.clone())
+}
+
+/// Locks, reopens or extends a period inside the transaction `tx` (see
+/// [`Store::change_period`]); also used when the office grants a unit's extension request.
+pub(crate) async fn change_period_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    quarter: Quarter,
+    change: &PeriodChange,
+    now: DateTime<Utc>,
+) -> Result<ReportingPeriod> {
+    let plan = plan_id(tx).await?;
+    let pid = period_id(tx, plan, quarter).await?;
+    let mut period = load_periods(tx, plan)
+        .await?
+        .into_iter()
+        .find(|p| p.quarter == quarter)
+        .ok_or(StoreError::NoPlan)?;
+    let before = to_json(&period);
+    let local = cst_from_utc(now);
+    let action = match change {
+        PeriodChange::Lock => {
+            period.lock(&actor.name, local)?;
+            tx.execute(
+                "INSERT INTO period_events (period_id, action, at, actor) \
+                 VALUES ($1, 'lock', $2, $3)",
+                args![pid, now, &actor.name],
+            )
+            .await?;
+            "period.lock"
+        }
+        PeriodChange::Reopen { reason, until } => {
+            period.reopen(&actor.name, reason, *until, local)?;
+            tx.execute(
+                "INSERT INTO period_events (period_id, action, at, actor, reason, until_day) \
+                 VALUES ($1, 'reopen', $2, $3, $4, $5)",
+                args![pid, now, &actor.name, reason.trim(), until.map(day_text)],
+            )
+            .await?;
+            "period.reopen"
+        }
+        PeriodChange::Extend {
+            unit,
+            until,
+            reason,
+        } => {
+            period.extend(unit, *until, reason, &actor.name, local)?;
+            let uid = unit_id(tx, unit).await?;
+            tx.execute(
+                "INSERT INTO period_extensions (period_id, unit_id, until_day, reason, at, \
+                 actor) VALUES ($1, $2, $3, $4, $5, $6)",
+                args![pid, uid, day_text(*until), reason.trim(), now, &actor.name],
+            )
+            .await?;
+            "period.extend"
+        }
+    };
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action,
+            entity: "reporting_period",
+            entity_id: quarter.to_string(),
+            before: Some(before),
+            after: Some(to_json(&period)),
+        },
+        now,
+    )
+    .await?;
+    Ok(period)
 }

@@ -103,6 +103,8 @@ struct Inner {
     plan_cache: Mutex<Option<(i64, Arc<pages::data::PlanData>)>>,
     /// Whether demo data is present, with the data version it was read at.
     demo_cache: Mutex<Option<(i64, bool)>>,
+    /// People's names by username, per data version.
+    people_cache: Mutex<Option<(i64, Arc<planwatch_app::people::People>)>>,
     /// Each user's to-do count for the navigation, per data version and day.
     todo_counts: Mutex<std::collections::HashMap<i64, (i64, chrono::NaiveDate, usize)>>,
     /// Monitoring results per data version.
@@ -156,6 +158,7 @@ impl AppState {
                 refusals: refusals::RefusalBudget::default(),
                 plan_cache: Mutex::new(None),
                 demo_cache: Mutex::new(None),
+                people_cache: Mutex::new(None),
                 todo_counts: Mutex::new(std::collections::HashMap::new()),
                 assessments: assessment::Cache::default(),
                 context_cache: Mutex::new(None),
@@ -337,6 +340,32 @@ impl AppState {
         &self.inner.value_queues
     }
 
+    /// Who is who (people's names for actor handles), read once per data version.
+    pub async fn people(&self) -> error::WebResult<Arc<planwatch_app::people::People>> {
+        let version = self.data_version().await?;
+        if let Some((v, p)) = self
+            .inner
+            .people_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            && *v == version
+        {
+            return Ok(p.clone());
+        }
+        let people = Arc::new(
+            planwatch_app::people::People::load(self.store())
+                .await
+                .map_err(error::WebError::Internal)?,
+        );
+        *self
+            .inner
+            .people_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some((version, people.clone()));
+        Ok(people)
+    }
+
     /// `user`'s to-do count, if it was counted at data version `version` on `day`.
     fn cached_todo_count(&self, user: i64, version: i64, day: chrono::NaiveDate) -> Option<usize> {
         let cache = self
@@ -452,6 +481,10 @@ pub fn router(state: AppState) -> Router {
             "/reports/{unit}/{quarter}/upload",
             post(pages::reports::upload),
         )
+        .route(
+            "/reports/{unit}/{quarter}/extension",
+            post(pages::reports::ask_extension),
+        )
         .route("/review", get(pages::review::show))
         .route("/documents", get(pages::documents::show))
         .route("/documents/annual", get(pages::documents::annual))
@@ -486,6 +519,10 @@ pub fn router(state: AppState) -> Router {
             post(pages::evaluation::choose_target),
         )
         .route("/review/extend", post(pages::review::extend))
+        .route(
+            "/review/extension-requests/{id}",
+            post(pages::review::decide),
+        )
         .route(
             "/api-tokens",
             get(pages::tokens::list).post(pages::tokens::create),

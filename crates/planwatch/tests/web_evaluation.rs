@@ -98,7 +98,11 @@ fn the_office_judges_goals_and_targets_and_every_output_uses_the_judgement() {
     );
     assert_eq!(r.status, 303, "{}", r.body);
     let page = office.get("/documents/evaluation?saved=1");
-    assert!(page.body.contains("已由 office 选定"), "{}", page.body);
+    assert!(
+        page.body.contains("已由 办公室王主任（示例） 选定"),
+        "the person, not the username: {}",
+        page.body
+    );
     let audit = server.cli(&["audit", "--limit", "20"]);
     assert_eq!(audit.matches("evaluation.set").count(), 2, "{audit}");
 

@@ -288,6 +288,11 @@ const TABLE: &[(Req, &str, [u16; 7])] = &[
         [R, 403, 403, 403, 422, 422, 403],
     ),
     (
+        Post(&[]),
+        "/reports/{unit}/2023Q3/extension",
+        [R, 403, 403, 403, 422, 422, 403],
+    ),
+    (
         Multipart(&[("version", "0")]),
         "/reports/{other}/2023Q3/upload",
         [R, 403, 403, 403, 403, 403, 403],
@@ -301,6 +306,11 @@ const TABLE: &[(Req, &str, [u16; 7])] = &[
     (
         Post(&[]),
         "/review/extend",
+        [R, 403, 422, 403, 403, 403, 403],
+    ),
+    (
+        Post(&[]),
+        "/review/extension-requests/1",
         [R, 403, 422, 403, 403, 403, 403],
     ),
     (
@@ -367,6 +377,8 @@ const ROUTER: &[(&str, &str)] = &[
     ("GET", "/setup/org"),
     ("POST", "/setup/org"),
     ("POST", "/review/extend"),
+    ("POST", "/review/extension-requests/{id}"),
+    ("POST", "/reports/{unit}/{quarter}/extension"),
     ("GET", "/public"),
     ("GET", "/public/settings"),
     ("POST", "/public/settings"),

@@ -144,3 +144,67 @@ fn leaders_and_task_forces_get_what_the_assessment_flags() {
         "{items:?}"
     );
 }
+
+#[test]
+fn a_unit_asks_for_more_time_and_the_office_decides_from_its_to_do() {
+    let server = Server::start();
+    let mut kjj = server.sign_in("kjj");
+    let mut office = server.sign_in("office");
+    let v: Value = serde_json::from_str(&kjj.get("/api/v1/units").body).expect("JSON");
+    let id = v
+        .as_array()
+        .and_then(|a| a.iter().find(|u| u["name"] == "市科技局"))
+        .map(|u| u["id"].to_string())
+        .expect("市科技局");
+    let path = format!("/reports/{id}/2024Q4");
+    // A day before the deadline and an empty reason are refused with the reason why.
+    let r = kjj.post_form(
+        &format!("{path}/extension"),
+        &[("until", "2024-01-01"), ("reason", "统计数据尚未发布")],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("须晚于本单位现在的截止日期"), "{}", r.body);
+    let r = kjj.post_form(
+        &format!("{path}/extension"),
+        &[("until", "2027-01-20"), ("reason", "统计数据尚未发布")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = kjj.get(&path).body;
+    assert!(page.contains("办公室审批中"), "the unit sees its request");
+    // Asking again while the first is open is refused.
+    let again = kjj.post_form(
+        &format!("{path}/extension"),
+        &[("until", "2027-01-25"), ("reason", "再次申请")],
+    );
+    assert_ne!(again.status, 303, "{}", again.body);
+
+    let items = todo(&mut office);
+    let asked = of_period(&items, "extension_asked", "2024Q4");
+    assert_eq!(asked.len(), 1, "{items:?}");
+    assert!(
+        asked[0]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("统计数据尚未发布"))
+    );
+    let review = office.get("/review").body;
+    let action = review
+        .split("action=\"/review/extension-requests/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the request is on the review page")
+        .to_string();
+    let r = office.post_form(
+        &format!("/review/extension-requests/{action}"),
+        &[("decision", "grant"), ("note", "")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(of_period(&todo(&mut office), "extension_asked", "2024Q4").is_empty());
+    let page = kjj.get(&path).body;
+    assert!(page.contains("已批准"), "the unit sees the decision");
+    assert!(page.contains("2027-01-20"), "the unit's deadline moved");
+    let audit = server.cli(&["audit", "--entity", "reporting_period"]);
+    assert!(
+        audit.contains("extension.ask") && audit.contains("extension.grant"),
+        "{audit}"
+    );
+}

@@ -37,5 +37,21 @@ INSERT INTO reports_rebuilt (id, plan_id, unit_id, quarter, state, version, subm
     FROM reports;
 DROP TABLE reports;
 ALTER TABLE reports_rebuilt RENAME TO reports;
+-- A unit asks the office for more time (申请延期); the office grants it (a period extension is
+-- written with it) or refuses it. Undecided requests are on the office's to-do list.
+CREATE TABLE IF NOT EXISTS extension_requests (
+    id          INTEGER PRIMARY KEY,
+    period_id   INTEGER NOT NULL REFERENCES reporting_periods (id),
+    unit_id     INTEGER NOT NULL REFERENCES units (id),
+    until_day   TEXT    NOT NULL,
+    reason      TEXT    NOT NULL,
+    asked_at    TEXT    NOT NULL,
+    asked_by    TEXT    NOT NULL,
+    decision    TEXT    CHECK (decision IN ('granted', 'refused')),
+    decided_at  TEXT,
+    decided_by  TEXT,
+    note        TEXT
+) STRICT;
+CREATE INDEX IF NOT EXISTS extension_requests_period ON extension_requests (period_id);
 COMMIT;
 PRAGMA foreign_keys = ON;

@@ -66,6 +66,24 @@ const ENTITIES: [(&str, &str); 14] = [
     ("api_token", "接口令牌"),
 ];
 
+/// What a row is about, in words: the kind of thing (用户, 季度报告 …) and which one — a user by
+/// name, a sign-in session by whose it is (the actor column says), never an internal number.
+fn entity_words(people: &planwatch_app::people::People, entity: &str, id: &str) -> String {
+    let kind = ENTITIES
+        .iter()
+        .find(|(k, _)| *k == entity)
+        .map_or(entity, |(_, label)| label);
+    match entity {
+        "user" => match people.user_by_id(id) {
+            Some(name) => format!("{kind}：{name}"),
+            None => format!("{kind}：{}", people.name(id)),
+        },
+        "session" => kind.to_string(),
+        _ if id.is_empty() => kind.to_string(),
+        _ => format!("{kind}：{}", people.name(id)),
+    }
+}
+
 fn pretty(json: Option<String>) -> String {
     json.map(|j| match serde_json::from_str::<serde_json::Value>(&j) {
         Ok(v) => serde_json::to_string_pretty(&v).unwrap_or(j),
@@ -113,6 +131,7 @@ pub async fn list(
         since,
         limit: Some(PAGE_ROWS),
     };
+    let people = state.people().await?;
     let mut rows: Vec<AuditRow> = state
         .store()
         .audit_entries(&filter)
@@ -120,9 +139,9 @@ pub async fn list(
         .into_iter()
         .map(|e| AuditRow {
             at: format::time_seconds(e.at),
-            actor: e.actor,
+            actor: people.name(&e.actor),
             action: format::audit_action(&e.action).to_string(),
-            entity: format!("{} {}", e.entity, e.entity_id),
+            entity: entity_words(&people, &e.entity, &e.entity_id),
             before: pretty(e.before),
             after: pretty(e.after),
         })

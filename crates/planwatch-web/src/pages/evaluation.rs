@@ -62,6 +62,7 @@ async fn page(
     let plan = store.plan(None).await?;
     let catalogue = store.catalogue().await?;
     let judgements = Judgements::load(store).await?;
+    let people = state.people().await?;
     let goals = evaluation::qualitative_goals(&plan)
         .into_iter()
         .enumerate()
@@ -75,7 +76,7 @@ async fn page(
                 }),
                 evidence: j.map_or(String::new(), |j| j.evidence.clone()),
                 by: j.map_or(String::new(), |j| {
-                    format!("{} · {}", j.by, j.on.format("%Y-%m-%d"))
+                    format!("{} · {}", people.name(&j.by), j.on.format("%Y-%m-%d"))
                 }),
                 text,
             }
@@ -101,7 +102,7 @@ async fn page(
                     .collect(),
                 reason: chosen.map_or(String::new(), |c| c.reason.clone()),
                 status: match chosen {
-                    Some(c) => format!("已由 {} 选定", c.by),
+                    Some(c) => format!("已由 {} 选定", people.name(&c.by)),
                     None => "未选定：默认按从严的目标测算".to_string(),
                 },
                 code: t.code,

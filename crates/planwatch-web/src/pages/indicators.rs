@@ -160,6 +160,7 @@ pub async fn show(
         .collect();
     series.sort_by_key(|v| v.quarter);
     let reports = &a.reports;
+    let people = state.people().await?;
     let units = state.units().await?;
     let values = series
         .iter()
@@ -170,7 +171,7 @@ pub async fn show(
                 .find(|r| r.unit == reporter && r.period == v.quarter);
             let step = |k: ActionKind| {
                 r.and_then(|r| r.events.iter().rfind(|e| e.action == k))
-                    .map(|e| format!("{} {}", e.by, e.at.format("%Y-%m-%d %H:%M")))
+                    .map(|e| format!("{} {}", people.name(&e.by), e.at.format("%Y-%m-%d %H:%M")))
                     .unwrap_or_default()
             };
             ValueRow {

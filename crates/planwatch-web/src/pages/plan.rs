@@ -114,7 +114,11 @@ pub async fn show(
         current,
         period: format!("{}—{}年", rev.period_start, rev.period_end),
         source: rev.source_name.clone(),
-        imported: format!("{} {}", format::time(rev.created_at), rev.created_by),
+        imported: format!(
+            "{} {}",
+            format::time(rev.created_at),
+            state.people().await?.name(&rev.created_by)
+        ),
         goals: d.plan.goals.iter().map(goal_row).collect(),
         sections,
         measures: d
@@ -164,6 +168,7 @@ pub async fn revisions(
     user: CurrentUser,
 ) -> WebResult<Html<String>> {
     user.require(Permission::ReadPlan)?;
+    let people = state.people().await?;
     let mut rows: Vec<RevisionRow> = state
         .store()
         .revisions()
@@ -174,7 +179,7 @@ pub async fn revisions(
             title: r.title,
             source: format!("{}：{}", source_label(&r.source_kind), r.source_name),
             created: format::time(r.created_at),
-            by: r.created_by,
+            by: people.name(&r.created_by),
             tasks: r.task_count,
         })
         .collect();

@@ -339,6 +339,10 @@ struct ReportPage {
     can_review: bool,
     can_reopen: bool,
     can_upload: bool,
+    /// The unit may ask the office for more time (no request of it is open).
+    can_ask_extension: bool,
+    /// The unit's extension requests for this quarter, in words.
+    extension_requests: Vec<String>,
     rows: Vec<FormRow>,
     filled_rows: usize,
     indicators: Vec<IndicatorFormRow>,
@@ -372,6 +376,7 @@ fn notice(code: &str) -> Option<String> {
             "returned" => "已退回，单位修改后重新报送。",
             "reopened" => "已重新开放，单位可修改后重新报送。",
             "uploaded" => "Excel 报送表已读入并保存。",
+            "extension_asked" => "延期申请已提交，领导小组办公室的待办中会出现这份申请。",
             _ => return None,
         }
         .to_string(),
@@ -606,6 +611,14 @@ async fn page(
             .cloned()
             .unwrap_or_default(),
     );
+    let people = state.people().await?;
+    let requests: Vec<planwatch_store::ExtensionRequest> = state
+        .store()
+        .extension_requests(false)
+        .await?
+        .into_iter()
+        .filter(|x| x.unit == l.unit.name && x.period == l.quarter)
+        .collect();
     let events = l
         .stored
         .as_ref()
@@ -616,7 +629,7 @@ async fn page(
                 .map(|e| EventRow {
                     at: e.at.format("%Y-%m-%d %H:%M").to_string(),
                     action: e.action.label_zh(),
-                    by: format!("{}（{}）", e.by, e.role.label_zh()),
+                    by: people.name_with_role(&e.by, e.role.label_zh()),
                     state: e.to.label_zh(),
                     comment: e.comment.clone().unwrap_or_default(),
                 })
@@ -656,6 +669,31 @@ async fn page(
         can_review: role == Role::Office && st == Some(ReportState::Submitted),
         can_reopen: role == Role::Office && st == Some(ReportState::Accepted),
         can_upload: editable,
+        can_ask_extension: own
+            && !matches!(period_state, PeriodState::Locked | PeriodState::Upcoming)
+            && !matches!(st, Some(ReportState::Submitted | ReportState::Accepted))
+            && !requests.iter().any(|x| x.decision.is_none()),
+        extension_requests: requests
+            .iter()
+            .map(|x| {
+                let state = match x.decision.as_deref() {
+                    None => "办公室审批中".to_string(),
+                    Some("granted") => "已批准".to_string(),
+                    Some(_) => format!(
+                        "不予延期{}",
+                        x.note
+                            .as_deref()
+                            .map(|n| format!("：{n}"))
+                            .unwrap_or_default()
+                    ),
+                };
+                format!(
+                    "申请延至 {}（{}）：{state}",
+                    x.until.format("%Y-%m-%d"),
+                    x.reason
+                )
+            })
+            .collect(),
         filled_rows: rows
             .iter()
             .filter(|r: &&FormRow| !r.progress.is_empty())
@@ -1043,6 +1081,71 @@ pub async fn upload(
                 vec![m],
             )
             .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ExtensionForm {
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// 申请延期: the unit's reporter or head asks the office for a later deadline for this quarter.
+pub async fn ask_extension(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((unit_id, quarter)): Path<(String, String)>,
+    Form(f): Form<ExtensionForm>,
+) -> WebResult<Response> {
+    let l = load(&state, &user, &unit_id, &quarter).await?;
+    if !may_edit_unit(&user.user, &l.unit.name) {
+        return Err(WebError::Forbidden(format!(
+            "只有“{}”的填报员和单位负责人可以为该单位申请延期。",
+            l.unit.name
+        )));
+    }
+    let outcome = match chrono::NaiveDate::parse_from_str(f.until.trim(), "%Y-%m-%d") {
+        Ok(until) => {
+            rep::ask_extension(
+                state.store(),
+                &l.ctx,
+                planwatch_app::Caller::User(&user.user),
+                &l.unit.name,
+                l.quarter,
+                until,
+                &f.reason,
+                planwatch_app::now(),
+            )
+            .await
+        }
+        Err(_) => Err(planwatch_app::AppError::Refused(format!(
+            "申请延期至的日期“{}”无法识别，请写作 2024-10-20",
+            f.until.trim()
+        ))),
+    };
+    match super::super::error::shown(outcome)? {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/reports/{}/{}?ok=extension_asked",
+            l.unit.id, l.quarter
+        ))
+        .into_response()),
+        Err(e) => {
+            let p = page(
+                &state,
+                &user,
+                &l,
+                None,
+                None,
+                &Problems::default(),
+                vec![format!("延期申请未提交：{e}")],
+                None,
+                Vec::new(),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
         }
     }
 }

@@ -32,6 +32,16 @@ pub struct QueueRow {
     pub demo: bool,
 }
 
+pub struct AskedRow {
+    pub id: i64,
+    pub unit: String,
+    pub quarter_label: String,
+    pub deadline: String,
+    pub until: String,
+    pub reason: String,
+    pub asked: String,
+}
+
 pub struct PeriodRow {
     pub quarter: String,
     pub label: String,
@@ -47,6 +57,8 @@ struct ReviewPage {
     waiting: Vec<QueueRow>,
     returned: Vec<QueueRow>,
     periods: Vec<PeriodRow>,
+    /// Units' requests for more time, not yet decided.
+    asked: Vec<AskedRow>,
     units: Vec<String>,
     notice: Option<String>,
     error: Option<String>,
@@ -125,6 +137,29 @@ async fn page(
                 .collect(),
         })
         .collect();
+    let people = state.people().await?;
+    let asked = state
+        .store()
+        .extension_requests(true)
+        .await?
+        .into_iter()
+        .map(|x| AskedRow {
+            id: x.id,
+            quarter_label: x.period.label_zh(),
+            deadline: ctx
+                .period(x.period)
+                .map(|p| p.deadline_for(&x.unit).format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            until: x.until.format("%Y-%m-%d").to_string(),
+            reason: x.reason,
+            asked: format!(
+                "{} {}",
+                people.name(&x.asked_by),
+                cst_from_utc(x.asked_at).format("%Y-%m-%d %H:%M")
+            ),
+            unit: x.unit.into_string(),
+        })
+        .collect();
     let mut unit_names = ctx.inputs().responsible_units(
         ctx.periods
             .last()
@@ -137,6 +172,7 @@ async fn page(
         waiting,
         returned,
         periods,
+        asked,
         units: unit_names.into_iter().map(String::from).collect(),
         notice,
         error,
@@ -149,7 +185,11 @@ pub async fn show(
     Query(q): Query<ReviewQuery>,
 ) -> WebResult<Response> {
     user.require(Permission::ReviewReports)?;
-    let notice = (q.ok == "extended").then(|| "已批准延期。".to_string());
+    let notice = match q.ok.as_str() {
+        "extended" => Some("已批准延期。".to_string()),
+        "refused" => Some("已不予延期，单位会在报告页看到。".to_string()),
+        _ => None,
+    };
     Ok(render(&page(&state, &user, notice, None).await?)?.into_response())
 }
 
@@ -204,6 +244,52 @@ pub async fn extend(
         Ok(()) => Ok(Redirect::to("/review?ok=extended").into_response()),
         Err(e) => {
             let p = page(&state, &user, None, Some(format!("未批准延期：{e}"))).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DecideForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Grants or refuses a unit's extension request (granting moves the unit's deadline).
+pub async fn decide(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Form(f): Form<DecideForm>,
+) -> WebResult<Response> {
+    user.require(Permission::ReviewReports)?;
+    let grant = match f.decision.as_str() {
+        "grant" => Ok(true),
+        "refuse" => Ok(false),
+        _ => Err(planwatch_app::AppError::Refused(
+            "请选择批准或不予延期".to_string(),
+        )),
+    };
+    let outcome = match grant {
+        Ok(g) => rep::decide_extension(
+            state.store(),
+            planwatch_app::Caller::User(&user.user),
+            id,
+            g,
+            &f.note,
+            app::now(),
+        )
+        .await
+        .map(|_| g),
+        Err(e) => Err(e),
+    };
+    match crate::error::shown(outcome)? {
+        Ok(true) => Ok(Redirect::to("/review?ok=extended").into_response()),
+        Ok(false) => Ok(Redirect::to("/review?ok=refused").into_response()),
+        Err(e) => {
+            let p = page(&state, &user, None, Some(format!("延期申请未处理：{e}"))).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
         }
     }

@@ -44,6 +44,7 @@ async fn page(
     new_token: Option<(String, String)>,
     error: Option<String>,
 ) -> WebResult<TokensPage> {
+    let people = state.people().await?;
     let rows = accounts::api_tokens(state.store(), app::Caller::User(&user.user))
         .await?
         .into_iter()
@@ -53,7 +54,7 @@ async fn page(
             name: t.name,
             scopes: t.scopes.label_zh(),
             created: format::time(t.created_at),
-            by: t.created_by,
+            by: people.name(&t.created_by),
             revoked: t.revoked_at.map(format::time).unwrap_or_default(),
         })
         .collect();
