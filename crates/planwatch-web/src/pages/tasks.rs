@@ -36,6 +36,8 @@ pub struct ListRow {
     pub light_label: &'static str,
     pub percent: String,
     pub explanation: String,
+    /// Most urgent first when sorted by status.
+    pub urgency: u8,
 }
 
 #[derive(Template)]
@@ -187,6 +189,7 @@ pub async fn list(
             light_label: j.map_or("", |j| j.light.label_zh()),
             percent: j.and_then(|j| j.percent_zh()).unwrap_or_default(),
             explanation: j.map(|j| j.explanation.clone()).unwrap_or_default(),
+            urgency: j.map_or(9, |j| urgency(j.status)),
         }
     };
     let shown_tasks: Vec<&TaskView> = d.view.tasks.iter().filter(|t| keep(t)).collect();
