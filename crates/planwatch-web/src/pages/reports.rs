@@ -92,7 +92,10 @@ async fn overview_filter(
         DueState::Missing,
     ];
     if !q.state.is_empty() && !known.iter().any(|s| s.as_str() == q.state) {
-        return Err(WebError::BadRequest(format!("报送状态“{}”无法识别", q.state)));
+        return Err(WebError::BadRequest(format!(
+            "报送状态“{}”无法识别",
+            q.state
+        )));
     }
     let needle = q.q.trim();
     let due: Vec<DueRow> = due

@@ -12,8 +12,8 @@ use super::{Chrome, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
-use serde::Deserialize;
 use planwatch_model::UnitKind;
+use serde::Deserialize;
 
 pub struct UnitRow {
     pub id: i64,
@@ -68,7 +68,10 @@ pub async fn list(
     user.require(Permission::ReadPlan)?;
     let xlsx = lists::wants_xlsx(&q.format)?;
     if !q.kind.is_empty() && !UnitKind::ALL.iter().any(|k| k.as_str() == q.kind) {
-        return Err(WebError::BadRequest(format!("单位类别“{}”无法识别", q.kind)));
+        return Err(WebError::BadRequest(format!(
+            "单位类别“{}”无法识别",
+            q.kind
+        )));
     }
     let d = PlanData::load(&state).await?;
     let units = match &d {
@@ -124,7 +127,11 @@ pub async fn list(
             // Ranked: the highest score first (the assessment's own ranking within a class
             // follows the same scores); units without a score after them, most tasks first.
             if q.sort == "lead" {
-                rows.sort_by(|a, b| b.lead.cmp(&a.lead).then(b.participating.cmp(&a.participating)));
+                rows.sort_by(|a, b| {
+                    b.lead
+                        .cmp(&a.lead)
+                        .then(b.participating.cmp(&a.participating))
+                });
             } else {
                 rows.sort_by(|a, b| match (a.value, b.value) {
                     (Some(x), Some(y)) => y.total_cmp(&x),
@@ -178,7 +185,10 @@ pub async fn list(
         }
         .download();
     }
-    let export = lists::export_href("/units", &[("kind", &q.kind), ("q", &q.q), ("sort", &q.sort)]);
+    let export = lists::export_href(
+        "/units",
+        &[("kind", &q.kind), ("q", &q.q), ("sort", &q.sort)],
+    );
     Ok(render(&UnitsPage {
         c: Chrome::new(&state, &user, "units", "单位").await?,
         total: units.iter().filter(|u| u.kind != UnitKind::Group).count(),
