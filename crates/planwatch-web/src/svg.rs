@@ -30,7 +30,7 @@ pub struct Segment<'a> {
 }
 
 /// The width the compact charts are drawn at (user units = CSS px at full size).
-pub const COMPACT_WIDTH: f64 = 400.0;
+pub const COMPACT_WIDTH: f64 = 380.0;
 
 /// The text size of every chart, in user units.
 const TEXT: f64 = 13.0;
