@@ -118,6 +118,8 @@ struct DashboardPage {
     /// The last five units (beyond the first ten), so the dashboard shows who lags as well.
     bottom_chart: String,
     units_scored: usize,
+    /// Indicators with a green or grey light: folded away on phones behind a link.
+    folded: usize,
     indicators: Vec<IndicatorRow>,
     missing: Vec<UnitLine>,
     returned: Vec<UnitLine>,
@@ -418,6 +420,7 @@ pub async fn show(state: &AppState, user: &CurrentUser, a: Assessed) -> WebResul
             svg::bars("单位得分后五名", &bottom, max, "#b3261e")
         },
         units_scored: ranked.len(),
+        folded: s.indicators_green + s.indicators_grey,
         indicators,
         missing,
         returned,

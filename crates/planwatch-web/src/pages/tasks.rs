@@ -469,6 +469,9 @@ struct TaskPage {
     standing: Option<Standing>,
     dated: Vec<MilestoneLine>,
     progress: Vec<UnitProgress>,
+    /// Participating units (shown folded when there are many) and how many have a report.
+    participants: usize,
+    participants_reported: usize,
     history: Vec<HistoryRow>,
     indicators: Vec<IndicatorRow>,
 }
@@ -746,6 +749,11 @@ pub async fn show(
             .unwrap_or_default(),
         standing,
         dated,
+        participants: progress.iter().filter(|u| u.role != "牵头").count(),
+        participants_reported: progress
+            .iter()
+            .filter(|u| u.role != "牵头" && !u.period.is_empty())
+            .count(),
         progress,
         history,
         indicators,
