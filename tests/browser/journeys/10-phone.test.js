@@ -1,5 +1,6 @@
 // Phones (issue 15, item 6; docs/decisions/0063): at 390 px every list is a set of cards whose
-// cells are labelled by their column's head, no table cell's text wraps one character per line,
+// cells are labelled by their column's head, no table cell's text wraps one (or two) characters
+// per line,
 // chart text is at least 11 CSS px, and the navigation shows that it scrolls. Screenshots of the
 // dashboard, 指标 and a task page at 390 px are saved for a person to look at.
 
@@ -34,14 +35,27 @@ function squeezedCells() {
     const text = cell.innerText.replace(/\s+/g, '');
     const box = cell.getBoundingClientRect();
     if (text.length < 4 || box.width === 0 || box.height === 0) continue;
-    // The lines the cell's text takes: distinct tops of its text's line boxes.
-    const range = document.createRange();
-    range.selectNodeContents(cell);
-    const tops = new Set();
-    for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top));
-    const lines = tops.size;
-    const fontSize = parseFloat(getComputedStyle(cell).fontSize);
-    if (lines >= text.length || box.width < 2 * fontSize) {
+    // The lines the cell's text takes: the distinct tops of its text nodes' line boxes (within
+    // half a line of each other is the same line; hidden text such as .sr-only is 1 px wide).
+    const style = getComputedStyle(cell);
+    const half = (parseFloat(style.lineHeight) || 1.5 * parseFloat(style.fontSize)) / 2;
+    const tops = [];
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) {
+        if (r.width < 2) continue;
+        if (!tops.some((t) => Math.abs(t - r.top) < half)) tops.push(r.top);
+      }
+    }
+    const lines = Math.max(tops.length, 1);
+    const fontSize = parseFloat(style.fontSize);
+    const inner = box.width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    // One or two characters per line (a Latin word such as GDP keeps a line to itself, so a
+    // squeezed column averages a little over one), or a column too narrow for three.
+    if (text.length / lines < 2.5 || inner < 3 * fontSize) {
       out.push(`${text.slice(0, 20)} (${text.length} chars, ${lines} lines, ${Math.round(box.width)}px wide)`);
     }
   }
