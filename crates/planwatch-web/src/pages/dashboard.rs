@@ -123,7 +123,8 @@ struct DashboardPage {
     indicators: Vec<IndicatorRow>,
     missing: Vec<UnitLine>,
     returned: Vec<UnitLine>,
-    overdue: Vec<String>,
+    /// Overdue milestones with a link to their task's page (text, href).
+    overdue: Vec<(String, String)>,
     changes: Vec<String>,
     first_period: bool,
     mine: Option<Mine>,
@@ -428,7 +429,17 @@ pub async fn show(state: &AppState, user: &CurrentUser, a: Assessed) -> WebResul
             .overdue_milestones
             .iter()
             .take(8)
-            .map(|m| format!("{}：{}（逾期 {} 天）", m.task_title, m.text, m.days_overdue))
+            .map(|m| {
+                let number = x
+                    .tasks
+                    .iter()
+                    .find(|t| t.id == m.task_id)
+                    .and_then(|t| t.number);
+                (
+                    format!("{}：{}（逾期 {} 天）", m.task_title, m.text, m.days_overdue),
+                    number.map_or(String::new(), |n| format!("/tasks/{n}?period={}", a.period)),
+                )
+            })
             .collect(),
         first_period: before.is_none(),
         changes: before.map(|b| changes(o, &b.outcome)).unwrap_or_default(),

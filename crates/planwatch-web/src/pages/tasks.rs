@@ -409,6 +409,7 @@ pub struct Standing {
     pub expected: String,
     pub explanation: String,
     pub judgement: String,
+    pub judgement_basis: String,
     pub evidence: String,
 }
 
@@ -643,11 +644,11 @@ pub async fn show(
         percent: t.percent_zh().unwrap_or_else(|| "暂无".to_string()),
         expected: t.expected_zh(),
         explanation: t.explanation.clone(),
-        judgement: match (&t.judgement, &t.judgement_basis) {
-            (Some(j), Some(b)) => format!("{}（{b}）", j.label_zh()),
-            (Some(j), None) => j.label_zh().to_string(),
-            _ => String::new(),
-        },
+        judgement: t
+            .judgement
+            .map(|j| j.label_zh().to_string())
+            .unwrap_or_default(),
+        judgement_basis: t.judgement_basis.clone().unwrap_or_default(),
         evidence: t.evidence_period.map(|p| p.label_zh()).unwrap_or_default(),
     });
     let dated = judged
