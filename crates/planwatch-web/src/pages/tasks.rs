@@ -38,6 +38,8 @@ pub struct ListRow {
     pub explanation: String,
     /// Most urgent first when sorted by status.
     pub urgency: u8,
+    /// The final judgement (终期评估) once the plan is over; empty while it runs.
+    pub judgement: &'static str,
 }
 
 #[derive(Template)]
@@ -57,6 +59,8 @@ struct TasksPage {
     forces: Vec<String>,
     export: String,
     filtered: bool,
+    /// The plan is over: the list shows each task's final judgement too.
+    closed: bool,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -190,6 +194,7 @@ pub async fn list(
             percent: j.and_then(|j| j.percent_zh()).unwrap_or_default(),
             explanation: j.map(|j| j.explanation.clone()).unwrap_or_default(),
             urgency: j.map_or(9, |j| urgency(j.status)),
+            judgement: j.and_then(|j| j.judgement).map_or("", |x| x.label_zh()),
         }
     };
     let shown_tasks: Vec<&TaskView> = d.view.tasks.iter().filter(|t| keep(t)).collect();
@@ -287,6 +292,7 @@ pub async fn list(
                     r.status.to_string(),
                     r.light_label.to_string(),
                     r.percent.clone(),
+                    r.judgement.to_string(),
                     r.explanation.clone(),
                 ]
             })
@@ -307,6 +313,7 @@ pub async fn list(
                 ("状态", false),
                 ("信号", false),
                 ("年度完成", false),
+                ("终期评估", false),
                 ("说明", false),
             ],
             rows,
@@ -375,6 +382,7 @@ pub async fn list(
             .map(|f| f.body.name.clone())
             .collect(),
         export,
+        closed: stage == planwatch_model::PlanStage::Closed,
         q,
     })?
     .into_response())
