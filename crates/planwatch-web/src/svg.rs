@@ -324,6 +324,65 @@ mod tests {
     }
 
     #[test]
+    fn compact_charts_are_drawn_narrow_with_13px_text_and_the_legend_wraps() {
+        let few = proportion_bar(
+            "x",
+            &[Segment {
+                label: "绿灯",
+                count: 3,
+                color: "#2e7d32",
+            }],
+        );
+        let labels = [
+            "已完成",
+            "序时推进",
+            "滞后序时",
+            "未启动",
+            "逾期",
+            "暂无数据",
+        ];
+        let many: Vec<Segment<'_>> = labels
+            .iter()
+            .map(|l| Segment {
+                label: l,
+                count: 12,
+                color: "#000",
+            })
+            .collect();
+        let wrapped = proportion_bar("x", &many);
+        let height = |svg: &str| -> f64 {
+            svg.split("viewBox=\"0 0 380 ")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .and_then(|h| h.parse().ok())
+                .expect("a 380-wide view box")
+        };
+        assert!(height(&wrapped) > height(&few), "a second legend line");
+        let b = bars(
+            "x",
+            &[("市发展和改革委员会规划科".to_string(), 90.0)],
+            100.0,
+            "#000",
+        );
+        assert!(b.contains("viewBox=\"0 0 380 ") && b.contains("chart-compact"));
+        assert!(b.contains("…"), "a long name is cut to fit beside the bar");
+        for svg in [&few, &wrapped, &b] {
+            assert!(!svg.contains("font-size=\"11\"") && svg.contains("font-size=\"13\""));
+        }
+        let s = series(&Series {
+            title: "x",
+            unit: "家",
+            points: &[(2022.0, 1.0)],
+            target: None,
+            forecast: None,
+        });
+        assert!(
+            s.contains("chart-screen") && s.contains("chart-phone"),
+            "two drawings"
+        );
+    }
+
+    #[test]
     fn a_series_without_data_says_so() {
         let svg = series(&Series {
             title: "x",
