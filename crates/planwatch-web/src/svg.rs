@@ -177,7 +177,7 @@ pub fn series(s: &Series<'_>) -> String {
 }
 
 fn series_at(s: &Series<'_>, class: &str, (w, h): (f64, f64), text: f64) -> String {
-    let (left, right, top, bottom) = (text * 4.4, 20.0, 16.0, text * 2.8);
+    let (left, right, top, bottom) = (text * 4.4, text * 2.0, 16.0, text * 2.8);
     let mut xs: Vec<f64> = s.points.iter().map(|p| p.0).collect();
     let mut ys: Vec<f64> = s.points.iter().map(|p| p.1).collect();
     for (x, y) in s.target.iter().chain(s.forecast.iter()) {
