@@ -138,6 +138,32 @@ impl TaskAssessment {
     pub fn status_zh(&self) -> &'static str {
         self.status.label_at(self.stage)
     }
+
+    /// The reported share of the year's work as every output writes it (e.g. `62.5%`).
+    pub fn percent_zh(&self) -> Option<String> {
+        self.percent_complete.map(percent_zh)
+    }
+
+    /// The share of the year's work expected by now (序时进度), e.g. `50%`.
+    pub fn expected_zh(&self) -> String {
+        percent_zh(self.expected_percent)
+    }
+
+    /// Whether the task needs pushing — the dashboard's 滞后或逾期任务 while the plan runs (behind
+    /// or overdue), its 未完成 once the plan is over (终期评估). The dashboard counts these and
+    /// the task list filters by them (`?status=stalled`), so the tile and the list agree.
+    pub fn is_stalled(&self) -> bool {
+        if self.stage == PlanStage::Closed {
+            self.judgement == Some(TaskJudgement::NotCompleted)
+        } else {
+            matches!(self.status, TaskStatus::Behind | TaskStatus::Overdue)
+        }
+    }
+}
+
+/// A share (0–100) written as the monitor's explanations write it: one decimal at most.
+pub fn percent_zh(p: f64) -> String {
+    format!("{}%", zh::num(p, 1))
 }
 
 /// An overdue milestone, for the list the office chases.

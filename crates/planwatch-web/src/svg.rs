@@ -2,6 +2,12 @@
 //! a proportion bar for status counts, horizontal bars for scores, and an indicator's series
 //! against its target with the forecast. Text is escaped; sizes are in CSS pixels and the
 //! charts scale to their container.
+//!
+//! Phones: a chart's text must stay readable (≥ 11 CSS px) at 390 px. The compact charts (the
+//! proportion bar and the score bars) are drawn [`COMPACT_WIDTH`] wide with 13 px text and are
+//! never shown wider than 440 px (`.chart-compact` in app.css), so their text is 11–14 px from a
+//! phone to a desktop. The series is drawn twice, wide for screens and narrow for phones
+//! (`.chart-screen` / `.chart-phone`); the stylesheet shows one of them.
 
 use std::fmt::Write as _;
 
@@ -23,12 +29,41 @@ pub struct Segment<'a> {
     pub color: &'a str,
 }
 
-/// A 100 % bar split by count, with a legend below: 绿灯 12 · 黄灯 3 …
+/// The width the compact charts are drawn at (user units = CSS px at full size).
+pub const COMPACT_WIDTH: f64 = 380.0;
+
+/// The text size of every chart, in user units.
+const TEXT: f64 = 13.0;
+
+/// The rough width of `s` at `size`: CJK characters a full em, others about half.
+fn text_width(s: &str, size: f64) -> f64 {
+    s.chars()
+        .map(|c| if c.is_ascii() { 0.6 } else { 1.0 })
+        .sum::<f64>()
+        * size
+}
+
+/// A 100 % bar split by count, with a legend below that wraps onto more lines as needed:
+/// 绿灯 12 · 黄灯 3 …
 pub fn proportion_bar(title: &str, segments: &[Segment<'_>]) -> String {
     let total: usize = segments.iter().map(|s| s.count).sum();
-    let (w, bar_h, h) = (600.0, 22.0, 56.0);
+    let (w, bar_h, line_h) = (COMPACT_WIDTH, 24.0, 20.0);
+    // Lay the legend out first: it decides the height.
+    let mut legend = Vec::new();
+    let (mut lx, mut line) = (0.0, 0usize);
+    for s in segments {
+        let label = format!("{} {}", s.label, s.count);
+        let item_w = 16.0 + text_width(&label, TEXT) + 14.0;
+        if lx > 0.0 && lx + item_w > w {
+            lx = 0.0;
+            line += 1;
+        }
+        legend.push((lx, line, label, s.color));
+        lx += item_w;
+    }
+    let h = bar_h + 12.0 + line_h * (line + 1) as f64;
     let mut out = format!(
-        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        r#"<svg class="chart chart-compact" viewBox="0 0 {w} {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
         esc(title)
     );
     if total == 0 {
@@ -49,28 +84,28 @@ pub fn proportion_bar(title: &str, segments: &[Segment<'_>]) -> String {
             esc(s.label),
             s.count
         );
-        if sw > 26.0 {
+        if sw > text_width(&s.count.to_string(), TEXT) + 8.0 {
             let _ = write!(
                 out,
-                r##"<text x="{}" y="15.5" font-size="12" fill="#fff" text-anchor="middle">{}</text>"##,
+                r##"<text x="{}" y="17" font-size="{TEXT}" fill="#fff" text-anchor="middle">{}</text>"##,
                 n(x + sw / 2.0),
                 s.count
             );
         }
         x += sw;
     }
-    let mut lx = 0.0;
-    for s in segments {
-        let label = format!("{} {}", s.label, s.count);
+    for (lx, line, label, color) in legend {
+        let y = bar_h + 12.0 + line_h * line as f64;
         let _ = write!(
             out,
-            r##"<rect x="{}" y="36" width="10" height="10" rx="2" fill="{}"/><text x="{}" y="45" font-size="12" fill="#374151">{}</text>"##,
+            r##"<rect x="{}" y="{}" width="11" height="11" rx="2" fill="{}"/><text x="{}" y="{}" font-size="{TEXT}" fill="#374151">{}</text>"##,
             n(lx),
-            s.color,
-            n(lx + 14.0),
+            n(y + 1.0),
+            color,
+            n(lx + 16.0),
+            n(y + 11.0),
             esc(&label)
         );
-        lx += 24.0 + 13.0 * label.chars().count() as f64;
     }
     out.push_str("</svg>");
     out
@@ -78,11 +113,12 @@ pub fn proportion_bar(title: &str, segments: &[Segment<'_>]) -> String {
 
 /// Horizontal bars, one per row (label, value), on a 0..`max` scale.
 pub fn bars(title: &str, rows: &[(String, f64)], max: f64, color: &str) -> String {
-    let (label_w, bar_w, row_h) = (150.0, 380.0, 24.0);
-    let w = label_w + bar_w + 60.0;
+    let (label_w, value_w, row_h) = (150.0, 52.0, 26.0);
+    let w = COMPACT_WIDTH;
+    let bar_w = w - label_w - value_w;
     let h = row_h * rows.len().max(1) as f64 + 4.0;
     let mut out = format!(
-        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        r#"<svg class="chart chart-compact" viewBox="0 0 {w} {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
         esc(title)
     );
     for (i, (label, v)) in rows.iter().enumerate() {
@@ -92,19 +128,27 @@ pub fn bars(title: &str, rows: &[(String, f64)], max: f64, color: &str) -> Strin
         } else {
             0.0
         };
-        let short: String = label.chars().take(11).collect();
+        // As much of the name as fits beside the bar; the full name is in the tooltip.
+        let mut short = String::new();
+        for c in label.chars() {
+            if text_width(&format!("{short}{c}…"), TEXT) > label_w - 8.0 {
+                short.push('…');
+                break;
+            }
+            short.push(c);
+        }
         let _ = write!(
             out,
-            r##"<text x="{}" y="{}" font-size="12" fill="#374151" text-anchor="end">{}</text><rect x="{label_w}" y="{}" width="{}" height="15" rx="2" fill="{color}"><title>{} {:.2}</title></rect><text x="{}" y="{}" font-size="12" fill="#374151">{:.2}</text>"##,
+            r##"<text x="{}" y="{}" font-size="{TEXT}" fill="#374151" text-anchor="end">{}</text><rect x="{label_w}" y="{}" width="{}" height="16" rx="2" fill="{color}"><title>{} {:.2}</title></rect><text x="{}" y="{}" font-size="{TEXT}" fill="#374151">{:.2}</text>"##,
             n(label_w - 6.0),
-            n(y + 12.0),
+            n(y + 13.0),
             esc(&short),
             n(y + 1.0),
             n(bw),
             esc(label),
             v,
-            n(label_w + bw + 6.0),
-            n(y + 12.0),
+            n(label_w + bw + 5.0),
+            n(y + 13.0),
             v
         );
     }
@@ -122,8 +166,18 @@ pub struct Series<'a> {
     pub forecast: Option<(f64, f64)>,
 }
 
+/// The series twice: wide for screens, narrow with the same 13 px text for phones (the
+/// stylesheet shows one of them).
 pub fn series(s: &Series<'_>) -> String {
-    let (w, h, left, right, top, bottom) = (640.0, 260.0, 56.0, 20.0, 16.0, 34.0);
+    format!(
+        "{}{}",
+        series_at(s, "chart-screen", (640.0, 260.0), 11.0),
+        series_at(s, "chart-phone", (340.0, 230.0), TEXT)
+    )
+}
+
+fn series_at(s: &Series<'_>, class: &str, (w, h): (f64, f64), text: f64) -> String {
+    let (left, right, top, bottom) = (text * 4.4, text * 2.0, 16.0, text * 2.8);
     let mut xs: Vec<f64> = s.points.iter().map(|p| p.0).collect();
     let mut ys: Vec<f64> = s.points.iter().map(|p| p.1).collect();
     for (x, y) in s.target.iter().chain(s.forecast.iter()) {
@@ -131,13 +185,13 @@ pub fn series(s: &Series<'_>) -> String {
         ys.push(*y);
     }
     let mut out = format!(
-        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        r#"<svg class="chart {class}" viewBox="0 0 {w} {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
         esc(s.title)
     );
     if xs.is_empty() {
         let _ = write!(
             out,
-            r##"<text x="{}" y="{}" font-size="13" fill="#5f6b7a" text-anchor="middle">暂无数据</text></svg>"##,
+            r##"<text x="{}" y="{}" font-size="{text}" fill="#5f6b7a" text-anchor="middle">暂无数据</text></svg>"##,
             w / 2.0,
             h / 2.0
         );
@@ -172,9 +226,9 @@ pub fn series(s: &Series<'_>) -> String {
     while year <= x1 {
         let _ = write!(
             out,
-            r##"<line x1="{x}" y1="{top}" x2="{x}" y2="{}" stroke="#eef1f4"/><text x="{x}" y="{}" font-size="11" fill="#5f6b7a" text-anchor="middle">{}年</text>"##,
+            r##"<line x1="{x}" y1="{top}" x2="{x}" y2="{}" stroke="#eef1f4"/><text x="{x}" y="{}" font-size="{text}" fill="#5f6b7a" text-anchor="middle">{}年</text>"##,
             n(h - bottom),
-            n(h - bottom + 16.0),
+            n(h - bottom + text + 5.0),
             year as i64,
             x = n(px(year)),
         );
@@ -184,7 +238,7 @@ pub fn series(s: &Series<'_>) -> String {
         let v = y_min + (y1 - y_min) * f64::from(k) / 4.0;
         let _ = write!(
             out,
-            r##"<text x="{}" y="{}" font-size="11" fill="#5f6b7a" text-anchor="end">{}</text>"##,
+            r##"<text x="{}" y="{}" font-size="{text}" fill="#5f6b7a" text-anchor="end">{}</text>"##,
             n(left - 6.0),
             n(py(v) + 4.0),
             esc(&planwatch_monitor::zh::num(
@@ -196,7 +250,7 @@ pub fn series(s: &Series<'_>) -> String {
     if let Some((tx, ty)) = s.target {
         let _ = write!(
             out,
-            r##"<line x1="{left}" y1="{y}" x2="{}" y2="{y}" stroke="#b3261e" stroke-dasharray="6 4"/><circle cx="{}" cy="{y}" r="4" fill="#b3261e"/><text x="{}" y="{}" font-size="11" fill="#b3261e" text-anchor="end">目标 {}{}</text>"##,
+            r##"<line x1="{left}" y1="{y}" x2="{}" y2="{y}" stroke="#b3261e" stroke-dasharray="6 4"/><circle cx="{}" cy="{y}" r="4" fill="#b3261e"/><text x="{}" y="{}" font-size="{text}" fill="#b3261e" text-anchor="end">目标 {}{}</text>"##,
             n(w - right),
             n(px(tx)),
             n(w - right),
@@ -267,6 +321,65 @@ mod tests {
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("指标&lt;灯&gt;"));
         assert!(svg.contains("绿灯 3") && svg.contains("红灯 1"));
+    }
+
+    #[test]
+    fn compact_charts_are_drawn_narrow_with_13px_text_and_the_legend_wraps() {
+        let few = proportion_bar(
+            "x",
+            &[Segment {
+                label: "绿灯",
+                count: 3,
+                color: "#2e7d32",
+            }],
+        );
+        let labels = [
+            "已完成",
+            "序时推进",
+            "滞后序时",
+            "未启动",
+            "逾期",
+            "暂无数据",
+        ];
+        let many: Vec<Segment<'_>> = labels
+            .iter()
+            .map(|l| Segment {
+                label: l,
+                count: 12,
+                color: "#000",
+            })
+            .collect();
+        let wrapped = proportion_bar("x", &many);
+        let height = |svg: &str| -> f64 {
+            svg.split("viewBox=\"0 0 380 ")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .and_then(|h| h.parse().ok())
+                .expect("a 380-wide view box")
+        };
+        assert!(height(&wrapped) > height(&few), "a second legend line");
+        let b = bars(
+            "x",
+            &[("市发展和改革委员会规划科".to_string(), 90.0)],
+            100.0,
+            "#000",
+        );
+        assert!(b.contains("viewBox=\"0 0 380 ") && b.contains("chart-compact"));
+        assert!(b.contains("…"), "a long name is cut to fit beside the bar");
+        for svg in [&few, &wrapped, &b] {
+            assert!(!svg.contains("font-size=\"11\"") && svg.contains("font-size=\"13\""));
+        }
+        let s = series(&Series {
+            title: "x",
+            unit: "家",
+            points: &[(2022.0, 1.0)],
+            target: None,
+            forecast: None,
+        });
+        assert!(
+            s.contains("chart-screen") && s.contains("chart-phone"),
+            "two drawings"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! One truth: after `planwatch demo --until 2024Q4`, every figure that several outputs show is the
 //! same in each — the API (`/api/v1/indicators`, `/api/v1/scores`), the dashboard page,
-//! `planwatch assess --format json` and the annual report (HTML) — for a mid-plan quarter, the
-//! plan's final quarter and an early one. The test counts what it compared and prints it.
+//! `planwatch assess --format json`, the annual report (HTML) and the task list's Excel export
+//! with its 滞后或逾期 filter — for a mid-plan quarter, the plan's final quarter and an early one. The test counts what it compared and prints it.
 
 mod common;
 mod web_support;
@@ -111,6 +111,77 @@ fn the_api_the_dashboard_the_cli_and_the_report_show_the_same_figures() {
             );
             compared += 4;
         }
+        // Every task's light, year's share and explanation in the task list's workbook, and
+        // the status tile's count in the list it links to (0063).
+        let x = office.get(&format!("/tasks?period={period}&format=xlsx"));
+        assert_eq!(x.status, 200, "{period}: the task list as xlsx");
+        outputs.insert("任务列表 .xlsx");
+        let rows = {
+            use calamine::Reader as _;
+            let mut wb =
+                calamine::Xlsx::new(std::io::Cursor::new(x.bytes.clone())).expect("an xlsx");
+            let range = wb.worksheet_range("任务").expect("the 任务 sheet");
+            range
+                .rows()
+                .map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<String>>())
+                .collect::<Vec<_>>()
+        };
+        let head = rows
+            .iter()
+            .find(|r| r.first().is_some_and(|c| c == "序号"))
+            .expect("a head row");
+        let col = |name: &str| head.iter().position(|c| c == name).expect(name);
+        let (light, share, why) = (col("信号"), col("年度完成"), col("说明"));
+        for t in cli["tasks"].as_array().expect("tasks") {
+            let n = t["number"].as_u64().expect("number").to_string();
+            let row = rows
+                .iter()
+                .find(|r| r.first() == Some(&n))
+                .unwrap_or_else(|| panic!("{period}: task {n} in the workbook"));
+            let word = match t["light"].as_str().expect("light") {
+                "green" => "绿灯",
+                "yellow" => "黄灯",
+                "red" => "红灯",
+                _ => "无灯",
+            };
+            assert_eq!(row[light], word, "{period}: task {n} light");
+            let percent = row[share].trim_end_matches('%').parse::<f64>().ok();
+            assert_eq!(
+                percent,
+                t["percent_complete"].as_f64(),
+                "{period}: task {n} share"
+            );
+            assert_eq!(
+                row[why],
+                t["explanation"].as_str().expect("text"),
+                "{period}: task {n}"
+            );
+            compared += 3;
+        }
+        let stalled = cli["tasks"]
+            .as_array()
+            .expect("tasks")
+            .iter()
+            .filter(|t| {
+                if t["stage"] == "closed" {
+                    t["judgement"] == "not_completed"
+                } else {
+                    t["status"] == "behind" || t["status"] == "overdue"
+                }
+            })
+            .count();
+        let list = office
+            .get(&format!("/tasks?period={period}&status=stalled"))
+            .body;
+        assert!(
+            list.contains(&format!("筛选出 {stalled} 项")),
+            "{period}: {stalled} tasks to push in the list"
+        );
+        assert!(
+            page.contains(&format!("{stalled}<span class=\"unit\">/ ")),
+            "{period}: {stalled} on the dashboard's tile"
+        );
+        compared += 2;
     }
 
     // The plan's final year: the report says the same mean and measures 省级以上创新平台数量

@@ -115,10 +115,16 @@ struct DashboardPage {
     task_chart: String,
     report_chart: String,
     ranking_chart: String,
+    /// The last five units (beyond the first ten), so the dashboard shows who lags as well.
+    bottom_chart: String,
+    units_scored: usize,
+    /// Indicators with a green or grey light: folded away on phones behind a link.
+    folded: usize,
     indicators: Vec<IndicatorRow>,
     missing: Vec<UnitLine>,
     returned: Vec<UnitLine>,
-    overdue: Vec<String>,
+    /// Overdue milestones with a link to their task's page (text, href).
+    overdue: Vec<(String, String)>,
     changes: Vec<String>,
     first_period: bool,
     mine: Option<Mine>,
@@ -229,6 +235,15 @@ pub async fn show(state: &AppState, user: &CurrentUser, a: Assessed) -> WebResul
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
     let top: Vec<(String, f64)> = ranked.iter().take(10).cloned().collect();
+    // The last ones too (those not already among the first ten), lowest last.
+    let bottom: Vec<(String, f64)> = ranked
+        .iter()
+        .skip(10)
+        .rev()
+        .take(5)
+        .rev()
+        .cloned()
+        .collect();
     let max = top.first().map_or(100.0, |t| t.1.max(100.0));
     let mine = if let Some(unit) = user.user.unit.as_deref() {
         let score = x.units.iter().find(|u| u.name == unit);
@@ -297,11 +312,8 @@ pub async fn show(state: &AppState, user: &CurrentUser, a: Assessed) -> WebResul
         } else {
             "滞后或逾期任务"
         },
-        stalled: if x.stage == planwatch_model::PlanStage::Closed {
-            x.summary.tasks_judged_not_completed
-        } else {
-            x.summary.tasks_behind + x.summary.tasks_overdue
-        },
+        // The same predicate as the task list's `?status=stalled`, so the tile and the list agree.
+        stalled: x.tasks.iter().filter(|t| t.is_stalled()).count(),
         light_chart: svg::proportion_bar(
             "指标红绿灯",
             &[
@@ -409,6 +421,13 @@ pub async fn show(state: &AppState, user: &CurrentUser, a: Assessed) -> WebResul
             ],
         ),
         ranking_chart: svg::bars("单位得分前十名", &top, max, "#0b4a8b"),
+        bottom_chart: if bottom.is_empty() {
+            String::new()
+        } else {
+            svg::bars("单位得分后五名", &bottom, max, "#b3261e")
+        },
+        units_scored: ranked.len(),
+        folded: s.indicators_green + s.indicators_grey,
         indicators,
         missing,
         returned,
@@ -416,7 +435,17 @@ pub async fn show(state: &AppState, user: &CurrentUser, a: Assessed) -> WebResul
             .overdue_milestones
             .iter()
             .take(8)
-            .map(|m| format!("{}：{}（逾期 {} 天）", m.task_title, m.text, m.days_overdue))
+            .map(|m| {
+                let number = x
+                    .tasks
+                    .iter()
+                    .find(|t| t.id == m.task_id)
+                    .and_then(|t| t.number);
+                (
+                    format!("{}：{}（逾期 {} 天）", m.task_title, m.text, m.days_overdue),
+                    number.map_or(String::new(), |n| format!("/tasks/{n}?period={}", a.period)),
+                )
+            })
             .collect(),
         first_period: before.is_none(),
         changes: before.map(|b| changes(o, &b.outcome)).unwrap_or_default(),

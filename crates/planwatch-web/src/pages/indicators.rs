@@ -9,10 +9,11 @@ use super::super::policy::Permission;
 use super::super::session::CurrentUser;
 use super::super::svg;
 use super::dashboard::{IndicatorRow, indicator_row, light_class, value_zh};
+use super::lists;
 use super::{Chrome, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use planwatch_model::Quarter;
 use planwatch_quarterly::ActionKind;
 use serde::Deserialize;
@@ -23,6 +24,18 @@ pub struct PeriodQuery {
     period: String,
     #[serde(default)]
     as_of: String,
+    /// The list only: `red`, `yellow`, `green`, `grey`.
+    #[serde(default)]
+    light: String,
+    /// The list only: words in the name or the reporting unit.
+    #[serde(default)]
+    q: String,
+    /// The list only: `light` (red first) or the catalogue's order.
+    #[serde(default)]
+    sort: String,
+    /// The list only: `xlsx` for the workbook.
+    #[serde(default)]
+    format: String,
 }
 
 fn period(q: &PeriodQuery) -> WebResult<Option<Quarter>> {
@@ -43,6 +56,8 @@ async fn current(state: &AppState, q: &PeriodQuery) -> WebResult<Assessed> {
 
 pub struct ListRow {
     pub row: IndicatorRow,
+    /// Red first when sorted by light.
+    pub light_rank: u8,
     pub reporter: String,
     pub method: &'static str,
 }
@@ -55,21 +70,44 @@ struct IndicatorsPage {
     period_label: String,
     periods: Vec<(String, String)>,
     rows: Vec<ListRow>,
+    total: usize,
+    light: String,
+    q: String,
+    sort: String,
+    export: String,
+}
+
+/// The order of urgency of a light: red first.
+pub fn light_rank(light: &str) -> u8 {
+    match light {
+        "red" => 0,
+        "yellow" => 1,
+        "green" => 2,
+        _ => 3,
+    }
 }
 
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<PeriodQuery>,
-) -> WebResult<Html<String>> {
+) -> WebResult<Response> {
     user.require(Permission::ReadPlan)?;
+    let xlsx = lists::wants_xlsx(&q.format)?;
+    if !matches!(q.light.as_str(), "" | "red" | "yellow" | "green" | "grey") {
+        return Err(WebError::BadRequest(format!(
+            "信号“{}”无法识别：可选 red、yellow、green、grey",
+            q.light
+        )));
+    }
     let a = current(&state, &q).await?;
     let o = &a.outcome;
-    let rows = o
+    let all: Vec<ListRow> = o
         .assessment
         .indicators
         .iter()
         .map(|i| ListRow {
+            light_rank: light_rank(i.light.as_str()),
             row: indicator_row(o, i),
             reporter: a
                 .sources
@@ -80,7 +118,60 @@ pub async fn list(
             method: i.method.label_at(i.stage),
         })
         .collect();
-    render(&IndicatorsPage {
+    let total = all.len();
+    let needle = q.q.trim();
+    let mut rows: Vec<ListRow> = all
+        .into_iter()
+        .filter(|r| q.light.is_empty() || r.row.light == q.light)
+        .filter(|r| needle.is_empty() || r.row.name.contains(needle) || r.reporter.contains(needle))
+        .collect();
+    if q.sort == "light" {
+        rows.sort_by_key(|r| r.light_rank);
+    }
+    if xlsx {
+        return lists::ListTable {
+            title: format!("监测指标（{}）", a.period.label_zh()),
+            sheet: "指标",
+            columns: vec![
+                ("指标", false),
+                ("评价方法", false),
+                ("信号", false),
+                ("最新值", false),
+                ("考核目标", false),
+                ("状态", false),
+                ("预测", false),
+                ("报送单位", false),
+            ],
+            rows: rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.row.name.clone(),
+                        r.method.to_string(),
+                        r.row.light_label.to_string(),
+                        r.row.latest.clone(),
+                        r.row.target.clone(),
+                        r.row.status.to_string(),
+                        r.row.forecast.clone(),
+                        r.reporter.clone(),
+                    ]
+                })
+                .collect(),
+            demo: super::demo_present(&state).await?,
+        }
+        .download();
+    }
+    let export = lists::export_href(
+        "/indicators",
+        &[
+            ("period", &a.period.to_string()),
+            ("as_of", &q.as_of),
+            ("light", &q.light),
+            ("q", &q.q),
+            ("sort", &q.sort),
+        ],
+    );
+    Ok(render(&IndicatorsPage {
         c: Chrome::new(&state, &user, "indicators", "指标").await?,
         period: a.period.to_string(),
         period_label: a.period.label_zh(),
@@ -91,7 +182,13 @@ pub async fn list(
             .map(|p| (p.to_string(), p.label_zh()))
             .collect(),
         rows,
-    })
+        total,
+        light: q.light.clone(),
+        q: q.q.clone(),
+        sort: q.sort.clone(),
+        export,
+    })?
+    .into_response())
 }
 
 pub struct ValueRow {

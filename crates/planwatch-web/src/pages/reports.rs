@@ -70,6 +70,69 @@ pub struct DueRow {
     pub state: String,
     pub badge: &'static str,
     pub submitted: String,
+    /// The due state's wire name, for `?state=`.
+    pub key: &'static str,
+}
+
+/// The overview's filters (`?state=`, `?q=`) and its export (`?format=xlsx`, the rows shown).
+async fn overview_filter(
+    state: &AppState,
+    q: &ReportsQuery,
+    quarter: Quarter,
+    due: Vec<DueRow>,
+) -> WebResult<(Vec<DueRow>, Option<Response>)> {
+    let xlsx = super::lists::wants_xlsx(&q.format)?;
+    let known = [
+        DueState::NotStarted,
+        DueState::Draft,
+        DueState::Submitted,
+        DueState::Late,
+        DueState::Returned,
+        DueState::Accepted,
+        DueState::Missing,
+    ];
+    if !q.state.is_empty() && !known.iter().any(|s| s.as_str() == q.state) {
+        return Err(WebError::BadRequest(format!(
+            "报送状态“{}”无法识别",
+            q.state
+        )));
+    }
+    let needle = q.q.trim();
+    let due: Vec<DueRow> = due
+        .into_iter()
+        .filter(|d| q.state.is_empty() || d.key == q.state)
+        .filter(|d| needle.is_empty() || d.unit.contains(needle))
+        .collect();
+    if !xlsx {
+        return Ok((due, None));
+    }
+    let table = super::lists::ListTable {
+        title: format!("{}报送情况", quarter.label_zh()),
+        sheet: "报送情况",
+        columns: vec![
+            ("单位", false),
+            ("报送期限", false),
+            ("状态", false),
+            ("首次报送", false),
+            ("任务", true),
+            ("指标", true),
+        ],
+        rows: due
+            .iter()
+            .map(|d| {
+                vec![
+                    d.unit.clone(),
+                    d.deadline.clone(),
+                    d.state.clone(),
+                    d.submitted.clone(),
+                    d.tasks.to_string(),
+                    d.indicators.to_string(),
+                ]
+            })
+            .collect(),
+        demo: super::demo_present(state).await?,
+    };
+    Ok((Vec::new(), Some(table.download()?)))
 }
 
 #[derive(Template)]
@@ -83,12 +146,25 @@ struct ReportsPage {
     period_label: String,
     periods: Vec<(String, String)>,
     due: Vec<DueRow>,
+    /// The overview's filters as chosen.
+    state_filter: String,
+    q: String,
+    states: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Deserialize, Default)]
 pub struct ReportsQuery {
     #[serde(default)]
     period: String,
+    /// The overview only: a due state's wire name (`missing`, `returned`…).
+    #[serde(default)]
+    state: String,
+    /// The overview only: words in the unit's name.
+    #[serde(default)]
+    q: String,
+    /// The overview only: `xlsx` for the workbook.
+    #[serde(default)]
+    format: String,
 }
 
 async fn unit_by_id(state: &AppState, id: &str) -> WebResult<UnitRef> {
@@ -179,6 +255,9 @@ pub async fn list(
             period_label: String::new(),
             periods: Vec::new(),
             due: Vec::new(),
+            state_filter: String::new(),
+            q: String::new(),
+            states: Vec::new(),
         };
         return Ok(render(&page)?.into_response());
     }
@@ -208,8 +287,13 @@ pub async fn list(
                 .map(|t| t.format("%m-%d %H:%M").to_string())
                 .unwrap_or_default(),
             unit: l.unit.into_string(),
+            key: l.due.state.as_str(),
         })
         .collect();
+    let (due, export) = overview_filter(&state, &q, quarter, due).await?;
+    if let Some(workbook) = export {
+        return Ok(workbook);
+    }
     let page = ReportsPage {
         c,
         unit: None,
@@ -222,6 +306,20 @@ pub async fn list(
             .map(|p| (p.quarter.to_string(), p.quarter.label_zh()))
             .collect(),
         due,
+        state_filter: q.state.clone(),
+        q: q.q.clone(),
+        states: [
+            DueState::Missing,
+            DueState::Returned,
+            DueState::Late,
+            DueState::Submitted,
+            DueState::Accepted,
+            DueState::Draft,
+            DueState::NotStarted,
+        ]
+        .into_iter()
+        .map(|s| (s.as_str(), s.label_zh()))
+        .collect(),
     };
     Ok(render(&page)?.into_response())
 }

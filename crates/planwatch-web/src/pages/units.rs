@@ -7,11 +7,13 @@ use super::super::error::{WebError, WebResult};
 use super::super::policy::Permission;
 use super::super::session::CurrentUser;
 use super::data::{PlanData, Responsibility, TaskRow};
+use super::lists;
 use super::{Chrome, render};
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Response};
 use planwatch_model::UnitKind;
+use serde::Deserialize;
 
 pub struct UnitRow {
     pub id: i64,
@@ -20,10 +22,13 @@ pub struct UnitRow {
     pub participating: usize,
     pub score: String,
     pub rank: String,
+    /// The score as a number, for ranking (`None`: not scored).
+    pub value: Option<f64>,
 }
 
 pub struct KindGroup {
     pub label: &'static str,
+    pub key: &'static str,
     pub units: Vec<UnitRow>,
 }
 
@@ -35,10 +40,39 @@ struct UnitsPage {
     total: usize,
     /// The quarter the scores are for, if there are any.
     scored: String,
+    all_kinds: Vec<(&'static str, &'static str)>,
+    q: UnitsQuery,
+    export: String,
 }
 
-pub async fn list(State(state): State<AppState>, user: CurrentUser) -> WebResult<Html<String>> {
+#[derive(Deserialize, Default)]
+pub struct UnitsQuery {
+    /// A unit kind's wire name.
+    #[serde(default)]
+    pub kind: String,
+    /// Words in the unit's name.
+    #[serde(default)]
+    pub q: String,
+    /// `score` (default: highest first), `lead` (most tasks led first).
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub format: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<UnitsQuery>,
+) -> WebResult<Response> {
     user.require(Permission::ReadPlan)?;
+    let xlsx = lists::wants_xlsx(&q.format)?;
+    if !q.kind.is_empty() && !UnitKind::ALL.iter().any(|k| k.as_str() == q.kind) {
+        return Err(WebError::BadRequest(format!(
+            "单位类别“{}”无法识别",
+            q.kind
+        )));
+    }
     let d = PlanData::load(&state).await?;
     let units = match &d {
         Some(d) => d.units.clone(),
@@ -51,18 +85,21 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> WebResult
         a.as_ref()
             .and_then(|a| a.outcome.assessment.units.iter().find(|u| u.name == name))
     };
+    let needle = q.q.trim();
     let kinds: Vec<KindGroup> = UnitKind::ALL
         .iter()
-        .map(|k| KindGroup {
-            label: k.label_zh(),
-            units: units
+        .filter(|k| q.kind.is_empty() || k.as_str() == q.kind)
+        .map(|k| {
+            let mut rows: Vec<UnitRow> = units
                 .iter()
                 .filter(|u| u.kind == *k)
+                .filter(|u| needle.is_empty() || u.name.contains(needle))
                 .map(|u| {
                     let tasks = d.as_ref().map(|d| d.tasks_of(&u.name)).unwrap_or_default();
                     let sc = score_of(&u.name);
                     UnitRow {
                         score: sc.map(|s| s.score.total.to_string()).unwrap_or_default(),
+                        value: sc.map(|s| s.score.total.as_f64()),
                         rank: sc
                             .and_then(|s| {
                                 let grade = s.grade.as_deref().map(|g| format!(" {g}"));
@@ -86,16 +123,85 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> WebResult
                             .count(),
                     }
                 })
-                .collect(),
+                .collect();
+            // Ranked: the highest score first (the assessment's own ranking within a class
+            // follows the same scores); units without a score after them, most tasks first.
+            if q.sort == "lead" {
+                rows.sort_by(|a, b| {
+                    b.lead
+                        .cmp(&a.lead)
+                        .then(b.participating.cmp(&a.participating))
+                });
+            } else {
+                rows.sort_by(|a, b| match (a.value, b.value) {
+                    (Some(x), Some(y)) => y.total_cmp(&x),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => (b.lead + b.participating).cmp(&(a.lead + a.participating)),
+                });
+            }
+            KindGroup {
+                label: k.label_zh(),
+                key: k.as_str(),
+                units: rows,
+            }
         })
         .filter(|g| !g.units.is_empty())
         .collect();
-    render(&UnitsPage {
+    let scored = a.as_ref().map(|a| a.period.label_zh()).unwrap_or_default();
+    if xlsx {
+        let rows = kinds
+            .iter()
+            .flat_map(|g| {
+                g.units.iter().map(|u| {
+                    vec![
+                        g.label.to_string(),
+                        u.name.clone(),
+                        u.score.clone(),
+                        u.rank.clone(),
+                        u.lead.to_string(),
+                        u.participating.to_string(),
+                    ]
+                })
+            })
+            .collect();
+        return lists::ListTable {
+            title: if scored.is_empty() {
+                "责任单位".to_string()
+            } else {
+                format!("责任单位（{scored}得分）")
+            },
+            sheet: "单位",
+            columns: vec![
+                ("类别", false),
+                ("单位", false),
+                ("得分", true),
+                ("排名", false),
+                ("牵头任务", true),
+                ("参加任务", true),
+            ],
+            rows,
+            demo: super::demo_present(&state).await?,
+        }
+        .download();
+    }
+    let export = lists::export_href(
+        "/units",
+        &[("kind", &q.kind), ("q", &q.q), ("sort", &q.sort)],
+    );
+    Ok(render(&UnitsPage {
         c: Chrome::new(&state, &user, "units", "单位").await?,
         total: units.iter().filter(|u| u.kind != UnitKind::Group).count(),
         kinds,
-        scored: a.map(|a| a.period.label_zh()).unwrap_or_default(),
-    })
+        scored,
+        all_kinds: UnitKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label_zh()))
+            .collect(),
+        export,
+        q,
+    })?
+    .into_response())
 }
 
 pub struct UserRow {
