@@ -163,6 +163,15 @@ impl ReportRecord {
     pub fn is_resubmission(&self) -> bool {
         self.submissions > 1
     }
+
+    /// The office's return comment while it is still to be acted on: closed once the report is
+    /// accepted (it stays in the events, the report's history).
+    pub fn open_comment(&self) -> Option<&str> {
+        match self.state {
+            ReportState::Accepted => None,
+            _ => self.comment.as_deref().filter(|c| !c.is_empty()),
+        }
+    }
 }
 
 /// One audited step of the workflow.

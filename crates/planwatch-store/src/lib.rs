@@ -14,6 +14,7 @@ mod db;
 mod dump;
 mod error;
 mod evaluation;
+mod evidence;
 mod location;
 mod open;
 mod org;
@@ -40,6 +41,7 @@ pub use db::Backend;
 pub use dump::{BackupKind, DumpSummary, FORMAT_NAME as DUMP_FORMAT_NAME, exported_columns};
 pub use error::{Result, StoreError};
 pub use evaluation::{ChoiceKind, EvaluationChoice, MAX_EVIDENCE_CHARS, target_subject};
+pub use evidence::{AttachedEvidence, EvidenceRow};
 pub use location::{APPLICATION_ID, Location, SQLITE_FILE_NAME, redact_url};
 pub use open::{AppliedMigration, OpenMode, embedded_migrations};
 pub use org::{
