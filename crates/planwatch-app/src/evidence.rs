@@ -78,6 +78,10 @@ async fn may_change(
     q: Quarter,
     now: DateTime<Utc>,
 ) -> Result<planwatch_store::Actor, AppError> {
+    let closed = |message: String| AppError::Field {
+        field: "report",
+        message,
+    };
     ctx.check_unit(unit, q)
         .map_err(|e| AppError::Refused(format!("{e:#}")))?;
     let period = ctx
@@ -85,7 +89,7 @@ async fn may_change(
         .map_err(|e| AppError::Refused(format!("{e:#}")))?;
     period
         .check_submission(unit, cst_from_utc(now))
-        .map_err(AppError::refused)?;
+        .map_err(|e| closed(format!("现在不能更改佐证材料：{e}")))?;
     let (store_actor, actor) = caller.actors(store, Role::Reporter, Some(unit)).await?;
     if !matches!(actor.role, Role::Reporter | Role::UnitHead) || actor.unit.as_ref() != Some(unit) {
         return Err(AppError::Forbidden(format!(
@@ -103,7 +107,7 @@ async fn may_change(
         version,
         cst_from_utc(now),
     )
-    .map_err(|e| AppError::Refused(format!("现在不能更改佐证材料：{e}")))?;
+    .map_err(|e| closed(format!("现在不能更改佐证材料：{e}")))?;
     Ok(store_actor)
 }
 
@@ -131,13 +135,19 @@ pub async fn attach(
         EvidenceRow::Indicator => scope.indicators.iter().any(|d| d.code == row_key),
     };
     if !known {
-        return Err(AppError::Refused(format!(
-            "“{unit}”{}的报告中没有这一行（{row_key}）",
-            q.label_zh()
-        )));
+        return Err(AppError::Field {
+            field: "key",
+            message: format!("“{unit}”{}的报告中没有这一行（{row_key}）", q.label_zh()),
+        });
     }
-    let name = clean_name(name).ok_or_else(|| AppError::refused("请选择要上传的佐证材料文件"))?;
-    let file = check_evidence(&name, bytes, &ctx.settings).map_err(AppError::refused)?;
+    let name = clean_name(name).ok_or_else(|| AppError::Field {
+        field: "file",
+        message: "请选择要上传的佐证材料文件".to_string(),
+    })?;
+    let file = check_evidence(&name, bytes, &ctx.settings).map_err(|e| AppError::Field {
+        field: "file",
+        message: e.to_string(),
+    })?;
     keep_bytes(data_dir, &file, bytes)?;
     Ok(store
         .attach_evidence(&store_actor, unit, q, row, row_key, &file, now)
