@@ -219,10 +219,10 @@ pub fn carry_forward(content: &mut ReportContent, previous: &ReportContent) -> u
         }
     }
     for ind in &mut content.indicators {
-        if let Some(prev) = previous.indicator(&ind.code) {
-            if ind.source.trim().is_empty() {
-                ind.source = prev.source.clone();
-            }
+        if let Some(prev) = previous.indicator(&ind.code)
+            && ind.source.trim().is_empty()
+        {
+            ind.source = prev.source.clone();
         }
     }
     n

@@ -252,7 +252,7 @@ fn evidence_is_checked_by_content_listed_and_downloaded_by_the_unit_and_the_offi
         ],
         &body,
     );
-    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.status, 200, "{}", r.body);
     let made: serde_json::Value = serde_json::from_str(&r.body).expect("JSON");
     assert_eq!(made["name"], "台账.png");
     assert_eq!(made["kind"], "png");

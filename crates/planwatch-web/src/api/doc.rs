@@ -436,7 +436,7 @@ pub fn evidence_attach_op(_: &Facts) -> Value {
     m.insert(
         "responses".into(),
         json!({
-            "201": { "description": "已附上", "content": { "application/json": { "schema": schema_ref("Evidence") } } },
+            "200": { "description": "已附上", "content": { "application/json": { "schema": schema_ref("Evidence") } } },
             "400": problem("请求内容无法读取"),
             "401": problem("缺少接口令牌，或令牌无效、已停用"),
             "403": problem("登录会话不能上传；令牌没有 write 权限；或不是令牌所属单位的报告"),

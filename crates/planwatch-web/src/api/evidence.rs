@@ -244,5 +244,5 @@ pub async fn attach(
     )
     .await
     .map_err(refusal)?;
-    Ok((StatusCode::CREATED, Json(doc(unit.id, &e))).into_response())
+    Ok(Json(doc(unit.id, &e)).into_response())
 }
