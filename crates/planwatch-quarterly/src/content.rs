@@ -200,10 +200,15 @@ impl TaskRow {
 
 /// 沿用上季度: fills each blank task row of `content` from the same row of `previous` (the
 /// unit's report of the quarter before), and each empty indicator data source (never a
-/// value: a figure must be reported for its quarter). Rows already written are left alone.
+/// value: a figure must be reported for its quarter), and the 填报人 and phone when both are
+/// empty. Rows already written are left alone.
 /// Returns how many task rows were filled.
 pub fn carry_forward(content: &mut ReportContent, previous: &ReportContent) -> usize {
     let mut n = 0;
+    if content.filled_by.trim().is_empty() && content.phone.trim().is_empty() {
+        content.filled_by = previous.filled_by.clone();
+        content.phone = previous.phone.clone();
+    }
     for row in &mut content.tasks {
         let Some(key) = row.key.clone() else { continue };
         let Some(prev) = previous.task(&key) else {

@@ -928,6 +928,7 @@ pub async fn save(
                     &user,
                     &l,
                     &typed,
+                    None,
                     version,
                     &Problems::default(),
                     carry_line(carried),
@@ -947,8 +948,18 @@ pub async fn save(
                     "尚未提请审核或报送。".to_string()
                 };
                 let strict = intent.strict();
-                let outcome =
-                    save_draft_anyway(&state, &user, &l, &typed, version, &found, why, now).await;
+                let outcome = save_draft_anyway(
+                    &state,
+                    &user,
+                    &l,
+                    &typed,
+                    Some(&form),
+                    version,
+                    &found,
+                    why,
+                    now,
+                )
+                .await;
                 return match outcome {
                     Ok(r) if strict => Ok((StatusCode::UNPROCESSABLE_ENTITY, r).into_response()),
                     other => other,
@@ -1014,6 +1025,7 @@ async fn save_draft_anyway(
     user: &CurrentUser,
     l: &Loaded,
     typed: &ReportContent,
+    posted: Option<&Posted>,
     version: u64,
     found: &Problems,
     why: String,
@@ -1064,7 +1076,7 @@ async fn save_draft_anyway(
                 user,
                 &fresh,
                 None,
-                None,
+                posted,
                 &shown_problems,
                 general,
                 Some(notice_text),
@@ -1079,7 +1091,7 @@ async fn save_draft_anyway(
                 user,
                 l,
                 Some(typed),
-                None,
+                posted,
                 found,
                 vec![format!("未保存：{m}")],
                 Vec::new(),
