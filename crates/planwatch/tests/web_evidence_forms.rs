@@ -434,3 +434,57 @@ fn forms_carry_over_keep_invalid_drafts_group_tasks_and_close_accepted_comments(
     assert!(q2.contains("【"), "signed-off contributions are shown");
     assert!(!q2.contains("【市市场监管局"), "a draft is not");
 }
+
+/// On PostgreSQL (when `PLANWATCH_TEST_PG_URL` is set): attached through the page, downloaded,
+/// exported from PostgreSQL and imported into a fresh SQLite folder with its bytes.
+#[test]
+fn pg_evidence_is_attached_and_moves_to_sqlite_with_its_bytes() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(pg) = rt.block_on(planwatch_store::testing::ScratchPg::create(
+        "pg_evidence_is_attached_and_moves_to_sqlite_with_its_bytes",
+    )) else {
+        return;
+    };
+    {
+        let server = Server::start_with(Some(&pg.url), &[]);
+        let pdf = std::fs::read(fixture("fixtures/evidence/meeting-minutes.pdf")).expect("pdf");
+        let mut kjj = server.sign_in("kjj");
+        let id = unit_id(&mut kjj, "市科技局");
+        let path = format!("/reports/{id}/2023Q3");
+        let page = kjj.get(&path).body;
+        let key = hidden(&page, "t0_key");
+        let r = attach(&mut kjj, &path, "task", &key, "会议纪要.pdf", &pdf);
+        assert_eq!(r.status, 303, "{}", r.body);
+        let page = kjj.get(&path).body;
+        let (href, name) = links(&page).into_iter().next().expect("a link");
+        assert_eq!(name, "会议纪要.pdf");
+        let mut head = server.sign_in("kjj.head");
+        assert_eq!(head.get(&href).bytes, pdf);
+
+        let out = tempfile::tempdir().expect("tmp");
+        let dump = out.path().join("dump.json");
+        let mut export = common::planwatch(Some(server.data_dir()), Some(&pg.url));
+        let done = export.arg("export").arg(&dump).output().expect("export");
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        let text = std::fs::read_to_string(&dump).expect("dump");
+        assert!(text.contains("\"report_evidence\""));
+        let fresh = tempfile::tempdir().expect("tmp");
+        let mut import = common::planwatch(Some(fresh.path()), None);
+        let done = import.arg("import").arg(&dump).output().expect("import");
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        let sha = planwatch_quarterly::evidence::sha256_hex(&pdf);
+        assert_eq!(
+            std::fs::read(fresh.path().join("evidence").join(&sha)).expect("restored"),
+            pdf
+        );
+    }
+    rt.block_on(pg.drop_database());
+}
