@@ -12,6 +12,7 @@ pub mod demo_accounts;
 pub mod documents;
 pub mod error;
 pub mod evaluation;
+pub mod evidence;
 pub mod organisation;
 pub mod people;
 pub mod plan_input;

@@ -168,6 +168,71 @@ pub fn contributions_for(
         .collect()
 }
 
+impl TaskRow {
+    /// Whether nothing is written in the row (evidence aside).
+    pub fn is_blank(&self) -> bool {
+        self.contact.trim().is_empty()
+            && self.progress.trim().is_empty()
+            && self.cumulative.trim().is_empty()
+            && self.problems.trim().is_empty()
+            && self.next_steps.trim().is_empty()
+            && self.note.trim().is_empty()
+            && self.status.is_none()
+            && self.share_complete.is_none()
+            && self.reached_on.is_none()
+    }
+
+    /// Whether the row says exactly what `previous` (last quarter's row) said: carried over
+    /// (沿用上季度) and not edited since. A blank row is never carried.
+    pub fn is_carried_from(&self, previous: &TaskRow) -> bool {
+        !previous.is_blank()
+            && self.contact == previous.contact
+            && self.progress == previous.progress
+            && self.cumulative == previous.cumulative
+            && self.problems == previous.problems
+            && self.next_steps == previous.next_steps
+            && self.note == previous.note
+            && self.status == previous.status
+            && self.share_complete == previous.share_complete
+            && self.reached_on == previous.reached_on
+    }
+}
+
+/// 沿用上季度: fills each blank task row of `content` from the same row of `previous` (the
+/// unit's report of the quarter before), and each empty indicator data source (never a
+/// value: a figure must be reported for its quarter), and the 填报人 and phone when both are
+/// empty. Rows already written are left alone.
+/// Returns how many task rows were filled.
+pub fn carry_forward(content: &mut ReportContent, previous: &ReportContent) -> usize {
+    let mut n = 0;
+    if content.filled_by.trim().is_empty() && content.phone.trim().is_empty() {
+        content.filled_by = previous.filled_by.clone();
+        content.phone = previous.phone.clone();
+    }
+    for row in &mut content.tasks {
+        let Some(key) = row.key.clone() else { continue };
+        let Some(prev) = previous.task(&key) else {
+            continue;
+        };
+        if row.is_blank() && !prev.is_blank() {
+            let evidence = std::mem::take(&mut row.evidence);
+            *row = TaskRow {
+                evidence,
+                ..prev.clone()
+            };
+            n += 1;
+        }
+    }
+    for ind in &mut content.indicators {
+        if let Some(prev) = previous.indicator(&ind.code)
+            && ind.source.trim().is_empty()
+        {
+            ind.source = prev.source.clone();
+        }
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,5 +277,50 @@ mod tests {
             c[0].summary_zh(),
             "【市科技局（参加）】推动3家企业上云；存在问题：资金不足"
         );
+    }
+
+    #[test]
+    fn carrying_forward_fills_blank_rows_only_and_marks_them_until_edited() {
+        let key = |t| Some(RowKey::Task { task: t });
+        let mut prev = ReportContent::new("市科技局", q("2023Q3"));
+        for t in [13, 15] {
+            prev.tasks.push(TaskRow {
+                key: key(t),
+                progress: format!("任务{t}进展"),
+                status: Some(planwatch_model::TaskStatus::OnSchedule),
+                evidence: vec!["旧材料.pdf".into()],
+                ..Default::default()
+            });
+        }
+        prev.indicators.push(IndicatorRow {
+            code: "rd".into(),
+            value: Some(2.0),
+            source: "统计局".into(),
+            note: String::new(),
+        });
+        let mut now = ReportContent::new("市科技局", q("2023Q4"));
+        now.tasks.push(TaskRow {
+            key: key(13),
+            ..Default::default()
+        });
+        now.tasks.push(TaskRow {
+            key: key(15),
+            progress: "本季度已写".into(),
+            ..Default::default()
+        });
+        now.indicators.push(IndicatorRow {
+            code: "rd".into(),
+            ..Default::default()
+        });
+        assert_eq!(carry_forward(&mut now, &prev), 1);
+        assert_eq!(now.tasks[0].progress, "任务13进展");
+        assert!(now.tasks[0].evidence.is_empty(), "files are not carried");
+        assert!(now.tasks[0].is_carried_from(&prev.tasks[0]));
+        assert_eq!(now.tasks[1].progress, "本季度已写", "a written row is kept");
+        assert!(!now.tasks[1].is_carried_from(&prev.tasks[1]));
+        assert_eq!(now.indicators[0].value, None, "a figure is never carried");
+        assert_eq!(now.indicators[0].source, "统计局");
+        now.tasks[0].progress.push_str("，并新增");
+        assert!(!now.tasks[0].is_carried_from(&prev.tasks[0]), "edited");
     }
 }

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_SETTINGS_TOML: &str = include_str!("../../../config/reporting.toml");
 
 /// Evidence file types the reporting rules know how to recognise from their content.
-pub const KNOWN_EVIDENCE_TYPES: [&str; 6] = ["pdf", "jpg", "png", "docx", "xlsx", "ofd"];
+pub const KNOWN_EVIDENCE_TYPES: [&str; 9] = [
+    "pdf", "jpg", "png", "docx", "xlsx", "pptx", "doc", "xls", "ofd",
+];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -180,6 +180,15 @@ impl ReportRecord {
     pub fn is_resubmission(&self) -> bool {
         self.submissions > 1
     }
+
+    /// The office's return comment while it is still to be acted on: closed once the report is
+    /// accepted (it stays in the events, the report's history).
+    pub fn open_comment(&self) -> Option<&str> {
+        match self.state {
+            ReportState::Accepted => None,
+            _ => self.comment.as_deref().filter(|c| !c.is_empty()),
+        }
+    }
 }
 
 /// One audited step of the workflow.
@@ -357,6 +366,41 @@ mod tests {
     }
 
     /// The whole table: every state × action × role, with the expected outcome.
+    #[test]
+    fn a_return_comment_is_open_until_the_report_is_accepted() {
+        let office = actor(Role::Office);
+        let head = actor(Role::UnitHead);
+        let submitted = record(Some(ReportState::Submitted));
+        let (returned, ev) = apply(
+            submitted.as_ref(),
+            UNIT,
+            &action(ActionKind::Return),
+            &office,
+            3,
+            now(),
+        )
+        .expect("return");
+        assert_eq!(returned.open_comment(), Some("数据来源不明"));
+        assert_eq!(ev.comment.as_deref(), Some("数据来源不明"));
+        let (approved, _) =
+            apply(Some(&returned), UNIT, &Action::Approve, &head, 4, now()).expect("approve");
+        let (resent, _) =
+            apply(Some(&approved), UNIT, &Action::Submit, &head, 5, now()).expect("submit");
+        assert_eq!(
+            resent.open_comment(),
+            Some("数据来源不明"),
+            "still open under review"
+        );
+        let (accepted, _) =
+            apply(Some(&resent), UNIT, &Action::Accept, &office, 6, now()).expect("accept");
+        assert_eq!(accepted.open_comment(), None, "closed on acceptance");
+        assert_eq!(
+            accepted.comment.as_deref(),
+            Some("数据来源不明"),
+            "kept on record"
+        );
+    }
+
     #[test]
     fn every_transition_is_allowed_or_forbidden_as_the_table_says() {
         use ReportState::*;

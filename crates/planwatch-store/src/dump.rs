@@ -467,6 +467,23 @@ const TABLES: &[Table] = &[
         identity: false,
     },
     Table {
+        name: "report_evidence",
+        columns: &[
+            ("id", Int),
+            ("plan_id", Int),
+            ("unit_id", Int),
+            ("quarter", Text),
+            ("row_kind", Text),
+            ("row_key", Text),
+            ("sha256", Text),
+            ("name", Text),
+            ("attached_at", Time),
+            ("attached_by", Text),
+        ],
+        order_by: "id",
+        identity: true,
+    },
+    Table {
         name: "api_tokens",
         columns: &[
             ("id", Int),

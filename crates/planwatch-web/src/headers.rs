@@ -35,16 +35,23 @@ pub async fn security(State(state): State<AppState>, req: Request, next: Next) -
 /// Refuses a body whose declared length is over the limit before anything reads it, with a
 /// message that says the limit (bodies without a length are cut at the same limit by the
 /// `RequestBodyLimitLayer`, and the upload handlers answer the same message).
-pub async fn body_limit(req: Request, next: Next) -> Response {
+pub async fn body_limit(req: Request, next: Next, evidence_cap: usize) -> Response {
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > super::MAX_BODY_BYTES as u64) {
-        let e = WebError::TooLarge {
-            limit_mb: super::MAX_BODY_BYTES / (1024 * 1024),
-        };
+    let evidence = super::is_evidence_upload(req.method(), req.uri().path());
+    let (limit, limit_mb) = if evidence {
+        (
+            evidence_cap,
+            evidence_cap.saturating_sub(super::MAX_BODY_BYTES) / (1024 * 1024),
+        )
+    } else {
+        (super::MAX_BODY_BYTES, super::MAX_BODY_BYTES / (1024 * 1024))
+    };
+    if declared.is_some_and(|n| n > limit as u64) {
+        let e = WebError::TooLarge { limit_mb };
         return if req.uri().path().starts_with("/api/") {
             super::api::problem::ApiError::from(e).into_response()
         } else {

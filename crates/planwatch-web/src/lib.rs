@@ -416,8 +416,28 @@ impl AppState {
     }
 }
 
+/// The largest request body an evidence upload may send: the evidence size limit of the
+/// reporting settings (default 20 MB) plus room for the form around the file. The handler reads
+/// the file chunk by chunk and refuses it, naming it, once it passes the limit itself; a body
+/// declared larger than this is refused before it is read.
+pub fn evidence_body_cap(data_dir: &std::path::Path) -> usize {
+    let max = planwatch_app::reporting::settings(data_dir)
+        .map(|s| s.max_evidence_bytes)
+        .unwrap_or(20 * 1024 * 1024);
+    usize::try_from(max)
+        .unwrap_or(usize::MAX)
+        .saturating_add(MAX_BODY_BYTES)
+}
+
+/// Whether a request is an evidence upload (page or API), the one kind of request allowed up to
+/// [`evidence_body_cap`].
+pub fn is_evidence_upload(method: &axum::http::Method, path: &str) -> bool {
+    method == axum::http::Method::POST && path.ends_with("/evidence")
+}
+
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {
+    let evidence_cap = evidence_body_cap(&state.config().data_dir);
     let pages = Router::new()
         .route("/", get(pages::home::show))
         .route(
@@ -482,6 +502,18 @@ pub fn router(state: AppState) -> Router {
             post(pages::reports::upload),
         )
         .route(
+            "/reports/{unit}/{quarter}/evidence",
+            post(pages::evidence::attach).layer(axum::extract::DefaultBodyLimit::max(evidence_cap)),
+        )
+        .route(
+            "/reports/{unit}/{quarter}/evidence/remove",
+            post(pages::evidence::remove),
+        )
+        .route(
+            "/reports/{unit}/{quarter}/evidence/{id}",
+            get(pages::evidence::download),
+        )
+        .route(
             "/reports/{unit}/{quarter}/extension",
             post(pages::reports::ask_extension),
         )
@@ -540,7 +572,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(pages)
-        .nest("/api/v1", api::router(state.clone()))
+        .nest("/api/v1", api::router(state.clone(), evidence_cap))
         .layer(axum::middleware::from_fn(snapshot::scope))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -553,8 +585,13 @@ pub fn router(state: AppState) -> Router {
         // Extractors take bodies up to the limit (axum's own default of 2 MB would refuse a
         // 3 MB workbook with a bare 400); the limit itself is enforced, with a message, here.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(headers::body_limit))
+        // Evidence uploads (and only they, by path) may be larger: see `evidence_body_cap`.
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES.max(evidence_cap)))
+        .layer(axum::middleware::from_fn(
+            move |req: axum::extract::Request, next: axum::middleware::Next| {
+                headers::body_limit(req, next, evidence_cap)
+            },
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             headers::security,

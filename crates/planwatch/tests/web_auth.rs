@@ -82,7 +82,11 @@ fn a_wrong_password_is_refused_and_five_failures_lock_the_account_for_a_while() 
     let audit = office.get("/audit?entity=sign_in");
     assert_eq!(audit.status, 200);
     assert!(audit.body.matches("登录失败").count() >= 5);
-    assert!(audit.body.contains("登录与密码校验：leader"), "{}", audit.body);
+    assert!(
+        audit.body.contains("登录与密码校验：leader"),
+        "{}",
+        audit.body
+    );
     let metrics = c.get("/metrics").body;
     assert!(metrics.contains("planwatch_sign_ins_total{outcome=\"failed\"} 5"));
     assert!(metrics.contains("planwatch_sign_ins_total{outcome=\"refused\"} 1"));

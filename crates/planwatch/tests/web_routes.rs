@@ -242,6 +242,23 @@ const TABLE: &[(Req, &str, [u16; 7])] = &[
         "/api/v1/values",
         [401, 403, 403, 403, 403, 403, 403],
     ),
+    (Get, "/api/v1/reports/{unit}/2023Q3/evidence", API),
+    (
+        Get,
+        "/api/v1/reports/{other}/2023Q3/evidence",
+        [401, 200, 200, 200, 403, 403, 200],
+    ),
+    (
+        Get,
+        "/api/v1/reports/{unit}/2023Q3/evidence/999999",
+        [401, 404, 404, 404, 404, 404, 404],
+    ),
+    // Uploading evidence through the API takes a unit's write token; a session is refused.
+    (
+        Multipart(&[("row", "task"), ("key", "T:13")]),
+        "/api/v1/reports/{unit}/2023Q3/evidence",
+        [401, 403, 403, 403, 403, 403, 403],
+    ),
     (Get, "/api-tokens", OFFICE),
     (Post(&[]), "/api-tokens", [R, 422, 422, 403, 403, 403, 403]),
     (
@@ -296,6 +313,33 @@ const TABLE: &[(Req, &str, [u16; 7])] = &[
         Multipart(&[("version", "0")]),
         "/reports/{other}/2023Q3/upload",
         [R, 403, 403, 403, 403, 403, 403],
+    ),
+    // Evidence: the unit's people attach and remove (422: no file; no such attachment); whoever
+    // may read the report downloads (404: no such file).
+    (
+        Multipart(&[("row", "task"), ("key", "T:13")]),
+        "/reports/{unit}/2023Q3/evidence",
+        [R, 403, 403, 403, 422, 422, 403],
+    ),
+    (
+        Multipart(&[("row", "task"), ("key", "T:13")]),
+        "/reports/{other}/2023Q3/evidence",
+        [R, 403, 403, 403, 403, 403, 403],
+    ),
+    (
+        Post(&[("id", "999999")]),
+        "/reports/{unit}/2023Q3/evidence/remove",
+        [R, 403, 403, 403, 422, 422, 403],
+    ),
+    (
+        Get,
+        "/reports/{unit}/2023Q3/evidence/999999",
+        [R, 404, 404, 404, 404, 404, 404],
+    ),
+    (
+        Get,
+        "/reports/{other}/2023Q3/evidence/999999",
+        [R, 404, 404, 404, 403, 403, 404],
     ),
     // Allowed for the office (422: there is no report to accept yet).
     (
@@ -355,6 +399,9 @@ const ROUTER: &[(&str, &str)] = &[
     ("POST", "/reports/{unit}/{quarter}/review"),
     ("GET", "/reports/{unit}/{quarter}/template.xlsx"),
     ("POST", "/reports/{unit}/{quarter}/upload"),
+    ("POST", "/reports/{unit}/{quarter}/evidence"),
+    ("POST", "/reports/{unit}/{quarter}/evidence/remove"),
+    ("GET", "/reports/{unit}/{quarter}/evidence/{id}"),
     ("GET", "/review"),
     ("GET", "/documents"),
     ("GET", "/documents/annual"),
@@ -396,6 +443,9 @@ const ROUTER: &[(&str, &str)] = &[
     ("GET", "/api/v1/scores"),
     ("GET", "/api/v1/values"),
     ("POST", "/api/v1/values"),
+    ("GET", "/api/v1/reports/{unit}/{quarter}/evidence"),
+    ("POST", "/api/v1/reports/{unit}/{quarter}/evidence"),
+    ("GET", "/api/v1/reports/{unit}/{quarter}/evidence/{id}"),
     ("GET", "/api-tokens"),
     ("POST", "/api-tokens"),
     ("POST", "/api-tokens/{id}/revoke"),

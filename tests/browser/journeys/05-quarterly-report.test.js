@@ -44,7 +44,7 @@ async function press(page, intent, ok) {
   ]);
 }
 
-test('the reporter fills in the quarter, a bad value is refused at its field, then it is saved for the head', async () => {
+test('the reporter fills in the quarter, a bad value is kept as a draft and shown at its field, then it is saved for the head', async () => {
   const page = await newPage(browser);
   await signIn(page, 'wjw');
   await visit(page, '/reports');
@@ -58,7 +58,7 @@ test('the reporter fills in the quarter, a bad value is refused at its field, th
   await page.waitForSelector('.alert.error');
   assert.match(await page.textContent('#ind-0'), /应填写数字，填写的是“二点五”/);
   assert.equal(await page.inputValue('#v0_value'), '二点五', 'what was typed is shown again');
-  assert.equal(await page.textContent('#report-state'), before, 'nothing was saved');
+  assert.equal(await page.textContent('#report-state'), before, 'kept as a draft: not sent for approval');
   await screenshot(page, 'report-form-errors-desktop');
   // What was typed is still there; correct the value, add the source.
   assert.equal(await page.inputValue('textarea[name="t0_progress"]'), '按计划推进，本季度完成既定工作。');

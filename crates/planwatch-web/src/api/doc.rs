@@ -364,6 +364,107 @@ pub fn values_write_op(_: &Facts) -> Value {
     Value::Object(m)
 }
 
+fn report_params(with_id: bool) -> Vec<Value> {
+    let mut v = vec![
+        json!({ "name": "unit", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 }, "description": "单位编号（见 /api/v1/units）" }),
+        json!({ "name": "quarter", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[0-9]{4}Q[1-4]$" }, "description": "季度，如 2024Q2" }),
+    ];
+    if with_id {
+        v.push(json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 }, "description": "佐证材料编号（见列表的 id）" }));
+    }
+    v
+}
+
+const EVIDENCE_WHO: &str = "本单位（登录的填报员、单位负责人，或本单位的接口令牌）以及不属于某一单位的角色（领导小组办公室、领导、专班）可以查看和下载；其他单位回答 403。";
+
+pub fn evidence_list_op(_: &Facts) -> Value {
+    let mut r = read_responses(
+        "该单位该季度报告的佐证材料（按上传先后）",
+        json!({ "type": "array", "items": schema_ref("Evidence") }),
+        Some("没有该编号的单位"),
+    );
+    r["403"] = problem("无权读取：接口令牌没有 read 权限，或不是本单位");
+    read_op(
+        "单位季度报告的佐证材料",
+        &format!(
+            "列出附在任务行（row=task，key 为行标识，如 T:13）或指标数值（row=indicator，key 为指标编号）上的佐证材料及下载地址。{EVIDENCE_WHO}"
+        ),
+        report_params(false),
+        r,
+    )
+}
+
+pub fn evidence_download_op(_: &Facts) -> Value {
+    let kinds = [
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/msword",
+        "application/vnd.ms-excel",
+        "application/ofd",
+    ];
+    let mut content = Map::new();
+    for k in kinds {
+        content.insert(
+            k.into(),
+            json!({ "schema": { "type": "string", "format": "binary" } }),
+        );
+    }
+    let mut r = read_responses(
+        "文件内容（以上传时的文件名下载）",
+        json!({}),
+        Some("没有该单位，或该报告没有这份佐证材料"),
+    );
+    r["200"]["content"] = Value::Object(content);
+    r["403"] = problem("无权读取：接口令牌没有 read 权限，或不是本单位");
+    read_op(
+        "下载一份佐证材料",
+        &format!("按上传时的文件名下载（Content-Disposition: attachment）。{EVIDENCE_WHO}"),
+        report_params(true),
+        r,
+    )
+}
+
+pub fn evidence_attach_op(_: &Facts) -> Value {
+    let mut m = op(
+        "上传佐证材料",
+        "把一份佐证材料附在本单位季度报告的一行上：任务行（row=task，key 为行标识，如 T:13、C:3、I:2024-T13-W01）或指标数值（row=indicator，key 为指标编号）。可上传 PDF、PNG/JPEG 图片、Word（docx/doc）、Excel（xlsx/xls）、PowerPoint（pptx）和 OFD；类型按文件内容判断（扩展名与内容不符的文件不接受）；大小上限由报送设置 max_evidence_bytes 决定（默认 20 MB）。同样的文件只保存一份（按 SHA-256）。报告已报送、已采纳或报送期已锁定时回答 409。需要本单位具有 write 权限的接口令牌；登录会话不能上传（请在网页上上传）。",
+    );
+    m.insert("security".into(), json!([ { "token": ["write"] } ]));
+    m.insert("parameters".into(), Value::Array(report_params(false)));
+    m.insert(
+        "requestBody".into(),
+        json!({ "required": true, "content": { "multipart/form-data": { "schema": {
+            "type": "object", "required": ["row", "key", "file"],
+            "properties": {
+                "row": { "type": "string", "enum": ["task", "indicator"] },
+                "key": { "type": "string", "minLength": 1, "maxLength": 200 },
+                "file": { "type": "string", "format": "binary" }
+            }
+        } } } }),
+    );
+    m.insert(
+        "responses".into(),
+        json!({
+            "200": { "description": "已附上", "content": { "application/json": { "schema": schema_ref("Evidence") } } },
+            "400": problem("请求内容无法读取"),
+            "401": problem("缺少接口令牌，或令牌无效、已停用"),
+            "403": problem("登录会话不能上传；令牌没有 write 权限；或不是令牌所属单位的报告"),
+            "404": problem("没有该编号的单位"),
+            "409": problem("报告已报送或已采纳，或报送期已锁定：现在不能更改佐证材料"),
+            "413": problem("文件超过大小上限（detail 写明上限）"),
+            "415": problem("请求内容不是 multipart/form-data"),
+            "422": problem("参数不符合要求；报告中没有这一行；或文件未通过检查（空文件、类型不允许、扩展名与内容不符），均未保存"),
+            "429": too_many(),
+            "500": problem("内部错误")
+        }),
+    );
+    Value::Object(m)
+}
+
 fn schemas(f: &Facts) -> Value {
     let unit_ref = schema_ref("UnitRef");
     let nullable_string = json!({ "type": ["string", "null"] });
@@ -389,6 +490,22 @@ fn schemas(f: &Facts) -> Value {
                 "problems": { "type": "array", "items": { "type": "string" }, "description": "数值未通过的各项检查，与网页填报、Excel 报送表的提示相同" },
                 "reference": { "type": "string", "description": "内部错误的参考编号（同时记录在服务器日志中）" },
                 "retry_after": { "type": "integer", "minimum": 1, "description": "多少秒后可以再试（同 Retry-After）" }
+            }
+        },
+        "Evidence": {
+            "type": "object",
+            "required": ["id", "unit", "quarter", "row", "key", "name", "kind", "size", "sha256", "attached_at", "attached_by", "download"],
+            "properties": {
+                "id": { "type": "integer" }, "unit": { "type": "string" }, "quarter": { "type": "string" },
+                "row": { "type": "string", "enum": ["task", "indicator"] },
+                "key": { "type": "string", "description": "任务行标识（T:13 等）或指标编号" },
+                "name": { "type": "string", "description": "上传时的文件名" },
+                "kind": { "type": "string", "enum": planwatch_quarterly::settings::KNOWN_EVIDENCE_TYPES, "description": "按内容判断的类型" },
+                "size": { "type": "integer", "minimum": 1 },
+                "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
+                "attached_at": { "type": "string", "format": "date-time" },
+                "attached_by": { "type": "string" },
+                "download": { "type": "string", "description": "下载地址" }
             }
         },
         "ValueInput": {

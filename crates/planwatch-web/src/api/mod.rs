@@ -13,6 +13,7 @@
 
 mod conditional;
 mod doc;
+pub mod evidence;
 mod params;
 pub mod problem;
 pub mod rate;
@@ -87,7 +88,8 @@ impl Api {
 }
 
 /// Every route of the API with its operation in the document.
-fn api() -> Api {
+/// `evidence_cap`: the body limit of evidence uploads (see `evidence_body_cap`).
+fn api(evidence_cap: usize) -> Api {
     use axum::routing::{get, post};
     Api::new()
         .route(
@@ -126,15 +128,33 @@ fn api() -> Api {
             post(values::write_value),
             doc::values_write_op,
         )
+        .route(
+            "/reports/{unit}/{quarter}/evidence",
+            Method::GET,
+            get(evidence::list),
+            doc::evidence_list_op,
+        )
+        .route(
+            "/reports/{unit}/{quarter}/evidence",
+            Method::POST,
+            post(evidence::attach).layer(axum::extract::DefaultBodyLimit::max(evidence_cap)),
+            doc::evidence_attach_op,
+        )
+        .route(
+            "/reports/{unit}/{quarter}/evidence/{id}",
+            Method::GET,
+            get(evidence::download),
+            doc::evidence_download_op,
+        )
 }
 
 /// The operations of the document (method, path under `/api/v1`, builder).
 fn operations() -> Vec<(Method, &'static str, OperationDoc)> {
-    api().operations()
+    api(0).operations()
 }
 
-pub fn router(state: AppState) -> Router<AppState> {
-    api()
+pub fn router(state: AppState, evidence_cap: usize) -> Router<AppState> {
+    api(evidence_cap)
         .into_router()
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(

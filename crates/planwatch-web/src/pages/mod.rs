@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod data;
 pub mod documents;
 pub mod evaluation;
+pub mod evidence;
 pub mod home;
 pub mod indicators;
 pub mod lists;

@@ -26,7 +26,7 @@ use planwatch_quarterly::content::ReportContent;
 use planwatch_quarterly::due::due_state;
 use planwatch_quarterly::period::{PeriodState, cst_from_utc};
 use planwatch_quarterly::{read_meta, xlsx::quarterly::ReadContext};
-use planwatch_store::UnitRef;
+use planwatch_store::{EvidenceRow, UnitRef};
 use serde::Deserialize;
 
 /// The badge colour of a due state.
@@ -345,9 +345,72 @@ pub struct FormRow {
     pub note: String,
     pub evidence: String,
     pub previous: String,
+    /// Says exactly what last quarter's row said (沿用上季度, not edited since).
+    pub carried: bool,
     pub contributions: Vec<String>,
+    /// Evidence files attached to this row in the browser or the API.
+    pub files: Vec<EvidenceLink>,
     errors: Vec<(TaskField, String)>,
     pub row_error: String,
+}
+
+/// One task of the form: its rows for this unit (the task as a whole and the breakdown items
+/// the unit answers for) under one heading naming every role the unit has in it.
+pub struct FormGroup {
+    pub number: u32,
+    pub task: String,
+    pub roles: String,
+    pub rows: Vec<FormRow>,
+}
+
+impl FormGroup {
+    pub fn has_errors(&self) -> bool {
+        self.rows.iter().any(FormRow::has_errors)
+    }
+    pub fn filled(&self) -> bool {
+        self.rows.iter().all(|r| !r.progress.is_empty())
+    }
+    pub fn carried(&self) -> bool {
+        self.rows.iter().any(|r| r.carried)
+    }
+}
+
+/// Groups the form's rows by task, in their order (a task's rows are consecutive in a scope).
+fn group_rows(rows: Vec<FormRow>, numbers: &[u32]) -> Vec<FormGroup> {
+    let mut groups: Vec<FormGroup> = Vec::new();
+    for (row, number) in rows.into_iter().zip(numbers) {
+        match groups.last_mut() {
+            Some(g) if g.number == *number => g.rows.push(row),
+            _ => groups.push(FormGroup {
+                number: *number,
+                task: row.task.clone(),
+                roles: String::new(),
+                rows: vec![row],
+            }),
+        }
+    }
+    for g in &mut groups {
+        let mut roles: Vec<String> = Vec::new();
+        for r in g.rows.iter().filter(|r| !r.is_item) {
+            if !roles.iter().any(|x| x == r.role) {
+                roles.push(r.role.to_string());
+            }
+        }
+        let items = g.rows.iter().filter(|r| r.is_item).count();
+        if items > 0 {
+            roles.push(format!("负责分解事项 {items} 项"));
+        }
+        g.roles = roles.join(" · ");
+    }
+    groups
+}
+
+/// An evidence file as a row shows it: its name, size and download link.
+pub struct EvidenceLink {
+    pub id: i64,
+    pub name: String,
+    pub size: String,
+    pub href: String,
 }
 
 impl FormRow {
@@ -388,6 +451,7 @@ pub struct IndicatorFormRow {
     pub value: String,
     pub source: String,
     pub note: String,
+    pub files: Vec<EvidenceLink>,
     errors: Vec<(IndicatorField, String)>,
     pub row_error: String,
 }
@@ -441,8 +505,13 @@ struct ReportPage {
     can_ask_extension: bool,
     /// The unit's extension requests for this quarter, in words.
     extension_requests: Vec<String>,
-    rows: Vec<FormRow>,
+    groups: Vec<FormGroup>,
+    rows_total: usize,
     filled_rows: usize,
+    carried_rows: usize,
+    can_carry: bool,
+    evidence_limit: String,
+    accept: &'static str,
     indicators: Vec<IndicatorFormRow>,
     filled_by: String,
     phone: String,
@@ -475,6 +544,8 @@ fn notice(code: &str) -> Option<String> {
             "reopened" => "已重新开放，单位可修改后重新报送。",
             "uploaded" => "Excel 报送表已读入并保存。",
             "extension_asked" => "延期申请已提交，领导小组办公室的待办中会出现这份申请。",
+            "evidence" => "佐证材料已上传。",
+            "evidence_removed" => "佐证材料已删除。",
             _ => return None,
         }
         .to_string(),
@@ -482,16 +553,16 @@ fn notice(code: &str) -> Option<String> {
 }
 
 /// Everything needed to show one report.
-struct Loaded {
-    ctx: std::sync::Arc<rep::Context>,
-    unit: UnitRef,
-    quarter: Quarter,
+pub(super) struct Loaded {
+    pub(super) ctx: std::sync::Arc<rep::Context>,
+    pub(super) unit: UnitRef,
+    pub(super) quarter: Quarter,
     stored: Option<planwatch_store::StoredReport>,
     reports: Vec<planwatch_store::StoredReport>,
     history: std::collections::BTreeMap<String, Vec<(Quarter, f64)>>,
 }
 
-async fn load(
+pub(super) async fn load(
     state: &AppState,
     user: &CurrentUser,
     unit_id: &str,
@@ -554,6 +625,22 @@ async fn page(
     let previous = state.store().report(&l.unit.name, l.quarter.prev()).await?;
     let prev_values = web_rep::previous_values(&l.history, l.quarter);
     let contributions = web_rep::contributions(&l.ctx, &scope, &l.reports);
+    let attached = state
+        .store()
+        .report_evidence(&l.unit.name, l.quarter)
+        .await?;
+    let files = |kind: EvidenceRow, key: &str| -> Vec<EvidenceLink> {
+        attached
+            .iter()
+            .filter(|e| e.row == kind && e.row_key == key)
+            .map(|e| EvidenceLink {
+                id: e.id,
+                name: e.name.clone(),
+                size: planwatch_quarterly::evidence::megabytes(e.size),
+                href: format!("/reports/{}/{}/evidence/{}", l.unit.id, l.quarter, e.id),
+            })
+            .collect()
+    };
     let st = record.map(|r| r.state);
     let deadline = period.deadline_for(&l.unit.name);
     let due = due_state(record, deadline, local);
@@ -572,6 +659,7 @@ async fn page(
         }
         _ => String::new(),
     };
+    let numbers: Vec<u32> = scope.rows.iter().map(|r| r.task.number).collect();
     let rows: Vec<FormRow> = scope
         .rows
         .iter()
@@ -579,6 +667,7 @@ async fn page(
         .map(|(i, row)| {
             let t = content.and_then(|c| c.task(&row.key));
             let prev = previous.as_ref().and_then(|p| p.content.task(&row.key));
+            let carried = matches!((t, prev), (Some(t), Some(p)) if t.is_carried_from(p));
             let task_no = row.task.number;
             FormRow {
                 index: i,
@@ -633,6 +722,8 @@ async fn page(
                         )
                     })
                     .unwrap_or_default(),
+                carried,
+                files: files(EvidenceRow::Task, &row.key.encode()),
                 contributions: contributions
                     .get(&task_no)
                     .map(|cs| cs.iter().map(|c| c.summary_zh()).collect())
@@ -684,6 +775,7 @@ async fn page(
                 ),
                 source: v.map(|v| v.source.clone()).unwrap_or_default(),
                 note: v.map(|v| v.note.clone()).unwrap_or_default(),
+                files: files(EvidenceRow::Indicator, def.code.as_str()),
                 errors: IndicatorField::ALL
                     .into_iter()
                     .filter_map(|f| {
@@ -758,7 +850,10 @@ async fn page(
             due_badge(due.state)
         },
         version: record.map_or(0, |r| r.version),
-        comment: record.and_then(|r| r.comment.clone()).unwrap_or_default(),
+        comment: record
+            .and_then(|r| r.open_comment())
+            .map(str::to_string)
+            .unwrap_or_default(),
         period_notice,
         editable,
         can_ready: editable && role == Role::Reporter,
@@ -792,11 +887,16 @@ async fn page(
                 )
             })
             .collect(),
+        can_carry: editable && previous.is_some(),
+        evidence_limit: planwatch_quarterly::evidence::megabytes(l.ctx.settings.max_evidence_bytes),
+        accept: ".pdf,.png,.jpg,.jpeg,.doc,.docx,.xls,.xlsx,.pptx,.ofd",
+        rows_total: rows.len(),
         filled_rows: rows
             .iter()
             .filter(|r: &&FormRow| !r.progress.is_empty())
             .count(),
-        rows,
+        carried_rows: rows.iter().filter(|r| r.carried).count(),
+        groups: group_rows(rows, &numbers),
         indicators,
         filled_by: content.map(|c| c.filled_by.clone()).unwrap_or_default(),
         phone: content.map(|c| c.phone.clone()).unwrap_or_default(),
@@ -818,14 +918,15 @@ pub async fn show(
     Query(q): Query<ReportQuery>,
 ) -> WebResult<Response> {
     let l = load(&state, &user, &unit_id, &quarter).await?;
+    let (problems, general) = kept_problems(&user, &l);
     let p = page(
         &state,
         &user,
         &l,
         None,
         None,
-        &Problems::default(),
-        Vec::new(),
+        &problems,
+        general,
         notice(&q.ok),
         Vec::new(),
     )
@@ -833,9 +934,47 @@ pub async fn show(
     Ok(render(&p)?.into_response())
 }
 
+/// What is still wrong with a saved draft, for its own unit: the validator's problems with the
+/// stored content (a draft may be saved with them; approving and sending are refused until they
+/// are put right), each shown at its field, with one line saying how many.
+fn kept_problems(user: &CurrentUser, l: &Loaded) -> (Problems, Vec<String>) {
+    let Some(stored) = l.stored.as_ref() else {
+        return (Problems::default(), Vec::new());
+    };
+    if !may_edit_unit(&user.user, &l.unit.name)
+        || !matches!(
+            stored.record.state,
+            ReportState::Draft | ReportState::Returned
+        )
+    {
+        return (Problems::default(), Vec::new());
+    }
+    let scope = l.ctx.inputs().scope(&l.unit.name, l.quarter);
+    match web_rep::validate(
+        &l.ctx,
+        &scope,
+        &stored.content,
+        &l.history,
+        false,
+        Problems::default(),
+    ) {
+        Ok(_) => (Problems::default(), Vec::new()),
+        Err(p) => {
+            let n = p.count();
+            (p, vec![draft_problems_line(n)])
+        }
+    }
+}
+
+fn draft_problems_line(n: usize) -> String {
+    format!(
+        "草稿中有 {n} 处需要修改（已标红并说明原因）；修改前可以继续保存草稿，但不能提请审核或报送。"
+    )
+}
+
 /// The page again with what was typed and why it was not saved (422, nothing saved).
 #[allow(clippy::too_many_arguments)]
-async fn refused(
+pub(super) async fn refused(
     state: &AppState,
     user: &CurrentUser,
     l: &Loaded,
@@ -860,7 +999,7 @@ async fn refused(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
 }
 
-fn back(l: &Loaded, ok: &str) -> Response {
+pub(super) fn back(l: &Loaded, ok: &str) -> Response {
     Redirect::to(&format!("/reports/{}/{}?ok={ok}", l.unit.id, l.quarter)).into_response()
 }
 
@@ -880,8 +1019,14 @@ pub async fn save(
         )));
     }
     let form = Posted::new(pairs);
-    let intent = Intent::parse(form.get("intent"))
-        .ok_or_else(|| WebError::BadRequest("未知的操作".to_string()))?;
+    // 沿用上季度: blank rows are filled from last quarter's report and saved as a draft.
+    let carry = form.get("intent") == "carry";
+    let intent = if carry {
+        Intent::Draft
+    } else {
+        Intent::parse(form.get("intent"))
+            .ok_or_else(|| WebError::BadRequest("未知的操作".to_string()))?
+    };
     let version: u64 = form.get("version").parse().unwrap_or(0);
     let scope = l.ctx.inputs().scope(&l.unit.name, l.quarter);
     let now = app::now();
@@ -889,12 +1034,19 @@ pub async fn save(
         None
     } else {
         let mut problems = Problems::default();
-        let typed = web_rep::content_from_form(
+        let mut typed = web_rep::content_from_form(
             &scope,
             l.stored.as_ref().map(|r| &r.content),
             &form,
             &mut problems,
         )?;
+        let mut carried = 0;
+        if carry {
+            let previous = state.store().report(&l.unit.name, l.quarter.prev()).await?;
+            if let Some(p) = previous {
+                carried = planwatch_quarterly::content::carry_forward(&mut typed, &p.content);
+            }
+        }
         match web_rep::validate(
             &l.ctx,
             &scope,
@@ -903,23 +1055,48 @@ pub async fn save(
             intent.strict(),
             problems,
         ) {
-            Ok(checked) => Some(checked),
-            Err(found) => {
-                let n = found.count();
-                let general = vec![format!(
-                    "有 {n} 处需要修改，未保存。请按提示修改标红的内容后再保存。"
-                )];
-                return refused(
+            Ok(_) if carry => {
+                return save_draft_anyway(
                     &state,
                     &user,
                     &l,
-                    Some(&typed),
-                    Some(&form),
-                    &found,
-                    general,
-                    Vec::new(),
+                    &typed,
+                    None,
+                    version,
+                    &Problems::default(),
+                    carry_line(carried),
+                    now,
                 )
                 .await;
+            }
+            Ok(checked) => Some(checked),
+            Err(found) => {
+                // A draft is kept with its problems (shown at their fields); asking for approval
+                // or sending is what they block.
+                let why = if carry {
+                    carry_line(carried)
+                } else if intent == Intent::Draft {
+                    String::new()
+                } else {
+                    "尚未提请审核或报送。".to_string()
+                };
+                let strict = intent.strict();
+                let outcome = save_draft_anyway(
+                    &state,
+                    &user,
+                    &l,
+                    &typed,
+                    Some(&form),
+                    version,
+                    &found,
+                    why,
+                    now,
+                )
+                .await;
+                return match outcome {
+                    Ok(r) if strict => Ok((StatusCode::UNPROCESSABLE_ENTITY, r).into_response()),
+                    other => other,
+                };
             }
         }
     };
@@ -956,6 +1133,100 @@ pub async fn save(
                 Some(&form),
                 &Problems::default(),
                 general,
+                Vec::new(),
+            )
+            .await
+        }
+    }
+}
+
+fn carry_line(n: usize) -> String {
+    if n == 0 {
+        "上季度报告中没有可沿用的内容（已填写的项不会被覆盖）。".to_string()
+    } else {
+        format!(
+            "已沿用上季度填写 {n} 项，标为“沿用上季度”；请逐项核对修改，未修改的项在审核和报送时仍标为沿用上季度。"
+        )
+    }
+}
+
+/// Saves what was typed as a draft even though some of it is not right yet, and shows the form
+/// again with the problems at their fields (they are kept: opening the report shows them again).
+#[allow(clippy::too_many_arguments)]
+async fn save_draft_anyway(
+    state: &AppState,
+    user: &CurrentUser,
+    l: &Loaded,
+    typed: &ReportContent,
+    posted: Option<&Posted>,
+    version: u64,
+    found: &Problems,
+    why: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> WebResult<Response> {
+    let mut draft = typed.clone();
+    draft.demo = false;
+    match shown(
+        web_rep::save(
+            state.store(),
+            &l.ctx,
+            planwatch_app::Caller::User(&user.user),
+            &l.unit.name,
+            l.quarter,
+            Some(&draft),
+            Intent::Draft,
+            version,
+            now,
+        )
+        .await,
+    )? {
+        Ok(_) => {
+            let fresh = load(state, user, &l.unit.id.to_string(), &l.quarter.to_string()).await?;
+            let mut general = Vec::new();
+            let mut notice_text = "草稿已保存。".to_string();
+            if !found.is_empty() {
+                general.push(draft_problems_line(found.count()));
+            }
+            if !why.is_empty() {
+                notice_text.push_str(&why);
+            }
+            // Numbers and dates that could not be read are shown as typed, with their message.
+            let (kept, _) = kept_problems(user, &fresh);
+            let mut shown_problems = Problems::default();
+            for (place, msgs) in found.by_place.iter().chain(kept.by_place.iter()) {
+                for m in msgs {
+                    if !shown_problems
+                        .by_place
+                        .get(place)
+                        .is_some_and(|v| v.contains(m))
+                    {
+                        shown_problems.add(place.clone(), m.clone());
+                    }
+                }
+            }
+            let p = page(
+                state,
+                user,
+                &fresh,
+                None,
+                posted,
+                &shown_problems,
+                general,
+                Some(notice_text),
+                Vec::new(),
+            )
+            .await?;
+            Ok(render(&p)?.into_response())
+        }
+        Err(m) => {
+            refused(
+                state,
+                user,
+                l,
+                Some(typed),
+                posted,
+                found,
+                vec![format!("未保存：{m}")],
                 Vec::new(),
             )
             .await

@@ -98,7 +98,7 @@ async fn page(
                 (Some(t), Some(d)) => t.date() > d,
                 _ => false,
             },
-            comment: r.record.comment.clone().unwrap_or_default(),
+            comment: r.record.open_comment().unwrap_or_default().to_string(),
             demo: r.content.demo,
         }
     };

@@ -16,6 +16,11 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
     app::block_on(async {
         let store = app::open(data_dir, OpenMode::Existing).await?;
         let kind = store.backup(&a.file).await;
+        let dir = planwatch_app::evidence::companion_dir(&a.file);
+        let files = match &kind {
+            Ok(_) => Some(app::evidence::copy_out(&store, data_dir, &dir).await),
+            Err(_) => None,
+        };
         let location = store.location().to_string();
         store.close().await;
         match kind? {
@@ -28,6 +33,9 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                 "已备份 {location} 到 {}（一致快照的完整导出；恢复时对空数据库运行 planwatch import）。",
                 a.file.display()
             ),
+        }
+        if let Some(files) = files {
+            super::dump::report_evidence_out(&files?, &dir);
         }
         println!("注意：备份含用户的密码散列，请妥善保管。");
         Ok(ExitCode::SUCCESS)
