@@ -15,6 +15,7 @@ mod dump;
 mod error;
 mod evaluation;
 mod location;
+mod notifications;
 mod open;
 mod org;
 mod plan_diff;
@@ -42,6 +43,10 @@ pub use error::{Result, StoreError};
 pub use evaluation::{ChoiceKind, EvaluationChoice, MAX_EVIDENCE_CHARS, target_subject};
 pub use location::{APPLICATION_ID, Location, SQLITE_FILE_NAME, redact_url};
 pub use open::{AppliedMigration, OpenMode, embedded_migrations};
+pub use notifications::{
+    Channel, Delivery, NewDelivery, NewNotification, NewSupervision, Notification, Post, Posted,
+    ReminderKey, check_email, check_mobile,
+};
 pub use org::{
     BodyView, GroupDecl, LeadingGroupDecl, OfficeDecl, OrgConfig, OrgImport, OrgView,
     TaskForceDecl, TaskForceView, UnitDecl,
