@@ -348,6 +348,19 @@ impl Store {
         }))
     }
 
+    /// Whether a reminder was already sent (for a dry run, which writes nothing).
+    pub async fn reminder_sent(&self, key: &ReminderKey) -> Result<bool> {
+        let mut tx = self.pools.read().await?;
+        Ok(tx
+            .fetch_optional(
+                "SELECT r.kind FROM reminders_sent r JOIN units u ON u.id = r.unit_id \
+                 WHERE r.kind = $1 AND u.name = $2 AND r.period = $3 AND r.day = $4",
+                args![key.kind.as_str(), &key.unit, key.period.as_str(), key.day.as_str()],
+            )
+            .await?
+            .is_some())
+    }
+
     /// A person's notifications, newest first (at most `limit`).
     pub async fn notifications(&self, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
         let mut tx = self.pools.read().await?;
