@@ -545,6 +545,7 @@ const TABLES: &[Table] = &[
             ("last_error", OptText),
             ("created_at", Time),
             ("sent_at", OptTime),
+            ("not_before", OptTime),
         ],
         order_by: "id",
         identity: true,

@@ -416,18 +416,39 @@ impl Store {
         Ok(n)
     }
 
-    /// Deliveries waiting to be sent, oldest first.
-    pub async fn pending_deliveries(&self, limit: i64) -> Result<Vec<Delivery>> {
+    /// Deliveries waiting to be sent and not held by a sender or waiting to retry, oldest first.
+    pub async fn pending_deliveries(&self, limit: i64, now: DateTime<Utc>) -> Result<Vec<Delivery>> {
         let mut tx = self.pools.read().await?;
         tx.fetch_all(
             "SELECT id, channel, recipient, kind, subject, body, status, attempts, last_error \
-             FROM notification_deliveries WHERE status = 'pending' ORDER BY id LIMIT $1",
-            args![limit],
+             FROM notification_deliveries WHERE status = 'pending' \
+             AND (not_before IS NULL OR not_before <= $1) ORDER BY id LIMIT $2",
+            args![now, limit],
         )
         .await?
         .iter()
         .map(delivery)
         .collect()
+    }
+
+    /// Claims a pending delivery for one attempt, held until `hold_until`: true for the one
+    /// sender that gets it (a conditional update), false for any other.
+    pub async fn claim_delivery(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        hold_until: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut tx = self.pools.write().await?;
+        let n = tx
+            .execute(
+                "UPDATE notification_deliveries SET attempts = attempts + 1, not_before = $1 \
+                 WHERE id = $2 AND status = 'pending' AND (not_before IS NULL OR not_before <= $3)",
+                args![hold_until, id, now],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(n == 1)
     }
 
     /// Every delivery, newest first (for tests and the office's checks).
@@ -444,21 +465,22 @@ impl Store {
         .collect()
     }
 
-    /// Records one attempt: sent, or failed with its error. After `max_attempts` failures the
-    /// delivery is `failed` and no longer retried.
+    /// Records the outcome of a claimed attempt: sent, or an error. After `max_attempts`
+    /// attempts the delivery is `failed`; before, it waits until `retry_at`.
     pub async fn record_delivery(
         &self,
         id: i64,
         outcome: std::result::Result<(), String>,
         max_attempts: i64,
+        retry_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<()> {
         let mut tx = self.pools.write().await?;
         match outcome {
             Ok(()) => {
                 tx.execute(
-                    "UPDATE notification_deliveries SET status = 'sent', attempts = attempts + 1, \
-                     sent_at = $1, last_error = NULL WHERE id = $2",
+                    "UPDATE notification_deliveries SET status = 'sent', sent_at = $1, \
+                     last_error = NULL, not_before = NULL WHERE id = $2",
                     args![now, id],
                 )
                 .await?
@@ -466,10 +488,10 @@ impl Store {
             Err(e) => {
                 let e: String = e.chars().take(500).collect();
                 tx.execute(
-                    "UPDATE notification_deliveries SET attempts = attempts + 1, last_error = $1, \
-                     status = CASE WHEN attempts + 1 >= $2 THEN 'failed' ELSE 'pending' END \
-                     WHERE id = $3",
-                    args![e, max_attempts, id],
+                    "UPDATE notification_deliveries SET last_error = $1, not_before = $2, \
+                     status = CASE WHEN attempts >= $3 THEN 'failed' ELSE 'pending' END \
+                     WHERE id = $4",
+                    args![e, retry_at, max_attempts, id],
                 )
                 .await?
             }

@@ -26,6 +26,8 @@ mod snapshot;
 use error::WebResult;
 mod svg;
 pub mod tls;
+// Sends notifications (decision 0061).
+pub mod deliver;
 
 use axum::Router;
 use axum::routing::{get, post};

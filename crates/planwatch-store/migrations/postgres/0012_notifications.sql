@@ -30,7 +30,10 @@ CREATE TABLE notification_deliveries (
     attempts    BIGINT NOT NULL,
     last_error  TEXT,
     created_at  TIMESTAMPTZ    NOT NULL,
-    sent_at     TIMESTAMPTZ
+    sent_at     TIMESTAMPTZ,
+    -- A sender holds the row until then (several app servers never send it twice); after
+    -- a failure, the next try waits until then.
+    not_before  TIMESTAMPTZ
 );
 CREATE INDEX notification_deliveries_pending ON notification_deliveries (status, id);
 

@@ -30,7 +30,10 @@ CREATE TABLE notification_deliveries (
     attempts    INTEGER NOT NULL,
     last_error  TEXT,
     created_at  TEXT    NOT NULL,
-    sent_at     TEXT
+    sent_at     TEXT,
+    -- A sender holds the row until then (several app servers never send it twice); after
+    -- a failure, the next try waits until then.
+    not_before  TEXT
 ) STRICT;
 CREATE INDEX notification_deliveries_pending ON notification_deliveries (status, id);
 
