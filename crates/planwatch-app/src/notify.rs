@@ -85,6 +85,9 @@ pub struct NotifyConfig {
     pub webhook: Option<(String, WebhookKind)>,
     /// `PLANWATCH_REMIND_AT`, China time.
     pub remind_at: NaiveTime,
+    /// Whether `planwatch serve` sends the daily reminders: when `PLANWATCH_REMIND_AT` is set,
+    /// or e-mail or a robot is configured; never with `PLANWATCH_REMIND_AT=off`.
+    pub scheduled: bool,
 }
 
 impl fmt::Debug for NotifyConfig {
@@ -97,6 +100,7 @@ impl fmt::Debug for NotifyConfig {
             .field("smtp_from", &self.smtp_from)
             .field("webhook", &self.webhook.as_ref().map(|w| w.1))
             .field("remind_at", &self.remind_at)
+            .field("scheduled", &self.scheduled)
             .finish()
     }
 }
@@ -110,6 +114,7 @@ impl Default for NotifyConfig {
             smtp_from: "PlanWatch <planwatch@localhost>".to_string(),
             webhook: None,
             remind_at: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
+            scheduled: false,
         }
     }
 }
@@ -173,9 +178,16 @@ impl NotifyConfig {
             })?;
             c.webhook = Some((t.to_string(), kind));
         }
+        c.scheduled = c.smtp_url.is_some() || c.webhook.is_some();
         if let Some(v) = get("PLANWATCH_REMIND_AT") {
-            c.remind_at = NaiveTime::parse_from_str(v.trim(), "%H:%M")
-                .map_err(|_| bad("PLANWATCH_REMIND_AT", &v, "应为北京时间 时:分，如 09:00"))?;
+            if v.trim().eq_ignore_ascii_case("off") {
+                c.scheduled = false;
+            } else {
+                c.remind_at = NaiveTime::parse_from_str(v.trim(), "%H:%M").map_err(|_| {
+                    bad("PLANWATCH_REMIND_AT", &v, "应为北京时间 时:分，如 09:00，或 off（不定时发送）")
+                })?;
+                c.scheduled = true;
+            }
         }
         Ok(c)
     }

@@ -73,11 +73,35 @@ fn retry_at(now: DateTime<Utc>, attempts: i64) -> DateTime<Utc> {
     now + chrono::Duration::minutes(1i64 << attempts.clamp(1, 8).saturating_sub(1))
 }
 
+/// The server's background work; [`Background::stop`] ends it (so that the store can be closed).
+pub struct Background(Vec<tokio::task::JoinHandle<()>>);
+
+impl Background {
+    /// Ends the tasks and waits until they have let go of the state.
+    pub async fn stop(self) {
+        for h in &self.0 {
+            h.abort();
+        }
+        for h in self.0 {
+            let _ = h.await;
+        }
+    }
+}
+
+/// Starts the server's background work: the sender and the daily reminders.
+pub fn spawn_background(state: &crate::AppState, cfg: NotifyConfig) -> Background {
+    let mut tasks = vec![tokio::spawn(run_sender(state.clone(), cfg.clone()))];
+    if cfg.scheduled {
+        tasks.push(tokio::spawn(run_scheduler(state.clone(), cfg)));
+    }
+    Background(tasks)
+}
+
 /// The server's sender: a round now, then whenever something is posted, and every 30 seconds
 /// (retries, and posts from other servers or the command line). Never ends; errors are logged.
-pub async fn run_sender(store: Store, cfg: NotifyConfig) {
+pub async fn run_sender(state: crate::AppState, cfg: NotifyConfig) {
     loop {
-        if let Err(e) = flush(&store, &cfg).await {
+        if let Err(e) = flush(state.store(), &cfg).await {
             tracing::warn!("通知发送轮次出错：{e:#}");
         }
         tokio::select! {
@@ -85,6 +109,62 @@ pub async fn run_sender(store: Store, cfg: NotifyConfig) {
             () = tokio::time::sleep(Duration::from_secs(30)) => {}
         }
     }
+}
+
+/// The lease name of the daily reminders.
+pub const REMIND_LEASE: &str = "remind";
+
+/// The daily reminders: once a minute, when China's clock has passed `PLANWATCH_REMIND_AT`,
+/// the server that takes today's lease (one of several on one PostgreSQL) sends the reminders
+/// of every period whose deadline is near or past.
+pub async fn run_scheduler(state: crate::AppState, cfg: NotifyConfig) {
+    let holder = format!(
+        "{}:{}",
+        std::env::var("HOSTNAME").unwrap_or_else(|_| "server".to_string()),
+        std::process::id()
+    );
+    loop {
+        if let Err(e) = scheduled_round(&state, &cfg, &holder).await {
+            tracing::warn!("定时提醒出错：{e:#}");
+        }
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    }
+}
+
+/// One check of the schedule; returns the periods reminded (empty when not due or not ours).
+pub async fn scheduled_round(
+    state: &crate::AppState,
+    cfg: &NotifyConfig,
+    holder: &str,
+) -> anyhow::Result<Vec<planwatch_model::Quarter>> {
+    let now = Utc::now();
+    let Some(day) = planwatch_app::notify::schedule_day(cfg, now) else {
+        return Ok(Vec::new());
+    };
+    let store = state.store();
+    if !store
+        .take_daily_lease(REMIND_LEASE, &day.to_string(), holder, now)
+        .await?
+    {
+        return Ok(Vec::new());
+    }
+    let ctx = crate::reporting::context(state, "system:reminders", now)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let actor = planwatch_store::Actor::user("system:reminders");
+    let periods = planwatch_app::notify::periods_to_remind(&ctx, cfg, day);
+    for q in &periods {
+        let out =
+            planwatch_app::notify::remind(store, &ctx, cfg, &actor, *q, false, now).await?;
+        tracing::info!(
+            period = %q,
+            notifications = out.notifications,
+            emails = out.emails,
+            webhooks = out.webhooks,
+            "定时提醒已发送"
+        );
+    }
+    Ok(periods)
 }
 
 type Mailer = lettre::AsyncSmtpTransport<lettre::Tokio1Executor>;

@@ -97,6 +97,8 @@ pub fn run(data_dir: &Path, args: Args) -> anyhow::Result<ExitCode> {
         (Some(cert), Some(key)) => Some(planwatch_web::tls::server_config(cert, key)?),
         _ => None,
     };
+    // A bad notification setting stops the server before it starts, naming the variable.
+    let notify_cfg = planwatch_app::notify::NotifyConfig::from_env()?;
     runtime.block_on(async {
         let store = app::open(data_dir, OpenMode::Existing).await?;
         let listener = tokio::net::TcpListener::bind(args.addr)
@@ -120,6 +122,8 @@ pub fn run(data_dir: &Path, args: Args) -> anyhow::Result<ExitCode> {
         };
         tracing::info!(backend = store.backend().label(), %addr, tls = tls.is_some(), "serving");
         let state = AppState::new(store, config);
+        // Notifications: the outbox sender and the daily reminders (decision 0061).
+        let background = planwatch_web::deliver::spawn_background(&state, notify_cfg);
         match tls {
             Some(tls) => {
                 // Tests and scripts read this line to learn the port.
@@ -135,6 +139,7 @@ pub fn run(data_dir: &Path, args: Args) -> anyhow::Result<ExitCode> {
                     .context("服务器异常退出 (server failed)")?;
             }
         }
+        background.stop().await;
         // Close the store cleanly (on SQLite this checkpoints the write-ahead log).
         if let Some(store) = state.into_store() {
             store.close().await;
