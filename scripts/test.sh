@@ -104,4 +104,3 @@ say "all tiers passed"
 # One plain closing line that CI reads: the Rust test tiers' totals.
 sed -n 's/.*Summary \[.*\] \([0-9]*\) tests\{0,1\} run: \([0-9]*\) passed.*/\2/p' "$PGTMP/nextest.log" | tail -1 | {
   read -r passed; echo "rust-tests: ${passed:-0} passed, 0 failed"; }
-

@@ -277,35 +277,28 @@ impl Message {
     }
 }
 
-/// Percent-encodes a path segment (unit names are Chinese).
-fn encode_segment(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// The app path of a unit's report for a period.
-pub fn report_path(unit: &UnitName, q: Quarter) -> String {
-    format!("/reports/{}/{q}", encode_segment(unit.as_str()))
+/// The app path of a unit's report for a period (`/reports/{unit id}/2024Q2`, the report page).
+pub async fn report_path(store: &Store, unit: &UnitName, q: Quarter) -> Result<String, AppError> {
+    let u = store
+        .unit_by_name(unit)
+        .await?
+        .ok_or_else(|| AppError::Refused(format!("单位“{unit}”不存在")))?;
+    Ok(format!("/reports/{}/{q}", u.id))
 }
 
 fn date_zh(d: NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
 }
 
-/// Builds the message of `kind` for a unit and period. `today` is China's date; `extra` is the
-/// return comment or the 催办 note.
+/// Builds the message of `kind` for a unit and period; `path` is the report page
+/// ([`report_path`]). `today` is China's date; `extra` is the return comment or the 催办 note.
+#[allow(clippy::too_many_arguments)]
 pub fn message(
     cfg: &NotifyConfig,
     kind: Kind,
     unit: &UnitName,
     q: Quarter,
+    path: String,
     deadline: NaiveDate,
     today: NaiveDate,
     extra: Option<&str>,
@@ -354,7 +347,6 @@ pub fn message(
             ),
         ),
     };
-    let path = report_path(unit, q);
     Message {
         kind,
         unit: unit.clone(),
@@ -495,7 +487,14 @@ pub async fn on_transition(
         }
     };
     let today = cst_from_utc(now).date();
-    let msg = message(&cfg, kind, unit, q, deadline, today, ev.comment.as_deref());
+    let path = match report_path(store, unit, q).await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!("无法通知 {unit} {q}：{e}");
+            return;
+        }
+    };
+    let msg = message(&cfg, kind, unit, q, path, deadline, today, ev.comment.as_deref());
     if let Err(e) = post_message(store, &cfg, actor, &msg, |_| {}, now).await {
         tracing::warn!("无法保存通知（{} {unit} {q}）：{e}", kind.as_str());
     }
@@ -517,6 +516,7 @@ pub async fn awaiting_approval(
         Kind::AwaitingApproval,
         unit,
         q,
+        report_path(store, unit, q).await?,
         deadline,
         cst_from_utc(now).date(),
         None,
@@ -570,7 +570,8 @@ pub async fn remind(
             period: q.to_string(),
             day: today.to_string(),
         };
-        let msg = message(cfg, kind, &line.unit, q, line.deadline, today, None);
+        let path = report_path(store, &line.unit, q).await?;
+        let msg = message(cfg, kind, &line.unit, q, path, line.deadline, today, None);
         if dry_run {
             if store.reminder_sent(&key).await? {
                 out.already_sent += 1;
@@ -661,6 +662,7 @@ pub async fn urge(
             Kind::Urged,
             &line.unit,
             q,
+            report_path(store, &line.unit, q).await?,
             line.deadline,
             today,
             Some(note).filter(|n| !n.is_empty()),

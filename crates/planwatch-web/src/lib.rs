@@ -469,6 +469,10 @@ pub fn router(state: AppState) -> Router {
             "/public/settings",
             get(pages::public_settings::show).post(pages::public_settings::save),
         )
+        // Notifications (decision 0061).
+        .route("/notifications", get(pages::notifications::list))
+        .route("/notifications/read", post(pages::notifications::mark_read))
+        .route("/reports/urge", post(pages::notifications::urge))
         .route("/assets/{*file}", get(assets::serve))
         .route("/healthz", get(pages::ops::healthz))
         .route("/metrics", get(pages::ops::metrics))

@@ -146,10 +146,23 @@ fn settings(r: &Receivers, robot: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The link of a unit's report for 2024Q2 as messages give it.
-fn link(unit: &str) -> String {
-    let enc: String = unit.bytes().map(|b| format!("%{b:02X}")).collect();
-    format!("{PUBLIC}/reports/{enc}/2024Q2")
+/// The link of a unit's report page for 2024Q2 (`/reports/{unit id}/2024Q2`), the unit's id read
+/// from the store while no command runs.
+fn link(data: &Path, unit: &str) -> String {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let id = rt.block_on(async {
+        let loc = planwatch_store::Location::resolve(data, None).expect("sqlite");
+        let store = planwatch_store::Store::open(&loc, planwatch_store::OpenMode::Existing)
+            .await
+            .expect("opens");
+        let u = store.unit_by_name(unit).await.expect("reads").expect("the unit exists");
+        store.close().await;
+        u.id
+    });
+    format!("{PUBLIC}/reports/{id}/2024Q2")
 }
 
 fn keys(v: &Value) -> Vec<String> {
@@ -193,7 +206,7 @@ fn reminders_returns_and_acceptances_reach_mail_and_every_robot_format() {
     assert_eq!(mail["mail_from"], "planwatch@example.org");
     assert_eq!(mail["subject"], "【逾期提醒】市招商中心2024年第二季度报告已逾期");
     let body = mail["body"].as_str().expect("text");
-    for want in ["市招商中心", "2024年第二季度", "截止日期为2024年7月10日", &link("市招商中心")] {
+    for want in ["市招商中心", "2024年第二季度", "截止日期为2024年7月10日", &link(&data, "市招商中心")] {
         assert!(body.contains(want), "{want} in {body}");
     }
     let hooks = r.wait("webhook", 0, 5);
@@ -213,7 +226,7 @@ fn reminders_returns_and_acceptances_reach_mail_and_every_robot_format() {
         zs["json"]["text"]["content"]
             .as_str()
             .unwrap_or("")
-            .contains(&link("市招商中心"))
+            .contains(&link(&data, "市招商中心"))
     );
 
     // The same reminders again the same day: nothing is sent twice.
@@ -247,7 +260,7 @@ fn reminders_returns_and_acceptances_reach_mail_and_every_robot_format() {
     for m in &mails {
         assert_eq!(m["subject"], "【退回修改】市科技局2024年第二季度报告被退回");
         let b = m["body"].as_str().expect("text");
-        for want in ["退回意见：第3行完成情况与指标不一致，请核实后重报。", "截止日期2024年7月10日", &link("市科技局")] {
+        for want in ["退回意见：第3行完成情况与指标不一致，请核实后重报。", "截止日期2024年7月10日", &link(&data, "市科技局")] {
             assert!(b.contains(want), "{want} in {b}");
         }
     }

@@ -11,6 +11,7 @@ pub mod documents;
 pub mod evaluation;
 pub mod home;
 pub mod indicators;
+pub mod notifications;
 pub mod ops;
 pub mod plan;
 pub mod plan_import;

@@ -70,6 +70,8 @@ pub struct DueRow {
     pub state: String,
     pub badge: &'static str,
     pub submitted: String,
+    /// Not submitted yet: the office may chase it (催办, decision 0061).
+    pub urgeable: bool,
 }
 
 #[derive(Template)]
@@ -83,6 +85,8 @@ struct ReportsPage {
     period_label: String,
     periods: Vec<(String, String)>,
     due: Vec<DueRow>,
+    /// The office may chase units (催办, decision 0061).
+    may_urge: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -179,6 +183,7 @@ pub async fn list(
             period_label: String::new(),
             periods: Vec::new(),
             due: Vec::new(),
+            may_urge: false,
         };
         return Ok(render(&page)?.into_response());
     }
@@ -202,6 +207,10 @@ pub async fn list(
             indicators: l.indicators,
             deadline: l.deadline.format("%Y-%m-%d").to_string(),
             badge: due_badge(l.due.state),
+            urgeable: matches!(
+                l.due.state,
+                DueState::Missing | DueState::NotStarted | DueState::Draft | DueState::Returned
+            ),
             state: l.state_label,
             submitted: l
                 .submitted_at
@@ -222,6 +231,7 @@ pub async fn list(
             .map(|p| (p.quarter.to_string(), p.quarter.label_zh()))
             .collect(),
         due,
+        may_urge: planwatch_app::policy::allows(user.user.role, Permission::ReviewReports),
     };
     Ok(render(&page)?.into_response())
 }
