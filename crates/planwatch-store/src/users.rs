@@ -596,6 +596,7 @@ impl Store {
             .fetch_optional_statement(
                 "SELECT us.id, us.username, us.display_name, us.role, u.name AS unit, \
                  b.name AS task_force, us.disabled_at, us.created_at, us.updated_at, \
+                 us.email, us.mobile, \
                  s.expires_at, s.last_seen_at, s.created_at AS session_created \
                  FROM sessions s JOIN users us ON us.id = s.user_id \
                  LEFT JOIN units u ON u.id = us.unit_id \
