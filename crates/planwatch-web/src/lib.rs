@@ -407,6 +407,8 @@ pub fn router(state: AppState) -> Router {
             "/users/{username}/revoke-sessions",
             post(pages::users::revoke_sessions),
         )
+        .route("/users/{username}/contact", post(pages::users::contact))
+        .route("/account/contact", post(pages::account::contact))
         .route("/audit", get(pages::audit::list))
         .route("/reports", get(pages::reports::list))
         .route(
