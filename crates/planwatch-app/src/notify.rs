@@ -198,6 +198,23 @@ impl NotifyConfig {
     }
 }
 
+/// The settings of this process when `planwatch serve` set them (from its flags and the
+/// environment); otherwise they are read from the environment on each use.
+static PROCESS_CONFIG: std::sync::OnceLock<NotifyConfig> = std::sync::OnceLock::new();
+
+/// Sets this process's notification settings once (the server, at start).
+pub fn configure(cfg: NotifyConfig) {
+    let _ = PROCESS_CONFIG.set(cfg);
+}
+
+/// This process's notification settings: those `configure` set, else the environment's.
+pub fn config() -> Result<NotifyConfig, AppError> {
+    match PROCESS_CONFIG.get() {
+        Some(c) => Ok(c.clone()),
+        None => NotifyConfig::from_env(),
+    }
+}
+
 /// What a notification is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -472,7 +489,7 @@ pub async fn on_transition(
     else {
         return;
     };
-    let cfg = match NotifyConfig::from_env() {
+    let cfg = match config() {
         Ok(c) => c,
         Err(e) => {
             tracing::warn!("通知设置有误，只发站内通知：{e}");
@@ -509,7 +526,7 @@ pub async fn awaiting_approval(
     q: Quarter,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let cfg = NotifyConfig::from_env()?;
+    let cfg = config()?;
     let deadline = ctx.period(q)?.deadline_for(unit);
     let msg = message(
         &cfg,

@@ -8,6 +8,7 @@
 //! of the workspace (scripts/test.sh installs it), else `python3`.
 
 mod common;
+mod web_support;
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -325,4 +326,103 @@ fn an_unreachable_or_refusing_robot_fails_the_delivery_not_the_command() {
         assert!(ds[1].last_error.as_deref().unwrap_or("").contains("无法连接"), "{:?}", ds[1]);
         store.close().await;
     });
+}
+
+/// A client signed in with a demo account.
+fn demo_sign_in(server: &web_support::Server, who: &str) -> web_support::Client {
+    let mut c = server.client();
+    let r = c.try_sign_in(who, planwatch_app::demo_accounts::DEMO_PASSWORD);
+    assert_eq!(r.status, 303, "signing in as {who}: {}", r.body);
+    c
+}
+
+/// The version and state of a unit's 2024Q2 report, from `planwatch due`.
+fn report_version(server: &web_support::Server, unit: &str) -> u64 {
+    let out = server.cli(&["due", "--period", "2024Q2", "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).expect("JSON");
+    v.as_array()
+        .and_then(|a| a.iter().find(|l| l["unit"] == unit))
+        .and_then(|l| l["version"].as_u64())
+        .unwrap_or_else(|| panic!("{unit} has a 2024Q2 report"))
+}
+
+#[test]
+fn a_return_in_the_browser_reaches_the_sink_without_waiting_for_a_slow_robot() {
+    let r = Receivers::start();
+    let smtp = format!("smtp://127.0.0.1:{}", r.smtp);
+    // The robot answers only after 60 s: the page must not wait for it.
+    let robot = format!("http://127.0.0.1:{}/slow", r.http);
+    let server = web_support::Server::demo(
+        "2024Q2",
+        &[
+            "--smtp-url", &smtp, "--smtp-from", "PlanWatch <planwatch@example.org>",
+            "--webhook-url", &robot, "--webhook-kind", "wecom", "--public-url", PUBLIC,
+            "--remind-at", "off",
+        ],
+    );
+    let unit = {
+        let mut leader = demo_sign_in(&server, "leader");
+        let units: Value = serde_json::from_str(&leader.get("/api/v1/units").body).expect("JSON");
+        units
+            .as_array()
+            .and_then(|a| a.iter().find(|u| u["name"] == "市科技局"))
+            .map(|u| u["id"].to_string())
+            .expect("市科技局")
+    };
+    // The unit sends 2024Q2 again (command line, no mail settings there).
+    server.cli(&["review", "reopen", "--unit", "市科技局", "--period", "2024Q2", "--reason", "补充材料"]);
+    server.cli(&["review", "approve", "--unit", "市科技局", "--period", "2024Q2", "--as", "kjj.head"]);
+    server.cli(&["review", "send", "--unit", "市科技局", "--period", "2024Q2", "--as", "kjj.head"]);
+    let version = report_version(&server, "市科技局").to_string();
+
+    // The office returns it with a comment on the report page.
+    let mut office = demo_sign_in(&server, "office");
+    let started = Instant::now();
+    let resp = office.post_form(
+        &format!("/reports/{unit}/2024Q2/review"),
+        &[("action", "return"), ("comment", "请补充第3行的佐证材料。"), ("version", &version)],
+    );
+    let took = started.elapsed();
+    assert_eq!(resp.status, 303, "{}", resp.body);
+    assert!(took < Duration::from_secs(5), "the page waited {took:?} for the notifications");
+
+    // The reporter and the head get the e-mail from the server's background sender.
+    let mails = r.wait("mail", 0, 2);
+    for m in &mails {
+        assert_eq!(m["subject"], "【退回修改】市科技局2024年第二季度报告被退回");
+        let b = m["body"].as_str().expect("text");
+        assert!(b.contains("退回意见：请补充第3行的佐证材料。"), "{b}");
+        assert!(b.contains(&format!("{PUBLIC}/reports/{unit}/2024Q2")), "{b}");
+    }
+    r.wait("webhook", 0, 1);
+
+    // In the app: the reporter's 通知 page and the API, then marked read.
+    let mut kjj = demo_sign_in(&server, "kjj");
+    let page = kjj.get("/notifications");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("【退回修改】市科技局2024年第二季度报告被退回"), "{}", page.body);
+    assert!(page.body.contains("请补充第3行的佐证材料。"));
+    assert!(page.body.contains(&format!("href=\"/reports/{unit}/2024Q2\"")));
+    let api: Value = serde_json::from_str(&kjj.get("/api/v1/notifications").body).expect("JSON");
+    let unread = api["unread"].as_i64().expect("a count");
+    assert!(unread >= 1, "{api}");
+    assert_eq!(api["items"][0]["kind"], "returned");
+    assert_eq!(kjj.post_form("/notifications/read", &[("id", "all")]).status, 303);
+    let api: Value = serde_json::from_str(&kjj.get("/api/v1/notifications").body).expect("JSON");
+    assert_eq!(api["unread"], 0);
+    // Nobody else's list changed: the head still has theirs unread.
+    let mut head = demo_sign_in(&server, "kjj.head");
+    let theirs: Value = serde_json::from_str(&head.get("/api/v1/notifications").body).expect("JSON");
+    assert!(theirs["unread"].as_i64().unwrap_or(0) >= 1, "{theirs}");
+
+    // 催办 for every late unit: one 督办 entry with its audit row per unit.
+    let resp = office.post_form("/reports/urge", &[("period", "2024Q2"), ("note", "请于本周内报送")]);
+    assert_eq!(resp.status, 303, "{}", resp.body);
+    let audit = server.cli(&["audit", "--entity", "supervision", "--format", "json"]);
+    let rows: Value = serde_json::from_str(&audit).expect("JSON");
+    let rows = rows.as_array().expect("rows");
+    assert_eq!(rows.len(), 5, "{audit}");
+    assert!(rows.iter().all(|e| e["action"] == "supervision.urge" && e["actor"] == "office"), "{audit}");
+    // A reporter may not chase anyone.
+    assert_eq!(kjj.post_form("/reports/urge", &[("period", "2024Q2")]).status, 403);
 }

@@ -118,7 +118,7 @@ pub async fn urge(
             .ok_or(WebError::NotFound)?;
         notify::UrgeTarget::One(unit.name)
     };
-    let cfg = notify::NotifyConfig::from_env().map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let cfg = notify::config().map_err(|e| WebError::BadRequest(e.to_string()))?;
     let ctx = super::super::reporting::context(&state, &user.user.username, now).await?;
     let caller = app::Caller::User(&user.user);
     match super::super::error::shown(
