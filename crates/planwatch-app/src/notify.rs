@@ -65,7 +65,9 @@ impl WebhookKind {
             WebhookKind::Wecom | WebhookKind::Dingtalk => {
                 serde_json::json!({"msgtype": "text", "text": {"content": text}})
             }
-            WebhookKind::Feishu => serde_json::json!({"msg_type": "text", "content": {"text": text}}),
+            WebhookKind::Feishu => {
+                serde_json::json!({"msg_type": "text", "content": {"text": text}})
+            }
         }
     }
 }
@@ -134,7 +136,11 @@ impl NotifyConfig {
         if let Some(v) = get("PLANWATCH_PUBLIC_URL") {
             let t = v.trim().trim_end_matches('/');
             if !(t.starts_with("http://") || t.starts_with("https://")) || t.contains(' ') {
-                return Err(bad("PLANWATCH_PUBLIC_URL", &v, "应以 http:// 或 https:// 开头"));
+                return Err(bad(
+                    "PLANWATCH_PUBLIC_URL",
+                    &v,
+                    "应以 http:// 或 https:// 开头",
+                ));
             }
             c.public_url = t.to_string();
         }
@@ -144,7 +150,13 @@ impl NotifyConfig {
                 .parse::<i64>()
                 .ok()
                 .filter(|n| (0..=60).contains(n))
-                .ok_or_else(|| bad("PLANWATCH_REMIND_DAYS", &v, "应为 0–60 的整数（截止前几天提醒）"))?;
+                .ok_or_else(|| {
+                    bad(
+                        "PLANWATCH_REMIND_DAYS",
+                        &v,
+                        "应为 0–60 的整数（截止前几天提醒）",
+                    )
+                })?;
         }
         if let Some(v) = get("PLANWATCH_SMTP_URL") {
             let t = v.trim();
@@ -159,14 +171,22 @@ impl NotifyConfig {
         }
         if let Some(v) = get("PLANWATCH_SMTP_FROM") {
             if !v.contains('@') {
-                return Err(bad("PLANWATCH_SMTP_FROM", &v, "应为发件地址，如 PlanWatch <planwatch@example.org>"));
+                return Err(bad(
+                    "PLANWATCH_SMTP_FROM",
+                    &v,
+                    "应为发件地址，如 PlanWatch <planwatch@example.org>",
+                ));
             }
             c.smtp_from = v.trim().to_string();
         }
         if let Some(url) = get("PLANWATCH_WEBHOOK_URL") {
             let t = url.trim();
             if !(t.starts_with("http://") || t.starts_with("https://")) {
-                return Err(bad("PLANWATCH_WEBHOOK_URL", "…", "应以 http:// 或 https:// 开头"));
+                return Err(bad(
+                    "PLANWATCH_WEBHOOK_URL",
+                    "…",
+                    "应以 http:// 或 https:// 开头",
+                ));
             }
             let kind_text = get("PLANWATCH_WEBHOOK_KIND").unwrap_or_default();
             let kind = WebhookKind::parse(&kind_text).ok_or_else(|| {
@@ -184,7 +204,11 @@ impl NotifyConfig {
                 c.scheduled = false;
             } else {
                 c.remind_at = NaiveTime::parse_from_str(v.trim(), "%H:%M").map_err(|_| {
-                    bad("PLANWATCH_REMIND_AT", &v, "应为北京时间 时:分，如 09:00，或 off（不定时发送）")
+                    bad(
+                        "PLANWATCH_REMIND_AT",
+                        &v,
+                        "应为北京时间 时:分，如 09:00，或 off（不定时发送）",
+                    )
                 })?;
                 c.scheduled = true;
             }
@@ -328,7 +352,11 @@ pub fn message(
             format!("【填报提醒】{unit}{period}报告将于{dl}截止"),
             format!(
                 "{unit}：{period}的季度报告报送截止日期为{dl}（{}），目前尚未报送。请及时填报，经单位负责人审核后报送。",
-                if days <= 0 { "今天截止".to_string() } else { format!("还有 {days} 天") }
+                if days <= 0 {
+                    "今天截止".to_string()
+                } else {
+                    format!("还有 {days} 天")
+                }
             ),
         ),
         Kind::Overdue => (
@@ -359,8 +387,14 @@ pub fn message(
             format!("【催办】{unit}{period}报告请尽快报送"),
             format!(
                 "{unit}：牵头办公室督办{period}季度报告（截止日期{dl}{}）。{}",
-                if days < 0 { format!("，已逾期 {} 天", -days) } else { String::new() },
-                extra.map(|n| format!("\n督办意见：{n}")).unwrap_or_default()
+                if days < 0 {
+                    format!("，已逾期 {} 天", -days)
+                } else {
+                    String::new()
+                },
+                extra
+                    .map(|n| format!("\n督办意见：{n}"))
+                    .unwrap_or_default()
             ),
         ),
     };
@@ -511,7 +545,16 @@ pub async fn on_transition(
             return;
         }
     };
-    let msg = message(&cfg, kind, unit, q, path, deadline, today, ev.comment.as_deref());
+    let msg = message(
+        &cfg,
+        kind,
+        unit,
+        q,
+        path,
+        deadline,
+        today,
+        ev.comment.as_deref(),
+    );
     if let Err(e) = post_message(store, &cfg, actor, &msg, |_| {}, now).await {
         tracing::warn!("无法保存通知（{} {unit} {q}）：{e}", kind.as_str());
     }
@@ -575,9 +618,7 @@ pub async fn remind(
     for line in lines {
         let days = (line.deadline - today).num_days();
         let kind = match line.due.state {
-            DueState::NotStarted | DueState::Draft if days <= cfg.days_before => {
-                Kind::DeadlineSoon
-            }
+            DueState::NotStarted | DueState::Draft if days <= cfg.days_before => Kind::DeadlineSoon,
             DueState::Missing => Kind::Overdue,
             _ => continue,
         };
@@ -687,7 +728,11 @@ pub async fn urge(
         let supervision = NewSupervision {
             unit: line.unit.clone(),
             period: q.to_string(),
-            note: if note.is_empty() { "催办".to_string() } else { note.to_string() },
+            note: if note.is_empty() {
+                "催办".to_string()
+            } else {
+                note.to_string()
+            },
         };
         post_message(
             store,

@@ -42,11 +42,11 @@ pub use dump::{BackupKind, DumpSummary, FORMAT_NAME as DUMP_FORMAT_NAME, exporte
 pub use error::{Result, StoreError};
 pub use evaluation::{ChoiceKind, EvaluationChoice, MAX_EVIDENCE_CHARS, target_subject};
 pub use location::{APPLICATION_ID, Location, SQLITE_FILE_NAME, redact_url};
-pub use open::{AppliedMigration, OpenMode, embedded_migrations};
 pub use notifications::{
     Channel, Delivery, NewDelivery, NewNotification, NewSupervision, Notification, Post, Posted,
     ReminderKey, check_email, check_mobile,
 };
+pub use open::{AppliedMigration, OpenMode, embedded_migrations};
 pub use org::{
     BodyView, GroupDecl, LeadingGroupDecl, OfficeDecl, OrgConfig, OrgImport, OrgView,
     TaskForceDecl, TaskForceView, UnitDecl,

@@ -23,7 +23,9 @@ pub fn check_email(text: &str) -> Result<String> {
     let t = text.trim();
     let ok = t.chars().count() <= MAX_EMAIL_CHARS
         && t.matches('@').count() == 1
-        && !t.chars().any(|c| c.is_whitespace() || "<>()[],;:\"\\".contains(c))
+        && !t
+            .chars()
+            .any(|c| c.is_whitespace() || "<>()[],;:\"\\".contains(c))
         && t.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
                 && domain.contains('.')
@@ -51,8 +53,7 @@ pub fn check_mobile(text: &str) -> Result<String> {
     if let Some(rest) = digits.strip_prefix("+86") {
         digits = rest.to_string();
     }
-    if digits.len() == 11 && digits.starts_with('1') && digits.chars().all(|c| c.is_ascii_digit())
-    {
+    if digits.len() == 11 && digits.starts_with('1') && digits.chars().all(|c| c.is_ascii_digit()) {
         Ok(digits)
     } else {
         Err(StoreError::InvalidInput(format!(
@@ -258,7 +259,12 @@ impl Store {
 
     /// Writes one event's notifications, deliveries, reminder key and 督办 entry with one audit
     /// row. A reminder already recorded writes nothing and returns `None`.
-    pub async fn post(&self, actor: &Actor, post: &Post, now: DateTime<Utc>) -> Result<Option<Posted>> {
+    pub async fn post(
+        &self,
+        actor: &Actor,
+        post: &Post,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Posted>> {
         let mut tx = self.pools.write().await?;
         let mut audit_after = serde_json::json!({
             "notifications": post.notifications.len(),
@@ -272,7 +278,12 @@ impl Store {
                 .fetch_optional(
                     "SELECT kind FROM reminders_sent \
                      WHERE kind = $1 AND unit_id = $2 AND period = $3 AND day = $4",
-                    args![key.kind.as_str(), unit.id, key.period.as_str(), key.day.as_str()],
+                    args![
+                        key.kind.as_str(),
+                        unit.id,
+                        key.period.as_str(),
+                        key.day.as_str()
+                    ],
                 )
                 .await?;
             if seen.is_some() {
@@ -281,7 +292,13 @@ impl Store {
             tx.execute(
                 "INSERT INTO reminders_sent (kind, unit_id, period, day, created_at) \
                  VALUES ($1, $2, $3, $4, $5)",
-                args![key.kind.as_str(), unit.id, key.period.as_str(), key.day.as_str(), now],
+                args![
+                    key.kind.as_str(),
+                    unit.id,
+                    key.period.as_str(),
+                    key.day.as_str(),
+                    now
+                ],
             )
             .await?;
             audit_after["reminder"] = serde_json::json!({
@@ -297,7 +314,13 @@ impl Store {
                 .insert_returning_id(
                     "INSERT INTO supervisions (unit_id, period, note, created_by, created_at) \
                      VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                    args![unit.id, s.period.as_str(), s.note.as_str(), actor.name.as_str(), now],
+                    args![
+                        unit.id,
+                        s.period.as_str(),
+                        s.note.as_str(),
+                        actor.name.as_str(),
+                        now
+                    ],
                 )
                 .await?;
             supervision_id = Some(id);
@@ -309,7 +332,14 @@ impl Store {
             tx.execute(
                 "INSERT INTO notifications (user_id, kind, title, body, link, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
-                args![n.user_id, n.kind.as_str(), n.title.as_str(), n.body.as_str(), n.link.as_str(), now],
+                args![
+                    n.user_id,
+                    n.kind.as_str(),
+                    n.title.as_str(),
+                    n.body.as_str(),
+                    n.link.as_str(),
+                    now
+                ],
             )
             .await?;
         }
@@ -318,7 +348,14 @@ impl Store {
                 "INSERT INTO notification_deliveries \
                  (channel, recipient, kind, subject, body, status, attempts, created_at) \
                  VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6)",
-                args![d.channel.as_str(), d.recipient.as_str(), d.kind.as_str(), d.subject.as_str(), d.body.as_str(), now],
+                args![
+                    d.channel.as_str(),
+                    d.recipient.as_str(),
+                    d.kind.as_str(),
+                    d.subject.as_str(),
+                    d.body.as_str(),
+                    now
+                ],
             )
             .await?;
         }
@@ -355,7 +392,12 @@ impl Store {
             .fetch_optional(
                 "SELECT r.kind FROM reminders_sent r JOIN units u ON u.id = r.unit_id \
                  WHERE r.kind = $1 AND u.name = $2 AND r.period = $3 AND r.day = $4",
-                args![key.kind.as_str(), &key.unit, key.period.as_str(), key.day.as_str()],
+                args![
+                    key.kind.as_str(),
+                    &key.unit,
+                    key.period.as_str(),
+                    key.day.as_str()
+                ],
             )
             .await?
             .is_some())
@@ -417,7 +459,11 @@ impl Store {
     }
 
     /// Deliveries waiting to be sent and not held by a sender or waiting to retry, oldest first.
-    pub async fn pending_deliveries(&self, limit: i64, now: DateTime<Utc>) -> Result<Vec<Delivery>> {
+    pub async fn pending_deliveries(
+        &self,
+        limit: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Delivery>> {
         let mut tx = self.pools.read().await?;
         tx.fetch_all(
             "SELECT id, channel, recipient, kind, subject, body, status, attempts, last_error \

@@ -123,20 +123,50 @@ async fn reminders_are_recorded_once_and_people_read_their_own(ctx: Ctx) {
         reminder: Some(key.clone()),
         supervision: None,
     };
-    let before = ctx.store.audit_entries(&Default::default()).await.expect("audit").len();
+    let before = ctx
+        .store
+        .audit_entries(&Default::default())
+        .await
+        .expect("audit")
+        .len();
     assert!(!ctx.store.reminder_sent(&key).await.expect("reads"));
-    let first = ctx.store.post(&office(), &post, at(10)).await.expect("posted");
+    let first = ctx
+        .store
+        .post(&office(), &post, at(10))
+        .await
+        .expect("posted");
     assert_eq!(first.map(|p| (p.notifications, p.deliveries)), Some((2, 1)));
     assert!(ctx.store.reminder_sent(&key).await.expect("reads"));
-    let again = ctx.store.post(&office(), &post, at(11)).await.expect("runs");
-    assert_eq!(again, None, "the same reminder the same day is not sent twice");
-    let after = ctx.store.audit_entries(&Default::default()).await.expect("audit");
+    let again = ctx
+        .store
+        .post(&office(), &post, at(11))
+        .await
+        .expect("runs");
+    assert_eq!(
+        again, None,
+        "the same reminder the same day is not sent twice"
+    );
+    let after = ctx
+        .store
+        .audit_entries(&Default::default())
+        .await
+        .expect("audit");
     assert_eq!(after.len(), before + 1, "one audit row for the one post");
     assert!(after.iter().any(|e| e.action == "notify.overdue"));
-    assert_eq!(ctx.store.pending_deliveries(10, at(12)).await.expect("reads").len(), 1);
+    assert_eq!(
+        ctx.store
+            .pending_deliveries(10, at(12))
+            .await
+            .expect("reads")
+            .len(),
+        1
+    );
 
     // Unread counts and marking read touch only the person's own rows.
-    assert_eq!(ctx.store.unread_notifications(a.id).await.expect("count"), 1);
+    assert_eq!(
+        ctx.store.unread_notifications(a.id).await.expect("count"),
+        1
+    );
     let theirs = ctx.store.notifications(b.id, 10).await.expect("list");
     assert_eq!(
         ctx.store
@@ -146,10 +176,25 @@ async fn reminders_are_recorded_once_and_people_read_their_own(ctx: Ctx) {
         0,
         "nobody marks another person's notification"
     );
-    assert_eq!(ctx.store.unread_notifications(b.id).await.expect("count"), 1);
-    assert_eq!(ctx.store.mark_notifications_read(a.id, None, at(13)).await.expect("runs"), 1);
-    assert_eq!(ctx.store.unread_notifications(a.id).await.expect("count"), 0);
-    assert_eq!(ctx.store.unread_notifications(b.id).await.expect("count"), 1);
+    assert_eq!(
+        ctx.store.unread_notifications(b.id).await.expect("count"),
+        1
+    );
+    assert_eq!(
+        ctx.store
+            .mark_notifications_read(a.id, None, at(13))
+            .await
+            .expect("runs"),
+        1
+    );
+    assert_eq!(
+        ctx.store.unread_notifications(a.id).await.expect("count"),
+        0
+    );
+    assert_eq!(
+        ctx.store.unread_notifications(b.id).await.expect("count"),
+        1
+    );
     ctx.finish().await;
 }
 on_both_backends!(
@@ -172,26 +217,59 @@ async fn a_delivery_is_claimed_by_one_sender(ctx: Ctx) {
         }],
         ..Post::default()
     };
-    ctx.store.post(&office(), &post, at(10)).await.expect("posted");
-    let d = ctx.store.pending_deliveries(10, at(11)).await.expect("reads")[0].clone();
+    ctx.store
+        .post(&office(), &post, at(10))
+        .await
+        .expect("posted");
+    let d = ctx
+        .store
+        .pending_deliveries(10, at(11))
+        .await
+        .expect("reads")[0]
+        .clone();
     let (x, y) = tokio::join!(
         ctx.store.claim_delivery(d.id, at(11), at(12)),
         other.claim_delivery(d.id, at(11), at(12))
     );
     assert_eq!(
-        [x.expect("runs"), y.expect("runs")].iter().filter(|c| **c).count(),
+        [x.expect("runs"), y.expect("runs")]
+            .iter()
+            .filter(|c| **c)
+            .count(),
         1,
         "one sender claims it"
     );
-    assert!(ctx.store.pending_deliveries(10, at(11)).await.expect("reads").is_empty());
+    assert!(
+        ctx.store
+            .pending_deliveries(10, at(11))
+            .await
+            .expect("reads")
+            .is_empty()
+    );
     ctx.store
         .record_delivery(d.id, Err("连接被拒绝".to_string()), 2, at(20), at(11))
         .await
         .expect("recorded");
-    assert!(ctx.store.pending_deliveries(10, at(19)).await.expect("reads").is_empty(), "waits");
-    let again = ctx.store.pending_deliveries(10, at(20)).await.expect("reads");
+    assert!(
+        ctx.store
+            .pending_deliveries(10, at(19))
+            .await
+            .expect("reads")
+            .is_empty(),
+        "waits"
+    );
+    let again = ctx
+        .store
+        .pending_deliveries(10, at(20))
+        .await
+        .expect("reads");
     assert_eq!(again[0].last_error.as_deref(), Some("连接被拒绝"));
-    assert!(ctx.store.claim_delivery(d.id, at(20), at(21)).await.expect("runs"));
+    assert!(
+        ctx.store
+            .claim_delivery(d.id, at(20), at(21))
+            .await
+            .expect("runs")
+    );
     ctx.store
         .record_delivery(d.id, Err("又失败".to_string()), 2, at(30), at(20))
         .await
@@ -212,7 +290,13 @@ async fn contact_details_are_checked_and_a_refusal_changes_nothing(ctx: Ctx) {
     user(&ctx, "kjj", Role::Reporter, Some("市科技局")).await;
     let u = ctx
         .store
-        .set_user_contact(&office(), "kjj", Some(" kjj@example.org "), Some("+86 138-0000-0000"), at(5))
+        .set_user_contact(
+            &office(),
+            "kjj",
+            Some(" kjj@example.org "),
+            Some("+86 138-0000-0000"),
+            at(5),
+        )
         .await
         .expect("set");
     assert_eq!(u.email.as_deref(), Some("kjj@example.org"));
@@ -227,7 +311,10 @@ async fn contact_details_are_checked_and_a_refusal_changes_nothing(ctx: Ctx) {
             .set_user_contact(&office(), "kjj", email, mobile, at(6))
             .await
             .expect_err("refused");
-        assert!(matches!(&err, StoreError::InvalidInput(m) if m.contains(word)), "{err}");
+        assert!(
+            matches!(&err, StoreError::InvalidInput(m) if m.contains(word)),
+            "{err}"
+        );
     }
     let kept = ctx.store.user("kjj").await.expect("reads").expect("exists");
     assert_eq!(kept.email.as_deref(), Some("kjj@example.org"));

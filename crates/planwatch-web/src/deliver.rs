@@ -44,10 +44,12 @@ pub async fn flush(store: &Store, cfg: &NotifyConfig) -> anyhow::Result<Flushed>
         if !store.claim_delivery(d.id, now, hold).await? {
             continue;
         }
-        let result = match tokio::time::timeout(ATTEMPT_TIMEOUT, send_one(cfg, mailer.as_deref(), &d)).await {
-            Ok(r) => r,
-            Err(_) => Err(format!("超时（{} 秒）", ATTEMPT_TIMEOUT.as_secs())),
-        };
+        let result =
+            match tokio::time::timeout(ATTEMPT_TIMEOUT, send_one(cfg, mailer.as_deref(), &d)).await
+            {
+                Ok(r) => r,
+                Err(_) => Err(format!("超时（{} 秒）", ATTEMPT_TIMEOUT.as_secs())),
+            };
         let now = Utc::now();
         match &result {
             Ok(()) => out.sent += 1,
@@ -62,7 +64,13 @@ pub async fn flush(store: &Store, cfg: &NotifyConfig) -> anyhow::Result<Flushed>
             }
         }
         store
-            .record_delivery(d.id, result, MAX_ATTEMPTS, retry_at(now, d.attempts + 1), now)
+            .record_delivery(
+                d.id,
+                result,
+                MAX_ATTEMPTS,
+                retry_at(now, d.attempts + 1),
+                now,
+            )
             .await?;
     }
     Ok(out)
@@ -154,8 +162,7 @@ pub async fn scheduled_round(
     let actor = planwatch_store::Actor::user("system:reminders");
     let periods = planwatch_app::notify::periods_to_remind(&ctx, cfg, day);
     for q in &periods {
-        let out =
-            planwatch_app::notify::remind(store, &ctx, cfg, &actor, *q, false, now).await?;
+        let out = planwatch_app::notify::remind(store, &ctx, cfg, &actor, *q, false, now).await?;
         tracing::info!(
             period = %q,
             notifications = out.notifications,
@@ -195,7 +202,10 @@ async fn send_one(cfg: &NotifyConfig, mailer: Option<&Mailer>, d: &Delivery) -> 
 async fn send_mail(mailer: &Mailer, from: &str, d: &Delivery) -> Result<(), String> {
     use lettre::AsyncTransport as _;
     let msg = lettre::Message::builder()
-        .from(from.parse().map_err(|e| format!("发件地址“{from}”不对：{e}"))?)
+        .from(
+            from.parse()
+                .map_err(|e| format!("发件地址“{from}”不对：{e}"))?,
+        )
         .to(d
             .recipient
             .parse()
@@ -247,7 +257,10 @@ fn parse_url(url: &str) -> Result<Target, String> {
                 .map_err(|_| format!("PLANWATCH_WEBHOOK_URL 的端口“{p}”不对"))?,
         ),
         _ => (
-            authority.trim_start_matches('[').trim_end_matches(']').to_string(),
+            authority
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string(),
             if tls { 443 } else { 80 },
         ),
     };
@@ -323,12 +336,21 @@ pub async fn post_webhook(url: &str, kind: WebhookKind, text: &str) -> Result<()
             .await
             .map_err(|e| format!("回复无法读取：{e}"))?;
         if !status.is_success() {
-            return Err(format!("HTTP {status}：{}", String::from_utf8_lossy(&bytes)));
+            return Err(format!(
+                "HTTP {status}：{}",
+                String::from_utf8_lossy(&bytes)
+            ));
         }
         if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
-            let code = v.get("errcode").or_else(|| v.get("code")).and_then(serde_json::Value::as_i64);
+            let code = v
+                .get("errcode")
+                .or_else(|| v.get("code"))
+                .and_then(serde_json::Value::as_i64);
             if let Some(c) = code.filter(|c| *c != 0) {
-                return Err(format!("机器人拒收（代码 {c}）：{}", String::from_utf8_lossy(&bytes)));
+                return Err(format!(
+                    "机器人拒收（代码 {c}）：{}",
+                    String::from_utf8_lossy(&bytes)
+                ));
             }
         }
         Ok(())

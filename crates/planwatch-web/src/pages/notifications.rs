@@ -47,7 +47,11 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> WebResult
             title: n.title,
             body: n.body,
             // Links are app paths; anything else is not followed from the page.
-            link: if n.link.starts_with('/') { n.link } else { String::new() },
+            link: if n.link.starts_with('/') {
+                n.link
+            } else {
+                String::new()
+            },
             created: format::time(n.created_at),
             unread: n.read_at.is_none(),
         })
@@ -124,7 +128,9 @@ pub async fn urge(
     match super::super::error::shown(
         notify::urge(state.store(), &ctx, &cfg, caller, target, q, &f.note, now).await,
     )? {
-        Ok(units) => Ok(Redirect::to(&format!("/reports?period={q}&urged={}", units.len())).into_response()),
+        Ok(units) => {
+            Ok(Redirect::to(&format!("/reports?period={q}&urged={}", units.len())).into_response())
+        }
         Err(m) => Err(WebError::BadRequest(m)),
     }
 }

@@ -398,7 +398,21 @@ mod tests {
             unit: unit.into(),
             task_force: tf.into(),
             password: "correct horse battery".into(),
+            ..NewUserForm::default()
         }
+    }
+
+    #[test]
+    fn a_bad_email_or_mobile_is_refused_at_its_field() {
+        let mut f = form("reporter", "市科技局", "");
+        f.email = "kjj@".into();
+        f.mobile = "12345".into();
+        let e = parse_new_user(&f).expect_err("refused");
+        assert!(e["email"].contains("电子邮箱"), "{e:?}");
+        assert!(e["mobile"].contains("手机号码"), "{e:?}");
+        f.email = "kjj@example.org".into();
+        f.mobile = "138 0000 0000".into();
+        assert!(parse_new_user(&f).is_ok());
     }
 
     #[test]

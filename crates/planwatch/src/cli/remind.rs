@@ -52,7 +52,11 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
         println!(
             "{}提醒（{}，北京时间 {}）：",
             a.period.label_zh(),
-            if a.dry_run { "试运行，未发送" } else { "已发送" },
+            if a.dry_run {
+                "试运行，未发送"
+            } else {
+                "已发送"
+            },
             planwatch_quarterly::period::cst_from_utc(now).format("%Y-%m-%d %H:%M")
         );
         for kind in [Kind::DeadlineSoon, Kind::Overdue] {
@@ -67,15 +71,26 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
             "  站内通知 {} 条，电子邮件 {} 封{}，群机器人消息 {} 条{}",
             out.notifications,
             out.emails,
-            if cfg.smtp_url.is_none() { "（未设置 PLANWATCH_SMTP_URL）" } else { "" },
+            if cfg.smtp_url.is_none() {
+                "（未设置 PLANWATCH_SMTP_URL）"
+            } else {
+                ""
+            },
             out.webhooks,
-            if cfg.webhook.is_none() { "（未设置 PLANWATCH_WEBHOOK_URL）" } else { "" },
+            if cfg.webhook.is_none() {
+                "（未设置 PLANWATCH_WEBHOOK_URL）"
+            } else {
+                ""
+            },
         );
         if out.already_sent > 0 {
             println!("  今天已发过、不再重复：{} 个单位", out.already_sent);
         }
         if let Some(f) = flushed {
-            println!("  投递：成功 {}，失败 {}（失败的稍后重试）", f.sent, f.failed);
+            println!(
+                "  投递：成功 {}，失败 {}（失败的稍后重试）",
+                f.sent, f.failed
+            );
         }
         if a.dry_run {
             for m in &out.sent {
