@@ -64,6 +64,14 @@ psql -q -h 127.0.0.1 -p "$PGPORT_TEST" -U postgres -v ON_ERROR_STOP=1 \
   -c "CREATE ROLE planwatch LOGIN PASSWORD 'planwatch' CREATEDB" -c "CREATE DATABASE planwatch OWNER planwatch" >/dev/null
 export PLANWATCH_TEST_PG_URL="postgres://planwatch:planwatch@127.0.0.1:$PGPORT_TEST/planwatch"
 
+# Notifications (decision 0061): the tests start a real SMTP server (aiosmtpd from PyPI, pinned)
+# in a virtual environment of its own; crates/planwatch/tests/notify.rs finds it there.
+if ! target/aiosmtpd-venv/bin/python -c 'import aiosmtpd' 2>/dev/null; then
+  python3 -m venv target/aiosmtpd-venv
+  target/aiosmtpd-venv/bin/pip install --quiet --disable-pip-version-check 'aiosmtpd==1.4.6'
+fi
+export PLANWATCH_AIOSMTPD_PYTHON="$ROOT/target/aiosmtpd-venv/bin/python"
+
 say "unit, integration and snapshot tests (SQLite, and PostgreSQL via PLANWATCH_TEST_PG_URL)"
 export INSTA_UPDATE=no
 # The document tier's tools (pdftotext, pdftoppm, soffice) are installed above: require them.

@@ -171,3 +171,44 @@ pub async fn end_own_sessions(
         .revoke_user_sessions(&actor, &user.username, now)
         .await?)
 }
+
+/// The store's refusal of a contact detail, at its form field.
+fn contact_error(e: StoreError) -> AppError {
+    match e {
+        StoreError::InvalidInput(m) if m.contains("电子邮箱") => AppError::field("email", m),
+        StoreError::InvalidInput(m) if m.contains("手机") => AppError::field("mobile", m),
+        other => other.into(),
+    }
+}
+
+/// Sets an account's e-mail address and mobile number (`ManageUsers`); empty clears one.
+/// Decision 0061.
+pub async fn set_contact(
+    store: &Store,
+    caller: Caller<'_>,
+    username: &str,
+    email: Option<&str>,
+    mobile: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
+    let actor = acting(store, caller, Permission::ManageUsers).await?;
+    store
+        .set_user_contact(&actor, username, email, mobile, now)
+        .await
+        .map_err(contact_error)
+}
+
+/// A person sets their own e-mail address and mobile number.
+pub async fn set_own_contact(
+    store: &Store,
+    user: &User,
+    email: Option<&str>,
+    mobile: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
+    let actor = planwatch_store::Actor::user(&user.username);
+    store
+        .set_user_contact(&actor, &user.username, email, mobile, now)
+        .await
+        .map_err(contact_error)
+}

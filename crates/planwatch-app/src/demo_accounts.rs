@@ -44,6 +44,11 @@ const DEMO_ACCOUNTS: [(&str, &str, Role, Option<&str>); 8] = [
     ),
 ];
 
+/// The e-mail address of a demo account: at example.org, a domain reserved for examples.
+pub fn demo_email(username: &str) -> String {
+    format!("{username}@example.org")
+}
+
 /// Creates the demo accounts that do not exist yet; returns the lines to print.
 pub async fn ensure_demo_accounts(store: &Store) -> anyhow::Result<Vec<String>> {
     let password = Password::new(DEMO_PASSWORD)?;
@@ -76,6 +81,12 @@ pub async fn ensure_demo_accounts(store: &Store) -> anyhow::Result<Vec<String>> 
             {
                 continue;
             }
+            // Notifications need an address: one at example.org, reserved for examples
+            // (RFC 2606), so that no mail of the demo reaches anyone (decision 0061).
+            let email = demo_email(username);
+            store
+                .set_user_contact(&actor, username, Some(&email), None, crate::now())
+                .await?;
         }
         lines.push(format!(
             "  {username:<10} {}{}",

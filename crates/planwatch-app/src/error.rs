@@ -165,6 +165,8 @@ pub fn token_user(token: &ApiToken) -> User {
         disabled_at: None,
         created_at: token.created_at,
         updated_at: token.created_at,
+        email: None,
+        mobile: None,
     }
 }
 

@@ -25,6 +25,8 @@ pub mod value_writes;
 // Old Word/WPS files through LibreOffice (decision 0057); out of alphabetical order so that
 // branches adding modules above merge cleanly.
 pub mod legacy_word;
+// Notifications, reminders and 催办 (issue 15 item 2, decision 0061).
+pub mod notify;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};

@@ -456,17 +456,18 @@ pub async fn submit(
             stored += 1;
         }
     }
-    let record = store
-        .save_report(
-            &store_actor,
-            &unit,
-            q,
-            start_version,
-            needs_edit.then_some(&content),
-            &steps,
-            now,
-        )
-        .await?;
+    let record = store_steps(
+        store,
+        ctx,
+        &store_actor,
+        &unit,
+        q,
+        start_version,
+        needs_edit.then_some(&content),
+        &steps,
+        now,
+    )
+    .await?;
     let submitted = record.state == ReportState::Submitted;
     Ok(SubmitOutcome::Saved {
         record,
@@ -632,9 +633,18 @@ pub async fn review(
         cst_from_utc(now),
     )
     .map_err(workflow_refusal)?;
-    Ok(store
-        .save_report(&store_actor, unit, q, v, None, &[(next, ev)], now)
-        .await?)
+    store_steps(
+        store,
+        ctx,
+        &store_actor,
+        unit,
+        q,
+        v,
+        None,
+        &[(next, ev)],
+        now,
+    )
+    .await
 }
 
 /// The office locks, reopens or extends a period.
@@ -979,19 +989,42 @@ pub async fn save(
             None => Err(AppError::refused("没有可保存的内容")),
         };
     }
-    let saved = store
-        .save_report(
-            &store_actor,
-            unit,
-            q,
-            stored_version,
-            content.filter(|_| needs_edit),
-            &steps,
-            now,
-        )
-        .await;
     // Someone saved the same report between our read and our write: stale.
-    Ok(saved?)
+    store_steps(
+        store,
+        ctx,
+        &store_actor,
+        unit,
+        q,
+        stored_version,
+        content.filter(|_| needs_edit),
+        &steps,
+        now,
+    )
+    .await
+}
+
+/// Stores workflow steps and then tells the people concerned (`notify::on_transition`,
+/// decision 0061): the one place the app layer stores `workflow::apply` results of a person's
+/// action, so the form, the workbook, the API and the command line all notify.
+#[allow(clippy::too_many_arguments)]
+async fn store_steps(
+    store: &Store,
+    ctx: &Context,
+    actor: &Actor,
+    unit: &UnitName,
+    q: Quarter,
+    base_version: u64,
+    content: Option<&ReportContent>,
+    steps: &[(ReportRecord, WorkflowEvent)],
+    now: DateTime<Utc>,
+) -> Result<ReportRecord, AppError> {
+    let record = store
+        .save_report(actor, unit, q, base_version, content, steps, now)
+        .await?;
+    let events: Vec<WorkflowEvent> = steps.iter().map(|(_, ev)| ev.clone()).collect();
+    crate::notify::on_transition(store, ctx, actor, unit, q, &events, now).await;
+    Ok(record)
 }
 
 /// A rule of the form's context, in the words of the error (the period, the unit's scope).

@@ -17,6 +17,7 @@ mod evaluation;
 mod evidence;
 mod extension_requests;
 mod location;
+mod notifications;
 mod open;
 mod org;
 mod plan_diff;
@@ -45,6 +46,10 @@ pub use evaluation::{ChoiceKind, EvaluationChoice, MAX_EVIDENCE_CHARS, target_su
 pub use evidence::{AttachedEvidence, EvidenceRow};
 pub use extension_requests::ExtensionRequest;
 pub use location::{APPLICATION_ID, Location, SQLITE_FILE_NAME, redact_url};
+pub use notifications::{
+    Channel, Delivery, NewDelivery, NewNotification, NewSupervision, Notification, Post, Posted,
+    ReminderKey, check_email, check_mobile,
+};
 pub use open::{AppliedMigration, OpenMode, embedded_migrations};
 pub use org::{
     BodyView, GroupDecl, LeadingGroupDecl, OfficeDecl, OrgConfig, OrgImport, OrgView,

@@ -157,6 +157,10 @@ pub struct User {
     pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Where e-mail notifications go (decision 0061); none: in-app only.
+    pub email: Option<String>,
+    /// A mobile number, for the office's contact list (decision 0061).
+    pub mobile: Option<String>,
 }
 
 impl User {
@@ -189,7 +193,8 @@ pub struct ActiveSession {
 macro_rules! select_users {
     () => {
         "SELECT us.id, us.username, us.display_name, us.role, u.name AS unit, \
-         b.name AS task_force, us.disabled_at, us.created_at, us.updated_at, us.password_hash \
+         b.name AS task_force, us.disabled_at, us.created_at, us.updated_at, us.password_hash, \
+         us.email, us.mobile \
          FROM users us LEFT JOIN units u ON u.id = us.unit_id \
          LEFT JOIN org_bodies b ON b.id = us.task_force_id"
     };
@@ -209,6 +214,8 @@ fn user(r: &Row) -> Result<User> {
         disabled_at: r.opt_time("disabled_at")?,
         created_at: r.time("created_at")?,
         updated_at: r.time("updated_at")?,
+        email: r.opt_text("email")?,
+        mobile: r.opt_text("mobile")?,
     })
 }
 
@@ -220,7 +227,7 @@ async fn find_user(tx: &mut Tx, username: &str) -> Result<Option<(User, String)>
     }
 }
 
-async fn require_user(tx: &mut Tx, username: &str) -> Result<User> {
+pub(crate) async fn require_user(tx: &mut Tx, username: &str) -> Result<User> {
     Ok(find_user(tx, username)
         .await?
         .ok_or_else(|| StoreError::UnknownUser(username.to_string()))?
@@ -589,6 +596,7 @@ impl Store {
             .fetch_optional_statement(
                 "SELECT us.id, us.username, us.display_name, us.role, u.name AS unit, \
                  b.name AS task_force, us.disabled_at, us.created_at, us.updated_at, \
+                 us.email, us.mobile, \
                  s.expires_at, s.last_seen_at, s.created_at AS session_created \
                  FROM sessions s JOIN users us ON us.id = s.user_id \
                  LEFT JOIN units u ON u.id = us.unit_id \

@@ -27,6 +27,8 @@ use error::WebResult;
 mod svg;
 pub mod tls;
 mod todo;
+// Sends notifications (decision 0061).
+pub mod deliver;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -483,6 +485,8 @@ pub fn router(state: AppState) -> Router {
             "/users/{username}/revoke-sessions",
             post(pages::users::revoke_sessions),
         )
+        .route("/users/{username}/contact", post(pages::users::contact))
+        .route("/account/contact", post(pages::account::contact))
         .route("/audit", get(pages::audit::list))
         .route("/reports", get(pages::reports::list))
         .route(
@@ -565,6 +569,10 @@ pub fn router(state: AppState) -> Router {
             "/public/settings",
             get(pages::public_settings::show).post(pages::public_settings::save),
         )
+        // Notifications (decision 0061).
+        .route("/notifications", get(pages::notifications::list))
+        .route("/notifications/read", post(pages::notifications::mark_read))
+        .route("/reports/urge", post(pages::notifications::urge))
         .route("/assets/{*file}", get(assets::serve))
         .route("/healthz", get(pages::ops::healthz))
         .route("/metrics", get(pages::ops::metrics))

@@ -234,6 +234,39 @@ pub fn todo_op(_: &Facts) -> Value {
     )
 }
 
+/// `GET /notifications` (decision 0061): the signed-in person's own notifications.
+pub fn notifications_op(_: &Facts) -> Value {
+    let item = json!({
+        "type": "object",
+        "required": ["id", "kind", "title", "body", "link", "created_at", "read_at"],
+        "properties": {
+            "id": { "type": "integer" },
+            "kind": { "type": "string", "enum": ["deadline_soon", "overdue", "returned", "awaiting_approval", "accepted", "urged"] },
+            "title": { "type": "string" }, "body": { "type": "string" },
+            "link": { "type": "string", "description": "本系统内的路径，如 /reports/12/2024Q2" },
+            "created_at": { "type": "string", "format": "date-time" },
+            "read_at": { "type": ["string", "null"], "format": "date-time" }
+        }
+    });
+    let mut responses = read_responses(
+        "通知（最新的在前，至多 200 条）",
+        json!({
+            "type": "object", "required": ["unread", "items"],
+            "properties": { "unread": { "type": "integer", "minimum": 0 }, "items": { "type": "array", "items": item } }
+        }),
+        None,
+    );
+    responses["403"] = problem("接口令牌不代表个人，没有通知");
+    let mut m = op(
+        "我的通知",
+        "当前登录用户的通知：退回、采纳、待审核、临近截止、逾期和催办；unread 为未读条数。只能以个人账号（会话）读取。",
+    );
+    m.insert("security".into(), json!([ { "session": [] } ]));
+    m.insert("parameters".into(), json!([]));
+    m.insert("responses".into(), responses);
+    Value::Object(m)
+}
+
 pub fn units_op(_: &Facts) -> Value {
     read_op(
         "全部责任单位",

@@ -146,6 +146,12 @@ fn api(evidence_cap: usize) -> Api {
             get(evidence::download),
             doc::evidence_download_op,
         )
+        .route(
+            "/notifications",
+            Method::GET,
+            get(notifications),
+            doc::notifications_op,
+        )
 }
 
 /// The operations of the document (method, path under `/api/v1`, builder).
@@ -422,4 +428,34 @@ async fn task(
         body: p.body.clone(),
     })
     .into_response())
+}
+
+/// `GET /api/v1/notifications`: the signed-in person's notifications (decision 0061).
+#[derive(Serialize)]
+struct NotificationsDoc {
+    unread: i64,
+    items: Vec<planwatch_store::Notification>,
+}
+
+async fn notifications(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Params,
+) -> ApiResult<NotificationsDoc> {
+    q.only(&[])?;
+    let Caller::User(u) = &caller else {
+        return Err(ApiError::from(Problem::new(
+            Kind::Forbidden,
+            "接口令牌不代表个人，没有通知；请以个人账号登录后读取",
+        )));
+    };
+    let store = state.store();
+    Ok(Json(NotificationsDoc {
+        unread: planwatch_app::notify::unread_count(store, &u.user)
+            .await
+            .map_err(WebError::from)?,
+        items: planwatch_app::notify::list(store, &u.user, 200)
+            .await
+            .map_err(WebError::from)?,
+    }))
 }

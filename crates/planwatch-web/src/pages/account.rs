@@ -37,6 +37,9 @@ struct AccountPage {
     task_force: Option<String>,
     sessions: Vec<SessionRow>,
     field_errors: BTreeMap<&'static str, String>,
+    /// The person's e-mail address and mobile number (decision 0061).
+    email: String,
+    mobile: String,
 }
 
 impl AccountPage {
@@ -70,6 +73,8 @@ async fn page(
             })
             .collect(),
         field_errors,
+        email: user.user.email.clone().unwrap_or_default(),
+        mobile: user.user.mobile.clone().unwrap_or_default(),
     })
 }
 
@@ -193,4 +198,48 @@ pub async fn revoke_sessions(
         &headers,
         Redirect::to("/login?msg=sessions_revoked").into_response(),
     ))
+}
+
+#[derive(Deserialize)]
+pub struct ContactForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    mobile: String,
+}
+
+/// A person sets their own e-mail address (where notifications go) and mobile number; a bad
+/// value is shown at its field and changes nothing (decision 0061).
+pub async fn contact(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<ContactForm>,
+) -> WebResult<Response> {
+    let set = accounts_contact(&state, &user, &f).await;
+    match set {
+        Ok(()) => Ok(Redirect::to("/account").into_response()),
+        Err(app::AppError::Field { field, message }) => {
+            let mut p = page(&state, &user, BTreeMap::from([(field, message)])).await?;
+            p.email = f.email.clone();
+            p.mobile = f.mobile.clone();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn accounts_contact(
+    state: &AppState,
+    user: &CurrentUser,
+    f: &ContactForm,
+) -> Result<(), app::AppError> {
+    app::accounts::set_own_contact(
+        state.store(),
+        &user.user,
+        Some(&f.email),
+        Some(&f.mobile),
+        app::now(),
+    )
+    .await
+    .map(|_| ())
 }

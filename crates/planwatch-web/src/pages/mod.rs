@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod home;
 pub mod indicators;
 pub mod lists;
+pub mod notifications;
 pub mod ops;
 pub mod plan;
 pub mod plan_import;
@@ -62,6 +63,12 @@ pub struct Chrome {
 const AREAS: &[(&str, &str, &str, Permission)] = &[
     ("home", "/", "驾驶舱", Permission::ReadPlan),
     ("todo", "/todo", "待办", Permission::ReadPlan),
+    (
+        "notifications",
+        "/notifications",
+        "通知",
+        Permission::ReadPlan,
+    ),
     ("indicators", "/indicators", "指标", Permission::ReadPlan),
     ("plan", "/plan", "计划", Permission::ReadPlan),
     ("tasks", "/tasks", "任务", Permission::ReadPlan),
@@ -94,6 +101,10 @@ impl Chrome {
         title: impl Into<String>,
     ) -> WebResult<Chrome> {
         let todo = super::todo::count(state, &user.user).await?;
+        // Marking read is not a data change, so the unread count is read on every page.
+        let unread = planwatch_app::notify::unread_count(state.store(), &user.user)
+            .await
+            .map_err(super::error::WebError::from)?;
         let nav = AREAS
             .iter()
             .filter(|(_, _, _, p)| user.can(*p))
@@ -106,7 +117,11 @@ impl Chrome {
                     label
                 },
                 active: *key == active,
-                count: (*key == "todo" && todo > 0).then_some(todo),
+                count: match *key {
+                    "todo" => Some(todo).filter(|n| *n > 0),
+                    "notifications" => usize::try_from(unread).ok().filter(|n| *n > 0),
+                    _ => None,
+                },
             })
             .collect();
         let u = &user.user;

@@ -70,6 +70,8 @@ pub struct DueRow {
     pub state: String,
     pub badge: &'static str,
     pub submitted: String,
+    /// Not submitted yet: the office may chase it (催办, decision 0061).
+    pub urgeable: bool,
     /// The due state's wire name, for `?state=`.
     pub key: &'static str,
 }
@@ -85,6 +87,7 @@ async fn overview_filter(
     let known = [
         DueState::NotStarted,
         DueState::Draft,
+        DueState::AwaitingApproval,
         DueState::Submitted,
         DueState::Late,
         DueState::Returned,
@@ -150,6 +153,8 @@ struct ReportsPage {
     state_filter: String,
     q: String,
     states: Vec<(&'static str, &'static str)>,
+    /// The office may chase units (催办, decision 0061).
+    may_urge: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -258,6 +263,7 @@ pub async fn list(
             state_filter: String::new(),
             q: String::new(),
             states: Vec::new(),
+            may_urge: false,
         };
         return Ok(render(&page)?.into_response());
     }
@@ -281,6 +287,10 @@ pub async fn list(
             indicators: l.indicators,
             deadline: l.deadline.format("%Y-%m-%d").to_string(),
             badge: due_badge(l.due.state),
+            urgeable: matches!(
+                l.due.state,
+                DueState::Missing | DueState::NotStarted | DueState::Draft | DueState::Returned
+            ),
             state: l.state_label,
             submitted: l
                 .submitted_at
@@ -314,12 +324,14 @@ pub async fn list(
             DueState::Late,
             DueState::Submitted,
             DueState::Accepted,
+            DueState::AwaitingApproval,
             DueState::Draft,
             DueState::NotStarted,
         ]
         .into_iter()
         .map(|s| (s.as_str(), s.label_zh()))
         .collect(),
+        may_urge: planwatch_app::policy::allows(user.user.role, Permission::ReviewReports),
     };
     Ok(render(&page)?.into_response())
 }

@@ -28,6 +28,9 @@ pub struct UserRow {
     pub active: bool,
     pub created: String,
     pub is_self: bool,
+    /// E-mail address and mobile number (decision 0061); empty when none.
+    pub email: String,
+    pub mobile: String,
 }
 
 /// The create-user form as typed, to show again with its errors.
@@ -45,6 +48,10 @@ pub struct NewUserForm {
     task_force: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    mobile: String,
 }
 
 #[derive(Template)]
@@ -83,6 +90,7 @@ fn notice(q: &UsersQuery) -> Option<String> {
         "disabled" => Some(format!("已停用用户 {who}，其登录已全部注销。")),
         "reset" => Some(format!("已为用户 {who} 设置新密码，其登录已全部注销。")),
         "revoked" => Some(format!("已注销用户 {who} 的全部登录。")),
+        "contact" => Some(format!("已保存用户 {who} 的联系方式。")),
         _ => None,
     }
 }
@@ -109,6 +117,8 @@ async fn page(
                 .or(u.task_force.clone())
                 .unwrap_or_default(),
             created: format::time(u.created_at),
+            email: u.email.clone().unwrap_or_default(),
+            mobile: u.mobile.clone().unwrap_or_default(),
             username: u.username,
             display_name: u.display_name,
         })
@@ -203,6 +213,16 @@ fn parse_new_user(f: &NewUserForm) -> Result<(NewUser, Password), BTreeMap<&'sta
             _ => {}
         }
     }
+    if !f.email.trim().is_empty()
+        && let Err(e) = planwatch_store::check_email(&f.email)
+    {
+        errors.insert("email", e.to_string());
+    }
+    if !f.mobile.trim().is_empty()
+        && let Err(e) = planwatch_store::check_mobile(&f.mobile)
+    {
+        errors.insert("mobile", e.to_string());
+    }
     let password = match Password::new(&f.password) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -259,7 +279,22 @@ pub async fn create(
     };
     let caller = app::Caller::User(&user.user);
     match accounts::add_user(state.store(), caller, &new, &password, app::now()).await {
-        Ok(u) => Ok(done("created", &u.username)),
+        Ok(u) if f.email.trim().is_empty() && f.mobile.trim().is_empty() => {
+            Ok(done("created", &u.username))
+        }
+        Ok(u) => {
+            // Checked above, so this only fails on a store error.
+            accounts::set_contact(
+                state.store(),
+                caller,
+                &u.username,
+                Some(&f.email),
+                Some(&f.mobile),
+                app::now(),
+            )
+            .await?;
+            Ok(done("created", &u.username))
+        }
         Err(AppError::Field { field, message }) => {
             again(BTreeMap::from([(field, message)]), None).await
         }
@@ -363,7 +398,21 @@ mod tests {
             unit: unit.into(),
             task_force: tf.into(),
             password: "correct horse battery".into(),
+            ..NewUserForm::default()
         }
+    }
+
+    #[test]
+    fn a_bad_email_or_mobile_is_refused_at_its_field() {
+        let mut f = form("reporter", "市科技局", "");
+        f.email = "kjj@".into();
+        f.mobile = "12345".into();
+        let e = parse_new_user(&f).expect_err("refused");
+        assert!(e["email"].contains("电子邮箱"), "{e:?}");
+        assert!(e["mobile"].contains("手机号码"), "{e:?}");
+        f.email = "kjj@example.org".into();
+        f.mobile = "138 0000 0000".into();
+        assert!(parse_new_user(&f).is_ok());
     }
 
     #[test]
@@ -385,5 +434,50 @@ mod tests {
         let e = parse_new_user(&f).expect_err("refused");
         assert!(e["password"].contains("10"));
         assert!(parse_new_user(&form("nobody", "", "")).is_err());
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ContactForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    mobile: String,
+}
+
+/// Sets an account's e-mail address and mobile number (empty clears one); a bad value is shown
+/// on the page and changes nothing (decision 0061).
+pub async fn contact(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(username): Path<String>,
+    Form(f): Form<ContactForm>,
+) -> WebResult<Response> {
+    user.require(Permission::ManageUsers)?;
+    known(&state, &username).await?;
+    let caller = app::Caller::User(&user.user);
+    let set = accounts::set_contact(
+        state.store(),
+        caller,
+        &username,
+        Some(&f.email),
+        Some(&f.mobile),
+        app::now(),
+    )
+    .await;
+    match shown(set)? {
+        Ok(_) => Ok(done("contact", &username)),
+        Err(m) => {
+            let p = page(
+                &state,
+                &user,
+                None,
+                Some(format!("用户 {username} 的联系方式未保存：{m}")),
+                NewUserForm::default(),
+                BTreeMap::new(),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+        }
     }
 }

@@ -15,6 +15,7 @@ mod migrate;
 mod org;
 mod plan;
 mod progress;
+mod remind;
 pub(crate) mod report;
 mod report_text;
 mod review;
@@ -92,6 +93,8 @@ pub enum Command {
     Review(review::Args),
     /// Documents: the annual report, feedback sheets, the task list. 报告与清单
     Report(report::Args),
+    /// Send the reminders due now (deadline approaching, overdue). 发送催报提醒
+    Remind(remind::Args),
 }
 
 /// Runs one parsed command line.
@@ -119,5 +122,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Values(a) => values::run(&cli.data_dir, a),
         Command::Review(a) => review::run(&cli.data_dir, a),
         Command::Report(a) => report::run(&cli.data_dir, a),
+        Command::Remind(a) => remind::run(&cli.data_dir, a),
     }
 }

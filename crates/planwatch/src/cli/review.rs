@@ -181,6 +181,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
             Ok(())
         }
         .await;
+        super::remind::send_outbox(&store).await;
         store.close().await;
         result.map(|()| ExitCode::SUCCESS)
     })

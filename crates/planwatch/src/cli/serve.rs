@@ -47,6 +47,49 @@ pub struct Args {
     /// The private key (PEM) of --tls-cert. 私钥文件（PEM）
     #[arg(long, env = "PLANWATCH_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<std::path::PathBuf>,
+    /// E-mail notifications through this SMTP server: smtp://host:25, smtp://host:587 (STARTTLS
+    /// with ?tls=required), smtps://user:password@host:465. 通知邮件服务器
+    #[arg(long, env = "PLANWATCH_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of notification e-mails, e.g. "PlanWatch <planwatch@example.org>". 发件地址
+    #[arg(long, env = "PLANWATCH_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// A group robot's webhook address (企业微信, 钉钉 or 飞书). 群机器人地址
+    #[arg(long, env = "PLANWATCH_WEBHOOK_URL", hide_env_values = true)]
+    pub webhook_url: Option<String>,
+    /// The robot's platform: wecom, dingtalk or feishu. 群机器人平台
+    #[arg(long, env = "PLANWATCH_WEBHOOK_KIND")]
+    pub webhook_kind: Option<String>,
+    /// The address people open the app at, for links in messages (default
+    /// http://127.0.0.1:8080). 对外访问地址
+    #[arg(long, env = "PLANWATCH_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The time of day (China time, HH:MM) the daily reminders go out, or "off". 每日提醒时间
+    #[arg(long, env = "PLANWATCH_REMIND_AT")]
+    pub remind_at: Option<String>,
+    /// Days before a deadline the reminder goes out (default 3). 截止前几天提醒
+    #[arg(long, env = "PLANWATCH_REMIND_DAYS")]
+    pub remind_days: Option<String>,
+}
+
+impl Args {
+    /// The notification settings from the flags (which clap fills from the environment too).
+    fn notify_config(&self) -> anyhow::Result<planwatch_app::notify::NotifyConfig> {
+        let get = |k: &str| -> Option<String> {
+            match k {
+                "PLANWATCH_SMTP_URL" => self.smtp_url.clone(),
+                "PLANWATCH_SMTP_FROM" => self.smtp_from.clone(),
+                "PLANWATCH_WEBHOOK_URL" => self.webhook_url.clone(),
+                "PLANWATCH_WEBHOOK_KIND" => self.webhook_kind.clone(),
+                "PLANWATCH_PUBLIC_URL" => self.public_url.clone(),
+                "PLANWATCH_REMIND_AT" => self.remind_at.clone(),
+                "PLANWATCH_REMIND_DAYS" => self.remind_days.clone(),
+                _ => None,
+            }
+            .filter(|v| !v.trim().is_empty())
+        };
+        Ok(planwatch_app::notify::NotifyConfig::from_lookup(get)?)
+    }
 }
 
 /// The accounts `planwatch demo` creates so that a person can try every role at once. Their
@@ -97,6 +140,9 @@ pub fn run(data_dir: &Path, args: Args) -> anyhow::Result<ExitCode> {
         (Some(cert), Some(key)) => Some(planwatch_web::tls::server_config(cert, key)?),
         _ => None,
     };
+    // A bad notification setting stops the server before it starts, naming the variable.
+    let notify_cfg = args.notify_config()?;
+    planwatch_app::notify::configure(notify_cfg.clone());
     runtime.block_on(async {
         let store = app::open(data_dir, OpenMode::Existing).await?;
         let listener = tokio::net::TcpListener::bind(args.addr)
@@ -120,6 +166,8 @@ pub fn run(data_dir: &Path, args: Args) -> anyhow::Result<ExitCode> {
         };
         tracing::info!(backend = store.backend().label(), %addr, tls = tls.is_some(), "serving");
         let state = AppState::new(store, config);
+        // Notifications: the outbox sender and the daily reminders (decision 0061).
+        let background = planwatch_web::deliver::spawn_background(&state, notify_cfg);
         match tls {
             Some(tls) => {
                 // Tests and scripts read this line to learn the port.
@@ -135,6 +183,7 @@ pub fn run(data_dir: &Path, args: Args) -> anyhow::Result<ExitCode> {
                     .context("服务器异常退出 (server failed)")?;
             }
         }
+        background.stop().await;
         // Close the store cleanly (on SQLite this checkpoints the write-ahead log).
         if let Some(store) = state.into_store() {
             store.close().await;

@@ -64,6 +64,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
             .await
         }
         .await;
+        super::remind::send_outbox(&store).await;
         store.close().await;
         match result {
             Ok(SubmitOutcome::Unchanged { state }) => {

@@ -36,6 +36,23 @@ pub enum UserCommand {
         /// Read the password from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
+        /// E-mail address for notifications. 电子邮箱
+        #[arg(long)]
+        email: Option<String>,
+        /// Mobile number (11 digits). 手机号码
+        #[arg(long)]
+        mobile: Option<String>,
+    },
+    /// Set (or, with an empty value, clear) a user's e-mail address and mobile number.
+    /// 设置联系方式
+    Contact {
+        username: String,
+        /// E-mail address; "" clears it. 电子邮箱
+        #[arg(long)]
+        email: Option<String>,
+        /// Mobile number; "" clears it. 手机号码
+        #[arg(long)]
+        mobile: Option<String>,
     },
     /// List users. 用户列表
     List,
@@ -88,6 +105,8 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                     unit,
                     task_force,
                     name,
+                    email,
+                    mobile,
                     ..
                 } => {
                     let pw = password.as_ref().expect("read above for add");
@@ -98,12 +117,57 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                         unit: unit.map(Into::into),
                         task_force,
                     };
-                    let u = accounts::add_user(&store, caller, &new, pw, app::now()).await?;
+                    // Contact details are checked before the account is created.
+                    if let Some(e) = &email {
+                        planwatch_store::check_email(e)?;
+                    }
+                    if let Some(m) = &mobile {
+                        planwatch_store::check_mobile(m)?;
+                    }
+                    let mut u = accounts::add_user(&store, caller, &new, pw, app::now()).await?;
+                    if email.is_some() || mobile.is_some() {
+                        u = accounts::set_contact(
+                            &store,
+                            caller,
+                            &u.username,
+                            email.as_deref(),
+                            mobile.as_deref(),
+                            app::now(),
+                        )
+                        .await?;
+                    }
                     println!(
                         "已创建用户 {}（{}，{}）。",
                         u.username,
                         u.role.label_zh(),
                         scope(&u)
+                    );
+                }
+                UserCommand::Contact {
+                    username,
+                    email,
+                    mobile,
+                } => {
+                    let before = store
+                        .user(&username)
+                        .await?
+                        .ok_or_else(|| anyhow::anyhow!("用户“{username}”不存在"))?;
+                    let email = email.or(before.email.clone());
+                    let mobile = mobile.or(before.mobile.clone());
+                    let u = accounts::set_contact(
+                        &store,
+                        caller,
+                        &username,
+                        email.as_deref(),
+                        mobile.as_deref(),
+                        app::now(),
+                    )
+                    .await?;
+                    println!(
+                        "用户 {} 的联系方式：电子邮箱 {}，手机 {}。",
+                        u.username,
+                        u.email.as_deref().unwrap_or("（无）"),
+                        u.mobile.as_deref().unwrap_or("（无）")
                     );
                 }
                 UserCommand::List => {
@@ -113,12 +177,14 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                     }
                     for u in users {
                         println!(
-                            "{}\t{}\t{}\t{}\t{}",
+                            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
                             u.username,
                             u.display_name,
                             u.role.label_zh(),
                             scope(&u),
-                            if u.is_active() { "启用" } else { "已停用" }
+                            if u.is_active() { "启用" } else { "已停用" },
+                            u.email.as_deref().unwrap_or("-"),
+                            u.mobile.as_deref().unwrap_or("-")
                         );
                     }
                 }
