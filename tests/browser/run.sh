@@ -15,11 +15,13 @@ ROOT="$(cd ../.. && pwd)"
 PASSWORD='planwatch-demo'
 DATA="$(mktemp -d /tmp/planwatch-browser.XXXXXX)"
 PID=""
+MAIL_PID=""
 cleanup() {
   if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
     kill "$PID" 2>/dev/null || true
     wait "$PID" 2>/dev/null || true
   fi
+  if [ -n "$MAIL_PID" ]; then kill "$MAIL_PID" 2>/dev/null || true; fi
   rm -rf "$DATA"
 }
 trap cleanup EXIT
@@ -31,8 +33,28 @@ pw demo --until 2024Q2 --no-serve >/dev/null
 # One more reporter, for the journeys that change or disable an account.
 printf '%s\n' "$PASSWORD" | pw user add fgw --role reporter --unit 市发展改革委 --name 钱五 --password-stdin >/dev/null
 
+# A real SMTP server on loopback (aiosmtpd, as in the notification tests, decision 0061): the
+# journey of issue 15 (11) reads the e-mail the server sends when the office returns a report.
+PY="${PLANWATCH_AIOSMTPD_PYTHON:-$ROOT/target/aiosmtpd-venv/bin/python}"
+if ! "$PY" -c 'import aiosmtpd' 2>/dev/null; then
+  python3 -m venv "$ROOT/target/aiosmtpd-venv"
+  "$ROOT/target/aiosmtpd-venv/bin/pip" install --quiet --disable-pip-version-check 'aiosmtpd==1.4.6'
+  PY="$ROOT/target/aiosmtpd-venv/bin/python"
+fi
+export PLANWATCH_MAIL_LOG="$DATA/mail.jsonl"
+sleep 100000 | "$PY" "$ROOT/tests/notify/receivers.py" >"$PLANWATCH_MAIL_LOG" 2>"$DATA/receivers.log" &
+MAIL_PID=$!
+SMTP_PORT=""
+for _ in $(seq 1 100); do
+  SMTP_PORT="$(grep -o 'READY smtp=[0-9]*' "$PLANWATCH_MAIL_LOG" 2>/dev/null | grep -o '[0-9]*$' || true)"
+  [ -n "$SMTP_PORT" ] && break
+  sleep 0.1
+done
+if [ -z "$SMTP_PORT" ]; then echo "FAIL: the SMTP server on loopback did not start" >&2; cat "$DATA/receivers.log" >&2; exit 1; fi
+
 # --public: the public page journey (08) reads /public without signing in.
-pw serve --addr 127.0.0.1:0 --public >"$DATA/server.out" 2>"$DATA/server.log" &
+pw serve --addr 127.0.0.1:0 --public --smtp-url "smtp://127.0.0.1:$SMTP_PORT" \
+  --remind-at off >"$DATA/server.out" 2>"$DATA/server.log" &
 PID=$!
 URL=""
 for _ in $(seq 1 100); do

@@ -322,6 +322,8 @@ fn unit_items(role: Role, unit: &UnitName, i: &Inputs<'_>) -> Vec<TodoItem> {
 fn office_items(i: &Inputs<'_>) -> Vec<TodoItem> {
     let inputs = i.ctx.inputs();
     let mut out = Vec::new();
+    // Unit → its late quarters with their deadlines, oldest first.
+    let mut overdue: BTreeMap<String, Vec<(Quarter, NaiveDate)>> = BTreeMap::new();
     for p in workable_periods(i) {
         let q = p.quarter;
         let label = q.label_zh();
@@ -355,22 +357,51 @@ fn office_items(i: &Inputs<'_>) -> Vec<TodoItem> {
                     Some(q),
                     Some(&unit),
                 )),
-                DueState::Missing => out.push(item(
-                    TodoKind::UnitOverdue,
-                    format!("{unit}{label}报告逾期未报"),
-                    Some(format!(
-                        "截止日期 {}，已逾期 {} 天",
-                        date_zh(deadline),
-                        overdue_days(deadline, i.now)
-                    )),
-                    link,
-                    Some(deadline),
-                    Some(q),
-                    Some(&unit),
-                )),
+                DueState::Missing => overdue
+                    .entry(unit.to_string())
+                    .or_default()
+                    .push((q, deadline)),
                 _ => {}
             }
         }
+    }
+    // One line per late unit, however many of its quarters are late: the office chases a unit.
+    for (unit, late) in overdue {
+        let Some(&(q, deadline)) = late.first() else {
+            continue;
+        };
+        let (title, detail) = if late.len() == 1 {
+            (
+                format!("{unit}{}报告逾期未报", q.label_zh()),
+                format!(
+                    "截止日期 {}，已逾期 {} 天",
+                    date_zh(deadline),
+                    overdue_days(deadline, i.now)
+                ),
+            )
+        } else {
+            (
+                format!("{unit}有 {} 个季度的报告逾期未报", late.len()),
+                format!(
+                    "{}；最早的已逾期 {} 天",
+                    late.iter()
+                        .map(|(q, _)| q.label_zh())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                    overdue_days(deadline, i.now)
+                ),
+            )
+        };
+        let (latest, _) = late[late.len() - 1];
+        out.push(item(
+            TodoKind::UnitOverdue,
+            title,
+            Some(detail),
+            report_link(i.unit_ids, &unit, latest),
+            Some(deadline),
+            Some(latest),
+            Some(&unit),
+        ));
     }
     for x in i.extensions_asked {
         out.push(item(

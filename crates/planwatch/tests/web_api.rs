@@ -77,7 +77,7 @@ fn pg_the_api_serves_the_plan_tasks_and_units_and_sign_in_works() {
             office
                 .get("/audit?entity=sign_in")
                 .body
-                .contains("sign_in office")
+                .contains("登录与密码校验：office")
         );
         assert_eq!(office.post_form("/logout", &[]).status, 303);
         assert_eq!(office.get("/").status, 303);

@@ -65,9 +65,9 @@ test('the reporter fills in the quarter, a bad value is kept as a draft and show
   await page.fill('#v0_value', '2.45');
   await page.fill('#v0_source', '市卫健委统计台账');
   await press(page, 'ready', 'ready');
-  assert.match(await page.textContent('.alert.ok'), /请单位负责人审核后报送/);
-  // A draft, or — if the demo had this report returned — still returned until approved again.
-  assert.match(await page.textContent('#report-state'), /草稿|已退回/);
+  assert.match(await page.textContent('.alert.ok'), /已提请单位负责人审核/);
+  // The head's turn now (待负责人审核), whether the demo had this report as a draft or returned.
+  assert.match(await page.textContent('#report-state'), /待负责人审核/);
   await page.context().close();
 });
 
@@ -134,8 +134,9 @@ test('the office accepts it and the dashboard and the indicator show the new val
   await visit(page, `/indicators/${INDICATOR}?period=${QUARTER}&as_of=today`);
   assert.match(await page.textContent('#latest-value'), /2\.46/);
   const value = page.locator('#values tr', { hasText: '2024年第二季度' });
-  assert.match(await value.textContent(), /wjw/);
-  assert.match(await value.textContent(), /office/);
+  // People's names, not usernames: who sent it and who accepted it.
+  assert.match(await value.textContent(), /市卫健委负责人（示例）/);
+  assert.match(await value.textContent(), /办公室王主任（示例）/);
   await screenshot(page, 'indicator-desktop');
   await page.context().close();
 });
