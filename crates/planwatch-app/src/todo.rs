@@ -225,6 +225,15 @@ fn overdue_days(deadline: NaiveDate, now: NaiveDateTime) -> i64 {
     (now.date() - deadline).num_days()
 }
 
+/// 截止日期 2024年7月10日，已逾期 880 天.
+fn overdue_detail(deadline: NaiveDate, now: NaiveDateTime) -> String {
+    format!(
+        "截止日期 {}，已逾期 {} 天",
+        date_zh(deadline),
+        overdue_days(deadline, now)
+    )
+}
+
 fn unit_items(role: Role, unit: &UnitName, i: &Inputs<'_>) -> Vec<TodoItem> {
     let inputs = i.ctx.inputs();
     let mut out = Vec::new();
@@ -246,11 +255,7 @@ fn unit_items(role: Role, unit: &UnitName, i: &Inputs<'_>) -> Vec<TodoItem> {
             DueState::Missing if awaiting && !reporter => out.push(item(
                 TodoKind::Approve,
                 format!("{label}报告待您审核（已逾期）"),
-                Some(format!(
-                    "截止日期 {}，已逾期 {} 天",
-                    date_zh(deadline),
-                    overdue_days(deadline, i.now)
-                )),
+                Some(overdue_detail(deadline, i.now)),
                 link,
                 Some(deadline),
                 Some(q),
@@ -260,11 +265,7 @@ fn unit_items(role: Role, unit: &UnitName, i: &Inputs<'_>) -> Vec<TodoItem> {
             DueState::Missing => out.push(item(
                 TodoKind::Overdue,
                 format!("{label}报告已逾期，尽快填报并报送"),
-                Some(format!(
-                    "截止日期 {}，已逾期 {} 天",
-                    date_zh(deadline),
-                    overdue_days(deadline, i.now)
-                )),
+                Some(overdue_detail(deadline, i.now)),
                 link,
                 Some(deadline),
                 Some(q),
@@ -373,11 +374,7 @@ fn office_items(i: &Inputs<'_>) -> Vec<TodoItem> {
         let (title, detail) = if late.len() == 1 {
             (
                 format!("{unit}{}报告逾期未报", q.label_zh()),
-                format!(
-                    "截止日期 {}，已逾期 {} 天",
-                    date_zh(deadline),
-                    overdue_days(deadline, i.now)
-                ),
+                overdue_detail(deadline, i.now),
             )
         } else {
             (

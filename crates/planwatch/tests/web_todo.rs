@@ -85,6 +85,19 @@ fn a_report_moves_through_each_persons_to_do_list() {
     );
     let todo_page = head.get("/todo").body;
     assert!(todo_page.contains("待您审核"), "{todo_page}");
+    // The head is told, in the app (the one workflow hook notifies on RequestApproval).
+    let r = head.get("/api/v1/notifications");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let n: Value = serde_json::from_str(&r.body).expect("JSON");
+    assert!(
+        n["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|i| i["kind"] == "awaiting_approval"
+                && i["title"].as_str().is_some_and(|t| t.contains("市科技局"))),
+        "{n}"
+    );
     // The reporter's list no longer asks for 2023Q3.
     assert!(of_period(&todo(&mut kjj), "overdue", "2023Q3").is_empty());
     let audit = server.cli(&["audit", "--entity", "report"]);

@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, newPage, signIn, visit, screenshot, PHONE } from '../lib/harness.js';
+import { BASE, launch, newPage, signIn, visit, screenshot, PHONE, unitId } from '../lib/harness.js';
 
 const QUARTER = '2024Q2';
 const INDICATOR = 'doctors-per-1000';
@@ -15,13 +15,6 @@ let reportUrl;
 
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function unitId(page, name) {
-  return page.evaluate(async ([base, n]) => {
-    const units = await (await fetch(`${base}/api/v1/units`)).json();
-    return units.find((u) => u.name === n).id;
-  }, [BASE, name]);
-}
 
 async function fillEverything(page, value, source) {
   await page.click('[data-toggle-rows]');

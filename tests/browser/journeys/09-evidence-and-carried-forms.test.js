@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { BASE, launch, newPage, signIn, visit, screenshot, PHONE } from '../lib/harness.js';
+import { BASE, launch, newPage, signIn, visit, screenshot, PHONE, unitId } from '../lib/harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PDF = path.resolve(here, '../../../fixtures/evidence/meeting-minutes.pdf');
@@ -21,13 +21,6 @@ let fileHref;
 
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function unitId(page, name) {
-  return page.evaluate(async ([base, n]) => {
-    const units = await (await fetch(`${base}/api/v1/units`)).json();
-    return units.find((u) => u.name === n).id;
-  }, [BASE, name]);
-}
 
 test('the reporter fills blank rows from last quarter and sees them marked', async () => {
   const page = await newPage(browser);

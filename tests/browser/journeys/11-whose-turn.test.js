@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BASE, launch, newPage, signIn, visit, screenshot, PHONE } from '../lib/harness.js';
+import { BASE, launch, newPage, signIn, visit, screenshot, PHONE, unitId } from '../lib/harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PDF = path.resolve(here, '../../../fixtures/evidence/meeting-minutes.pdf');
@@ -22,13 +22,6 @@ let reportUrl;
 
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function unitId(page, name) {
-  return page.evaluate(async ([base, n]) => {
-    const units = await (await fetch(`${base}/api/v1/units`)).json();
-    return units.find((u) => u.name === n).id;
-  }, [BASE, name]);
-}
 
 async function todo(page) {
   return page.evaluate(async (base) => (await (await fetch(`${base}/api/v1/todo`)).json()).items, BASE);

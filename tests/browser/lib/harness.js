@@ -51,6 +51,14 @@ export async function visit(page, pathname) {
   return response.status();
 }
 
+/** The id of unit `name` (as the pages' URLs name it), read through the API as the page's user. */
+export async function unitId(page, name) {
+  return page.evaluate(async ([base, n]) => {
+    const units = await (await fetch(`${base}/api/v1/units`)).json();
+    return units.find((u) => u.name === n).id;
+  }, [BASE, name]);
+}
+
 export async function screenshot(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
