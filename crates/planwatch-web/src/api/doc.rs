@@ -397,20 +397,26 @@ pub fn values_write_op(_: &Facts) -> Value {
     Value::Object(m)
 }
 
-fn report_params(with_id: bool) -> Vec<Value> {
+/// The path of a unit's report: the unit's id, a quarter of the plan (the same enum as the
+/// values' `quarter`), and a file's id.
+fn report_params(f: &Facts, with_id: bool) -> Vec<Value> {
+    let id = json!({ "type": "integer", "minimum": 1, "maximum": 9_007_199_254_740_991_i64 });
+    let quarter = if f.quarters.is_empty() {
+        json!({ "type": "string", "pattern": "^[0-9]{4}Q[1-4]$" })
+    } else {
+        json!({ "type": "string", "enum": f.quarters.iter().map(ToString::to_string).collect::<Vec<_>>() })
+    };
     let mut v = vec![
-        json!({ "name": "unit", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 }, "description": "单位编号（见 /api/v1/units）" }),
-        json!({ "name": "quarter", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[0-9]{4}Q[1-4]$" }, "description": "季度，如 2024Q2" }),
+        json!({ "name": "unit", "in": "path", "required": true, "schema": id, "description": "单位编号（见 /api/v1/units）" }),
+        json!({ "name": "quarter", "in": "path", "required": true, "schema": quarter, "description": "季度，如 2024Q2" }),
     ];
     if with_id {
-        v.push(json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 }, "description": "佐证材料编号（见列表的 id）" }));
+        v.push(json!({ "name": "id", "in": "path", "required": true, "schema": id, "description": "佐证材料编号（见列表的 id）" }));
     }
     v
 }
 
-const EVIDENCE_WHO: &str = "本单位（登录的填报员、单位负责人，或本单位的接口令牌）以及不属于某一单位的角色（领导小组办公室、领导、专班）可以查看和下载；其他单位回答 403。";
-
-pub fn evidence_list_op(_: &Facts) -> Value {
+pub fn evidence_list_op(f: &Facts) -> Value {
     let mut r = read_responses(
         "该单位该季度报告的佐证材料（按上传先后）",
         json!({ "type": "array", "items": schema_ref("Evidence") }),
@@ -422,12 +428,12 @@ pub fn evidence_list_op(_: &Facts) -> Value {
         &format!(
             "列出附在任务行（row=task，key 为行标识，如 T:13）或指标数值（row=indicator，key 为指标编号）上的佐证材料及下载地址。{EVIDENCE_WHO}"
         ),
-        report_params(false),
+        report_params(f, false),
         r,
     )
 }
 
-pub fn evidence_download_op(_: &Facts) -> Value {
+pub fn evidence_download_op(f: &Facts) -> Value {
     let kinds = [
         "application/pdf",
         "image/jpeg",
@@ -456,18 +462,18 @@ pub fn evidence_download_op(_: &Facts) -> Value {
     read_op(
         "下载一份佐证材料",
         &format!("按上传时的文件名下载（Content-Disposition: attachment）。{EVIDENCE_WHO}"),
-        report_params(true),
+        report_params(f, true),
         r,
     )
 }
 
-pub fn evidence_attach_op(_: &Facts) -> Value {
+pub fn evidence_attach_op(f: &Facts) -> Value {
     let mut m = op(
         "上传佐证材料",
         "把一份佐证材料附在本单位季度报告的一行上：任务行（row=task，key 为行标识，如 T:13、C:3、I:2024-T13-W01）或指标数值（row=indicator，key 为指标编号）。可上传 PDF、PNG/JPEG 图片、Word（docx/doc）、Excel（xlsx/xls）、PowerPoint（pptx）和 OFD；类型按文件内容判断（扩展名与内容不符的文件不接受）；大小上限由报送设置 max_evidence_bytes 决定（默认 20 MB）。同样的文件只保存一份（按 SHA-256）。报告已报送、已采纳或报送期已锁定时回答 409。需要本单位具有 write 权限的接口令牌；登录会话不能上传（请在网页上上传）。",
     );
     m.insert("security".into(), json!([ { "token": ["write"] } ]));
-    m.insert("parameters".into(), Value::Array(report_params(false)));
+    m.insert("parameters".into(), Value::Array(report_params(f, false)));
     m.insert(
         "requestBody".into(),
         json!({ "required": true, "content": { "multipart/form-data": { "schema": {
