@@ -416,6 +416,8 @@ fn report_params(f: &Facts, with_id: bool) -> Vec<Value> {
     v
 }
 
+const EVIDENCE_WHO: &str = "本单位（登录的填报员、单位负责人，或本单位的接口令牌）以及不属于某一单位的角色（领导小组办公室、领导、专班）可以查看和下载；其他单位回答 403。";
+
 pub fn evidence_list_op(f: &Facts) -> Value {
     let mut r = read_responses(
         "该单位该季度报告的佐证材料（按上传先后）",
