@@ -51,10 +51,34 @@ pub fn location(data_dir: &Path) -> anyhow::Result<Location> {
     Ok(Location::resolve(data_dir, url.as_deref())?)
 }
 
-/// Opens the store (applying pending migrations).
+/// The plan the command line named with `--plan CODE` (set once, before any store is opened).
+static PLAN_CHOICE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Records the command line's `--plan CODE`: every store [`open`] gives is then scoped to that
+/// plan (decision 0064). Without it, a store works on the only active plan.
+pub fn choose_plan(code: &str) {
+    let _ = PLAN_CHOICE.set(code.trim().to_string());
+}
+
+/// The plan code chosen with [`choose_plan`], if any.
+pub fn chosen_plan() -> Option<&'static str> {
+    PLAN_CHOICE.get().map(String::as_str)
+}
+
+/// Opens the store (applying pending migrations), scoped to the chosen plan if one was named.
 pub async fn open(data_dir: &Path, mode: OpenMode) -> anyhow::Result<Store> {
     let loc = location(data_dir)?;
-    Ok(Store::open(&loc, mode).await?)
+    let store = Store::open(&loc, mode).await?;
+    match chosen_plan() {
+        None => Ok(store),
+        Some(code) => match store.for_plan(code).await {
+            Ok(scoped) => Ok(scoped),
+            Err(e) => {
+                store.close().await;
+                Err(e.into())
+            }
+        },
+    }
 }
 
 /// Runs one use case on a fresh single-threaded runtime (each CLI command is one short job).
@@ -127,7 +151,11 @@ pub struct ProposedSetup {
 
 /// `planwatch init`: creates the data folder and database, loads the plan (the embedded
 /// Yangquan plan unless a file is given) and, for that plan, the default organisation.
-pub async fn init(data_dir: &Path, plan_file: Option<&Path>) -> anyhow::Result<InitOutcome> {
+pub async fn init(
+    data_dir: &Path,
+    plan_file: Option<&Path>,
+    code: Option<&str>,
+) -> anyhow::Result<InitOutcome> {
     let loc = location(data_dir)?;
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("无法创建数据目录 {}", data_dir.display()))?;
@@ -135,14 +163,18 @@ pub async fn init(data_dir: &Path, plan_file: Option<&Path>) -> anyhow::Result<I
         Some(p) => plan_input::read_plan_file(p)?,
         None => plan_input::embedded_plan(),
     };
+    if let Some(code) = code {
+        planwatch_store::check_plan_code(code)?;
+    }
     let store = Store::open(&loc, OpenMode::Create).await?;
-    if let Some(rev) = store.current_revision().await? {
+    let held = store.plans().await?;
+    if let Some(rev) = held.first() {
         if plan_file.is_some() {
             store.close().await;
             anyhow::bail!(
                 "数据库中已有计划《{}》（第 {} 版），init 不会覆盖它：要导入新的修订版请用 planwatch plan import FILE",
                 rev.title,
-                rev.number
+                rev.revision
             );
         }
         return Ok(InitOutcome {
@@ -155,7 +187,17 @@ pub async fn init(data_dir: &Path, plan_file: Option<&Path>) -> anyhow::Result<I
     }
     let warnings = plan_input::warnings(&plan);
     let actor = cli_actor();
-    let import = store.import_plan(&actor, &plan, &source, now()).await?;
+    let (import, store) = match code {
+        Some(code) => {
+            let import = store.add_plan(&actor, code, &plan, &source, now()).await?;
+            let scoped = store.scoped(import.plan_id);
+            (import, scoped)
+        }
+        None => (
+            store.import_plan(&actor, &plan, &source, now()).await?,
+            store,
+        ),
+    };
     let org_config = default_org()?;
     let mut proposed = None;
     let org = if org_config.plan_title.as_deref().map(str::trim) == Some(plan.title.trim()) {

@@ -148,6 +148,28 @@ pub async fn import_revision(
     Ok(store.import_plan(&actor, plan, source, now).await?)
 }
 
+/// Adds another plan under `code` beside those already held (the office's `plan add`), and
+/// sets up its reporting: quarters, the proposed indicator catalogue and the yearly breakdown.
+/// Units and people are shared with the other plans; the organisation is not changed.
+pub async fn add_plan(
+    store: &planwatch_store::Store,
+    data_dir: &std::path::Path,
+    caller: crate::Caller<'_>,
+    code: &str,
+    plan: &Plan,
+    source: &PlanSource,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<(planwatch_store::PlanImport, planwatch_store::Store)> {
+    let (actor, who) = caller
+        .actors(store, planwatch_model::Role::Office, None)
+        .await?;
+    crate::error::require(who.role, crate::policy::Permission::ImportPlan)?;
+    let imp = store.add_plan(&actor, code, plan, source, now).await?;
+    let scoped = store.scoped(imp.plan_id);
+    crate::reporting::prepare(&scoped, data_dir, &actor, now).await?;
+    Ok((imp, scoped))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use planwatch_model::Role;
 use planwatch_store::{NewUser, Password, PublicChoice, ReportTextMode, Store};
 
 async fn store(dir: &std::path::Path) -> Store {
-    let out = planwatch_app::init(&dir.join("data"), None)
+    let out = planwatch_app::init(&dir.join("data"), None, None)
         .await
         .expect("init");
     ensure_demo_accounts(&out.store).await.expect("accounts");

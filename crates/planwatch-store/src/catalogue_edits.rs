@@ -7,7 +7,7 @@ use crate::Store;
 use crate::audit::{self, Actor, Change};
 use crate::db::{Tx, args};
 use crate::error::{Result, StoreError};
-use crate::reports::{enum_text, indicator_def, plan_id, to_json};
+use crate::reports::{enum_text, indicator_def, to_json};
 use crate::units::find_unit;
 use chrono::{DateTime, Utc};
 use planwatch_model::{Direction, IndicatorDef, IndicatorKind, UnitKind, UnitName};
@@ -44,7 +44,7 @@ impl Store {
     /// Every stored indicator of the current plan, in the catalogue's order, set-aside ones too.
     pub async fn catalogue_entries(&self) -> Result<Vec<CatalogueEntry>> {
         let mut tx = self.pools.read().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.plan_id(&mut tx).await?;
         entries(&mut tx, plan).await
     }
 
@@ -57,7 +57,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<String>> {
         let mut tx = self.pools.write().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.writable_plan_id(&mut tx).await?;
         let current = entries(&mut tx, plan).await?;
         let mut problems = Vec::new();
         let mut planned = Vec::new();

@@ -62,7 +62,13 @@ const TABLES: &[Table] = &[
     },
     Table {
         name: "plans",
-        columns: &[("id", Int), ("created_at", Time), ("created_by", Text)],
+        columns: &[
+            ("id", Int),
+            ("created_at", Time),
+            ("created_by", Text),
+            ("code", OptText),
+            ("state", Text),
+        ],
         order_by: "id",
         identity: true,
     },

@@ -73,6 +73,20 @@ pub enum StoreError {
     #[error("数据库中还没有计划：请先运行 planwatch init 或 planwatch plan import FILE (no plan)")]
     NoPlan,
 
+    #[error("数据库中有多个进行中的计划，请用 --plan 指定其一：{} (ambiguous plan)", .0.join("、"))]
+    AmbiguousPlan(Vec<String>),
+
+    #[error("没有代码为“{code}”的计划；已有的计划：{} (unknown plan)", if .known.is_empty() { "（无）".to_string() } else { .known.join("、") })]
+    UnknownPlan { code: String, known: Vec<String> },
+
+    #[error("计划代码“{0}”已被使用 (plan code taken)")]
+    PlanCodeTaken(String),
+
+    #[error(
+        "计划“{code}”{state}，只能查阅，不能再修改；如需修改请先由管理员将其状态改回进行中 (plan closed)"
+    )]
+    PlanClosed { code: String, state: String },
+
     #[error("计划没有第 {0} 版 (no such revision)")]
     NoSuchRevision(i64),
 

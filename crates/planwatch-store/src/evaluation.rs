@@ -8,7 +8,6 @@ use crate::Store;
 use crate::audit::{self, Actor, Change};
 use crate::db::{Row, args};
 use crate::error::{Result, StoreError};
-use crate::reports::plan_id;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -77,7 +76,7 @@ impl Store {
     /// Every judgement of the current plan, by kind and subject.
     pub async fn evaluation_choices(&self) -> Result<Vec<EvaluationChoice>> {
         let mut tx = self.pools.read().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.plan_id(&mut tx).await?;
         tx.fetch_all(
             "SELECT kind, subject, choice, evidence, revision, updated_at, updated_by \
              FROM evaluation_choices WHERE plan_id = $1 ORDER BY kind, subject",
@@ -113,7 +112,7 @@ impl Store {
             ));
         }
         let mut tx = self.pools.write().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.writable_plan_id(&mut tx).await?;
         let before = tx
             .fetch_optional(
                 "SELECT kind, subject, choice, evidence, revision, updated_at, updated_by \

@@ -7,7 +7,6 @@ use crate::Store;
 use crate::audit::{self, Actor, Change};
 use crate::db::{Row, args};
 use crate::error::{Result, StoreError};
-use crate::reports::plan_id;
 use crate::units::find_unit;
 use chrono::{DateTime, Utc};
 use planwatch_model::Quarter;
@@ -99,7 +98,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<AttachedEvidence> {
         let mut tx = self.pools.write().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.writable_plan_id(&mut tx).await?;
         let unit_id = find_unit(&mut tx, unit)
             .await?
             .ok_or_else(|| StoreError::UnknownUnit(unit.to_string()))?
@@ -184,7 +183,7 @@ impl Store {
         quarter: Quarter,
     ) -> Result<Vec<AttachedEvidence>> {
         let mut tx = self.pools.read().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.plan_id(&mut tx).await?;
         let sql = sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE e.plan_id = $1 AND u.name = $2 AND e.quarter = $3 ORDER BY e.id"
         ));

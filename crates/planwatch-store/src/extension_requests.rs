@@ -7,9 +7,7 @@ use crate::Store;
 use crate::audit::{self, Actor, Change};
 use crate::db::args;
 use crate::error::{Result, StoreError};
-use crate::reports::{
-    PeriodChange, change_period_in, day_text, parse_day, period_id, plan_id, unit_id,
-};
+use crate::reports::{PeriodChange, change_period_in, day_text, parse_day, period_id, unit_id};
 use chrono::{DateTime, NaiveDate, Utc};
 use planwatch_model::{Quarter, UnitName};
 use serde::Serialize;
@@ -43,7 +41,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64> {
         let mut tx = self.pools.write().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.writable_plan_id(&mut tx).await?;
         let pid = period_id(&mut tx, plan, quarter).await?;
         let uid = unit_id(&mut tx, unit).await?;
         let open = tx
@@ -90,7 +88,7 @@ impl Store {
     /// The current plan's extension requests, undecided ones only when `open_only`.
     pub async fn extension_requests(&self, open_only: bool) -> Result<Vec<ExtensionRequest>> {
         let mut tx = self.pools.read().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.plan_id(&mut tx).await?;
         let rows = tx
             .fetch_all(
                 "SELECT x.id, u.name, p.quarter, x.until_day, x.reason, x.asked_by, x.asked_at, \
@@ -134,7 +132,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ExtensionRequest> {
         let mut tx = self.pools.write().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.writable_plan_id(&mut tx).await?;
         let row = tx
             .fetch_optional(
                 "SELECT x.id, u.name, p.quarter, x.until_day, x.reason, x.asked_by, x.asked_at, \
@@ -163,6 +161,7 @@ impl Store {
         if grant {
             change_period_in(
                 &mut tx,
+                plan,
                 actor,
                 req.period,
                 &PeriodChange::Extend {

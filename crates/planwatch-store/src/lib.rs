@@ -25,6 +25,7 @@ mod plans;
 mod public_page;
 mod report_texts;
 mod reports;
+mod scope;
 mod sessions;
 pub mod testing;
 mod time;
@@ -66,6 +67,7 @@ pub use report_texts::{
     ReportTextMode, TextChange, bulletin_section, normalise_text, parse_bulletin_section,
 };
 pub use reports::{PeriodChange, ReportingSetup, SetupOutcome, StoredReport, ValuesOutcome};
+pub use scope::{MAX_PLAN_CODE_CHARS, PlanInfo, PlanState, check_plan_code};
 pub use sessions::{
     ACCOUNT_LOCKED_ACTION, CheckPurpose, SIGN_IN_ATTEMPT_ACTION, SIGN_IN_ENTITY,
     SIGN_IN_FAILED_ACTION, SIGN_IN_OK_ACTION, SessionInfo, SignInGate, SignInLimits,
@@ -83,6 +85,8 @@ pub struct Store {
     pools: Pools,
     location: Location,
     applied_on_open: Vec<AppliedMigration>,
+    /// The plan this store works on (`None`: the default plan, see `scope`).
+    scope: Option<i64>,
 }
 
 impl Store {

@@ -70,6 +70,7 @@ impl Store {
             pools,
             location: location.clone(),
             applied_on_open,
+            scope: None,
         })
     }
 

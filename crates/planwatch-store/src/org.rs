@@ -198,13 +198,13 @@ pub struct OrgView {
 }
 
 /// The current revision's tasks: number → (task id, title).
-async fn current_tasks(tx: &mut Tx) -> Result<BTreeMap<i64, (i64, String)>> {
+async fn current_tasks(tx: &mut Tx, plan: i64) -> Result<BTreeMap<i64, (i64, String)>> {
     let rows = tx
         .fetch_all(
             "SELECT t.id, t.number, v.title FROM task_versions v JOIN tasks t ON t.id = v.task_id \
-             WHERE v.revision_id = (SELECT id FROM plan_revisions ORDER BY plan_id DESC, number DESC LIMIT 1) \
-             ORDER BY t.number",
-            args![],
+             WHERE v.revision_id = (SELECT id FROM plan_revisions WHERE plan_id = $1 \
+             ORDER BY number DESC LIMIT 1) ORDER BY t.number",
+            args![plan],
         )
         .await?;
     rows.iter()
@@ -212,7 +212,7 @@ async fn current_tasks(tx: &mut Tx) -> Result<BTreeMap<i64, (i64, String)>> {
         .collect()
 }
 
-async fn load_view(tx: &mut Tx) -> Result<OrgView> {
+async fn load_view(tx: &mut Tx, plan: Option<i64>) -> Result<OrgView> {
     let bodies = tx
         .fetch_all(
             "SELECT b.id, b.kind, b.name, b.description, u.name AS seat FROM org_bodies b \
@@ -234,12 +234,15 @@ async fn load_view(tx: &mut Tx) -> Result<OrgView> {
             .or_default()
             .push(r.text("name")?);
     }
-    let tasks = current_tasks(tx).await?;
+    let tasks = match plan {
+        Some(plan) => current_tasks(tx, plan).await?,
+        None => BTreeMap::new(),
+    };
     let steer = tx
         .fetch_all(
             "SELECT f.body_id, t.number FROM task_force_tasks f JOIN tasks t ON t.id = f.task_id \
-             ORDER BY t.number",
-            args![],
+             WHERE t.plan_id = $1 ORDER BY t.number",
+            args![plan.unwrap_or(0)],
         )
         .await?;
     let mut steered: BTreeMap<i64, Vec<(i64, String)>> = BTreeMap::new();
@@ -320,7 +323,7 @@ async fn load_view(tx: &mut Tx) -> Result<OrgView> {
 }
 
 /// Checks every name and task number in the configuration against the database.
-async fn db_problems(tx: &mut Tx, c: &OrgConfig) -> Result<Vec<String>> {
+async fn db_problems(tx: &mut Tx, plan: Option<i64>, c: &OrgConfig) -> Result<Vec<String>> {
     let mut p = Vec::new();
     let declared: BTreeSet<&str> = c
         .units
@@ -354,7 +357,10 @@ async fn db_problems(tx: &mut Tx, c: &OrgConfig) -> Result<Vec<String>> {
             ));
         }
     }
-    let tasks = current_tasks(tx).await?;
+    let tasks = match plan {
+        Some(plan) => current_tasks(tx, plan).await?,
+        None => BTreeMap::new(),
+    };
     let any_tasks = c.task_forces.iter().any(|t| !t.tasks.is_empty());
     if any_tasks && tasks.is_empty() {
         p.push("数据库中还没有计划，无法分配任务：请先导入计划".to_string());
@@ -377,8 +383,8 @@ async fn db_problems(tx: &mut Tx, c: &OrgConfig) -> Result<Vec<String>> {
     if let Some(expected) = &c.plan_title {
         let current = tx
             .fetch_optional(
-                "SELECT title FROM plan_revisions ORDER BY plan_id DESC, number DESC LIMIT 1",
-                args![],
+                "SELECT title FROM plan_revisions WHERE plan_id = $1 ORDER BY number DESC LIMIT 1",
+                args![plan.unwrap_or(0)],
             )
             .await?;
         if let Some(r) = current {
@@ -455,14 +461,15 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<OrgImport> {
         let mut tx = self.pools.write().await?;
-        let problems = db_problems(&mut tx, config).await?;
+        let plan = self.org_plan(&mut tx).await?;
+        let problems = db_problems(&mut tx, plan, config).await?;
         if !problems.is_empty() {
             return Err(StoreError::OrgConfig {
                 source_name: source_name.to_string(),
                 problems,
             });
         }
-        let before = load_view(&mut tx).await?;
+        let before = load_view(&mut tx, plan).await?;
         let mut units_created = Vec::new();
         let mut units_changed = Vec::new();
         for u in &config.units {
@@ -540,7 +547,13 @@ impl Store {
                 }
             }
         }
-        tx.execute("DELETE FROM task_force_tasks", args![]).await?;
+        // Task forces steer tasks of this plan; other plans' assignments stay.
+        tx.execute(
+            "DELETE FROM task_force_tasks WHERE task_id IN \
+             (SELECT id FROM tasks WHERE plan_id = $1)",
+            args![plan.unwrap_or(0)],
+        )
+        .await?;
         tx.execute("DELETE FROM org_body_units", args![]).await?;
         let mut keep = Vec::new();
         let lg = &config.leading_group;
@@ -572,7 +585,10 @@ impl Store {
         .await?;
         keep.push(of_id);
         set_members(&mut tx, of_id, std::slice::from_ref(&of.seat)).await?;
-        let tasks = current_tasks(&mut tx).await?;
+        let tasks = match plan {
+            Some(plan) => current_tasks(&mut tx, plan).await?,
+            None => BTreeMap::new(),
+        };
         for (i, tf) in config.task_forces.iter().enumerate() {
             let id = upsert_body(
                 &mut tx,
@@ -607,6 +623,17 @@ impl Store {
             if keep.contains(&id) {
                 continue;
             }
+            // A task force that still steers another plan's tasks stays.
+            let steering = tx
+                .fetch_one(
+                    "SELECT COUNT(*) AS n FROM task_force_tasks WHERE body_id = $1",
+                    args![id],
+                )
+                .await?
+                .i64("n")?;
+            if steering > 0 {
+                continue;
+            }
             let users = tx
                 .fetch_one(
                     "SELECT COUNT(*) AS n FROM users WHERE task_force_id = $1",
@@ -626,7 +653,7 @@ impl Store {
             tx.execute("DELETE FROM org_bodies WHERE id = $1", args![id])
                 .await?;
         }
-        let after = load_view(&mut tx).await?;
+        let after = load_view(&mut tx, plan).await?;
         audit::record(
             &mut tx,
             actor,
@@ -652,6 +679,17 @@ impl Store {
     /// The organisation as stored.
     pub async fn org_view(&self) -> Result<OrgView> {
         let mut tx = self.pools.read().await?;
-        load_view(&mut tx).await
+        let plan = self.org_plan(&mut tx).await?;
+        load_view(&mut tx, plan).await
+    }
+
+    /// The plan whose tasks the organisation's task forces are shown with (none before the
+    /// first plan).
+    async fn org_plan(&self, tx: &mut Tx) -> Result<Option<i64>> {
+        match self.plan_id(tx).await {
+            Ok(id) => Ok(Some(id)),
+            Err(StoreError::NoPlan) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }

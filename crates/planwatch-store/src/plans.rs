@@ -276,12 +276,12 @@ fn plan_unit_names(plan: &Plan) -> Vec<String> {
     names
 }
 
-async fn latest_revision(tx: &mut Tx) -> Result<Option<(i64, i64, i64, String)>> {
+async fn latest_revision(tx: &mut Tx, plan: i64) -> Result<Option<(i64, i64, i64, String)>> {
     let row = tx
         .fetch_optional(
             "SELECT r.id, r.plan_id, r.number, r.plan_json FROM plan_revisions r \
-             ORDER BY r.plan_id, r.number DESC LIMIT 1",
-            args![],
+             WHERE r.plan_id = $1 ORDER BY r.number DESC LIMIT 1",
+            args![plan],
         )
         .await?;
     row.map(|r| {
@@ -317,6 +317,34 @@ impl Store {
         source: &PlanSource,
         now: DateTime<Utc>,
     ) -> Result<PlanImport> {
+        self.import_into(actor, None, plan, source, now).await
+    }
+
+    /// Adds another plan beside those already held, under `code` (its first revision). The
+    /// code must be new; units are shared with the other plans.
+    pub async fn add_plan(
+        &self,
+        actor: &Actor,
+        code: &str,
+        plan: &Plan,
+        source: &PlanSource,
+        now: DateTime<Utc>,
+    ) -> Result<PlanImport> {
+        let code = crate::scope::check_plan_code(code)?;
+        self.import_into(actor, Some(&code), plan, source, now)
+            .await
+    }
+
+    /// Imports `plan` as a new plan under `new_code`, or (`None`) as the next revision of the
+    /// plan this store works on (the first plan when there is none yet).
+    async fn import_into(
+        &self,
+        actor: &Actor,
+        new_code: Option<&str>,
+        plan: &Plan,
+        source: &PlanSource,
+        now: DateTime<Utc>,
+    ) -> Result<PlanImport> {
         let problems = check_plan(plan);
         if !problems.is_empty() {
             return Err(StoreError::BlockingDiagnostics(problems));
@@ -324,7 +352,29 @@ impl Store {
         let plan_json = serde_json::to_string(plan)
             .map_err(|e| StoreError::InvalidInput(format!("计划无法序列化为 JSON：{e}")))?;
         let mut tx = self.pools.write().await?;
-        let previous = latest_revision(&mut tx).await?;
+        let target = match new_code {
+            Some(code) => {
+                let taken = tx
+                    .fetch_optional("SELECT id FROM plans WHERE code = $1", args![code])
+                    .await?;
+                if taken.is_some() {
+                    return Err(StoreError::PlanCodeTaken(code.to_string()));
+                }
+                None
+            }
+            None => match self.plan_id(&mut tx).await {
+                Ok(id) => {
+                    crate::scope::writable(&mut tx, id).await?;
+                    Some(id)
+                }
+                Err(StoreError::NoPlan) => None,
+                Err(e) => return Err(e),
+            },
+        };
+        let previous = match target {
+            Some(id) => latest_revision(&mut tx, id).await?,
+            None => None,
+        };
         let (plan_id, number, old_plan) = match &previous {
             Some((_, plan_id, number, json)) => {
                 let old: Plan = serde_json::from_str(json).map_err(|e| {
@@ -335,10 +385,18 @@ impl Store {
             None => {
                 let id = tx
                     .insert_returning_id(
-                        "INSERT INTO plans (created_at, created_by) VALUES ($1, $2) RETURNING id",
-                        args![now, &actor.name],
+                        "INSERT INTO plans (created_at, created_by, code, state) \
+                         VALUES ($1, $2, $3, 'active') RETURNING id",
+                        args![now, &actor.name, new_code.map(str::to_string)],
                     )
                     .await?;
+                if new_code.is_none() {
+                    tx.execute(
+                        "UPDATE plans SET code = $1 WHERE id = $2",
+                        args![format!("plan{id}"), id],
+                    )
+                    .await?;
+                }
                 (id, 1, None)
             }
         };
@@ -510,7 +568,12 @@ impl Store {
     /// Every revision, oldest first.
     pub async fn revisions(&self) -> Result<Vec<RevisionInfo>> {
         let mut tx = self.pools.read().await?;
-        revision_rows(&mut tx, None).await
+        let plan = match self.plan_id(&mut tx).await {
+            Ok(id) => id,
+            Err(StoreError::NoPlan) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        revision_rows(&mut tx, plan, None).await
     }
 
     /// The current (newest) revision, if a plan has been imported.
@@ -521,7 +584,8 @@ impl Store {
     /// The plan of a revision (default: the current one) as interchange JSON would give it.
     pub async fn plan(&self, revision: Option<i64>) -> Result<Plan> {
         let mut tx = self.pools.read().await?;
-        let info = pick_revision(&mut tx, revision).await?;
+        let plan_id = self.plan_id(&mut tx).await?;
+        let info = pick_revision(&mut tx, plan_id, revision).await?;
         let json = tx
             .fetch_one(
                 "SELECT plan_json FROM plan_revisions WHERE id = $1",
@@ -537,7 +601,8 @@ impl Store {
     /// A revision (default: the current one) with its sections, tasks and units.
     pub async fn plan_view(&self, revision: Option<i64>) -> Result<PlanView> {
         let mut tx = self.pools.read().await?;
-        let info = pick_revision(&mut tx, revision).await?;
+        let plan_id = self.plan_id(&mut tx).await?;
+        let info = pick_revision(&mut tx, plan_id, revision).await?;
         let sections = tx
             .fetch_all(
                 "SELECT number, title FROM plan_sections WHERE revision_id = $1 ORDER BY position",
@@ -622,14 +687,14 @@ impl Store {
     }
 }
 
-async fn revision_rows(tx: &mut Tx, id: Option<i64>) -> Result<Vec<RevisionInfo>> {
+async fn revision_rows(tx: &mut Tx, plan: i64, id: Option<i64>) -> Result<Vec<RevisionInfo>> {
     tx.fetch_all(
         "SELECT r.id, r.plan_id, r.number, r.title, r.period_start, r.period_end, r.source_kind, \
          r.source_name, r.created_at, r.created_by, \
          (SELECT COUNT(*) FROM task_versions v WHERE v.revision_id = r.id) AS task_count \
-         FROM plan_revisions r WHERE ($1 IS NULL OR r.number = $1) \
-         ORDER BY r.plan_id, r.number",
-        args![id],
+         FROM plan_revisions r WHERE r.plan_id = $1 AND ($2 IS NULL OR r.number = $2) \
+         ORDER BY r.number",
+        args![plan, id],
     )
     .await?
     .iter()
@@ -651,8 +716,8 @@ async fn revision_rows(tx: &mut Tx, id: Option<i64>) -> Result<Vec<RevisionInfo>
     .collect()
 }
 
-async fn pick_revision(tx: &mut Tx, number: Option<i64>) -> Result<RevisionInfo> {
-    let mut rows = revision_rows(tx, number).await?;
+async fn pick_revision(tx: &mut Tx, plan: i64, number: Option<i64>) -> Result<RevisionInfo> {
+    let mut rows = revision_rows(tx, plan, number).await?;
     match (rows.pop(), number) {
         (Some(r), _) => Ok(r),
         (None, Some(n)) => Err(StoreError::NoSuchRevision(n)),

@@ -8,7 +8,7 @@ use crate::Store;
 use crate::audit::{self, Actor, Change};
 use crate::db::{Tx, args};
 use crate::error::{Result, StoreError};
-use crate::reports::{indicator_ids, load_periods, plan_id};
+use crate::reports::{indicator_ids, load_periods};
 use chrono::{DateTime, Utc};
 use planwatch_model::Quarter;
 use planwatch_quarterly::period::{PeriodState, cst_from_utc};
@@ -168,7 +168,7 @@ impl Store {
     /// What the office has chosen to publish for the current plan (nothing when never saved).
     pub async fn public_settings(&self) -> Result<PublicSettings> {
         let mut tx = self.pools.read().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.plan_id(&mut tx).await?;
         load(&mut tx, plan).await
     }
 
@@ -185,7 +185,7 @@ impl Store {
     ) -> Result<bool> {
         let choice = normalised(choice);
         let mut tx = self.pools.write().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.writable_plan_id(&mut tx).await?;
         let before = load(&mut tx, plan).await?;
         if before.choice == choice && (before.revision > 0 || choice.is_empty()) {
             return Ok(false);

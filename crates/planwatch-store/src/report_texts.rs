@@ -9,7 +9,6 @@ use crate::Store;
 use crate::audit::{self, Actor, Change};
 use crate::db::{Row, Tx, args};
 use crate::error::{Result, StoreError};
-use crate::reports::plan_id;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -232,7 +231,7 @@ impl Store {
     /// section order.
     pub async fn report_texts(&self, year: i32) -> Result<Vec<ReportText>> {
         let mut tx = self.pools.read().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.plan_id(&mut tx).await?;
         let mut rows = tx
             .fetch_all(
                 "SELECT year, section, mode, body, revision, updated_at, updated_by \
@@ -281,7 +280,7 @@ impl Store {
             )));
         }
         let mut tx = self.pools.write().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.writable_plan_id(&mut tx).await?;
         check_year(&mut tx, plan, year).await?;
         let before = stored(&mut tx, plan, year, section).await?;
         if let Some(b) = &before
@@ -363,7 +362,7 @@ impl Store {
     ) -> Result<TextChange> {
         check_section(section)?;
         let mut tx = self.pools.write().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.writable_plan_id(&mut tx).await?;
         check_year(&mut tx, plan, year).await?;
         let before = stored(&mut tx, plan, year, section).await?;
         let Some(b) = before.as_ref().filter(|b| b.current.is_some()) else {

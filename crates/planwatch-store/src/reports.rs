@@ -118,17 +118,6 @@ fn enum_from<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
         .map_err(|_| StoreError::InvalidInput(format!("数据库中的{what}“{s}”无法识别")))
 }
 
-/// The current plan's id.
-pub(crate) async fn plan_id(tx: &mut Tx) -> Result<i64> {
-    tx.fetch_optional(
-        "SELECT plan_id FROM plan_revisions ORDER BY plan_id DESC, number DESC LIMIT 1",
-        args![],
-    )
-    .await?
-    .ok_or(StoreError::NoPlan)?
-    .i64("plan_id")
-}
-
 pub(crate) async fn unit_id(tx: &mut Tx, name: &str) -> Result<i64> {
     Ok(find_unit(tx, name)
         .await?
@@ -665,7 +654,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<SetupOutcome> {
         let mut tx = self.pools.write().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.writable_plan_id(&mut tx).await?;
         let mut out = SetupOutcome::default();
         let known = indicator_ids(&mut tx, plan).await?;
         let mut added = Vec::new();
@@ -778,14 +767,14 @@ impl Store {
     /// The indicator catalogue of the current plan, with baselines on record.
     pub async fn catalogue(&self) -> Result<Catalogue> {
         let mut tx = self.pools.read().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.plan_id(&mut tx).await?;
         load_catalogue(&mut tx, plan).await
     }
 
     /// The reporting periods of the current plan, with the office's actions on them.
     pub async fn reporting_periods(&self) -> Result<Vec<ReportingPeriod>> {
         let mut tx = self.pools.read().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.plan_id(&mut tx).await?;
         load_periods(&mut tx, plan).await
     }
 
@@ -799,7 +788,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ReportingPeriod> {
         let mut tx = self.pools.write().await?;
-        let period = change_period_in(&mut tx, actor, quarter, change, now).await?;
+        let plan = self.writable_plan_id(&mut tx).await?;
+        let period = change_period_in(&mut tx, plan, actor, quarter, change, now).await?;
         tx.commit().await?;
         Ok(period)
     }
@@ -807,7 +797,7 @@ impl Store {
     /// The yearly breakdown of the current plan (all years).
     pub async fn breakdown(&self) -> Result<Breakdown> {
         let mut tx = self.pools.read().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.plan_id(&mut tx).await?;
         load_breakdown(&mut tx, plan).await
     }
 
@@ -820,7 +810,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let mut tx = self.pools.write().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.writable_plan_id(&mut tx).await?;
         let tasks = task_ids(&mut tx, plan).await?;
         let current = load_breakdown(&mut tx, plan).await?;
         for item in &changes.updated {
@@ -901,7 +891,7 @@ impl Store {
         with_events: bool,
     ) -> Result<Option<StoredReport>> {
         let mut tx = self.pools.read().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.plan_id(&mut tx).await?;
         let head = tx
             .fetch_optional(
                 concat!(
@@ -920,7 +910,7 @@ impl Store {
     /// Every report of a quarter (or of all quarters), by unit name.
     pub async fn reports(&self, quarter: Option<Quarter>) -> Result<Vec<StoredReport>> {
         let mut tx = self.pools.read().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.plan_id(&mut tx).await?;
         let heads = tx
             .fetch_all(
                 concat!(
@@ -955,8 +945,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ReportRecord> {
         let mut tx = self.pools.write().await?;
+        let plan = self.writable_plan_id(&mut tx).await?;
         let rec = save_report_tx(
             &mut tx,
+            plan,
             actor,
             unit,
             quarter,
@@ -985,11 +977,13 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<ReportRecord>> {
         let mut tx = self.pools.write().await?;
+        let plan = self.writable_plan_id(&mut tx).await?;
         let mut version = expected_version;
         let mut out = Vec::with_capacity(rounds.len());
         for (content, steps) in rounds {
             let rec = save_report_tx(
                 &mut tx,
+                plan,
                 actor,
                 unit,
                 quarter,
@@ -1014,6 +1008,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<usize> {
         let mut tx = self.pools.write().await?;
+        let plan = self.writable_plan_id(&mut tx).await?;
         let mut n = 0;
         for (content, steps) in reports {
             let Some(period) = content.period else {
@@ -1024,6 +1019,7 @@ impl Store {
             }
             save_report_tx(
                 &mut tx,
+                plan,
                 actor,
                 &content.unit,
                 period,
@@ -1042,7 +1038,7 @@ impl Store {
     /// The official series on record: per indicator code, (quarter, value), oldest first.
     pub async fn indicator_history(&self) -> Result<BTreeMap<String, Vec<(Quarter, f64)>>> {
         let mut tx = self.pools.read().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.plan_id(&mut tx).await?;
         let mut out: BTreeMap<String, Vec<(Quarter, f64)>> = BTreeMap::new();
         for r in tx
             .fetch_all(
@@ -1072,7 +1068,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ValuesOutcome> {
         let mut tx = self.pools.write().await?;
-        let plan = plan_id(&mut tx).await?;
+        let plan = self.writable_plan_id(&mut tx).await?;
         let ids = indicator_ids(&mut tx, plan).await?;
         let id_of = |code: &str| {
             ids.get(code).copied().ok_or_else(|| {
@@ -1237,6 +1233,7 @@ impl Store {
 #[allow(clippy::too_many_arguments)]
 async fn save_report_tx(
     tx: &mut Tx,
+    plan: i64,
     actor: &Actor,
     unit: &str,
     quarter: Quarter,
@@ -1248,7 +1245,6 @@ async fn save_report_tx(
     let Some((last, _)) = steps.last() else {
         return Err(StoreError::InvalidInput("没有要保存的操作".into()));
     };
-    let plan = plan_id(tx).await?;
     let uid = unit_id(tx, unit).await?;
     let current = tx
         .fetch_optional(
@@ -1440,12 +1436,12 @@ async fn save_report_tx(
 /// [`Store::change_period`]); also used when the office grants a unit's extension request.
 pub(crate) async fn change_period_in(
     tx: &mut Tx,
+    plan: i64,
     actor: &Actor,
     quarter: Quarter,
     change: &PeriodChange,
     now: DateTime<Utc>,
 ) -> Result<ReportingPeriod> {
-    let plan = plan_id(tx).await?;
     let pid = period_id(tx, plan, quarter).await?;
     let mut period = load_periods(tx, plan)
         .await?

@@ -63,7 +63,7 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temporary folder");
         let gold = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../../fixtures/plans/yangquan-2022-2024.gold.json");
-        let out = planwatch_app::init(dir.path(), Some(&gold))
+        let out = planwatch_app::init(dir.path(), Some(&gold), None)
             .await
             .expect("the plan loads");
         planwatch_app::demo_accounts::ensure_demo_accounts(&out.store)

@@ -42,7 +42,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
         let store = match existing {
             Some(s) => s,
             None => {
-                let out = app::init(data_dir, None).await?;
+                let out = app::init(data_dir, None, app::chosen_plan()).await?;
                 println!(
                     "已初始化数据库 {}，载入内置计划和组织架构。",
                     out.store.location()

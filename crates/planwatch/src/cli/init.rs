@@ -1,5 +1,7 @@
-//! `planwatch init [--plan FILE]`: create the data folder and database and load the plan (the
-//! embedded Yangquan plan by default) with its default organisation.
+//! `planwatch init [--file FILE] [--plan CODE]`: create the data folder and database and load the
+//! plan (the embedded Yangquan plan by default) with its default organisation. The plan gets the
+//! code given with the global `--plan` (default `plan1`). `init --plan FILE` (an existing file)
+//! is still read as `--file FILE`.
 
 use planwatch_app as app;
 use std::path::{Path, PathBuf};
@@ -7,23 +9,33 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A plan text file or interchange JSON to load instead of the embedded Yangquan plan.
-    /// 计划文件（默认使用内置的阳泉市计划）
+    /// A plan file (text, .docx, .pdf, .html, a task table or interchange JSON) to load instead
+    /// of the embedded Yangquan plan. 计划文件（默认使用内置的阳泉市计划）
     #[arg(long)]
-    pub plan: Option<PathBuf>,
+    pub file: Option<PathBuf>,
 }
 
-pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
+pub fn run(
+    data_dir: &Path,
+    a: Args,
+    legacy_file: Option<PathBuf>,
+    code: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let file = a.file.or(legacy_file);
+    let code = if file.is_some() && code.is_some_and(|c| Path::new(c).is_file()) {
+        None
+    } else {
+        code
+    };
     app::block_on(async {
-        let out = app::init(data_dir, a.plan.as_deref()).await?;
+        let out = app::init(data_dir, file.as_deref(), code).await?;
         println!("数据库：{}", out.store.location());
         match &out.import {
             None => {
-                let rev = out.store.current_revision().await?;
-                if let Some(r) = rev {
+                for p in out.store.plans().await? {
                     println!(
-                        "已初始化过：数据库中已有计划《{}》第 {} 版，未作更改。",
-                        r.title, r.number
+                        "已初始化过：数据库中已有计划《{}》（代码 {}，第 {} 版），未作更改。",
+                        p.title, p.code, p.revision
                     );
                 }
             }

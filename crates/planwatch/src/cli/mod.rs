@@ -42,6 +42,11 @@ pub struct Cli {
     )]
     pub data_dir: PathBuf,
 
+    /// Which plan a command works on, by its code (see `planwatch plan list`); default: the only
+    /// active plan. 计划代码
+    #[arg(long, global = true, env = "PLANWATCH_PLAN", value_name = "CODE")]
+    pub plan: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -57,7 +62,7 @@ pub enum Command {
     Init(init::Args),
     /// Apply the database schema migrations. 数据库迁移
     Migrate,
-    /// Plans and their revisions: import, show. 计划
+    /// Plans side by side and their revisions: add, list, state, import, show. 计划
     Plan(plan::Args),
     /// The organisation: leading group, office, task forces, unit groups. 组织架构
     Org(org::Args),
@@ -99,10 +104,18 @@ pub enum Command {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // `init --plan FILE` (an existing file) still names the plan file to load.
+    let init_file = match (&cli.command, &cli.plan) {
+        (Command::Init(_), Some(p)) if std::path::Path::new(p).is_file() => Some(PathBuf::from(p)),
+        _ => None,
+    };
+    if let (None, Some(code)) = (&init_file, &cli.plan) {
+        planwatch_app::choose_plan(code);
+    }
     match cli.command {
         Command::Assess(a) => assess::run(&cli.data_dir, a),
         Command::Extract(a) => extract::run(a),
-        Command::Init(a) => init::run(&cli.data_dir, a),
+        Command::Init(a) => init::run(&cli.data_dir, a, init_file, cli.plan.as_deref()),
         Command::Migrate => migrate::run(&cli.data_dir),
         Command::Plan(a) => plan::run(&cli.data_dir, a),
         Command::Org(a) => org::run(&cli.data_dir, a),

@@ -1,4 +1,6 @@
-//! `planwatch plan import FILE | show [--format text|json] [--revision N] | revisions`.
+//! `planwatch plan add FILE --code CODE | list | state STATE | import FILE | show [--format
+//! text|json] [--revision N] | revisions`. The global `--plan CODE` picks the plan the last four
+//! work on (default: the only active plan).
 
 use planwatch_app as app;
 use planwatch_store::{OpenMode, PlanView};
@@ -14,7 +16,25 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum PlanCommand {
-    /// Import a plan text or interchange JSON as a new revision. 导入计划（新修订版）
+    /// Add another plan beside the ones already held, under a new code. 新增计划
+    Add {
+        /// The plan file (.txt, .docx, .pdf, .html, .doc/.wps, a task table, or .json).
+        file: PathBuf,
+        /// The new plan's code: lower-case letters, digits and '-', e.g. szjj-2025. 计划代码
+        #[arg(long)]
+        code: String,
+    },
+    /// List the plans: code, title, period, state, revision. 计划列表
+    List {
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
+    /// Set the plan's state: 进行中 (active), 已结束 (ended), 已归档 (archived). 设置计划状态
+    State {
+        /// active | ended | archived (or 进行中 / 已结束 / 已归档)
+        state: String,
+    },
+    /// Import a plan text or interchange JSON as a new revision of the plan. 导入计划（新修订版）
     Import {
         /// The plan file (.txt, .docx, .pdf, .html, .doc/.wps, a task table, or .json as printed
         /// by `plan show --format json`).
@@ -36,6 +56,20 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
     app::block_on(async {
         let store = app::open(data_dir, OpenMode::Existing).await?;
         let result = match a.command {
+            PlanCommand::Add { file, code } => add(&store, data_dir, &file, &code).await,
+            PlanCommand::List { format } => list(&store, &format).await,
+            PlanCommand::State { state } => {
+                let Some(state) = planwatch_store::PlanState::parse(&state) else {
+                    anyhow::bail!(
+                        "计划状态“{state}”无法识别：可用 active（进行中）、ended（已结束）、archived（已归档）"
+                    );
+                };
+                let p = store
+                    .set_plan_state(&app::cli_actor(), state, app::now())
+                    .await?;
+                println!("计划 {}《{}》现为{}。", p.code, p.title, p.state.label_zh());
+                Ok(())
+            }
             PlanCommand::Import { file } => import(&store, &file).await,
             PlanCommand::Show { format, revision } => {
                 if format == "json" {
@@ -65,6 +99,60 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
         store.close().await;
         result.map(|()| ExitCode::SUCCESS)
     })
+}
+
+async fn add(
+    store: &planwatch_store::Store,
+    data_dir: &Path,
+    file: &Path,
+    code: &str,
+) -> anyhow::Result<()> {
+    let (plan, source) = app::plan_input::read_plan_file(file)?;
+    let warnings = app::plan_input::warnings(&plan);
+    let caller = app::Caller::CommandLine { as_user: None };
+    let (imp, scoped) =
+        app::plan_input::add_plan(store, data_dir, caller, code, &plan, &source, app::now())
+            .await?;
+    let catalogue = scoped.catalogue().await?;
+    println!(
+        "已新增计划 {code}《{}》（来源：{}）：重点任务 {} 项，新建责任单位 {} 个，指标目录 {} 项。",
+        plan.title.trim(),
+        file.display(),
+        plan.tasks.len(),
+        imp.units_created.len(),
+        catalogue.indicators.len()
+    );
+    print_warnings(&warnings);
+    println!(
+        "下一步：planwatch --plan {code} plan show 查看任务；planwatch --plan {code} template … 生成季度报送表。"
+    );
+    Ok(())
+}
+
+async fn list(store: &planwatch_store::Store, format: &str) -> anyhow::Result<()> {
+    let plans = store.plans().await?;
+    if format == "json" {
+        println!("{}", serde_json::to_string_pretty(&plans)?);
+        return Ok(());
+    }
+    if plans.is_empty() {
+        println!(
+            "数据库中还没有计划：请先运行 planwatch init 或 planwatch plan add FILE --code CODE"
+        );
+        return Ok(());
+    }
+    println!("代码\t状态\t期限\t修订版\t标题");
+    for p in &plans {
+        println!(
+            "{}\t{}\t{}\t第 {} 版\t{}",
+            p.code,
+            p.state.label_zh(),
+            p.period_label(),
+            p.revision,
+            p.title
+        );
+    }
+    Ok(())
 }
 
 async fn import(store: &planwatch_store::Store, file: &Path) -> anyhow::Result<()> {

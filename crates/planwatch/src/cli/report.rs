@@ -179,8 +179,8 @@ pub struct TasklistArgs {
     pub out: PathBuf,
     /// The plan: interchange JSON or plan text, with the embedded organisation's task forces
     /// (default: the database's current plan, else the embedded Yangquan plan). 计划文件
-    #[arg(long)]
-    pub plan: Option<PathBuf>,
+    #[arg(long = "plan-file")]
+    pub plan_file: Option<PathBuf>,
 }
 
 pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
@@ -595,7 +595,7 @@ fn tasklist_plan(
 
 fn tasklist_cmd(data_dir: &Path, cfg: &ReportConfig, a: TasklistArgs) -> anyhow::Result<ExitCode> {
     format_of(Some(Format::Xlsx), &a.out, &[Format::Xlsx])?;
-    let (plan, task_forces) = tasklist_plan(data_dir, a.plan.as_deref())?;
+    let (plan, task_forces) = tasklist_plan(data_dir, a.plan_file.as_deref())?;
     if plan.tasks.is_empty() {
         bail!(
             "计划“{}”中没有识别出任务，无法生成任务清单：请检查计划文件",
