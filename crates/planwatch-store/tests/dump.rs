@@ -109,6 +109,26 @@ async fn populated(ctx: Ctx) -> Ctx {
     )
     .await
     .expect("public settings");
+    // A second plan beside the first, ended: the dump carries every plan with its code and state.
+    let mut other = common::gold_plan();
+    other.title = "另一项行动计划".into();
+    s.add_plan(
+        &office(),
+        "other-2024",
+        &other,
+        &planwatch_store::PlanSource::Text {
+            file_name: "另一项计划.txt".into(),
+        },
+        at(38),
+    )
+    .await
+    .expect("a second plan");
+    s.for_plan("other-2024")
+        .await
+        .expect("scoped")
+        .set_plan_state(&office(), planwatch_store::PlanState::Ended, at(39))
+        .await
+        .expect("ended");
     ctx
 }
 
