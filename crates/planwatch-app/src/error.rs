@@ -71,6 +71,8 @@ impl From<planwatch_store::StoreError> for AppError {
                 AppError::Stale(w.to_string())
             }
             E::Conflict(m) => AppError::Stale(m),
+            // An ended plan is read-only for everyone: as a role that may not.
+            e @ E::PlanClosed { .. } => AppError::Forbidden(e.to_string()),
             // What the person asked for breaks a rule the store keeps: the message says which.
             e @ (E::Workflow(_)
             | E::Period(_)
@@ -83,6 +85,9 @@ impl From<planwatch_store::StoreError> for AppError {
             | E::WeakPassword(_)
             | E::BlockingDiagnostics(_)
             | E::NoPlan
+            | E::AmbiguousPlan(_)
+            | E::UnknownPlan { .. }
+            | E::PlanCodeTaken(_)
             | E::OrgConfig { .. }
             | E::NotEmpty { .. }) => AppError::Refused(e.to_string()),
             other => AppError::Internal(other.into()),

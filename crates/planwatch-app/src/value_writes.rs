@@ -97,10 +97,10 @@ pub trait StoreHandle: Clone + Send + Sync + 'static {
     fn store(&self) -> &Store;
 }
 
-/// The queues of API writes, one per report (unit, quarter) and token.
+/// The queues of API writes, one per report (plan, unit, quarter) and token.
 #[derive(Default)]
 pub struct ReportQueues {
-    queues: Mutex<HashMap<(String, Quarter, i64), Arc<ReportQueue>>>,
+    queues: Mutex<HashMap<(Option<i64>, String, Quarter, i64), Arc<ReportQueue>>>,
 }
 
 /// The API writes waiting for one report under one token.
@@ -125,7 +125,7 @@ impl ReportQueues {
         self.queues
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .entry((unit.to_string(), q, token))
+            .entry((planwatch_store::plan_in_scope(), unit.to_string(), q, token))
             .or_default()
             .clone()
     }
@@ -201,14 +201,13 @@ async fn save_waiting<H: StoreHandle>(
         std::mem::take(&mut *queue.pending.lock().unwrap_or_else(|p| p.into_inner()));
     // Empty when an earlier batch, already finished, took ours.
     if !batch.is_empty() {
-        let task = tokio::spawn(save_batch(
-            handle.clone(),
-            ctx.clone(),
-            token.clone(),
-            q,
-            batch,
-            now,
-        ));
+        let save = save_batch(handle.clone(), ctx.clone(), token.clone(), q, batch, now);
+        // The task of its own works on the caller's plan (the request scope does not cross
+        // `spawn` by itself).
+        let task = match planwatch_store::plan_in_scope() {
+            Some(plan) => tokio::spawn(planwatch_store::in_plan(plan, save)),
+            None => tokio::spawn(save),
+        };
         if task.await.is_err() {
             return Err(Arc::new(anyhow::anyhow!(
                 "saving queued API values stopped unexpectedly"

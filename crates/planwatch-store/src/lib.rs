@@ -67,7 +67,9 @@ pub use report_texts::{
     ReportTextMode, TextChange, bulletin_section, normalise_text, parse_bulletin_section,
 };
 pub use reports::{PeriodChange, ReportingSetup, SetupOutcome, StoredReport, ValuesOutcome};
-pub use scope::{MAX_PLAN_CODE_CHARS, PlanInfo, PlanState, check_plan_code};
+pub use scope::{
+    MAX_PLAN_CODE_CHARS, PlanInfo, PlanState, check_plan_code, in_plan, plan_in_scope,
+};
 pub use sessions::{
     ACCOUNT_LOCKED_ACTION, CheckPurpose, SIGN_IN_ATTEMPT_ACTION, SIGN_IN_ENTITY,
     SIGN_IN_FAILED_ACTION, SIGN_IN_OK_ACTION, SessionInfo, SignInGate, SignInLimits,

@@ -2,7 +2,9 @@
 //! periods, indicators, tasks, reports, assessments, texts and the public page belong to one plan.
 //! A [`Store`] is either unscoped (the default plan: the only active one) or scoped to one plan
 //! ([`Store::for_plan`]); every plan-owned query resolves its plan through [`Store::plan_id`], so
-//! the scope is decided in one place per caller (the CLI's `--plan`, the web's plan in the URL).
+//! the scope is decided in one place per caller: the CLI's `--plan` gives a scoped store, and the
+//! web runs each request inside [`in_plan`] with the plan its URL (or cookie) names, so that every
+//! store call the request makes, through any use case, works on that plan.
 
 use crate::Store;
 use crate::audit::{self, Actor, Change};
@@ -11,6 +13,22 @@ use crate::error::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::json;
+
+tokio::task_local! {
+    /// The plan of the current web request (see [`in_plan`]).
+    static REQUEST_PLAN: i64;
+}
+
+/// Runs `f` with `plan_id` as the plan of every unscoped store call it makes (the web's request
+/// scope). A store scoped with [`Store::for_plan`] keeps its own plan.
+pub async fn in_plan<F: std::future::Future>(plan_id: i64, f: F) -> F::Output {
+    REQUEST_PLAN.scope(plan_id, f).await
+}
+
+/// The plan of the current request scope, if the caller runs inside [`in_plan`].
+pub fn plan_in_scope() -> Option<i64> {
+    REQUEST_PLAN.try_with(|p| *p).ok()
+}
 
 /// Where a plan stands. Only an active plan takes reports, values and edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -173,9 +191,9 @@ impl Store {
         }
     }
 
-    /// The plan this store is scoped to, if any.
+    /// The plan this store is scoped to (by [`Store::for_plan`] or the request scope), if any.
     pub fn scope(&self) -> Option<i64> {
-        self.scope
+        self.scope.or_else(plan_in_scope)
     }
 
     /// Every plan, oldest first.
@@ -197,7 +215,7 @@ impl Store {
 
     /// The id of the plan this store works on.
     pub(crate) async fn plan_id(&self, tx: &mut Tx) -> Result<i64> {
-        if let Some(id) = self.scope {
+        if let Some(id) = self.scope() {
             return Ok(id);
         }
         let plans = plan_rows(tx).await?;

@@ -17,6 +17,10 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 /// What one version of the store gives.
+/// How many plans' monitoring results one app server keeps (a province holds hundreds of plans;
+/// the ones in use stay, the cache is emptied when it is full).
+const MAX_PLANS_CACHED: usize = 32;
+
 struct Entry {
     version: i64,
     sources: Arc<AssessSources>,
@@ -25,10 +29,11 @@ struct Entry {
     outcomes: BTreeMap<(Quarter, NaiveDate), Arc<Outcome>>,
 }
 
-/// The per-server cache (one entry: the current version).
+/// The per-server cache: one entry per plan (the plan of the request scope), at the current
+/// version; at most [`MAX_PLANS_CACHED`] plans are kept.
 #[derive(Default)]
 pub struct Cache {
-    entry: Mutex<Option<Entry>>,
+    entries: Mutex<std::collections::HashMap<Option<i64>, Entry>>,
     /// Serialises loading so that a burst of requests after a change loads the sources once.
     loading: tokio::sync::Mutex<()>,
 }
@@ -111,9 +116,10 @@ type Loaded = (
 async fn sources(state: &AppState) -> WebResult<Loaded> {
     let cache = state.assessments();
     let version = state.data_version().await?;
+    let plan = planwatch_store::plan_in_scope();
     let cached = |cache: &Cache| {
-        let e = cache.entry.lock().unwrap_or_else(|p| p.into_inner());
-        e.as_ref()
+        let e = cache.entries.lock().unwrap_or_else(|p| p.into_inner());
+        e.get(&plan)
             .filter(|e| e.version == version)
             .map(|e| (version, e.sources.clone(), e.reports.clone()))
     };
@@ -130,12 +136,24 @@ async fn sources(state: &AppState) -> WebResult<Loaded> {
         .map_err(WebError::Internal)?;
     let loaded = Arc::new(loaded);
     let reports = Arc::new(state.store().reports(None).await?);
-    *cache.entry.lock().unwrap_or_else(|p| p.into_inner()) = Some(Entry {
-        version,
-        sources: loaded.clone(),
-        reports: reports.clone(),
-        outcomes: BTreeMap::new(),
-    });
+    {
+        let mut entries = cache.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= MAX_PLANS_CACHED && !entries.contains_key(&plan) {
+            entries.retain(|_, e| e.version == version);
+            if entries.len() >= MAX_PLANS_CACHED {
+                entries.clear();
+            }
+        }
+        entries.insert(
+            plan,
+            Entry {
+                version,
+                sources: loaded.clone(),
+                reports: reports.clone(),
+                outcomes: BTreeMap::new(),
+            },
+        );
+    }
     Ok((version, loaded, reports))
 }
 
@@ -198,13 +216,14 @@ pub async fn assessed_as_of(
         None => app::assess::input::default_as_of(period, today),
     };
     let key = (period, as_of);
+    let plan = planwatch_store::plan_in_scope();
     let cached = {
         let e = state
             .assessments()
-            .entry
+            .entries
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        e.as_ref()
+        e.get(&plan)
             .filter(|e| e.version == version)
             .and_then(|e| e.outcomes.get(&key).cloned())
     };
@@ -217,10 +236,10 @@ pub async fn assessed_as_of(
             );
             let mut e = state
                 .assessments()
-                .entry
+                .entries
                 .lock()
                 .unwrap_or_else(|p| p.into_inner());
-            if let Some(e) = e.as_mut().filter(|e| e.version == version) {
+            if let Some(e) = e.get_mut(&plan).filter(|e| e.version == version) {
                 e.outcomes.insert(key, o.clone());
             }
             o

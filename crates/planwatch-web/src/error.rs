@@ -73,6 +73,10 @@ impl From<StoreError> for WebError {
                     .to_string(),
             ),
             StoreError::NoSuchRevision(_) | StoreError::UnknownUnit(_) => WebError::NotFound,
+            e @ StoreError::PlanClosed { .. } => WebError::Forbidden(e.to_string()),
+            e @ (StoreError::AmbiguousPlan(_)
+            | StoreError::UnknownPlan { .. }
+            | StoreError::PlanCodeTaken(_)) => WebError::BadRequest(e.to_string()),
             other => WebError::Internal(other.into()),
         }
     }

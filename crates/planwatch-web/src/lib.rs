@@ -16,6 +16,7 @@ mod headers;
 mod limiter;
 mod metrics;
 mod pages;
+mod plans;
 /// The permission table lives in the use-case library; pages and the API ask it.
 pub(crate) use planwatch_app::policy;
 mod refusals;
@@ -102,26 +103,27 @@ struct Inner {
     /// How many refused requests per person are still audited (see `refusals`).
     refusals: refusals::RefusalBudget,
     /// The current plan as pages need it, with the reference-data version it was loaded at.
-    plan_cache: Mutex<Option<(i64, Arc<pages::data::PlanData>)>>,
+    plan_cache: PerPlan<(i64, Arc<pages::data::PlanData>)>,
     /// Whether demo data is present, with the data version it was read at.
     demo_cache: Mutex<Option<(i64, bool)>>,
     /// People's names by username, per data version.
     people_cache: Mutex<Option<(i64, Arc<planwatch_app::people::People>)>>,
     /// Each user's to-do count for the navigation, per data version and day.
-    todo_counts: Mutex<std::collections::HashMap<i64, (i64, chrono::NaiveDate, usize)>>,
+    todo_counts:
+        Mutex<std::collections::HashMap<(i64, Option<i64>), (i64, chrono::NaiveDate, usize)>>,
     /// Monitoring results per data version.
     assessments: assessment::Cache,
     /// The reporting context (catalogue, periods, breakdown) per setup version.
-    context_cache: Mutex<
-        Option<(
-            reporting::ContextKey,
-            Arc<planwatch_app::reporting::Context>,
-        )>,
-    >,
+    context_cache: PerPlan<(
+        reporting::ContextKey,
+        Arc<planwatch_app::reporting::Context>,
+    )>,
     /// The reference-data version (plan and organisation), with the data version it was read at.
     reference_version: Mutex<Option<(i64, i64)>>,
     /// Every unit, with the data version it was read at.
     units_cache: Mutex<Option<(i64, Arc<Vec<planwatch_store::UnitRef>>)>>,
+    /// Every plan, per data version (see `plans`).
+    plan_list: Mutex<Option<(i64, Arc<Vec<planwatch_store::PlanInfo>>)>>,
     /// Active sessions' users by token hash, for one data version.
     sessions: Mutex<SessionCache>,
     /// One queue per report (unit, quarter) for writes over the API.
@@ -158,14 +160,15 @@ impl AppState {
                 limiter: limiter::ClientLimiter::default(),
                 api_limiter: api::rate::ApiLimiter::default(),
                 refusals: refusals::RefusalBudget::default(),
-                plan_cache: Mutex::new(None),
+                plan_cache: PerPlan::default(),
                 demo_cache: Mutex::new(None),
                 people_cache: Mutex::new(None),
                 todo_counts: Mutex::new(std::collections::HashMap::new()),
                 assessments: assessment::Cache::default(),
-                context_cache: Mutex::new(None),
+                context_cache: PerPlan::default(),
                 reference_version: Mutex::new(None),
                 units_cache: Mutex::new(None),
+                plan_list: Mutex::new(None),
                 sessions: Mutex::new(SessionCache::default()),
                 value_queues: Default::default(),
                 documents: Default::default(),
@@ -204,15 +207,11 @@ impl AppState {
     }
 
     fn cached_plan(&self, version: i64) -> Option<Arc<pages::data::PlanData>> {
-        let cache = self
-            .inner
+        self.inner
             .plan_cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        cache
-            .as_ref()
+            .get()
             .filter(|(v, _)| *v == version)
-            .map(|(_, d)| d.clone())
+            .map(|(_, d)| d)
     }
 
     fn assessments(&self) -> &assessment::Cache {
@@ -223,15 +222,11 @@ impl AppState {
         &self,
         key: &reporting::ContextKey,
     ) -> Option<Arc<planwatch_app::reporting::Context>> {
-        let cache = self
-            .inner
+        self.inner
             .context_cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        cache
-            .as_ref()
+            .get()
             .filter(|(k, _)| k == key)
-            .map(|(_, c)| c.clone())
+            .map(|(_, c)| c)
     }
 
     fn cache_context(
@@ -239,11 +234,7 @@ impl AppState {
         key: reporting::ContextKey,
         ctx: Arc<planwatch_app::reporting::Context>,
     ) {
-        *self
-            .inner
-            .context_cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some((key, ctx));
+        self.inner.context_cache.put((key, ctx));
     }
 
     /// The reference-data version, read from the database only when the data version moved.
@@ -376,7 +367,7 @@ impl AppState {
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         cache
-            .get(&user)
+            .get(&(user, planwatch_store::plan_in_scope()))
             .filter(|(v, d, _)| *v == version && *d == day)
             .map(|(_, _, n)| *n)
     }
@@ -389,7 +380,7 @@ impl AppState {
             .unwrap_or_else(|p| p.into_inner());
         // One entry per user who signed in; forget them all when the data moves on.
         cache.retain(|_, (v, _, _)| *v == version);
-        cache.insert(user, (version, day, n));
+        cache.insert((user, planwatch_store::plan_in_scope()), (version, day, n));
     }
 
     fn cached_demo(&self, version: i64) -> Option<bool> {
@@ -410,11 +401,42 @@ impl AppState {
     }
 
     fn cache_plan(&self, version: i64, data: Arc<pages::data::PlanData>) {
-        *self
-            .inner
-            .plan_cache
+        self.inner.plan_cache.put((version, data));
+    }
+}
+
+/// A cache slot per plan (the plan of the request scope, see `plans::scope`): what one plan's
+/// pages read is never served for another. Holds at most [`PerPlan::MAX`] plans.
+struct PerPlan<T> {
+    slots: Mutex<std::collections::HashMap<Option<i64>, T>>,
+}
+
+impl<T> Default for PerPlan<T> {
+    fn default() -> Self {
+        Self {
+            slots: Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+}
+
+impl<T: Clone> PerPlan<T> {
+    const MAX: usize = 64;
+
+    fn get(&self) -> Option<T> {
+        self.slots
             .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some((version, data));
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&planwatch_store::plan_in_scope())
+            .cloned()
+    }
+
+    fn put(&self, value: T) {
+        let plan = planwatch_store::plan_in_scope();
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        if slots.len() >= Self::MAX && !slots.contains_key(&plan) {
+            slots.clear();
+        }
+        slots.insert(plan, value);
     }
 }
 
@@ -578,10 +600,9 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(pages::ops::metrics))
         .fallback(pages::ops::not_found);
 
-    Router::new()
+    let routes = Router::new()
         .merge(pages)
         .nest("/api/v1", api::router(state.clone(), evidence_cap))
-        .layer(axum::middleware::from_fn(snapshot::scope))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             refusals::audit,
@@ -602,14 +623,21 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            headers::security,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
             metrics::record,
         ))
         .layer(CompressionLayer::new())
-        .with_state(state)
+        .with_state(state.clone());
+    // The plan of the request is found (and a `/p/{code}` prefix taken off) before routing.
+    let scoped = tower::Layer::layer(
+        &axum::middleware::from_fn_with_state(state.clone(), plans::scope),
+        routes,
+    );
+    Router::new()
+        .fallback_service(scoped)
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            headers::security,
+        ))
 }
 
 /// Serves until `shutdown` resolves. The listener is bound by the caller so that it can report

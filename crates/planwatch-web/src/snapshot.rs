@@ -9,7 +9,6 @@ use super::AppState;
 use super::error::WebResult;
 use axum::extract::Request;
 use axum::http::Method;
-use axum::middleware::Next;
 use axum::response::Response;
 use std::sync::OnceLock;
 
@@ -18,14 +17,19 @@ tokio::task_local! {
     static READ_ONLY_VERSION: OnceLock<i64>;
 }
 
-/// Middleware: gives each GET or HEAD request its own memo of the data version.
-pub async fn scope(request: Request, next: Next) -> Response {
+/// Gives each GET or HEAD request its own memo of the data version while `inner` handles it
+/// (called by the outermost middleware, `plans::scope`, which reads the version first).
+pub async fn scope<F, Fut>(request: Request, inner: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
     if matches!(*request.method(), Method::GET | Method::HEAD) {
         READ_ONLY_VERSION
-            .scope(OnceLock::new(), next.run(request))
+            .scope(OnceLock::new(), inner(request))
             .await
     } else {
-        next.run(request).await
+        inner(request).await
     }
 }
 

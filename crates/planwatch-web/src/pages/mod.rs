@@ -57,6 +57,47 @@ pub struct Chrome {
     /// Demo data is present: every page says 示例数据.
     pub demo: bool,
     pub asset_version: &'static str,
+    /// The plan this page works on and the others to switch to (several plans in one
+    /// deployment); `None` while the deployment holds a single active plan.
+    pub plan_bar: Option<PlanBar>,
+}
+
+/// The plan switcher: the current plan, whether it is read-only, and links to the others.
+pub struct PlanBar {
+    pub title: String,
+    pub state_label: &'static str,
+    pub read_only: bool,
+    /// (link, title, state, current) for each plan offered.
+    pub plans: Vec<(String, String, &'static str, bool)>,
+}
+
+impl PlanBar {
+    /// The bar for the current request, when there is more than one plan to tell apart or the
+    /// plan is read-only.
+    pub fn current() -> Option<PlanBar> {
+        let nav = super::plans::nav()?;
+        let current = nav.current.as_ref()?;
+        let offered = nav.switchable();
+        if offered.len() < 2 && !nav.read_only() {
+            return None;
+        }
+        Some(PlanBar {
+            title: current.title.clone(),
+            state_label: current.state.label_zh(),
+            read_only: nav.read_only(),
+            plans: offered
+                .into_iter()
+                .map(|p| {
+                    (
+                        format!("{}/", super::plans::prefix(&p.code)),
+                        p.title.clone(),
+                        p.state.label_zh(),
+                        p.id == current.id,
+                    )
+                })
+                .collect(),
+        })
+    }
 }
 
 /// The areas of the navigation, in order, with the permission each needs.
@@ -138,6 +179,7 @@ impl Chrome {
             nav,
             demo: demo_present(state).await?,
             asset_version: super::assets::version(),
+            plan_bar: PlanBar::current(),
         })
     }
 }
