@@ -175,7 +175,12 @@ pub async fn prepare(
         Err(e) if catalogue.indicators.is_empty() => return Err(e),
         Err(_) => None,
     };
-    if let Some((built, n)) = built {
+    if let Some((mut built, mut n)) = built {
+        // Always applied, so that the codes proposed now are the codes stored the first time.
+        let shared = adopt_shared_codes(store, &mut built).await?;
+        if catalogue.indicators.is_empty() && catalogue.set_aside.is_empty() {
+            n.extend(shared);
+        }
         let want_periods = ReportingPeriod::for_plan(plan.period, &settings);
         // A year is seeded once, into what is stored: the task forces' later edits (a renamed or
         // withdrawn item) are theirs, and seeding again would bring the original back.
@@ -238,6 +243,47 @@ pub async fn prepare(
         notes,
         setup,
     })
+}
+
+/// A new plan's proposed catalogue takes the code and the reporting unit of an indicator another
+/// plan of the deployment already reports under the same name and unit of measure: the unit
+/// reports it once, for both plans (issue 17). Returns a note per indicator taken over.
+async fn adopt_shared_codes(
+    store: &Store,
+    built: &mut Catalogue,
+) -> anyhow::Result<Vec<planwatch_quarterly::CatalogueNote>> {
+    let others = store.other_plans_indicators().await?;
+    let mut notes = Vec::new();
+    if others.is_empty() {
+        return Ok(notes);
+    }
+    let taken: std::collections::BTreeSet<String> = built
+        .indicators
+        .iter()
+        .chain(built.set_aside.iter().map(|s| &s.def))
+        .map(|d| d.code.to_string())
+        .collect();
+    let mut used = std::collections::BTreeSet::new();
+    for def in &mut built.indicators {
+        let Some((code, _, _, reporter)) = others.iter().find(|(code, name, unit, _)| {
+            name.trim() == def.name.trim()
+                && unit.as_deref().map(str::trim) == def.unit.as_deref().map(str::trim)
+                && (code.as_str() == def.code.as_str() || !taken.contains(code))
+                && !used.contains(code)
+        }) else {
+            continue;
+        };
+        used.insert(code.clone());
+        if def.code.as_str() != code || def.reporter != *reporter {
+            def.code = code.clone().into();
+            def.reporter = reporter.clone();
+            notes.push(planwatch_quarterly::CatalogueNote {
+                indicator: def.name.clone(),
+                message: format!("与其他计划中的同名指标为同一指标，沿用其代码 {code} 和报送单位{reporter}：该单位只报送一次"),
+            });
+        }
+    }
+    Ok(notes)
 }
 
 /// The latest value on record before `q`, per indicator (the form, the workbook and the API

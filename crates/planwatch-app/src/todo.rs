@@ -95,6 +95,19 @@ impl TodoKind {
         }
     }
 
+    /// Whether it waits on the person's own step (a return to correct, a report to approve,
+    /// review or send, a request to decide).
+    pub fn waits_on_person(self) -> bool {
+        matches!(
+            self,
+            TodoKind::Returned
+                | TodoKind::Approve
+                | TodoKind::Review
+                | TodoKind::Submit
+                | TodoKind::ExtensionAsked
+        )
+    }
+
     /// Whether it is urgent (shown in red).
     pub fn urgent(self) -> bool {
         matches!(
@@ -130,6 +143,52 @@ pub struct TodoItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     pub urgent: bool,
+    /// The plan it belongs to (its code), when the person works for several plans.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+    /// That plan's title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_title: Option<String>,
+}
+
+impl TodoItem {
+    /// The same item as one of several plans' lists: its link names the plan (`/p/{code}…`).
+    pub fn in_plan(mut self, code: &str, title: &str) -> TodoItem {
+        if self.link.starts_with('/') && !self.link.starts_with("/p/") {
+            self.link = format!("/p/{code}{}", self.link);
+        }
+        self.plan = Some(code.to_string());
+        self.plan_title = Some(title.to_string());
+        self
+    }
+}
+
+/// One to-do list out of several plans' lists: what waits on the person first, then what is
+/// overdue, then what is coming (the order of [`for_user`]), by date within each.
+pub fn merge(lists: Vec<Vec<TodoItem>>) -> Vec<TodoItem> {
+    let mut all: Vec<(usize, TodoItem)> = lists
+        .into_iter()
+        .flat_map(|l| l.into_iter().enumerate())
+        .collect();
+    // A stable sort on (urgency rank within its own list, due date) keeps each list's order.
+    all.sort_by(|(ia, a), (ib, b)| {
+        rank(a.kind)
+            .cmp(&rank(b.kind))
+            .then(a.due.cmp(&b.due))
+            .then(ia.cmp(ib))
+    });
+    all.into_iter().map(|(_, t)| t).collect()
+}
+
+/// Where a kind goes in a merged list: waiting on the person, then overdue, then coming.
+fn rank(kind: TodoKind) -> u8 {
+    if kind.waits_on_person() {
+        0
+    } else if kind.urgent() {
+        1
+    } else {
+        2
+    }
 }
 
 /// What the to-do lists are made from.
@@ -202,6 +261,8 @@ fn item(
         period: period.map(|q| q.to_string()),
         unit: unit.map(str::to_string),
         urgent: kind.urgent(),
+        plan: None,
+        plan_title: None,
     }
 }
 

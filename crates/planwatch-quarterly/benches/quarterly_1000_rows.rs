@@ -69,6 +69,7 @@ fn main() {
             })
             .collect(),
         set_aside: Vec::new(),
+        asked_elsewhere: Default::default(),
     };
     let breakdown = Breakdown::default();
     let groups = UnitGroups::default();

@@ -137,6 +137,10 @@ pub struct Catalogue {
     /// proposed but not reported until the office takes them in.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub set_aside: Vec<SetAside>,
+    /// Indicators (by code) the same unit already reports for another plan of the deployment,
+    /// with that plan's title: asked once, there, and not again in this plan's form (issue 17).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub asked_elsewhere: BTreeMap<String, String>,
 }
 
 /// A figure of the plan left out of the proposed catalogue, and why.
@@ -296,6 +300,7 @@ impl Catalogue {
                 Catalogue {
                     indicators: out,
                     set_aside,
+                    asked_elsewhere: BTreeMap::new(),
                 },
                 notes,
             ))
@@ -329,16 +334,20 @@ impl Catalogue {
         self.by_code(k).or_else(|| self.by_name(k))
     }
 
-    /// The indicators one unit reports, in catalogue order.
+    /// The indicators one unit reports in this plan's form, in catalogue order (not those it
+    /// reports for another plan: see `asked_elsewhere`).
     pub fn reported_by<'a>(&'a self, unit: &str) -> impl Iterator<Item = &'a IndicatorDef> {
         let unit = unit.to_string();
-        self.indicators.iter().filter(move |i| i.reporter == unit)
+        self.indicators
+            .iter()
+            .filter(move |i| i.reporter == unit && !self.asked_elsewhere.contains_key(i.code.as_str()))
     }
 
-    /// Every unit that reports at least one indicator.
+    /// Every unit that reports at least one indicator in this plan's form.
     pub fn reporters(&self) -> BTreeSet<&str> {
         self.indicators
             .iter()
+            .filter(|i| !self.asked_elsewhere.contains_key(i.code.as_str()))
             .map(|i| i.reporter.as_str())
             .collect()
     }

@@ -88,6 +88,7 @@ fn catalogue() -> Catalogue {
             })
             .collect(),
         set_aside: Vec::new(),
+        asked_elsewhere: Default::default(),
     }
 }
 

@@ -260,10 +260,42 @@ async fn load_catalogue(tx: &mut Tx, plan: i64) -> Result<Catalogue> {
             Some(reason) => set_aside.push(SetAside { def, reason }),
         }
     }
+    let asked_elsewhere = asked_elsewhere(tx, plan)
+        .await?
+        .into_iter()
+        .map(|(code, (_, title))| (code, title))
+        .collect();
     Ok(Catalogue {
         indicators,
         set_aside,
+        asked_elsewhere,
     })
+}
+
+/// The indicators of `plan` (by code) that the same unit reports for an older active plan of the
+/// deployment: code → (that plan's id, its title). They are asked once, in that plan (issue 17).
+pub(crate) async fn asked_elsewhere(
+    tx: &mut Tx,
+    plan: i64,
+) -> Result<BTreeMap<String, (i64, String)>> {
+    let rows = tx
+        .fetch_all(
+            "SELECT i.code, o.plan_id AS owner, r.title FROM indicators i \
+             JOIN indicators o ON o.code = i.code AND o.reporter_id = i.reporter_id \
+               AND o.plan_id < i.plan_id AND o.set_aside IS NULL \
+             JOIN plans p ON p.id = o.plan_id AND p.state = 'active' \
+             JOIN plan_revisions r ON r.plan_id = o.plan_id AND r.number = \
+               (SELECT MAX(x.number) FROM plan_revisions x WHERE x.plan_id = o.plan_id) \
+             WHERE i.plan_id = $1 AND i.set_aside IS NULL ORDER BY i.code, o.plan_id DESC",
+            args![plan],
+        )
+        .await?;
+    let mut out = BTreeMap::new();
+    // Ordered newest owner first, so that the oldest plan's entry is the one kept.
+    for r in &rows {
+        out.insert(r.text("code")?, (r.i64("owner")?, r.text("title")?));
+    }
+    Ok(out)
 }
 
 async fn load_breakdown(tx: &mut Tx, plan: i64) -> Result<Breakdown> {
@@ -1035,6 +1067,32 @@ impl Store {
         Ok(n)
     }
 
+    /// The indicators other plans of the deployment report (not set aside), oldest plan first:
+    /// (code, name, unit of measure, reporting unit).
+    pub async fn other_plans_indicators(
+        &self,
+    ) -> Result<Vec<(String, String, Option<String>, UnitName)>> {
+        let mut tx = self.pools.read().await?;
+        let plan = self.plan_id(&mut tx).await?;
+        tx.fetch_all(
+            "SELECT i.code, i.name, i.unit_of_measure, u.name AS reporter FROM indicators i \
+             JOIN units u ON u.id = i.reporter_id \
+             WHERE i.plan_id <> $1 AND i.set_aside IS NULL ORDER BY i.plan_id, i.position",
+            args![plan],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.text("code")?,
+                r.text("name")?,
+                r.opt_text("unit_of_measure")?,
+                UnitName::from(r.text("reporter")?),
+            ))
+        })
+        .collect()
+    }
+
     /// The official series on record: per indicator code, (quarter, value), oldest first.
     pub async fn indicator_history(&self) -> Result<BTreeMap<String, Vec<(Quarter, f64)>>> {
         let mut tx = self.pools.read().await?;
@@ -1054,6 +1112,28 @@ impl Store {
                 r.opt_f64("value")?.unwrap_or(f64::NAN),
             ));
         }
+        // An indicator asked in another plan (the same code, the same unit) takes that plan's
+        // values for the quarters this plan has none of: reported once, monitored in both.
+        for (code, (owner, _)) in asked_elsewhere(&mut tx, plan).await? {
+            let own = out.entry(code.clone()).or_default();
+            let have: std::collections::BTreeSet<Quarter> = own.iter().map(|(q, _)| *q).collect();
+            for r in tx
+                .fetch_all(
+                    "SELECT v.quarter, v.value FROM indicator_values v \
+                     JOIN indicators i ON i.id = v.indicator_id \
+                     WHERE i.plan_id = $1 AND i.code = $2 ORDER BY v.quarter",
+                    args![owner, &code],
+                )
+                .await?
+            {
+                let q = parse_quarter(&r.text("quarter")?)?;
+                if !have.contains(&q) {
+                    own.push((q, r.opt_f64("value")?.unwrap_or(f64::NAN)));
+                }
+            }
+            own.sort_by_key(|(q, _)| *q);
+        }
+        out.retain(|_, v| !v.is_empty());
         Ok(out)
     }
 

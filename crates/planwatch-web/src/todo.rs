@@ -8,8 +8,34 @@ use planwatch_app::todo::{self, TodoItem};
 use planwatch_model::Role;
 use planwatch_store::User;
 
-/// `user`'s to-do list now; empty before any plan is imported.
+/// `user`'s to-do list now; empty before any plan is imported. A unit's people work for every
+/// active plan their unit reports to: their list is one list across those plans, each item
+/// naming its plan and linking into it (issue 17).
 pub async fn items(state: &AppState, user: &User) -> WebResult<Vec<TodoItem>> {
+    if user.role.is_unit_bound() {
+        let plans = state.plan_list().await?;
+        let active: Vec<&planwatch_store::PlanInfo> = plans
+            .iter()
+            .filter(|p| p.state == planwatch_store::PlanState::Active)
+            .collect();
+        if active.len() > 1 {
+            let mut lists = Vec::with_capacity(active.len());
+            for p in active {
+                let list = planwatch_store::in_plan(p.id, plan_items(state, user)).await?;
+                lists.push(
+                    list.into_iter()
+                        .map(|t| t.in_plan(&p.code, &p.title))
+                        .collect(),
+                );
+            }
+            return Ok(todo::merge(lists));
+        }
+    }
+    plan_items(state, user).await
+}
+
+/// `user`'s to-do list in the plan of the request scope.
+async fn plan_items(state: &AppState, user: &User) -> WebResult<Vec<TodoItem>> {
     let now = chrono::Utc::now();
     let ctx = match super::reporting::context(state, &user.username, now).await {
         Ok(c) => c,

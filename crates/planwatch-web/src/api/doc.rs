@@ -639,7 +639,9 @@ fn schemas(f: &Facts) -> Value {
                 "link": { "type": "string", "description": "网页中办理此事的路径" },
                 "due": { "type": "string", "format": "date" },
                 "period": { "type": "string", "pattern": "^[0-9]{4}Q[1-4]$" },
-                "unit": { "type": "string" }, "urgent": { "type": "boolean" }
+                "unit": { "type": "string" }, "urgent": { "type": "boolean" },
+                "plan": { "type": "string", "description": "所属计划的代码（本人承担多项计划时）" },
+                "plan_title": { "type": "string", "description": "所属计划的标题" }
             }
         },
         "Unit": {

@@ -51,6 +51,10 @@ pub fn state_badge(s: Option<ReportState>) -> &'static str {
 }
 
 pub struct QuarterRow {
+    /// The report's page (`/p/{code}/reports/…` when the unit reports to several plans).
+    pub href: String,
+    /// The plan's title, when the unit reports to several plans.
+    pub plan: Option<String>,
     pub code: String,
     pub label: String,
     pub deadline: String,
@@ -205,6 +209,49 @@ fn default_quarter(ctx: &rep::Context, now: chrono::NaiveDateTime) -> Option<Qua
         .map(|p| p.quarter)
 }
 
+/// The unit's quarters to report in the plan of the request scope, newest first.
+async fn unit_quarters(
+    state: &AppState,
+    user: &CurrentUser,
+    unit: &UnitRef,
+    now: chrono::DateTime<chrono::Utc>,
+) -> WebResult<Vec<QuarterRow>> {
+    let local = cst_from_utc(now);
+    let ctx = web_rep::context(state, &user.user.username, now).await?;
+    let reports = state.store().reports(None).await?;
+    let unit_name = &unit.name;
+    let inputs = ctx.inputs();
+    Ok(ctx
+        .periods
+        .iter()
+        .filter(|p| p.state_at(local) != PeriodState::Upcoming)
+        .filter_map(|p| {
+            let scope = inputs.scope(unit_name, p.quarter);
+            if scope.is_empty() {
+                return None;
+            }
+            let r = reports
+                .iter()
+                .find(|r| r.unit == *unit_name && r.period == p.quarter);
+            let deadline = p.deadline_for(unit_name);
+            let due = due_state(r.map(|r| &r.record), deadline, local);
+            Some(QuarterRow {
+                href: format!("/reports/{}/{}", unit.id, p.quarter),
+                plan: None,
+                code: p.quarter.to_string(),
+                label: p.quarter.label_zh(),
+                deadline: deadline.format("%Y-%m-%d").to_string(),
+                state: due.state.label_zh(),
+                badge: due_badge(due.state),
+                late: due.late,
+                tasks: scope.rows.len(),
+                indicators: scope.indicators.len(),
+            })
+        })
+        .rev()
+        .collect())
+}
+
 /// 我的填报 (a unit's quarters) or, for the office and readers, who has reported in a quarter.
 pub async fn list(
     State(state): State<AppState>,
@@ -214,8 +261,6 @@ pub async fn list(
     user.require(Permission::ReadReports)?;
     let now = app::now();
     let local = cst_from_utc(now);
-    let ctx = web_rep::context(&state, &user.user.username, now).await?;
-    let reports = state.store().reports(None).await?;
     let c = Chrome::new(&state, &user, "reports", "填报").await?;
     if let Some(unit_name) = user
         .user
@@ -224,34 +269,32 @@ pub async fn list(
         .filter(|_| user.user.role.is_unit_bound())
     {
         let unit = unit_by_name(&state, &unit_name).await?;
-        let inputs = ctx.inputs();
-        let quarters = ctx
-            .periods
+        // One 我的填报 across every active plan the unit reports to (issue 17).
+        let plans = state.plan_list().await?;
+        let active: Vec<&planwatch_store::PlanInfo> = plans
             .iter()
-            .filter(|p| p.state_at(local) != PeriodState::Upcoming)
-            .filter_map(|p| {
-                let scope = inputs.scope(&unit_name, p.quarter);
-                if scope.is_empty() {
-                    return None;
-                }
-                let r = reports
-                    .iter()
-                    .find(|r| r.unit == unit_name && r.period == p.quarter);
-                let deadline = p.deadline_for(&unit_name);
-                let due = due_state(r.map(|r| &r.record), deadline, local);
-                Some(QuarterRow {
-                    code: p.quarter.to_string(),
-                    label: p.quarter.label_zh(),
-                    deadline: deadline.format("%Y-%m-%d").to_string(),
-                    state: due.state.label_zh(),
-                    badge: due_badge(due.state),
-                    late: due.late,
-                    tasks: scope.rows.len(),
-                    indicators: scope.indicators.len(),
-                })
-            })
-            .rev()
+            .filter(|p| p.state == planwatch_store::PlanState::Active)
             .collect();
+        let quarters = if active.len() > 1 {
+            let mut all = Vec::new();
+            for p in active {
+                let rows = planwatch_store::in_plan(
+                    p.id,
+                    unit_quarters(&state, &user, &unit, now),
+                )
+                .await?;
+                all.extend(rows.into_iter().map(|mut r| {
+                    r.href = format!("{}{}", crate::plans::prefix(&p.code), r.href);
+                    r.plan = Some(p.title.clone());
+                    r
+                }));
+            }
+            // Newest quarter first across the plans, then by plan.
+            all.sort_by(|a, b| b.code.cmp(&a.code));
+            all
+        } else {
+            unit_quarters(&state, &user, &unit, now).await?
+        };
         let page = ReportsPage {
             c,
             unit: Some((unit.id, unit.name.into_string())),
@@ -267,6 +310,7 @@ pub async fn list(
         };
         return Ok(render(&page)?.into_response());
     }
+    let ctx = web_rep::context(&state, &user.user.username, now).await?;
     let quarter = if q.period.is_empty() {
         default_quarter(&ctx, local)
     } else {

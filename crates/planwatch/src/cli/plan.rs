@@ -114,8 +114,16 @@ async fn add(
         app::plan_input::add_plan(store, data_dir, caller, code, &plan, &source, app::now())
             .await?;
     let catalogue = scoped.catalogue().await?;
+    let shared = if catalogue.asked_elsewhere.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "（其中 {} 项已在其他计划中由同一单位报送，只报一次）",
+            catalogue.asked_elsewhere.len()
+        )
+    };
     println!(
-        "已新增计划 {code}《{}》（来源：{}）：重点任务 {} 项，新建责任单位 {} 个，指标目录 {} 项。",
+        "已新增计划 {code}《{}》（来源：{}）：重点任务 {} 项，新建责任单位 {} 个，指标目录 {} 项{shared}。",
         plan.title.trim(),
         file.display(),
         plan.tasks.len(),
