@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod assess;
 pub mod catalogue;
+pub mod combined;
 pub use error::{AppError, Caller};
 pub mod demo_accounts;
 pub mod documents;

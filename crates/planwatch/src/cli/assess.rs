@@ -47,6 +47,14 @@ pub struct Args {
     /// Indicator methods file (default: config/indicator-methods.toml). 指标测算方法文件
     #[arg(long)]
     pub methods: Option<PathBuf>,
+    /// Every plan of the period's year, each assessed at the period; each unit's combined score
+    /// with the breakdown per plan. 多计划综合评价
+    #[arg(long)]
+    pub all_plans: bool,
+    /// With --all-plans: a plan's weight, CODE=WEIGHT (repeatable; default from
+    /// <data-dir>/combined.toml, else 1). 计划权重
+    #[arg(long = "weight", value_name = "CODE=WEIGHT")]
+    pub weights: Vec<String>,
 }
 
 pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
@@ -59,6 +67,9 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
             "提示：{}的评价截至 {as_of}（下一季度末）；此后的报送、审核和数据不计入本次评价，如需计入请加 --as-of {today}",
             a.period.label_zh()
         );
+    }
+    if a.all_plans {
+        return combined(data_dir, &a, &rules, as_of);
     }
     let outcome = app::block_on(app::assess::from_store(
         data_dir, a.period, as_of, &rules, methods,
@@ -76,6 +87,52 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
         // Machine-readable output stays clean; the notes go to stderr.
         for n in &outcome.notes {
             eprintln!("数据说明：{n}");
+        }
+    }
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--all-plans`: the units' combined scores across the plans of the year.
+fn combined(
+    data_dir: &Path,
+    a: &Args,
+    rules: &planwatch_monitor::Rules,
+    as_of: NaiveDate,
+) -> anyhow::Result<ExitCode> {
+    let weights = app::combined::load_weights(data_dir, &a.weights)?;
+    let c = app::block_on(app::combined::from_store(
+        data_dir, a.period, as_of, &weights, rules,
+    ))?;
+    let mut out = String::new();
+    if a.format == Format::Json {
+        out = serde_json::to_string_pretty(&c)?;
+        out.push('\n');
+    } else {
+        use std::fmt::Write as _;
+        let _ = writeln!(out, "{}年多计划综合评价（各计划按{}评价）", c.year, c.quarter.label_zh());
+        for (code, title, w) in &c.plans {
+            let _ = writeln!(out, "  {code}《{title}》 权重 {w}");
+        }
+        let _ = writeln!(out);
+        for u in &c.units {
+            let parts: Vec<String> = u
+                .parts
+                .iter()
+                .map(|p| match (p.score, p.rank) {
+                    (Some(s), Some((r, n))) => format!("{} {s}分（第{r}/{n}名）", p.code),
+                    (Some(s), None) => format!("{} {s}分", p.code),
+                    (None, _) => format!("{} 不参评", p.code),
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "{:>3}. {}  {}分  ＝ {}",
+                u.rank,
+                u.unit,
+                u.score,
+                parts.join("；")
+            );
         }
     }
     std::io::stdout().lock().write_all(out.as_bytes())?;
