@@ -496,6 +496,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::setup::org).post(pages::setup::edit_org),
         )
         .route("/units", get(pages::units::list))
+        .route("/units/combined", get(pages::combined::show))
         .route("/units/{id}", get(pages::units::show))
         .route("/users", get(pages::users::list).post(pages::users::create))
         .route("/users/{username}/disable", post(pages::users::disable))

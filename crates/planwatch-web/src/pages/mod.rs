@@ -5,6 +5,7 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod combined;
 pub mod dashboard;
 pub mod data;
 pub mod documents;
