@@ -6,8 +6,8 @@
 
 use anyhow::Context as _;
 use planwatch_model::Quarter;
-use planwatch_monitor::points::Points;
 use planwatch_monitor::assess::Assessment;
+use planwatch_monitor::points::Points;
 use planwatch_store::{PlanInfo, PlanState};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -24,7 +24,10 @@ struct WeightsFile {
 }
 
 /// The plans' weights: the data folder's `combined.toml`, then `overrides` (`code=weight`).
-pub fn load_weights(data_dir: &Path, overrides: &[String]) -> anyhow::Result<BTreeMap<String, f64>> {
+pub fn load_weights(
+    data_dir: &Path,
+    overrides: &[String],
+) -> anyhow::Result<BTreeMap<String, f64>> {
     let path = data_dir.join(WEIGHTS_FILE);
     let mut weights = if path.is_file() {
         let text = std::fs::read_to_string(&path)
@@ -104,7 +107,11 @@ pub struct Combined {
 }
 
 /// Combines the plans' assessments (each with its plan and weight), pure.
-pub fn combine(year: i32, quarter: Quarter, assessed: &[(&PlanInfo, f64, &Assessment)]) -> Combined {
+pub fn combine(
+    year: i32,
+    quarter: Quarter,
+    assessed: &[(&PlanInfo, f64, &Assessment)],
+) -> Combined {
     let mut by_unit: BTreeMap<String, Vec<PlanPart>> = BTreeMap::new();
     for (plan, weight, a) in assessed {
         for u in &a.units {
@@ -200,7 +207,13 @@ pub async fn from_store(
         let assessed: Vec<(&PlanInfo, f64, &Assessment)> = taking_part
             .iter()
             .zip(&outcomes)
-            .map(|(p, o)| (*p, weights.get(&p.code).copied().unwrap_or(1.0), &o.assessment))
+            .map(|(p, o)| {
+                (
+                    *p,
+                    weights.get(&p.code).copied().unwrap_or(1.0),
+                    &o.assessment,
+                )
+            })
             .collect();
         Ok(combine(year, quarter, &assessed))
     }
@@ -216,8 +229,11 @@ mod tests {
     #[test]
     fn weights_come_from_the_file_then_the_command_line_and_are_checked() {
         let dir = tempfile::tempdir().expect("tmp");
-        std::fs::write(dir.path().join(WEIGHTS_FILE), "[weights]\nplan1 = 0.6\nszjj = 0.4\n")
-            .expect("write");
+        std::fs::write(
+            dir.path().join(WEIGHTS_FILE),
+            "[weights]\nplan1 = 0.6\nszjj = 0.4\n",
+        )
+        .expect("write");
         let w = load_weights(dir.path(), &["szjj=1.5".to_string()]).expect("weights");
         assert_eq!(w.get("plan1"), Some(&0.6));
         assert_eq!(w.get("szjj"), Some(&1.5));
@@ -258,8 +274,18 @@ mod tests {
         );
         assert_eq!(c.units.len(), a.assessment.units.len());
         for u in &c.units {
-            let sa = a.assessment.units.iter().find(|x| x.name == u.unit).map(|x| x.score.total);
-            let sb = b.assessment.units.iter().find(|x| x.name == u.unit).map(|x| x.score.total);
+            let sa = a
+                .assessment
+                .units
+                .iter()
+                .find(|x| x.name == u.unit)
+                .map(|x| x.score.total);
+            let sb = b
+                .assessment
+                .units
+                .iter()
+                .find(|x| x.name == u.unit)
+                .map(|x| x.score.total);
             assert_eq!(u.parts.len(), 2, "{}", u.unit);
             assert_eq!(u.parts[0].score, sa, "the part is the plan's own score");
             assert_eq!(u.parts[1].score, sb);
@@ -279,7 +305,12 @@ mod tests {
             &[(&pa, 1.0, &a.assessment), (&pb, 0.0, &b.assessment)],
         );
         for u in &c.units {
-            let sa = a.assessment.units.iter().find(|x| x.name == u.unit).map(|x| x.score.total);
+            let sa = a
+                .assessment
+                .units
+                .iter()
+                .find(|x| x.name == u.unit)
+                .map(|x| x.score.total);
             assert_eq!(Some(u.score), sa, "{}", u.unit);
         }
     }

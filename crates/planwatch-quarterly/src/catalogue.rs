@@ -338,9 +338,9 @@ impl Catalogue {
     /// reports for another plan: see `asked_elsewhere`).
     pub fn reported_by<'a>(&'a self, unit: &str) -> impl Iterator<Item = &'a IndicatorDef> {
         let unit = unit.to_string();
-        self.indicators
-            .iter()
-            .filter(move |i| i.reporter == unit && !self.asked_elsewhere.contains_key(i.code.as_str()))
+        self.indicators.iter().filter(move |i| {
+            i.reporter == unit && !self.asked_elsewhere.contains_key(i.code.as_str())
+        })
     }
 
     /// Every unit that reports at least one indicator in this plan's form.

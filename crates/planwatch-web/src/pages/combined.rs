@@ -69,8 +69,8 @@ pub async fn show(
         let taking_part = combined::plans_of_year(&plans, year);
         let mut outcomes = Vec::new();
         for p in &taking_part {
-            let a = planwatch_store::in_plan(p.id, assessment::assessed(&state, Some(quarter)))
-                .await?;
+            let a =
+                planwatch_store::in_plan(p.id, assessment::assessed(&state, Some(quarter))).await?;
             match a {
                 Some(a) if a.period == quarter => outcomes.push((*p, a)),
                 _ => missing.push(p.title.clone()),

@@ -278,11 +278,8 @@ pub async fn list(
         let quarters = if active.len() > 1 {
             let mut all = Vec::new();
             for p in active {
-                let rows = planwatch_store::in_plan(
-                    p.id,
-                    unit_quarters(&state, &user, &unit, now),
-                )
-                .await?;
+                let rows = planwatch_store::in_plan(p.id, unit_quarters(&state, &user, &unit, now))
+                    .await?;
                 all.extend(rows.into_iter().map(|mut r| {
                     r.href = format!("{}{}", crate::plans::prefix(&p.code), r.href);
                     r.plan = Some(p.title.clone());

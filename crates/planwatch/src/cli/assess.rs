@@ -110,7 +110,12 @@ fn combined(
         out.push('\n');
     } else {
         use std::fmt::Write as _;
-        let _ = writeln!(out, "{}年多计划综合评价（各计划按{}评价）", c.year, c.quarter.label_zh());
+        let _ = writeln!(
+            out,
+            "{}年多计划综合评价（各计划按{}评价）",
+            c.year,
+            c.quarter.label_zh()
+        );
         for (code, title, w) in &c.plans {
             let _ = writeln!(out, "  {code}《{title}》 权重 {w}");
         }
