@@ -73,7 +73,8 @@ echo "browser tier: server at $URL (data $DATA)"
 status=0
 failed=()
 for f in journeys/*.test.js; do
-  if ! PLANWATCH_URL="$URL" PLANWATCH_TEST_PASSWORD="$PASSWORD" node --test "$f"; then
+  if ! PLANWATCH_URL="$URL" PLANWATCH_TEST_PASSWORD="$PASSWORD" PLANWATCH_BIN="$BIN" \
+      PLANWATCH_DATA="$DATA" node --test "$f"; then
     status=1
     failed+=("$f")
   fi

@@ -725,7 +725,7 @@ pub fn spec(f: &Facts) -> Value {
         "info": {
             "title": "PlanWatch 行动计划监测评价系统 API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "读取当前计划、任务、责任单位、指标监测结果、考核得分和指标正式数值；用单位的接口令牌写入该单位的指标数值。读取可用登录后的浏览器会话，或具有 read 权限的接口令牌；写入只接受具有 write 权限的接口令牌。检查规则与网页填报、Excel 报送表相同。错误一律以 application/problem+json（RFC 9457）回答，detail 为中文说明，field 指出出错的参数。每次读取都带 ETag 和 Last-Modified，重复读取可用 If-None-Match 得到 304。每个令牌（或登录用户）每分钟的请求数有上限，超过时回答 429 并给出 Retry-After。"
+            "description": "读取当前计划、任务、责任单位、指标监测结果、考核得分和指标正式数值；用单位的接口令牌写入该单位的指标数值。读取可用登录后的浏览器会话，或具有 read 权限的接口令牌；写入只接受具有 write 权限的接口令牌。检查规则与网页填报、Excel 报送表相同。错误一律以 application/problem+json（RFC 9457）回答，detail 为中文说明，field 指出出错的参数。每次读取都带 ETag 和 Last-Modified，重复读取可用 If-None-Match 得到 304。每个令牌（或登录用户）每分钟的请求数有上限，超过时回答 429 并给出 Retry-After。一个系统可同时管理多项计划：每个接口都可在路径前加 /p/{计划代码}（例如 /p/szjj/api/v1/tasks）读写该计划；不加时为最近一次在路径中指定的计划（浏览器），或最早的进行中计划。计划代码见 planwatch plan list；未知的代码回答 404。"
         },
         "servers": [ { "url": "/" } ],
         "security": read_security(),
