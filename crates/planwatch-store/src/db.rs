@@ -7,7 +7,7 @@
 //! the single SQLite writer connection, so that writers queue instead of failing with
 //! "database is locked").
 
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::time;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgPool, PgRow};
@@ -27,6 +27,31 @@ impl Backend {
             Backend::Sqlite => "SQLite",
             Backend::Postgres => "PostgreSQL",
         }
+    }
+}
+
+/// A PostgreSQL error as the store reports it: a database that cannot be reached now — no
+/// connection within the pool's wait (the server stopped: every new connection is refused), a
+/// connection that broke (I/O), or PostgreSQL's own "connection exception" (class 08) and
+/// "operator intervention" (57P01–57P03: shut down, restarting, not yet accepting connections) —
+/// is [`StoreError::Unavailable`], so that callers answer "try again later" at once instead of an
+/// internal error. SQLite's errors are never mapped here: its waits are about lock contention.
+pub(crate) fn postgres_error(e: sqlx::Error) -> StoreError {
+    let detail = match &e {
+        sqlx::Error::PoolTimedOut => Some("等待数据库连接超时".to_string()),
+        sqlx::Error::Io(io) => Some(format!("与数据库的连接中断：{io}")),
+        sqlx::Error::Database(db)
+            if db.code().is_some_and(|c| {
+                c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")
+            }) =>
+        {
+            Some(format!("数据库正在停止或重启：{}", db.message()))
+        }
+        _ => None,
+    };
+    match detail {
+        Some(detail) => StoreError::Unavailable { detail },
+        None => StoreError::Database(e),
     }
 }
 
@@ -57,7 +82,7 @@ impl Pools {
         Ok(match self {
             Pools::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
             Pools::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin().await.map_err(postgres_error)?;
                 // Writers take one transaction-scoped lock first, so PostgreSQL writes are
                 // serialised as SQLite's are: audit ids are then handed out in commit order and
                 // `MAX(audit_log.id)` (the data version caches key on, see versions.rs) can never
@@ -66,7 +91,8 @@ impl Pools {
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
                     .bind(WRITE_LOCK_KEY)
                     .execute(&mut *tx)
-                    .await?;
+                    .await
+                    .map_err(postgres_error)?;
                 Tx::Postgres(tx)
             }
         })
@@ -78,7 +104,8 @@ impl Pools {
             Pools::Sqlite { readers, .. } => Tx::Sqlite(readers.begin().await?),
             Pools::Postgres(pool) => Tx::Postgres(
                 pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    .await?,
+                    .await
+                    .map_err(postgres_error)?,
             ),
         })
     }
@@ -93,9 +120,12 @@ impl Pools {
                     .fetch_one(readers)
                     .await?,
             ),
-            Pools::Postgres(pool) => {
-                Row::Postgres(bind_pg(sqlx::query(sql), args).fetch_one(pool).await?)
-            }
+            Pools::Postgres(pool) => Row::Postgres(
+                bind_pg(sqlx::query(sql), args)
+                    .fetch_one(pool)
+                    .await
+                    .map_err(postgres_error)?,
+            ),
         })
     }
 
@@ -112,7 +142,8 @@ impl Pools {
                 .map(Row::Sqlite),
             Pools::Postgres(pool) => bind_pg(sqlx::query(sql), args)
                 .fetch_optional(pool)
-                .await?
+                .await
+                .map_err(postgres_error)?
                 .map(Row::Postgres),
         })
     }
@@ -291,7 +322,8 @@ impl Tx {
                 .rows_affected(),
             Tx::Postgres(tx) => bind_pg(sqlx::query(sql), args)
                 .execute(&mut **tx)
-                .await?
+                .await
+                .map_err(postgres_error)?
                 .rows_affected(),
         })
     }
@@ -315,7 +347,8 @@ impl Tx {
                 .collect(),
             Tx::Postgres(tx) => bind_pg(sqlx::query(sql), args)
                 .fetch_all(&mut **tx)
-                .await?
+                .await
+                .map_err(postgres_error)?
                 .into_iter()
                 .map(Row::Postgres)
                 .collect(),
@@ -334,7 +367,8 @@ impl Tx {
                 .map(Row::Sqlite),
             Tx::Postgres(tx) => bind_pg(sqlx::query(sql), args)
                 .fetch_optional(&mut **tx)
-                .await?
+                .await
+                .map_err(postgres_error)?
                 .map(Row::Postgres),
         })
     }
@@ -346,9 +380,12 @@ impl Tx {
                     .fetch_one(&mut **tx)
                     .await?,
             ),
-            Tx::Postgres(tx) => {
-                Row::Postgres(bind_pg(sqlx::query(sql), args).fetch_one(&mut **tx).await?)
-            }
+            Tx::Postgres(tx) => Row::Postgres(
+                bind_pg(sqlx::query(sql), args)
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err(postgres_error)?,
+            ),
         })
     }
 
@@ -360,7 +397,7 @@ impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self {
             Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await.map_err(postgres_error)?,
         }
         Ok(())
     }
