@@ -13,6 +13,8 @@ use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{Postgres, Row as _, Sqlite};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Which database the store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +68,115 @@ pub(crate) enum Pools {
         writer: SqlitePool,
         readers: SqlitePool,
     },
-    Postgres(PgPool),
+    Postgres(Pg),
+}
+
+/// PostgreSQL's pool, with what this process has learnt about whether the server can be reached.
+#[derive(Debug, Clone)]
+pub(crate) struct Pg {
+    pub(crate) pool: PgPool,
+    breaker: Arc<Breaker>,
+}
+
+/// How often, while PostgreSQL cannot be reached, one query tries it again.
+const RETRY_INTERVAL: Duration = Duration::from_secs(1);
+
+/// While PostgreSQL cannot be reached, one query at a time, at most once per [`RETRY_INTERVAL`],
+/// tries it with the pool's full wait; every other query is told `Unavailable` at once. So a
+/// request that makes several queries (or a page that carries on without one) answers within
+/// one pool wait, not one per query, and the first try after PostgreSQL is back finds it and
+/// lets everything through again (decision 0065).
+#[derive(Debug, Default)]
+struct Breaker(Mutex<BreakerState>);
+
+#[derive(Debug, Default)]
+struct BreakerState {
+    /// The database was last found unreachable (and not reached since).
+    down: bool,
+    /// A query is trying the database now.
+    trying: bool,
+    /// No other try before this.
+    next_try: Option<Instant>,
+}
+
+/// A query let through: on the way out it tells the breaker what it found. A query dropped
+/// before it finished (the request went away) lets the next one try at once.
+struct Admitted<'a> {
+    breaker: &'a Breaker,
+    trying: bool,
+}
+
+impl Breaker {
+    fn state(&self) -> std::sync::MutexGuard<'_, BreakerState> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn admit(&self) -> Result<Admitted<'_>> {
+        let mut s = self.state();
+        if !s.down {
+            return Ok(Admitted {
+                breaker: self,
+                trying: false,
+            });
+        }
+        if s.trying || s.next_try.is_some_and(|t| Instant::now() < t) {
+            return Err(StoreError::Unavailable {
+                detail: "数据库仍无法连接，稍后自动重试".to_string(),
+            });
+        }
+        s.trying = true;
+        Ok(Admitted {
+            breaker: self,
+            trying: true,
+        })
+    }
+}
+
+impl Admitted<'_> {
+    /// The outcome of the query: an unreachable database keeps (or starts) the wait; any other
+    /// answer, an error of the query's own included, means the server was reached.
+    fn settle<T>(mut self, result: std::result::Result<T, sqlx::Error>) -> Result<T> {
+        let mut s = self.breaker.state();
+        if self.trying {
+            s.trying = false;
+            self.trying = false;
+        }
+        match result {
+            Ok(v) => {
+                s.down = false;
+                Ok(v)
+            }
+            Err(e) => {
+                let e = postgres_error(e);
+                if e.is_unavailable() {
+                    s.down = true;
+                    s.next_try = Some(Instant::now() + RETRY_INTERVAL);
+                } else {
+                    s.down = false;
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for Admitted<'_> {
+    fn drop(&mut self) {
+        if self.trying {
+            let mut s = self.breaker.state();
+            s.trying = false;
+            s.next_try = None;
+        }
+    }
+}
+
+impl Pg {
+    pub(crate) fn new(pool: PgPool) -> Pg {
+        Pg {
+            pool,
+            breaker: Arc::default(),
+        }
+    }
 }
 
 impl Pools {
@@ -81,19 +191,23 @@ impl Pools {
     pub async fn write(&self) -> Result<Tx> {
         Ok(match self {
             Pools::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
-            Pools::Postgres(pool) => {
-                let mut tx = pool.begin().await.map_err(postgres_error)?;
-                // Writers take one transaction-scoped lock first, so PostgreSQL writes are
-                // serialised as SQLite's are: audit ids are then handed out in commit order and
-                // `MAX(audit_log.id)` (the data version caches key on, see versions.rs) can never
-                // stay put while an older transaction commits later. Taken before any row lock,
-                // so it cannot deadlock with them.
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(WRITE_LOCK_KEY)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(postgres_error)?;
-                Tx::Postgres(tx)
+            Pools::Postgres(pg) => {
+                let admitted = pg.breaker.admit()?;
+                let begun = async {
+                    let mut tx = pg.pool.begin().await?;
+                    // Writers take one transaction-scoped lock first, so PostgreSQL writes are
+                    // serialised as SQLite's are: audit ids are then handed out in commit order
+                    // and `MAX(audit_log.id)` (the data version caches key on, see versions.rs)
+                    // can never stay put while an older transaction commits later. Taken before
+                    // any row lock, so it cannot deadlock with them.
+                    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                        .bind(WRITE_LOCK_KEY)
+                        .execute(&mut *tx)
+                        .await?;
+                    Ok(tx)
+                }
+                .await;
+                Tx::Postgres(admitted.settle(begun)?)
             }
         })
     }
@@ -102,11 +216,14 @@ impl Pools {
     pub async fn read(&self) -> Result<Tx> {
         Ok(match self {
             Pools::Sqlite { readers, .. } => Tx::Sqlite(readers.begin().await?),
-            Pools::Postgres(pool) => Tx::Postgres(
-                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    .await
-                    .map_err(postgres_error)?,
-            ),
+            Pools::Postgres(pg) => {
+                let admitted = pg.breaker.admit()?;
+                let begun = pg
+                    .pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await;
+                Tx::Postgres(admitted.settle(begun)?)
+            }
         })
     }
 
@@ -120,12 +237,11 @@ impl Pools {
                     .fetch_one(readers)
                     .await?,
             ),
-            Pools::Postgres(pool) => Row::Postgres(
-                bind_pg(sqlx::query(sql), args)
-                    .fetch_one(pool)
-                    .await
-                    .map_err(postgres_error)?,
-            ),
+            Pools::Postgres(pg) => {
+                let admitted = pg.breaker.admit()?;
+                let row = bind_pg(sqlx::query(sql), args).fetch_one(&pg.pool).await;
+                Row::Postgres(admitted.settle(row)?)
+            }
         })
     }
 
@@ -140,11 +256,13 @@ impl Pools {
                 .fetch_optional(readers)
                 .await?
                 .map(Row::Sqlite),
-            Pools::Postgres(pool) => bind_pg(sqlx::query(sql), args)
-                .fetch_optional(pool)
-                .await
-                .map_err(postgres_error)?
-                .map(Row::Postgres),
+            Pools::Postgres(pg) => {
+                let admitted = pg.breaker.admit()?;
+                let row = bind_pg(sqlx::query(sql), args)
+                    .fetch_optional(&pg.pool)
+                    .await;
+                admitted.settle(row)?.map(Row::Postgres)
+            }
         })
     }
 
@@ -154,7 +272,7 @@ impl Pools {
                 readers.close().await;
                 writer.close().await;
             }
-            Pools::Postgres(pool) => pool.close().await,
+            Pools::Postgres(pg) => pg.pool.close().await,
         }
     }
 }

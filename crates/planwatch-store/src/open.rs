@@ -273,7 +273,7 @@ async fn open_postgres(url: &str) -> Result<Pools> {
         pool.close().await;
         return Err(StoreError::ForeignPostgres { target });
     }
-    Ok(Pools::Postgres(pool))
+    Ok(Pools::Postgres(crate::db::Pg::new(pool)))
 }
 
 async fn applied_versions(pools: &Pools) -> Vec<i64> {
@@ -281,7 +281,7 @@ async fn applied_versions(pools: &Pools) -> Vec<i64> {
     // Before the first migration the table does not exist; that simply means nothing is applied.
     let res = match pools {
         Pools::Sqlite { writer, .. } => sqlx::query_scalar(sql).fetch_all(writer).await,
-        Pools::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
+        Pools::Postgres(pg) => sqlx::query_scalar(sql).fetch_all(&pg.pool).await,
     };
     res.unwrap_or_default()
 }
@@ -298,7 +298,7 @@ async fn migrate(pools: &Pools) -> Result<Vec<AppliedMigration>> {
     }
     let result = match pools {
         Pools::Sqlite { writer, .. } => migrator.run(writer).await,
-        Pools::Postgres(pool) => migrator.run(pool).await,
+        Pools::Postgres(pg) => migrator.run(&pg.pool).await,
     };
     result.map_err(|e| match e {
         MigrateError::VersionMissing(v) if v > known_max => StoreError::SchemaTooNew { version: v },

@@ -171,6 +171,11 @@ async fn pg_while_the_database_is_away_every_request_answers_503_at_once_and_rec
     // Pages, the API and the health check, each twice (the pool's first failure and the next).
     let mut timings = Vec::new();
     for round in 0..2 {
+        if round == 1 {
+            // Past the store's retry interval: this round's first query tries the database
+            // again (and waits for the pool), the others are answered at once meanwhile.
+            tokio::time::sleep(Duration::from_millis(1100)).await;
+        }
         let started = Instant::now();
         let h = office.get("/healthz").await;
         timings.push(("/healthz", round, started.elapsed()));
@@ -241,7 +246,7 @@ async fn pg_while_the_database_is_away_every_request_answers_503_at_once_and_rec
     }
     for (path, round, took) in &timings {
         eprintln!("{path} (round {round}): {took:?}");
-        // assert!(*took < LIMIT, "{path} took {took:?} in round {round}");
+        assert!(*took < LIMIT, "{path} took {took:?} in round {round}");
     }
 
     // The database is back: the same session works again without restarting anything.
