@@ -244,7 +244,8 @@ class Tier:
 
     # d. the database stopped, then back
     def haproxy_states(self):
-        r = request(self.stats, "GET", "")
+        u = urllib.parse.urlsplit(self.stats)
+        r = request(f"{u.scheme}://{u.netloc}", "GET", u.path)
         rows = list(csv.reader(io.StringIO(r.body.lstrip("# "))))
         head = rows[0]
         return {row[head.index("svname")]: row[head.index("status")]

@@ -232,7 +232,9 @@ impl IntoResponse for WebError {
                 None,
             ),
             WebError::Unavailable(detail) => {
-                tracing::warn!(error = %detail, "database unavailable: answered 503");
+                // Not a warning per request: /healthz logs the outage (twice a second under a
+                // load balancer), and every request during it would drown that out.
+                tracing::debug!(error = %detail, "database unavailable: answered 503");
                 let mut r = error_page(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "服务暂时不可用",
@@ -295,6 +297,26 @@ mod tests {
         assert_eq!(a.len(), 11);
         assert!(a.starts_with("PW-"));
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn an_unreachable_database_is_503_with_retry_after_wherever_it_is_wrapped() {
+        let store = || StoreError::Unavailable {
+            detail: "等待数据库连接超时".to_string(),
+        };
+        let wrapped = anyhow::Error::from(store()).context("读取计划");
+        for e in [
+            WebError::from(store()),
+            WebError::from(anyhow::Error::from(store())),
+            WebError::from(planwatch_app::AppError::Internal(wrapped)),
+            WebError::Internal(anyhow::Error::from(store())),
+        ] {
+            let r = e.into_response();
+            assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(r.headers()[header::RETRY_AFTER], "10");
+        }
+        let other = WebError::from(anyhow::anyhow!("something else")).into_response();
+        assert_eq!(other.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 
     #[test]

@@ -229,27 +229,30 @@ impl From<WebError> for ApiError {
                 format!("请求内容过大：上限为 {limit_mb} MB"),
             ),
             WebError::Unavailable(detail) => unavailable(&detail),
-            WebError::Internal(e) if unavailable_in(&e).is_some() => {
-                unavailable(&unavailable_in(&e).unwrap_or_default())
-            }
-            WebError::Internal(e) => {
-                let reference = new_reference();
-                tracing::error!(reference = %reference, error = %format!("{e:#}"), "unexpected API error");
-                Problem {
-                    reference: Some(reference),
-                    ..Problem::new(
-                        Kind::Internal,
-                        "内部错误，数据未作更改；请把参考编号告知系统管理员",
-                    )
-                }
-            }
+            WebError::Internal(e) => match unavailable_in(&e) {
+                Some(detail) => unavailable(&detail),
+                None => internal(&e),
+            },
         })
+    }
+}
+
+/// An unexpected error: logged under a reference number that the problem gives.
+fn internal(e: &anyhow::Error) -> Problem {
+    let reference = new_reference();
+    tracing::error!(reference = %reference, error = %format!("{e:#}"), "unexpected API error");
+    Problem {
+        reference: Some(reference),
+        ..Problem::new(
+            Kind::Internal,
+            "内部错误，数据未作更改；请把参考编号告知系统管理员",
+        )
     }
 }
 
 /// The database cannot be reached: 503, `Retry-After`, and the same words as the page.
 fn unavailable(detail: &str) -> Problem {
-    tracing::warn!(error = %detail, "database unavailable: API answered 503");
+    tracing::debug!(error = %detail, "database unavailable: API answered 503");
     Problem {
         retry_after: Some(UNAVAILABLE_RETRY_AFTER_SECS),
         ..Problem::new(
