@@ -39,22 +39,16 @@ impl Backend {
 /// is [`StoreError::Unavailable`], so that callers answer "try again later" at once instead of an
 /// internal error. SQLite's errors are never mapped here: its waits are about lock contention.
 pub(crate) fn postgres_error(e: sqlx::Error) -> StoreError {
-    let detail = match &e {
-        sqlx::Error::PoolTimedOut => Some("等待数据库连接超时".to_string()),
-        sqlx::Error::Io(io) => Some(format!("与数据库的连接中断：{io}")),
-        sqlx::Error::Database(db)
-            if db.code().is_some_and(|c| {
-                c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")
-            }) =>
-        {
-            Some(format!("数据库正在停止或重启：{}", db.message()))
-        }
-        _ => None,
-    };
-    match detail {
-        Some(detail) => StoreError::Unavailable { detail },
-        None => StoreError::Database(e),
+    if !postgres_error_kind_is_unavailable(&e) {
+        return StoreError::Database(e);
     }
+    let detail = match &e {
+        sqlx::Error::PoolTimedOut => "等待数据库连接超时".to_string(),
+        sqlx::Error::Io(io) => format!("与数据库的连接中断：{io}"),
+        sqlx::Error::Database(db) => format!("数据库正在停止或重启：{}", db.message()),
+        other => other.to_string(),
+    };
+    StoreError::Unavailable { detail }
 }
 
 /// The key of PostgreSQL's advisory lock that serialises writers ("PWATCH" in ASCII).
@@ -133,29 +127,17 @@ impl Breaker {
 }
 
 impl Admitted<'_> {
-    /// The outcome of the query: an unreachable database keeps (or starts) the wait; any other
-    /// answer, an error of the query's own included, means the server was reached.
-    fn settle<T>(mut self, result: std::result::Result<T, sqlx::Error>) -> Result<T> {
+    /// What the query found: an unreachable database starts (or keeps) the wait; anything else
+    /// lets every query through.
+    fn settle(mut self, unreachable: bool) {
         let mut s = self.breaker.state();
         if self.trying {
             s.trying = false;
             self.trying = false;
         }
-        match result {
-            Ok(v) => {
-                s.down = false;
-                Ok(v)
-            }
-            Err(e) => {
-                let e = postgres_error(e);
-                if e.is_unavailable() {
-                    s.down = true;
-                    s.next_try = Some(Instant::now() + RETRY_INTERVAL);
-                } else {
-                    s.down = false;
-                }
-                Err(e)
-            }
+        s.down = unreachable;
+        if unreachable {
+            s.next_try = Some(Instant::now() + RETRY_INTERVAL);
         }
     }
 }
@@ -170,12 +152,76 @@ impl Drop for Admitted<'_> {
     }
 }
 
+/// How long the check "does the server accept a connection at all" may take.
+const ANSWERS_WAIT: Duration = Duration::from_millis(200);
+
 impl Pg {
     pub(crate) fn new(pool: PgPool) -> Pg {
         Pg {
             pool,
             breaker: Arc::default(),
         }
+    }
+
+    /// Runs one pool operation (taking a connection and a first statement) under the breaker.
+    async fn run<T>(
+        &self,
+        op: impl std::future::Future<Output = std::result::Result<T, sqlx::Error>>,
+    ) -> Result<T> {
+        let admitted = self.breaker.admit()?;
+        let e = match op.await {
+            Ok(v) => {
+                admitted.settle(false);
+                return Ok(v);
+            }
+            Err(e) => e,
+        };
+        // The pool's wait ran out: the server is away, or only busy (every connection in use
+        // under a heavy load). Only a server that does not even accept a connection stops the
+        // other queries; a busy one answers this request 503 and the next ones as usual.
+        let unreachable = if matches!(e, sqlx::Error::PoolTimedOut) {
+            admitted.trying || !self.answers().await
+        } else {
+            postgres_error_kind_is_unavailable(&e)
+        };
+        admitted.settle(unreachable);
+        Err(postgres_error(e))
+    }
+
+    /// Whether the server accepts a connection (TCP or its Unix socket) within [`ANSWERS_WAIT`].
+    async fn answers(&self) -> bool {
+        let options = self.pool.connect_options();
+        let port = options.get_port();
+        let socket = match options.get_socket() {
+            Some(p) if p.is_dir() => Some(p.join(format!(".s.PGSQL.{port}"))),
+            Some(p) => Some(p.clone()),
+            None if options.get_host().starts_with('/') => {
+                Some(std::path::Path::new(options.get_host()).join(format!(".s.PGSQL.{port}")))
+            }
+            None => None,
+        };
+        let attempt = async {
+            match &socket {
+                Some(path) => tokio::net::UnixStream::connect(path).await.is_ok(),
+                None => tokio::net::TcpStream::connect((options.get_host(), port))
+                    .await
+                    .is_ok(),
+            }
+        };
+        tokio::time::timeout(ANSWERS_WAIT, attempt)
+            .await
+            .unwrap_or(false)
+    }
+}
+
+/// Whether [`postgres_error`] makes `e` [`StoreError::Unavailable`].
+fn postgres_error_kind_is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+        _ => false,
     }
 }
 
@@ -192,8 +238,7 @@ impl Pools {
         Ok(match self {
             Pools::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
             Pools::Postgres(pg) => {
-                let admitted = pg.breaker.admit()?;
-                let begun = async {
+                let begun = pg.run(async {
                     let mut tx = pg.pool.begin().await?;
                     // Writers take one transaction-scoped lock first, so PostgreSQL writes are
                     // serialised as SQLite's are: audit ids are then handed out in commit order
@@ -205,9 +250,8 @@ impl Pools {
                         .execute(&mut *tx)
                         .await?;
                     Ok(tx)
-                }
-                .await;
-                Tx::Postgres(admitted.settle(begun)?)
+                });
+                Tx::Postgres(begun.await?)
             }
         })
     }
@@ -217,12 +261,11 @@ impl Pools {
         Ok(match self {
             Pools::Sqlite { readers, .. } => Tx::Sqlite(readers.begin().await?),
             Pools::Postgres(pg) => {
-                let admitted = pg.breaker.admit()?;
-                let begun = pg
-                    .pool
-                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    .await;
-                Tx::Postgres(admitted.settle(begun)?)
+                let begun = pg.run(
+                    pg.pool
+                        .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"),
+                );
+                Tx::Postgres(begun.await?)
             }
         })
     }
@@ -238,9 +281,8 @@ impl Pools {
                     .await?,
             ),
             Pools::Postgres(pg) => {
-                let admitted = pg.breaker.admit()?;
-                let row = bind_pg(sqlx::query(sql), args).fetch_one(&pg.pool).await;
-                Row::Postgres(admitted.settle(row)?)
+                let row = pg.run(bind_pg(sqlx::query(sql), args).fetch_one(&pg.pool));
+                Row::Postgres(row.await?)
             }
         })
     }
@@ -257,11 +299,8 @@ impl Pools {
                 .await?
                 .map(Row::Sqlite),
             Pools::Postgres(pg) => {
-                let admitted = pg.breaker.admit()?;
-                let row = bind_pg(sqlx::query(sql), args)
-                    .fetch_optional(&pg.pool)
-                    .await;
-                admitted.settle(row)?.map(Row::Postgres)
+                let row = pg.run(bind_pg(sqlx::query(sql), args).fetch_optional(&pg.pool));
+                row.await?.map(Row::Postgres)
             }
         })
     }
