@@ -22,6 +22,8 @@ HERE="$PWD"
 ROOT="$(cd ../.. && pwd)"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# check.py runs from the checkout: no __pycache__ beside it.
+export PYTHONDONTWRITEBYTECODE=1
 
 if ! command -v haproxy >/dev/null 2>&1; then
   [ "$(id -u)" = 0 ] || fail "haproxy is missing and this is not root (apt-get install haproxy)"
