@@ -19,6 +19,8 @@ command -v sqlite3 >/dev/null 2>&1 || need_pkgs+=(sqlite3)
 # The TLS test makes a throwaway certificate with openssl and talks to the server with curl.
 command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
 command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
+# The scale-out tier puts HAProxy in front of two app servers (decision 0065).
+command -v haproxy >/dev/null 2>&1 || need_pkgs+=(haproxy)
 # The API contract tier installs schemathesis into a virtual environment (Debian splits venv out).
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_pkgs+=(python3-venv)
 # Document tier (planwatch-docs): free CJK fonts for PDF and charts, LibreOffice to open the docx.
@@ -99,6 +101,9 @@ if ! "$ST_VENV/bin/schemathesis" --version 2>/dev/null | grep -q 'version 4.32.5
   "$ST_VENV/bin/pip" install --quiet --disable-pip-version-check 'schemathesis==4.32.5'
 fi
 tests/api/run.sh target/debug/planwatch "$ST_VENV/bin/schemathesis"
+
+say "scale-out tier: two planwatch serve on one PostgreSQL of its own, behind HAProxy (decision 0065)"
+tests/scale/run.sh target/debug/planwatch
 
 say "all tiers passed"
 # One plain closing line that CI reads: the Rust test tiers' totals.

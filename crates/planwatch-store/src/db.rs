@@ -7,12 +7,14 @@
 //! the single SQLite writer connection, so that writers queue instead of failing with
 //! "database is locked").
 
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::time;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{Postgres, Row as _, Sqlite};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Which database the store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +32,25 @@ impl Backend {
     }
 }
 
+/// A PostgreSQL error as the store reports it: a database that cannot be reached now — no
+/// connection within the pool's wait (the server stopped: every new connection is refused), a
+/// connection that broke (I/O), or PostgreSQL's own "connection exception" (class 08) and
+/// "operator intervention" (57P01–57P03: shut down, restarting, not yet accepting connections) —
+/// is [`StoreError::Unavailable`], so that callers answer "try again later" at once instead of an
+/// internal error. SQLite's errors are never mapped here: its waits are about lock contention.
+pub(crate) fn postgres_error(e: sqlx::Error) -> StoreError {
+    if !postgres_error_kind_is_unavailable(&e) {
+        return StoreError::Database(e);
+    }
+    let detail = match &e {
+        sqlx::Error::PoolTimedOut => "等待数据库连接超时".to_string(),
+        sqlx::Error::Io(io) => format!("与数据库的连接中断：{io}"),
+        sqlx::Error::Database(db) => format!("数据库正在停止或重启：{}", db.message()),
+        other => other.to_string(),
+    };
+    StoreError::Unavailable { detail }
+}
+
 /// The key of PostgreSQL's advisory lock that serialises writers ("PWATCH" in ASCII).
 const WRITE_LOCK_KEY: i64 = 0x50_57_41_54_43_48;
 
@@ -41,7 +62,167 @@ pub(crate) enum Pools {
         writer: SqlitePool,
         readers: SqlitePool,
     },
-    Postgres(PgPool),
+    Postgres(Pg),
+}
+
+/// PostgreSQL's pool, with what this process has learnt about whether the server can be reached.
+#[derive(Debug, Clone)]
+pub(crate) struct Pg {
+    pub(crate) pool: PgPool,
+    breaker: Arc<Breaker>,
+}
+
+/// How often, while PostgreSQL cannot be reached, one query tries it again.
+const RETRY_INTERVAL: Duration = Duration::from_secs(1);
+
+/// While PostgreSQL cannot be reached, one query at a time, at most once per [`RETRY_INTERVAL`],
+/// tries it with the pool's full wait; every other query is told `Unavailable` at once. So a
+/// request that makes several queries (or a page that carries on without one) answers within
+/// one pool wait, not one per query, and the first try after PostgreSQL is back finds it and
+/// lets everything through again (decision 0065).
+#[derive(Debug, Default)]
+struct Breaker(Mutex<BreakerState>);
+
+#[derive(Debug, Default)]
+struct BreakerState {
+    /// The database was last found unreachable (and not reached since).
+    down: bool,
+    /// A query is trying the database now.
+    trying: bool,
+    /// No other try before this.
+    next_try: Option<Instant>,
+}
+
+/// A query let through: on the way out it tells the breaker what it found. A query dropped
+/// before it finished (the request went away) lets the next one try at once.
+struct Admitted<'a> {
+    breaker: &'a Breaker,
+    trying: bool,
+}
+
+impl Breaker {
+    fn state(&self) -> std::sync::MutexGuard<'_, BreakerState> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn admit(&self) -> Result<Admitted<'_>> {
+        let mut s = self.state();
+        if !s.down {
+            return Ok(Admitted {
+                breaker: self,
+                trying: false,
+            });
+        }
+        if s.trying || s.next_try.is_some_and(|t| Instant::now() < t) {
+            return Err(StoreError::Unavailable {
+                detail: "数据库仍无法连接，稍后自动重试".to_string(),
+            });
+        }
+        s.trying = true;
+        Ok(Admitted {
+            breaker: self,
+            trying: true,
+        })
+    }
+}
+
+impl Admitted<'_> {
+    /// What the query found: an unreachable database starts (or keeps) the wait; anything else
+    /// lets every query through.
+    fn settle(mut self, unreachable: bool) {
+        let mut s = self.breaker.state();
+        if self.trying {
+            s.trying = false;
+            self.trying = false;
+        }
+        s.down = unreachable;
+        if unreachable {
+            s.next_try = Some(Instant::now() + RETRY_INTERVAL);
+        }
+    }
+}
+
+impl Drop for Admitted<'_> {
+    fn drop(&mut self) {
+        if self.trying {
+            let mut s = self.breaker.state();
+            s.trying = false;
+            s.next_try = None;
+        }
+    }
+}
+
+/// How long the check "does the server accept a connection at all" may take.
+const ANSWERS_WAIT: Duration = Duration::from_millis(200);
+
+impl Pg {
+    pub(crate) fn new(pool: PgPool) -> Pg {
+        Pg {
+            pool,
+            breaker: Arc::default(),
+        }
+    }
+
+    /// Runs one pool operation (taking a connection and a first statement) under the breaker.
+    async fn run<T>(
+        &self,
+        op: impl std::future::Future<Output = std::result::Result<T, sqlx::Error>>,
+    ) -> Result<T> {
+        let admitted = self.breaker.admit()?;
+        let e = match op.await {
+            Ok(v) => {
+                admitted.settle(false);
+                return Ok(v);
+            }
+            Err(e) => e,
+        };
+        // The pool's wait ran out: the server is away, or only busy (every connection in use
+        // under a heavy load). Only a server that does not even accept a connection stops the
+        // other queries; a busy one answers this request 503 and the next ones as usual.
+        let unreachable = if matches!(e, sqlx::Error::PoolTimedOut) {
+            admitted.trying || !self.answers().await
+        } else {
+            postgres_error_kind_is_unavailable(&e)
+        };
+        admitted.settle(unreachable);
+        Err(postgres_error(e))
+    }
+
+    /// Whether the server accepts a connection (TCP or its Unix socket) within [`ANSWERS_WAIT`].
+    async fn answers(&self) -> bool {
+        let options = self.pool.connect_options();
+        let port = options.get_port();
+        let socket = match options.get_socket() {
+            Some(p) if p.is_dir() => Some(p.join(format!(".s.PGSQL.{port}"))),
+            Some(p) => Some(p.clone()),
+            None if options.get_host().starts_with('/') => {
+                Some(std::path::Path::new(options.get_host()).join(format!(".s.PGSQL.{port}")))
+            }
+            None => None,
+        };
+        let attempt = async {
+            match &socket {
+                Some(path) => tokio::net::UnixStream::connect(path).await.is_ok(),
+                None => tokio::net::TcpStream::connect((options.get_host(), port))
+                    .await
+                    .is_ok(),
+            }
+        };
+        tokio::time::timeout(ANSWERS_WAIT, attempt)
+            .await
+            .unwrap_or(false)
+    }
+}
+
+/// Whether [`postgres_error`] makes `e` [`StoreError::Unavailable`].
+fn postgres_error_kind_is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
 }
 
 impl Pools {
@@ -56,18 +237,21 @@ impl Pools {
     pub async fn write(&self) -> Result<Tx> {
         Ok(match self {
             Pools::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
-            Pools::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                // Writers take one transaction-scoped lock first, so PostgreSQL writes are
-                // serialised as SQLite's are: audit ids are then handed out in commit order and
-                // `MAX(audit_log.id)` (the data version caches key on, see versions.rs) can never
-                // stay put while an older transaction commits later. Taken before any row lock,
-                // so it cannot deadlock with them.
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(WRITE_LOCK_KEY)
-                    .execute(&mut *tx)
-                    .await?;
-                Tx::Postgres(tx)
+            Pools::Postgres(pg) => {
+                let begun = pg.run(async {
+                    let mut tx = pg.pool.begin().await?;
+                    // Writers take one transaction-scoped lock first, so PostgreSQL writes are
+                    // serialised as SQLite's are: audit ids are then handed out in commit order
+                    // and `MAX(audit_log.id)` (the data version caches key on, see versions.rs)
+                    // can never stay put while an older transaction commits later. Taken before
+                    // any row lock, so it cannot deadlock with them.
+                    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                        .bind(WRITE_LOCK_KEY)
+                        .execute(&mut *tx)
+                        .await?;
+                    Ok(tx)
+                });
+                Tx::Postgres(begun.await?)
             }
         })
     }
@@ -76,10 +260,13 @@ impl Pools {
     pub async fn read(&self) -> Result<Tx> {
         Ok(match self {
             Pools::Sqlite { readers, .. } => Tx::Sqlite(readers.begin().await?),
-            Pools::Postgres(pool) => Tx::Postgres(
-                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    .await?,
-            ),
+            Pools::Postgres(pg) => {
+                let begun = pg.run(
+                    pg.pool
+                        .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"),
+                );
+                Tx::Postgres(begun.await?)
+            }
         })
     }
 
@@ -93,8 +280,9 @@ impl Pools {
                     .fetch_one(readers)
                     .await?,
             ),
-            Pools::Postgres(pool) => {
-                Row::Postgres(bind_pg(sqlx::query(sql), args).fetch_one(pool).await?)
+            Pools::Postgres(pg) => {
+                let row = pg.run(bind_pg(sqlx::query(sql), args).fetch_one(&pg.pool));
+                Row::Postgres(row.await?)
             }
         })
     }
@@ -110,10 +298,10 @@ impl Pools {
                 .fetch_optional(readers)
                 .await?
                 .map(Row::Sqlite),
-            Pools::Postgres(pool) => bind_pg(sqlx::query(sql), args)
-                .fetch_optional(pool)
-                .await?
-                .map(Row::Postgres),
+            Pools::Postgres(pg) => {
+                let row = pg.run(bind_pg(sqlx::query(sql), args).fetch_optional(&pg.pool));
+                row.await?.map(Row::Postgres)
+            }
         })
     }
 
@@ -123,7 +311,7 @@ impl Pools {
                 readers.close().await;
                 writer.close().await;
             }
-            Pools::Postgres(pool) => pool.close().await,
+            Pools::Postgres(pg) => pg.pool.close().await,
         }
     }
 }
@@ -291,7 +479,8 @@ impl Tx {
                 .rows_affected(),
             Tx::Postgres(tx) => bind_pg(sqlx::query(sql), args)
                 .execute(&mut **tx)
-                .await?
+                .await
+                .map_err(postgres_error)?
                 .rows_affected(),
         })
     }
@@ -315,7 +504,8 @@ impl Tx {
                 .collect(),
             Tx::Postgres(tx) => bind_pg(sqlx::query(sql), args)
                 .fetch_all(&mut **tx)
-                .await?
+                .await
+                .map_err(postgres_error)?
                 .into_iter()
                 .map(Row::Postgres)
                 .collect(),
@@ -334,7 +524,8 @@ impl Tx {
                 .map(Row::Sqlite),
             Tx::Postgres(tx) => bind_pg(sqlx::query(sql), args)
                 .fetch_optional(&mut **tx)
-                .await?
+                .await
+                .map_err(postgres_error)?
                 .map(Row::Postgres),
         })
     }
@@ -346,9 +537,12 @@ impl Tx {
                     .fetch_one(&mut **tx)
                     .await?,
             ),
-            Tx::Postgres(tx) => {
-                Row::Postgres(bind_pg(sqlx::query(sql), args).fetch_one(&mut **tx).await?)
-            }
+            Tx::Postgres(tx) => Row::Postgres(
+                bind_pg(sqlx::query(sql), args)
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err(postgres_error)?,
+            ),
         })
     }
 
@@ -360,7 +554,7 @@ impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self {
             Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await.map_err(postgres_error)?,
         }
         Ok(())
     }

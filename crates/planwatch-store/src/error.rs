@@ -19,6 +19,12 @@ pub enum StoreError {
     )]
     Unreachable { target: String, detail: String },
 
+    /// The database cannot be reached now (PostgreSQL stopped or restarting, the connection
+    /// refused or broken, no connection within the pool's wait): nothing was changed, and the
+    /// same request may succeed later. The web answers 503 with `Retry-After`.
+    #[error("数据库暂时无法访问（{detail}），未作任何更改：请稍后再试 (database unavailable)")]
+    Unavailable { detail: String },
+
     #[error(
         "PostgreSQL 数据库 {target} 里已有其他程序的数据表，未作任何更改：请为 PlanWatch 使用一个新的空数据库 (foreign database)"
     )]
@@ -146,6 +152,13 @@ pub enum StoreError {
 
     #[error("数据库错误：{0} (database error)")]
     Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Whether the database could not be reached (see [`StoreError::Unavailable`]).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Unavailable { .. })
+    }
 }
 
 fn list(items: &[String]) -> String {

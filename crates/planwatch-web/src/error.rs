@@ -29,9 +29,36 @@ pub enum WebError {
     /// The request body is larger than the server accepts.
     #[error("上传内容过大：上限为 {limit_mb} MB")]
     TooLarge { limit_mb: usize },
+    /// The database cannot be reached now (PostgreSQL stopped or restarting): 503 with
+    /// `Retry-After`, at once, so that people and load balancers see it (decision 0065).
+    #[error("数据库暂时无法访问：{0}")]
+    Unavailable(String),
     /// Anything unexpected: logged with a reference number that the page shows.
     #[error("内部错误：{0:#}")]
     Internal(anyhow::Error),
+}
+
+/// Seconds a client is asked to wait (`Retry-After`) while the database cannot be reached.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 10;
+
+/// What a person reads while the database cannot be reached.
+pub const UNAVAILABLE_MESSAGE: &str = "数据库暂时无法访问（可能正在维护或重启），本次操作未完成，数据未作更改。请稍等片刻后刷新页面重试。";
+
+/// The store's "cannot reach the database" anywhere in an error's chain (use cases wrap store
+/// errors in `anyhow`), as its detail for the log.
+pub fn unavailable_in(e: &anyhow::Error) -> Option<String> {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<StoreError>())
+        .find(|s| s.is_unavailable())
+        .map(ToString::to_string)
+}
+
+/// An unexpected error, unless the database simply cannot be reached.
+fn internal(e: anyhow::Error) -> WebError {
+    match unavailable_in(&e) {
+        Some(detail) => WebError::Unavailable(detail),
+        None => WebError::Internal(e),
+    }
 }
 
 impl WebError {
@@ -49,7 +76,11 @@ impl WebError {
             WebError::TooLarge { limit_mb } => WebError::TooLarge {
                 limit_mb: *limit_mb,
             },
-            WebError::Internal(e) => WebError::Internal(anyhow::anyhow!("{e:#}")),
+            WebError::Unavailable(d) => WebError::Unavailable(d.clone()),
+            WebError::Internal(e) => match unavailable_in(e) {
+                Some(d) => WebError::Unavailable(d),
+                None => WebError::Internal(anyhow::anyhow!("{e:#}")),
+            },
         }
     }
 }
@@ -77,6 +108,7 @@ impl From<StoreError> for WebError {
             e @ (StoreError::AmbiguousPlan(_)
             | StoreError::UnknownPlan { .. }
             | StoreError::PlanCodeTaken(_)) => WebError::BadRequest(e.to_string()),
+            e @ StoreError::Unavailable { .. } => WebError::Unavailable(e.to_string()),
             other => WebError::Internal(other.into()),
         }
     }
@@ -90,7 +122,7 @@ impl From<askama::Error> for WebError {
 
 impl From<anyhow::Error> for WebError {
     fn from(e: anyhow::Error) -> Self {
-        WebError::Internal(e)
+        internal(e)
     }
 }
 
@@ -203,6 +235,23 @@ impl IntoResponse for WebError {
                 ),
                 None,
             ),
+            WebError::Unavailable(detail) => {
+                // Not a warning per request: /healthz logs the outage (twice a second under a
+                // load balancer), and every request during it would drown that out.
+                tracing::debug!(error = %detail, "database unavailable: answered 503");
+                let mut r = error_page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "服务暂时不可用",
+                    UNAVAILABLE_MESSAGE,
+                    None,
+                );
+                r.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(UNAVAILABLE_RETRY_AFTER_SECS),
+                );
+                r
+            }
+            WebError::Internal(e) if unavailable_in(&e).is_some() => internal(e).into_response(),
             WebError::Internal(e) => {
                 let reference = new_reference();
                 tracing::error!(reference = %reference, error = %format!("{e:#}"), "unexpected error");
@@ -222,7 +271,7 @@ impl IntoResponse for WebError {
 impl From<planwatch_app::AppError> for WebError {
     fn from(e: planwatch_app::AppError) -> Self {
         match e {
-            planwatch_app::AppError::Internal(e) => WebError::Internal(e),
+            planwatch_app::AppError::Internal(e) => internal(e),
             planwatch_app::AppError::Forbidden(m) => WebError::Forbidden(m),
             other => WebError::BadRequest(other.user_message().unwrap_or_default()),
         }
@@ -235,7 +284,7 @@ impl From<planwatch_app::AppError> for WebError {
 pub fn shown<T>(r: Result<T, planwatch_app::AppError>) -> WebResult<Result<T, String>> {
     match r {
         Ok(v) => Ok(Ok(v)),
-        Err(planwatch_app::AppError::Internal(e)) => Err(WebError::Internal(e)),
+        Err(planwatch_app::AppError::Internal(e)) => Err(internal(e)),
         Err(planwatch_app::AppError::Forbidden(m)) => Err(WebError::Forbidden(m)),
         Err(e) => Ok(Err(e.user_message().unwrap_or_default())),
     }
@@ -252,6 +301,26 @@ mod tests {
         assert_eq!(a.len(), 11);
         assert!(a.starts_with("PW-"));
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn an_unreachable_database_is_503_with_retry_after_wherever_it_is_wrapped() {
+        let store = || StoreError::Unavailable {
+            detail: "等待数据库连接超时".to_string(),
+        };
+        let wrapped = anyhow::Error::from(store()).context("读取计划");
+        for e in [
+            WebError::from(store()),
+            WebError::from(anyhow::Error::from(store())),
+            WebError::from(planwatch_app::AppError::Internal(wrapped)),
+            WebError::Internal(anyhow::Error::from(store())),
+        ] {
+            let r = e.into_response();
+            assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(r.headers()[header::RETRY_AFTER], "10");
+        }
+        let other = WebError::from(anyhow::anyhow!("something else")).into_response();
+        assert_eq!(other.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 
     #[test]

@@ -133,6 +133,15 @@ fn too_many() -> Value {
     r
 }
 
+/// The database cannot be reached (decision 0065): 503 at once, with `Retry-After`.
+fn unavailable() -> Value {
+    let mut r = problem(
+        "数据库暂时无法访问（维护或重启中），请求未完成，数据未作更改：请按 Retry-After 稍后重试",
+    );
+    r["headers"] = json!({ "Retry-After": { "required": true, "description": "多少秒后可以再试", "schema": { "type": "integer", "minimum": 1 } } });
+    r
+}
+
 /// The answers of a read: 200 with its tags, 304, and the errors every read can give.
 fn read_responses(description: &str, schema: Value, not_found: Option<&str>) -> Value {
     let tags = json!({
@@ -146,7 +155,8 @@ fn read_responses(description: &str, schema: Value, not_found: Option<&str>) -> 
         "403": problem("无权读取：接口令牌没有 read 权限"),
         "422": problem("参数不符合要求（field 指出哪个参数，allowed 说明允许的取值），或带了该接口不接受的参数"),
         "429": too_many(),
-        "500": problem("内部错误（reference 为参考编号）")
+        "500": problem("内部错误（reference 为参考编号）"),
+        "503": unavailable()
     });
     if let Some(n) = not_found {
         r["404"] = problem(n);
@@ -207,7 +217,8 @@ pub fn openapi_op(_: &Facts) -> Value {
             "200": { "description": "OpenAPI 文档", "headers": { "ETag": { "required": true, "schema": { "type": "string" } } }, "content": { "application/json": { "schema": { "type": "object" } } } },
             "304": { "description": "未变化" },
             "422": problem("带了本文档不接受的查询参数"),
-            "500": problem("内部错误")
+            "500": problem("内部错误"),
+            "503": unavailable()
         }
     })
 }
@@ -391,7 +402,8 @@ pub fn values_write_op(_: &Facts) -> Value {
             "415": problem("请求内容类型不是 application/json"),
             "422": problem("请求内容不符合要求（field 指出哪一项），或数值未通过检查（problems 逐条列出原因）；均未保存"),
             "429": too_many(),
-            "500": problem("内部错误")
+            "500": problem("内部错误"),
+            "503": unavailable()
         }),
     );
     Value::Object(m)
@@ -500,7 +512,8 @@ pub fn evidence_attach_op(f: &Facts) -> Value {
             "415": problem("请求内容不是 multipart/form-data"),
             "422": problem("参数不符合要求；报告中没有这一行；或文件未通过检查（空文件、类型不允许、扩展名与内容不符），均未保存"),
             "429": too_many(),
-            "500": problem("内部错误")
+            "500": problem("内部错误"),
+            "503": unavailable()
         }),
     );
     Value::Object(m)
@@ -820,7 +833,7 @@ mod tests {
                         );
                     }
                 }
-                for must in ["200", "422", "500"] {
+                for must in ["200", "422", "500", "503"] {
                     assert!(responses.contains_key(must), "{method} {path} {must}");
                 }
                 if method == "get" {

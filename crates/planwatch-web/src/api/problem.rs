@@ -4,7 +4,7 @@
 //! failed (`problems`) or the reference number of an unexpected error (`reference`). The
 //! OpenAPI document describes this one shape (`Problem`) for every error of every operation.
 
-use super::super::error::{WebError, new_reference};
+use super::super::error::{UNAVAILABLE_RETRY_AFTER_SECS, WebError, new_reference, unavailable_in};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -34,11 +34,13 @@ pub enum Kind {
     StaleCursor,
     TooManyRequests,
     TooLarge,
+    /// The database cannot be reached now (503 with `Retry-After`).
+    Unavailable,
     Internal,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::NotSignedIn,
         Kind::Forbidden,
         Kind::NotFound,
@@ -51,6 +53,7 @@ impl Kind {
         Kind::StaleCursor,
         Kind::TooManyRequests,
         Kind::TooLarge,
+        Kind::Unavailable,
         Kind::Internal,
     ];
 
@@ -69,6 +72,7 @@ impl Kind {
             Kind::StaleCursor => "stale-cursor",
             Kind::TooManyRequests => "too-many-requests",
             Kind::TooLarge => "too-large",
+            Kind::Unavailable => "unavailable",
             Kind::Internal => "internal",
         }
     }
@@ -89,6 +93,7 @@ impl Kind {
             Kind::ReportClosed | Kind::NotSaved | Kind::StaleCursor => StatusCode::CONFLICT,
             Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -108,6 +113,7 @@ impl Kind {
             Kind::StaleCursor => "数据已更新",
             Kind::TooManyRequests => "请求过于频繁",
             Kind::TooLarge => "请求内容过大",
+            Kind::Unavailable => "服务暂时不可用",
             Kind::Internal => "内部错误",
         }
     }
@@ -222,18 +228,37 @@ impl From<WebError> for ApiError {
                 Kind::TooLarge,
                 format!("请求内容过大：上限为 {limit_mb} MB"),
             ),
-            WebError::Internal(e) => {
-                let reference = new_reference();
-                tracing::error!(reference = %reference, error = %format!("{e:#}"), "unexpected API error");
-                Problem {
-                    reference: Some(reference),
-                    ..Problem::new(
-                        Kind::Internal,
-                        "内部错误，数据未作更改；请把参考编号告知系统管理员",
-                    )
-                }
-            }
+            WebError::Unavailable(detail) => unavailable(&detail),
+            WebError::Internal(e) => match unavailable_in(&e) {
+                Some(detail) => unavailable(&detail),
+                None => internal(&e),
+            },
         })
+    }
+}
+
+/// An unexpected error: logged under a reference number that the problem gives.
+fn internal(e: &anyhow::Error) -> Problem {
+    let reference = new_reference();
+    tracing::error!(reference = %reference, error = %format!("{e:#}"), "unexpected API error");
+    Problem {
+        reference: Some(reference),
+        ..Problem::new(
+            Kind::Internal,
+            "内部错误，数据未作更改；请把参考编号告知系统管理员",
+        )
+    }
+}
+
+/// The database cannot be reached: 503, `Retry-After`, and the same words as the page.
+fn unavailable(detail: &str) -> Problem {
+    tracing::debug!(error = %detail, "database unavailable: API answered 503");
+    Problem {
+        retry_after: Some(UNAVAILABLE_RETRY_AFTER_SECS),
+        ..Problem::new(
+            Kind::Unavailable,
+            "数据库暂时无法访问（可能正在维护或重启），请求未完成，数据未作更改；请稍后重试",
+        )
     }
 }
 

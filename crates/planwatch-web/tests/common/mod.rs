@@ -79,6 +79,19 @@ impl TestApp {
         }
     }
 
+    /// The app on a store the test opened itself (a PostgreSQL database, say), with the data
+    /// folder it reads its settings from.
+    pub fn on_store(store: planwatch_store::Store, dir: tempfile::TempDir) -> TestApp {
+        let config = WebConfig {
+            data_dir: dir.path().to_path_buf(),
+            ..WebConfig::default()
+        };
+        TestApp {
+            router: router(AppState::new(store, config)),
+            _dir: dir,
+        }
+    }
+
     /// Someone who has not signed in.
     pub fn visitor(&self) -> Visitor<'_> {
         Visitor {
