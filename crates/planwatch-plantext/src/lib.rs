@@ -25,6 +25,7 @@ mod numbers;
 mod outline;
 mod parts;
 mod pdf;
+mod pdf_table;
 pub mod pdf_guard;
 mod sheets;
 mod source;

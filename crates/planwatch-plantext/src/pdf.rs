@@ -239,13 +239,25 @@ fn glyph_pages(data: Vec<u8>) -> Result<Vec<PageGlyphs>, InputError> {
 
 /// One visual line of a page.
 #[derive(Debug, Clone)]
-struct Line {
-    text: String,
-    left: f64,
-    right: f64,
-    y: f64,
-    size: f64,
-    cells: bool,
+pub(crate) struct Line {
+    pub(crate) text: String,
+    pub(crate) left: f64,
+    pub(crate) right: f64,
+    /// Baseline, from the page's top.
+    pub(crate) y: f64,
+    pub(crate) size: f64,
+    /// A table row (tab-separated cells): never joined with another line.
+    pub(crate) cells: bool,
+    /// The line cut at gaps of about an em or more (`pdf_table` finds columns in them).
+    pub(crate) parts: Vec<Part>,
+}
+
+/// A run of text on a line with no gap of about an em or more inside it.
+#[derive(Debug, Clone)]
+pub(crate) struct Part {
+    pub(crate) x0: f64,
+    pub(crate) x1: f64,
+    pub(crate) text: String,
 }
 
 /// A wide character (CJK, full-width punctuation): no space is written next to it for a
@@ -299,19 +311,47 @@ fn line_of(row: &[PlacedGlyph]) -> Option<Line> {
     let mut text = String::new();
     let mut cells = false;
     text.push_str(&first.text);
+    // A gap this wide separates parts: about an em, and clearly more than the usual gap
+    // between glyphs of a word (a line of table cells has mostly wide gaps).
+    let cut = (0.9 * size).max(usual.min(0.3 * size) + 0.7 * size);
+    let mut parts = Vec::new();
+    let mut part = Part {
+        x0: first.x,
+        x1: first.x + first.width,
+        text: first.text.clone(),
+    };
     for (g, gap) in row[1..].iter().zip(&gaps) {
         let before = text.chars().next_back().unwrap_or(' ');
         let after = g.text.chars().next().unwrap_or(' ');
+        let mut space = None;
         if *gap >= 3.0 * size {
             text.push('\t');
             cells = true;
         } else if (wide(before) || wide(after)) && *gap > usual + 0.6 * size {
-            text.push('\u{3000}');
+            space = Some('\u{3000}');
         } else if !wide(before) && !wide(after) && *gap > usual.min(0.15 * size) + 0.15 * size {
-            text.push(' ');
+            space = Some(' ');
+        }
+        if *gap >= cut {
+            parts.push(std::mem::replace(
+                &mut part,
+                Part {
+                    x0: g.x,
+                    x1: g.x,
+                    text: String::new(),
+                },
+            ));
+        } else if let Some(c) = space {
+            part.text.push(c);
+        }
+        if let Some(c) = space {
+            text.push(c);
         }
         text.push_str(&g.text);
+        part.text.push_str(&g.text);
+        part.x1 = part.x1.max(g.x + g.width);
     }
+    parts.push(part);
     let last = row.last()?;
     Some(Line {
         text,
@@ -320,6 +360,7 @@ fn line_of(row: &[PlacedGlyph]) -> Option<Line> {
         y: row.iter().map(|g| g.y).sum::<f64>() / row.len() as f64,
         size,
         cells,
+        parts,
     })
 }
 
@@ -424,6 +465,7 @@ fn table_rows(glyphs: &[PlacedGlyph], rules: &[Rect]) -> (Vec<PlacedGlyph>, Vec<
                 y: ys[r] + 0.01,
                 size,
                 cells: true,
+                parts: Vec::new(),
             });
         }
     }
@@ -462,26 +504,40 @@ fn layout_pages(pages: &[PageGlyphs]) -> String {
     // Headers and footers: a line in a band whose key is in the same band on another page.
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (page, h) in &lines {
+        let h = *h;
         let keys: std::collections::BTreeSet<String> = page
             .iter()
-            .filter(|l| in_band(l, *h))
+            .filter(|l| in_band(l, h))
             .map(|l| furniture_key(&l.text))
             .collect();
         for k in keys {
             *seen.entry(k).or_default() += 1;
         }
     }
-    let mut out = String::new();
-    for (i, (page, h)) in lines.iter().enumerate() {
-        let body: Vec<&Line> = page
-            .iter()
+    // The body of each page, with its tables without rules read as rows.
+    let mut carry = None;
+    let mut bodies: Vec<Vec<Line>> = Vec::with_capacity(lines.len());
+    for (page, h) in lines {
+        let body: Vec<Line> = page
+            .into_iter()
             .filter(|l| {
-                let band = in_band(l, *h);
+                let band = in_band(l, h);
                 let repeated = seen.get(&furniture_key(&l.text)).is_some_and(|&n| n >= 2);
                 !(band && (repeated || crate::layout::is_page_number(&l.text)))
             })
             .collect();
-        let text = paragraphs(&body);
+        let (body, rest) = crate::pdf_table::recover(body, &mut carry);
+        if let Some(rest) = rest
+            && let Some(row) = bodies.last_mut().and_then(|b| b.last_mut())
+        {
+            crate::pdf_table::join_rows(row, &rest);
+        }
+        bodies.push(body);
+    }
+    let mut out = String::new();
+    for (i, body) in bodies.iter().enumerate() {
+        let refs: Vec<&Line> = body.iter().collect();
+        let text = paragraphs(&refs);
         if i > 0 {
             // The form feed ends the previous page's last line.
             out.push('\u{c}');
