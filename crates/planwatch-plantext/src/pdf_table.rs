@@ -136,12 +136,8 @@ fn fits(bounds: &[f64], l: &Line) -> bool {
 /// The step between two lines of one cell: the smallest step between consecutive lines with
 /// text in the same column (else 1.2 sizes).
 fn pitch_of(lines: &[Line], bounds: &[f64], size: f64) -> f64 {
-    let cols = |l: &Line| -> Vec<usize> {
-        l.parts
-            .iter()
-            .map(|p| column_of(bounds, p.x0))
-            .collect()
-    };
+    let cols =
+        |l: &Line| -> Vec<usize> { l.parts.iter().map(|p| column_of(bounds, p.x0)).collect() };
     let mut pitch = f64::INFINITY;
     for w in lines.windows(2) {
         let step = w[1].y - w[0].y;
@@ -222,7 +218,9 @@ fn rows(lines: &[Line], bounds: &[f64], left: f64, right: f64, pitch: f64) -> (V
             continue;
         }
         let renumbered = numbered
-            && placed.iter().any(|(c, _, p)| *c == 0 && is_row_number(&p.text))
+            && placed
+                .iter()
+                .any(|(c, _, p)| *c == 0 && is_row_number(&p.text))
             && row.as_ref().is_some_and(|r| !r.cells[0].is_empty());
         let new = match &row {
             None => true,
@@ -413,8 +411,14 @@ mod tests {
     #[test]
     fn wrapped_cells_are_joined_and_rows_split_by_spacing() {
         let lines = vec![
-            line(100.0, &[(90.0, "为落实创新驱动发展战略，现将重点任务分解如下。")]),
-            line(130.0, &[(90.0, "序号"), (150.0, "重点任"), (210.0, "牵头部")]),
+            line(
+                100.0,
+                &[(90.0, "为落实创新驱动发展战略，现将重点任务分解如下。")],
+            ),
+            line(
+                130.0,
+                &[(90.0, "序号"), (150.0, "重点任"), (210.0, "牵头部")],
+            ),
             line(145.0, &[(150.0, "务"), (210.0, "门")]),
             line(170.0, &[(90.0, "一、创新平台")]),
             line(195.0, &[(90.0, "1"), (150.0, "建设创"), (210.0, "市科技")]),
@@ -447,7 +451,10 @@ mod tests {
         let lines = vec![
             line(100.0, &[(200.0, "通"), (260.0, "知")]),
             line(130.0, &[(90.0, "各县（区）人民政府，市直各有关单位：")]),
-            line(145.0, &[(112.0, "现将《行动计划》印发给你们，请认真贯彻落实。")]),
+            line(
+                145.0,
+                &[(112.0, "现将《行动计划》印发给你们，请认真贯彻落实。")],
+            ),
         ];
         let before = texts(&lines);
         let mut carry = None;
@@ -459,23 +466,39 @@ mod tests {
     fn a_table_goes_on_over_the_page_break() {
         let page1 = vec![
             line(600.0, &[(90.0, "序号"), (150.0, "任务"), (210.0, "牵头")]),
-            line(625.0, &[(90.0, "1"), (150.0, "建设创"), (210.0, "市科技局")]),
+            line(
+                625.0,
+                &[(90.0, "1"), (150.0, "建设创"), (210.0, "市科技局")],
+            ),
             line(640.0, &[(150.0, "新平台")]),
-            line(665.0, &[(90.0, "2"), (150.0, "培育科"), (210.0, "市工信局")]),
+            line(
+                665.0,
+                &[(90.0, "2"), (150.0, "培育科"), (210.0, "市工信局")],
+            ),
         ];
         let page2 = vec![
             line(80.0, &[(90.0, "序号"), (150.0, "任务"), (210.0, "牵头")]),
             line(105.0, &[(150.0, "技企业")]),
-            line(130.0, &[(90.0, "3"), (150.0, "引进人才"), (210.0, "市委人才办")]),
+            line(
+                130.0,
+                &[(90.0, "3"), (150.0, "引进人才"), (210.0, "市委人才办")],
+            ),
         ];
         let mut carry = None;
         let (mut first, _) = recover(page1, &mut carry);
         assert!(carry.is_some());
         let (second, rest) = recover(page2, &mut carry);
-        join_rows(first.last_mut().expect("rows"), &rest.expect("the rest of row 2"));
+        join_rows(
+            first.last_mut().expect("rows"),
+            &rest.expect("the rest of row 2"),
+        );
         assert_eq!(
             texts(&first),
-            ["序号\t任务\t牵头", "1\t建设创新平台\t市科技局", "2\t培育科技企业\t市工信局"]
+            [
+                "序号\t任务\t牵头",
+                "1\t建设创新平台\t市科技局",
+                "2\t培育科技企业\t市工信局"
+            ]
         );
         assert_eq!(texts(&second), ["3\t引进人才\t市委人才办"]);
     }
