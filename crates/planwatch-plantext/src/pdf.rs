@@ -518,10 +518,18 @@ fn layout_pages(pages: &[PageGlyphs]) -> String {
     let mut carry = None;
     let mut bodies: Vec<Vec<Line>> = Vec::with_capacity(lines.len());
     for (page, h) in lines {
+        // A line of three or more columns, and a line right next to one, belongs to a table (a
+        // header row repeated on every page is dropped by `pdf_table`), not to a running header.
+        let columned: Vec<f64> = page
+            .iter()
+            .filter(|l| l.parts.len() >= 3 || l.cells && l.parts.is_empty())
+            .map(|l| l.y)
+            .collect();
+        let in_table = |l: &Line| columned.iter().any(|y| (l.y - y).abs() <= 2.5 * l.size);
         let body: Vec<Line> = page
             .into_iter()
             .filter(|l| {
-                let band = in_band(l, h);
+                let band = in_band(l, h) && !in_table(l);
                 let repeated = seen.get(&furniture_key(&l.text)).is_some_and(|&n| n >= 2);
                 !(band && (repeated || crate::layout::is_page_number(&l.text)))
             })
@@ -534,6 +542,7 @@ fn layout_pages(pages: &[PageGlyphs]) -> String {
         }
         bodies.push(body);
     }
+    drop_repeated_headers(&mut bodies);
     let mut out = String::new();
     for (i, body) in bodies.iter().enumerate() {
         let refs: Vec<&Line> = body.iter().collect();
@@ -546,6 +555,32 @@ fn layout_pages(pages: &[PageGlyphs]) -> String {
         out.push_str(&text);
     }
     out
+}
+
+/// A table's first row repeated at the top of the next page, where the table goes on, is
+/// dropped (word processors repeat a table's header rows on every page).
+fn drop_repeated_headers(bodies: &mut [Vec<Line>]) {
+    let mut headers: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut before_cells = false;
+    for body in bodies.iter_mut() {
+        let continues = before_cells;
+        if continues
+            && body
+                .first()
+                .is_some_and(|l| l.cells && headers.contains(&l.text))
+        {
+            body.remove(0);
+        }
+        for l in body.iter() {
+            if l.cells && !before_cells {
+                headers.insert(l.text.clone());
+            }
+            before_cells = l.cells;
+        }
+        if body.is_empty() {
+            before_cells = continues;
+        }
+    }
 }
 
 /// Joins the lines of a page into paragraphs: a line that reaches the right margin goes on

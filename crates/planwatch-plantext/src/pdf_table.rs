@@ -40,7 +40,7 @@ pub(crate) struct Carry {
 }
 
 /// Lines further apart than this many sizes end a table.
-const MAX_STEP: f64 = 3.0;
+const MAX_STEP: f64 = 4.0;
 /// Lines without parts allowed between two lines with parts inside one table.
 const MAX_SINGLES: usize = 8;
 
@@ -133,20 +133,20 @@ fn fits(bounds: &[f64], l: &Line) -> bool {
     l.parts.iter().all(|p| !place(bounds, p, l.size).1)
 }
 
-/// The step between two lines of one cell: the smallest step between consecutive lines with
-/// text in the same column (else 1.2 sizes).
+/// The step between two lines of one cell: the smallest step between two lines with text in
+/// the same column and none between them in that column (else 1.2 sizes). Lines of other
+/// columns may lie between them: a cell set in the middle of its row has its own baselines.
 fn pitch_of(lines: &[Line], bounds: &[f64], size: f64) -> f64 {
-    let cols =
-        |l: &Line| -> Vec<usize> { l.parts.iter().map(|p| column_of(bounds, p.x0)).collect() };
+    let mut last = vec![f64::NAN; bounds.len() + 1];
     let mut pitch = f64::INFINITY;
-    for w in lines.windows(2) {
-        let step = w[1].y - w[0].y;
-        if step < 0.6 * size {
-            continue;
-        }
-        let (a, b) = (cols(&w[0]), cols(&w[1]));
-        if a.iter().any(|c| b.contains(c)) {
-            pitch = pitch.min(step);
+    for l in lines {
+        for p in &l.parts {
+            let c = column_of(bounds, p.x0).min(bounds.len());
+            let step = l.y - last[c];
+            if step >= 0.6 * size {
+                pitch = pitch.min(step);
+            }
+            last[c] = l.y;
         }
     }
     if pitch.is_finite() { pitch } else { 1.2 * size }
@@ -296,6 +296,8 @@ pub(crate) fn recover(lines: Vec<Line>, carry: &mut Option<Carry>) -> (Vec<Line>
             i = j;
         }
     }
+    // Lines from here on were copied to `out` one by one, unchanged.
+    let mut copied_from = i;
     while i < n {
         if lines[i].parts.is_empty() || !has_parts(&lines[i]) {
             out.push(lines[i].clone());
@@ -338,8 +340,18 @@ pub(crate) fn recover(lines: Vec<Line>, carry: &mut Option<Carry>) -> (Vec<Line>
         {
             end += 1;
         }
-        // A leading line across the columns is not part of the table.
+        // Lines just before the first line with parts that fit the columns: the first lines
+        // of cells set in the middle or at the bottom of the first row.
         let mut start = i;
+        while start > copied_from
+            && !lines[start - 1].parts.is_empty()
+            && lines[start].y - lines[start - 1].y <= 1.3 * pitch
+            && fits(&bounds, &lines[start - 1])
+        {
+            start -= 1;
+            out.pop();
+        }
+        // A leading line across the columns is not part of the table.
         while start < end && !fits(&bounds, &lines[start]) && lines[start].parts.len() < 2 {
             out.push(lines[start].clone());
             start += 1;
@@ -358,6 +370,7 @@ pub(crate) fn recover(lines: Vec<Line>, carry: &mut Option<Carry>) -> (Vec<Line>
             });
         }
         i = end;
+        copied_from = end;
     }
     *carry = ended_page;
     (out, rest_of_row)
