@@ -312,8 +312,11 @@ fn line_of(row: &[PlacedGlyph]) -> Option<Line> {
     let mut cells = false;
     text.push_str(&first.text);
     // A gap this wide separates parts: about an em, and clearly more than the usual gap
-    // between glyphs of a word (a line of table cells has mostly wide gaps).
-    let cut = (0.9 * size).max(usual.min(0.3 * size) + 0.7 * size);
+    // between glyphs of a word (a line of table cells has mostly wide gaps); between two
+    // Chinese characters, which are set without gaps, half an em (two cells' padding).
+    let usual_part = usual.min(0.3 * size);
+    let cut = (0.9 * size).max(usual_part + 0.7 * size);
+    let cut_wide = (0.4 * size).max(usual_part + 0.35 * size);
     let mut parts = Vec::new();
     let mut part = Part {
         x0: first.x,
@@ -332,7 +335,7 @@ fn line_of(row: &[PlacedGlyph]) -> Option<Line> {
         } else if !wide(before) && !wide(after) && *gap > usual.min(0.15 * size) + 0.15 * size {
             space = Some(' ');
         }
-        if *gap >= cut {
+        if *gap >= cut || (wide(before) && wide(after) && *gap >= cut_wide) {
             parts.push(std::mem::replace(
                 &mut part,
                 Part {
@@ -534,15 +537,9 @@ fn layout_pages(pages: &[PageGlyphs]) -> String {
                 !(band && (repeated || crate::layout::is_page_number(&l.text)))
             })
             .collect();
-        let (body, rest) = crate::pdf_table::recover(body, &mut carry);
-        if let Some(rest) = rest
-            && let Some(row) = bodies.last_mut().and_then(|b| b.last_mut())
-        {
-            crate::pdf_table::join_rows(row, &rest);
-        }
-        bodies.push(body);
+        bodies.push(crate::pdf_table::recover(body, &mut carry));
     }
-    drop_repeated_headers(&mut bodies);
+    settle_page_breaks(&mut bodies);
     let mut out = String::new();
     for (i, body) in bodies.iter().enumerate() {
         let refs: Vec<&Line> = body.iter().collect();
@@ -557,28 +554,41 @@ fn layout_pages(pages: &[PageGlyphs]) -> String {
     out
 }
 
-/// A table's first row repeated at the top of the next page, where the table goes on, is
-/// dropped (word processors repeat a table's header rows on every page).
-fn drop_repeated_headers(bodies: &mut [Vec<Line>]) {
+/// Tables going on over a page break: a table's first row repeated at the top of the next
+/// page is dropped (word processors repeat header rows on every page), and a row broken by
+/// the page break is joined again (`pdf_table::continues_row`).
+fn settle_page_breaks(bodies: &mut [Vec<Line>]) {
     let mut headers: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut before_cells = false;
-    for body in bodies.iter_mut() {
-        let continues = before_cells;
-        if continues
-            && body
+    let mut before: Option<Line> = None;
+    for k in 0..bodies.len() {
+        let goes_on = before.as_ref().is_some_and(|b| b.cells);
+        if goes_on
+            && bodies[k]
                 .first()
                 .is_some_and(|l| l.cells && headers.contains(&l.text))
         {
-            body.remove(0);
+            bodies[k].remove(0);
         }
-        for l in body.iter() {
-            if l.cells && !before_cells {
+        if let Some(b) = &before
+            && bodies[k]
+                .first()
+                .is_some_and(|first| crate::pdf_table::continues_row(b, first))
+        {
+            let rest = bodies[k].remove(0);
+            let (done, _) = bodies.split_at_mut(k);
+            if let Some(prev) = done.iter_mut().rev().find_map(|p| p.last_mut()) {
+                crate::pdf_table::join_rows(prev, &rest);
+            }
+        }
+        let mut last_cells = before.as_ref().is_some_and(|b| b.cells);
+        for l in &bodies[k] {
+            if l.cells && !last_cells {
                 headers.insert(l.text.clone());
             }
-            before_cells = l.cells;
+            last_cells = l.cells;
         }
-        if body.is_empty() {
-            before_cells = continues;
+        if let Some(l) = bodies[..=k].iter().rev().find_map(|p| p.last()) {
+            before = Some(l.clone());
         }
     }
 }

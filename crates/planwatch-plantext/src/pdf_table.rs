@@ -16,9 +16,9 @@
 //!   一、创新平台, as a merged row reads from a .docx).
 //! - **Cells**: a cell's lines are joined as one paragraph; a second paragraph in a cell (a gap
 //!   wider than a line step) is joined with ；, as the .docx reader does.
-//! - **Page breaks**: the columns carry over to the next page when the table ends its page; a
-//!   header row repeated there is dropped, and a first row without its number is the rest of
-//!   the previous page's last row.
+//! - **Page breaks**: the columns carry over to the next page when the table ends its page (a
+//!   header row repeated there and a row broken by the page are settled by `pdf`, for tables
+//!   with rules too: [`continues_row`], [`join_rows`]).
 //!
 //! Every step is linear or sorts, so a hostile page of glyphs costs no more than reading it.
 
@@ -31,10 +31,6 @@ pub(crate) struct Carry {
     bounds: Vec<f64>,
     left: f64,
     right: f64,
-    /// The first row of the table, to recognise it when repeated on the next page.
-    header: String,
-    /// Whether the first column numbers the rows (序号).
-    numbered: bool,
     /// The step between two lines of a cell.
     pitch: f64,
 }
@@ -152,9 +148,8 @@ fn pitch_of(lines: &[Line], bounds: &[f64], size: f64) -> f64 {
     if pitch.is_finite() { pitch } else { 1.2 * size }
 }
 
-/// The lines of one table → its rows (tab-separated), `numbered` when the first column holds
-/// row numbers.
-fn rows(lines: &[Line], bounds: &[f64], left: f64, right: f64, pitch: f64) -> (Vec<Line>, bool) {
+/// The lines of one table → its rows (tab-separated).
+fn rows(lines: &[Line], bounds: &[f64], left: f64, right: f64, pitch: f64) -> Vec<Line> {
     let n = bounds.len() + 1;
     let within = 1.3 * pitch;
     let numbered = lines
@@ -251,20 +246,18 @@ fn rows(lines: &[Line], bounds: &[f64], left: f64, right: f64, pitch: f64) -> (V
         r.bottom = r.bottom.max(l.y);
     }
     flush(row, &mut out);
-    (out, numbered)
+    out
 }
 
 /// The lines of one page (body only, in reading order) with the tables that have no rules
 /// replaced by their rows. `carry` holds the columns of a table that ended the previous page
-/// and is set for the next one. Returns the lines and, when the page starts with the rest of
-/// the previous page's last row, that rest, for [`join_rows`].
-pub(crate) fn recover(lines: Vec<Line>, carry: &mut Option<Carry>) -> (Vec<Line>, Option<Line>) {
+/// and is set for the next one.
+pub(crate) fn recover(lines: Vec<Line>, carry: &mut Option<Carry>) -> Vec<Line> {
     let taken = carry.take();
     let n = lines.len();
-    let has_parts = |l: &Line| !l.parts.is_empty() && l.parts.len() >= 2;
+    let has_parts = |l: &Line| l.parts.len() >= 2;
     let step_ok = |a: &Line, b: &Line| b.y - a.y <= MAX_STEP * a.size.max(b.size);
     let mut out: Vec<Line> = Vec::with_capacity(n);
-    let mut rest_of_row = None;
     let mut ended_page = None;
     let mut i = 0;
     // The table carried from the previous page goes on at the top of this one.
@@ -278,18 +271,7 @@ pub(crate) fn recover(lines: Vec<Line>, carry: &mut Option<Carry>) -> (Vec<Line>
             j += 1;
         }
         if j > 0 {
-            let (mut rows, _) = rows(&lines[..j], &c.bounds, c.left, c.right, c.pitch);
-            if rows.first().is_some_and(|r| r.text == c.header) {
-                rows.remove(0);
-            }
-            if c.numbered
-                && rows
-                    .first()
-                    .is_some_and(|r| r.text.split('\t').next().is_some_and(str::is_empty))
-            {
-                rest_of_row = Some(rows.remove(0));
-            }
-            out.extend(rows);
+            out.extend(rows(&lines[..j], &c.bounds, c.left, c.right, c.pitch));
             if j == n {
                 ended_page = Some(c.clone());
             }
@@ -356,16 +338,12 @@ pub(crate) fn recover(lines: Vec<Line>, carry: &mut Option<Carry>) -> (Vec<Line>
             out.push(lines[start].clone());
             start += 1;
         }
-        let (rows, numbered) = rows(&lines[start..end], &bounds, left, right, pitch);
-        let header = rows.first().map(|r| r.text.clone()).unwrap_or_default();
-        out.extend(rows);
+        out.extend(rows(&lines[start..end], &bounds, left, right, pitch));
         if end == n {
             ended_page = Some(Carry {
                 bounds,
                 left,
                 right,
-                header,
-                numbered,
                 pitch,
             });
         }
@@ -373,7 +351,18 @@ pub(crate) fn recover(lines: Vec<Line>, carry: &mut Option<Carry>) -> (Vec<Line>
         copied_from = end;
     }
     *carry = ended_page;
-    (out, rest_of_row)
+    out
+}
+
+/// Whether a row is the rest of `before`, broken by a page break: the rows number themselves
+/// in the first column and this one has no number, in as many cells.
+pub(crate) fn continues_row(before: &Line, row: &Line) -> bool {
+    let first = |l: &Line| l.text.split('\t').next().unwrap_or("").trim().to_string();
+    before.cells
+        && row.cells
+        && is_row_number(&first(before))
+        && first(row).is_empty()
+        && before.text.matches('\t').count() == row.text.matches('\t').count()
 }
 
 /// Joins the rest of a row carried over a page break into the row it continues, cell by cell.
@@ -444,8 +433,8 @@ mod tests {
             line(330.0, &[(90.0, "附件：任务分解表填报说明")]),
         ];
         let mut carry = None;
-        let (out, rest) = recover(lines, &mut carry);
-        assert!(rest.is_none() && carry.is_none());
+        let out = recover(lines, &mut carry);
+        assert!(carry.is_none());
         assert_eq!(
             texts(&out),
             [
@@ -471,7 +460,7 @@ mod tests {
         ];
         let before = texts(&lines);
         let mut carry = None;
-        let (out, _) = recover(lines, &mut carry);
+        let out = recover(lines, &mut carry);
         assert_eq!(texts(&out), before);
     }
 
@@ -498,13 +487,16 @@ mod tests {
             ),
         ];
         let mut carry = None;
-        let (mut first, _) = recover(page1, &mut carry);
+        let mut first = recover(page1, &mut carry);
         assert!(carry.is_some());
-        let (second, rest) = recover(page2, &mut carry);
-        join_rows(
-            first.last_mut().expect("rows"),
-            &rest.expect("the rest of row 2"),
+        let second = recover(page2, &mut carry);
+        assert_eq!(
+            texts(&second),
+            ["序号\t任务\t牵头", "\t技企业\t", "3\t引进人才\t市委人才办"]
         );
+        let last = first.last_mut().expect("rows");
+        assert!(continues_row(last, &second[1]) && !continues_row(last, &second[2]));
+        join_rows(last, &second[1]);
         assert_eq!(
             texts(&first),
             [
@@ -513,6 +505,5 @@ mod tests {
                 "2\t培育科技企业\t市工信局"
             ]
         );
-        assert_eq!(texts(&second), ["3\t引进人才\t市委人才办"]);
     }
 }
