@@ -521,14 +521,19 @@ fn layout_pages(pages: &[PageGlyphs]) -> String {
     let mut carry = None;
     let mut bodies: Vec<Vec<Line>> = Vec::with_capacity(lines.len());
     for (page, h) in lines {
-        // A line of three or more columns, and a line right next to one, belongs to a table (a
-        // header row repeated on every page is dropped by `pdf_table`), not to a running header.
+        // A line of three or more columns, and a line right next to one (or near one, when it
+        // has columns of its own), belongs to a table, not to a running header: a header row
+        // repeated on every page is dropped by `settle_page_breaks`, and rows of a table are
+        // alike once their digits are masked.
         let columned: Vec<f64> = page
             .iter()
             .filter(|l| l.parts.len() >= 3 || l.cells && l.parts.is_empty())
             .map(|l| l.y)
             .collect();
-        let in_table = |l: &Line| columned.iter().any(|y| (l.y - y).abs() <= 2.5 * l.size);
+        let in_table = |l: &Line| {
+            let near = if l.parts.len() >= 2 { 4.0 } else { 2.5 };
+            columned.iter().any(|y| (l.y - y).abs() <= near * l.size)
+        };
         let body: Vec<Line> = page
             .into_iter()
             .filter(|l| {
