@@ -525,14 +525,17 @@ fn layout_pages(pages: &[PageGlyphs]) -> String {
         // has columns of its own), belongs to a table, not to a running header: a header row
         // repeated on every page is dropped by `settle_page_breaks`, and rows of a table are
         // alike once their digits are masked.
-        let columned: Vec<f64> = page
+        let mut columned: Vec<f64> = page
             .iter()
             .filter(|l| l.parts.len() >= 3 || l.cells && l.parts.is_empty())
             .map(|l| l.y)
             .collect();
+        columned.sort_by(f64::total_cmp);
         let in_table = |l: &Line| {
-            let near = if l.parts.len() >= 2 { 4.0 } else { 2.5 };
-            columned.iter().any(|y| (l.y - y).abs() <= near * l.size)
+            let near = if l.parts.len() >= 2 { 4.0 } else { 2.5 } * l.size;
+            // The first columned line at or below `l.y - near`, if it is within reach.
+            let k = columned.partition_point(|&y| y < l.y - near);
+            columned.get(k).is_some_and(|&y| y <= l.y + near)
         };
         let body: Vec<Line> = page
             .into_iter()

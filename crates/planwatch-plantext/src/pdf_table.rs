@@ -39,6 +39,9 @@ pub(crate) struct Carry {
 const MAX_STEP: f64 = 4.0;
 /// Lines without parts allowed between two lines with parts inside one table.
 const MAX_SINGLES: usize = 8;
+/// Columns of a table: a task table has about ten; more is a page of scattered text (and would
+/// cost a cell per column and row).
+const MAX_COLUMNS: usize = 64;
 
 fn wide(c: char) -> bool {
     crate::chars::is_wide(c)
@@ -304,6 +307,9 @@ pub(crate) fn recover(lines: Vec<Line>, carry: &mut Option<Carry>) -> Vec<Line> 
         let parts: Vec<&Part> = multi.iter().flat_map(|l| l.parts.iter()).collect();
         let found = columns(&parts, multi.len() / 10, size).filter(|(bounds, _, _)| {
             let cols = bounds.len() + 1;
+            if cols > MAX_COLUMNS {
+                return false;
+            }
             let fitting = multi.iter().filter(|l| fits(bounds, l)).count();
             (cols >= 3 && multi.len() >= 2 || multi.len() >= 3) && 2 * fitting > multi.len()
         });
