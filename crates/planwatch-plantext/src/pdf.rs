@@ -3,7 +3,9 @@
 //! the page's margins; running headers and footers (a line in the top or bottom band repeated on
 //! other pages, or a page number such as — 12 — or 第 3 页) are dropped. Wide gaps inside a line
 //! become tabs, and a table drawn with rules is read cell by cell, so a table row reads like a
-//! .docx table row (a table without rules is read line by line). Pages are separated by a form feed
+//! .docx table row; a table without rules is found from where its text stands (`pdf_table`).
+//! A table's header repeated on the next page is dropped and a row broken by the page break
+//! joined again (`settle_page_breaks`). Pages are separated by a form feed
 //! at the end of a page's last line, so every span knows its page (`Span::page`); a paragraph
 //! broken by a page break is joined later by `layout`, as for a text.
 //!
