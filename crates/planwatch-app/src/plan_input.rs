@@ -98,11 +98,18 @@ pub fn extract_plan_bytes(bytes: &[u8], file_name: &str) -> Result<Plan, String>
 /// extracts it again on confirmation): plain text, .docx, an old Word/WPS file through
 /// LibreOffice, a PDF's text layer (pages separated by form feeds) or a web page's article.
 pub fn plan_text(bytes: &[u8], file_name: &str) -> Result<String, String> {
+    plan_document(bytes, file_name).map(|d| d.text)
+}
+
+/// [`plan_text`] with where the text came from (a web page's source line for each line of the
+/// text), so that [`planwatch_plantext::extract_decoded`] gives the same spans as the command
+/// line.
+pub fn plan_document(bytes: &[u8], file_name: &str) -> Result<planwatch_plantext::Decoded, String> {
     if is_legacy_word(file_name, bytes) {
         let docx = crate::legacy_word::to_docx(bytes, file_name)?;
-        return planwatch_plantext::decode(&docx, file_name).map_err(|e| e.to_string());
+        return planwatch_plantext::decode_document(&docx, file_name).map_err(|e| e.to_string());
     }
-    planwatch_plantext::decode(bytes, file_name).map_err(|e| e.to_string())
+    planwatch_plantext::decode_document(bytes, file_name).map_err(|e| e.to_string())
 }
 
 /// Reads a plan file: interchange JSON (checked field by field), a task table in a spreadsheet,

@@ -26,6 +26,7 @@ mod outline;
 mod parts;
 mod pdf;
 pub mod pdf_guard;
+mod pdf_table;
 mod sheets;
 mod source;
 mod summary;
@@ -80,17 +81,39 @@ pub fn extract_text(text: &str) -> Plan {
 /// error messages and recognises a web page by its extension. Spans of a PDF carry the page and
 /// the line on it; spans of a web page the line of the HTML source (`Span::source_line`).
 pub fn extract_bytes(bytes: &[u8], file_name: &str) -> Result<Plan, InputError> {
-    let decoded = decode_document(bytes, file_name)?;
+    Ok(extract_decoded(&decode_document(bytes, file_name)?))
+}
+
+/// Extracts a plan from decoded text with its origin: as [`extract_bytes`] does once the file
+/// is decoded (the web's preview carries the text and the origin between its steps).
+pub fn extract_decoded(decoded: &Decoded) -> Plan {
     let mut plan = extract_text(&decoded.text);
-    if let Origin::Html { source_lines } = &decoded.origin {
-        for_each_span(&mut plan, |s| {
-            let at = usize::try_from(s.line)
-                .unwrap_or(usize::MAX)
-                .saturating_sub(1);
-            s.source_line = source_lines.get(at).copied();
-        });
-    }
-    Ok(plan)
+    place_spans(&mut plan, decoded);
+    plan
+}
+
+/// Sets where each span of `plan` lies in the original file, from its line in the decoded text:
+/// a PDF's page and the line on it (form feeds in the text), a web page's source line. A span
+/// whose line is not in the text gets no place. The web preview uses it on a plan the office
+/// corrected, whose spans came back from the page.
+pub fn place_spans(plan: &mut Plan, decoded: &Decoded) {
+    let index = source::LineIndex::new(&decoded.text);
+    let html = match &decoded.origin {
+        Origin::Html { source_lines } => Some(source_lines),
+        Origin::Text | Origin::Pdf { .. } => None,
+    };
+    for_each_span(plan, |s| {
+        let at = usize::try_from(s.line)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(1);
+        let known = s.line >= 1 && at < index.lines();
+        let page = index.page_of(at).filter(|_| known);
+        s.page = page.map(|p| p.0);
+        s.source_line = match html {
+            Some(lines) => lines.get(at).copied().filter(|_| known),
+            None => page.map(|p| p.1),
+        };
+    });
 }
 
 /// Calls `f` on every span of the plan.

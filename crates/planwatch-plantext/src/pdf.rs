@@ -3,7 +3,9 @@
 //! the page's margins; running headers and footers (a line in the top or bottom band repeated on
 //! other pages, or a page number such as — 12 — or 第 3 页) are dropped. Wide gaps inside a line
 //! become tabs, and a table drawn with rules is read cell by cell, so a table row reads like a
-//! .docx table row (a table without rules is read line by line). Pages are separated by a form feed
+//! .docx table row; a table without rules is found from where its text stands (`pdf_table`).
+//! A table's header repeated on the next page is dropped and a row broken by the page break
+//! joined again (`settle_page_breaks`). Pages are separated by a form feed
 //! at the end of a page's last line, so every span knows its page (`Span::page`); a paragraph
 //! broken by a page break is joined later by `layout`, as for a text.
 //!
@@ -239,13 +241,25 @@ fn glyph_pages(data: Vec<u8>) -> Result<Vec<PageGlyphs>, InputError> {
 
 /// One visual line of a page.
 #[derive(Debug, Clone)]
-struct Line {
-    text: String,
-    left: f64,
-    right: f64,
-    y: f64,
-    size: f64,
-    cells: bool,
+pub(crate) struct Line {
+    pub(crate) text: String,
+    pub(crate) left: f64,
+    pub(crate) right: f64,
+    /// Baseline, from the page's top.
+    pub(crate) y: f64,
+    pub(crate) size: f64,
+    /// A table row (tab-separated cells): never joined with another line.
+    pub(crate) cells: bool,
+    /// The line cut at gaps of about an em or more (`pdf_table` finds columns in them).
+    pub(crate) parts: Vec<Part>,
+}
+
+/// A run of text on a line with no gap of about an em or more inside it.
+#[derive(Debug, Clone)]
+pub(crate) struct Part {
+    pub(crate) x0: f64,
+    pub(crate) x1: f64,
+    pub(crate) text: String,
 }
 
 /// A wide character (CJK, full-width punctuation): no space is written next to it for a
@@ -299,19 +313,50 @@ fn line_of(row: &[PlacedGlyph]) -> Option<Line> {
     let mut text = String::new();
     let mut cells = false;
     text.push_str(&first.text);
+    // A gap this wide separates parts: about an em, and clearly more than the usual gap
+    // between glyphs of a word (a line of table cells has mostly wide gaps); between two
+    // Chinese characters, which are set without gaps, half an em (two cells' padding).
+    let usual_part = usual.min(0.3 * size);
+    let cut = (0.9 * size).max(usual_part + 0.7 * size);
+    let cut_wide = (0.4 * size).max(usual_part + 0.35 * size);
+    let mut parts = Vec::new();
+    let mut part = Part {
+        x0: first.x,
+        x1: first.x + first.width,
+        text: first.text.clone(),
+    };
     for (g, gap) in row[1..].iter().zip(&gaps) {
         let before = text.chars().next_back().unwrap_or(' ');
         let after = g.text.chars().next().unwrap_or(' ');
+        let mut space = None;
         if *gap >= 3.0 * size {
             text.push('\t');
             cells = true;
         } else if (wide(before) || wide(after)) && *gap > usual + 0.6 * size {
-            text.push('\u{3000}');
+            space = Some('\u{3000}');
         } else if !wide(before) && !wide(after) && *gap > usual.min(0.15 * size) + 0.15 * size {
-            text.push(' ');
+            space = Some(' ');
+        }
+        if *gap >= cut || (wide(before) && wide(after) && *gap >= cut_wide) {
+            parts.push(std::mem::replace(
+                &mut part,
+                Part {
+                    x0: g.x,
+                    x1: g.x,
+                    text: String::new(),
+                },
+            ));
+        } else if let Some(c) = space {
+            part.text.push(c);
+        }
+        if let Some(c) = space {
+            text.push(c);
         }
         text.push_str(&g.text);
+        part.text.push_str(&g.text);
+        part.x1 = part.x1.max(g.x + g.width);
     }
+    parts.push(part);
     let last = row.last()?;
     Some(Line {
         text,
@@ -320,6 +365,7 @@ fn line_of(row: &[PlacedGlyph]) -> Option<Line> {
         y: row.iter().map(|g| g.y).sum::<f64>() / row.len() as f64,
         size,
         cells,
+        parts,
     })
 }
 
@@ -424,6 +470,7 @@ fn table_rows(glyphs: &[PlacedGlyph], rules: &[Rect]) -> (Vec<PlacedGlyph>, Vec<
                 y: ys[r] + 0.01,
                 size,
                 cells: true,
+                parts: Vec::new(),
             });
         }
     }
@@ -462,26 +509,51 @@ fn layout_pages(pages: &[PageGlyphs]) -> String {
     // Headers and footers: a line in a band whose key is in the same band on another page.
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (page, h) in &lines {
+        let h = *h;
         let keys: std::collections::BTreeSet<String> = page
             .iter()
-            .filter(|l| in_band(l, *h))
+            .filter(|l| in_band(l, h))
             .map(|l| furniture_key(&l.text))
             .collect();
         for k in keys {
             *seen.entry(k).or_default() += 1;
         }
     }
-    let mut out = String::new();
-    for (i, (page, h)) in lines.iter().enumerate() {
-        let body: Vec<&Line> = page
+    // The body of each page, with its tables without rules read as rows.
+    let mut carry = None;
+    let mut bodies: Vec<Vec<Line>> = Vec::with_capacity(lines.len());
+    for (page, h) in lines {
+        // A line of three or more columns, and a line right next to one (or near one, when it
+        // has columns of its own), belongs to a table, not to a running header: a header row
+        // repeated on every page is dropped by `settle_page_breaks`, and rows of a table are
+        // alike once their digits are masked.
+        let mut columned: Vec<f64> = page
             .iter()
+            .filter(|l| l.parts.len() >= 3 || l.cells && l.parts.is_empty())
+            .map(|l| l.y)
+            .collect();
+        columned.sort_by(f64::total_cmp);
+        let in_table = |l: &Line| {
+            let near = if l.parts.len() >= 2 { 4.0 } else { 2.5 } * l.size;
+            // The first columned line at or below `l.y - near`, if it is within reach.
+            let k = columned.partition_point(|&y| y < l.y - near);
+            columned.get(k).is_some_and(|&y| y <= l.y + near)
+        };
+        let body: Vec<Line> = page
+            .into_iter()
             .filter(|l| {
-                let band = in_band(l, *h);
+                let band = in_band(l, h) && !in_table(l);
                 let repeated = seen.get(&furniture_key(&l.text)).is_some_and(|&n| n >= 2);
                 !(band && (repeated || crate::layout::is_page_number(&l.text)))
             })
             .collect();
-        let text = paragraphs(&body);
+        bodies.push(crate::pdf_table::recover(body, &mut carry));
+    }
+    settle_page_breaks(&mut bodies);
+    let mut out = String::new();
+    for (i, body) in bodies.iter().enumerate() {
+        let refs: Vec<&Line> = body.iter().collect();
+        let text = paragraphs(&refs);
         if i > 0 {
             // The form feed ends the previous page's last line.
             out.push('\u{c}');
@@ -490,6 +562,45 @@ fn layout_pages(pages: &[PageGlyphs]) -> String {
         out.push_str(&text);
     }
     out
+}
+
+/// Tables going on over a page break: a table's first row repeated at the top of the next
+/// page is dropped (word processors repeat header rows on every page), and a row broken by
+/// the page break is joined again (`pdf_table::continues_row`).
+fn settle_page_breaks(bodies: &mut [Vec<Line>]) {
+    let mut headers: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut before: Option<Line> = None;
+    for k in 0..bodies.len() {
+        let goes_on = before.as_ref().is_some_and(|b| b.cells);
+        if goes_on
+            && bodies[k]
+                .first()
+                .is_some_and(|l| l.cells && headers.contains(&l.text))
+        {
+            bodies[k].remove(0);
+        }
+        if let Some(b) = &before
+            && bodies[k]
+                .first()
+                .is_some_and(|first| crate::pdf_table::continues_row(b, first))
+        {
+            let rest = bodies[k].remove(0);
+            let (done, _) = bodies.split_at_mut(k);
+            if let Some(prev) = done.iter_mut().rev().find_map(|p| p.last_mut()) {
+                crate::pdf_table::join_rows(prev, &rest);
+            }
+        }
+        let mut last_cells = before.as_ref().is_some_and(|b| b.cells);
+        for l in &bodies[k] {
+            if l.cells && !last_cells {
+                headers.insert(l.text.clone());
+            }
+            last_cells = l.cells;
+        }
+        if let Some(l) = bodies[..=k].iter().rev().find_map(|p| p.last()) {
+            before = Some(l.clone());
+        }
+    }
 }
 
 /// Joins the lines of a page into paragraphs: a line that reaches the right margin goes on

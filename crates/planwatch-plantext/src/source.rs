@@ -49,9 +49,14 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// The number of lines.
+    pub(crate) fn lines(&self) -> usize {
+        self.starts.len()
+    }
+
     /// The 1-based page and the 1-based line on that page of a 0-based line, for a text with
     /// pages.
-    fn page_of(&self, line: usize) -> Option<(u32, u32)> {
+    pub(crate) fn page_of(&self, line: usize) -> Option<(u32, u32)> {
         if !self.paged {
             return None;
         }

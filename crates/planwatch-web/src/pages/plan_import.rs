@@ -6,6 +6,7 @@
 //! refuses a plan with blocking problems and writes the audit row in the same transaction.
 
 mod edit;
+mod origin;
 
 use super::super::AppState;
 use super::super::error::{WebError, WebResult};
@@ -53,6 +54,63 @@ pub async fn form(State(state): State<AppState>, user: CurrentUser) -> WebResult
 pub struct Upload {
     file_name: String,
     content: String,
+    /// For a saved web page, the HTML source line of each line of `content` (carried sealed,
+    /// `origin`); a PDF's pages are in `content` as form feeds.
+    source_lines: Option<Vec<u32>>,
+}
+
+impl Upload {
+    /// The document as the extractor decoded it.
+    fn decoded(&self) -> planwatch_plantext::Decoded {
+        planwatch_plantext::Decoded {
+            text: self.content.clone(),
+            origin: match &self.source_lines {
+                Some(lines) => planwatch_plantext::Origin::Html {
+                    source_lines: lines.clone(),
+                },
+                None => planwatch_plantext::Origin::Text,
+            },
+        }
+    }
+
+    /// The carried source-line map (empty without one) and its seal for this session.
+    fn origin_fields(&self, csrf: &str) -> (String, String) {
+        match &self.source_lines {
+            Some(lines) => {
+                let carried = origin::encode(lines);
+                let seal = origin::seal(csrf, &self.file_name, &self.content, &carried);
+                (carried, seal)
+            }
+            None => (String::new(), String::new()),
+        }
+    }
+
+    /// The document carried back from the page: the map is checked against its seal and the
+    /// text; the error says the upload must be repeated.
+    fn carried(
+        csrf: &str,
+        file_name: String,
+        content: &str,
+        carried: &str,
+        seal: &str,
+    ) -> Result<Self, String> {
+        let content = normalise_newlines(content);
+        let source_lines = if carried.is_empty() {
+            None
+        } else {
+            if !origin::verify(csrf, &file_name, &content, carried, seal) {
+                return Err(
+                    "来源位置信息与文本不符（页面被修改或已过期），请重新上传文件".to_string(),
+                );
+            }
+            Some(origin::decode(carried, content.split('\n').count())?)
+        };
+        Ok(Self {
+            file_name,
+            content,
+            source_lines,
+        })
+    }
 }
 
 /// The confirmation: the document, and the plan as corrected in the table (interchange JSON;
@@ -63,6 +121,11 @@ pub struct ConfirmForm {
     content: String,
     #[serde(default)]
     edited: String,
+    /// The sealed source-line map of a web page (`origin`), and its seal.
+    #[serde(default)]
+    origin: String,
+    #[serde(default)]
+    origin_seal: String,
 }
 
 /// Whether the document is interchange JSON rather than plan text: a `.json` name or a
@@ -79,7 +142,7 @@ fn read(upload: &Upload) -> Result<(Plan, PlanSource), String> {
         Ok((plan, PlanSource::Json { file_name: name }))
     } else {
         Ok((
-            planwatch_plantext::extract_text(&upload.content),
+            planwatch_plantext::extract_decoded(&upload.decoded()),
             PlanSource::Text { file_name: name },
         ))
     }
@@ -167,6 +230,9 @@ struct PreviewPage {
     c: Chrome,
     file_name: String,
     content: String,
+    /// The web page's source-line map and its seal, carried to the next step.
+    origin: String,
+    origin_seal: String,
     is_json: bool,
     title: String,
     period: String,
@@ -274,12 +340,19 @@ async fn preview_page(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
         }
     };
+    let json = is_json(&upload.file_name, &upload.content);
     let (plan, corrected, error) = match shown {
         Shown::Document => (document, false, None),
-        Shown::Corrected(plan) => (*plan, true, None),
+        Shown::Corrected(mut plan) => {
+            // Where each item lies in the original file comes from the document carried
+            // (sealed), not from the spans the table posted.
+            if !json {
+                planwatch_plantext::place_spans(&mut plan, &upload.decoded());
+            }
+            (*plan, true, None)
+        }
         Shown::Unreadable(e) => (document, false, Some(e)),
     };
-    let json = is_json(&upload.file_name, &upload.content);
     let problems = check_plan(&plan);
     let mut worst: BTreeMap<usize, Severity> = BTreeMap::new();
     if !json {
@@ -355,7 +428,10 @@ async fn preview_page(
     } else {
         StatusCode::OK
     };
+    let (origin, origin_seal) = upload.origin_fields(&user.csrf);
     let page = PreviewPage {
+        origin,
+        origin_seal,
         c,
         title: plan.title.clone(),
         period: format!("{}—{}年", plan.period.start, plan.period.end),
@@ -392,9 +468,10 @@ fn normalise_newlines(s: &str) -> String {
 }
 
 /// The upload as text: UTF-8, GB18030, UTF-16, .docx, .doc/.wps (LibreOffice), a PDF's text
-/// layer or a web page's article, decoded as the CLI decodes a file.
-fn decode(file_name: &str, bytes: &[u8]) -> Result<String, String> {
-    app::plan_input::plan_text(bytes, file_name).map_err(|e| format!("文件 {file_name} {e}"))
+/// layer or a web page's article, decoded as the CLI decodes a file, with where the text came
+/// from (a web page's source lines).
+fn decode_document(file_name: &str, bytes: &[u8]) -> Result<planwatch_plantext::Decoded, String> {
+    app::plan_input::plan_document(bytes, file_name).map_err(|e| format!("文件 {file_name} {e}"))
 }
 
 /// Receives the upload (a file, or text pasted into the form) and shows the preview. The
@@ -429,7 +506,7 @@ pub async fn preview(
                 ));
             }
             "text" => pasted = String::from_utf8_lossy(&bytes).into_owned(),
-            "file_name" | "content" | "edited" => {
+            "file_name" | "content" | "edited" | "origin" | "origin_seal" => {
                 carried.insert(name, String::from_utf8_lossy(&bytes).into_owned());
             }
             _ => {}
@@ -446,9 +523,15 @@ pub async fn preview(
             Ok(plan) => Shown::Corrected(Box::new(plan)),
             Err(e) => Shown::Unreadable(e),
         };
-        let upload = Upload {
+        let upload = match Upload::carried(
+            &user.csrf,
             file_name,
-            content: normalise_newlines(&content),
+            &content,
+            &carried.remove("origin").unwrap_or_default(),
+            &carried.remove("origin_seal").unwrap_or_default(),
+        ) {
+            Ok(u) => u,
+            Err(error) => return form_error(&state, &user, error).await,
         };
         return preview_page(&state, &user, upload, shown).await;
     }
@@ -461,22 +544,30 @@ pub async fn preview(
                     content: serde_json::to_string_pretty(&plan)
                         .map_err(|e| WebError::Internal(e.into()))?,
                     file_name: format!("{name}（任务表）.json"),
+                    source_lines: None,
                 },
                 Err(error) => {
                     return form_error(&state, &user, format!("任务表“{name}”{error}")).await;
                 }
             }
         }
-        Some((name, bytes)) => match decode(&name, &bytes) {
-            Ok(content) => Upload {
+        Some((name, bytes)) => match decode_document(&name, &bytes) {
+            Ok(document) => Upload {
                 file_name: name,
-                content: normalise_newlines(&content),
+                content: normalise_newlines(&document.text),
+                source_lines: match document.origin {
+                    planwatch_plantext::Origin::Html { source_lines } => Some(source_lines),
+                    planwatch_plantext::Origin::Text | planwatch_plantext::Origin::Pdf { .. } => {
+                        None
+                    }
+                },
             },
             Err(error) => return form_error(&state, &user, error).await,
         },
         None if !pasted.trim().is_empty() => Upload {
             file_name: "粘贴的文本".to_string(),
             content: normalise_newlines(&pasted),
+            source_lines: None,
         },
         None => {
             return form_error(
@@ -508,9 +599,15 @@ pub async fn confirm(
     Form(form): Form<ConfirmForm>,
 ) -> WebResult<Response> {
     user.require(Permission::ImportPlan)?;
-    let upload = Upload {
-        file_name: form.file_name,
-        content: normalise_newlines(&form.content),
+    let upload = match Upload::carried(
+        &user.csrf,
+        form.file_name,
+        &form.content,
+        &form.origin,
+        &form.origin_seal,
+    ) {
+        Ok(u) => u,
+        Err(error) => return form_error(&state, &user, error).await,
     };
     let (plan, source, corrected) = if form.edited.trim().is_empty() {
         match read(&upload) {
@@ -519,7 +616,11 @@ pub async fn confirm(
         }
     } else {
         match edit::corrected(&form.edited, &upload.file_name) {
-            Ok(plan) => {
+            Ok(mut plan) => {
+                // The places in the original file come from the document carried (sealed).
+                if !is_json(&upload.file_name, &upload.content) {
+                    planwatch_plantext::place_spans(&mut plan, &upload.decoded());
+                }
                 let source = PlanSource::Json {
                     file_name: format!("{}（网页校对）", upload.file_name),
                 };
@@ -559,8 +660,9 @@ mod tests {
 
     #[test]
     fn text_that_is_not_utf8_gets_a_chinese_hint() {
-        let e = decode("plan.txt", &[0xB0, 0xA1, 0xFF]).expect_err("not UTF-8");
+        let e = decode_document("plan.txt", &[0xB0, 0xA1, 0xFF]).expect_err("not UTF-8");
         assert!(e.contains("UTF-8"));
-        assert_eq!(decode("a.txt", b"\xEF\xBB\xBFabc").as_deref(), Ok("abc"));
+        let d = decode_document("a.txt", b"\xEF\xBB\xBFabc").expect("text");
+        assert_eq!(d.text, "abc");
     }
 }
