@@ -97,10 +97,13 @@ pub trait StoreHandle: Clone + Send + Sync + 'static {
     fn store(&self) -> &Store;
 }
 
+/// A report's queue key: (plan, unit, quarter, token).
+type QueueKey = (Option<i64>, String, Quarter, i64);
+
 /// The queues of API writes, one per report (plan, unit, quarter) and token.
 #[derive(Default)]
 pub struct ReportQueues {
-    queues: Mutex<HashMap<(Option<i64>, String, Quarter, i64), Arc<ReportQueue>>>,
+    queues: Mutex<HashMap<QueueKey, Arc<ReportQueue>>>,
 }
 
 /// The API writes waiting for one report under one token.

@@ -109,8 +109,7 @@ struct Inner {
     /// People's names by username, per data version.
     people_cache: Mutex<Option<(i64, Arc<planwatch_app::people::People>)>>,
     /// Each user's to-do count for the navigation, per data version and day.
-    todo_counts:
-        Mutex<std::collections::HashMap<(i64, Option<i64>), (i64, chrono::NaiveDate, usize)>>,
+    todo_counts: Mutex<std::collections::HashMap<(i64, Option<i64>), TodoCount>>,
     /// Monitoring results per data version.
     assessments: assessment::Cache,
     /// The reporting context (catalogue, periods, breakdown) per setup version.
@@ -404,6 +403,9 @@ impl AppState {
         self.inner.plan_cache.put((version, data));
     }
 }
+
+/// A to-do count for the navigation: (data version, day, count), per (user, plan).
+type TodoCount = (i64, chrono::NaiveDate, usize);
 
 /// A cache slot per plan (the plan of the request scope, see `plans::scope`): what one plan's
 /// pages read is never served for another. Holds at most [`PerPlan::MAX`] plans.
