@@ -346,9 +346,11 @@ pub async fn template(
     let current = store.report(unit, q).await?;
     let history = store.indicator_history().await?;
     let reports = store.reports(Some(q)).await?;
+    let plan_code = store.current_plan().await?.code;
     let bytes = write_quarterly(&QuarterlyTemplate {
         scope: &scope,
         plan_title: &ctx.plan.title,
+        plan_code: Some(&plan_code),
         deadline: period.deadline_for(unit),
         task_forces: &ctx.task_forces,
         previous: previous.as_ref().map(|r| &r.content),
@@ -386,6 +388,17 @@ pub async fn submit(
     now: DateTime<Utc>,
 ) -> Result<SubmitOutcome, AppError> {
     let meta = read_meta(bytes, &ctx.settings).map_err(AppError::Invalid)?;
+    if let Some(code) = &meta.plan {
+        let current = store.current_plan().await?;
+        if current.code != *code {
+            return Err(AppError::Refused(format!(
+                "{} 是计划 {code} 的报送表，不属于当前计划 {}《{}》：请在计划 {code} 中提交（命令行加 --plan {code}，网页在该计划下上传）",
+                file.display(),
+                current.code,
+                current.title
+            )));
+        }
+    }
     if meta.form != "quarterly" {
         return Err(AppError::Refused(format!(
             "{} 是年度任务分解表，请用 planwatch breakdown import 导入",

@@ -112,6 +112,21 @@ async fn route(state: AppState, mut request: Request, next: Next) -> Response {
         .map_or_else(|| request.uri().path().to_string(), |(_, t)| t.clone());
     let plans = match state.plan_list().await {
         Ok(p) => p,
+        // Pages that need no database (the sign-in form) still work; every other page meets
+        // the same failure on its own first query and answers it (503 while the database is
+        // away, with the breaker answering at once).
+        Err(e) if named.is_none() => {
+            tracing::debug!(error = %e, "plan list unavailable; request runs without a plan");
+            return NAV
+                .scope(
+                    Arc::new(PlanNav {
+                        current: None,
+                        plans: Arc::new(Vec::new()),
+                    }),
+                    next.run(request),
+                )
+                .await;
+        }
         Err(e) => return refuse(&route_path, e),
     };
     let current = match &named {

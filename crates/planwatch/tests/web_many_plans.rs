@@ -5,8 +5,10 @@
 //! weighted mean of the plans' own scores.
 
 mod common;
+mod filled;
 mod web_support;
 
+use planwatch_quarterly::xlsx::edit::copy_with;
 use serde_json::Value;
 use web_support::{Client, Server, fixture};
 
@@ -137,6 +139,30 @@ fn a_units_people_get_one_to_do_list_and_one_reports_page_across_the_plans() {
         t.to_str().expect("utf-8"),
     ]);
     assert!(out.contains("指标 0 项"), "{out}");
+    // The form names its plan: submitted without --plan it goes back to szjj, and the other
+    // plan refuses it by name.
+    let bytes = std::fs::read(&t).expect("template");
+    let f = dir.path().join("b-filled.xlsx");
+    std::fs::write(&f, copy_with(&bytes, filled::fill).expect("fill")).expect("write");
+    let f = f.to_str().expect("utf-8");
+    let refused = server.cli_output(&["--plan", "plan1", "submit", f, "--as", "kjj"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&refused.stderr);
+    assert!(e.contains("是计划 szjj 的报送表"), "{e}");
+    let out = server.cli(&["submit", f, "--as", "kjj"]);
+    assert!(out.contains("待负责人审核"), "{out}");
+    // The head's to-do has it to approve, in szjj.
+    let mut head = server.sign_in("kjj.head");
+    let todo = json(&mut head, "/api/v1/todo");
+    let approve: Vec<&Value> = todo["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["kind"] == "approve")
+        .collect();
+    assert_eq!(approve.len(), 1, "{todo}");
+    assert_eq!(approve[0]["plan"], "szjj");
+    assert_eq!(approve[0]["period"], "2023Q3");
     let t = dir.path().join("a.xlsx");
     let out = server.cli(&[
         "--plan",

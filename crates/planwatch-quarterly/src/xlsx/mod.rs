@@ -241,6 +241,9 @@ pub struct WorkbookMeta {
     pub unit: Option<String>,
     /// `2023Q3` (quarterly) or `2023` (breakdown).
     pub period: String,
+    /// The code of the plan the form was made for (several plans in one deployment); forms made
+    /// before plans had codes have none.
+    pub plan: Option<String>,
 }
 
 const META_FORMAT_VERSION: u32 = 1;
@@ -252,7 +255,14 @@ impl WorkbookMeta {
             version: META_FORMAT_VERSION,
             unit: Some(unit.to_string()),
             period: period.to_string(),
+            plan: None,
         }
+    }
+
+    /// The same identification, naming the plan the form was made for.
+    pub fn for_plan(mut self, code: Option<&str>) -> Self {
+        self.plan = code.map(str::to_string);
+        self
     }
 
     pub fn breakdown(year: i32) -> Self {
@@ -261,16 +271,21 @@ impl WorkbookMeta {
             version: META_FORMAT_VERSION,
             unit: None,
             period: year.to_string(),
+            plan: None,
         }
     }
 
     fn rows(&self) -> Vec<(&'static str, String)> {
-        vec![
+        let mut rows = vec![
             ("form", self.form.clone()),
             ("version", self.version.to_string()),
             ("unit", self.unit.clone().unwrap_or_default()),
             ("period", self.period.clone()),
-        ]
+        ];
+        if let Some(code) = &self.plan {
+            rows.push(("plan", code.clone()));
+        }
+        rows
     }
 
     /// Writes the very hidden identification sheet.
@@ -282,7 +297,7 @@ impl WorkbookMeta {
         ws.set_name(META_SHEET)?;
         ws.write_string(0, 0, "PlanWatch 模板标识，请勿修改")?;
         for (i, (k, v)) in self.rows().into_iter().enumerate() {
-            let r = u32::try_from(i).expect("four rows") + 1;
+            let r = u32::try_from(i).expect("five rows") + 1;
             ws.write_string(r, 0, k)?;
             ws.write_string(r, 1, v)?;
         }
@@ -323,6 +338,7 @@ impl WorkbookMeta {
             version,
             unit: get("unit").filter(|u| !u.is_empty()),
             period: get("period").ok_or_else(|| bad("缺少 period"))?,
+            plan: get("plan").filter(|p| !p.is_empty()),
         })
     }
 }

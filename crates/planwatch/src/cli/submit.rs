@@ -42,6 +42,14 @@ pub fn print_refusal(file: &Path, e: &ImportError) {
 
 pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(&a.file).with_context(|| format!("无法读取 {}", a.file.display()))?;
+    // A form names the plan it was made for: it goes back to that plan unless --plan says another.
+    if app::chosen_plan().is_none()
+        && let Ok(settings) = rep::settings(data_dir)
+        && let Ok(meta) = planwatch_quarterly::xlsx::read_meta(&bytes, &settings)
+        && let Some(code) = meta.plan
+    {
+        app::choose_plan(&code);
+    }
     app::block_on(async {
         let store = app::open(data_dir, OpenMode::Existing).await?;
         let result = async {

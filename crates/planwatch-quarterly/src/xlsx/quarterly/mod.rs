@@ -139,6 +139,8 @@ pub struct QuarterlyTemplate<'a> {
     pub scope: &'a ReportScope<'a>,
     /// The plan's title, shown above the form.
     pub plan_title: &'a str,
+    /// The plan's code, kept in the identification sheet so that the form goes back to its plan.
+    pub plan_code: Option<&'a str>,
     /// The unit's deadline.
     pub deadline: NaiveDate,
     /// Task number → task force (专班); tasks not in the map show an empty cell.
@@ -215,7 +217,9 @@ pub fn write_quarterly(t: &QuarterlyTemplate<'_>) -> Result<Vec<u8>, TemplateErr
     let demo = t.prefill.is_some_and(|p| p.demo);
     write_task_sheet(wb.add_worksheet(), t, &f, demo)?;
     write_indicator_sheet(wb.add_worksheet(), t, &f, demo)?;
-    WorkbookMeta::quarterly(&t.scope.unit, t.scope.period).write(&mut wb)?;
+    WorkbookMeta::quarterly(&t.scope.unit, t.scope.period)
+        .for_plan(t.plan_code)
+        .write(&mut wb)?;
     Ok(wb.save_to_buffer()?)
 }
 

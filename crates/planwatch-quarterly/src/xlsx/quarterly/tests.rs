@@ -38,6 +38,7 @@ fn template_for(scope: &'static ReportScope<'static>, prefill: Option<&ReportCon
     write_quarterly(&QuarterlyTemplate {
         scope,
         plan_title: "阳泉市国家创新型城市建设三年行动计划（2022—2024年）",
+        plan_code: None,
         deadline: NaiveDate::from_ymd_opt(2023, 10, 10).expect("date"),
         task_forces: forces,
         previous: None,
@@ -646,6 +647,7 @@ fn a_lead_sees_what_participants_reported() {
     let bytes = write_quarterly(&QuarterlyTemplate {
         scope,
         plan_title: "t",
+        plan_code: None,
         deadline: NaiveDate::from_ymd_opt(2023, 10, 10).expect("date"),
         task_forces: forces,
         previous: None,
