@@ -108,6 +108,7 @@ fn main() {
     let bytes = write_quarterly(&QuarterlyTemplate {
         scope: &scope,
         plan_title: &plan.title,
+        plan_code: None,
         deadline: chrono::NaiveDate::from_ymd_opt(2023, 10, 10).expect("date"),
         task_forces: &BTreeMap::new(),
         previous: None,

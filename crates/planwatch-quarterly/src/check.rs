@@ -567,6 +567,7 @@ mod tests {
         let bytes = write_quarterly(&QuarterlyTemplate {
             scope,
             plan_title: "计划",
+            plan_code: None,
             deadline: chrono::NaiveDate::from_ymd_opt(2023, 10, 10).expect("date"),
             task_forces: &forces,
             previous: None,

@@ -855,6 +855,7 @@ mod tests {
                 let bytes = write_quarterly(&QuarterlyTemplate {
                     scope: &scope,
                     plan_title: "t",
+                    plan_code: None,
                     deadline: ReportingPeriod::new(period, inputs.settings).deadline,
                     task_forces: &BTreeMap::new(),
                     previous: None,

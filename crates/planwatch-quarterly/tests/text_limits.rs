@@ -82,6 +82,7 @@ fn check_through_excel(content: &ReportContent) -> Result<ReportContent, Vec<(Pl
     let bytes = write_quarterly(&QuarterlyTemplate {
         scope: w.scope(),
         plan_title: &w.plan.title,
+        plan_code: None,
         deadline: NaiveDate::from_ymd_opt(2023, 10, 10).expect("date"),
         task_forces: &forces,
         previous: None,
@@ -240,6 +241,7 @@ fn the_writers_never_fail_on_text_excel_cannot_hold() {
     let form = write_quarterly(&QuarterlyTemplate {
         scope: w.scope(),
         plan_title: &huge,
+        plan_code: None,
         deadline: NaiveDate::from_ymd_opt(2023, 10, 10).expect("date"),
         task_forces: &forces,
         previous: Some(&previous),

@@ -180,6 +180,7 @@ async fn bench(backend: &str) {
         let bytes = write_quarterly(&QuarterlyTemplate {
             scope: &scope,
             plan_title: &plan.title,
+            plan_code: None,
             deadline: NaiveDate::from_ymd_opt(2030, 1, 10).expect("date"),
             task_forces: &BTreeMap::new(),
             previous: None,

@@ -463,19 +463,50 @@ async fn read_content(
     period: Quarter,
     head: &Row,
 ) -> Result<ReportContent> {
+    let tasks = tx
+        .fetch_all(
+            concat!(
+                "SELECT report_id, ",
+                task_row_columns!(),
+                " FROM report_task_rows WHERE report_id = $1 ORDER BY position"
+            ),
+            args![report],
+        )
+        .await?;
+    let indicators = tx
+        .fetch_all(
+            "SELECT x.report_id, i.code, x.value, x.source, x.note FROM report_indicator_rows x \
+             JOIN indicators i ON i.id = x.indicator_id WHERE x.report_id = $1 ORDER BY x.position",
+            args![report],
+        )
+        .await?;
+    let tasks: Vec<&Row> = tasks.iter().collect();
+    let indicators: Vec<&Row> = indicators.iter().collect();
+    build_content(unit, period, head, &tasks, &indicators)
+}
+
+/// The columns of a task row as [`build_content`] reads them.
+macro_rules! task_row_columns {
+    () => {
+        "row_key, status, share_complete, reached_on, contact, progress, cumulative, \
+         problems, next_steps, evidence_json, note"
+    };
+}
+use task_row_columns;
+
+/// A report's content from its head, its task rows and its indicator rows (in position order).
+fn build_content(
+    unit: &str,
+    period: Quarter,
+    head: &Row,
+    tasks: &[&Row],
+    indicators: &[&Row],
+) -> Result<ReportContent> {
     let mut c = ReportContent::new(unit, period);
     c.filled_by = head.text("filled_by")?;
     c.phone = head.text("phone")?;
     c.demo = head.i64("demo")? != 0;
-    for r in tx
-        .fetch_all(
-            "SELECT row_key, status, share_complete, reached_on, contact, progress, cumulative, \
-             problems, next_steps, evidence_json, note FROM report_task_rows \
-             WHERE report_id = $1 ORDER BY position",
-            args![report],
-        )
-        .await?
-    {
+    for r in tasks {
         let key = r.text("row_key")?;
         c.tasks.push(TaskRow {
             key: Some(RowKey::decode(&key).ok_or_else(|| {
@@ -501,14 +532,7 @@ async fn read_content(
             note: r.text("note")?,
         });
     }
-    for r in tx
-        .fetch_all(
-            "SELECT i.code, x.value, x.source, x.note FROM report_indicator_rows x \
-             JOIN indicators i ON i.id = x.indicator_id WHERE x.report_id = $1 ORDER BY x.position",
-            args![report],
-        )
-        .await?
-    {
+    for r in indicators {
         c.indicators.push(IndicatorRow {
             code: r.text("code")?.into(),
             value: r.opt_f64("value")?,
@@ -527,13 +551,118 @@ macro_rules! select_reports {
     };
 }
 
-async fn assemble(tx: &mut Tx, head: &Row) -> Result<StoredReport> {
-    assemble_with(tx, head, true).await
-}
-
 /// A report from its head row; with `with_events`, its workflow history too (which grows with
 /// every saved draft, so writers that need only the current state leave it out).
 async fn assemble_with(tx: &mut Tx, head: &Row, with_events: bool) -> Result<StoredReport> {
+    let id = head.i64("id")?;
+    let unit = head.text("unit")?;
+    let period = parse_quarter(&head.text("quarter")?)?;
+    let content = read_content(tx, id, &unit, period, head).await?;
+    let rows = if with_events {
+        tx.fetch_all(
+            concat!(
+                "SELECT report_id, ",
+                event_columns!(),
+                " FROM report_events WHERE report_id = $1 ORDER BY version"
+            ),
+            args![id],
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
+    let rows: Vec<&Row> = rows.iter().collect();
+    build_report(head, content, &rows)
+}
+
+/// The columns of a report event as [`build_report`] reads them.
+macro_rules! event_columns {
+    () => {
+        "version, action, from_state, to_state, actor, role, at, comment"
+    };
+}
+use event_columns;
+
+/// Every report of `plan` (of `quarter`, if given) with its content and events, in a fixed number
+/// of queries whatever the number of reports (a province's plan has hundreds).
+async fn reports_of(tx: &mut Tx, plan: i64, quarter: Option<Quarter>) -> Result<Vec<StoredReport>> {
+    let q = quarter.map(|q| q.to_string());
+    let heads = tx
+        .fetch_all(
+            concat!(
+                select_reports!(),
+                " WHERE r.plan_id = $1 AND ($2 IS NULL OR r.quarter = $2) \
+                 ORDER BY r.quarter, u.name"
+            ),
+            args![plan, q.clone()],
+        )
+        .await?;
+    let tasks = tx
+        .fetch_all(
+            concat!(
+                "SELECT t.report_id, ",
+                task_row_columns!(),
+                " FROM report_task_rows t JOIN reports r ON r.id = t.report_id \
+                 WHERE r.plan_id = $1 AND ($2 IS NULL OR r.quarter = $2) \
+                 ORDER BY t.report_id, t.position"
+            ),
+            args![plan, q.clone()],
+        )
+        .await?;
+    let indicators = tx
+        .fetch_all(
+            "SELECT x.report_id, i.code, x.value, x.source, x.note FROM report_indicator_rows x \
+             JOIN indicators i ON i.id = x.indicator_id JOIN reports r ON r.id = x.report_id \
+             WHERE r.plan_id = $1 AND ($2 IS NULL OR r.quarter = $2) \
+             ORDER BY x.report_id, x.position",
+            args![plan, q.clone()],
+        )
+        .await?;
+    let events = tx
+        .fetch_all(
+            concat!(
+                "SELECT e.report_id, ",
+                "e.version, e.action, e.from_state, e.to_state, e.actor, e.role, e.at, e.comment",
+                " FROM report_events e JOIN reports r ON r.id = e.report_id \
+                 WHERE r.plan_id = $1 AND ($2 IS NULL OR r.quarter = $2) \
+                 ORDER BY e.report_id, e.version"
+            ),
+            args![plan, q],
+        )
+        .await?;
+    let group = |rows: &[Row]| -> Result<BTreeMap<i64, Vec<usize>>> {
+        let mut m: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+        for (i, r) in rows.iter().enumerate() {
+            m.entry(r.i64("report_id")?).or_default().push(i);
+        }
+        Ok(m)
+    };
+    let (by_task, by_ind, by_event) = (group(&tasks)?, group(&indicators)?, group(&events)?);
+    let pick = |m: &BTreeMap<i64, Vec<usize>>, id: i64| -> Vec<usize> {
+        m.get(&id).cloned().unwrap_or_default()
+    };
+    let mut out = Vec::with_capacity(heads.len());
+    for h in &heads {
+        let id = h.i64("id")?;
+        let unit = h.text("unit")?;
+        let period = parse_quarter(&h.text("quarter")?)?;
+        let t: Vec<&Row> = pick(&by_task, id).into_iter().map(|i| &tasks[i]).collect();
+        let x: Vec<&Row> = pick(&by_ind, id)
+            .into_iter()
+            .map(|i| &indicators[i])
+            .collect();
+        let e: Vec<&Row> = pick(&by_event, id)
+            .into_iter()
+            .map(|i| &events[i])
+            .collect();
+        let content = build_content(&unit, period, h, &t, &x)?;
+        out.push(build_report(h, content, &e)?);
+    }
+    Ok(out)
+}
+
+/// A stored report from its head, its content and its events (in version order).
+fn build_report(head: &Row, content: ReportContent, event_rows: &[&Row]) -> Result<StoredReport> {
     let id = head.i64("id")?;
     let unit = head.text("unit")?;
     let period = parse_quarter(&head.text("quarter")?)?;
@@ -549,19 +678,8 @@ async fn assemble_with(tx: &mut Tx, head: &Row, with_events: bool) -> Result<Sto
         comment: head.opt_text("comment")?,
         approved_by: head.opt_text("approved_by")?,
     };
-    let content = read_content(tx, id, &unit, period, head).await?;
     let mut events = Vec::new();
-    let rows = if with_events {
-        tx.fetch_all(
-            "SELECT version, action, from_state, to_state, actor, role, at, comment \
-             FROM report_events WHERE report_id = $1 ORDER BY version",
-            args![id],
-        )
-        .await?
-    } else {
-        Vec::new()
-    };
-    for e in rows {
+    for e in event_rows {
         events.push(WorkflowEvent {
             action: enum_from::<ActionKind>(&e.text("action")?, "报告操作")?,
             from: e
@@ -943,21 +1061,7 @@ impl Store {
     pub async fn reports(&self, quarter: Option<Quarter>) -> Result<Vec<StoredReport>> {
         let mut tx = self.pools.read().await?;
         let plan = self.plan_id(&mut tx).await?;
-        let heads = tx
-            .fetch_all(
-                concat!(
-                    select_reports!(),
-                    " WHERE r.plan_id = $1 AND ($2 IS NULL OR r.quarter = $2) \
-                     ORDER BY r.quarter, u.name"
-                ),
-                args![plan, quarter.map(|q| q.to_string())],
-            )
-            .await?;
-        let mut out = Vec::with_capacity(heads.len());
-        for h in &heads {
-            out.push(assemble(&mut tx, h).await?);
-        }
-        Ok(out)
+        reports_of(&mut tx, plan, quarter).await
     }
 
     /// Saves workflow steps of one report atomically. `expected_version` is the version the

@@ -35,7 +35,8 @@ struct Entry {
 pub struct Cache {
     entries: Mutex<std::collections::HashMap<Option<i64>, Entry>>,
     /// Serialises loading so that a burst of requests after a change loads the sources once.
-    loading: tokio::sync::Mutex<()>,
+    /// One loader at a time per plan (different plans load side by side).
+    loading: Mutex<std::collections::HashMap<Option<i64>, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// A quarter's assessment and what the pages need around it.
@@ -126,7 +127,15 @@ async fn sources(state: &AppState) -> WebResult<Loaded> {
     if let Some(s) = cached(cache) {
         return Ok(s);
     }
-    let _guard = cache.loading.lock().await;
+    let lock = {
+        let mut locks = cache.loading.lock().unwrap_or_else(|p| p.into_inner());
+        if locks.len() >= 4 * MAX_PLANS_CACHED && !locks.contains_key(&plan) {
+            // Only idle locks go (a lock someone holds or waits for has other owners).
+            locks.retain(|_, l| Arc::strong_count(l) > 1);
+        }
+        locks.entry(plan).or_default().clone()
+    };
+    let _guard = lock.lock().await;
     if let Some(s) = cached(cache) {
         return Ok(s);
     }

@@ -116,6 +116,7 @@ impl World {
         write_quarterly(&QuarterlyTemplate {
             scope: self.scope(),
             plan_title: &self.plan.title,
+            plan_code: None,
             deadline: NaiveDate::from_ymd_opt(2023, 10, 10).expect("date"),
             task_forces: &empty_forces,
             previous: None,
