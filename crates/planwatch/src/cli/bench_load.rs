@@ -90,5 +90,10 @@ async fn load(
         accounts.len()
     );
     println!("所有记录均标注为“示例数据”，不是真实报送。");
+    let problems = store.check_integrity().await?;
+    if !problems.is_empty() {
+        anyhow::bail!("数据库完整性检查发现问题：{}", problems.join("；"));
+    }
+    println!("数据库完整性检查通过。");
     Ok(())
 }
