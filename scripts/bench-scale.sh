@@ -19,7 +19,7 @@
 #                                               hyperfine, psql, curl, python3)
 #   PG_ADMIN_URL=postgres://user:pw@host:port/db   a role that may create databases (default:
 #                                               $PLANWATCH_TEST_PG_URL, else 127.0.0.1:55433)
-#   BENCH_PLANS=300  BENCH_KEEP=1 (keep the database and stop before dropping it)
+#   BENCH_PLANS=300  BENCH_KEEP=1 (keep the database and the folder)  BENCH_BIN=path (no build)
 #
 # The database bench_scale is dropped and made anew at the start and dropped at the end; every
 # process started here is stopped on exit. It takes about 15–25 minutes with 300 plans on the
@@ -38,8 +38,12 @@ for tool in wrk haproxy hyperfine psql curl python3; do
 done
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-cargo build --release --locked -p planwatch >/dev/null
-BIN="$CARGO_TARGET_DIR/release/planwatch"
+if [ -n "${BENCH_BIN:-}" ]; then  # a binary built elsewhere (e.g. a debug build to try the script)
+  BIN="$BENCH_BIN"
+else
+  cargo build --release --locked -p planwatch >/dev/null
+  BIN="$CARGO_TARGET_DIR/release/planwatch"
+fi
 WORK="$(mktemp -d /tmp/planwatch-bench-scale.XXXXXX)"
 PIDS=()
 cleanup() {
@@ -71,7 +75,7 @@ FIRST="$(ls "$WORK/plans" | head -n1)"
 grep -q '^新增计划' "$WORK/load.log" || { echo "FAIL: loading stopped" >&2; exit 1; }
 T1="$(secs)"
 echo "== load: $(python3 -c "print(f'{$T1 - $T0:.0f} s')") for $PLANS plans ($(tail -n3 "$WORK/load.log" | head -n1))"
-echo "   rows: plans $(sql 'SELECT COUNT(*) FROM plans'), units $(sql 'SELECT COUNT(*) FROM units'), reports $(sql 'SELECT COUNT(*) FROM reports') (demo $(sql 'SELECT COUNT(*) FROM reports WHERE demo = 1')), report versions $(sql 'SELECT COUNT(*) FROM report_versions'), indicators $(sql 'SELECT COUNT(*) FROM indicators'), audit rows $(sql 'SELECT COUNT(*) FROM audit_log')"
+echo "   rows: plans $(sql 'SELECT COUNT(*) FROM plans'), units $(sql 'SELECT COUNT(*) FROM units'), reports $(sql 'SELECT COUNT(*) FROM reports') (demo $(sql 'SELECT COUNT(*) FROM reports WHERE demo = 1')), report events $(sql 'SELECT COUNT(*) FROM report_events'), indicator rows $(sql 'SELECT COUNT(*) FROM report_indicator_rows'), indicators $(sql 'SELECT COUNT(*) FROM indicators'), audit rows $(sql 'SELECT COUNT(*) FROM audit_log')"
 echo "   database size after loading: $(sql "SELECT pg_size_pretty(pg_database_size('$DB'))")"
 
 # --- 2. two servers behind HAProxy -----------------------------------------------------------
@@ -101,10 +105,16 @@ SESSION="$(awk '$6 == "pw_session" { print $7 }' "$JAR")"
 [ -n "$SESSION" ] || { echo "FAIL: could not sign in" >&2; exit 1; }
 # One API token per writing unit (both scopes), as the office makes them on 接口令牌; the first
 # also reads.
-sql "SELECT name FROM units ORDER BY id" >"$WORK/units.txt"
-python3 - "$WORK/units.txt" >"$WORK/writers.txt" <<'PY'
+# Writers: units with a 2024Q4 report still open to them (none yet, a draft or returned) in some
+# plan where they report an indicator; 20 of them at random, each with up to 3 such plans.
+sql "SELECT u.name || E'\t' || p.code FROM indicators i JOIN units u ON u.id = i.reporter_id
+     JOIN plans p ON p.id = i.plan_id LEFT JOIN reports r ON r.plan_id = i.plan_id
+     AND r.unit_id = i.reporter_id AND r.quarter = '2024Q4'
+     WHERE i.set_aside IS NULL AND (r.id IS NULL OR r.state IN ('draft', 'returned'))
+     GROUP BY u.name, p.code ORDER BY u.name, p.code" >"$WORK/candidates.txt"
+python3 - "$WORK/candidates.txt" >"$WORK/writers.txt" <<'PY'
 import random, sys
-units = [u for u in open(sys.argv[1], encoding="utf-8").read().split("\n") if u]
+units = sorted({l.split("\t")[0] for l in open(sys.argv[1], encoding="utf-8").read().split("\n") if l})
 random.Random(7).shuffle(units)
 print("\n".join(units[:20]))
 PY

@@ -19,7 +19,7 @@ import urllib.request
 work, url = sys.argv[1], sys.argv[2]
 codes = [c for c in open(os.path.join(work, "codes.txt"), encoding="utf-8").read().split() if c]
 tokens = [l.split("\t") for l in open(os.path.join(work, "tokens.txt"), encoding="utf-8").read().splitlines() if l]
-PER_UNIT_PLANS = 4
+PER_UNIT_PLANS = 3
 QUARTER = "2024Q4"
 
 
@@ -34,13 +34,12 @@ def call(method, path, token, body=None):
         return e.code, None
 
 
-# Which plans each unit belongs to, from the generated plan files.
+# The plans where each unit may still write 2024Q4 values (see bench-scale.sh).
 plans_of = {}
-for code in codes:
-    path = os.path.join(work, "plans", code + ".json")
-    if os.path.exists(path):
-        for u in json.load(open(path, encoding="utf-8"))["units"]:
-            plans_of.setdefault(u, []).append(code)
+for line in open(os.path.join(work, "candidates.txt"), encoding="utf-8").read().splitlines():
+    if line:
+        unit, code = line.split("\t")
+        plans_of.setdefault(unit, []).append(code)
 
 rows = []
 for unit, token in tokens:

@@ -79,6 +79,9 @@ def make_plan(gold, i, rng):
     plan["source"] = {"file": f"p{i + 1:03d}.json", "note": "示例数据：scripts/bench-scale/make-plans.py 生成的合成计划"}
     plan.pop("source_anomalies", None)
     plan["goals"] = replace_strings(plan["goals"], "阳泉", city)
+    # The guarantee measures name units too (领导小组办公室设在市科技局): the same replacement.
+    for old in sorted(mapping, key=len, reverse=True):
+        plan["guarantee_measures"] = replace_strings(plan["guarantee_measures"], old, mapping[old])
     plan["guarantee_measures"] = replace_strings(plan["guarantee_measures"], "阳泉", city)
     plan["attachments"] = replace_strings(plan["attachments"], "阳泉", city)
     for t in plan["tasks"]:
