@@ -20,6 +20,7 @@
 #   PG_ADMIN_URL=postgres://user:pw@host:port/db   a role that may create databases (default:
 #                                               $PLANWATCH_TEST_PG_URL, else 127.0.0.1:55433)
 #   BENCH_PLANS=300  BENCH_KEEP=1 (keep the database and the folder)  BENCH_BIN=path (no build)
+#   BENCH_REUSE=1 (with BENCH_KEEP: use the database a kept run left and skip loading)
 #
 # The database bench_scale is dropped and made anew at the start and dropped at the end; every
 # process started here is stopped on exit. It takes about 15–25 minutes with 300 plans on the
@@ -45,6 +46,7 @@ else
   BIN="$CARGO_TARGET_DIR/release/planwatch"
 fi
 WORK="$(mktemp -d /tmp/planwatch-bench-scale.XXXXXX)"
+mkdir -p "$WORK/data"
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -65,9 +67,12 @@ secs() { python3 -c "import time; print(time.time())"; }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB RAM; load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC'); $(psql -qAt "$PG_ADMIN_URL" -c 'SHOW server_version') PostgreSQL"
 
 # --- 1. the province -------------------------------------------------------------------------
+export DATABASE_URL="$DB_URL"
+if [ -n "${BENCH_REUSE:-}" ] && [ "$(sql 'SELECT COUNT(*) FROM plans' 2>/dev/null || echo 0)" -gt 0 ]; then
+  echo "== load: skipped, the database $DB is used as it is (BENCH_REUSE): $(sql 'SELECT COUNT(*) FROM plans') plans"
+else
 psql -q "$PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" >/dev/null
 python3 scripts/bench-scale/make-plans.py "$PLANS" "$WORK/plans"
-export DATABASE_URL="$DB_URL"
 T0="$(secs)"
 FIRST="$(ls "$WORK/plans" | head -n1)"
 "$BIN" --data-dir "$WORK/data" --plan "${FIRST%.json}" init --file "$WORK/plans/$FIRST" >"$WORK/init.log"
@@ -77,6 +82,7 @@ T1="$(secs)"
 echo "== load: $(python3 -c "print(f'{$T1 - $T0:.0f} s')") for $PLANS plans ($(tail -n3 "$WORK/load.log" | head -n1))"
 echo "   rows: plans $(sql 'SELECT COUNT(*) FROM plans'), units $(sql 'SELECT COUNT(*) FROM units'), reports $(sql 'SELECT COUNT(*) FROM reports') (demo $(sql 'SELECT COUNT(*) FROM reports WHERE demo = 1')), report events $(sql 'SELECT COUNT(*) FROM report_events'), indicator rows $(sql 'SELECT COUNT(*) FROM report_indicator_rows'), indicators $(sql 'SELECT COUNT(*) FROM indicators'), audit rows $(sql 'SELECT COUNT(*) FROM audit_log')"
 echo "   database size after loading: $(sql "SELECT pg_size_pretty(pg_database_size('$DB'))")"
+fi
 
 # --- 2. two servers behind HAProxy -----------------------------------------------------------
 export PLANWATCH_API_RATE_LIMIT=1000000 PLANWATCH_REMIND_AT=off
