@@ -23,8 +23,8 @@
 #   BENCH_REUSE=1 (with BENCH_KEEP: use the database a kept run left and skip loading)
 #
 # The database bench_scale is dropped and made anew at the start and dropped at the end; every
-# process started here is stopped on exit. It takes about 15–25 minutes with 300 plans on the
-# 2-core machine (most of it loading).
+# process started here is stopped on exit. It takes 9–10 minutes with 300 plans on the
+# 2-core machine (loading 4.5–5.5 minutes of it; a release build first if there is none).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-30s}"
