@@ -3,6 +3,7 @@
 mod assess;
 mod audit;
 mod backup;
+mod bench_load;
 mod breakdown;
 mod bulletin_text;
 mod catalogue;
@@ -100,6 +101,8 @@ pub enum Command {
     Report(report::Args),
     /// Send the reminders due now (deadline approaching, overdue). 发送催报提醒
     Remind(remind::Args),
+    #[command(hide = true)]
+    BenchLoad(bench_load::Args),
 }
 
 /// Runs one parsed command line.
@@ -136,5 +139,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Review(a) => review::run(&cli.data_dir, a),
         Command::Report(a) => report::run(&cli.data_dir, a),
         Command::Remind(a) => remind::run(&cli.data_dir, a),
+        Command::BenchLoad(a) => bench_load::run(&cli.data_dir, a),
     }
 }
