@@ -35,8 +35,11 @@ struct Entry {
 pub struct Cache {
     entries: Mutex<std::collections::HashMap<Option<i64>, Entry>>,
     /// Serialises loading so that a burst of requests after a change loads the sources once.
-    /// One loader at a time per plan (different plans load side by side).
-    loading: Mutex<std::collections::HashMap<Option<i64>, Arc<tokio::sync::Mutex<()>>>>,
+    /// Serialises loading so that a burst of requests after a change loads the sources once.
+    /// One lock for all plans: a lock per plan was measured at province size and was worse
+    /// (parallel loads: memory over 400 MB per server, writers and health checks starved;
+    /// BENCHMARKS.md, "Province-sized").
+    loading: tokio::sync::Mutex<()>,
 }
 
 /// A quarter's assessment and what the pages need around it.
@@ -127,15 +130,7 @@ async fn sources(state: &AppState) -> WebResult<Loaded> {
     if let Some(s) = cached(cache) {
         return Ok(s);
     }
-    let lock = {
-        let mut locks = cache.loading.lock().unwrap_or_else(|p| p.into_inner());
-        if locks.len() >= 4 * MAX_PLANS_CACHED && !locks.contains_key(&plan) {
-            // Only idle locks go (a lock someone holds or waits for has other owners).
-            locks.retain(|_, l| Arc::strong_count(l) > 1);
-        }
-        locks.entry(plan).or_default().clone()
-    };
-    let _guard = lock.lock().await;
+    let _guard = cache.loading.lock().await;
     if let Some(s) = cached(cache) {
         return Ok(s);
     }
