@@ -256,6 +256,13 @@ mod tests {
         }
     }
 
+    fn score_of(a: &Assessment, unit: &str) -> Option<Points> {
+        a.units
+            .iter()
+            .find(|x| x.name == unit)
+            .map(|x| x.score.total)
+    }
+
     #[test]
     fn a_units_combined_score_is_the_weighted_mean_of_its_plans_scores_with_each_part_listed() {
         use crate::assess::testing::{q, yangquan_demo};
@@ -274,18 +281,8 @@ mod tests {
         );
         assert_eq!(c.units.len(), a.assessment.units.len());
         for u in &c.units {
-            let sa = a
-                .assessment
-                .units
-                .iter()
-                .find(|x| x.name == u.unit)
-                .map(|x| x.score.total);
-            let sb = b
-                .assessment
-                .units
-                .iter()
-                .find(|x| x.name == u.unit)
-                .map(|x| x.score.total);
+            let sa = score_of(&a.assessment, &u.unit);
+            let sb = score_of(&b.assessment, &u.unit);
             assert_eq!(u.parts.len(), 2, "{}", u.unit);
             assert_eq!(u.parts[0].score, sa, "the part is the plan's own score");
             assert_eq!(u.parts[1].score, sb);
@@ -305,12 +302,7 @@ mod tests {
             &[(&pa, 1.0, &a.assessment), (&pb, 0.0, &b.assessment)],
         );
         for u in &c.units {
-            let sa = a
-                .assessment
-                .units
-                .iter()
-                .find(|x| x.name == u.unit)
-                .map(|x| x.score.total);
+            let sa = score_of(&a.assessment, &u.unit);
             assert_eq!(Some(u.score), sa, "{}", u.unit);
         }
     }

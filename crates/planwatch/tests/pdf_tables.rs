@@ -11,15 +11,7 @@ mod common;
 mod make;
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("pdf-tables-{}", std::process::id()))
-        .join(test);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
+use std::path::Path;
 
 fn extracted(file: &Path) -> Value {
     let o = common::planwatch(None, None)
@@ -66,7 +58,7 @@ fn tasks(plan: &Value) -> Vec<Value> {
 
 #[test]
 fn the_task_table_docx_printed_to_pdf_gives_the_tasks_of_the_docx() {
-    let dir = scratch("docx");
+    let dir = make::scratch("pdf-tables", "docx");
     let docx = dir.join("task-table.docx");
     std::fs::copy(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/plans/task-table.docx"),
@@ -199,7 +191,7 @@ fn page(rows: &[[String; 5]], border: u8, valign: &str) -> String {
 
 #[test]
 fn a_table_reads_the_same_with_and_without_borders_over_page_breaks() {
-    let dir = scratch("borders");
+    let dir = make::scratch("pdf-tables", "borders");
     let rows = task_rows(18);
     let html = dir.join("table.html");
     std::fs::write(&html, page(&rows, 1, "top")).expect("write");
@@ -228,7 +220,7 @@ fn a_table_reads_the_same_with_and_without_borders_over_page_breaks() {
 
 #[test]
 fn a_long_table_with_cells_set_in_the_middle_reads_like_its_page() {
-    let dir = scratch("middle");
+    let dir = make::scratch("pdf-tables", "middle");
     let rows: Vec<[String; 5]> = task_rows(40)
         .into_iter()
         .map(|mut r| {

@@ -33,15 +33,6 @@ fn yangquan_gold() -> Value {
     gold(&plans().join("yangquan-2022-2024.gold.json"))
 }
 
-/// A fresh folder for one test.
-fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("publish-formats-{}", std::process::id()))
-        .join(test);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
 fn extract(file: &Path) -> Output {
     common::planwatch(None, None)
         .args([
@@ -107,7 +98,7 @@ fn assert_pages(plan: &Value) {
 
 #[test]
 fn the_text_itself_meets_the_bars_so_the_scorer_is_the_scripts() {
-    let dir = scratch("text");
+    let dir = make::scratch("publish-formats", "text");
     let path = dir.join("yangquan.txt");
     std::fs::write(&path, yangquan()).expect("write");
     let s = score::score(&yangquan_gold(), &extracted(&path));
@@ -121,7 +112,7 @@ fn the_text_itself_meets_the_bars_so_the_scorer_is_the_scripts() {
 
 #[test]
 fn yangquan_printed_by_libreoffice_meets_the_bars() {
-    let dir = scratch("lo-pdf");
+    let dir = make::scratch("publish-formats", "lo-pdf");
     let Some(pdf) = make::libreoffice_pdf(&dir, "yangquan", &yangquan(), 2) else {
         return;
     };
@@ -132,7 +123,7 @@ fn yangquan_printed_by_libreoffice_meets_the_bars() {
 
 #[test]
 fn yangquan_printed_by_typst_meets_the_bars() {
-    let dir = scratch("typst-pdf");
+    let dir = make::scratch("publish-formats", "typst-pdf");
     let pdf = dir.join("yangquan.pdf");
     std::fs::write(&pdf, make::typst_pdf(&yangquan(), 2)).expect("write");
     let plan = extracted(&pdf);
@@ -142,7 +133,7 @@ fn yangquan_printed_by_typst_meets_the_bars() {
 
 #[test]
 fn yangquan_as_a_gbk_portal_page_meets_the_bars() {
-    let dir = scratch("portal");
+    let dir = make::scratch("publish-formats", "portal");
     let page = dir.join("yangquan.html");
     let bytes = make::portal_page(&yangquan(), 2);
     assert!(
@@ -185,7 +176,7 @@ fn yangquan_as_a_gbk_portal_page_meets_the_bars() {
 
 #[test]
 fn yangquan_as_a_doc_converted_by_libreoffice_meets_the_bars() {
-    let dir = scratch("doc");
+    let dir = make::scratch("publish-formats", "doc");
     let Some(doc) = make::libreoffice_doc(&dir, "yangquan", &yangquan()) else {
         return;
     };
@@ -199,7 +190,7 @@ fn yangquan_as_a_doc_converted_by_libreoffice_meets_the_bars() {
 
 #[test]
 fn a_doc_without_libreoffice_says_what_to_install() {
-    let dir = scratch("doc-missing");
+    let dir = make::scratch("publish-formats", "doc-missing");
     let doc = dir.join("计划.doc");
     let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     bytes.extend_from_slice(&[0; 504]);
@@ -221,7 +212,7 @@ fn a_doc_without_libreoffice_says_what_to_install() {
 
 #[test]
 fn a_scanned_pdf_is_one_clear_line_and_nothing_else() {
-    let dir = scratch("scan");
+    let dir = make::scratch("publish-formats", "scan");
     let pdf = dir.join("扫描件.pdf");
     std::fs::write(&pdf, make::scanned_pdf(3)).expect("write");
     let o = extract(&pdf);
@@ -259,7 +250,7 @@ fn assert_close(what: &str, text: &score::Scores, other: &score::Scores) {
 
 #[test]
 fn a_dev_plan_as_pdf_and_as_a_portal_page_scores_like_its_text() {
-    let dir = scratch("dev");
+    let dir = make::scratch("publish-formats", "dev");
     let (text, gold) = dev_plan();
     let txt = dir.join("plan.txt");
     std::fs::write(&txt, &text).expect("write");
@@ -310,7 +301,7 @@ fn init_and_plan_import_take_the_published_formats() {
 /// in a web page: the same tasks with the same units and targets.
 #[test]
 fn a_ruled_task_table_in_a_pdf_reads_like_the_table_in_a_page() {
-    let dir = scratch("table");
+    let dir = make::scratch("publish-formats", "table");
     let rows = [
         [
             "序号",

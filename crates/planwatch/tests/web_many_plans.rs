@@ -25,6 +25,22 @@ fn second_plan(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
+/// A server on the Yangquan plan (plan1) with the second plan added as `szjj`; the folder holds
+/// the second plan's file.
+fn two_plans() -> (Server, tempfile::TempDir, std::path::PathBuf) {
+    let server = Server::start();
+    let dir = tempfile::tempdir().expect("tmp");
+    let plan = second_plan(dir.path());
+    server.cli(&[
+        "plan",
+        "add",
+        plan.to_str().expect("utf-8"),
+        "--code",
+        "szjj",
+    ]);
+    (server, dir, plan)
+}
+
 fn json(c: &mut Client, path: &str) -> Value {
     let r = c.get(path);
     assert_eq!(r.status, 200, "{path}: {}", r.body);
@@ -90,16 +106,7 @@ fn plans_side_by_side_are_named_in_the_url_and_kept_apart() {
 
 #[test]
 fn a_units_people_get_one_to_do_list_and_one_reports_page_across_the_plans() {
-    let server = Server::start();
-    let dir = tempfile::tempdir().expect("tmp");
-    let plan = second_plan(dir.path());
-    server.cli(&[
-        "plan",
-        "add",
-        plan.to_str().expect("utf-8"),
-        "--code",
-        "szjj",
-    ]);
+    let (server, dir, _) = two_plans();
     let mut kjj = server.sign_in("kjj");
     let todo = json(&mut kjj, "/api/v1/todo");
     let items = todo["items"].as_array().expect("items");
@@ -180,16 +187,7 @@ fn a_units_people_get_one_to_do_list_and_one_reports_page_across_the_plans() {
 
 #[test]
 fn an_ended_plan_is_read_only_and_says_so() {
-    let server = Server::start();
-    let dir = tempfile::tempdir().expect("tmp");
-    let plan = second_plan(dir.path());
-    server.cli(&[
-        "plan",
-        "add",
-        plan.to_str().expect("utf-8"),
-        "--code",
-        "szjj",
-    ]);
+    let (server, _dir, plan) = two_plans();
     let out = server.cli(&["--plan", "szjj", "plan", "state", "ended"]);
     assert!(out.contains("已结束"), "{out}");
     let mut kjj = server.sign_in("kjj");

@@ -10,35 +10,7 @@ mod make;
 mod web_support;
 
 use serde_json::Value;
-use web_support::{Client, Response, Server};
-
-fn yangquan() -> String {
-    std::fs::read_to_string(web_support::fixture(
-        "fixtures/plans/yangquan-2022-2024.txt",
-    ))
-    .expect("the Yangquan text")
-}
-
-/// Uploads a file to the plan import form, as a browser does.
-fn upload(c: &mut Client, name: &str, content_type: &str, bytes: &[u8]) -> Response {
-    let token = c.csrf_token();
-    let boundary = "----planwatch-upload";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    c.request(
-        "POST",
-        &format!("/plan/import?csrf={token}"),
-        &[(
-            "Content-Type",
-            &format!("multipart/form-data; boundary={boundary}"),
-        )],
-        &body,
-    )
-}
+use web_support::Server;
 
 /// Undoes the page's HTML escaping (named and numeric character references).
 fn unescape(s: &str) -> String {
@@ -142,7 +114,7 @@ fn a_portal_page_keeps_its_html_source_lines_through_preview_correction_and_impo
     let server = Server::start();
     let mut office = server.sign_in("office");
     let dir = tempfile::tempdir().expect("temporary folder");
-    let bytes = make::portal_page(&yangquan(), 2);
+    let bytes = make::portal_page(&web_support::yangquan_text(), 2);
     assert!(std::str::from_utf8(&bytes).is_err(), "the page is GBK");
     let file = dir.path().join("阳泉行动计划.html");
     std::fs::write(&file, &bytes).expect("write");
@@ -150,7 +122,7 @@ fn a_portal_page_keeps_its_html_source_lines_through_preview_correction_and_impo
     assert_eq!(want.len(), 22);
 
     // The preview shows each task's HTML source line, the same as the command line's.
-    let preview = upload(&mut office, "阳泉行动计划.html", "text/html", &bytes);
+    let preview = office.upload_plan("阳泉行动计划.html", "text/html", &bytes);
     assert_eq!(
         preview.status,
         200,
@@ -234,13 +206,13 @@ fn a_pdf_keeps_its_pages_and_lines_through_preview_correction_and_import() {
     let server = Server::start();
     let mut office = server.sign_in("office");
     let dir = tempfile::tempdir().expect("temporary folder");
-    let pdf = make::typst_pdf(&yangquan(), 2);
+    let pdf = make::typst_pdf(&web_support::yangquan_text(), 2);
     let file = dir.path().join("阳泉行动计划.pdf");
     std::fs::write(&file, &pdf).expect("write");
     let (_, want) = cli_places(&server, &file);
     assert!(want.iter().any(|p| p.starts_with("第 3 页")), "{want:?}");
 
-    let preview = upload(&mut office, "阳泉行动计划.pdf", "application/pdf", &pdf);
+    let preview = office.upload_plan("阳泉行动计划.pdf", "application/pdf", &pdf);
     assert_eq!(preview.status, 200);
     assert_eq!(shown_places(&preview.body), want);
     let doc = carried(&preview.body);

@@ -8,40 +8,7 @@ mod common;
 mod make;
 mod web_support;
 
-use web_support::{Client, Response, Server};
-
-fn yangquan() -> String {
-    std::fs::read_to_string(web_support::fixture(
-        "fixtures/plans/yangquan-2022-2024.txt",
-    ))
-    .expect("the Yangquan text")
-}
-
-/// Uploads a file to the plan import form, as a browser does.
-fn upload(c: &mut Client, name: &str, content_type: &str, bytes: &[u8]) -> Response {
-    let token = c.csrf_token();
-    let boundary = "----planwatch-upload";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(
-        format!(
-            "\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n\r\n--{boundary}--\r\n"
-        )
-        .as_bytes(),
-    );
-    c.request(
-        "POST",
-        &format!("/plan/import?csrf={token}"),
-        &[(
-            "Content-Type",
-            &format!("multipart/form-data; boundary={boundary}"),
-        )],
-        &body,
-    )
-}
+use web_support::Server;
 
 #[test]
 fn published_plans_are_previewed_with_their_places_and_bad_ones_refused() {
@@ -55,8 +22,8 @@ fn published_plans_are_previewed_with_their_places_and_bad_ones_refused() {
     }
     assert!(form.body.contains("PDF") && form.body.contains("网页"));
 
-    let page = make::portal_page(&yangquan(), 2);
-    let r = upload(&mut office, "阳泉行动计划.html", "text/html", &page);
+    let page = make::portal_page(&web_support::yangquan_text(), 2);
+    let r = office.upload_plan("阳泉行动计划.html", "text/html", &page);
     assert_eq!(r.status, 200, "{}", &r.body[..r.body.len().min(500)]);
     assert!(r.body.contains("action=\"/plan/import/confirm\""));
     assert!(r.body.contains("打造百亿级新材料产业基地"));
@@ -65,8 +32,8 @@ fn published_plans_are_previewed_with_their_places_and_bad_ones_refused() {
         "the footer is not in the text"
     );
 
-    let pdf = make::typst_pdf(&yangquan(), 2);
-    let r = upload(&mut office, "阳泉行动计划.pdf", "application/pdf", &pdf);
+    let pdf = make::typst_pdf(&web_support::yangquan_text(), 2);
+    let r = office.upload_plan("阳泉行动计划.pdf", "application/pdf", &pdf);
     assert_eq!(r.status, 200, "{}", &r.body[..r.body.len().min(500)]);
     assert!(r.body.contains("打造百亿级新材料产业基地"));
     assert!(
@@ -78,12 +45,7 @@ fn published_plans_are_previewed_with_their_places_and_bad_ones_refused() {
         "each task shows its page and line"
     );
 
-    let r = upload(
-        &mut office,
-        "扫描件.pdf",
-        "application/pdf",
-        &make::scanned_pdf(2),
-    );
+    let r = office.upload_plan("扫描件.pdf", "application/pdf", &make::scanned_pdf(2));
     assert_eq!(r.status, 422);
     assert!(
         r.body.contains("OCR") && r.body.contains("扫描件.pdf"),
@@ -93,7 +55,7 @@ fn published_plans_are_previewed_with_their_places_and_bad_ones_refused() {
 
     let bomb = std::fs::read(web_support::fixture("fixtures/hostile/pdf-stream-bomb.pdf"))
         .expect("hostile fixture");
-    let r = upload(&mut office, "bomb.pdf", "application/pdf", &bomb);
+    let r = office.upload_plan("bomb.pdf", "application/pdf", &bomb);
     assert_eq!(r.status, 422);
     assert!(r.body.contains("解压"), "the refusal says why");
 

@@ -13,6 +13,15 @@ use std::process::Command;
 pub const HEADER: &str = "阳泉市人民政府办公室文件";
 
 /// The paragraphs of a plan text (its non-empty lines).
+/// A fresh folder for one test, under the test target's temporary folder: `{kind}-{pid}/{test}`.
+pub fn scratch(kind: &str, test: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("{kind}-{}", std::process::id()))
+        .join(test);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
 pub fn paragraphs(text: &str) -> Vec<String> {
     text.lines()
         .map(str::trim)

@@ -26,6 +26,13 @@ pub const ACCOUNTS: [(&str, &str, Option<&str>); 7] = [
     ("victim", "leader", None),
 ];
 
+/// The Yangquan plan's text (the repository's fixture).
+#[allow(dead_code)]
+pub fn yangquan_text() -> String {
+    std::fs::read_to_string(fixture("fixtures/plans/yangquan-2022-2024.txt"))
+        .expect("the Yangquan text")
+}
+
 pub fn fixture(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
@@ -401,6 +408,33 @@ impl Client {
             path,
             &[("Content-Type", "application/x-www-form-urlencoded")],
             body.as_bytes(),
+        )
+    }
+
+    /// Uploads a plan file to the plan import form (计划 → 导入新版本), as a browser does.
+    #[allow(dead_code)]
+    pub fn upload_plan(&mut self, name: &str, content_type: &str, bytes: &[u8]) -> Response {
+        let token = self.csrf_token();
+        let boundary = "----planwatch-upload";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(
+            format!(
+                "\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n\r\n--{boundary}--\r\n"
+            )
+            .as_bytes(),
+        );
+        self.request(
+            "POST",
+            &format!("/plan/import?csrf={token}"),
+            &[(
+                "Content-Type",
+                &format!("multipart/form-data; boundary={boundary}"),
+            )],
+            &body,
         )
     }
 
