@@ -13,26 +13,6 @@ mod make;
 use serde_json::Value;
 use std::path::Path;
 
-fn extracted(file: &Path) -> Value {
-    let o = common::planwatch(None, None)
-        .args([
-            "extract",
-            file.to_str().expect("utf-8 path"),
-            "--format",
-            "json",
-        ])
-        .env("PLANWATCH_DATA_DIR", file.with_extension("data"))
-        .output()
-        .expect("the binary runs");
-    assert!(
-        o.status.success(),
-        "planwatch extract {} failed: {}",
-        file.display(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).expect("plan JSON")
-}
-
 /// What the office checks of each task: title, units and targets (text, value, year).
 fn tasks(plan: &Value) -> Vec<Value> {
     plan["tasks"]
@@ -68,9 +48,9 @@ fn the_task_table_docx_printed_to_pdf_gives_the_tasks_of_the_docx() {
     let Some(pdf) = make::libreoffice(&docx, "pdf") else {
         return;
     };
-    let want = tasks(&extracted(&docx));
+    let want = tasks(&make::extracted(&docx));
     assert_eq!(want.len(), 5);
-    let got = tasks(&extracted(&pdf));
+    let got = tasks(&make::extracted(&pdf));
     assert_eq!(got, want);
     // Cells wrapped onto several lines are whole again, two paragraphs of a cell are two units.
     assert_eq!(
@@ -195,7 +175,7 @@ fn a_table_reads_the_same_with_and_without_borders_over_page_breaks() {
     let rows = task_rows(18);
     let html = dir.join("table.html");
     std::fs::write(&html, page(&rows, 1, "top")).expect("write");
-    let want = tasks(&extracted(&html));
+    let want = tasks(&make::extracted(&html));
     assert_eq!(want.len(), 18);
     for (name, borders) in [("ruled", true), ("plain", false)] {
         let src = dir.join(format!("{name}.fodt"));
@@ -203,7 +183,7 @@ fn a_table_reads_the_same_with_and_without_borders_over_page_breaks() {
         let Some(pdf) = make::libreoffice(&src, "pdf") else {
             return;
         };
-        let plan = extracted(&pdf);
+        let plan = make::extracted(&pdf);
         let last = plan["tasks"][17]["span"]["page"].as_u64();
         assert!(last >= Some(2), "{name}: the table goes on to page 2");
         assert_eq!(tasks(&plan), want, "{name}");
@@ -230,7 +210,7 @@ fn a_long_table_with_cells_set_in_the_middle_reads_like_its_page() {
         .collect();
     let html = dir.join("table.html");
     std::fs::write(&html, page(&rows, 1, "middle")).expect("write");
-    let want = tasks(&extracted(&html));
+    let want = tasks(&make::extracted(&html));
     assert_eq!(want.len(), 40);
     for border in [1, 0] {
         let src = dir.join(format!("table-{border}.html"));
@@ -238,7 +218,7 @@ fn a_long_table_with_cells_set_in_the_middle_reads_like_its_page() {
         let Some(pdf) = make::libreoffice(&src, "pdf") else {
             return;
         };
-        let plan = extracted(&pdf);
+        let plan = make::extracted(&pdf);
         assert!(
             plan["tasks"][39]["span"]["page"].as_u64() >= Some(3),
             "border {border}: three pages or more"

@@ -15,7 +15,6 @@ mod score;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 fn plans() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/plans")
@@ -31,30 +30,6 @@ fn gold(path: &Path) -> Value {
 
 fn yangquan_gold() -> Value {
     gold(&plans().join("yangquan-2022-2024.gold.json"))
-}
-
-fn extract(file: &Path) -> Output {
-    common::planwatch(None, None)
-        .args([
-            "extract",
-            file.to_str().expect("utf-8 path"),
-            "--format",
-            "json",
-        ])
-        .env("PLANWATCH_DATA_DIR", file.with_extension("data"))
-        .output()
-        .expect("the binary runs")
-}
-
-fn extracted(file: &Path) -> Value {
-    let o = extract(file);
-    assert!(
-        o.status.success(),
-        "planwatch extract {} failed: {}",
-        file.display(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).expect("plan JSON")
 }
 
 /// The acceptance bars of the issue, the same as the text's.
@@ -101,10 +76,10 @@ fn the_text_itself_meets_the_bars_so_the_scorer_is_the_scripts() {
     let dir = make::scratch("publish-formats", "text");
     let path = dir.join("yangquan.txt");
     std::fs::write(&path, yangquan()).expect("write");
-    let s = score::score(&yangquan_gold(), &extracted(&path));
+    let s = score::score(&yangquan_gold(), &make::extracted(&path));
     assert_meets_the_bars("text", &s);
     // The scorer can fail: a plan without its last task is below the bar.
-    let mut plan = extracted(&path);
+    let mut plan = make::extracted(&path);
     plan["tasks"].as_array_mut().expect("tasks").pop();
     let s = score::score(&yangquan_gold(), &plan);
     assert!(s.tasks < 1.0 && s.lead_units < 1.0);
@@ -116,7 +91,7 @@ fn yangquan_printed_by_libreoffice_meets_the_bars() {
     let Some(pdf) = make::libreoffice_pdf(&dir, "yangquan", &yangquan(), 2) else {
         return;
     };
-    let plan = extracted(&pdf);
+    let plan = make::extracted(&pdf);
     assert_meets_the_bars("LibreOffice PDF", &score::score(&yangquan_gold(), &plan));
     assert_pages(&plan);
 }
@@ -126,7 +101,7 @@ fn yangquan_printed_by_typst_meets_the_bars() {
     let dir = make::scratch("publish-formats", "typst-pdf");
     let pdf = dir.join("yangquan.pdf");
     std::fs::write(&pdf, make::typst_pdf(&yangquan(), 2)).expect("write");
-    let plan = extracted(&pdf);
+    let plan = make::extracted(&pdf);
     assert_meets_the_bars("typst PDF", &score::score(&yangquan_gold(), &plan));
     assert_pages(&plan);
 }
@@ -141,7 +116,7 @@ fn yangquan_as_a_gbk_portal_page_meets_the_bars() {
         "the page is GBK, not UTF-8"
     );
     std::fs::write(&page, &bytes).expect("write");
-    let plan = extracted(&page);
+    let plan = make::extracted(&page);
     assert_meets_the_bars("GBK portal page", &score::score(&yangquan_gold(), &plan));
     // The title comes from the page's heading; nothing of the furniture is a unit or a task.
     assert_eq!(plan["title"], yangquan_gold()["title"]);
@@ -180,12 +155,12 @@ fn yangquan_as_a_doc_converted_by_libreoffice_meets_the_bars() {
     let Some(doc) = make::libreoffice_doc(&dir, "yangquan", &yangquan()) else {
         return;
     };
-    let plan = extracted(&doc);
+    let plan = make::extracted(&doc);
     assert_meets_the_bars(".doc", &score::score(&yangquan_gold(), &plan));
     // The same file as .wps (WPS writes the same container) is read the same way.
     let wps = dir.join("yangquan-copy.wps");
     std::fs::copy(&doc, &wps).expect("copy");
-    assert_eq!(extracted(&wps)["tasks"], plan["tasks"]);
+    assert_eq!(make::extracted(&wps)["tasks"], plan["tasks"]);
 }
 
 #[test]
@@ -215,7 +190,7 @@ fn a_scanned_pdf_is_one_clear_line_and_nothing_else() {
     let dir = make::scratch("publish-formats", "scan");
     let pdf = dir.join("扫描件.pdf");
     std::fs::write(&pdf, make::scanned_pdf(3)).expect("write");
-    let o = extract(&pdf);
+    let o = make::extract(&pdf);
     assert!(!o.status.success(), "exit code {:?}", o.status.code());
     assert!(
         o.stdout.is_empty(),
@@ -254,22 +229,26 @@ fn a_dev_plan_as_pdf_and_as_a_portal_page_scores_like_its_text() {
     let (text, gold) = dev_plan();
     let txt = dir.join("plan.txt");
     std::fs::write(&txt, &text).expect("write");
-    let base = score::score(&gold, &extracted(&txt));
+    let base = score::score(&gold, &make::extracted(&txt));
     let page = dir.join("plan.html");
     std::fs::write(&page, make::portal_page(&text, 1)).expect("write");
     assert_close(
         "portal page",
         &base,
-        &score::score(&gold, &extracted(&page)),
+        &score::score(&gold, &make::extracted(&page)),
     );
     let typst = dir.join("plan-typst.pdf");
     std::fs::write(&typst, make::typst_pdf(&text, 1)).expect("write");
-    assert_close("typst PDF", &base, &score::score(&gold, &extracted(&typst)));
+    assert_close(
+        "typst PDF",
+        &base,
+        &score::score(&gold, &make::extracted(&typst)),
+    );
     if let Some(pdf) = make::libreoffice_pdf(&dir, "plan-lo", &text, 1) {
         assert_close(
             "LibreOffice PDF",
             &base,
-            &score::score(&gold, &extracted(&pdf)),
+            &score::score(&gold, &make::extracted(&pdf)),
         );
     }
 }
@@ -359,8 +338,8 @@ fn a_ruled_task_table_in_a_pdf_reads_like_the_table_in_a_page() {
     let Some(pdf) = make::libreoffice(&page, "pdf") else {
         return;
     };
-    let from_page = extracted(&page);
-    let from_pdf = extracted(&pdf);
+    let from_page = make::extracted(&page);
+    let from_pdf = make::extracted(&pdf);
     let tasks = |p: &Value| -> Vec<(String, String, String, usize)> {
         p["tasks"]
             .as_array()

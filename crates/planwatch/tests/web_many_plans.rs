@@ -132,19 +132,23 @@ fn a_units_people_get_one_to_do_list_and_one_reports_page_across_the_plans() {
     assert!(page.contains("/p/szjj/reports/"), "szjj rows");
     assert!(page.contains("阳泉市数字经济发展行动计划"));
 
+    // 市科技局's 2023Q3 form of `plan`, written to `t`.
+    let template = |t: &std::path::Path, plan: &str| {
+        server.cli(&[
+            "--plan",
+            plan,
+            "template",
+            "--unit",
+            "市科技局",
+            "--period",
+            "2023Q3",
+            "--out",
+            t.to_str().expect("utf-8"),
+        ])
+    };
     // The Yangquan indicators 市科技局 reports are asked in plan1 only: szjj's form has none.
     let t = dir.path().join("b.xlsx");
-    let out = server.cli(&[
-        "--plan",
-        "szjj",
-        "template",
-        "--unit",
-        "市科技局",
-        "--period",
-        "2023Q3",
-        "--out",
-        t.to_str().expect("utf-8"),
-    ]);
+    let out = template(&t, "szjj");
     assert!(out.contains("指标 0 项"), "{out}");
     // The form names its plan: submitted without --plan it goes back to szjj, and the other
     // plan refuses it by name.
@@ -171,17 +175,7 @@ fn a_units_people_get_one_to_do_list_and_one_reports_page_across_the_plans() {
     assert_eq!(approve[0]["plan"], "szjj");
     assert_eq!(approve[0]["period"], "2023Q3");
     let t = dir.path().join("a.xlsx");
-    let out = server.cli(&[
-        "--plan",
-        "plan1",
-        "template",
-        "--unit",
-        "市科技局",
-        "--period",
-        "2023Q3",
-        "--out",
-        t.to_str().expect("utf-8"),
-    ]);
+    let out = template(&t, "plan1");
     assert!(!out.contains("指标 0 项"), "{out}");
 }
 

@@ -22,6 +22,32 @@ pub fn scratch(kind: &str, test: &str) -> std::path::PathBuf {
     dir
 }
 
+/// `planwatch extract FILE --format json`, as it ended.
+pub fn extract(file: &std::path::Path) -> std::process::Output {
+    crate::common::planwatch(None, None)
+        .args([
+            "extract",
+            file.to_str().expect("utf-8 path"),
+            "--format",
+            "json",
+        ])
+        .env("PLANWATCH_DATA_DIR", file.with_extension("data"))
+        .output()
+        .expect("the binary runs")
+}
+
+/// The plan `planwatch extract` gives for `file` (which must succeed).
+pub fn extracted(file: &std::path::Path) -> serde_json::Value {
+    let o = extract(file);
+    assert!(
+        o.status.success(),
+        "planwatch extract {} failed: {}",
+        file.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).expect("plan JSON")
+}
+
 pub fn paragraphs(text: &str) -> Vec<String> {
     text.lines()
         .map(str::trim)
