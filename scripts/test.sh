@@ -98,7 +98,7 @@ say "API contract tier: schemathesis against planwatch serve, with a token and w
 ST_VENV="${PLANWATCH_ST_VENV:-$ROOT/target/schemathesis-venv}"
 if ! "$ST_VENV/bin/schemathesis" --version 2>/dev/null | grep -q 'version 4.32.5'; then
   python3 -m venv "$ST_VENV"
-  "$ST_VENV/bin/pip" install --quiet --disable-pip-version-check 'schemathesis==4.32.5'
+  "$ST_VENV/bin/pip" install --quiet --disable-pip-version-check 'schemathesis==4.32.5' 'hypothesis==6.170.27'
 fi
 tests/api/run.sh target/debug/planwatch "$ST_VENV/bin/schemathesis"
 

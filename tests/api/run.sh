@@ -80,11 +80,25 @@ run() {
   printf '\n%s\n' "$2" >>"$config"
   echo "api tier: schemathesis with $label"
   # Run from the throwaway folder: schemathesis keeps its cache in the working directory.
-  if ! (cd "$DATA" && "$ST" --config-file "$config" run "$URL/api/v1/openapi.json" \
-      --checks all --max-examples 100 --workers 2 --request-timeout 60); then
-    status=1
-    echo "FAIL: schemathesis found failures with $label" >&2
-  fi
+  local out="$DATA/schemathesis-$label.log" attempt
+  for attempt in 1 2; do
+    if (cd "$DATA" && "$ST" --config-file "$config" run "$URL/api/v1/openapi.json" \
+        --checks all --max-examples 100 --workers 2 --request-timeout 60) 2>&1 | tee "$out"; then
+      # (pipefail: the pipeline fails when schemathesis does)
+      return 0
+    fi
+    # CPython before 3.11.8 (gh-106905) sometimes raises "SystemError: AST constructor recursion
+    # depth mismatch" inside hypothesis while it only describes a lambda for its report; that is
+    # a fault of the interpreter, not of the API, so such a run is repeated once in full. Any
+    # other failure, or the same one twice, fails the tier.
+    if [ "$attempt" = 1 ] && grep -q 'AST constructor recursion depth mismatch' "$out"; then
+      echo "api tier: schemathesis hit the CPython AST bug (gh-106905); running it again with $label" >&2
+      continue
+    fi
+    break
+  done
+  status=1
+  echo "FAIL: schemathesis found failures with $label" >&2
 }
 run token "$(printf '[auth.openapi.token]\nbearer = "%s"' "$TOKEN")"
 run session "$(printf '[auth.openapi.session]\napi_key = "%s"' "$SESSION")"
