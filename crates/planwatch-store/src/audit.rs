@@ -114,6 +114,23 @@ async fn head_hash(tx: &mut Tx) -> Result<String> {
         .unwrap_or_else(|| GENESIS_HASH.to_string()))
 }
 
+/// The entities whose changes belong to one plan: their audit rows name the plan the transaction
+/// resolved, so only that plan's data version moves (and that of the plans reading its values;
+/// versions.rs). Everything else — units, users, sessions, the organisation, the plans and their
+/// revisions, the indicator catalogue — is shared: its rows name no plan and move every plan's
+/// version. A change of plan data in a transaction that resolved no plan is shared too, which
+/// costs a cache reload and nothing else.
+const PLAN_ENTITIES: &[&str] = &[
+    "report",
+    "report_evidence",
+    "report_text",
+    "evaluation",
+    "indicator_values",
+    "reporting_period",
+    "breakdown_item",
+    "public_page",
+];
+
 /// Writes one audit row in the caller's transaction, chained to the row before it. JSON objects
 /// serialise with sorted keys, so the text is the same on every backend and every run.
 pub(crate) async fn record(
@@ -137,10 +154,11 @@ pub(crate) async fn record(
         after,
     };
     let hash = row_hash(&prev, &row);
+    let plan = tx.plan.filter(|_| PLAN_ENTITIES.contains(&change.entity));
     tx.execute(
         "INSERT INTO audit_log \
-         (at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         (at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash, plan_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         args![
             at,
             row.actor,
@@ -150,7 +168,8 @@ pub(crate) async fn record(
             row.before,
             row.after,
             prev,
-            hash
+            hash,
+            plan
         ],
     )
     .await?;

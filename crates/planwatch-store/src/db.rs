@@ -236,7 +236,7 @@ impl Pools {
     /// A transaction that may write. On SQLite it takes the write lock at once.
     pub async fn write(&self) -> Result<Tx> {
         Ok(match self {
-            Pools::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Sqlite { writer, .. } => Tx::sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
             Pools::Postgres(pg) => {
                 let begun = pg.run(async {
                     let mut tx = pg.pool.begin().await?;
@@ -251,7 +251,7 @@ impl Pools {
                         .await?;
                     Ok(tx)
                 });
-                Tx::Postgres(begun.await?)
+                Tx::postgres(begun.await?)
             }
         })
     }
@@ -259,13 +259,13 @@ impl Pools {
     /// A read-only transaction: one consistent snapshot for several queries.
     pub async fn read(&self) -> Result<Tx> {
         Ok(match self {
-            Pools::Sqlite { readers, .. } => Tx::Sqlite(readers.begin().await?),
+            Pools::Sqlite { readers, .. } => Tx::sqlite(readers.begin().await?),
             Pools::Postgres(pg) => {
                 let begun = pg.run(
                     pg.pool
                         .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"),
                 );
-                Tx::Postgres(begun.await?)
+                Tx::postgres(begun.await?)
             }
         })
     }
@@ -419,9 +419,33 @@ pub(crate) use args;
 
 /// An open transaction on either backend. Dropping it without `commit` rolls it back, so an
 /// error anywhere in a use case leaves the database as it was.
-pub(crate) enum Tx {
+pub(crate) struct Tx {
+    conn: TxConn,
+    /// The plan this transaction's changes belong to, once it resolved one (`Store::plan_id`):
+    /// written on its audit rows of plan data, so that the data version of other plans does not
+    /// move (versions.rs, decision 0066).
+    pub(crate) plan: Option<i64>,
+}
+
+enum TxConn {
     Sqlite(sqlx::Transaction<'static, Sqlite>),
     Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    fn sqlite(tx: sqlx::Transaction<'static, Sqlite>) -> Tx {
+        Tx {
+            conn: TxConn::Sqlite(tx),
+            plan: None,
+        }
+    }
+
+    fn postgres(tx: sqlx::Transaction<'static, Postgres>) -> Tx {
+        Tx {
+            conn: TxConn::Postgres(tx),
+            plan: None,
+        }
+    }
 }
 
 type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments>;
@@ -453,9 +477,9 @@ fn bind_pg<'q>(mut q: PgQuery<'q>, args: &[Value]) -> PgQuery<'q> {
 
 impl Tx {
     pub fn backend(&self) -> Backend {
-        match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
+        match self.conn {
+            TxConn::Sqlite(_) => Backend::Sqlite,
+            TxConn::Postgres(_) => Backend::Postgres,
         }
     }
 
@@ -472,12 +496,12 @@ impl Tx {
         sql: sqlx::AssertSqlSafe<String>,
         args: &[Value],
     ) -> Result<u64> {
-        Ok(match self {
-            Tx::Sqlite(tx) => bind_sqlite(sqlx::query(sql), args)
+        Ok(match &mut self.conn {
+            TxConn::Sqlite(tx) => bind_sqlite(sqlx::query(sql), args)
                 .execute(&mut **tx)
                 .await?
                 .rows_affected(),
-            Tx::Postgres(tx) => bind_pg(sqlx::query(sql), args)
+            TxConn::Postgres(tx) => bind_pg(sqlx::query(sql), args)
                 .execute(&mut **tx)
                 .await
                 .map_err(postgres_error)?
@@ -495,14 +519,14 @@ impl Tx {
         sql: sqlx::AssertSqlSafe<String>,
         args: &[Value],
     ) -> Result<Vec<Row>> {
-        Ok(match self {
-            Tx::Sqlite(tx) => bind_sqlite(sqlx::query(sql), args)
+        Ok(match &mut self.conn {
+            TxConn::Sqlite(tx) => bind_sqlite(sqlx::query(sql), args)
                 .fetch_all(&mut **tx)
                 .await?
                 .into_iter()
                 .map(Row::Sqlite)
                 .collect(),
-            Tx::Postgres(tx) => bind_pg(sqlx::query(sql), args)
+            TxConn::Postgres(tx) => bind_pg(sqlx::query(sql), args)
                 .fetch_all(&mut **tx)
                 .await
                 .map_err(postgres_error)?
@@ -517,12 +541,12 @@ impl Tx {
         sql: &'static str,
         args: &[Value],
     ) -> Result<Option<Row>> {
-        Ok(match self {
-            Tx::Sqlite(tx) => bind_sqlite(sqlx::query(sql), args)
+        Ok(match &mut self.conn {
+            TxConn::Sqlite(tx) => bind_sqlite(sqlx::query(sql), args)
                 .fetch_optional(&mut **tx)
                 .await?
                 .map(Row::Sqlite),
-            Tx::Postgres(tx) => bind_pg(sqlx::query(sql), args)
+            TxConn::Postgres(tx) => bind_pg(sqlx::query(sql), args)
                 .fetch_optional(&mut **tx)
                 .await
                 .map_err(postgres_error)?
@@ -531,13 +555,13 @@ impl Tx {
     }
 
     pub async fn fetch_one(&mut self, sql: &'static str, args: &[Value]) -> Result<Row> {
-        Ok(match self {
-            Tx::Sqlite(tx) => Row::Sqlite(
+        Ok(match &mut self.conn {
+            TxConn::Sqlite(tx) => Row::Sqlite(
                 bind_sqlite(sqlx::query(sql), args)
                     .fetch_one(&mut **tx)
                     .await?,
             ),
-            Tx::Postgres(tx) => Row::Postgres(
+            TxConn::Postgres(tx) => Row::Postgres(
                 bind_pg(sqlx::query(sql), args)
                     .fetch_one(&mut **tx)
                     .await
@@ -552,9 +576,9 @@ impl Tx {
     }
 
     pub async fn commit(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await.map_err(postgres_error)?,
+        match self.conn {
+            TxConn::Sqlite(tx) => tx.commit().await?,
+            TxConn::Postgres(tx) => tx.commit().await.map_err(postgres_error)?,
         }
         Ok(())
     }

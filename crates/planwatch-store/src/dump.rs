@@ -254,6 +254,7 @@ const TABLES: &[Table] = &[
             ("after_json", OptText),
             ("prev_hash", OptText),
             ("hash", OptText),
+            ("plan_id", OptInt),
         ],
         order_by: "id",
         identity: true,

@@ -214,12 +214,14 @@ impl Store {
     }
 
     /// The id of the plan this store works on.
+    /// The transaction remembers it: its audit rows of plan data name this plan (audit.rs).
     pub(crate) async fn plan_id(&self, tx: &mut Tx) -> Result<i64> {
-        if let Some(id) = self.scope() {
-            return Ok(id);
-        }
-        let plans = plan_rows(tx).await?;
-        default_plan(&plans).map(|p| p.id)
+        let id = match self.scope() {
+            Some(id) => id,
+            None => default_plan(&plan_rows(tx).await?)?.id,
+        };
+        tx.plan = Some(id);
+        Ok(id)
     }
 
     /// The id of the plan this store works on, refused when that plan is no longer active.

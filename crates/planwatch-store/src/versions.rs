@@ -1,9 +1,10 @@
-//! Cheap facts every page asks for. A version number for the data every page shows — the plan, the organisation and the
-//! units — so that an app server may keep them parsed in memory and still never show stale data:
-//! it asks for the version (one indexed query) and reloads only when it changed. It is the id of
-//! the newest audit row about those entities; every change to them writes one in the same
-//! transaction, so the version moves exactly when they change, for every app server sharing the
-//! database.
+//! Cheap facts every page asks for. Version numbers for the data pages show, so that an app server
+//! may keep what it read parsed in memory and still never show stale data: it asks for the
+//! version (one statement of index probes) and reloads only when it changed. Each is the id of the
+//! newest audit row of some kind; every change writes one in its own transaction, so a version
+//! moves exactly when its data changes, for every app server sharing the database. The audit row
+//! names the plan of a change to plan data (migration 0015, decision 0066), so there is a version
+//! per plan beside the shared and the global ones.
 
 use crate::Store;
 use crate::db::args;
@@ -13,10 +14,13 @@ impl Store {
     /// Changes whenever a plan revision is imported, the organisation is imported or a unit is
     /// created or changed (0 for an empty database).
     pub async fn reference_data_version(&self) -> Result<i64> {
+        // One index probe per entity (audit_log_entity_newest), not a scan of their rows.
         self.pools
             .fetch_one_statement(
-                "SELECT COALESCE(MAX(id), 0) AS v FROM audit_log \
-             WHERE entity IN ('plan_revision', 'organisation', 'unit')",
+                "SELECT COALESCE(MAX(v), 0) AS v FROM (\
+                 SELECT MAX(id) AS v FROM audit_log WHERE entity = 'plan_revision' \
+                 UNION ALL SELECT MAX(id) FROM audit_log WHERE entity = 'organisation' \
+                 UNION ALL SELECT MAX(id) FROM audit_log WHERE entity = 'unit') t",
                 args![],
             )
             .await?
@@ -24,11 +28,46 @@ impl Store {
     }
 
     /// Changes whenever anything changes: the id of the newest audit row (every mutation writes
-    /// one in its own transaction). Caches of results computed from the whole store (the
-    /// assessment, the 示例数据 flag) are keyed by it.
+    /// one in its own transaction). Caches of what several plans give together (a unit's to-do
+    /// across its plans) are keyed by it.
     pub async fn data_version(&self) -> Result<i64> {
         self.pools
             .fetch_one_statement("SELECT COALESCE(MAX(id), 0) AS v FROM audit_log", args![])
+            .await?
+            .i64("v")
+    }
+
+    /// Changes whenever shared data changes — units, users, sessions, the organisation, the
+    /// plans, their revisions and the indicator catalogue: the newest audit row that names no
+    /// plan (audit.rs). Caches of shared data (units, people, sessions, the plan list) are keyed
+    /// by it, so a report saved in one plan leaves them valid.
+    pub async fn shared_data_version(&self) -> Result<i64> {
+        self.pools
+            .fetch_one_statement(
+                "SELECT COALESCE(MAX(id), 0) AS v FROM audit_log WHERE plan_id IS NULL",
+                args![],
+            )
+            .await?
+            .i64("v")
+    }
+
+    /// Changes whenever anything the plan `plan` shows changes: the newest audit row of that
+    /// plan, of the older plans whose values it reads (an indicator asked there: the same code
+    /// and reporting unit, `asked_elsewhere`) or of shared data. Caches of one plan's results
+    /// (its monitoring, its pages) are keyed by it, so a write to one plan of a province leaves
+    /// the other plans' caches valid. One statement of index probes (migration 0015).
+    pub async fn plan_data_version(&self, plan: i64) -> Result<i64> {
+        self.pools
+            .fetch_one_statement(
+                "SELECT COALESCE(MAX(v), 0) AS v FROM (\
+                 SELECT MAX(id) AS v FROM audit_log WHERE plan_id IS NULL \
+                 UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $1 \
+                 UNION ALL SELECT (SELECT MAX(a.id) FROM audit_log a WHERE a.plan_id = d.owner) \
+                 FROM (SELECT DISTINCT o.plan_id AS owner FROM indicators i \
+                 JOIN indicators o ON o.code = i.code AND o.reporter_id = i.reporter_id \
+                 AND o.plan_id < i.plan_id WHERE i.plan_id = $1) d) t",
+                args![plan],
+            )
             .await?
             .i64("v")
     }
@@ -46,17 +85,25 @@ impl Store {
             .transpose()
     }
 
-    /// Whether the database holds synthetic demo data (示例数据): reports, values or baselines
-    /// marked as such.
+    /// Whether the plan this store works on holds synthetic demo data (示例数据): reports, values
+    /// or baselines marked as such (false before any plan).
     pub async fn demo_data_present(&self) -> Result<bool> {
         let mut tx = self.pools.read().await?;
+        let plan = match self.plan_id(&mut tx).await {
+            Ok(id) => id,
+            Err(crate::StoreError::NoPlan) => return Ok(false),
+            Err(e) => return Err(e),
+        };
         let n = tx
             .fetch_one(
-                "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM reports WHERE demo = 1) \
-                 OR EXISTS (SELECT 1 FROM indicator_values WHERE demo = 1) \
-                 OR EXISTS (SELECT 1 FROM indicator_baselines WHERE demo = 1) \
+                "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM reports \
+                 WHERE plan_id = $1 AND demo = 1) \
+                 OR EXISTS (SELECT 1 FROM indicator_values v JOIN indicators i \
+                 ON i.id = v.indicator_id WHERE i.plan_id = $1 AND v.demo = 1) \
+                 OR EXISTS (SELECT 1 FROM indicator_baselines b JOIN indicators i \
+                 ON i.id = b.indicator_id WHERE i.plan_id = $1 AND b.demo = 1) \
                  THEN 1 ELSE 0 END AS BIGINT) AS d",
-                args![],
+                args![plan],
             )
             .await?;
         Ok(n.i64("d")? != 0)
@@ -67,10 +114,16 @@ impl Store {
     /// breakdown — but not when a report is saved.
     pub async fn reporting_setup_version(&self) -> Result<i64> {
         let mut tx = self.pools.read().await?;
+        // One index probe per entity (audit_log_entity_newest), not a scan of their rows.
         tx.fetch_one(
-            "SELECT COALESCE(MAX(id), 0) AS v FROM audit_log \
-             WHERE entity IN ('plan_revision', 'organisation', 'unit', 'indicator', \
-             'reporting_period', 'breakdown_item', 'indicator_values')",
+            "SELECT COALESCE(MAX(v), 0) AS v FROM (\
+             SELECT MAX(id) AS v FROM audit_log WHERE entity = 'plan_revision' \
+             UNION ALL SELECT MAX(id) FROM audit_log WHERE entity = 'organisation' \
+             UNION ALL SELECT MAX(id) FROM audit_log WHERE entity = 'unit' \
+             UNION ALL SELECT MAX(id) FROM audit_log WHERE entity = 'indicator' \
+             UNION ALL SELECT MAX(id) FROM audit_log WHERE entity = 'reporting_period' \
+             UNION ALL SELECT MAX(id) FROM audit_log WHERE entity = 'breakdown_item' \
+             UNION ALL SELECT MAX(id) FROM audit_log WHERE entity = 'indicator_values') t",
             args![],
         )
         .await?

@@ -1,11 +1,19 @@
 //! Many plans in one deployment (issue 17, decision 0064): a database made before plans had codes
 //! keeps everything and its plan becomes `plan1`; plans side by side are scoped, named by code,
-//! and an ended plan is read-only.
+//! and an ended plan is read-only; a write to one plan moves the data version of that plan (and
+//! of the plans reading its values), not of the others (decision 0066).
 
 mod common;
 
 use common::{Ctx, at, fixture, gold_plan, office};
-use planwatch_store::{Location, OpenMode, PlanSource, PlanState, Store, StoreError};
+use planwatch_quarterly::breakdown::Breakdown;
+use planwatch_quarterly::period::ReportingPeriod;
+use planwatch_quarterly::values::{ValueRecord, ValuesImport};
+use planwatch_quarterly::{Catalogue, ReportingSettings};
+use planwatch_store::{
+    AuditFilter, Location, OpenMode, PlanSource, PlanState, ReportTextMode, ReportingSetup, Store,
+    StoreError,
+};
 use std::io::Read;
 
 fn gunzip(rel: &str) -> Vec<u8> {
@@ -193,4 +201,141 @@ on_both_backends!(
     sqlite_plans_side_by_side_are_scoped_by_code,
     pg_plans_side_by_side_are_scoped_by_code,
     plans_side_by_side_are_scoped_by_code
+);
+
+/// The reporting setup of the gold plan: its catalogue, periods and breakdown.
+fn gold_setup() -> ReportingSetup {
+    let plan = gold_plan();
+    let (catalogue, _) = Catalogue::yangquan(&plan).expect("catalogue");
+    let breakdown = Breakdown::seed(&plan, &catalogue);
+    ReportingSetup {
+        periods: ReportingPeriod::for_plan(plan.period, &ReportingSettings::default()),
+        catalogue,
+        breakdown,
+    }
+}
+
+async fn a_write_to_one_plan_moves_only_the_versions_of_the_plans_that_show_it(ctx: Ctx) {
+    let ctx = ctx.with_yangquan().await;
+    let s = &ctx.store;
+    let mut twin = gold_plan();
+    twin.title = "阳泉市数字经济发展行动计划".into();
+    s.add_plan(&office(), "szjj", &twin, &text_source("szjj.txt"), at(2))
+        .await
+        .expect("szjj");
+    let mut third = gold_plan();
+    third.title = "阳泉市科技成果转化行动计划".into();
+    s.add_plan(&office(), "kjcg", &third, &text_source("kjcg.txt"), at(3))
+        .await
+        .expect("kjcg");
+    let (a, b, c) = (
+        s.for_plan("plan1").await.expect("plan1"),
+        s.for_plan("szjj").await.expect("szjj"),
+        s.for_plan("kjcg").await.expect("kjcg"),
+    );
+    // plan1 and szjj ask the same indicators of the same units: szjj reads plan1's values of them
+    // (asked once, in the older plan); kjcg has no catalogue and reads nobody's values.
+    for p in [&a, &b] {
+        p.ensure_reporting(&office(), &gold_setup(), at(4))
+            .await
+            .expect("setup");
+    }
+    let ids: Vec<i64> = s
+        .plans()
+        .await
+        .expect("plans")
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    let versions = || async {
+        let mut v = Vec::new();
+        for id in &ids {
+            v.push(s.plan_data_version(*id).await.expect("plan version"));
+        }
+        (
+            v,
+            s.shared_data_version().await.expect("shared"),
+            s.data_version().await.expect("global"),
+        )
+    };
+
+    // A text of kjcg's report moves kjcg's version and the global one, nobody else's.
+    let (before, shared, global) = versions().await;
+    c.set_report_text(
+        &office(),
+        2023,
+        "problems",
+        ReportTextMode::Replace,
+        "一是研发投入不足。",
+        Some(0),
+        at(5),
+    )
+    .await
+    .expect("text");
+    let (after, shared_after, global_after) = versions().await;
+    assert_eq!(
+        (after[0], after[1]),
+        (before[0], before[1]),
+        "plan1 and szjj unchanged"
+    );
+    assert!(after[2] > before[2], "kjcg moved: {before:?} → {after:?}");
+    assert_eq!(shared_after, shared, "no shared change");
+    assert!(global_after > global && global_after == after[2]);
+    let newest = s
+        .audit_entries(&AuditFilter::default())
+        .await
+        .expect("audit")
+        .pop()
+        .expect("a row");
+    assert_eq!(newest.entity, "report_text");
+
+    // Values of plan1 move plan1 and szjj, which monitors them too, and not kjcg.
+    let values = ValuesImport {
+        values: vec![ValueRecord {
+            code: "hightech-enterprises".into(),
+            period: planwatch_model::Quarter::parse("2022Q4").expect("quarter"),
+            value: 128.0,
+            source: "统计公报".into(),
+            note: String::new(),
+        }],
+        baselines: Vec::new(),
+    };
+    a.import_values(&office(), &values, false, "v.csv", at(6))
+        .await
+        .expect("values");
+    let (moved, shared_moved, _) = versions().await;
+    assert!(
+        moved[0] > after[0] && moved[1] > after[1],
+        "{after:?} → {moved:?}"
+    );
+    assert_eq!(moved[2], after[2], "kjcg unchanged");
+    assert_eq!(shared_moved, shared);
+    let history = b.indicator_history().await.expect("history");
+    assert_eq!(
+        history["hightech-enterprises"].len(),
+        1,
+        "szjj reads plan1's value"
+    );
+
+    // A shared change (a new unit) moves every plan's version.
+    s.add_unit(
+        &office(),
+        "市数据局",
+        planwatch_model::UnitKind::CityDepartment,
+        at(7),
+    )
+    .await
+    .expect("unit");
+    let (last, shared_last, _) = versions().await;
+    assert!(shared_last > shared);
+    assert!(
+        last.iter().zip(&moved).all(|(l, m)| l > m),
+        "{moved:?} → {last:?}"
+    );
+    ctx.finish().await;
+}
+on_both_backends!(
+    sqlite_a_write_to_one_plan_moves_only_the_versions_of_the_plans_that_show_it,
+    pg_a_write_to_one_plan_moves_only_the_versions_of_the_plans_that_show_it,
+    a_write_to_one_plan_moves_only_the_versions_of_the_plans_that_show_it
 );

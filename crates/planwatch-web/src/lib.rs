@@ -104,13 +104,13 @@ struct Inner {
     refusals: refusals::RefusalBudget,
     /// The current plan as pages need it, with the reference-data version it was loaded at.
     plan_cache: PerPlan<(i64, Arc<pages::data::PlanData>)>,
-    /// Whether demo data is present, with the data version it was read at.
-    demo_cache: Mutex<Option<(i64, bool)>>,
-    /// People's names by username, per data version.
+    /// Whether the plan holds demo data, with the plan's data version it was read at.
+    demo_cache: PerPlan<(i64, bool)>,
+    /// People's names by username, per shared data version.
     people_cache: Mutex<Option<(i64, Arc<planwatch_app::people::People>)>>,
     /// Each user's to-do count for the navigation, per data version and day.
     todo_counts: Mutex<std::collections::HashMap<(i64, Option<i64>), TodoCount>>,
-    /// Monitoring results per data version.
+    /// Monitoring results per plan and plan data version.
     assessments: assessment::Cache,
     /// The reporting context (catalogue, periods, breakdown) per setup version.
     context_cache: PerPlan<(
@@ -119,11 +119,11 @@ struct Inner {
     )>,
     /// The reference-data version (plan and organisation), with the data version it was read at.
     reference_version: Mutex<Option<(i64, i64)>>,
-    /// Every unit, with the data version it was read at.
+    /// Every unit, with the shared data version it was read at.
     units_cache: Mutex<Option<(i64, Arc<Vec<planwatch_store::UnitRef>>)>>,
-    /// Every plan, per data version (see `plans`).
+    /// Every plan, per shared data version (see `plans`).
     plan_list: Mutex<Option<(i64, Arc<Vec<planwatch_store::PlanInfo>>)>>,
-    /// Active sessions' users by token hash, for one data version.
+    /// Active sessions' users by token hash, for one shared data version.
     sessions: Mutex<SessionCache>,
     /// One queue per report (unit, quarter) for writes over the API.
     /// The queues of API value writes (the library's).
@@ -160,7 +160,7 @@ impl AppState {
                 api_limiter: api::rate::ApiLimiter::default(),
                 refusals: refusals::RefusalBudget::default(),
                 plan_cache: PerPlan::default(),
-                demo_cache: Mutex::new(None),
+                demo_cache: PerPlan::default(),
                 people_cache: Mutex::new(None),
                 todo_counts: Mutex::new(std::collections::HashMap::new()),
                 assessments: assessment::Cache::default(),
@@ -238,7 +238,7 @@ impl AppState {
 
     /// The reference-data version, read from the database only when the data version moved.
     pub async fn reference_version(&self) -> WebResult<i64> {
-        let version = self.data_version().await?;
+        let version = self.shared_version().await?;
         let cached = *self
             .inner
             .reference_version
@@ -260,7 +260,7 @@ impl AppState {
 
     /// Every unit, by name (read once per data version).
     pub async fn units(&self) -> WebResult<Arc<Vec<planwatch_store::UnitRef>>> {
-        let version = self.data_version().await?;
+        let version = self.shared_version().await?;
         if let Some((_, u)) = self
             .inner
             .units_cache
@@ -287,7 +287,7 @@ impl AppState {
         token_hash: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> WebResult<Option<planwatch_store::User>> {
-        let version = self.data_version().await?;
+        let version = self.shared_version().await?;
         let idle = chrono::Duration::minutes(self.config().idle_minutes);
         let cached = {
             let cache = self
@@ -334,7 +334,7 @@ impl AppState {
 
     /// Who is who (people's names for actor handles), read once per data version.
     pub async fn people(&self) -> error::WebResult<Arc<planwatch_app::people::People>> {
-        let version = self.data_version().await?;
+        let version = self.shared_version().await?;
         if let Some((v, p)) = self
             .inner
             .people_cache
@@ -377,32 +377,33 @@ impl AppState {
             .todo_counts
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        // One entry per user who signed in; forget them all when the data moves on.
-        cache.retain(|_, (v, _, _)| *v == version);
+        // One entry per user and plan; stale entries are never served (the version is checked)
+        // and are forgotten all together when there are too many.
+        if cache.len() >= MAX_TODO_COUNTS {
+            cache.clear();
+        }
         cache.insert((user, planwatch_store::plan_in_scope()), (version, day, n));
     }
 
     fn cached_demo(&self, version: i64) -> Option<bool> {
-        let cache = self
-            .inner
+        self.inner
             .demo_cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        cache.filter(|(v, _)| *v == version).map(|(_, d)| d)
+            .get()
+            .filter(|(v, _)| *v == version)
+            .map(|(_, d)| d)
     }
 
     fn cache_demo(&self, version: i64, demo: bool) {
-        *self
-            .inner
-            .demo_cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some((version, demo));
+        self.inner.demo_cache.put((version, demo));
     }
 
     fn cache_plan(&self, version: i64, data: Arc<pages::data::PlanData>) {
         self.inner.plan_cache.put((version, data));
     }
 }
+
+/// How many to-do counts one app server keeps.
+const MAX_TODO_COUNTS: usize = 4096;
 
 /// A to-do count for the navigation: (data version, day, count), per (user, plan).
 type TodoCount = (i64, chrono::NaiveDate, usize);

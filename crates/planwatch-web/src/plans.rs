@@ -174,9 +174,10 @@ async fn route(state: AppState, mut request: Request, next: Next) -> Response {
 }
 
 impl AppState {
-    /// Every plan (code, title, state), read once per data version.
+    /// Every plan (code, title, state), read once per shared data version (a plan's code, state and
+    /// revisions are shared data: their audit rows name no plan).
     pub async fn plan_list(&self) -> super::error::WebResult<Arc<Vec<PlanInfo>>> {
-        let version = self.data_version().await?;
+        let version = self.shared_version().await?;
         if let Some((v, p)) = self
             .inner
             .plan_list

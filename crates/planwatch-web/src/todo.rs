@@ -66,7 +66,12 @@ async fn plan_items(state: &AppState, user: &User) -> WebResult<Vec<TodoItem>> {
 
 /// How many things `user` has to do, for the navigation (counted once per data version and day).
 pub async fn count(state: &AppState, user: &User) -> WebResult<usize> {
-    let version = state.data_version().await?;
+    // A unit's people have one list across the plans: any plan's change may move it.
+    let version = if user.role.is_unit_bound() {
+        state.global_version().await?
+    } else {
+        state.data_version().await?
+    };
     let today = assessment::today_in_china();
     if let Some(n) = state.cached_todo_count(user.id, version, today) {
         return Ok(n);

@@ -185,8 +185,8 @@ impl Chrome {
     }
 }
 
-/// Whether the database holds demo data (示例数据), remembered per server until anything in the
-/// store changes.
+/// Whether the plan of the request holds demo data (示例数据), remembered per server and plan
+/// until that plan's data version moves.
 pub async fn demo_present(state: &AppState) -> WebResult<bool> {
     let version = state.data_version().await?;
     if let Some(d) = state.cached_demo(version) {
