@@ -104,17 +104,27 @@ pub async fn load_sources(
     methods: MethodConfig,
 ) -> anyhow::Result<AssessSources> {
     let ctx = super::reporting::prepare(store, data_dir, &super::cli_actor(), super::now()).await?;
+    Ok(load_sources_in(store, &ctx, methods).await?.0)
+}
+
+/// The sources of the assessment within a reporting context already prepared (the web keeps one
+/// per plan and setup version), with the stored reports they were taken from (the pages show
+/// their events): the reports are read once for both.
+pub async fn load_sources_in(
+    store: &planwatch_store::Store,
+    ctx: &super::reporting::Context,
+    methods: MethodConfig,
+) -> anyhow::Result<(AssessSources, Vec<planwatch_store::StoredReport>)> {
     let units = store.units().await?;
     let view = store.org_view().await?;
     // The series before the reports: a value published by an acceptance is then always matched
     // by that acceptance in the reports read next, even if another server accepts a report
     // between the two reads (the store offers no single snapshot across them).
     let history = store.indicator_history().await?;
-    let reports: Vec<input::ReportFacts> = store
-        .reports(None)
-        .await?
-        .into_iter()
-        .map(|r| input::ReportFacts::from_events(r.content, &r.events))
+    let stored = store.reports(None).await?;
+    let reports: Vec<input::ReportFacts> = stored
+        .iter()
+        .map(|r| input::ReportFacts::from_events(r.content.clone(), &r.events))
         .collect();
     // The official series holds the values of accepted reports (taken from the reports, with
     // the day of acceptance, so an assessment as of an earlier day leaves later ones out) and
@@ -135,20 +145,21 @@ pub async fn load_sources(
             }
         }
     }
-    Ok(AssessSources {
+    let sources = AssessSources {
         org: input::OrgFacts::from_store(&units, &view),
-        plan: ctx.plan,
-        catalogue: ctx.catalogue,
-        breakdown: ctx.breakdown,
-        settings: ctx.settings,
-        periods: ctx.periods,
+        plan: ctx.plan.clone(),
+        catalogue: ctx.catalogue.clone(),
+        breakdown: ctx.breakdown.clone(),
+        settings: ctx.settings.clone(),
+        periods: ctx.periods.clone(),
         reports,
         values,
         // The store's catalogue carries the baselines on record.
         baselines: Vec::new(),
         methods,
         judgements: crate::evaluation::Judgements::load(store).await?,
-    })
+    };
+    Ok((sources, stored))
 }
 
 /// `planwatch assess`: opens the store in `data_dir` (or `DATABASE_URL`), reads the current

@@ -52,8 +52,9 @@ impl Store {
     }
 
     /// Changes whenever anything the plan `plan` shows changes: the newest audit row of that
-    /// plan, of the older plans whose values it reads (an indicator asked there: the same code
-    /// and reporting unit, `asked_elsewhere`) or of shared data. Caches of one plan's results
+    /// plan, of the plans whose values it reads (for each indicator, the oldest active plan that
+    /// asks the same code of the same unit, as `asked_elsewhere` finds it; a state change is a
+    /// shared row) or of shared data. Caches of one plan's results
     /// (its monitoring, its pages) are keyed by it, so a write to one plan of a province leaves
     /// the other plans' caches valid. One statement of index probes (migration 0015).
     pub async fn plan_data_version(&self, plan: i64) -> Result<i64> {
@@ -63,9 +64,11 @@ impl Store {
                  SELECT MAX(id) AS v FROM audit_log WHERE plan_id IS NULL \
                  UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $1 \
                  UNION ALL SELECT (SELECT MAX(a.id) FROM audit_log a WHERE a.plan_id = d.owner) \
-                 FROM (SELECT DISTINCT o.plan_id AS owner FROM indicators i \
-                 JOIN indicators o ON o.code = i.code AND o.reporter_id = i.reporter_id \
-                 AND o.plan_id < i.plan_id WHERE i.plan_id = $1) d) t",
+                 FROM (SELECT DISTINCT (SELECT MIN(o.plan_id) FROM indicators o \
+                 JOIN plans p ON p.id = o.plan_id AND p.state = 'active' \
+                 WHERE o.code = i.code AND o.reporter_id = i.reporter_id \
+                 AND o.plan_id < i.plan_id AND o.set_aside IS NULL) AS owner \
+                 FROM indicators i WHERE i.plan_id = $1 AND i.set_aside IS NULL) d) t",
                 args![plan],
             )
             .await?

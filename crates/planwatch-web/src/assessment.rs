@@ -16,13 +16,15 @@ use planwatch_monitor::Rules;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-/// What one version of the store gives.
 /// How many plans' monitoring results one app server keeps (a province holds hundreds of plans;
-/// the ones in use stay, the cache is emptied when it is full).
+/// when it is full, the plan used least recently makes room).
 const MAX_PLANS_CACHED: usize = 32;
 
+/// What one plan's data version gives.
 struct Entry {
     version: i64,
+    /// When it was last used (the cache's clock), for the least-recently-used eviction.
+    used: u64,
     sources: Arc<AssessSources>,
     /// The stored reports with their events (who submitted and accepted what, when).
     reports: Arc<Vec<planwatch_store::StoredReport>>,
@@ -34,12 +36,20 @@ struct Entry {
 #[derive(Default)]
 pub struct Cache {
     entries: Mutex<std::collections::HashMap<Option<i64>, Entry>>,
-    /// Serialises loading so that a burst of requests after a change loads the sources once.
+    /// Counts uses, for [`Entry::used`].
+    clock: std::sync::atomic::AtomicU64,
     /// Serialises loading so that a burst of requests after a change loads the sources once.
     /// One lock for all plans: a lock per plan was measured at province size and was worse
     /// (parallel loads: memory over 400 MB per server, writers and health checks starved;
     /// BENCHMARKS.md, "Province-sized").
     loading: tokio::sync::Mutex<()>,
+}
+
+impl Cache {
+    fn tick(&self) -> u64 {
+        self.clock
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// A quarter's assessment and what the pages need around it.
@@ -122,10 +132,12 @@ async fn sources(state: &AppState) -> WebResult<Loaded> {
     let version = state.data_version().await?;
     let plan = planwatch_store::plan_in_scope();
     let cached = |cache: &Cache| {
-        let e = cache.entries.lock().unwrap_or_else(|p| p.into_inner());
-        e.get(&plan)
-            .filter(|e| e.version == version)
-            .map(|e| (version, e.sources.clone(), e.reports.clone()))
+        let tick = cache.tick();
+        let mut e = cache.entries.lock().unwrap_or_else(|p| p.into_inner());
+        e.get_mut(&plan).filter(|e| e.version == version).map(|e| {
+            e.used = tick;
+            (version, e.sources.clone(), e.reports.clone())
+        })
     };
     if let Some(s) = cached(cache) {
         return Ok(s);
@@ -135,23 +147,27 @@ async fn sources(state: &AppState) -> WebResult<Loaded> {
         return Ok(s);
     }
     let methods = app::assess::load_methods(None).map_err(WebError::Internal)?;
-    let loaded = app::assess::load_sources(state.store(), &state.config().data_dir, methods)
+    // The plan's reporting context as the pages keep it (prepared once per setup version), and
+    // its reports read once for the sources and the pages.
+    let ctx = super::reporting::context(state, "system:assessment", app::now()).await?;
+    let (loaded, reports) = app::assess::load_sources_in(state.store(), &ctx, methods)
         .await
         .map_err(WebError::Internal)?;
-    let loaded = Arc::new(loaded);
-    let reports = Arc::new(state.store().reports(None).await?);
+    let (loaded, reports) = (Arc::new(loaded), Arc::new(reports));
     {
+        let tick = cache.tick();
         let mut entries = cache.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() >= MAX_PLANS_CACHED && !entries.contains_key(&plan) {
-            entries.retain(|_, e| e.version == version);
-            if entries.len() >= MAX_PLANS_CACHED {
-                entries.clear();
-            }
+        if entries.len() >= MAX_PLANS_CACHED
+            && !entries.contains_key(&plan)
+            && let Some(oldest) = entries.iter().min_by_key(|(_, e)| e.used).map(|(k, _)| *k)
+        {
+            entries.remove(&oldest);
         }
         entries.insert(
             plan,
             Entry {
                 version,
+                used: tick,
                 sources: loaded.clone(),
                 reports: reports.clone(),
                 outcomes: BTreeMap::new(),

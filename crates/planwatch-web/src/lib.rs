@@ -409,37 +409,63 @@ const MAX_TODO_COUNTS: usize = 4096;
 type TodoCount = (i64, chrono::NaiveDate, usize);
 
 /// A cache slot per plan (the plan of the request scope, see `plans::scope`): what one plan's
-/// pages read is never served for another. Holds at most [`PerPlan::MAX`] plans.
+/// pages read is never served for another. Holds at most [`PerPlan::MAX`] plans; when it is full
+/// the plan used least recently makes room.
 struct PerPlan<T> {
-    slots: Mutex<std::collections::HashMap<Option<i64>, T>>,
+    slots: Mutex<PerPlanSlots<T>>,
+}
+
+struct PerPlanSlots<T> {
+    /// Each plan's value with when it was last used (`clock`).
+    by_plan: std::collections::HashMap<Option<i64>, (T, u64)>,
+    clock: u64,
 }
 
 impl<T> Default for PerPlan<T> {
     fn default() -> Self {
         Self {
-            slots: Mutex::new(std::collections::HashMap::new()),
+            slots: Mutex::new(PerPlanSlots {
+                by_plan: std::collections::HashMap::new(),
+                clock: 0,
+            }),
         }
     }
 }
 
 impl<T: Clone> PerPlan<T> {
-    const MAX: usize = 64;
+    /// A province holds hundreds of plans; what is kept per plan here is small (the plan, its
+    /// reporting context, a flag).
+    const MAX: usize = 512;
 
     fn get(&self) -> Option<T> {
-        self.slots
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&planwatch_store::plan_in_scope())
-            .cloned()
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        slots.clock += 1;
+        let now = slots.clock;
+        slots
+            .by_plan
+            .get_mut(&planwatch_store::plan_in_scope())
+            .map(|(v, used)| {
+                *used = now;
+                v.clone()
+            })
     }
 
     fn put(&self, value: T) {
         let plan = planwatch_store::plan_in_scope();
         let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        if slots.len() >= Self::MAX && !slots.contains_key(&plan) {
-            slots.clear();
+        if slots.by_plan.len() >= Self::MAX
+            && !slots.by_plan.contains_key(&plan)
+            && let Some(oldest) = slots
+                .by_plan
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| *k)
+        {
+            slots.by_plan.remove(&oldest);
         }
-        slots.insert(plan, value);
+        slots.clock += 1;
+        let now = slots.clock;
+        slots.by_plan.insert(plan, (value, now));
     }
 }
 
