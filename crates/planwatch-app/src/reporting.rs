@@ -245,9 +245,12 @@ pub async fn prepare(
     })
 }
 
-/// A new plan's proposed catalogue takes the code and the reporting unit of an indicator another
-/// plan of the deployment already reports under the same name and unit of measure: the unit
-/// reports it once, for both plans (issue 17). Returns a note per indicator taken over.
+/// A new plan's proposed catalogue takes the code of an indicator another plan of the deployment
+/// already asks of the same unit under the same name and unit of measure: the unit reports it
+/// once, for both plans (issue 17). The reporting unit must be the same: two cities' plans of a
+/// province both name 高新技术企业数量, but each city's figure is its own, reported by its own
+/// department, and taking the other plan's unit would ask one city for the other's figure.
+/// Returns a note per indicator taken over.
 async fn adopt_shared_codes(
     store: &Store,
     built: &mut Catalogue,
@@ -265,21 +268,23 @@ async fn adopt_shared_codes(
         .collect();
     let mut used = std::collections::BTreeSet::new();
     for def in &mut built.indicators {
-        let Some((code, _, _, reporter)) = others.iter().find(|(code, name, unit, _)| {
+        let Some((code, _, _, reporter)) = others.iter().find(|(code, name, unit, reporter)| {
             name.trim() == def.name.trim()
                 && unit.as_deref().map(str::trim) == def.unit.as_deref().map(str::trim)
+                && *reporter == def.reporter
                 && (code.as_str() == def.code.as_str() || !taken.contains(code))
                 && !used.contains(code)
         }) else {
             continue;
         };
         used.insert(code.clone());
-        if def.code.as_str() != code || def.reporter != *reporter {
+        if def.code.as_str() != code {
             def.code = code.clone().into();
-            def.reporter = reporter.clone();
             notes.push(planwatch_quarterly::CatalogueNote {
                 indicator: def.name.clone(),
-                message: format!("与其他计划中的同名指标为同一指标，沿用其代码 {code} 和报送单位{reporter}：该单位只报送一次"),
+                message: format!(
+                    "{reporter}在其他计划中报送同名指标，沿用其代码 {code}：该单位只报送一次"
+                ),
             });
         }
     }

@@ -16,10 +16,6 @@ use planwatch_monitor::Rules;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-/// How many plans' monitoring results one app server keeps (a province holds hundreds of plans;
-/// when it is full, the plan used least recently makes room).
-const MAX_PLANS_CACHED: usize = 32;
-
 /// What one plan's data version gives.
 struct Entry {
     version: i64,
@@ -31,8 +27,9 @@ struct Entry {
     outcomes: BTreeMap<(Quarter, NaiveDate), Arc<Outcome>>,
 }
 
-/// The per-server cache: one entry per plan (the plan of the request scope), at the current
-/// version; at most [`MAX_PLANS_CACHED`] plans are kept.
+/// The per-server cache: one entry per plan (the plan of the request scope), at the plan's
+/// current data version; at most `WebConfig::plans_cached` plans are kept (a province holds
+/// hundreds; when it is full, the plan used least recently makes room).
 #[derive(Default)]
 pub struct Cache {
     entries: Mutex<std::collections::HashMap<Option<i64>, Entry>>,
@@ -157,7 +154,7 @@ async fn sources(state: &AppState) -> WebResult<Loaded> {
     {
         let tick = cache.tick();
         let mut entries = cache.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() >= MAX_PLANS_CACHED
+        if entries.len() >= state.config().plans_cached.max(1)
             && !entries.contains_key(&plan)
             && let Some(oldest) = entries.iter().min_by_key(|(_, e)| e.used).map(|(k, _)| *k)
         {

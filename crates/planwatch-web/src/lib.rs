@@ -70,7 +70,13 @@ pub struct WebConfig {
     /// API requests each token (or signed-in person) may make per minute on this server; past
     /// it the API answers 429 with `Retry-After` (0058).
     pub api_requests_per_minute: u32,
+    /// How many plans' monitoring results (each the plan's sources and reports, a few MB at
+    /// province size) this server keeps; past it the plan used least recently makes room.
+    pub plans_cached: usize,
 }
+
+/// The default of [`WebConfig::plans_cached`].
+pub const DEFAULT_PLANS_CACHED: u32 = 32;
 
 impl Default for WebConfig {
     fn default() -> Self {
@@ -83,6 +89,7 @@ impl Default for WebConfig {
             behind_proxy: false,
             data_dir: std::path::PathBuf::from("./planwatch-data"),
             api_requests_per_minute: DEFAULT_API_REQUESTS_PER_MINUTE,
+            plans_cached: DEFAULT_PLANS_CACHED as usize,
         }
     }
 }

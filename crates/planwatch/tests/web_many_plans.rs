@@ -216,3 +216,52 @@ fn an_ended_plan_is_read_only_and_says_so() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("已结束"));
 }
+
+/// Another city's plan names the same indicators, reported by its own department: they are its
+/// own figures, asked in its own form, not taken over from the first plan (decision 0066's
+/// amendment of 0064).
+#[test]
+fn a_same_named_indicator_of_another_unit_is_its_own_and_asked_in_its_plan() {
+    let server = Server::start();
+    server.cli(&["due", "--period", "2023Q3"]);
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = std::fs::read_to_string(fixture("fixtures/plans/yangquan-2022-2024.gold.json"))
+        .expect("gold")
+        .replace("市科技局", "市数据局");
+    let mut plan: Value = serde_json::from_str(&text).expect("JSON");
+    plan["title"] = "晋中市国家创新型城市建设三年行动计划（2022—2024年）".into();
+    let path = dir.path().join("jz.json");
+    std::fs::write(&path, serde_json::to_string(&plan).expect("JSON")).expect("write");
+    let out = server.cli(&["plan", "add", path.to_str().expect("utf-8"), "--code", "jz"]);
+    assert!(out.contains("已新增计划 jz"), "{out}");
+    let t = dir.path().join("jz.xlsx");
+    let out = server.cli(&[
+        "--plan",
+        "jz",
+        "template",
+        "--unit",
+        "市数据局",
+        "--period",
+        "2023Q3",
+        "--out",
+        t.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        out.contains("已生成") && !out.contains("指标 0 项"),
+        "{out}"
+    );
+    // 市科技局 still reports its own in plan1.
+    let t = dir.path().join("kjj.xlsx");
+    let out = server.cli(&[
+        "--plan",
+        "plan1",
+        "template",
+        "--unit",
+        "市科技局",
+        "--period",
+        "2023Q3",
+        "--out",
+        t.to_str().expect("utf-8"),
+    ]);
+    assert!(!out.contains("指标 0 项"), "{out}");
+}

@@ -40,6 +40,11 @@ pub struct Args {
     #[arg(long, default_value_t = planwatch_web::DEFAULT_API_REQUESTS_PER_MINUTE,
           env = "PLANWATCH_API_RATE_LIMIT", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub api_rate_limit: u32,
+    /// How many plans' monitoring results this server keeps in memory (each a few MB at province
+    /// size); the plan used least recently makes room. 内存中缓存监测结果的计划数
+    #[arg(long, default_value_t = planwatch_web::DEFAULT_PLANS_CACHED, env = "PLANWATCH_PLAN_CACHE",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub plan_cache: u32,
     /// Serve HTTPS with this certificate chain (PEM); needs --tls-key. Cookies are then Secure
     /// and carry the __Host- prefix. 证书文件（PEM）
     #[arg(long, env = "PLANWATCH_TLS_CERT", requires = "tls_key")]
@@ -163,6 +168,7 @@ pub fn run(data_dir: &Path, args: Args) -> anyhow::Result<ExitCode> {
             behind_proxy: args.behind_proxy,
             data_dir: data_dir.to_path_buf(),
             api_requests_per_minute: args.api_rate_limit,
+            plans_cached: usize::try_from(args.plan_cache).unwrap_or(usize::MAX),
         };
         tracing::info!(backend = store.backend().label(), %addr, tls = tls.is_some(), "serving");
         let state = AppState::new(store, config);
