@@ -112,7 +112,7 @@ for port in "${PORTS[@]}" "$LB_PORT"; do
 done
 
 JAR="$WORK/jar"
-csrf() { grep -o 'name="csrf" value="[0-9a-f]*"' | head -n1 | sed 's/.*value="//;s/"//'; }
+csrf() { grep -o 'name="csrf" value="[0-9a-f]*"' | sed -n '1{s/.*value="//;s/"//;p}'; }  # reads all its input: no SIGPIPE for curl
 TOKEN="$(curl -fs -c "$JAR" -b "$JAR" "$URL/login" | csrf)"
 curl -fs -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "csrf=$TOKEN" --data-urlencode username=office \
   --data-urlencode "password=planwatch-demo" "$URL/login"

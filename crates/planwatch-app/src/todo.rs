@@ -550,15 +550,16 @@ fn leader_items(i: &Inputs<'_>) -> Vec<TodoItem> {
     out
 }
 
-/// Reads what the to-do lists are made from and returns `user`'s list at `now` (UTC).
+/// Reads what the to-do lists are made from, beside the plan's stored `reports` (the web keeps
+/// them with the plan's monitoring results), and returns `user`'s list at `now` (UTC).
 pub async fn load(
     store: &planwatch_store::Store,
     ctx: &Context,
+    reports: &[planwatch_store::StoredReport],
     user: &User,
     assessment: Option<&Assessment>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<Vec<TodoItem>> {
-    let reports = store.reports(None).await?;
     let unit_ids: BTreeMap<String, i64> = store
         .units()
         .await?
@@ -572,7 +573,7 @@ pub async fn load(
     };
     let inputs = Inputs {
         ctx,
-        reports: &reports,
+        reports,
         unit_ids: &unit_ids,
         assessment,
         extensions_asked: &asked,

@@ -94,6 +94,23 @@ pub async fn current_sources(state: &AppState) -> WebResult<Option<Arc<AssessSou
     }
 }
 
+/// The plan's stored reports with their events at this data version (`None` before any plan),
+/// kept with its monitoring results: the to-do lists read them from here.
+pub async fn stored_reports(
+    state: &AppState,
+) -> WebResult<Option<Arc<Vec<planwatch_store::StoredReport>>>> {
+    match sources(state).await {
+        Ok((_, _, r)) => Ok(Some(r)),
+        Err(WebError::Internal(e))
+            if e.downcast_ref::<planwatch_store::StoreError>()
+                .is_some_and(|s| matches!(s, planwatch_store::StoreError::NoPlan)) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// `?as_of=` as a page or the API may give it: `today` or a date (YYYY-MM-DD); like
 /// `planwatch assess --as-of`.
 pub fn parse_as_of(s: &str) -> WebResult<Option<NaiveDate>> {

@@ -115,8 +115,9 @@ struct Inner {
     demo_cache: PerPlan<(i64, bool)>,
     /// People's names by username, per shared data version.
     people_cache: Mutex<Option<(i64, Arc<planwatch_app::people::People>)>>,
-    /// Each user's to-do count for the navigation, per data version and day.
-    todo_counts: Mutex<std::collections::HashMap<(i64, Option<i64>), TodoCount>>,
+    /// Each user's to-do list (the home page, the count in the navigation, the API), per data
+    /// version and day.
+    todo_lists: Mutex<std::collections::HashMap<(i64, Option<i64>), TodoList>>,
     /// Monitoring results per plan and plan data version.
     assessments: assessment::Cache,
     /// The reporting context (catalogue, periods, breakdown) per setup version.
@@ -169,7 +170,7 @@ impl AppState {
                 plan_cache: PerPlan::default(),
                 demo_cache: PerPlan::default(),
                 people_cache: Mutex::new(None),
-                todo_counts: Mutex::new(std::collections::HashMap::new()),
+                todo_lists: Mutex::new(std::collections::HashMap::new()),
                 assessments: assessment::Cache::default(),
                 context_cache: PerPlan::default(),
                 reference_version: Mutex::new(None),
@@ -366,30 +367,44 @@ impl AppState {
     }
 
     /// `user`'s to-do count, if it was counted at data version `version` on `day`.
-    fn cached_todo_count(&self, user: i64, version: i64, day: chrono::NaiveDate) -> Option<usize> {
+    fn cached_todo(
+        &self,
+        user: i64,
+        version: i64,
+        day: chrono::NaiveDate,
+    ) -> Option<Arc<Vec<planwatch_app::todo::TodoItem>>> {
         let cache = self
             .inner
-            .todo_counts
+            .todo_lists
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         cache
             .get(&(user, planwatch_store::plan_in_scope()))
             .filter(|(v, d, _)| *v == version && *d == day)
-            .map(|(_, _, n)| *n)
+            .map(|(_, _, items)| items.clone())
     }
 
-    fn cache_todo_count(&self, user: i64, version: i64, day: chrono::NaiveDate, n: usize) {
+    fn cache_todo(
+        &self,
+        user: i64,
+        version: i64,
+        day: chrono::NaiveDate,
+        items: Arc<Vec<planwatch_app::todo::TodoItem>>,
+    ) {
         let mut cache = self
             .inner
-            .todo_counts
+            .todo_lists
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         // One entry per user and plan; stale entries are never served (the version is checked)
         // and are forgotten all together when there are too many.
-        if cache.len() >= MAX_TODO_COUNTS {
+        if cache.len() >= MAX_TODO_LISTS {
             cache.clear();
         }
-        cache.insert((user, planwatch_store::plan_in_scope()), (version, day, n));
+        cache.insert(
+            (user, planwatch_store::plan_in_scope()),
+            (version, day, items),
+        );
     }
 
     fn cached_demo(&self, version: i64) -> Option<bool> {
@@ -409,11 +424,15 @@ impl AppState {
     }
 }
 
-/// How many to-do counts one app server keeps.
-const MAX_TODO_COUNTS: usize = 4096;
+/// How many to-do lists one app server keeps.
+const MAX_TODO_LISTS: usize = 4096;
 
-/// A to-do count for the navigation: (data version, day, count), per (user, plan).
-type TodoCount = (i64, chrono::NaiveDate, usize);
+/// A to-do list: (data version, day, items), per (user, plan).
+type TodoList = (
+    i64,
+    chrono::NaiveDate,
+    Arc<Vec<planwatch_app::todo::TodoItem>>,
+);
 
 /// A cache slot per plan (the plan of the request scope, see `plans::scope`): what one plan's
 /// pages read is never served for another. Holds at most [`PerPlan::MAX`] plans; when it is full

@@ -11,7 +11,25 @@ use planwatch_store::User;
 /// `user`'s to-do list now; empty before any plan is imported. A unit's people work for every
 /// active plan their unit reports to: their list is one list across those plans, each item
 /// naming its plan and linking into it (issue 17).
+/// Worked out once per data version and day, per person and plan: a unit's people see every
+/// plan's changes (the global version), the others their plan's.
 pub async fn items(state: &AppState, user: &User) -> WebResult<Vec<TodoItem>> {
+    let version = if user.role.is_unit_bound() {
+        state.global_version().await?
+    } else {
+        state.data_version().await?
+    };
+    let today = assessment::today_in_china();
+    if let Some(items) = state.cached_todo(user.id, version, today) {
+        return Ok(items.as_ref().clone());
+    }
+    let items = across_plans(state, user).await?;
+    state.cache_todo(user.id, version, today, std::sync::Arc::new(items.clone()));
+    Ok(items)
+}
+
+/// `user`'s to-do list, across the active plans for a unit's people.
+async fn across_plans(state: &AppState, user: &User) -> WebResult<Vec<TodoItem>> {
     if user.role.is_unit_bound() {
         let plans = state.plan_list().await?;
         let active: Vec<&planwatch_store::PlanInfo> = plans
@@ -53,9 +71,14 @@ async fn plan_items(state: &AppState, user: &User) -> WebResult<Vec<TodoItem>> {
     } else {
         None
     };
+    // The plan's stored reports as its monitoring results keep them (read once per version).
+    let Some(reports) = assessment::stored_reports(state).await? else {
+        return Ok(Vec::new());
+    };
     todo::load(
         state.store(),
         &ctx,
+        &reports,
         user,
         assessed.as_ref().map(|a| &a.outcome.assessment),
         now,
@@ -64,19 +87,7 @@ async fn plan_items(state: &AppState, user: &User) -> WebResult<Vec<TodoItem>> {
     .map_err(WebError::Internal)
 }
 
-/// How many things `user` has to do, for the navigation (counted once per data version and day).
+/// How many things `user` has to do, for the navigation (the list above, counted).
 pub async fn count(state: &AppState, user: &User) -> WebResult<usize> {
-    // A unit's people have one list across the plans: any plan's change may move it.
-    let version = if user.role.is_unit_bound() {
-        state.global_version().await?
-    } else {
-        state.data_version().await?
-    };
-    let today = assessment::today_in_china();
-    if let Some(n) = state.cached_todo_count(user.id, version, today) {
-        return Ok(n);
-    }
-    let n = items(state, user).await?.len();
-    state.cache_todo_count(user.id, version, today, n);
-    Ok(n)
+    Ok(items(state, user).await?.len())
 }
