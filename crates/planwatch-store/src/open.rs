@@ -231,13 +231,7 @@ async fn open_postgres(url: &str) -> Result<Pools> {
             .map_err(|e: sqlx::Error| StoreError::BadDatabaseUrl {
                 detail: e.to_string().replace(url, &target),
             })?;
-    // The planner's cost of a random page read defaults to 4 (spinning disks): with it, reading
-    // one plan's report rows at province size (a few hundred of 180 000 reports) was planned as a
-    // parallel scan of every report, 42 ms instead of 4 (decision 0066). Every query here reads a
-    // small slice through an index, on the SSD-backed storage servers have today.
-    let options = options
-        .application_name("planwatch")
-        .options([("random_page_cost", "1.1")]);
+    let options = options.application_name("planwatch");
     let unreachable = |detail: String| StoreError::Unreachable {
         target: target.clone(),
         detail: detail.replace(url, &target),
@@ -264,6 +258,18 @@ async fn open_postgres(url: &str) -> Result<Pools> {
     let pool = PgPoolOptions::new()
         .max_connections(POSTGRES_POOL_SIZE)
         .acquire_timeout(POSTGRES_ACQUIRE_TIMEOUT)
+        // The planner's cost of a random page read defaults to 4 (spinning disks): with it,
+        // reading one plan's report rows at province size (a few hundred of 180 000 reports) was
+        // planned as a parallel scan of every report, 42 ms instead of 4 (decision 0066). Every
+        // query here reads a small slice through an index, on the SSD-backed storage servers
+        // have today. A SET once per connection (not a startup option, which connection poolers
+        // such as PgBouncer refuse).
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                sqlx::Executor::execute(&mut *conn, "SET random_page_cost = 1.1").await?;
+                Ok(())
+            })
+        })
         .connect_with(options)
         .await
         .map_err(|e| unreachable(e.to_string()))?;
