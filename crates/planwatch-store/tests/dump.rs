@@ -64,17 +64,7 @@ async fn populated(ctx: Ctx) -> Ctx {
         .expect("token");
     }
     // The office's report texts (one cleared) and what the public page shows.
-    let plan = common::gold_plan();
-    let (catalogue, _) = planwatch_quarterly::Catalogue::yangquan(&plan).expect("catalogue");
-    let setup = planwatch_store::ReportingSetup {
-        periods: planwatch_quarterly::period::ReportingPeriod::for_plan(
-            plan.period,
-            &planwatch_quarterly::ReportingSettings::default(),
-        ),
-        breakdown: planwatch_quarterly::breakdown::Breakdown::seed(&plan, &catalogue),
-        catalogue,
-    };
-    s.ensure_reporting(&office(), &setup, at(34))
+    s.ensure_reporting(&office(), &common::gold_setup(), at(34))
         .await
         .expect("reporting setup");
     for (section, text) in [("problems", "一是投入不足。"), ("experience", "周调度。")] {

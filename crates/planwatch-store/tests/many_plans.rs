@@ -5,14 +5,10 @@
 
 mod common;
 
-use common::{Ctx, at, fixture, gold_plan, office};
-use planwatch_quarterly::breakdown::Breakdown;
-use planwatch_quarterly::period::ReportingPeriod;
+use common::{Ctx, at, fixture, gold_plan, gold_setup, office};
 use planwatch_quarterly::values::{ValueRecord, ValuesImport};
-use planwatch_quarterly::{Catalogue, ReportingSettings};
 use planwatch_store::{
-    AuditFilter, Location, OpenMode, PlanSource, PlanState, ReportTextMode, ReportingSetup, Store,
-    StoreError,
+    AuditFilter, Location, OpenMode, PlanSource, PlanState, ReportTextMode, Store, StoreError,
 };
 use std::io::Read;
 
@@ -202,18 +198,6 @@ on_both_backends!(
     pg_plans_side_by_side_are_scoped_by_code,
     plans_side_by_side_are_scoped_by_code
 );
-
-/// The reporting setup of the gold plan: its catalogue, periods and breakdown.
-fn gold_setup() -> ReportingSetup {
-    let plan = gold_plan();
-    let (catalogue, _) = Catalogue::yangquan(&plan).expect("catalogue");
-    let breakdown = Breakdown::seed(&plan, &catalogue);
-    ReportingSetup {
-        periods: ReportingPeriod::for_plan(plan.period, &ReportingSettings::default()),
-        catalogue,
-        breakdown,
-    }
-}
 
 async fn a_write_to_one_plan_moves_only_the_versions_of_the_plans_that_show_it(ctx: Ctx) {
     let ctx = ctx.with_yangquan().await;

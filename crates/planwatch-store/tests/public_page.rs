@@ -6,10 +6,7 @@ mod common;
 
 use common::{Ctx, at, office};
 use planwatch_model::Quarter;
-use planwatch_quarterly::breakdown::Breakdown;
-use planwatch_quarterly::period::ReportingPeriod;
-use planwatch_quarterly::{Catalogue, ReportingSettings};
-use planwatch_store::{AuditFilter, PublicChoice, ReportingSetup, StoreError};
+use planwatch_store::{AuditFilter, PublicChoice, StoreError};
 
 fn q(s: &str) -> Quarter {
     Quarter::parse(s).expect("quarter")
@@ -18,16 +15,8 @@ fn q(s: &str) -> Quarter {
 /// The Yangquan plan with its reporting setup (catalogue and periods).
 async fn prepared(ctx: Ctx) -> Ctx {
     let ctx = ctx.with_yangquan().await;
-    let plan = common::gold_plan();
-    let (catalogue, _) = Catalogue::yangquan(&plan).expect("catalogue");
-    let breakdown = Breakdown::seed(&plan, &catalogue);
-    let setup = ReportingSetup {
-        periods: ReportingPeriod::for_plan(plan.period, &ReportingSettings::default()),
-        catalogue,
-        breakdown,
-    };
     ctx.store
-        .ensure_reporting(&office(), &setup, at(2))
+        .ensure_reporting(&office(), &common::gold_setup(), at(2))
         .await
         .expect("setup");
     ctx

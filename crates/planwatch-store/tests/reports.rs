@@ -7,14 +7,14 @@ mod common;
 use chrono::{DateTime, Utc};
 use common::{Ctx, at, office};
 use planwatch_model::{Quarter, ReportState, Role};
-use planwatch_quarterly::breakdown::{Breakdown, ItemKind, ItemOrigin};
+use planwatch_quarterly::ReportingSettings;
+use planwatch_quarterly::breakdown::{ItemKind, ItemOrigin};
 use planwatch_quarterly::content::{IndicatorRow, ReportContent, TaskRow};
-use planwatch_quarterly::period::{ReportingPeriod, cst_from_utc};
+use planwatch_quarterly::period::cst_from_utc;
 use planwatch_quarterly::scope::{ScopeInputs, UnitGroups};
 use planwatch_quarterly::values::{BaselineRecord, ValueRecord, ValuesImport};
 use planwatch_quarterly::workflow::{self, Action, ReportRecord, WorkflowError, WorkflowEvent};
 use planwatch_quarterly::xlsx::breakdown::BreakdownImport;
-use planwatch_quarterly::{Catalogue, ReportingSettings};
 use planwatch_store::{AuditFilter, PeriodChange, ReportingSetup, Store, StoreError};
 use std::sync::Arc;
 
@@ -25,14 +25,7 @@ fn q(s: &str) -> Quarter {
 }
 
 fn setup() -> ReportingSetup {
-    let plan = common::gold_plan();
-    let (catalogue, _) = Catalogue::yangquan(&plan).expect("catalogue");
-    let breakdown = Breakdown::seed(&plan, &catalogue);
-    ReportingSetup {
-        periods: ReportingPeriod::for_plan(plan.period, &ReportingSettings::default()),
-        catalogue,
-        breakdown,
-    }
+    common::gold_setup()
 }
 
 async fn prepared(ctx: Ctx) -> Ctx {

@@ -82,8 +82,13 @@ pub fn today_in_china() -> NaiveDate {
 /// The store's sources of the assessment at this data version (`None` before any plan): the
 /// official series of values the API's bulk read serves.
 pub async fn current_sources(state: &AppState) -> WebResult<Option<Arc<AssessSources>>> {
+    Ok(loaded_if_any(state).await?.map(|(_, s, _)| s))
+}
+
+/// The plan's sources at this data version, `None` before any plan.
+async fn loaded_if_any(state: &AppState) -> WebResult<Option<Loaded>> {
     match sources(state).await {
-        Ok((_, s, _)) => Ok(Some(s)),
+        Ok(l) => Ok(Some(l)),
         Err(WebError::Internal(e))
             if e.downcast_ref::<planwatch_store::StoreError>()
                 .is_some_and(|s| matches!(s, planwatch_store::StoreError::NoPlan)) =>
@@ -99,16 +104,7 @@ pub async fn current_sources(state: &AppState) -> WebResult<Option<Arc<AssessSou
 pub async fn stored_reports(
     state: &AppState,
 ) -> WebResult<Option<Arc<Vec<planwatch_store::StoredReport>>>> {
-    match sources(state).await {
-        Ok((_, _, r)) => Ok(Some(r)),
-        Err(WebError::Internal(e))
-            if e.downcast_ref::<planwatch_store::StoreError>()
-                .is_some_and(|s| matches!(s, planwatch_store::StoreError::NoPlan)) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(e),
-    }
+    Ok(loaded_if_any(state).await?.map(|(_, _, r)| r))
 }
 
 /// `?as_of=` as a page or the API may give it: `today` or a date (YYYY-MM-DD); like
@@ -220,16 +216,9 @@ pub async fn assessed_as_of(
     period: Option<Quarter>,
     as_of: Option<NaiveDate>,
 ) -> WebResult<Option<Assessed>> {
-    let (version, sources, reports) = match sources(state).await {
-        Ok(x) => x,
-        // No plan yet: nothing to assess.
-        Err(WebError::Internal(e))
-            if e.downcast_ref::<planwatch_store::StoreError>()
-                .is_some_and(|s| matches!(s, planwatch_store::StoreError::NoPlan)) =>
-        {
-            return Ok(None);
-        }
-        Err(e) => return Err(e),
+    // No plan yet: nothing to assess.
+    let Some((version, sources, reports)) = loaded_if_any(state).await? else {
+        return Ok(None);
     };
     let today = today();
     let periods = selectable_periods(sources.plan.period, today);

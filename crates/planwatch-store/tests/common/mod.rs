@@ -23,6 +23,21 @@ pub fn gold_plan() -> Plan {
     serde_json::from_str(&text).expect("the gold fixture deserialises into a Plan")
 }
 
+/// The gold plan's reporting setup: its catalogue, its periods and its seeded breakdown.
+pub fn gold_setup() -> planwatch_store::ReportingSetup {
+    let plan = gold_plan();
+    let (catalogue, _) =
+        planwatch_quarterly::Catalogue::yangquan(&plan).expect("the gold plan's catalogue");
+    planwatch_store::ReportingSetup {
+        periods: planwatch_quarterly::period::ReportingPeriod::for_plan(
+            plan.period,
+            &planwatch_quarterly::ReportingSettings::default(),
+        ),
+        breakdown: planwatch_quarterly::breakdown::Breakdown::seed(&plan, &catalogue),
+        catalogue,
+    }
+}
+
 /// The default Yangquan organisation.
 pub fn org_config() -> OrgConfig {
     let text = std::fs::read_to_string(fixture("config/yangquan-org.toml"))
