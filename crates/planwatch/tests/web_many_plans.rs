@@ -47,6 +47,21 @@ fn json(c: &mut Client, path: &str) -> Value {
     serde_json::from_str(&r.body).expect("JSON")
 }
 
+/// `unit`'s 2023Q3 form of `plan`, written to `out`; what the command printed.
+fn form(server: &Server, plan: &str, unit: &str, out: &std::path::Path) -> String {
+    server.cli(&[
+        "--plan",
+        plan,
+        "template",
+        "--unit",
+        unit,
+        "--period",
+        "2023Q3",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ])
+}
+
 #[test]
 fn plans_side_by_side_are_named_in_the_url_and_kept_apart() {
     let server = Server::start();
@@ -132,20 +147,7 @@ fn a_units_people_get_one_to_do_list_and_one_reports_page_across_the_plans() {
     assert!(page.contains("/p/szjj/reports/"), "szjj rows");
     assert!(page.contains("阳泉市数字经济发展行动计划"));
 
-    // 市科技局's 2023Q3 form of `plan`, written to `t`.
-    let template = |t: &std::path::Path, plan: &str| {
-        server.cli(&[
-            "--plan",
-            plan,
-            "template",
-            "--unit",
-            "市科技局",
-            "--period",
-            "2023Q3",
-            "--out",
-            t.to_str().expect("utf-8"),
-        ])
-    };
+    let template = |t: &std::path::Path, plan: &str| form(&server, plan, "市科技局", t);
     // The Yangquan indicators 市科技局 reports are asked in plan1 only: szjj's form has none.
     let t = dir.path().join("b.xlsx");
     let out = template(&t, "szjj");
@@ -234,34 +236,12 @@ fn a_same_named_indicator_of_another_unit_is_its_own_and_asked_in_its_plan() {
     std::fs::write(&path, serde_json::to_string(&plan).expect("JSON")).expect("write");
     let out = server.cli(&["plan", "add", path.to_str().expect("utf-8"), "--code", "jz"]);
     assert!(out.contains("已新增计划 jz"), "{out}");
-    let t = dir.path().join("jz.xlsx");
-    let out = server.cli(&[
-        "--plan",
-        "jz",
-        "template",
-        "--unit",
-        "市数据局",
-        "--period",
-        "2023Q3",
-        "--out",
-        t.to_str().expect("utf-8"),
-    ]);
+    let out = form(&server, "jz", "市数据局", &dir.path().join("jz.xlsx"));
     assert!(
         out.contains("已生成") && !out.contains("指标 0 项"),
         "{out}"
     );
     // 市科技局 still reports its own in plan1.
-    let t = dir.path().join("kjj.xlsx");
-    let out = server.cli(&[
-        "--plan",
-        "plan1",
-        "template",
-        "--unit",
-        "市科技局",
-        "--period",
-        "2023Q3",
-        "--out",
-        t.to_str().expect("utf-8"),
-    ]);
+    let out = form(&server, "plan1", "市科技局", &dir.path().join("kjj.xlsx"));
     assert!(!out.contains("指标 0 项"), "{out}");
 }
