@@ -131,6 +131,14 @@ const PLAN_ENTITIES: &[&str] = &[
     "public_page",
 ];
 
+/// The entities of access — sign-ins, sessions, API tokens, refused requests. Their rows carry
+/// [`ACCESS_ROWS`] in place of a plan: they move the global version and the access version
+/// (the sessions cache), not the shared version nor any plan's (versions.rs).
+const ACCESS_ENTITIES: &[&str] = &["sign_in", "session", "api_token", "access"];
+
+/// The `plan_id` of access rows: no plan has id 0 (identities start at 1).
+pub(crate) const ACCESS_ROWS: i64 = 0;
+
 /// Writes one audit row in the caller's transaction, chained to the row before it. JSON objects
 /// serialise with sorted keys, so the text is the same on every backend and every run.
 pub(crate) async fn record(
@@ -154,7 +162,11 @@ pub(crate) async fn record(
         after,
     };
     let hash = row_hash(&prev, &row);
-    let plan = tx.plan.filter(|_| PLAN_ENTITIES.contains(&change.entity));
+    let plan = if ACCESS_ENTITIES.contains(&change.entity) {
+        Some(ACCESS_ROWS)
+    } else {
+        tx.plan.filter(|_| PLAN_ENTITIES.contains(&change.entity))
+    };
     tx.execute(
         "INSERT INTO audit_log \
          (at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash, plan_id) \

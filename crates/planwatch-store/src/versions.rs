@@ -51,28 +51,85 @@ impl Store {
             .i64("v")
     }
 
-    /// Changes whenever anything the plan `plan` shows changes: the newest audit row of that
-    /// plan, of the plans whose values it reads (for each indicator, the oldest active plan that
-    /// asks the same code of the same unit, as `asked_elsewhere` finds it; a state change is a
-    /// shared row) or of shared data. Caches of one plan's results
-    /// (its monitoring, its pages) are keyed by it, so a write to one plan of a province leaves
-    /// the other plans' caches valid. One statement of index probes (migration 0015).
-    pub async fn plan_data_version(&self, plan: i64) -> Result<i64> {
+    /// Changes whenever shared data or access changes: sign-ins, sessions, API tokens and refused
+    /// requests besides what [`Store::shared_data_version`] follows. Their audit rows are
+    /// marked as access rows ([`crate::audit::ACCESS_ROWS`]) and move no plan's version and not
+    /// the shared one — a province signs people in all day, and each sign-in would otherwise
+    /// make every app server reload every plan — but the cache of active sessions is keyed by
+    /// this one, so a sign-out or a revoked session takes effect at once on every server.
+    pub async fn access_data_version(&self) -> Result<i64> {
         self.pools
             .fetch_one_statement(
                 "SELECT COALESCE(MAX(v), 0) AS v FROM (\
                  SELECT MAX(id) AS v FROM audit_log WHERE plan_id IS NULL \
-                 UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $1 \
-                 UNION ALL SELECT (SELECT MAX(a.id) FROM audit_log a WHERE a.plan_id = d.owner) \
-                 FROM (SELECT DISTINCT (SELECT MIN(o.plan_id) FROM indicators o \
-                 JOIN plans p ON p.id = o.plan_id AND p.state = 'active' \
-                 WHERE o.code = i.code AND o.reporter_id = i.reporter_id \
-                 AND o.plan_id < i.plan_id AND o.set_aside IS NULL) AS owner \
-                 FROM indicators i WHERE i.plan_id = $1 AND i.set_aside IS NULL) d) t",
-                args![plan],
+                 UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $1) t",
+                args![crate::audit::ACCESS_ROWS],
             )
             .await?
             .i64("v")
+    }
+
+    /// The plans whose values the plan `plan` reads: for each of its indicators, the oldest
+    /// active plan that asks the same code of the same unit, as `asked_elsewhere` finds it.
+    /// They change only with shared data (the indicator catalogue, a plan's state), so a caller
+    /// may keep them per shared version ([`Store::shared_data_version`]).
+    pub async fn plan_value_owners(&self, plan: i64) -> Result<Vec<i64>> {
+        let mut tx = self.pools.read().await?;
+        tx.fetch_all(
+            "SELECT DISTINCT owner FROM (SELECT (SELECT MIN(o.plan_id) FROM indicators o \
+             JOIN plans p ON p.id = o.plan_id AND p.state = 'active' \
+             WHERE o.code = i.code AND o.reporter_id = i.reporter_id \
+             AND o.plan_id < i.plan_id AND o.set_aside IS NULL) AS owner \
+             FROM indicators i WHERE i.plan_id = $1 AND i.set_aside IS NULL) d \
+             WHERE owner IS NOT NULL ORDER BY owner",
+            args![plan],
+        )
+        .await?
+        .iter()
+        .map(|r| r.i64("owner"))
+        .collect()
+    }
+
+    /// The newest audit row of shared data or of any of `plans`: one statement of index probes
+    /// per four plans (audit_log(plan_id, id), migration 0015).
+    pub async fn plans_data_version(&self, plans: &[i64]) -> Result<i64> {
+        const NONE: i64 = -1; // no plan has it: a probe that finds nothing
+        let mut newest = 0;
+        let chunks: Vec<&[i64]> = if plans.is_empty() {
+            vec![&[]]
+        } else {
+            plans.chunks(4).collect()
+        };
+        for chunk in chunks {
+            let at = |n: usize| chunk.get(n).copied().unwrap_or(NONE);
+            let v = self
+                .pools
+                .fetch_one_statement(
+                    "SELECT COALESCE(MAX(v), 0) AS v FROM (\
+                     SELECT MAX(id) AS v FROM audit_log WHERE plan_id IS NULL \
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $1 \
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $2 \
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $3 \
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $4) t",
+                    args![at(0), at(1), at(2), at(3)],
+                )
+                .await?
+                .i64("v")?;
+            newest = newest.max(v);
+        }
+        Ok(newest)
+    }
+
+    /// Changes whenever anything the plan `plan` shows changes: the newest audit row of that
+    /// plan, of the plans whose values it reads ([`Store::plan_value_owners`]; a state change
+    /// is a shared row) or of shared data. Caches of one plan's results (its monitoring, its
+    /// pages) are keyed by it, so a write to one plan of a province leaves the other plans'
+    /// caches valid. The web keeps the owners per shared version and asks
+    /// [`Store::plans_data_version`] alone.
+    pub async fn plan_data_version(&self, plan: i64) -> Result<i64> {
+        let mut plans = vec![plan];
+        plans.extend(self.plan_value_owners(plan).await?);
+        self.plans_data_version(&plans).await
     }
 
     /// When the data reached `version` (the time of that audit row): the `Last-Modified` of the

@@ -6,9 +6,11 @@
 mod common;
 
 use common::{Ctx, at, fixture, gold_plan, gold_setup, office};
+use planwatch_model::Role;
 use planwatch_quarterly::values::{ValueRecord, ValuesImport};
 use planwatch_store::{
-    AuditFilter, Location, OpenMode, PlanSource, PlanState, ReportTextMode, Store, StoreError,
+    Actor, AuditFilter, Location, NewUser, OpenMode, Password, PlanSource, PlanState,
+    ReportTextMode, Store, StoreError,
 };
 use std::io::Read;
 
@@ -315,6 +317,43 @@ async fn a_write_to_one_plan_moves_only_the_versions_of_the_plans_that_show_it(c
     assert!(
         last.iter().zip(&moved).all(|(l, m)| l > m),
         "{moved:?} → {last:?}"
+    );
+
+    // A sign-in (a user is shared data; the session is access) moves no plan's version and not
+    // the shared one, only the access version (the sessions cache) and the global one: a
+    // province signs people in all day without making every server reload every plan.
+    let u = s
+        .add_user(
+            &office(),
+            &NewUser {
+                username: "kjj".into(),
+                display_name: "科技局填报员".into(),
+                role: Role::Reporter,
+                unit: Some("市科技局".into()),
+                task_force: None,
+            },
+            &Password::new("a-long-enough-secret").expect("ok"),
+            at(8),
+        )
+        .await
+        .expect("user");
+    let (with_user, shared_user, global_user) = versions().await;
+    let access = s.access_data_version().await.expect("access");
+    assert!(shared_user > shared_last && access >= shared_user);
+    s.create_session(&Actor::user("kjj"), u.id, "tokenhash", at(9), at(99))
+        .await
+        .expect("session");
+    s.record_sign_in_failure("203.0.113.7", "kjj", at(10))
+        .await
+        .expect("failure");
+    let (signed_in, shared_signed_in, global_signed_in) = versions().await;
+    assert_eq!(signed_in, with_user, "no plan moved");
+    assert_eq!(shared_signed_in, shared_user, "shared data unchanged");
+    assert!(global_signed_in > global_user);
+    assert_eq!(
+        s.access_data_version().await.expect("access"),
+        global_signed_in,
+        "the sessions cache sees it"
     );
     ctx.finish().await;
 }

@@ -113,6 +113,8 @@ struct Inner {
     plan_cache: PerPlan<(i64, Arc<pages::data::PlanData>)>,
     /// Whether the plan holds demo data, with the plan's data version it was read at.
     demo_cache: PerPlan<(i64, bool)>,
+    /// The plans whose values each plan reads, per shared version (snapshot.rs).
+    owners_cache: PerPlan<(i64, Arc<Vec<i64>>)>,
     /// People's names by username, per shared data version.
     people_cache: Mutex<Option<(i64, Arc<planwatch_app::people::People>)>>,
     /// Each user's to-do list (the home page, the count in the navigation, the API), per data
@@ -131,7 +133,7 @@ struct Inner {
     units_cache: Mutex<Option<(i64, Arc<Vec<planwatch_store::UnitRef>>)>>,
     /// Every plan, per shared data version (see `plans`).
     plan_list: Mutex<Option<(i64, Arc<Vec<planwatch_store::PlanInfo>>)>>,
-    /// Active sessions' users by token hash, for one shared data version.
+    /// Active sessions' users by token hash, for one access data version.
     sessions: Mutex<SessionCache>,
     /// One queue per report (unit, quarter) for writes over the API.
     /// The queues of API value writes (the library's).
@@ -169,6 +171,7 @@ impl AppState {
                 refusals: refusals::RefusalBudget::default(),
                 plan_cache: PerPlan::default(),
                 demo_cache: PerPlan::default(),
+                owners_cache: PerPlan::default(),
                 people_cache: Mutex::new(None),
                 todo_lists: Mutex::new(std::collections::HashMap::new()),
                 assessments: assessment::Cache::default(),
@@ -244,6 +247,18 @@ impl AppState {
         self.inner.context_cache.put((key, ctx));
     }
 
+    /// The plans whose values the plan `plan` (the one in scope) reads, read once per shared
+    /// version.
+    async fn plan_value_owners(&self, plan: i64, shared: i64) -> WebResult<Arc<Vec<i64>>> {
+        debug_assert_eq!(planwatch_store::plan_in_scope(), Some(plan));
+        if let Some((_, owners)) = self.inner.owners_cache.get().filter(|(v, _)| *v == shared) {
+            return Ok(owners);
+        }
+        let owners = Arc::new(self.store().plan_value_owners(plan).await?);
+        self.inner.owners_cache.put((shared, owners.clone()));
+        Ok(owners)
+    }
+
     /// The reference-data version, read from the database only when the data version moved.
     pub async fn reference_version(&self) -> WebResult<i64> {
         let version = self.shared_version().await?;
@@ -295,7 +310,7 @@ impl AppState {
         token_hash: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> WebResult<Option<planwatch_store::User>> {
-        let version = self.shared_version().await?;
+        let version = self.access_version().await?;
         let idle = chrono::Duration::minutes(self.config().idle_minutes);
         let cached = {
             let cache = self

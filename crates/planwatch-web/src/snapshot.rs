@@ -12,18 +12,20 @@ use super::error::WebResult;
 use axum::extract::Request;
 use axum::http::Method;
 use axum::response::Response;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Which version: of everything, of shared data, or of one plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Which {
     Global,
     Shared,
+    Access,
     Plan(i64),
 }
 
-/// The versions a read-only request has read so far.
-type Memo = Mutex<Vec<(Which, i64)>>;
+/// The versions a read-only request has read or is reading: one cell per version, so that two
+/// parts of a page asking at once (joined futures) share one query.
+type Memo = Mutex<Vec<(Which, Arc<tokio::sync::OnceCell<i64>>)>>;
 
 tokio::task_local! {
     /// The data versions of the current read-only request, as they are read.
@@ -46,37 +48,58 @@ where
     }
 }
 
-fn remembered(which: Which) -> Option<i64> {
+/// The memo's cell for `which` (made empty on first use), or `None` outside a read-only request
+/// (a write, or a background task), which asks afresh each time.
+fn cell(which: Which) -> Option<Arc<tokio::sync::OnceCell<i64>>> {
     READ_ONLY_VERSIONS
         .try_with(|m| {
-            m.lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .iter()
-                .find(|(w, _)| *w == which)
-                .map(|(_, v)| *v)
+            let mut m = m.lock().unwrap_or_else(|p| p.into_inner());
+            match m.iter().find(|(w, _)| *w == which) {
+                Some((_, c)) => c.clone(),
+                None => {
+                    let c = Arc::new(tokio::sync::OnceCell::new());
+                    m.push((which, c.clone()));
+                    c
+                }
+            }
         })
         .ok()
-        .flatten()
-}
-
-fn remember(which: Which, v: i64) {
-    // Outside a read-only request (a write, or a background task) there is no memo.
-    let _ = READ_ONLY_VERSIONS
-        .try_with(|m| m.lock().unwrap_or_else(|p| p.into_inner()).push((which, v)));
 }
 
 impl AppState {
-    async fn version(&self, which: Which) -> WebResult<i64> {
-        if let Some(v) = remembered(which) {
-            return Ok(v);
+    fn version(
+        &self,
+        which: Which,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = WebResult<i64>> + Send + '_>> {
+        Box::pin(self.version_now(which))
+    }
+
+    async fn version_now(&self, which: Which) -> WebResult<i64> {
+        match cell(which) {
+            Some(c) => c
+                .get_or_try_init(|| self.read_version(which))
+                .await
+                .copied(),
+            None => self.read_version(which).await,
         }
+    }
+
+    async fn read_version(&self, which: Which) -> WebResult<i64> {
         let store = self.store();
         let v = match which {
             Which::Global => store.data_version().await?,
             Which::Shared => store.shared_data_version().await?,
-            Which::Plan(p) => store.plan_data_version(p).await?,
+            Which::Access => store.access_data_version().await?,
+            Which::Plan(p) => {
+                // The plans whose values it reads change only with shared data: kept per
+                // shared version, so a page costs index probes only.
+                let shared = self.version(Which::Shared).await?;
+                let owners = self.plan_value_owners(p, shared).await?;
+                let mut plans = vec![p];
+                plans.extend(owners.iter().copied());
+                store.plans_data_version(&plans).await?
+            }
         };
-        remember(which, v);
         Ok(v)
     }
 
@@ -95,6 +118,12 @@ impl AppState {
         self.version(Which::Shared).await
     }
 
+    /// The version of shared data and of access (sign-ins, sessions, API tokens): for the
+    /// cache of active sessions.
+    pub async fn access_version(&self) -> WebResult<i64> {
+        self.version(Which::Access).await
+    }
+
     /// The version of everything, every plan included: for what spans plans.
     pub async fn global_version(&self) -> WebResult<i64> {
         self.version(Which::Global).await
@@ -106,20 +135,43 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn the_memo_lives_only_inside_its_scope() {
+    async fn the_memo_lives_only_inside_its_scope_and_shares_one_read() {
         let seen = READ_ONLY_VERSIONS
             .scope(Mutex::new(Vec::new()), async {
-                remember(Which::Plan(3), 7);
-                remember(Which::Shared, 5);
-                (
-                    remembered(Which::Plan(3)),
-                    remembered(Which::Plan(4)),
-                    remembered(Which::Shared),
-                )
+                let reads = std::sync::atomic::AtomicUsize::new(0);
+                let read = |v: i64| {
+                    let reads = &reads;
+                    async move {
+                        reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        tokio::task::yield_now().await;
+                        Ok::<i64, ()>(v)
+                    }
+                };
+                let (a, b) = tokio::join!(
+                    async {
+                        cell(Which::Plan(3))
+                            .unwrap()
+                            .get_or_try_init(|| read(7))
+                            .await
+                            .copied()
+                    },
+                    async {
+                        cell(Which::Plan(3))
+                            .unwrap()
+                            .get_or_try_init(|| read(8))
+                            .await
+                            .copied()
+                    },
+                );
+                let other = cell(Which::Plan(4)).unwrap().get().copied();
+                (a, b, other, reads.load(std::sync::atomic::Ordering::SeqCst))
             })
             .await;
-        assert_eq!(seen, (Some(7), None, Some(5)));
-        remember(Which::Global, 9);
-        assert_eq!(remembered(Which::Global), None, "no memo outside");
+        assert_eq!(
+            seen,
+            (Ok(7), Ok(7), None, 1),
+            "one read for two asking at once"
+        );
+        assert!(cell(Which::Global).is_none(), "no memo outside");
     }
 }

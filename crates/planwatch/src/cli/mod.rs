@@ -3,6 +3,7 @@
 mod assess;
 mod audit;
 mod backup;
+mod bench_assess;
 mod bench_load;
 mod breakdown;
 mod bulletin_text;
@@ -103,6 +104,8 @@ pub enum Command {
     Remind(remind::Args),
     #[command(hide = true)]
     BenchLoad(bench_load::Args),
+    #[command(hide = true)]
+    BenchAssess(bench_assess::Args),
 }
 
 /// Runs one parsed command line.
@@ -140,5 +143,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(a) => report::run(&cli.data_dir, a),
         Command::Remind(a) => remind::run(&cli.data_dir, a),
         Command::BenchLoad(a) => bench_load::run(&cli.data_dir, a),
+        Command::BenchAssess(a) => bench_assess::run(&cli.data_dir, a),
     }
 }
