@@ -20,6 +20,7 @@ mod plans;
 /// The permission table lives in the use-case library; pages and the API ask it.
 pub(crate) use planwatch_app::policy;
 mod refusals;
+mod rendered;
 mod reporting;
 mod session;
 mod snapshot;
@@ -113,6 +114,11 @@ struct Inner {
     plan_cache: PerPlan<(i64, Arc<pages::data::PlanData>)>,
     /// Whether the plan holds demo data, with the plan's data version it was read at.
     demo_cache: PerPlan<(i64, bool)>,
+    /// Rendered page bodies and API answers of every plan (rendered.rs).
+    rendered: rendered::Rendered,
+    /// When each data version was reached (an API answer's `Last-Modified`): a version's time
+    /// never changes.
+    version_times: Mutex<std::collections::HashMap<i64, Option<chrono::DateTime<chrono::Utc>>>>,
     /// The plans whose values each plan reads, per shared version (snapshot.rs).
     owners_cache: PerPlan<(i64, Arc<Vec<i64>>)>,
     /// People's names by username, per shared data version.
@@ -171,6 +177,8 @@ impl AppState {
                 refusals: refusals::RefusalBudget::default(),
                 plan_cache: PerPlan::default(),
                 demo_cache: PerPlan::default(),
+                rendered: Default::default(),
+                version_times: Default::default(),
                 owners_cache: PerPlan::default(),
                 people_cache: Mutex::new(None),
                 todo_lists: Mutex::new(std::collections::HashMap::new()),
@@ -245,6 +253,38 @@ impl AppState {
         ctx: Arc<planwatch_app::reporting::Context>,
     ) {
         self.inner.context_cache.put((key, ctx));
+    }
+
+    /// Rendered bodies (rendered.rs).
+    fn rendered(&self) -> &rendered::Rendered {
+        &self.inner.rendered
+    }
+
+    /// When the data reached `version` (see `Store::data_version_at`), read once per version.
+    pub async fn data_version_at(
+        &self,
+        version: i64,
+    ) -> WebResult<Option<chrono::DateTime<chrono::Utc>>> {
+        if let Some(t) = self
+            .inner
+            .version_times
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&version)
+        {
+            return Ok(*t);
+        }
+        let t = self.store().data_version_at(version).await?;
+        let mut times = self
+            .inner
+            .version_times
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if times.len() >= 4096 {
+            times.clear();
+        }
+        times.insert(version, t);
+        Ok(t)
     }
 
     /// The plans whose values the plan `plan` (the one in scope) reads, read once per shared

@@ -82,7 +82,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
             .collect::<String>()
     );
     let mut modified = match state.data_version().await {
-        Ok(v) => state.store().data_version_at(v).await.ok().flatten(),
+        Ok(v) => state.data_version_at(v).await.ok().flatten(),
         Err(_) => None,
     };
     if parts.extensions.get::<JudgedToday>().is_some() {

@@ -51,6 +51,11 @@ impl Params {
         Ok(())
     }
 
+    /// The parameters as given, in order, for a key of a kept answer (rendered.rs).
+    pub fn key(&self) -> String {
+        serde_urlencoded::to_string(&self.0).unwrap_or_default()
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()

@@ -55,6 +55,20 @@ fn judged_today<T: Serialize>(body: T) -> Response {
     r
 }
 
+/// Serialised JSON judged by today's date, as [`judged_today`] answers it.
+fn judged_today_json(body: axum::body::Bytes) -> Response {
+    let mut r = (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response();
+    r.extensions_mut().insert(JudgedToday);
+    r
+}
+
 #[derive(Serialize)]
 pub struct Observation {
     quarter: String,
@@ -163,8 +177,20 @@ pub async fn indicators(
     q: Params,
 ) -> Result<Response, ApiError> {
     caller.require_read()?;
+    // Kept per plan, data version, day and query (rendered.rs): the same bytes every time.
+    let version = state.data_version().await?;
+    let key = crate::rendered::key(&[
+        &"api-indicators",
+        &planwatch_store::plan_in_scope().unwrap_or(0),
+        &version,
+        &assessment::today_in_china(),
+        &q.key(),
+    ]);
+    if let Some(body) = state.rendered().get(&key) {
+        return Ok(judged_today_json(body));
+    }
     let a = assessed(&state, &q).await?;
-    Ok(judged_today(IndicatorsDoc {
+    let doc = IndicatorsDoc {
         period: a.period.to_string(),
         stage: a.outcome.assessment.stage,
         as_of: a.as_of.to_string(),
@@ -176,7 +202,12 @@ pub async fn indicators(
             .iter()
             .map(|i| indicator_doc(&a, i, false))
             .collect(),
-    }))
+    };
+    let body = axum::body::Bytes::from(
+        serde_json::to_vec(&doc).map_err(|e| WebError::Internal(e.into()))?,
+    );
+    state.rendered().put(key, body.clone());
+    Ok(judged_today_json(body))
 }
 
 pub async fn indicator(

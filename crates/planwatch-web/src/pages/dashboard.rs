@@ -91,10 +91,18 @@ pub struct Mine {
     pub report_href: String,
 }
 
+/// The dashboard: the page around its body, which is rendered once per everything it is made
+/// from and kept (`home::show`, rendered.rs).
 #[derive(Template)]
 #[template(path = "dashboard.html")]
-struct DashboardPage {
+struct DashboardPage<'a> {
     c: Chrome,
+    body: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard_body.html")]
+struct DashboardBody {
     title: String,
     period: String,
     period_label: String,
@@ -189,7 +197,16 @@ fn changes(now: &Outcome, before: &Outcome) -> Vec<String> {
     out
 }
 
-pub async fn show(state: &AppState, user: &CurrentUser, a: Assessed) -> WebResult<Html<String>> {
+/// The dashboard page around a rendered body.
+pub async fn page(state: &AppState, user: &CurrentUser, body: &str) -> WebResult<Html<String>> {
+    render(&DashboardPage {
+        c: Chrome::new(state, user, "home", "驾驶舱").await?,
+        body,
+    })
+}
+
+/// The dashboard's body: the assessment `a` as `user` sees it.
+pub async fn body(state: &AppState, user: &CurrentUser, a: Assessed) -> WebResult<String> {
     let o = &a.outcome;
     let x = &o.assessment;
     let s = x.summary.clone();
@@ -282,10 +299,9 @@ pub async fn show(state: &AppState, user: &CurrentUser, a: Assessed) -> WebResul
         })
     };
     let (todo, todo_total) = super::home::todo_head(state, &user.user).await?;
-    let page = DashboardPage {
+    let body = DashboardBody {
         todo,
         todo_total,
-        c: Chrome::new(state, user, "home", "驾驶舱").await?,
         title: x.plan_title.clone(),
         period: a.period.to_string(),
         period_label: a.period.label_zh(),
@@ -453,5 +469,5 @@ pub async fn show(state: &AppState, user: &CurrentUser, a: Assessed) -> WebResul
         notes: o.notes.clone(),
         s,
     };
-    render(&page)
+    Ok(body.render()?)
 }

@@ -75,6 +75,36 @@ pub async fn todo_head(
     Ok((todo, total))
 }
 
+/// What the dashboard's body is made from: the plan and its data version (its monitoring),
+/// shared data (units, the viewer's role), the viewer's to-do list (across plans for a unit's
+/// people: the global version), the viewer, the query and the day.
+async fn dashboard_key(
+    state: &AppState,
+    user: &CurrentUser,
+    q: &HomeQuery,
+) -> super::super::error::WebResult<String> {
+    let plan = planwatch_store::plan_in_scope().unwrap_or(0);
+    let version = state.data_version().await?;
+    let shared = state.shared_version().await?;
+    let todo = if user.user.role.is_unit_bound() {
+        state.global_version().await?
+    } else {
+        version
+    };
+    let today = super::super::assessment::today_in_china();
+    Ok(crate::rendered::key(&[
+        &"dashboard",
+        &plan,
+        &version,
+        &shared,
+        &todo,
+        &user.user.id,
+        &today,
+        &q.period,
+        &q.as_of,
+    ]))
+}
+
 pub fn goal_row(g: &planwatch_model::Target) -> GoalRow {
     GoalRow {
         indicator: g.indicator.clone(),
@@ -107,10 +137,22 @@ pub async fn show(
         )
     };
     let as_of = super::super::assessment::parse_as_of(&q.as_of)?;
+    // The dashboard's body is kept per everything it is made from (rendered.rs): a plan whose
+    // data did not change is shown without loading its monitoring sources again.
+    let key = dashboard_key(&state, &user, &q).await?;
+    if let Some(body) = state.rendered().get(&key)
+        && let Ok(body) = std::str::from_utf8(&body)
+    {
+        return super::dashboard::page(&state, &user, body).await;
+    }
     if let Some(a) = super::super::assessment::assessed_as_of(&state, period, as_of).await?
         && a.sources.reports.iter().any(|r| !r.steps.is_empty())
     {
-        return super::dashboard::show(&state, &user, a).await;
+        let body = super::dashboard::body(&state, &user, a).await?;
+        state
+            .rendered()
+            .put(key, axum::body::Bytes::from(body.clone()));
+        return super::dashboard::page(&state, &user, &body).await;
     }
     let c = Chrome::new(&state, &user, "home", "驾驶舱").await?;
     let data = PlanData::load(&state).await?;

@@ -1,0 +1,129 @@
+//! Rendered answers kept per server: the body of a page or of an API read, under a key made of
+//! everything it is rendered from — the plan, its data version and the versions of what else it
+//! reads, the viewer, the query and the day (China Standard Time). An answer is a pure function
+//! of its key, so a kept body is exactly what rendering anew would give; a change to the data
+//! moves a version and so the key, and the old body is never served again (it ages out).
+//!
+//! Why: a province holds hundreds of plans, and one plan's monitoring sources weigh 3–4 MB in
+//! memory while its dashboard weighs about 85 KB and its indicator list about 20 KB. The sources
+//! of the plans used last are kept (`assessment.rs`, `WebConfig::plans_cached`); the answers of
+//! every plan fit here, so reading a plan whose data did not change costs its version probes and
+//! a copy, not a load of its sources and a render (BENCHMARKS.md, "Province-sized").
+
+use axum::body::Bytes;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// At most this many bytes of bodies (keys not counted: they are short); when a new body would
+/// pass it, the bodies used least recently make room.
+pub const MAX_BYTES: usize = 48 << 20;
+
+/// A body larger than this is not kept (a page that large is rare and cheap to miss).
+const MAX_BODY: usize = 2 << 20;
+
+#[derive(Default)]
+pub struct Rendered {
+    slots: Mutex<Slots>,
+}
+
+#[derive(Default)]
+struct Slots {
+    by_key: HashMap<String, (Bytes, u64)>,
+    bytes: usize,
+    clock: u64,
+}
+
+impl Rendered {
+    /// The body kept under `key`, if any.
+    pub fn get(&self, key: &str) -> Option<Bytes> {
+        let mut s = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        s.clock += 1;
+        let now = s.clock;
+        s.by_key.get_mut(key).map(|(b, used)| {
+            *used = now;
+            b.clone()
+        })
+    }
+
+    /// Keeps `body` under `key`, making room within [`MAX_BYTES`].
+    pub fn put(&self, key: String, body: Bytes) {
+        self.put_within(key, body, MAX_BYTES);
+    }
+
+    fn put_within(&self, key: String, body: Bytes, max: usize) {
+        if body.len() > MAX_BODY.min(max) {
+            return;
+        }
+        let mut s = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((old, _)) = s.by_key.remove(&key) {
+            s.bytes -= old.len();
+        }
+        while s.bytes + body.len() > max {
+            let Some(oldest) = s
+                .by_key
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some((b, _)) = s.by_key.remove(&oldest) {
+                s.bytes -= b.len();
+            }
+        }
+        s.clock += 1;
+        let now = s.clock;
+        s.bytes += body.len();
+        s.by_key.insert(key, (body, now));
+    }
+
+    #[cfg(test)]
+    fn bytes(&self) -> usize {
+        self.slots.lock().unwrap_or_else(|p| p.into_inner()).bytes
+    }
+}
+
+/// A key from its parts, separated by a character no part contains (a unit separator).
+pub fn key(parts: &[&dyn std::fmt::Display]) -> String {
+    let mut k = String::new();
+    for (n, p) in parts.iter().enumerate() {
+        if n > 0 {
+            k.push('\u{1f}');
+        }
+        k.push_str(&p.to_string().replace('\u{1f}', "\u{fffd}"));
+    }
+    k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_used_least_recently_makes_room_and_the_bytes_stay_within_the_limit() {
+        let r = Rendered::default();
+        let body = |n: usize| Bytes::from(vec![b'x'; n]);
+        r.put_within("a".into(), body(40), 100);
+        r.put_within("b".into(), body(40), 100);
+        assert!(r.get("a").is_some(), "a used after b");
+        r.put_within("c".into(), body(40), 100);
+        assert!(r.get("b").is_none(), "b was used least recently");
+        assert_eq!(r.get("a").map(|b| b.len()), Some(40));
+        assert_eq!(r.get("c").map(|b| b.len()), Some(40));
+        assert_eq!(r.bytes(), 80);
+        r.put_within("a".into(), body(10), 100);
+        assert_eq!(r.bytes(), 50, "a replaced, not added");
+        r.put_within("huge".into(), body(101), 100);
+        assert!(r.get("huge").is_none(), "larger than the limit: not kept");
+        assert_eq!(r.bytes(), 50);
+    }
+
+    #[test]
+    fn a_key_keeps_its_parts_apart() {
+        assert_ne!(key(&[&"a\u{1f}b", &"c"]), key(&[&"a", &"b\u{1f}c"]));
+        assert_eq!(
+            key(&[&1, &"x", &Some(3).map_or(0, |v| v)]),
+            "1\u{1f}x\u{1f}3"
+        );
+    }
+}
