@@ -4,9 +4,9 @@ times each:
 
 - right after a write to another plan (a value through the API): with a data version per plan
   (decision 0066) the plan's caches stay valid unless it reads that plan's values;
-- right after a shared change (a sign-in writes a session row, shared by every plan): every
-  cache of every plan is stale, so this is the plan's full load — its data read again and
-  assessed — plus the page;
+- right after a sign-in (an access row: it moves no plan's version, decision 0067);
+- right after a write to the plan itself: its full load — its data read again and assessed —
+  and the page rendered anew;
 - the next request (served from the caches).
 
     first-after-write.py WORK SERVER_URL CODE SESSION
@@ -56,20 +56,24 @@ def sign_in():
         r.read()
 
 
-after_write, after_shared, cached = [], [], []
+after_write, after_sign_in, after_own, cached = [], [], [], []
 get(f"/p/{code}/")
+own = writer["code"]
 for k in range(1, 11):
     write(k)
     after_write.append(get(f"/p/{code}/"))
     sign_in()
-    after_shared.append(get(f"/p/{code}/"))
+    after_sign_in.append(get(f"/p/{code}/"))
     cached.append(get(f"/p/{code}/"))
+    write(k + 1)
+    after_own.append(get(f"/p/{own}/"))
 
 
 def show(xs):
     return f"median {statistics.median(xs):.1f} ms, max {max(xs):.1f} ms"
 
 
-print(f"   web, GET /p/{code}/ right after a write to plan {writer['code']}: {show(after_write)}")
-print(f"   web, GET /p/{code}/ right after a shared change (a sign-in; the plan's full load): {show(after_shared)}")
+print(f"   web, GET /p/{code}/ right after a write to plan {own}: {show(after_write)}")
+print(f"   web, GET /p/{code}/ right after a sign-in: {show(after_sign_in)}")
 print(f"   web, GET /p/{code}/ the next request (cached): {show(cached)}")
+print(f"   web, GET /p/{own}/ right after a write to that plan (its full load and render): {show(after_own)}")

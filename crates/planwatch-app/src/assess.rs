@@ -122,29 +122,19 @@ pub async fn load_sources_in(
     // between the two reads (the store offers no single snapshot across them).
     let history = store.indicator_history().await?;
     let stored = store.reports(None).await?;
-    let reports: Vec<input::ReportFacts> = stored
-        .iter()
-        .map(|r| input::ReportFacts::from_events(r.content.clone(), &r.events))
-        .collect();
-    // The official series holds the values of accepted reports (taken from the reports, with
-    // the day of acceptance, so an assessment as of an earlier day leaves later ones out) and
-    // imported history (known from the start).
-    let mut values = input::official_values(&reports);
-    let from_reports: BTreeSet<(String, planwatch_model::Quarter)> =
-        values.iter().map(|v| (v.code.clone(), v.quarter)).collect();
-    for (code, series) in history {
-        for (quarter, value) in series {
-            if !from_reports.contains(&(code.clone(), quarter)) {
-                values.push(input::ValueFact {
-                    code: code.clone(),
-                    quarter,
-                    value,
-                    source: "历史数据导入".to_string(),
-                    recorded_on: None,
-                });
-            }
-        }
-    }
+    let reports = report_facts(&stored);
+    let history = history.into_iter().flat_map(|(code, series)| {
+        series
+            .into_iter()
+            .map(move |(quarter, value)| input::ValueFact {
+                code: code.clone(),
+                quarter,
+                value,
+                source: "历史数据导入".to_string(),
+                recorded_on: None,
+            })
+    });
+    let values = official_series(&reports, history);
     let sources = AssessSources {
         org: input::OrgFacts::from_store(&units, &view),
         plan: ctx.plan.clone(),
@@ -160,6 +150,73 @@ pub async fn load_sources_in(
         judgements: crate::evaluation::Judgements::load(store).await?,
     };
     Ok((sources, stored))
+}
+
+fn report_facts(stored: &[planwatch_store::StoredReport]) -> Vec<input::ReportFacts> {
+    stored
+        .iter()
+        .map(|r| input::ReportFacts::from_events(r.content.clone(), &r.events))
+        .collect()
+}
+
+/// The official series holds the values of accepted reports (taken from the reports, with the
+/// day of acceptance, so an assessment as of an earlier day leaves later ones out) and imported
+/// history (known from the start) for the quarters no accepted report gives.
+fn official_series(
+    reports: &[input::ReportFacts],
+    history: impl IntoIterator<Item = input::ValueFact>,
+) -> Vec<input::ValueFact> {
+    let mut values = input::official_values(reports);
+    let from_reports: BTreeSet<(String, planwatch_model::Quarter)> =
+        values.iter().map(|v| (v.code.clone(), v.quarter)).collect();
+    values.extend(
+        history
+            .into_iter()
+            .filter(|v| !from_reports.contains(&(v.code.clone(), v.quarter))),
+    );
+    values
+}
+
+/// The workflow steps after which a report's values in the official series are what they were:
+/// only an acceptance publishes them and only a reopening takes them back.
+pub const STEPS_KEEPING_THE_SERIES: &[&str] = &[
+    "report.edit",
+    "report.request_approval",
+    "report.approve",
+    "report.submit",
+    "report.return",
+];
+
+/// The sources with some of their stored reports read anew (`fresh`, each replacing the stored
+/// report of the same unit and quarter), for changes of those reports by
+/// [`STEPS_KEEPING_THE_SERIES`] alone: everything else is as it was. `None` if a fresh report
+/// is not among `stored` (a new report: the caller loads everything).
+pub fn with_fresh_reports(
+    sources: &AssessSources,
+    stored: &[planwatch_store::StoredReport],
+    fresh: Vec<planwatch_store::StoredReport>,
+) -> Option<(AssessSources, Vec<planwatch_store::StoredReport>)> {
+    let mut stored = stored.to_vec();
+    for f in fresh {
+        let at = stored
+            .iter()
+            .position(|r| r.unit == f.unit && r.period == f.period)?;
+        stored[at] = f;
+    }
+    let reports = report_facts(&stored);
+    // The imported history as the full load took it (values no accepted report gives).
+    let history = sources
+        .values
+        .iter()
+        .filter(|v| v.recorded_on.is_none())
+        .cloned();
+    let values = official_series(&reports, history);
+    let sources = AssessSources {
+        reports,
+        values,
+        ..sources.clone_without_reports()
+    };
+    Some((sources, stored))
 }
 
 /// `planwatch assess`: opens the store in `data_dir` (or `DATABASE_URL`), reads the current

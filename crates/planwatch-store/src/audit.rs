@@ -131,10 +131,11 @@ const PLAN_ENTITIES: &[&str] = &[
     "public_page",
 ];
 
-/// The entities of access — sign-ins, sessions, API tokens, refused requests. Their rows carry
+/// The entities of access — sign-ins, sessions, API tokens, refused requests — and the
+/// notifications sent to people (read where they are shown, never kept). Their rows carry
 /// [`ACCESS_ROWS`] in place of a plan: they move the global version and the access version
 /// (the sessions cache), not the shared version nor any plan's (versions.rs).
-const ACCESS_ENTITIES: &[&str] = &["sign_in", "session", "api_token", "access"];
+const ACCESS_ENTITIES: &[&str] = &["sign_in", "session", "api_token", "access", "notification"];
 
 /// The `plan_id` of access rows: no plan has id 0 (identities start at 1).
 pub(crate) const ACCESS_ROWS: i64 = 0;

@@ -32,6 +32,7 @@ mod time;
 mod units;
 mod users;
 mod versions;
+pub use versions::DataChange;
 
 pub use api_tokens::{ApiToken, TokenScopes};
 pub use audit::{

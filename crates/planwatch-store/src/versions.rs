@@ -10,6 +10,16 @@ use crate::Store;
 use crate::db::args;
 use crate::error::Result;
 
+/// One change in the audit trail, as a cache sees it (`Store::changes_between`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataChange {
+    /// The plan of a change to plan data; `None` for shared data.
+    pub plan: Option<i64>,
+    pub entity: String,
+    pub entity_id: String,
+    pub action: String,
+}
+
 impl Store {
     /// Changes whenever a plan revision is imported, the organisation is imported or a unit is
     /// created or changed (0 for an empty database).
@@ -130,6 +140,54 @@ impl Store {
         let mut plans = vec![plan];
         plans.extend(self.plan_value_owners(plan).await?);
         self.plans_data_version(&plans).await
+    }
+
+    /// The changes after version `since` up to `upto` of shared data and of `plans` (at most
+    /// four), oldest first: what a cache of those plans needs to know to bring itself up to
+    /// `upto` without reading everything again. `None` if there are more than `limit` or more
+    /// than four plans (the caller reads everything).
+    pub async fn changes_between(
+        &self,
+        since: i64,
+        upto: i64,
+        plans: &[i64],
+        limit: usize,
+    ) -> Result<Option<Vec<DataChange>>> {
+        if plans.len() > 4 {
+            return Ok(None);
+        }
+        let at = |n: usize| plans.get(n).copied().unwrap_or(-1);
+        let mut tx = self.pools.read().await?;
+        let rows = tx
+            .fetch_all(
+                "SELECT plan_id, entity, entity_id, action FROM audit_log \
+                 WHERE id > $1 AND id <= $2 AND (plan_id IS NULL OR plan_id IN ($3, $4, $5, $6)) \
+                 ORDER BY id LIMIT $7",
+                args![
+                    since,
+                    upto,
+                    at(0),
+                    at(1),
+                    at(2),
+                    at(3),
+                    i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1)
+                ],
+            )
+            .await?;
+        if rows.len() > limit {
+            return Ok(None);
+        }
+        rows.iter()
+            .map(|r| {
+                Ok(DataChange {
+                    plan: r.opt_i64("plan_id")?,
+                    entity: r.text("entity")?,
+                    entity_id: r.text("entity_id")?,
+                    action: r.text("action")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(Some)
     }
 
     /// When the data reached `version` (the time of that audit row): the `Last-Modified` of the

@@ -156,13 +156,37 @@ async fn sources(state: &AppState) -> WebResult<Loaded> {
     if let Some(s) = cached(cache) {
         return Ok(s);
     }
-    let methods = app::assess::load_methods(None).map_err(WebError::Internal)?;
-    // The plan's reporting context as the pages keep it (prepared once per setup version), and
-    // its reports read once for the sources and the pages.
-    let ctx = super::reporting::context(state, "system:assessment", app::now()).await?;
-    let (loaded, reports) = app::assess::load_sources_in(state.store(), &ctx, methods)
-        .await
-        .map_err(WebError::Internal)?;
+    // An entry of an older version is brought up to date by reading only the reports changed
+    // since, when that is all that changed (a unit's draft saved, submitted, approved, returned);
+    // anything else — an acceptance, values, the setup, shared data — loads everything again.
+    let stale = {
+        let e = cache.entries.lock().unwrap_or_else(|p| p.into_inner());
+        e.get(&plan)
+            .filter(|e| e.version < version)
+            .map(|e| (e.version, e.sources.clone(), e.reports.clone()))
+    };
+    let refreshed = match (plan, stale) {
+        (Some(p), Some(old)) => refreshed(state, p, old, version).await?,
+        _ => None,
+    };
+    let (loaded, reports) = match refreshed {
+        Some(r) => {
+            state
+                .metrics()
+                .plan_load(super::metrics::PlanLoad::ChangedReports);
+            r
+        }
+        None => {
+            state.metrics().plan_load(super::metrics::PlanLoad::Full);
+            let methods = app::assess::load_methods(None).map_err(WebError::Internal)?;
+            // The plan's reporting context as the pages keep it (prepared once per setup
+            // version), and its reports read once for the sources and the pages.
+            let ctx = super::reporting::context(state, "system:assessment", app::now()).await?;
+            app::assess::load_sources_in(state.store(), &ctx, methods)
+                .await
+                .map_err(WebError::Internal)?
+        }
+    };
     let (loaded, reports) = (Arc::new(loaded), Arc::new(reports));
     {
         let tick = cache.tick();
@@ -185,6 +209,62 @@ async fn sources(state: &AppState) -> WebResult<Loaded> {
         );
     }
     Ok((version, loaded, reports))
+}
+
+/// How many changes an entry may be behind and still be brought up to date report by report.
+const MAX_CHANGES_TO_REFRESH: usize = 32;
+
+/// The plan's sources at `version`, from those at `old.0` and the reports changed since, if only
+/// reports changed and only by steps that leave the official series as it was
+/// (`STEPS_KEEPING_THE_SERIES`); `None` when everything must be read again.
+async fn refreshed(
+    state: &AppState,
+    plan: i64,
+    old: (
+        i64,
+        Arc<AssessSources>,
+        Arc<Vec<planwatch_store::StoredReport>>,
+    ),
+    version: i64,
+) -> WebResult<Option<(AssessSources, Vec<planwatch_store::StoredReport>)>> {
+    let (since, sources, reports) = old;
+    let shared = state.shared_version().await?;
+    let mut plans = vec![plan];
+    plans.extend(state.plan_value_owners(plan, shared).await?.iter().copied());
+    let Some(changes) = state
+        .store()
+        .changes_between(since, version, &plans, MAX_CHANGES_TO_REFRESH)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut touched = std::collections::BTreeSet::new();
+    for c in &changes {
+        let step_keeps_series = app::assess::STEPS_KEEPING_THE_SERIES.contains(&c.action.as_str());
+        if c.plan != Some(plan) || c.entity != "report" || !step_keeps_series {
+            return Ok(None);
+        }
+        // A report's audit rows name it QUARTER/UNIT.
+        let Some((q, unit)) = c.entity_id.split_once('/') else {
+            return Ok(None);
+        };
+        let Ok(q) = Quarter::parse(q) else {
+            return Ok(None);
+        };
+        touched.insert((q, unit.to_string()));
+    }
+    let mut fresh = Vec::with_capacity(touched.len());
+    for (q, unit) in touched {
+        match state
+            .store()
+            .report(&planwatch_model::UnitName::from(unit.as_str()), q)
+            .await?
+        {
+            Some(r) => fresh.push(r),
+            None => return Ok(None),
+        }
+    }
+    Ok(app::assess::with_fresh_reports(&sources, &reports, fresh))
 }
 
 /// The quarter shown when none is chosen: the latest one with a submitted report, else the

@@ -30,6 +30,16 @@ pub struct Metrics {
     count: AtomicU64,
     sum_micros: AtomicU64,
     sign_ins: [AtomicU64; 3],
+    /// A plan's monitoring sources read in full, and brought up to date from the reports changed
+    /// since (assessment.rs).
+    plan_loads: [AtomicU64; 2],
+}
+
+/// How a plan's monitoring sources were brought to the current data version.
+#[derive(Debug, Clone, Copy)]
+pub enum PlanLoad {
+    Full,
+    ChangedReports,
 }
 
 impl Default for Metrics {
@@ -41,6 +51,7 @@ impl Default for Metrics {
             count: AtomicU64::new(0),
             sum_micros: AtomicU64::new(0),
             sign_ins: Default::default(),
+            plan_loads: Default::default(),
         }
     }
 }
@@ -63,6 +74,10 @@ impl Metrics {
             if micros > 0.0 { micros as u64 } else { 0 },
             Ordering::Relaxed,
         );
+    }
+
+    pub fn plan_load(&self, how: PlanLoad) {
+        self.plan_loads[how as usize].fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn sign_in(&self, outcome: SignIn) {
@@ -141,6 +156,18 @@ impl Metrics {
                 out,
                 "planwatch_sign_ins_total{{outcome=\"{name}\"}} {}",
                 self.sign_ins[i].load(Ordering::Relaxed)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP planwatch_plan_loads_total A plan's monitoring sources read after its data changed: in full, or only the reports changed since."
+        );
+        let _ = writeln!(out, "# TYPE planwatch_plan_loads_total counter");
+        for (i, name) in ["full", "changed_reports"].iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "planwatch_plan_loads_total{{how=\"{name}\"}} {}",
+                self.plan_loads[i].load(Ordering::Relaxed)
             );
         }
         out

@@ -150,20 +150,20 @@ mod tests {
                 let (a, b) = tokio::join!(
                     async {
                         cell(Which::Plan(3))
-                            .unwrap()
+                            .expect("in scope")
                             .get_or_try_init(|| read(7))
                             .await
                             .copied()
                     },
                     async {
                         cell(Which::Plan(3))
-                            .unwrap()
+                            .expect("in scope")
                             .get_or_try_init(|| read(8))
                             .await
                             .copied()
                     },
                 );
-                let other = cell(Which::Plan(4)).unwrap().get().copied();
+                let other = cell(Which::Plan(4)).expect("in scope").get().copied();
                 (a, b, other, reads.load(std::sync::atomic::Ordering::SeqCst))
             })
             .await;

@@ -268,6 +268,26 @@ pub struct AssessSources {
     pub judgements: crate::evaluation::Judgements,
 }
 
+impl AssessSources {
+    /// A copy of everything but the reports and the values (left empty), for a caller that
+    /// supplies them anew.
+    pub fn clone_without_reports(&self) -> AssessSources {
+        AssessSources {
+            plan: self.plan.clone(),
+            org: self.org.clone(),
+            catalogue: self.catalogue.clone(),
+            breakdown: self.breakdown.clone(),
+            settings: self.settings.clone(),
+            periods: self.periods.clone(),
+            reports: Vec::new(),
+            values: Vec::new(),
+            baselines: self.baselines.clone(),
+            methods: self.methods.clone(),
+            judgements: self.judgements.clone(),
+        }
+    }
+}
+
 /// The monitor's input and what the adapter had to assume or leave out on the way.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Built {
