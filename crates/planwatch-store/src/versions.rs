@@ -61,22 +61,30 @@ impl Store {
             .i64("v")
     }
 
-    /// Changes whenever shared data or access changes: sign-ins, sessions, API tokens and refused
-    /// requests besides what [`Store::shared_data_version`] follows. Their audit rows are
-    /// marked as access rows ([`crate::audit::ACCESS_ROWS`]) and move no plan's version and not
-    /// the shared one — a province signs people in all day, and each sign-in would otherwise
-    /// make every app server reload every plan — but the cache of active sessions is keyed by
-    /// this one, so a sign-out or a revoked session takes effect at once on every server.
+    /// Changes whenever shared data or access changes: sign-ins, sessions, API tokens, refused
+    /// requests and notifications besides what [`Store::shared_data_version`] follows. Their
+    /// audit rows are marked as access rows ([`crate::audit::ACCESS_ROWS`]) and move no plan's
+    /// version and not the shared one — a province signs people in all day, and each sign-in
+    /// would otherwise make every app server reload every plan — but the cache of active
+    /// sessions is keyed by this one, so a sign-out or a revoked session takes effect at once on
+    /// every server.
     pub async fn access_data_version(&self) -> Result<i64> {
-        self.pools
+        Ok(self.shared_and_access_versions().await?.1)
+    }
+
+    /// [`Store::shared_data_version`] and [`Store::access_data_version`] in one statement (a
+    /// page needs both: the plan list and the session).
+    pub async fn shared_and_access_versions(&self) -> Result<(i64, i64)> {
+        let row = self
+            .pools
             .fetch_one_statement(
-                "SELECT COALESCE(MAX(v), 0) AS v FROM (\
-                 SELECT MAX(id) AS v FROM audit_log WHERE plan_id IS NULL \
-                 UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $1) t",
+                "SELECT COALESCE((SELECT MAX(id) FROM audit_log WHERE plan_id IS NULL), 0) AS s, \
+                 COALESCE((SELECT MAX(id) FROM audit_log WHERE plan_id = $1), 0) AS a",
                 args![crate::audit::ACCESS_ROWS],
             )
-            .await?
-            .i64("v")
+            .await?;
+        let shared = row.i64("s")?;
+        Ok((shared, shared.max(row.i64("a")?)))
     }
 
     /// The plans whose values the plan `plan` reads: for each of its indicators, the oldest
@@ -101,14 +109,14 @@ impl Store {
     }
 
     /// The newest audit row of shared data or of any of `plans`: one statement of index probes
-    /// per four plans (audit_log(plan_id, id), migration 0015).
+    /// per eight plans (audit_log(plan_id, id), migration 0015).
     pub async fn plans_data_version(&self, plans: &[i64]) -> Result<i64> {
         const NONE: i64 = -1; // no plan has it: a probe that finds nothing
         let mut newest = 0;
         let chunks: Vec<&[i64]> = if plans.is_empty() {
             vec![&[]]
         } else {
-            plans.chunks(4).collect()
+            plans.chunks(8).collect()
         };
         for chunk in chunks {
             let at = |n: usize| chunk.get(n).copied().unwrap_or(NONE);
@@ -120,8 +128,12 @@ impl Store {
                      UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $1 \
                      UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $2 \
                      UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $3 \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $4) t",
-                    args![at(0), at(1), at(2), at(3)],
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $4 \
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $5 \
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $6 \
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $7 \
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $8) t",
+                    args![at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7)],
                 )
                 .await?
                 .i64("v")?;

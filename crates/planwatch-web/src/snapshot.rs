@@ -88,8 +88,22 @@ impl AppState {
         let store = self.store();
         let v = match which {
             Which::Global => store.data_version().await?,
-            Which::Shared => store.shared_data_version().await?,
-            Which::Access => store.access_data_version().await?,
+            // A page needs both (the plan list, the session): read together, each kept.
+            Which::Shared | Which::Access => {
+                let (shared, access) = store.shared_and_access_versions().await?;
+                for (w, v) in [(Which::Shared, shared), (Which::Access, access)] {
+                    if w != which
+                        && let Some(c) = cell(w)
+                    {
+                        let _ = c.set(v);
+                    }
+                }
+                if which == Which::Shared {
+                    shared
+                } else {
+                    access
+                }
+            }
             Which::Plan(p) => {
                 // The plans whose values it reads change only with shared data: kept per
                 // shared version, so a page costs index probes only.
