@@ -170,11 +170,29 @@ async fn sources(state: &AppState) -> WebResult<Loaded> {
         _ => None,
     };
     let (loaded, reports) = match refreshed {
-        Some(r) => {
+        Some(Refresh::Kept) => {
+            // Nothing this plan shows changed (a draft of a plan whose values it reads): the
+            // entry, its outcomes included, holds at the new version.
+            state.metrics().plan_load(super::metrics::PlanLoad::Kept);
+            let tick = cache.tick();
+            let mut entries = cache.entries.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(e) = entries.get_mut(&plan) {
+                e.version = e.version.max(version);
+                e.used = tick;
+                if e.version == version {
+                    return Ok((version, e.sources.clone(), e.reports.clone()));
+                }
+            }
+            drop(entries);
+            return Err(WebError::Internal(anyhow::anyhow!(
+                "the kept monitoring sources of a plan went missing while brought up to date"
+            )));
+        }
+        Some(Refresh::Fresh(s, r)) => {
             state
                 .metrics()
                 .plan_load(super::metrics::PlanLoad::ChangedReports);
-            r
+            (s, r)
         }
         None => {
             state.metrics().plan_load(super::metrics::PlanLoad::Full);
@@ -217,6 +235,14 @@ const MAX_CHANGES_TO_REFRESH: usize = 32;
 /// The plan's sources at `version`, from those at `old.0` and the reports changed since, if only
 /// reports changed and only by steps that leave the official series as it was
 /// (`STEPS_KEEPING_THE_SERIES`); `None` when everything must be read again.
+/// How a kept entry is brought to a newer version without reading everything.
+enum Refresh {
+    /// Nothing it holds changed.
+    Kept,
+    /// Some of its reports changed: the sources and reports with those read anew.
+    Fresh(AssessSources, Vec<planwatch_store::StoredReport>),
+}
+
 async fn refreshed(
     state: &AppState,
     plan: i64,
@@ -226,7 +252,7 @@ async fn refreshed(
         Arc<Vec<planwatch_store::StoredReport>>,
     ),
     version: i64,
-) -> WebResult<Option<(AssessSources, Vec<planwatch_store::StoredReport>)>> {
+) -> WebResult<Option<Refresh>> {
     let (since, sources, reports) = old;
     let shared = state.shared_version().await?;
     let mut plans = vec![plan];
@@ -241,8 +267,13 @@ async fn refreshed(
     let mut touched = std::collections::BTreeSet::new();
     for c in &changes {
         let step_keeps_series = app::assess::STEPS_KEEPING_THE_SERIES.contains(&c.action.as_str());
-        if c.plan != Some(plan) || c.entity != "report" || !step_keeps_series {
+        if c.entity != "report" || !step_keeps_series || c.plan.is_none() {
             return Ok(None);
+        }
+        if c.plan != Some(plan) {
+            // A report of a plan whose values this one reads, its official series unchanged:
+            // nothing here changes.
+            continue;
         }
         // A report's audit rows name it QUARTER/UNIT.
         let Some((q, unit)) = c.entity_id.split_once('/') else {
@@ -252,6 +283,9 @@ async fn refreshed(
             return Ok(None);
         };
         touched.insert((q, unit.to_string()));
+    }
+    if touched.is_empty() {
+        return Ok(Some(Refresh::Kept));
     }
     let mut fresh = Vec::with_capacity(touched.len());
     for (q, unit) in touched {
@@ -264,7 +298,8 @@ async fn refreshed(
             None => return Ok(None),
         }
     }
-    Ok(app::assess::with_fresh_reports(&sources, &reports, fresh))
+    Ok(app::assess::with_fresh_reports(&sources, &reports, fresh)
+        .map(|(s, r)| Refresh::Fresh(s, r)))
 }
 
 /// The quarter shown when none is chosen: the latest one with a submitted report, else the

@@ -32,7 +32,7 @@ pub struct Metrics {
     sign_ins: [AtomicU64; 3],
     /// A plan's monitoring sources read in full, and brought up to date from the reports changed
     /// since (assessment.rs).
-    plan_loads: [AtomicU64; 2],
+    plan_loads: [AtomicU64; 3],
 }
 
 /// How a plan's monitoring sources were brought to the current data version.
@@ -40,6 +40,8 @@ pub struct Metrics {
 pub enum PlanLoad {
     Full,
     ChangedReports,
+    /// Nothing it holds had changed (a draft of a plan whose values it reads).
+    Kept,
 }
 
 impl Default for Metrics {
@@ -160,10 +162,10 @@ impl Metrics {
         }
         let _ = writeln!(
             out,
-            "# HELP planwatch_plan_loads_total A plan's monitoring sources read after its data changed: in full, or only the reports changed since."
+            "# HELP planwatch_plan_loads_total A plan's monitoring sources brought to a newer data version: read in full, only the reports changed since, or kept as they were."
         );
         let _ = writeln!(out, "# TYPE planwatch_plan_loads_total counter");
-        for (i, name) in ["full", "changed_reports"].iter().enumerate() {
+        for (i, name) in ["full", "changed_reports", "kept"].iter().enumerate() {
             let _ = writeln!(
                 out,
                 "planwatch_plan_loads_total{{how=\"{name}\"}} {}",

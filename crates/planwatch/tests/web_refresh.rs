@@ -110,3 +110,86 @@ fn sources_brought_up_to_date_report_by_report_answer_as_a_full_read_does() {
     assert_eq!(kept, fresh, "after the acceptance");
     assert!(loads(&server, "full") > full);
 }
+
+#[test]
+fn a_draft_in_the_plan_whose_values_another_reads_keeps_the_others_sources() {
+    // szjj asks plan1's indicators of the same units: it reads plan1's values (asked once).
+    let server = Server::start();
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = std::fs::read_to_string(web_support::fixture(
+        "fixtures/plans/yangquan-2022-2024.gold.json",
+    ))
+    .expect("gold");
+    let mut plan: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    plan["title"] = "阳泉市数字经济发展行动计划（2022—2024年）".into();
+    plan["tasks"].as_array_mut().expect("tasks").truncate(5);
+    let second = dir.path().join("szjj.json");
+    std::fs::write(&second, serde_json::to_string(&plan).expect("JSON")).expect("write");
+    server.cli(&[
+        "plan",
+        "add",
+        second.to_str().expect("utf-8"),
+        "--code",
+        "szjj",
+    ]);
+    let template = dir.path().join("t.xlsx");
+    server.cli(&[
+        "--plan",
+        "plan1",
+        "template",
+        "--unit",
+        "市科技局",
+        "--period",
+        "2023Q3",
+        "--out",
+        template.to_str().expect("utf-8"),
+    ]);
+    let filled_path = dir.path().join("filled.xlsx");
+    let bytes = std::fs::read(&template).expect("template");
+    std::fs::write(&filled_path, copy_with(&bytes, filled::fill).expect("fill")).expect("write");
+    let f = filled_path.to_str().expect("utf-8");
+    let mut office = server.sign_in("office");
+    let szjj = |c: &mut Client| -> Vec<String> {
+        [
+            "/p/szjj/api/v1/scores?period=2023Q3",
+            "/p/szjj/api/v1/indicators?period=2023Q3",
+        ]
+        .iter()
+        .map(|p| {
+            let r = c.get(p);
+            assert_eq!(r.status, 200, "{p}: {}", r.body);
+            r.body
+        })
+        .collect()
+    };
+    let before = szjj(&mut office);
+    let kept = loads(&server, "kept");
+    let full = loads(&server, "full");
+    // plan1's draft goes to the head, then is submitted: szjj's official series is unchanged.
+    let out = server.cli(&["submit", f, "--as", "kjj"]);
+    assert!(out.contains("待负责人审核"), "{out}");
+    assert_eq!(szjj(&mut office), before);
+    server.cli(&["submit", f, "--as", "kjj.head"]);
+    assert_eq!(szjj(&mut office), before);
+    assert_eq!(
+        loads(&server, "kept"),
+        kept + 2,
+        "kept twice, not read again"
+    );
+    assert_eq!(loads(&server, "full"), full);
+    // The acceptance publishes plan1's values, which szjj reads: read in full, and as a fresh
+    // server answers.
+    server.cli(&[
+        "--plan",
+        "plan1",
+        "review",
+        "accept",
+        "--unit",
+        "市科技局",
+        "--period",
+        "2023Q3",
+    ]);
+    let after = szjj(&mut office);
+    assert_eq!(after, szjj(&mut server.another().sign_in("office")));
+    assert!(loads(&server, "full") > full);
+}
