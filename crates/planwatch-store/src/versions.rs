@@ -108,15 +108,18 @@ impl Store {
         .collect()
     }
 
-    /// The newest audit row of shared data or of any of `plans`: one statement of index probes
-    /// per eight plans (audit_log(plan_id, id), migration 0015).
-    pub async fn plans_data_version(&self, plans: &[i64]) -> Result<i64> {
+    /// The newest audit row of shared data, of the plan `plan`, or of one of `owners` (the plans
+    /// whose values it reads) that can change their official series — values, an acceptance, a
+    /// reopening; a draft saved there changes nothing `plan` shows. Index probes only, one
+    /// statement per eight owners (audit_log(plan_id, id) and its partial twin
+    /// audit_log_series, migrations 0015 and 0016).
+    pub async fn plans_data_version(&self, plan: i64, owners: &[i64]) -> Result<i64> {
         const NONE: i64 = -1; // no plan has it: a probe that finds nothing
         let mut newest = 0;
-        let chunks: Vec<&[i64]> = if plans.is_empty() {
+        let chunks: Vec<&[i64]> = if owners.is_empty() {
             vec![&[]]
         } else {
-            plans.chunks(8).collect()
+            owners.chunks(8).collect()
         };
         for chunk in chunks {
             let at = |n: usize| chunk.get(n).copied().unwrap_or(NONE);
@@ -126,14 +129,23 @@ impl Store {
                     "SELECT COALESCE(MAX(v), 0) AS v FROM (\
                      SELECT MAX(id) AS v FROM audit_log WHERE plan_id IS NULL \
                      UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $1 \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $2 \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $3 \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $4 \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $5 \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $6 \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $7 \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $8) t",
-                    args![at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7)],
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $2 AND \
+                     (entity <> 'report' OR action IN ('report.accept', 'report.reopen')) \
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $3 AND \
+                     (entity <> 'report' OR action IN ('report.accept', 'report.reopen')) \
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $4 AND \
+                     (entity <> 'report' OR action IN ('report.accept', 'report.reopen')) \
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $5 AND \
+                     (entity <> 'report' OR action IN ('report.accept', 'report.reopen')) \
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $6 AND \
+                     (entity <> 'report' OR action IN ('report.accept', 'report.reopen')) \
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $7 AND \
+                     (entity <> 'report' OR action IN ('report.accept', 'report.reopen')) \
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $8 AND \
+                     (entity <> 'report' OR action IN ('report.accept', 'report.reopen')) \
+                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $9 AND \
+                     (entity <> 'report' OR action IN ('report.accept', 'report.reopen'))) t",
+                    args![plan, at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7)],
                 )
                 .await?
                 .i64("v")?;
@@ -149,9 +161,8 @@ impl Store {
     /// caches valid. The web keeps the owners per shared version and asks
     /// [`Store::plans_data_version`] alone.
     pub async fn plan_data_version(&self, plan: i64) -> Result<i64> {
-        let mut plans = vec![plan];
-        plans.extend(self.plan_value_owners(plan).await?);
-        self.plans_data_version(&plans).await
+        let owners = self.plan_value_owners(plan).await?;
+        self.plans_data_version(plan, &owners).await
     }
 
     /// The changes after version `since` up to `upto` of shared data and of `plans`, oldest

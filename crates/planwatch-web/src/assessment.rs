@@ -189,6 +189,7 @@ async fn sources(state: &AppState) -> WebResult<Loaded> {
             )));
         }
         Some(Refresh::Fresh(s, r)) => {
+            let s = *s;
             state
                 .metrics()
                 .plan_load(super::metrics::PlanLoad::ChangedReports);
@@ -240,7 +241,7 @@ enum Refresh {
     /// Nothing it holds changed.
     Kept,
     /// Some of its reports changed: the sources and reports with those read anew.
-    Fresh(AssessSources, Vec<planwatch_store::StoredReport>),
+    Fresh(Box<AssessSources>, Vec<planwatch_store::StoredReport>),
 }
 
 async fn refreshed(
@@ -299,7 +300,7 @@ async fn refreshed(
         }
     }
     Ok(app::assess::with_fresh_reports(&sources, &reports, fresh)
-        .map(|(s, r)| Refresh::Fresh(s, r)))
+        .map(|(s, r)| Refresh::Fresh(Box::new(s), r)))
 }
 
 /// The quarter shown when none is chosen: the latest one with a submitted report, else the

@@ -109,9 +109,7 @@ impl AppState {
                 // shared version, so a page costs index probes only.
                 let shared = self.version(Which::Shared).await?;
                 let owners = self.plan_value_owners(p, shared).await?;
-                let mut plans = vec![p];
-                plans.extend(owners.iter().copied());
-                store.plans_data_version(&plans).await?
+                store.plans_data_version(p, &owners).await?
             }
         };
         Ok(v)

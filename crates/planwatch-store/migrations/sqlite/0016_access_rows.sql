@@ -10,3 +10,9 @@ UPDATE audit_log SET plan_id = 0
 -- The newest shared row by one index probe: an index on (plan_id, id) gives the newest row of
 -- a plan directly, but not of plan_id IS NULL, which read every shared row.
 CREATE INDEX audit_log_shared ON audit_log (id) WHERE plan_id IS NULL;
+-- The newest row of a plan that can change the official series other plans read from it
+-- (values, an acceptance that publishes a report's values, a reopening that takes them back, and
+-- every other entity, conservatively), by one index probe: a plan that reads another plan's
+-- values follows these only, not every draft saved there (versions.rs, plans_data_version).
+CREATE INDEX audit_log_series ON audit_log (plan_id, id)
+ WHERE entity <> 'report' OR action IN ('report.accept', 'report.reopen');
