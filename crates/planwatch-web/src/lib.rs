@@ -76,8 +76,10 @@ pub struct WebConfig {
     pub plans_cached: usize,
 }
 
-/// The default of [`WebConfig::plans_cached`].
-pub const DEFAULT_PLANS_CACHED: u32 = 32;
+/// The default of [`WebConfig::plans_cached`]: with the rendered answers of every plan kept
+/// (rendered.rs), the sources are needed only for plans being written to and pages beyond the
+/// dashboard; 16 plans' sources keep a province's server under 300 MB (decision 0067).
+pub const DEFAULT_PLANS_CACHED: u32 = 16;
 
 impl Default for WebConfig {
     fn default() -> Self {

@@ -8,7 +8,6 @@ mod common;
 mod filled;
 mod web_support;
 
-use planwatch_quarterly::xlsx::edit::copy_with;
 use serde_json::Value;
 use web_support::{Client, Server, fixture};
 
@@ -154,9 +153,7 @@ fn a_units_people_get_one_to_do_list_and_one_reports_page_across_the_plans() {
     assert!(out.contains("指标 0 项"), "{out}");
     // The form names its plan: submitted without --plan it goes back to szjj, and the other
     // plan refuses it by name.
-    let bytes = std::fs::read(&t).expect("template");
-    let f = dir.path().join("b-filled.xlsx");
-    std::fs::write(&f, copy_with(&bytes, filled::fill).expect("fill")).expect("write");
+    let f = filled::filled_copy(&t, "b-filled.xlsx");
     let f = f.to_str().expect("utf-8");
     let refused = server.cli_output(&["--plan", "plan1", "submit", f, "--as", "kjj"]);
     assert_eq!(refused.status.code(), Some(1));

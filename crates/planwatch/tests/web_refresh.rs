@@ -7,24 +7,43 @@ mod common;
 mod filled;
 mod web_support;
 
-use planwatch_quarterly::xlsx::edit::copy_with;
 use web_support::{Client, Server};
 
 /// What the kept sources give, as the API answers it for the office: the scores (a unit's
 /// reporting counts in them), the to-do list and the indicators of the quarter.
-fn answers(c: &mut Client) -> Vec<String> {
-    [
-        "/api/v1/scores?period=2023Q3",
-        "/api/v1/todo",
-        "/api/v1/indicators?period=2023Q3",
-    ]
-    .iter()
-    .map(|p| {
-        let r = c.get(p);
-        assert_eq!(r.status, 200, "{p}: {}", r.body);
-        r.body
-    })
-    .collect()
+const ANSWERS: [&str; 3] = [
+    "/api/v1/scores?period=2023Q3",
+    "/api/v1/todo",
+    "/api/v1/indicators?period=2023Q3",
+];
+
+fn answers(c: &mut Client, paths: &[&str]) -> Vec<String> {
+    paths
+        .iter()
+        .map(|p| {
+            let r = c.get(p);
+            assert_eq!(r.status, 200, "{p}: {}", r.body);
+            r.body
+        })
+        .collect()
+}
+
+/// 市科技局's 2023Q3 form of the plan in scope (or of `plan`), filled in, in `dir`: its path.
+fn filled_form(server: &Server, plan: Option<&str>, dir: &std::path::Path) -> String {
+    let template = dir.join("t.xlsx");
+    let mut args: Vec<&str> = plan.map(|p| vec!["--plan", p]).unwrap_or_default();
+    args.extend([
+        "template",
+        "--unit",
+        "市科技局",
+        "--period",
+        "2023Q3",
+        "--out",
+        template.to_str().expect("utf-8"),
+    ]);
+    server.cli(&args);
+    let filled = filled::filled_copy(&template, "filled.xlsx");
+    filled.to_str().expect("utf-8").to_string()
 }
 
 fn loads(server: &Server, how: &str) -> u64 {
@@ -40,27 +59,13 @@ fn loads(server: &Server, how: &str) -> u64 {
 fn sources_brought_up_to_date_report_by_report_answer_as_a_full_read_does() {
     let server = Server::start();
     let dir = tempfile::tempdir().expect("tmp");
-    let template = dir.path().join("t.xlsx");
-    let t = template.to_str().expect("utf-8");
-    server.cli(&[
-        "template",
-        "--unit",
-        "市科技局",
-        "--period",
-        "2023Q3",
-        "--out",
-        t,
-    ]);
-    let filled_path = dir.path().join("filled.xlsx");
-    let bytes = std::fs::read(&template).expect("template");
-    std::fs::write(&filled_path, copy_with(&bytes, filled::fill).expect("fill")).expect("write");
-    let f = filled_path.to_str().expect("utf-8");
+    let f = &filled_form(&server, None, dir.path());
     let mut office = server.sign_in("office");
 
     // The report exists (a new report: read in full), then each step only changes it.
     let out = server.cli(&["submit", f, "--as", "kjj"]);
     assert!(out.contains("待负责人审核"), "{out}");
-    let before = answers(&mut office);
+    let before = answers(&mut office, &ANSWERS);
     let refreshed_before = loads(&server, "changed_reports");
     let steps: [&[&str]; 2] = [
         &["submit", f, "--as", "kjj.head"],
@@ -77,15 +82,15 @@ fn sources_brought_up_to_date_report_by_report_answer_as_a_full_read_does() {
     ];
     for step in steps {
         server.cli(step);
-        let kept = answers(&mut office);
+        let kept = answers(&mut office, &ANSWERS);
         // A server started now reads everything afresh.
         let fresh_server = server.another();
-        let fresh = answers(&mut fresh_server.sign_in("office"));
+        let fresh = answers(&mut fresh_server.sign_in("office"), &ANSWERS);
         assert_eq!(kept, fresh, "after {step:?}");
     }
     assert_ne!(
         before,
-        answers(&mut office),
+        answers(&mut office, &ANSWERS),
         "the steps changed what is shown"
     );
     assert_eq!(
@@ -105,8 +110,8 @@ fn sources_brought_up_to_date_report_by_report_answer_as_a_full_read_does() {
         "--period",
         "2023Q3",
     ]);
-    let kept = answers(&mut office);
-    let fresh = answers(&mut server.another().sign_in("office"));
+    let kept = answers(&mut office, &ANSWERS);
+    let fresh = answers(&mut server.another().sign_in("office"), &ANSWERS);
     assert_eq!(kept, fresh, "after the acceptance");
     assert!(loads(&server, "full") > full);
 }
@@ -132,36 +137,13 @@ fn a_draft_in_the_plan_whose_values_another_reads_leaves_the_others_version() {
         "--code",
         "szjj",
     ]);
-    let template = dir.path().join("t.xlsx");
-    server.cli(&[
-        "--plan",
-        "plan1",
-        "template",
-        "--unit",
-        "市科技局",
-        "--period",
-        "2023Q3",
-        "--out",
-        template.to_str().expect("utf-8"),
-    ]);
-    let filled_path = dir.path().join("filled.xlsx");
-    let bytes = std::fs::read(&template).expect("template");
-    std::fs::write(&filled_path, copy_with(&bytes, filled::fill).expect("fill")).expect("write");
-    let f = filled_path.to_str().expect("utf-8");
+    let f = &filled_form(&server, Some("plan1"), dir.path());
     let mut office = server.sign_in("office");
-    let szjj = |c: &mut Client| -> Vec<String> {
-        [
-            "/p/szjj/api/v1/scores?period=2023Q3",
-            "/p/szjj/api/v1/indicators?period=2023Q3",
-        ]
-        .iter()
-        .map(|p| {
-            let r = c.get(p);
-            assert_eq!(r.status, 200, "{p}: {}", r.body);
-            r.body
-        })
-        .collect()
-    };
+    const SZJJ: [&str; 2] = [
+        "/p/szjj/api/v1/scores?period=2023Q3",
+        "/p/szjj/api/v1/indicators?period=2023Q3",
+    ];
+    let szjj = |c: &mut Client| answers(c, &SZJJ);
     let before = szjj(&mut office);
     let kept = loads(&server, "kept");
     let full = loads(&server, "full");

@@ -7,7 +7,6 @@ mod common;
 mod filled;
 mod web_support;
 
-use planwatch_quarterly::xlsx::edit::copy_with;
 use serde_json::Value;
 use web_support::{Client, Server};
 
@@ -40,9 +39,7 @@ fn a_report_moves_through_each_persons_to_do_list() {
         "--out",
         t,
     ]);
-    let filled_path = dir.path().join("filled.xlsx");
-    let bytes = std::fs::read(&template).expect("template");
-    std::fs::write(&filled_path, copy_with(&bytes, filled::fill).expect("fill")).expect("write");
+    let filled_path = filled::filled_copy(&template, "filled.xlsx");
     let f = filled_path.to_str().expect("utf-8");
 
     let mut kjj = server.sign_in("kjj");

@@ -43,3 +43,13 @@ pub fn fill(sheet: &mut SheetCopy) {
         }
     }
 }
+
+/// The workbook at `template` filled by [`fill`], written beside it as `name`: its path.
+#[allow(dead_code)]
+pub fn filled_copy(template: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let bytes = std::fs::read(template).expect("template");
+    let out = template.with_file_name(name);
+    let filled = planwatch_quarterly::xlsx::edit::copy_with(&bytes, fill).expect("fill");
+    std::fs::write(&out, filled).expect("write");
+    out
+}
