@@ -45,12 +45,7 @@ pub fn run(data_dir: &Path, a: Args) -> anyhow::Result<ExitCode> {
                 let outcome = app::assess::assess_sources(&sources, a.period, as_of, &rules)?;
                 read.push(t1 - t0);
                 assess.push(t1.elapsed());
-                match std::env::var("KEEP").as_deref() {
-                    Ok("sources") => kept.push((Some(sources), None, None)),
-                    Ok("stored") => kept.push((None, Some(stored), None)),
-                    Ok("outcome") => kept.push((None, None, Some(outcome))),
-                    _ => kept.push((Some(sources), Some(stored), Some(outcome))),
-                }
+                kept.push((sources, stored, outcome));
             }
             if let (Some(before), Some(after)) = (rss_before, resident_bytes()) {
                 println!(
