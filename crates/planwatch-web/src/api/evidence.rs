@@ -188,9 +188,12 @@ pub async fn attach(
                 ),
             ))
         } else {
-            ApiError::from(Problem::new(
-                Kind::MalformedBody,
-                format!("上传的内容无法读取：{e}"),
+            // A form whose parts cannot be read (e.g. a part header the parser refuses): the
+            // request is understood but its content cannot be processed — a 422 naming the
+            // form, not the JSON problem's "不是有效的 JSON".
+            ApiError::from(Problem::invalid(
+                "body",
+                format!("上传的表单无法读取（字段 row、key、file）：{e}"),
             ))
         }
     };
