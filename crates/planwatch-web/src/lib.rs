@@ -594,6 +594,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::plan_import::form).post(pages::plan_import::preview),
         )
         .route("/plan/import/confirm", post(pages::plan_import::confirm))
+        .route("/plans", get(pages::plans::list))
         .route("/todo", get(pages::todo::show))
         .route("/indicators", get(pages::indicators::list))
         .route("/indicators/{id}", get(pages::indicators::show))

@@ -242,3 +242,63 @@ fn a_same_named_indicator_of_another_unit_is_its_own_and_asked_in_its_plan() {
     let out = form(&server, "plan1", "市科技局", &dir.path().join("kjj.xlsx"));
     assert!(!out.contains("指标 0 项"), "{out}");
 }
+
+#[test]
+fn with_more_plans_than_the_switcher_lists_it_links_to_all_plans_which_finds_them() {
+    let (server, dir, plan) = two_plans();
+    // Twelve more (fourteen in all): more than the switcher lists itself (SWITCHER_MAX, 12).
+    let text = std::fs::read_to_string(&plan).expect("plan");
+    for n in 0..12 {
+        let mut p: Value = serde_json::from_str(&text).expect("JSON");
+        p["title"] = format!("阳泉市第{n}号专项行动计划").into();
+        p["tasks"].as_array_mut().expect("tasks").truncate(1);
+        let file = dir.path().join(format!("x{n}.json"));
+        std::fs::write(&file, serde_json::to_string(&p).expect("JSON")).expect("write");
+        let code = format!("x{n}");
+        server.cli(&[
+            "plan",
+            "add",
+            file.to_str().expect("utf-8"),
+            "--code",
+            &code,
+        ]);
+    }
+    let mut office = server.sign_in("office");
+    let page = office.get("/p/szjj/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("切换计划（共 14 个）") && page.body.contains("href=\"/plans\""),
+        "the bar links to 全部计划"
+    );
+    assert!(
+        !page.body.contains("href=\"/p/x7/\""),
+        "the switcher does not list fourteen plans"
+    );
+    let all = office.get("/plans");
+    assert_eq!(all.status, 200);
+    for code in ["plan1", "szjj", "x0", "x11"] {
+        assert!(
+            all.body.contains(&format!("href=\"/p/{code}/\"")),
+            "{code} is listed"
+        );
+    }
+    assert!(all.body.contains("本系统中的 14 个计划"));
+    // Found by title (any part of it) or code; the others are left out.
+    let found = office.get("/plans?q=%E7%AC%AC7%E5%8F%B7");
+    assert!(found.body.contains("href=\"/p/x7/\""), "{}", found.body);
+    assert!(!found.body.contains("href=\"/p/x6/\""));
+    assert!(found.body.contains("共 1 个（全部 14 个中）"));
+    let by_code = office.get("/plans?q=SZJJ");
+    assert!(by_code.body.contains("href=\"/p/szjj/\""));
+    assert!(!by_code.body.contains("href=\"/p/plan1/\""));
+    // By state: an ended plan only under 已结束.
+    server.cli(&["--plan", "x3", "plan", "state", "ended"]);
+    let ended = office.get("/plans?state=ended");
+    assert!(ended.body.contains("href=\"/p/x3/\""));
+    assert!(!ended.body.contains("href=\"/p/x4/\""));
+    // With few plans the switcher lists them itself, and 全部计划 last.
+    let (small, _d, _p) = two_plans();
+    let mut office = small.sign_in("office");
+    let page = office.get("/p/szjj/");
+    assert!(page.body.contains("href=\"/p/plan1/\"") && page.body.contains("全部计划…"));
+}

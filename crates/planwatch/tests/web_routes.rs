@@ -72,6 +72,8 @@ const TABLE: &[(Req, &str, [u16; 7])] = &[
     (Get, "/audit?entity=user&since=2020-01-01", OFFICE),
     (Get, "/account", SIGNED_IN),
     (Get, "/notifications", SIGNED_IN),
+    (Get, "/plans", SIGNED_IN),
+    (Get, "/plans?q=%E5%88%9B%E6%96%B0&state=active", SIGNED_IN),
     (
         Post(&[("email", "someone@example.org")]),
         "/account/contact",
@@ -406,6 +408,7 @@ const ROUTER: &[(&str, &str)] = &[
     ("POST", "/reports/urge"),
     ("GET", "/plan"),
     ("GET", "/plan/revisions"),
+    ("GET", "/plans"),
     ("GET", "/plan/import"),
     ("POST", "/plan/import"),
     ("POST", "/plan/import/confirm"),

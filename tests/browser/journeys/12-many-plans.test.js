@@ -47,7 +47,8 @@ test('the switcher names the plan and moves between the plans', async () => {
   assert.equal(rows, 5, 'the second plan has its own five tasks');
   await page.click('.planswitch summary');
   const links = page.locator('.planswitch li a');
-  assert.equal(await links.count(), 2);
+  assert.equal(await links.count(), 3, 'the two plans and 全部计划…');
+  assert.equal(await page.locator('.planswitch li a[href="/plans"]').count(), 1);
   await Promise.all([page.waitForLoadState('load'), page.click('.planswitch li a:not(.current)')]);
   assert.ok(page.url().endsWith('/p/plan1/'), page.url());
   assert.match(await page.locator('.planbar-title').innerText(), /国家创新型城市/);
@@ -71,4 +72,20 @@ test('at 390 px the switcher fits and opens', async () => {
   const list = await page.locator('.planswitch ul').boundingBox();
   assert.ok(list && list.x >= 0 && list.x + list.width <= 390, JSON.stringify(list));
   await screenshot(page, 'phone-390-plan-switcher');
+});
+
+test('全部计划 lists every plan and finds one by code or title, at 390 px too', async () => {
+  const page = await newPage(browser, PHONE);
+  await signIn(page, 'office');
+  assert.equal(await visit(page, '/p/szjj/plans'), 200);
+  assert.equal(await page.locator('table tbody tr').count(), 2);
+  assert.match(await page.locator('tr[aria-current="true"]').innerText(), /szjj/);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `the page is ${width}px wide`);
+  await page.fill('#q', '数字经济');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/plans"] button')]);
+  assert.equal(await page.locator('table tbody tr').count(), 1);
+  await Promise.all([page.waitForLoadState('load'), page.click('table tbody tr a >> nth=0')]);
+  assert.ok(page.url().endsWith('/p/szjj/'), page.url());
+  await screenshot(page, 'phone-390-all-plans');
 });

@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod ops;
 pub mod plan;
 pub mod plan_import;
+pub mod plans;
 pub mod public;
 pub mod public_settings;
 pub mod report_texts;
@@ -68,9 +69,17 @@ pub struct PlanBar {
     pub title: String,
     pub state_label: &'static str,
     pub read_only: bool,
-    /// (link, title, state, current) for each plan offered.
+    /// (link, title, state, current) for each plan offered; empty when there are more than
+    /// [`SWITCHER_MAX`], which 全部计划 lists instead.
     pub plans: Vec<(String, String, &'static str, bool)>,
+    /// How many plans the deployment holds (all of them, for the link to 全部计划).
+    pub total: usize,
 }
+
+/// The most plans the switcher lists itself; with more (a province's hundreds) it links to
+/// 全部计划, which finds a plan by code or title. A list longer than this is neither usable
+/// on a phone nor cheap to send with every page.
+pub const SWITCHER_MAX: usize = 12;
 
 impl PlanBar {
     /// The bar for the current request, when there is more than one plan to tell apart or the
@@ -79,15 +88,18 @@ impl PlanBar {
         let nav = super::plans::nav()?;
         let current = nav.current.as_ref()?;
         let offered = nav.switchable();
-        if offered.len() < 2 && !nav.read_only() {
+        let offered_count = offered.len();
+        if offered_count < 2 && !nav.read_only() {
             return None;
         }
         Some(PlanBar {
             title: current.title.clone(),
             state_label: current.state.label_zh(),
             read_only: nav.read_only(),
+            total: nav.plans.len(),
             plans: offered
                 .into_iter()
+                .filter(|_| offered_count <= SWITCHER_MAX)
                 .map(|p| {
                     (
                         format!("{}/", super::plans::prefix(&p.code)),
