@@ -32,7 +32,7 @@ mod time;
 mod units;
 mod users;
 mod versions;
-pub use versions::DataChange;
+pub use versions::{DataChange, Probe};
 
 pub use api_tokens::{ApiToken, TokenScopes};
 pub use audit::{

@@ -10,6 +10,78 @@ use crate::Store;
 use crate::db::args;
 use crate::error::Result;
 
+/// What [`Store::probe`] read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Probe {
+    /// [`Store::data_version`].
+    pub global: i64,
+    /// [`Store::shared_data_version`].
+    pub shared: i64,
+    /// [`Store::access_data_version`].
+    pub access: i64,
+    /// The newest audit row of each plan asked.
+    pub own: std::collections::HashMap<i64, i64>,
+    /// The newest audit row that can change the official series of each owner plan asked.
+    pub series: std::collections::HashMap<i64, i64>,
+    /// The unread notifications of each person asked.
+    pub unread: std::collections::HashMap<i64, i64>,
+}
+
+impl Probe {
+    /// [`Store::plans_data_version`] of `plan` with `owners`, when this probe asked all of them.
+    pub fn plan_version(&self, plan: i64, owners: &[i64]) -> Option<i64> {
+        let mut v = self.shared.max(*self.own.get(&plan)?);
+        for o in owners {
+            v = v.max(*self.series.get(o)?);
+        }
+        Some(v)
+    }
+}
+
+/// Plans, owner plans and people per statement of [`Store::probe`].
+pub const PROBE_PLANS: usize = 4;
+pub const PROBE_SERIES: usize = 16;
+pub const PROBE_USERS: usize = 4;
+
+/// The audit rows that can change a plan's official series (values, an acceptance, a reopening;
+/// conservatively every entity that is not a report): the predicate of the partial index
+/// audit_log_series (migration 0016), which a probe must repeat word for word to use it.
+macro_rules! series_rows {
+    () => {
+        "(entity <> 'report' OR action IN ('report.accept', 'report.reopen'))"
+    };
+}
+
+/// The statement of [`Store::probe`]: $1 the access rows' plan id, then the slots.
+static PROBE_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let mut cols = vec![
+        "COALESCE((SELECT MAX(id) FROM audit_log), 0) AS g".to_string(),
+        "COALESCE((SELECT MAX(id) FROM audit_log WHERE plan_id IS NULL), 0) AS s".to_string(),
+        "COALESCE((SELECT MAX(id) FROM audit_log WHERE plan_id = $1), 0) AS a".to_string(),
+    ];
+    let mut n = 1;
+    for k in 0..PROBE_PLANS {
+        n += 1;
+        cols.push(format!(
+            "COALESCE((SELECT MAX(id) FROM audit_log WHERE plan_id = ${n}), 0) AS o{k}"
+        ));
+    }
+    for k in 0..PROBE_SERIES {
+        n += 1;
+        cols.push(format!(
+            "COALESCE((SELECT MAX(id) FROM audit_log WHERE plan_id = ${n} AND {}), 0) AS s{k}",
+            series_rows!()
+        ));
+    }
+    for k in 0..PROBE_USERS {
+        n += 1;
+        cols.push(format!(
+            "(SELECT COUNT(*) FROM notifications WHERE user_id = ${n} AND read_at IS NULL) AS n{k}"
+        ));
+    }
+    format!("SELECT {}", cols.join(", "))
+});
+
 /// One change in the audit trail, as a cache sees it (`Store::changes_between`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataChange {
@@ -126,25 +198,28 @@ impl Store {
             let v = self
                 .pools
                 .fetch_one_statement(
-                    "SELECT COALESCE(MAX(v), 0) AS v FROM (\
-                     SELECT MAX(id) AS v FROM audit_log WHERE plan_id IS NULL \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $1 \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $2 AND \
-                     (entity <> 'report' OR action IN ('report.accept', 'report.reopen')) \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $3 AND \
-                     (entity <> 'report' OR action IN ('report.accept', 'report.reopen')) \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $4 AND \
-                     (entity <> 'report' OR action IN ('report.accept', 'report.reopen')) \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $5 AND \
-                     (entity <> 'report' OR action IN ('report.accept', 'report.reopen')) \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $6 AND \
-                     (entity <> 'report' OR action IN ('report.accept', 'report.reopen')) \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $7 AND \
-                     (entity <> 'report' OR action IN ('report.accept', 'report.reopen')) \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $8 AND \
-                     (entity <> 'report' OR action IN ('report.accept', 'report.reopen')) \
-                     UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $9 AND \
-                     (entity <> 'report' OR action IN ('report.accept', 'report.reopen'))) t",
+                    concat!(
+                        "SELECT COALESCE(MAX(v), 0) AS v FROM (\
+                         SELECT MAX(id) AS v FROM audit_log WHERE plan_id IS NULL \
+                         UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $1",
+                        " UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $2 AND ",
+                        series_rows!(),
+                        " UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $3 AND ",
+                        series_rows!(),
+                        " UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $4 AND ",
+                        series_rows!(),
+                        " UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $5 AND ",
+                        series_rows!(),
+                        " UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $6 AND ",
+                        series_rows!(),
+                        " UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $7 AND ",
+                        series_rows!(),
+                        " UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $8 AND ",
+                        series_rows!(),
+                        " UNION ALL SELECT MAX(id) FROM audit_log WHERE plan_id = $9 AND ",
+                        series_rows!(),
+                        ") t"
+                    ),
                     args![plan, at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7)],
                 )
                 .await?
@@ -152,6 +227,58 @@ impl Store {
             newest = newest.max(v);
         }
         Ok(newest)
+    }
+
+    /// Many version reads in one statement per [`PROBE_PLANS`] plans, [`PROBE_SERIES`] owners
+    /// and [`PROBE_USERS`] people: the global, shared and access versions, the newest audit row
+    /// of each plan of `plans`, the newest row that can change the official series of each plan
+    /// of `series` (as [`Store::plans_data_version`] probes owners), and the unread notifications
+    /// of each person of `users`. The web asks it for every read-only request that arrived while
+    /// the previous one ran (snapshot.rs): one statement instead of several per request, and
+    /// every answer read after its request arrived. Unused slots are NULL (a probe that ends
+    /// before it starts).
+    pub async fn probe(&self, plans: &[i64], series: &[i64], users: &[i64]) -> Result<Probe> {
+        let mut out = Probe::default();
+        let rounds = plans
+            .len()
+            .div_ceil(PROBE_PLANS)
+            .max(series.len().div_ceil(PROBE_SERIES))
+            .max(users.len().div_ceil(PROBE_USERS))
+            .max(1);
+        for r in 0..rounds {
+            let part = |all: &[i64], n: usize| -> Vec<i64> {
+                all.iter().skip(r * n).take(n).copied().collect()
+            };
+            let (p, s, u) = (
+                part(plans, PROBE_PLANS),
+                part(series, PROBE_SERIES),
+                part(users, PROBE_USERS),
+            );
+            let mut values = vec![crate::db::Value::from(crate::audit::ACCESS_ROWS)];
+            let slot = |v: &[i64], n: usize| crate::db::Value::from(v.get(n).copied());
+            values.extend((0..PROBE_PLANS).map(|n| slot(&p, n)));
+            values.extend((0..PROBE_SERIES).map(|n| slot(&s, n)));
+            values.extend((0..PROBE_USERS).map(|n| slot(&u, n)));
+            let row = self
+                .pools
+                .fetch_one_statement(PROBE_SQL.as_str(), &values)
+                .await?;
+            if r == 0 {
+                out.global = row.i64("g")?;
+                out.shared = row.i64("s")?;
+                out.access = out.shared.max(row.i64("a")?);
+            }
+            for (n, id) in p.iter().enumerate() {
+                out.own.insert(*id, row.i64(&format!("o{n}"))?);
+            }
+            for (n, id) in s.iter().enumerate() {
+                out.series.insert(*id, row.i64(&format!("s{n}"))?);
+            }
+            for (n, id) in u.iter().enumerate() {
+                out.unread.insert(*id, row.i64(&format!("n{n}"))?);
+            }
+        }
+        Ok(out)
     }
 
     /// Changes whenever anything the plan `plan` shows changes: the newest audit row of that

@@ -21,6 +21,7 @@ mod plans;
 pub(crate) use planwatch_app::policy;
 mod refusals;
 mod rendered;
+mod rounds;
 mod reporting;
 mod session;
 mod snapshot;
@@ -123,6 +124,8 @@ struct Inner {
     version_times: Mutex<std::collections::HashMap<i64, Option<chrono::DateTime<chrono::Utc>>>>,
     /// The plans whose values each plan reads, per shared version (snapshot.rs).
     owners_cache: PerPlan<(i64, Arc<Vec<i64>>)>,
+    /// Version rounds of read-only requests (rounds.rs).
+    rounds: rounds::Rounds,
     /// People's names by username, per shared data version.
     people_cache: Mutex<Option<(i64, Arc<planwatch_app::people::People>)>>,
     /// Each user's to-do list (the home page, the count in the navigation, the API), per data
@@ -182,6 +185,7 @@ impl AppState {
                 rendered: Default::default(),
                 version_times: Default::default(),
                 owners_cache: PerPlan::default(),
+                rounds: Default::default(),
                 people_cache: Mutex::new(None),
                 todo_lists: Mutex::new(std::collections::HashMap::new()),
                 assessments: assessment::Cache::default(),
@@ -392,6 +396,18 @@ impl AppState {
         Ok(Some(user))
     }
 
+    /// The user id of a session this server has kept, whatever the access version it was kept
+    /// for (a guess: see `session::guessed_user`).
+    fn cached_session_user(&self, token_hash: &str) -> Option<i64> {
+        self.inner
+            .sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .sessions
+            .get(token_hash)
+            .map(|s| s.user.id)
+    }
+
     /// The queues of API value writes.
     fn value_queues(&self) -> &planwatch_app::value_writes::ReportQueues {
         &self.inner.value_queues
@@ -531,6 +547,13 @@ impl<T: Clone> PerPlan<T> {
                 *used = now;
                 v.clone()
             })
+    }
+
+    /// `plan`'s value, whatever the plan in scope (a guess made before the scope is known);
+    /// not counted as a use.
+    fn peek(&self, plan: Option<i64>) -> Option<T> {
+        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        slots.by_plan.get(&plan).map(|(v, _)| v.clone())
     }
 
     fn put(&self, value: T) {

@@ -33,6 +33,9 @@ pub struct Metrics {
     /// A plan's monitoring sources read in full, and brought up to date from the reports changed
     /// since (assessment.rs).
     plan_loads: [AtomicU64; 3],
+    /// Version rounds run, and the read-only requests' asks they answered (rounds.rs).
+    version_rounds: AtomicU64,
+    version_asks: AtomicU64,
 }
 
 /// How a plan's monitoring sources were brought to the current data version.
@@ -54,6 +57,8 @@ impl Default for Metrics {
             sum_micros: AtomicU64::new(0),
             sign_ins: Default::default(),
             plan_loads: Default::default(),
+            version_rounds: AtomicU64::new(0),
+            version_asks: AtomicU64::new(0),
         }
     }
 }
@@ -80,6 +85,12 @@ impl Metrics {
 
     pub fn plan_load(&self, how: PlanLoad) {
         self.plan_loads[how as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn version_round(&self, asks: usize) {
+        self.version_rounds.fetch_add(1, Ordering::Relaxed);
+        self.version_asks
+            .fetch_add(u64::try_from(asks).unwrap_or(u64::MAX), Ordering::Relaxed);
     }
 
     pub fn sign_in(&self, outcome: SignIn) {
@@ -171,6 +182,22 @@ impl Metrics {
                 "planwatch_plan_loads_total{{how=\"{name}\"}} {}",
                 self.plan_loads[i].load(Ordering::Relaxed)
             );
+        }
+        for (name, help, v) in [
+            (
+                "planwatch_version_rounds_total",
+                "Statements that read the data versions read-only requests asked for together.",
+                &self.version_rounds,
+            ),
+            (
+                "planwatch_version_asks_total",
+                "Asks of read-only requests for data versions, answered by those rounds.",
+                &self.version_asks,
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} counter");
+            let _ = writeln!(out, "{name} {}", v.load(Ordering::Relaxed));
         }
         out
     }

@@ -110,6 +110,10 @@ async fn route(state: AppState, mut request: Request, next: Next) -> Response {
     let route_path = named
         .as_ref()
         .map_or_else(|| request.uri().path().to_string(), |(_, t)| t.clone());
+    super::snapshot::hint(
+        guessed_plan(&state, named.as_ref().map(|(c, _)| c.as_str()), &request),
+        super::session::guessed_user(request.headers(), &state),
+    );
     let plans = match state.plan_list().await {
         Ok(p) => p,
         // Pages that need no database (the sign-in form) still work; every other page meets
@@ -171,6 +175,25 @@ async fn route(state: AppState, mut request: Request, next: Next) -> Response {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     response
+}
+
+/// The id of the plan a request will work on, by the plan list this server read last (whatever
+/// its version): a guess for the request's version round (`snapshot::hint`).
+fn guessed_plan(state: &AppState, named: Option<&str>, request: &Request) -> Option<i64> {
+    let last = state
+        .inner
+        .plan_list
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .map(|(_, plans)| plans.clone())?;
+    match named {
+        Some(code) => last.iter().find(|p| p.code == code),
+        None => cookie_plan(request)
+            .and_then(|c| last.iter().find(|p| p.code == c))
+            .or_else(|| default_plan(&last)),
+    }
+    .map(|p| p.id)
 }
 
 impl AppState {

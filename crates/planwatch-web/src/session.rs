@@ -170,6 +170,14 @@ fn path_and_query(parts: &Parts) -> String {
         .unwrap_or_else(|| "/".to_string())
 }
 
+/// The person whose session the cookie of `headers` was when this server last saw it (for any
+/// access version): a guess for the request's version round (`snapshot::hint`), which the
+/// session lookup then checks.
+pub fn guessed_user(headers: &HeaderMap, state: &AppState) -> Option<i64> {
+    let token = cookie(headers, session_cookie(state))?;
+    state.cached_session_user(&token_hash(&token))
+}
+
 async fn lookup(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>, WebError> {
     let Some(token) = cookie(&parts.headers, session_cookie(state)) else {
         return Ok(None);

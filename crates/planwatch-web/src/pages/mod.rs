@@ -156,9 +156,7 @@ impl Chrome {
     ) -> WebResult<Chrome> {
         let todo = super::todo::count(state, &user.user).await?;
         // Marking read is not a data change, so the unread count is read on every page.
-        let unread = planwatch_app::notify::unread_count(state.store(), &user.user)
-            .await
-            .map_err(super::error::WebError::from)?;
+        let unread = state.unread_notifications(user.user.id).await?;
         let nav = AREAS
             .iter()
             .filter(|(_, _, _, p)| user.can(*p))
