@@ -21,8 +21,8 @@ mod plans;
 pub(crate) use planwatch_app::policy;
 mod refusals;
 mod rendered;
-mod rounds;
 mod reporting;
+mod rounds;
 mod session;
 mod snapshot;
 

@@ -164,7 +164,10 @@ mod tests {
             .collect();
         let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
         for a in &mut asks {
-            assert!(a.as_mut().poll(&mut cx).is_pending(), "asked, not answered yet");
+            assert!(
+                a.as_mut().poll(&mut cx).is_pending(),
+                "asked, not answered yet"
+            );
         }
         for a in asks {
             let probe = a.await.expect("answered");

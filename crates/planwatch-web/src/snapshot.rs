@@ -154,10 +154,7 @@ impl AppState {
                 .map(|(shared, owners)| (p, shared, owners))
         });
         let ask = super::rounds::Ask {
-            plans: owners
-                .iter()
-                .map(|(p, _, o)| (*p, o.as_slice()))
-                .collect(),
+            plans: owners.iter().map(|(p, _, o)| (*p, o.as_slice())).collect(),
             users: user.into_iter().collect(),
         };
         let Some(probe) = super::rounds::ask(self, ask).await else {
