@@ -1057,6 +1057,55 @@ impl Store {
         }
     }
 
+    /// The report `known` as [`Store::report`] gives it now, reading only the workflow events
+    /// after the last one `known` holds (events are never changed once written): what a cache
+    /// that keeps `known` needs after the report moved, at a cost that does not grow with its
+    /// history. A report that is no longer that one (another id) is read whole; `None` if it is
+    /// gone.
+    pub async fn report_after(&self, known: &StoredReport) -> Result<Option<StoredReport>> {
+        let mut tx = self.pools.read().await?;
+        let plan = self.plan_id(&mut tx).await?;
+        let Some(head) = tx
+            .fetch_optional(
+                concat!(
+                    select_reports!(),
+                    " WHERE r.plan_id = $1 AND u.name = $2 AND r.quarter = $3"
+                ),
+                args![plan, known.unit.as_str(), known.period.to_string()],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let id = head.i64("id")?;
+        if id != known.id {
+            return Ok(Some(assemble_with(&mut tx, &head, true).await?));
+        }
+        let unit = head.text("unit")?;
+        let period = parse_quarter(&head.text("quarter")?)?;
+        let content = read_content(&mut tx, id, &unit, period, &head).await?;
+        let last = known
+            .events
+            .last()
+            .map_or(0, |e| i64::try_from(e.version).unwrap_or(i64::MAX));
+        let rows = tx
+            .fetch_all(
+                concat!(
+                    "SELECT report_id, ",
+                    event_columns!(),
+                    " FROM report_events WHERE report_id = $1 AND version > $2 ORDER BY version"
+                ),
+                args![id, last],
+            )
+            .await?;
+        let rows: Vec<&Row> = rows.iter().collect();
+        let mut report = build_report(&head, content, &rows)?;
+        let mut events = known.events.clone();
+        events.append(&mut report.events);
+        report.events = events;
+        Ok(Some(report))
+    }
+
     /// Every report of a quarter (or of all quarters), by unit name.
     pub async fn reports(&self, quarter: Option<Quarter>) -> Result<Vec<StoredReport>> {
         let mut tx = self.pools.read().await?;

@@ -704,3 +704,75 @@ on_both_backends!(
     pg_successive_drafts_are_saved_as_versions_in_one_transaction,
     successive_drafts_are_saved_as_versions_in_one_transaction
 );
+
+async fn a_report_read_after_a_kept_copy_equals_a_whole_read(ctx: Ctx) {
+    let ctx = prepared(ctx).await;
+    let unit = planwatch_model::UnitName::from(UNIT);
+    let first = content(&ctx.store, q("2023Q3"), 12.0).await;
+    let all = submit_steps(at(10));
+    ctx.store
+        .save_report(
+            &office(),
+            UNIT,
+            q("2023Q3"),
+            0,
+            Some(&first),
+            &all[..1],
+            at(10),
+        )
+        .await
+        .expect("the draft");
+    let kept = ctx
+        .store
+        .report(&unit, q("2023Q3"))
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(kept.events.len(), 1);
+    // Approved and submitted with new content since the copy was kept.
+    let second = content(&ctx.store, q("2023Q3"), 14.0).await;
+    ctx.store
+        .save_report(
+            &office(),
+            UNIT,
+            q("2023Q3"),
+            1,
+            Some(&second),
+            &all[1..],
+            at(11),
+        )
+        .await
+        .expect("submitted");
+    let whole = ctx
+        .store
+        .report(&unit, q("2023Q3"))
+        .await
+        .expect("read")
+        .expect("there");
+    let after = ctx
+        .store
+        .report_after(&kept)
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(
+        after, whole,
+        "only the new events read, the kept ones before them"
+    );
+    assert_eq!(after.events.len(), 3);
+    assert_eq!(after.content, second);
+    // Nothing new: the same.
+    let again = ctx.store.report_after(&whole).await.expect("read");
+    assert_eq!(again.as_ref(), Some(&whole));
+    // A copy of another report by that name (another id) is not trusted: read whole.
+    let mut other = kept.clone();
+    other.id = -7;
+    let read = ctx.store.report_after(&other).await.expect("read");
+    assert_eq!(read.as_ref(), Some(&whole));
+    ctx.finish().await;
+}
+on_both_backends!(
+    sqlite_a_report_read_after_a_kept_copy_equals_a_whole_read,
+    pg_a_report_read_after_a_kept_copy_equals_a_whole_read,
+    a_report_read_after_a_kept_copy_equals_a_whole_read
+);

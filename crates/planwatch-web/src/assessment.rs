@@ -290,11 +290,21 @@ async fn refreshed(
     }
     let mut fresh = Vec::with_capacity(touched.len());
     for (q, unit) in touched {
-        match state
-            .store()
-            .report(&planwatch_model::UnitName::from(unit.as_str()), q)
-            .await?
-        {
+        // Only the events after those kept are read: a report saved many times has a long
+        // history, and it is all still valid.
+        let kept = reports
+            .iter()
+            .find(|r| r.period == q && r.unit.as_str() == unit);
+        let read = match kept {
+            Some(k) => state.store().report_after(k).await?,
+            None => {
+                state
+                    .store()
+                    .report(&planwatch_model::UnitName::from(unit.as_str()), q)
+                    .await?
+            }
+        };
+        match read {
             Some(r) => fresh.push(r),
             None => return Ok(None),
         }
