@@ -85,7 +85,7 @@ test('全部计划 lists every plan and finds one by code or title, at 390 px to
   await page.fill('#q', '数字经济');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/plans"] button')]);
   assert.equal(await page.locator('table tbody tr').count(), 1);
+  await screenshot(page, 'phone-390-all-plans');
   await Promise.all([page.waitForLoadState('load'), page.click('table tbody tr a >> nth=0')]);
   assert.ok(page.url().endsWith('/p/szjj/'), page.url());
-  await screenshot(page, 'phone-390-all-plans');
 });
