@@ -101,7 +101,7 @@ impl Context {
 
     /// Checks that `unit` is a unit with something to report in `q`.
     pub fn check_unit(&self, unit: &UnitName, q: Quarter) -> anyhow::Result<()> {
-        if self.inputs().scope(unit, q).is_empty() {
+        if !self.inputs().reports_anything(unit, q) {
             let known = self.inputs().responsible_units(q);
             bail!(
                 "“{unit}”在{}没有需要报送的任务或指标；有报送任务的单位：{}",

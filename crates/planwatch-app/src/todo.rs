@@ -300,7 +300,7 @@ fn unit_items(role: Role, unit: &UnitName, i: &Inputs<'_>) -> Vec<TodoItem> {
     let mut out = Vec::new();
     for p in workable_periods(i) {
         let q = p.quarter;
-        if inputs.scope(unit, q).is_empty() {
+        if !inputs.reports_anything(unit, q) {
             continue;
         }
         let deadline = p.deadline_for(unit);
@@ -390,7 +390,7 @@ fn office_items(i: &Inputs<'_>) -> Vec<TodoItem> {
         let q = p.quarter;
         let label = q.label_zh();
         for unit in inputs.responsible_units(q) {
-            if inputs.scope(&unit, q).is_empty() {
+            if !inputs.reports_anything(&unit, q) {
                 continue;
             }
             let deadline = p.deadline_for(&unit);

@@ -186,6 +186,26 @@ impl<'a> ScopeInputs<'a> {
         }
     }
 
+    /// Whether `unit` reports anything for `period`: `!self.scope(unit, period).is_empty()`,
+    /// answered without building the scope (the to-do lists ask it for every unit and quarter of
+    /// a plan each time its reports change).
+    pub fn reports_anything(&self, unit: &UnitName, period: Quarter) -> bool {
+        let year = period.year();
+        self.catalogue.reported_by(unit).next().is_some()
+            || self
+                .plan
+                .tasks
+                .iter()
+                .any(|task| match self.role(task, unit) {
+                    Some(TaskRole::Lead) => true,
+                    Some(_) => self.settings.include_participating_tasks,
+                    None => false,
+                })
+            || self.breakdown.for_year(year).any(|i| {
+                &i.responsible_unit == unit && self.plan.tasks.iter().any(|t| t.number == i.task)
+            })
+    }
+
     /// Every unit that has something to report in `period`, sorted.
     pub fn responsible_units(&self, period: Quarter) -> Vec<UnitName> {
         let mut units: BTreeSet<UnitName> = BTreeSet::new();
@@ -301,6 +321,33 @@ pub(crate) mod tests {
         let scope = i.scope(&"市科技局".into(), q("2023Q3"));
         assert!(scope.rows.iter().all(|r| r.role == TaskRole::Lead));
         assert!(i.scope(&"盂县人民政府".into(), q("2023Q3")).is_empty());
+    }
+
+    #[test]
+    fn whether_a_unit_reports_anything_is_whether_its_scope_has_rows_or_indicators() {
+        for participating in [true, false] {
+            let mut i = yangquan_inputs();
+            i.settings = Box::leak(Box::new(ReportingSettings {
+                include_participating_tasks: participating,
+                ..Default::default()
+            }));
+            let mut units: BTreeSet<UnitName> =
+                i.responsible_units(q("2023Q3")).into_iter().collect();
+            units
+                .extend(["各县（区）人民政府", "不存在的单位", "盂县人民政府"].map(UnitName::from));
+            let (mut yes, mut no) = (0, 0);
+            for year in 2022..=2024 {
+                for n in 1..=4 {
+                    let period = q(&format!("{year}Q{n}"));
+                    for u in &units {
+                        let answer = i.reports_anything(u, period);
+                        assert_eq!(answer, !i.scope(u, period).is_empty(), "{u} {period}");
+                        if answer { yes += 1 } else { no += 1 }
+                    }
+                }
+            }
+            assert!(yes > 0 && no > 0, "both answers are met: {yes} / {no}");
+        }
     }
 
     #[test]
