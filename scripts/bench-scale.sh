@@ -91,9 +91,9 @@ fi
 
 # --- 2. two servers behind HAProxy -----------------------------------------------------------
 export PLANWATCH_API_RATE_LIMIT=1000000 PLANWATCH_REMIND_AT=off
-# How many plans' monitoring sources each server keeps (the server's default, 16; e.g.
+# How many plans' monitoring sources each server keeps (the server's default, 12; e.g.
 # BENCH_PLAN_CACHE=32 to compare, at the memory the RSS line below shows).
-export PLANWATCH_PLAN_CACHE="${BENCH_PLAN_CACHE:-16}"
+export PLANWATCH_PLAN_CACHE="${BENCH_PLAN_CACHE:-12}"
 echo "== two servers behind HAProxy, each keeping the monitoring results of $PLANWATCH_PLAN_CACHE plans"
 for i in 0 1; do
   "$BIN" --data-dir "$WORK/data" serve --behind-proxy --addr "127.0.0.1:${PORTS[$i]}" \

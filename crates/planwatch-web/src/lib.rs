@@ -79,8 +79,9 @@ pub struct WebConfig {
 
 /// The default of [`WebConfig::plans_cached`]: with the rendered answers of every plan kept
 /// (rendered.rs), the sources are needed only for plans being written to and pages beyond the
-/// dashboard; 16 plans' sources keep a province's server under 300 MB (decision 0067).
-pub const DEFAULT_PLANS_CACHED: u32 = 16;
+/// dashboard; 12 plans' sources keep a province's server under 300 MB at 2 000 reads a second
+/// (decisions 0067, 0068).
+pub const DEFAULT_PLANS_CACHED: u32 = 12;
 
 impl Default for WebConfig {
     fn default() -> Self {
