@@ -165,7 +165,7 @@ rss_watch() {  # samples each server's RSS every second into $WORK/rss.txt until
     sleep 1
   done >>"$WORK/rss.txt"
 }
-summary() { grep -E 'Requests/sec|Latency  |  50%|  99%|Non-2xx|Socket errors|requests in'; }
+summary() { grep -E 'Requests/sec|Latency  |  50%|  99%|Non-2xx|Writes not 2xx|Socket errors|requests in'; }
 mixed() {  # $1 = label, $2 = read script, $3… = extra wrk options for the readers
   local label="$1" script="$2"; shift 2
   echo "== $label: 100 reading connections (random plans) + 10 writing connections, $DURATION"

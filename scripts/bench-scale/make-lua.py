@@ -94,4 +94,32 @@ request = function()
   return wrk.format("POST", "/p/" .. r[1] .. "/api/v1/values",
     {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. r[2]}, body)
 end
+-- Which statuses the writes that did not succeed got, and the first such answer, printed at
+-- the end (wrk itself only counts them).
+local count_setup = setup
+setup = function(thread)
+  count_setup(thread)
+  table.insert(threads, thread)
+end
+failed = {}
+response = function(status, headers, body)
+  if status >= 300 then
+    failed[tostring(status)] = (failed[tostring(status)] or 0) + 1
+    if first_failure == nil then first_failure = string.sub(body or "", 1, 300) end
+  end
+end
+done = function(summary, latency, requests)
+  local by = {}
+  local first = nil
+  for _, t in ipairs(threads) do
+    for k, n in pairs(t:get("failed") or {}) do by[k] = (by[k] or 0) + n end
+    first = first or t:get("first_failure")
+  end
+  local parts = {}
+  for k, n in pairs(by) do table.insert(parts, k .. " ×" .. n) end
+  table.sort(parts)
+  if #parts > 0 then
+    print("Writes not 2xx, by status: " .. table.concat(parts, ", ") .. "; the first: " .. first)
+  end
+end
 """)
