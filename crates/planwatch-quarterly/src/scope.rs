@@ -146,29 +146,51 @@ impl<'a> ScopeInputs<'a> {
 
     /// What `unit` reports for `period`.
     pub fn scope(&self, unit: &UnitName, period: Quarter) -> ReportScope<'a> {
-        let mut rows = Vec::new();
-        for task in &self.plan.tasks {
-            match self.role(task, unit) {
-                Some(TaskRole::Lead) => rows.push(ScopeRow {
+        ReportScope {
+            unit: unit.into(),
+            period,
+            rows: self.rows(unit, period).collect(),
+            indicators: self.catalogue.reported_by(unit).collect(),
+        }
+    }
+
+    /// Whether `unit` reports anything for `period`: `!self.scope(unit, period).is_empty()`,
+    /// answered at the first row or indicator found (the to-do lists ask it for every unit and
+    /// quarter of a plan each time its reports change).
+    pub fn reports_anything(&self, unit: &UnitName, period: Quarter) -> bool {
+        self.catalogue.reported_by(unit).next().is_some()
+            || self.rows(unit, period).next().is_some()
+    }
+
+    /// The rows of `unit`'s report for `period`, task by task: its own row (lead, or a
+    /// contribution when those are asked), then the breakdown items it is responsible for.
+    fn rows<'s>(
+        &'s self,
+        unit: &'s UnitName,
+        period: Quarter,
+    ) -> impl Iterator<Item = ScopeRow<'a>> + 's {
+        let this = *self;
+        let breakdown: &'a Breakdown = self.breakdown;
+        this.plan.tasks.iter().flat_map(move |task| {
+            let own = match this.role(task, unit) {
+                Some(TaskRole::Lead) => Some(ScopeRow {
                     key: RowKey::Task { task: task.number },
                     task,
                     role: TaskRole::Lead,
                     item: None,
                 }),
-                Some(role) if self.settings.include_participating_tasks => rows.push(ScopeRow {
+                Some(role) if this.settings.include_participating_tasks => Some(ScopeRow {
                     key: RowKey::Contribution { task: task.number },
                     task,
                     role,
                     item: None,
                 }),
-                _ => {}
-            }
-            for item in self
-                .breakdown
+                _ => None,
+            };
+            let items = breakdown
                 .for_year(period.year())
-                .filter(|i| i.task == task.number && &i.responsible_unit == unit)
-            {
-                rows.push(ScopeRow {
+                .filter(move |i| i.task == task.number && &i.responsible_unit == unit)
+                .map(move |item| ScopeRow {
                     key: RowKey::Item {
                         id: item.id.clone(),
                     },
@@ -176,34 +198,8 @@ impl<'a> ScopeInputs<'a> {
                     role: TaskRole::Lead,
                     item: Some(item),
                 });
-            }
-        }
-        ReportScope {
-            unit: unit.into(),
-            period,
-            rows,
-            indicators: self.catalogue.reported_by(unit).collect(),
-        }
-    }
-
-    /// Whether `unit` reports anything for `period`: `!self.scope(unit, period).is_empty()`,
-    /// answered without building the scope (the to-do lists ask it for every unit and quarter of
-    /// a plan each time its reports change).
-    pub fn reports_anything(&self, unit: &UnitName, period: Quarter) -> bool {
-        let year = period.year();
-        self.catalogue.reported_by(unit).next().is_some()
-            || self
-                .plan
-                .tasks
-                .iter()
-                .any(|task| match self.role(task, unit) {
-                    Some(TaskRole::Lead) => true,
-                    Some(_) => self.settings.include_participating_tasks,
-                    None => false,
-                })
-            || self.breakdown.for_year(year).any(|i| {
-                &i.responsible_unit == unit && self.plan.tasks.iter().any(|t| t.number == i.task)
-            })
+            own.into_iter().chain(items)
+        })
     }
 
     /// Every unit that has something to report in `period`, sorted.
