@@ -219,6 +219,32 @@ pub fn with_fresh_reports(
     Some((sources, stored))
 }
 
+/// The first quarter whose assessment may differ between `old` and `new`, sources that differ
+/// only in the reports of the quarters `touched` (as [`with_fresh_reports`] gives them): an
+/// assessment of an earlier quarter is the same for both, as of any day, since
+/// [`AssessSources::build`](input::AssessSources::build) reads no report of a quarter after the
+/// one it assesses — its accepted reports, its pending and returned ones and the duty to report
+/// all stop at that quarter. What every quarter reads is checked to be the same: the official
+/// series, whether the data are 示例数据, and which units reported which quarters. `None` when it
+/// is not, or when nothing was touched: nothing is known to be the same then.
+pub fn assessments_kept_before(
+    old: &AssessSources,
+    new: &AssessSources,
+    touched: impl IntoIterator<Item = planwatch_model::Quarter>,
+) -> Option<planwatch_model::Quarter> {
+    let first = touched.into_iter().min()?;
+    let key = |r: &input::ReportFacts| (r.content.unit.clone(), r.content.period);
+    let same = old.values == new.values
+        && old.is_demo() == new.is_demo()
+        && old.reports.len() == new.reports.len()
+        && old
+            .reports
+            .iter()
+            .zip(&new.reports)
+            .all(|(a, b)| key(a) == key(b));
+    same.then_some(first)
+}
+
 /// `planwatch assess`: opens the store in `data_dir` (or `DATABASE_URL`), reads the current
 /// plan and everything reported, and assesses `period` as of `as_of`.
 pub async fn from_store(
@@ -299,7 +325,7 @@ mod tests {
     use super::testing::{q, yangquan_demo, yangquan_org, yangquan_plan};
     use super::*;
     use chrono::NaiveDate;
-    use planwatch_model::{ReportState, UnitKind};
+    use planwatch_model::{Quarter, ReportState, UnitKind};
     use planwatch_monitor::indicator::IndicatorStatus;
     use planwatch_quarterly::ActionKind;
     use std::collections::BTreeSet;
@@ -608,6 +634,93 @@ mod tests {
         assert!(
             note.starts_with(&format!("以下{}份报告", pending.len())),
             "{note}"
+        );
+    }
+
+    #[test]
+    fn assessments_of_quarters_before_a_changed_report_are_the_same_as_computed_anew() {
+        let d = yangquan_demo("2024Q2", 7);
+        let old = &d.sources;
+        let changed = q("2024Q2");
+        // A report of 2024Q2 awaiting review is returned, and its unit edits its draft: steps that
+        // leave the official series as it was, as the web's refresh meets them.
+        let mut new = old.clone();
+        let r = new
+            .reports
+            .iter_mut()
+            .find(|r| {
+                r.content.period == Some(changed)
+                    && r.steps.last().map(|s| s.action) == Some(ActionKind::Submit)
+            })
+            .expect("a report awaiting review");
+        let last = r.steps.last().map(|s| s.at).expect("submitted");
+        let later = |hours: i64| last + chrono::Duration::hours(hours);
+        for (n, action) in [ActionKind::Return, ActionKind::Edit]
+            .into_iter()
+            .enumerate()
+        {
+            r.steps.push(ReportStep {
+                action,
+                at: later(i64::try_from(n).expect("small") + 1),
+            });
+        }
+        if let Some(row) = r.content.tasks.first_mut() {
+            row.problems = "资金拨付滞后，已协调财政部门".into();
+        }
+        let kept_before = assessments_kept_before(old, &new, [changed]).expect("the same series");
+        assert_eq!(kept_before, changed);
+        let today = d.as_of.date();
+        let rules = Rules::default();
+        let days = |p: Quarter| [default_as_of(p, today), today, later(24).date()];
+        let mut differs = false;
+        for p in Quarter::range(q("2022Q1"), changed) {
+            for as_of in days(p) {
+                let a = assess_sources(old, p, as_of, &rules).expect("old");
+                let b = assess_sources(&new, p, as_of, &rules).expect("new");
+                if p < kept_before {
+                    assert_eq!(a, b, "{p} as of {as_of}");
+                } else {
+                    differs |= a != b;
+                }
+            }
+        }
+        assert!(
+            differs,
+            "the change shows in its own quarter (the test can fail)"
+        );
+
+        // A change to the official series (here a value of an accepted report, as a correction
+        // accepted anew gives): nothing is known to be the same.
+        let mut corrected = new.clone();
+        let r = corrected
+            .reports
+            .iter_mut()
+            .find(|r| {
+                r.content.period == Some(changed)
+                    && r.content.indicators.iter().any(|i| i.value.is_some())
+                    && r.steps.last().map(|s| s.action) == Some(ActionKind::Accept)
+            })
+            .expect("an accepted report with values");
+        if let Some(v) = r
+            .content
+            .indicators
+            .iter_mut()
+            .find_map(|i| i.value.as_mut())
+        {
+            *v += 1.0;
+        }
+        let imported = old
+            .values
+            .iter()
+            .filter(|v| v.recorded_on.is_none())
+            .cloned();
+        corrected.values = official_series(&corrected.reports, imported);
+        assert_ne!(corrected.values, old.values, "the series changed");
+        assert_eq!(assessments_kept_before(old, &corrected, [changed]), None);
+        assert_eq!(
+            assessments_kept_before(old, &new, std::iter::empty()),
+            None,
+            "nothing touched: nothing is known"
         );
     }
 

@@ -53,9 +53,34 @@ pub struct Context {
     /// Notes from building the catalogue the first time (empty afterwards).
     pub notes: Vec<CatalogueNote>,
     pub setup: SetupOutcome,
+    /// [`Context::reporting_units`], per quarter, once asked.
+    reporting_units: std::sync::Mutex<BTreeMap<Quarter, std::sync::Arc<Vec<UnitName>>>>,
 }
 
 impl Context {
+    /// The units that report anything for `q` (the responsible units whose report has a row or
+    /// an indicator), in name order. It depends only on the setup this context holds, so it is
+    /// worked out once per quarter: the office's to-do list asks it for every open quarter
+    /// whenever a report changes.
+    pub fn reporting_units(&self, q: Quarter) -> std::sync::Arc<Vec<UnitName>> {
+        let mut memo = self
+            .reporting_units
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        memo.entry(q)
+            .or_insert_with(|| {
+                let inputs = self.inputs();
+                std::sync::Arc::new(
+                    inputs
+                        .responsible_units(q)
+                        .into_iter()
+                        .filter(|u| inputs.reports_anything(u, q))
+                        .collect(),
+                )
+            })
+            .clone()
+    }
+
     pub fn inputs(&self) -> ScopeInputs<'_> {
         ScopeInputs {
             plan: &self.plan,
@@ -242,6 +267,7 @@ pub async fn prepare(
         units,
         notes,
         setup,
+        reporting_units: Default::default(),
     })
 }
 

@@ -18,7 +18,7 @@ use planwatch_quarterly::due::due_state;
 use planwatch_quarterly::period::PeriodState;
 use planwatch_store::{ExtensionRequest, StoredReport, User};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What kind of thing is to be done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -196,6 +196,9 @@ pub struct Inputs<'a> {
     pub ctx: &'a Context,
     /// Every report on record (all quarters).
     pub reports: &'a [StoredReport],
+    /// `reports` by unit and quarter ([`Inputs::index`]): the office's list looks up every
+    /// unit's report of every open quarter.
+    pub by_unit: HashMap<(&'a str, Quarter), &'a StoredReport>,
     /// Unit name → its id in the web app's links.
     pub unit_ids: &'a BTreeMap<String, i64>,
     /// The current assessment (for task forces and leaders), if there are reports.
@@ -277,9 +280,18 @@ fn workable_periods<'a>(
 }
 
 fn report_of<'a>(i: &'a Inputs<'_>, unit: &str, q: Quarter) -> Option<&'a StoredReport> {
-    i.reports
-        .iter()
-        .find(|r| r.period == q && r.unit.as_str() == unit)
+    i.by_unit.get(&(unit, q)).copied()
+}
+
+impl<'a> Inputs<'a> {
+    /// `reports` by unit and quarter (the first of each, should there be two).
+    pub fn index(reports: &'a [StoredReport]) -> HashMap<(&'a str, Quarter), &'a StoredReport> {
+        let mut out = HashMap::with_capacity(reports.len());
+        for r in reports {
+            out.entry((r.unit.as_str(), r.period)).or_insert(r);
+        }
+        out
+    }
 }
 
 fn overdue_days(deadline: NaiveDate, now: NaiveDateTime) -> i64 {
@@ -382,21 +394,17 @@ fn unit_items(role: Role, unit: &UnitName, i: &Inputs<'_>) -> Vec<TodoItem> {
 }
 
 fn office_items(i: &Inputs<'_>) -> Vec<TodoItem> {
-    let inputs = i.ctx.inputs();
     let mut out = Vec::new();
     // Unit → its late quarters with their deadlines, oldest first.
     let mut overdue: BTreeMap<String, Vec<(Quarter, NaiveDate)>> = BTreeMap::new();
     for p in workable_periods(i) {
         let q = p.quarter;
         let label = q.label_zh();
-        for unit in inputs.responsible_units(q) {
-            if !inputs.reports_anything(&unit, q) {
-                continue;
-            }
-            let deadline = p.deadline_for(&unit);
-            let r = report_of(i, &unit, q);
+        for unit in i.ctx.reporting_units(q).iter() {
+            let deadline = p.deadline_for(unit);
+            let r = report_of(i, unit, q);
             let due = due_state(r.map(|r| &r.record), deadline, i.now);
-            let link = report_link(i.unit_ids, &unit, q);
+            let link = report_link(i.unit_ids, unit, q);
             match due.state {
                 DueState::Submitted | DueState::Late => out.push(item(
                     TodoKind::Review,
@@ -417,7 +425,7 @@ fn office_items(i: &Inputs<'_>) -> Vec<TodoItem> {
                     link,
                     None,
                     Some(q),
-                    Some(&unit),
+                    Some(unit),
                 )),
                 DueState::Missing => overdue
                     .entry(unit.to_string())
@@ -574,6 +582,7 @@ pub async fn load(
     let inputs = Inputs {
         ctx,
         reports,
+        by_unit: Inputs::index(reports),
         unit_ids: &unit_ids,
         assessment,
         extensions_asked: &asked,

@@ -417,6 +417,19 @@ macro_rules! args {
 }
 pub(crate) use args;
 
+/// The plan whose values the indicator aliased `i` reads (a subquery, NULL if none): the oldest
+/// active plan that asks the same code of the same unit (issue 17: asked once, in that plan).
+/// Every statement that follows an indicator to its owner uses this one rule.
+macro_rules! owner_plan_of_i {
+    () => {
+        "(SELECT MIN(o.plan_id) FROM indicators o \
+         JOIN plans p ON p.id = o.plan_id AND p.state = 'active' \
+         WHERE o.code = i.code AND o.reporter_id = i.reporter_id \
+         AND o.plan_id < i.plan_id AND o.set_aside IS NULL)"
+    };
+}
+pub(crate) use owner_plan_of_i;
+
 /// An open transaction on either backend. Dropping it without `commit` rolls it back, so an
 /// error anywhere in a use case leaves the database as it was.
 pub(crate) struct Tx {

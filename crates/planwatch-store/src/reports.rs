@@ -280,18 +280,18 @@ pub(crate) async fn asked_elsewhere(
 ) -> Result<BTreeMap<String, (i64, String)>> {
     let rows = tx
         .fetch_all(
-            "SELECT i.code, o.plan_id AS owner, r.title FROM indicators i \
-             JOIN indicators o ON o.code = i.code AND o.reporter_id = i.reporter_id \
-               AND o.plan_id < i.plan_id AND o.set_aside IS NULL \
-             JOIN plans p ON p.id = o.plan_id AND p.state = 'active' \
-             JOIN plan_revisions r ON r.plan_id = o.plan_id AND r.number = \
-               (SELECT MAX(x.number) FROM plan_revisions x WHERE x.plan_id = o.plan_id) \
-             WHERE i.plan_id = $1 AND i.set_aside IS NULL ORDER BY i.code, o.plan_id DESC",
+            concat!(
+                "SELECT i.code, w.plan_id AS owner, r.title FROM indicators i \
+                 JOIN indicators w ON w.code = i.code AND w.plan_id = ",
+                crate::db::owner_plan_of_i!(),
+                " JOIN plan_revisions r ON r.plan_id = w.plan_id AND r.number = \
+                   (SELECT MAX(x.number) FROM plan_revisions x WHERE x.plan_id = w.plan_id) \
+                 WHERE i.plan_id = $1 AND i.set_aside IS NULL ORDER BY i.code"
+            ),
             args![plan],
         )
         .await?;
     let mut out = BTreeMap::new();
-    // Ordered newest owner first, so that the oldest plan's entry is the one kept.
     for r in &rows {
         out.insert(r.text("code")?, (r.i64("owner")?, r.text("title")?));
     }
@@ -1266,24 +1266,33 @@ impl Store {
             ));
         }
         // An indicator asked in another plan (the same code, the same unit) takes that plan's
-        // values for the quarters this plan has none of: reported once, monitored in both.
-        for (code, (owner, _)) in asked_elsewhere(&mut tx, plan).await? {
-            let own = out.entry(code.clone()).or_default();
+        // values for the quarters this plan has none of: reported once, monitored in both. The
+        // plan asked is the oldest active one (`owner_plan_of_i!`, as for `asked_elsewhere`); the values of
+        // all such indicators come in one statement (a province's plan shares dozens of codes,
+        // and every value written reads them).
+        let mut theirs: BTreeMap<String, Vec<(Quarter, f64)>> = BTreeMap::new();
+        for r in tx
+            .fetch_all(
+                concat!(
+                    "SELECT i.code, v.quarter, v.value FROM indicators i \
+                     JOIN indicators w ON w.code = i.code AND w.plan_id = ",
+                    crate::db::owner_plan_of_i!(),
+                    " JOIN indicator_values v ON v.indicator_id = w.id \
+                     WHERE i.plan_id = $1 AND i.set_aside IS NULL ORDER BY i.code, v.quarter"
+                ),
+                args![plan],
+            )
+            .await?
+        {
+            theirs.entry(r.text("code")?).or_default().push((
+                parse_quarter(&r.text("quarter")?)?,
+                r.opt_f64("value")?.unwrap_or(f64::NAN),
+            ));
+        }
+        for (code, values) in theirs {
+            let own = out.entry(code).or_default();
             let have: std::collections::BTreeSet<Quarter> = own.iter().map(|(q, _)| *q).collect();
-            for r in tx
-                .fetch_all(
-                    "SELECT v.quarter, v.value FROM indicator_values v \
-                     JOIN indicators i ON i.id = v.indicator_id \
-                     WHERE i.plan_id = $1 AND i.code = $2 ORDER BY v.quarter",
-                    args![owner, &code],
-                )
-                .await?
-            {
-                let q = parse_quarter(&r.text("quarter")?)?;
-                if !have.contains(&q) {
-                    own.push((q, r.opt_f64("value")?.unwrap_or(f64::NAN)));
-                }
-            }
+            own.extend(values.into_iter().filter(|(q, _)| !have.contains(q)));
             own.sort_by_key(|(q, _)| *q);
         }
         out.retain(|_, v| !v.is_empty());

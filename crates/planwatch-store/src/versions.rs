@@ -166,12 +166,12 @@ impl Store {
     pub async fn plan_value_owners(&self, plan: i64) -> Result<Vec<i64>> {
         let mut tx = self.pools.read().await?;
         tx.fetch_all(
-            "SELECT DISTINCT owner FROM (SELECT (SELECT MIN(o.plan_id) FROM indicators o \
-             JOIN plans p ON p.id = o.plan_id AND p.state = 'active' \
-             WHERE o.code = i.code AND o.reporter_id = i.reporter_id \
-             AND o.plan_id < i.plan_id AND o.set_aside IS NULL) AS owner \
-             FROM indicators i WHERE i.plan_id = $1 AND i.set_aside IS NULL) d \
-             WHERE owner IS NOT NULL ORDER BY owner",
+            concat!(
+                "SELECT DISTINCT owner FROM (SELECT ",
+                crate::db::owner_plan_of_i!(),
+                " AS owner FROM indicators i WHERE i.plan_id = $1 AND i.set_aside IS NULL) d \
+                 WHERE owner IS NOT NULL ORDER BY owner"
+            ),
             args![plan],
         )
         .await?

@@ -302,6 +302,62 @@ async fn a_write_to_one_plan_moves_only_the_versions_of_the_plans_that_show_it(c
         1,
         "szjj reads plan1's value"
     );
+    // Its own value of a quarter stands beside plan1's, in quarter order; plan1's value of that
+    // quarter does not replace it.
+    let quarter_value = |q: &str, v: f64| ValuesImport {
+        values: vec![ValueRecord {
+            period: planwatch_model::Quarter::parse(q).expect("quarter"),
+            value: v,
+            ..values.values[0].clone()
+        }],
+        baselines: Vec::new(),
+    };
+    b.import_values(
+        &office(),
+        &quarter_value("2023Q1", 131.0),
+        false,
+        "b.csv",
+        at(6),
+    )
+    .await
+    .expect("szjj's own value");
+    a.import_values(
+        &office(),
+        &quarter_value("2023Q1", 130.0),
+        false,
+        "a.csv",
+        at(6),
+    )
+    .await
+    .expect("plan1's value");
+    a.import_values(
+        &office(),
+        &quarter_value("2023Q2", 133.0),
+        false,
+        "a.csv",
+        at(6),
+    )
+    .await
+    .expect("plan1's value");
+    let series: Vec<(String, f64)> =
+        b.indicator_history().await.expect("history")["hightech-enterprises"]
+            .iter()
+            .map(|(q, v)| (q.to_string(), *v))
+            .collect();
+    assert_eq!(
+        series,
+        [
+            ("2022Q4".to_string(), 128.0),
+            ("2023Q1".to_string(), 131.0),
+            ("2023Q2".to_string(), 133.0)
+        ],
+        "szjj's own value and plan1's others"
+    );
+    assert_eq!(
+        a.indicator_history().await.expect("history")["hightech-enterprises"].len(),
+        3,
+        "plan1 reads only its own values"
+    );
 
     // A shared change (a new unit) moves every plan's version.
     s.add_unit(

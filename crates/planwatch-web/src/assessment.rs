@@ -35,11 +35,15 @@ pub struct Cache {
     entries: Mutex<std::collections::HashMap<Option<i64>, Entry>>,
     /// Counts uses, for [`Entry::used`].
     clock: std::sync::atomic::AtomicU64,
-    /// Serialises loading so that a burst of requests after a change loads the sources once.
+    /// Serialises full loads so that a burst of requests after a change loads the sources once.
     /// One lock for all plans: a lock per plan was measured at province size and was worse
     /// (parallel loads: memory over 400 MB per server, writers and health checks starved;
     /// BENCHMARKS.md, "Province-sized").
     loading: tokio::sync::Mutex<()>,
+    /// A lock per plan for bringing a kept entry up to date (a report or two read again, a few
+    /// milliseconds): refreshes of different plans neither queue behind each other nor behind a
+    /// full load (0069). Taken before `loading` when a refresh turns into a full load.
+    refreshing: Mutex<std::collections::HashMap<Option<i64>, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Cache {
@@ -141,18 +145,39 @@ async fn sources(state: &AppState) -> WebResult<Loaded> {
     let cache = state.assessments();
     let version = state.data_version().await?;
     let plan = planwatch_store::plan_in_scope();
+    // An entry at a newer version serves too: a request must see every change made before it
+    // was sent, and may see later ones. (Reading it again at the older version would load the
+    // plan in full, and put the older data back for the next request to refresh.)
     let cached = |cache: &Cache| {
         let tick = cache.tick();
         let mut e = cache.entries.lock().unwrap_or_else(|p| p.into_inner());
-        e.get_mut(&plan).filter(|e| e.version == version).map(|e| {
+        e.get_mut(&plan).filter(|e| e.version >= version).map(|e| {
             e.used = tick;
-            (version, e.sources.clone(), e.reports.clone())
+            (e.version, e.sources.clone(), e.reports.clone())
         })
     };
     if let Some(s) = cached(cache) {
         return Ok(s);
     }
-    let _guard = cache.loading.lock().await;
+    let kept = cache
+        .entries
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .contains_key(&plan);
+    let mut _refreshing = None;
+    let mut _loading = None;
+    if kept {
+        let lock = cache
+            .refreshing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(plan)
+            .or_default()
+            .clone();
+        _refreshing = Some(lock.lock_owned().await);
+    } else {
+        _loading = Some(cache.loading.lock().await);
+    }
     if let Some(s) = cached(cache) {
         return Ok(s);
     }
@@ -165,10 +190,20 @@ async fn sources(state: &AppState) -> WebResult<Loaded> {
             .filter(|e| e.version < version)
             .map(|e| (e.version, e.sources.clone(), e.reports.clone()))
     };
+    let stale_version = stale.as_ref().map(|s| s.0);
+    let stale_kept = stale.as_ref().map(|s| (s.1.clone(), s.2.clone()));
     let refreshed = match (plan, stale) {
         (Some(p), Some(old)) => refreshed(state, p, old, version).await?,
         _ => None,
     };
+    if refreshed.is_none() && _loading.is_none() {
+        // Everything must be read again: a full load, one at a time.
+        _loading = Some(cache.loading.lock().await);
+        if let Some(s) = cached(cache) {
+            return Ok(s);
+        }
+    }
+    let mut kept_before = None;
     let (loaded, reports) = match refreshed {
         Some(Refresh::Kept) => {
             // Nothing this plan shows changed (a draft of a plan whose values it reads): the
@@ -179,17 +214,21 @@ async fn sources(state: &AppState) -> WebResult<Loaded> {
             if let Some(e) = entries.get_mut(&plan) {
                 e.version = e.version.max(version);
                 e.used = tick;
-                if e.version == version {
-                    return Ok((version, e.sources.clone(), e.reports.clone()));
-                }
+                return Ok((e.version, e.sources.clone(), e.reports.clone()));
             }
             drop(entries);
-            return Err(WebError::Internal(anyhow::anyhow!(
-                "the kept monitoring sources of a plan went missing while brought up to date"
-            )));
+            // A full load of another plan made room meanwhile: what was kept still holds at this
+            // version, for this request.
+            return match stale_kept {
+                Some((s, r)) => Ok((version, s, r)),
+                None => Err(WebError::Internal(anyhow::anyhow!(
+                    "the kept monitoring sources of a plan went missing while brought up to date"
+                ))),
+            };
         }
-        Some(Refresh::Fresh(s, r)) => {
+        Some(Refresh::Fresh(s, r, before)) => {
             let s = *s;
+            kept_before = before;
             state
                 .metrics()
                 .plan_load(super::metrics::PlanLoad::ChangedReports);
@@ -207,25 +246,52 @@ async fn sources(state: &AppState) -> WebResult<Loaded> {
         }
     };
     let (loaded, reports) = (Arc::new(loaded), Arc::new(reports));
+    let mut out_of_use = Vec::new();
     {
         let tick = cache.tick();
         let mut entries = cache.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.get(&plan).is_some_and(|e| e.version > version) {
+            // Another request brought the plan further meanwhile: keep that entry.
+            return Ok((version, loaded, reports));
+        }
         if entries.len() >= state.config().plans_cached.max(1)
             && !entries.contains_key(&plan)
             && let Some(oldest) = entries.iter().min_by_key(|(_, e)| e.used).map(|(k, _)| *k)
         {
-            entries.remove(&oldest);
+            out_of_use.extend(entries.remove(&oldest));
         }
-        entries.insert(
+        // The assessments of the quarters before the first one whose reports changed are those
+        // the kept entry computed (`assessments_kept_before`).
+        let outcomes: BTreeMap<(Quarter, NaiveDate), Arc<Outcome>> = kept_before
+            .and_then(|first| {
+                let old = entries
+                    .get(&plan)
+                    .filter(|e| Some(e.version) == stale_version)?;
+                Some(
+                    old.outcomes
+                        .iter()
+                        .filter(|((q, _), _)| *q < first)
+                        .map(|(k, o)| (*k, o.clone()))
+                        .collect(),
+                )
+            })
+            .unwrap_or_default();
+        state.metrics().assessments_carried(outcomes.len());
+        out_of_use.extend(entries.insert(
             plan,
             Entry {
                 version,
                 used: tick,
                 sources: loaded.clone(),
                 reports: reports.clone(),
-                outcomes: BTreeMap::new(),
+                outcomes,
             },
-        );
+        ));
+    }
+    // A plan's sources are a few megabytes in many small allocations: freed neither under the
+    // cache's lock (every request's lookup takes it) nor on a request thread.
+    if !out_of_use.is_empty() {
+        drop(tokio::task::spawn_blocking(move || drop(out_of_use)));
     }
     Ok((version, loaded, reports))
 }
@@ -240,8 +306,13 @@ const MAX_CHANGES_TO_REFRESH: usize = 32;
 enum Refresh {
     /// Nothing it holds changed.
     Kept,
-    /// Some of its reports changed: the sources and reports with those read anew.
-    Fresh(Box<AssessSources>, Vec<planwatch_store::StoredReport>),
+    /// Some of its reports changed: the sources and reports with those read anew, and the first
+    /// quarter whose assessments may have changed (`None`: any may have).
+    Fresh(
+        Box<AssessSources>,
+        Vec<planwatch_store::StoredReport>,
+        Option<Quarter>,
+    ),
 }
 
 async fn refreshed(
@@ -288,6 +359,7 @@ async fn refreshed(
     if touched.is_empty() {
         return Ok(Some(Refresh::Kept));
     }
+    let quarters: Vec<Quarter> = touched.iter().map(|(q, _)| *q).collect();
     let mut fresh = Vec::with_capacity(touched.len());
     for (q, unit) in touched {
         // Only the events after those kept are read: a report saved many times has a long
@@ -309,8 +381,12 @@ async fn refreshed(
             None => return Ok(None),
         }
     }
-    Ok(app::assess::with_fresh_reports(&sources, &reports, fresh)
-        .map(|(s, r)| Refresh::Fresh(Box::new(s), r)))
+    Ok(
+        app::assess::with_fresh_reports(&sources, &reports, fresh).map(|(s, r)| {
+            let before = app::assess::assessments_kept_before(&sources, &s, quarters);
+            Refresh::Fresh(Box::new(s), r, before)
+        }),
+    )
 }
 
 /// The quarter shown when none is chosen: the latest one with a submitted report, else the
@@ -390,6 +466,7 @@ pub async fn assessed_as_of(
                 .map_err(|e| WebError::Internal(anyhow::anyhow!("assessment stopped: {e}")))?
                 .map_err(WebError::Internal)?,
             );
+            state.metrics().assessment_computed();
             let mut e = state
                 .assessments()
                 .entries

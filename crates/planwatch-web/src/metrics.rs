@@ -36,6 +36,10 @@ pub struct Metrics {
     /// Version rounds run, and the read-only requests' asks they answered (rounds.rs).
     version_rounds: AtomicU64,
     version_asks: AtomicU64,
+    /// Quarters' assessments computed, and carried over to a newer data version unchanged
+    /// (assessment.rs).
+    assessments_computed: AtomicU64,
+    assessments_carried: AtomicU64,
 }
 
 /// How a plan's monitoring sources were brought to the current data version.
@@ -58,6 +62,8 @@ impl Default for Metrics {
             sign_ins: Default::default(),
             plan_loads: Default::default(),
             version_rounds: AtomicU64::new(0),
+            assessments_computed: AtomicU64::new(0),
+            assessments_carried: AtomicU64::new(0),
             version_asks: AtomicU64::new(0),
         }
     }
@@ -91,6 +97,15 @@ impl Metrics {
         self.version_rounds.fetch_add(1, Ordering::Relaxed);
         self.version_asks
             .fetch_add(u64::try_from(asks).unwrap_or(u64::MAX), Ordering::Relaxed);
+    }
+
+    pub fn assessment_computed(&self) {
+        self.assessments_computed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn assessments_carried(&self, n: usize) {
+        self.assessments_carried
+            .fetch_add(u64::try_from(n).unwrap_or(u64::MAX), Ordering::Relaxed);
     }
 
     pub fn sign_in(&self, outcome: SignIn) {
@@ -181,6 +196,21 @@ impl Metrics {
                 out,
                 "planwatch_plan_loads_total{{how=\"{name}\"}} {}",
                 self.plan_loads[i].load(Ordering::Relaxed)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP planwatch_assessments_total A quarter's assessment computed, or carried over unchanged when its plan's data moved on (only later quarters' reports changed)."
+        );
+        let _ = writeln!(out, "# TYPE planwatch_assessments_total counter");
+        for (name, v) in [
+            ("computed", &self.assessments_computed),
+            ("carried", &self.assessments_carried),
+        ] {
+            let _ = writeln!(
+                out,
+                "planwatch_assessments_total{{how=\"{name}\"}} {}",
+                v.load(Ordering::Relaxed)
             );
         }
         for (name, help, v) in [

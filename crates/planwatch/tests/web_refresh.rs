@@ -10,8 +10,10 @@ mod web_support;
 use web_support::{Client, Server};
 
 /// What the kept sources give, as the API answers it for the office: the scores (a unit's
-/// reporting counts in them), the to-do list and the indicators of the quarter.
-const ANSWERS: [&str; 3] = [
+/// reporting counts in them), the to-do list and the indicators of the quarter, and the scores
+/// of the quarter before (an assessment the steps leave as it was: carried over, not computed).
+const ANSWERS: [&str; 4] = [
+    "/api/v1/scores?period=2023Q2",
     "/api/v1/scores?period=2023Q3",
     "/api/v1/todo",
     "/api/v1/indicators?period=2023Q3",
@@ -47,8 +49,15 @@ fn filled_form(server: &Server, plan: Option<&str>, dir: &std::path::Path) -> St
 }
 
 fn loads(server: &Server, how: &str) -> u64 {
+    counter(
+        server,
+        &format!("planwatch_plan_loads_total{{how=\"{how}\"}}"),
+    )
+}
+
+fn counter(server: &Server, name: &str) -> u64 {
     let text = server.client().get("/metrics").body;
-    let line = format!("planwatch_plan_loads_total{{how=\"{how}\"}} ");
+    let line = format!("{name} ");
     text.lines()
         .find_map(|l| l.strip_prefix(line.as_str()))
         .and_then(|n| n.trim().parse().ok())
@@ -67,6 +76,8 @@ fn sources_brought_up_to_date_report_by_report_answer_as_a_full_read_does() {
     assert!(out.contains("待负责人审核"), "{out}");
     let before = answers(&mut office, &ANSWERS);
     let refreshed_before = loads(&server, "changed_reports");
+    let carried = r#"planwatch_assessments_total{how="carried"}"#;
+    let carried_before = counter(&server, carried);
     let steps: [&[&str]; 2] = [
         &["submit", f, "--as", "kjj.head"],
         &[
@@ -97,6 +108,10 @@ fn sources_brought_up_to_date_report_by_report_answer_as_a_full_read_does() {
         loads(&server, "changed_reports"),
         refreshed_before + 2,
         "each step was read report by report"
+    );
+    assert!(
+        counter(&server, carried) >= carried_before + 2,
+        "2023Q2's assessment was carried over at each step"
     );
 
     // An acceptance publishes values: read in full.
