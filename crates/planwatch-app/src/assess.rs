@@ -9,6 +9,7 @@ pub mod input;
 
 use anyhow::Context as _;
 use planwatch_monitor::{Assessment, Rules};
+use planwatch_quarterly::fold_saves;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -109,7 +110,9 @@ pub async fn load_sources(
 
 /// The sources of the assessment within a reporting context already prepared (the web keeps one
 /// per plan and setup version), with the stored reports they were taken from (the pages show
-/// their events): the reports are read once for both.
+/// their events): the reports are read once for both. Each report's history is kept with its runs
+/// of saves folded ([`fold_saves`]): all the assessment and the pages read of it stays the same,
+/// and a report a data platform saved thousands of times stays small.
 pub async fn load_sources_in(
     store: &planwatch_store::Store,
     ctx: &super::reporting::Context,
@@ -121,7 +124,10 @@ pub async fn load_sources_in(
     // by that acceptance in the reports read next, even if another server accepts a report
     // between the two reads (the store offers no single snapshot across them).
     let history = store.indicator_history().await?;
-    let stored = store.reports(None).await?;
+    let mut stored = store.reports(None).await?;
+    for r in &mut stored {
+        fold_saves(&mut r.events);
+    }
     let reports = report_facts(&stored);
     let history = history.into_iter().flat_map(|(code, series)| {
         series
@@ -190,14 +196,16 @@ pub const STEPS_KEEPING_THE_SERIES: &[&str] = &[
 /// The sources with some of their stored reports read anew (`fresh`, each replacing the stored
 /// report of the same unit and quarter), for changes of those reports by
 /// [`STEPS_KEEPING_THE_SERIES`] alone: everything else is as it was. `None` if a fresh report
-/// is not among `stored` (a new report: the caller loads everything).
+/// is not among `stored` (a new report: the caller loads everything). Fresh histories are folded
+/// as [`load_sources_in`] folds them.
 pub fn with_fresh_reports(
     sources: &AssessSources,
     stored: &[planwatch_store::StoredReport],
     fresh: Vec<planwatch_store::StoredReport>,
 ) -> Option<(AssessSources, Vec<planwatch_store::StoredReport>)> {
     let mut stored = stored.to_vec();
-    for f in fresh {
+    for mut f in fresh {
+        fold_saves(&mut f.events);
         let at = stored
             .iter()
             .position(|r| r.unit == f.unit && r.period == f.period)?;
@@ -635,6 +643,66 @@ mod tests {
             note.starts_with(&format!("以下{}份报告", pending.len())),
             "{note}"
         );
+    }
+
+    #[test]
+    fn folding_runs_of_saves_changes_no_assessment() {
+        let d = yangquan_demo("2024Q2", 7);
+        let today = d.as_of.date();
+        let event = |action: ActionKind, at: chrono::NaiveDateTime, by: &str| {
+            planwatch_quarterly::WorkflowEvent {
+                action,
+                from: None,
+                to: ReportState::Draft,
+                by: by.into(),
+                role: planwatch_model::Role::Reporter,
+                at,
+                comment: None,
+                version: 0,
+            }
+        };
+        let (mut full, mut folded) = (d.sources.clone(), d.sources.clone());
+        let mut days: BTreeSet<(Quarter, NaiveDate)> = BTreeSet::new();
+        for (k, r) in d.sources.reports.iter().enumerate() {
+            let mut events = Vec::new();
+            for (i, s) in r.steps.iter().enumerate() {
+                events.push(event(s.action, s.at, "某人"));
+                if s.action != ActionKind::Return {
+                    continue;
+                }
+                // A returned report that a data platform saves every six hours until it is sent
+                // again (or until today).
+                let until = r.steps.get(i + 1).map_or(d.as_of, |n| n.at);
+                let saves = (1..)
+                    .map(|n| s.at + chrono::Duration::hours(6 * n))
+                    .take_while(|at| *at < until);
+                for at in saves {
+                    days.insert((r.content.period.expect("period"), at.date()));
+                    events.push(event(ActionKind::Edit, at, "数据平台"));
+                }
+            }
+            full.reports[k] = input::ReportFacts::from_events(r.content.clone(), &events);
+            fold_saves(&mut events);
+            folded.reports[k] = input::ReportFacts::from_events(r.content.clone(), &events);
+        }
+        let steps = |s: &AssessSources| s.reports.iter().map(|r| r.steps.len()).sum::<usize>();
+        assert!(
+            steps(&folded) + 100 < steps(&full),
+            "runs of saves were made and folded: {} → {}",
+            steps(&full),
+            steps(&folded)
+        );
+        let rules = Rules::default();
+        let mut checked = 0;
+        for (p, day) in &days {
+            for as_of in [*day, default_as_of(*p, today), today] {
+                let a = assess_sources(&full, *p, as_of, &rules).expect("full");
+                let b = assess_sources(&folded, *p, as_of, &rules).expect("folded");
+                assert_eq!(a, b, "{p} as of {as_of}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 10, "{checked} assessments compared");
     }
 
     #[test]

@@ -38,5 +38,8 @@ pub use settings::ReportingSettings;
 pub use task_sheets::{SheetsError, read_sheets};
 pub use validate::{ValueProblem, check_value};
 pub use values::{BaselineRecord, ValueRecord, ValuesImport, read_values};
-pub use workflow::{Action, ActionKind, Actor, ReportRecord, WorkflowError, WorkflowEvent, apply};
+pub use workflow::{
+    Action, ActionKind, Actor, HistoryLine, ReportRecord, WorkflowError, WorkflowEvent, apply,
+    fold_saves, history_lines,
+};
 pub use xlsx::{ImportError, SheetIssue, WorkbookMeta, read_meta};

@@ -204,6 +204,70 @@ pub struct WorkflowEvent {
     pub version: u64,
 }
 
+/// Whether `later`, directly after `earlier` in a report's history, is one more save in the same
+/// person's run of saves.
+fn same_run(earlier: &WorkflowEvent, later: &WorkflowEvent) -> bool {
+    earlier.action == ActionKind::Edit && later.action == ActionKind::Edit && earlier.by == later.by
+}
+
+/// Shortens a report's history (in version order) to what anything but the history itself reads:
+/// of each run of consecutive saves by one person, only the first and the last are kept. A data
+/// platform that posts values all quarter leaves thousands of saves on one report; kept in full
+/// they cost memory and time on every read of the plan.
+///
+/// What stays the same, and why it is enough: every event that is not a save; the first and last
+/// event of every kind and person; and, for any moment, which kind of event and whose was the
+/// latest by then (the latest kept event at or before it is the run's first, a later kept save of
+/// the same run, or the same event as before). Monitoring reads only these: the latest step by a
+/// day, the first submission, the first and latest acceptance.
+pub fn fold_saves(events: &mut Vec<WorkflowEvent>) {
+    if events.len() < 3 {
+        return;
+    }
+    let keep: Vec<bool> = (0..events.len())
+        .map(|i| {
+            let inner = i > 0
+                && i + 1 < events.len()
+                && same_run(&events[i - 1], &events[i])
+                && same_run(&events[i], &events[i + 1]);
+            !inner
+        })
+        .collect();
+    let mut k = keep.iter();
+    events.retain(|_| *k.next().unwrap_or(&true));
+}
+
+/// One line of a report's history as people read it: an event, or a run of consecutive saves by
+/// one person shown as its last save with how many saves it stands for and when the first was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryLine<'a> {
+    /// The event (of a run of saves: the last).
+    pub event: &'a WorkflowEvent,
+    /// How many saves the line stands for (1 for any other event).
+    pub saves: usize,
+    /// When the run's first save was (the event's own time for a single event).
+    pub first_at: NaiveDateTime,
+}
+
+/// A report's history (in version order) as lines, each run of saves by one person as one line.
+pub fn history_lines(events: &[WorkflowEvent]) -> Vec<HistoryLine<'_>> {
+    let mut out: Vec<HistoryLine<'_>> = Vec::new();
+    for e in events {
+        match out.last_mut() {
+            Some(l) if same_run(l.event, e) => {
+                l.event = e;
+                l.saves += 1;
+            }
+            _ => out.push(HistoryLine {
+                event: e,
+                saves: 1,
+                first_at: e.at,
+            }),
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WorkflowError {
     #[error("角色“{}”不能{}报告", .role.label_zh(), .action.label_zh())]
@@ -657,5 +721,122 @@ mod tests {
             events.iter().map(|e| e.version).collect::<Vec<_>>(),
             (1..=8).collect::<Vec<_>>()
         );
+    }
+
+    /// A history made by applying random steps (those the workflow refuses are skipped) by two
+    /// reporters, the unit head and the office, minutes to days apart.
+    fn history(steps: &[(u8, u8, u16)]) -> Vec<WorkflowEvent> {
+        let reporter2 = Actor {
+            user: "reporter-2".into(),
+            ..actor(Role::Reporter)
+        };
+        let people = [
+            actor(Role::Reporter),
+            reporter2,
+            actor(Role::UnitHead),
+            actor(Role::Office),
+        ];
+        let mut at = now();
+        let mut rec: Option<ReportRecord> = None;
+        let mut events = Vec::new();
+        for &(kind, who, minutes) in steps {
+            // Saves are the common step, as in a quarter of a data platform's posts.
+            let kind = ActionKind::ALL
+                .get(usize::from(kind).saturating_sub(6))
+                .copied()
+                .unwrap_or(ActionKind::Edit);
+            at += chrono::Duration::minutes(i64::from(minutes));
+            let who = &people[usize::from(who) % people.len()];
+            let v = rec.as_ref().map_or(0, |r| r.version);
+            if let Ok((r, e)) = apply(rec.as_ref(), UNIT, &action(kind), who, v, at) {
+                events.push(e);
+                rec = Some(r);
+            }
+        }
+        events
+    }
+
+    /// The kind and person of the latest event at or before `t`.
+    fn latest_by(events: &[WorkflowEvent], t: NaiveDateTime) -> Option<(ActionKind, &str)> {
+        events
+            .iter()
+            .rfind(|e| e.at <= t)
+            .map(|e| (e.action, e.by.as_str()))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folding_saves_keeps_what_monitoring_reads(
+            steps in proptest::collection::vec((0u8..13, 0u8..4, 0u16..3000), 0..80)
+        ) {
+            let full = history(&steps);
+            let mut folded = full.clone();
+            fold_saves(&mut folded);
+            let others = |v: &[WorkflowEvent]| -> Vec<WorkflowEvent> {
+                v.iter().filter(|e| e.action != ActionKind::Edit).cloned().collect()
+            };
+            proptest::prop_assert_eq!(others(&full), others(&folded));
+            proptest::prop_assert_eq!(full.last(), folded.last());
+            for e in &full {
+                for t in [e.at - chrono::Duration::seconds(1), e.at] {
+                    proptest::prop_assert_eq!(latest_by(&full, t), latest_by(&folded, t));
+                }
+                for k in ActionKind::ALL {
+                    let of = |v: &[WorkflowEvent]| {
+                        let f = v.iter().find(|x| x.action == k && x.by == e.by).cloned();
+                        let l = v.iter().rfind(|x| x.action == k && x.by == e.by).cloned();
+                        (f, l)
+                    };
+                    proptest::prop_assert_eq!(of(&full), of(&folded));
+                }
+            }
+            // Folding twice changes nothing more, and the history lines are the same either way
+            // except for how many saves a run stands for.
+            let mut again = folded.clone();
+            fold_saves(&mut again);
+            proptest::prop_assert_eq!(&again, &folded);
+            // A kept history folded, with the events after it appended and folded again (how a
+            // cache brings a report up to date), is the whole history folded.
+            for cut in 0..=full.len() {
+                let mut kept = full[..cut].to_vec();
+                fold_saves(&mut kept);
+                kept.extend_from_slice(&full[cut..]);
+                fold_saves(&mut kept);
+                proptest::prop_assert_eq!(&kept, &folded);
+            }
+            let lines = history_lines(&full);
+            proptest::prop_assert_eq!(lines.iter().map(|l| l.saves).sum::<usize>(), full.len());
+            let strip = |v: Vec<HistoryLine<'_>>| -> Vec<(WorkflowEvent, NaiveDateTime)> {
+                v.into_iter().map(|l| (l.event.clone(), l.first_at)).collect()
+            };
+            proptest::prop_assert_eq!(strip(lines), strip(history_lines(&folded)));
+        }
+    }
+
+    #[test]
+    fn a_run_of_saves_is_one_history_line_and_its_first_and_last_are_kept() {
+        // Saves by the reporter, one by a second reporter, then the reporter again.
+        let steps: Vec<(u8, u8, u16)> = [0, 0, 0, 0]
+            .iter()
+            .map(|_| (0, 0, 10))
+            .chain([(0, 1, 10), (0, 0, 10), (0, 0, 10)])
+            .collect();
+        let full = history(&steps);
+        assert_eq!(full.len(), 7);
+        let mut folded = full.clone();
+        fold_saves(&mut folded);
+        assert_eq!(
+            folded.iter().map(|e| e.version).collect::<Vec<_>>(),
+            [1, 4, 5, 6, 7]
+        );
+        let lines = history_lines(&full);
+        assert_eq!(
+            lines
+                .iter()
+                .map(|l| (l.event.version, l.saves))
+                .collect::<Vec<_>>(),
+            [(4, 4), (5, 1), (7, 2)]
+        );
+        assert_eq!(lines[0].first_at, full[0].at);
     }
 }

@@ -527,7 +527,7 @@ impl IndicatorFormRow {
 
 pub struct EventRow {
     pub at: String,
-    pub action: &'static str,
+    pub action: String,
     pub by: String,
     pub state: &'static str,
     pub comment: String,
@@ -862,19 +862,34 @@ async fn page(
         .into_iter()
         .filter(|x| x.unit == l.unit.name && x.period == l.quarter)
         .collect();
+    // A run of saves by one person is one line (a data platform may save thousands of times).
     let events = l
         .stored
         .as_ref()
         .map(|r| {
-            r.events
-                .iter()
+            planwatch_quarterly::history_lines(&r.events)
+                .into_iter()
                 .rev()
-                .map(|e| EventRow {
-                    at: e.at.format("%Y-%m-%d %H:%M").to_string(),
-                    action: e.action.label_zh(),
-                    by: people.name_with_role(&e.by, e.role.label_zh()),
-                    state: e.to.label_zh(),
-                    comment: e.comment.clone().unwrap_or_default(),
+                .map(|l| {
+                    let e = l.event;
+                    let (action, comment) = if l.saves > 1 {
+                        (
+                            format!("{}（{} 次）", e.action.label_zh(), l.saves),
+                            format!("首次 {}", l.first_at.format("%Y-%m-%d %H:%M")),
+                        )
+                    } else {
+                        (
+                            e.action.label_zh().to_string(),
+                            e.comment.clone().unwrap_or_default(),
+                        )
+                    };
+                    EventRow {
+                        at: e.at.format("%Y-%m-%d %H:%M").to_string(),
+                        action,
+                        by: people.name_with_role(&e.by, e.role.label_zh()),
+                        state: e.to.label_zh(),
+                        comment,
+                    }
                 })
                 .collect()
         })
