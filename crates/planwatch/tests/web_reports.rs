@@ -101,6 +101,20 @@ fn a_draft_is_saved_and_a_second_save_from_a_stale_page_is_refused_without_loss(
         "the reader's own message"
     );
     assert!(r.body.contains("field-error"));
+    // Two more saves by the same reporter: the history shows the three as one line.
+    for (v, text) in [("1", "第二次保存"), ("2", "第三次保存")] {
+        let r = post(
+            &mut kjj,
+            &path,
+            &fields,
+            &[("intent", "draft"), ("version", v), ("t0_progress", text)],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let page = kjj.get(&path).body;
+    let history = &page[page.find("办理记录").expect("the history")..];
+    assert!(history.contains("填写保存（3 次）"), "{history}");
+    assert!(history.contains("首次 "), "{history}");
 }
 
 #[test]
