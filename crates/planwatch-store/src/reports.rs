@@ -391,19 +391,52 @@ fn conflict_on_duplicate(e: StoreError, expected: u64) -> StoreError {
     }
 }
 
+/// Writes `c` as the rows of `report`, whose rows read as `old` (`None`: none, or unknown). Rows
+/// that read the same are left alone: a value a data platform posts changes one indicator row of
+/// a report whose other rows stay as they were, and is then one statement, not one per row.
 async fn write_content(
     tx: &mut Tx,
     report: i64,
     indicators: &BTreeMap<String, i64>,
     c: &ReportContent,
+    old: Option<&ReportContent>,
 ) -> Result<()> {
+    if old.is_none_or(|o| o.tasks != c.tasks) {
+        write_task_rows(tx, report, c).await?;
+    }
+    let same_rows = old.is_some_and(|o| {
+        o.indicators.len() == c.indicators.len()
+            && o.indicators
+                .iter()
+                .zip(&c.indicators)
+                .all(|(a, b)| a.code == b.code)
+    });
+    let Some(old) = old.filter(|_| same_rows) else {
+        return write_indicator_rows(tx, report, indicators, c).await;
+    };
+    for (i, (was, row)) in old.indicators.iter().zip(&c.indicators).enumerate() {
+        if was == row {
+            continue;
+        }
+        tx.execute(
+            "UPDATE report_indicator_rows SET value = $1, source = $2, note = $3 \
+             WHERE report_id = $4 AND position = $5",
+            args![
+                row.value,
+                &row.source,
+                &row.note,
+                report,
+                i64::try_from(i).unwrap_or(i64::MAX)
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn write_task_rows(tx: &mut Tx, report: i64, c: &ReportContent) -> Result<()> {
     tx.execute(
         "DELETE FROM report_task_rows WHERE report_id = $1",
-        args![report],
-    )
-    .await?;
-    tx.execute(
-        "DELETE FROM report_indicator_rows WHERE report_id = $1",
         args![report],
     )
     .await?;
@@ -435,6 +468,20 @@ async fn write_content(
         )
         .await?;
     }
+    Ok(())
+}
+
+async fn write_indicator_rows(
+    tx: &mut Tx,
+    report: i64,
+    indicators: &BTreeMap<String, i64>,
+    c: &ReportContent,
+) -> Result<()> {
+    tx.execute(
+        "DELETE FROM report_indicator_rows WHERE report_id = $1",
+        args![report],
+    )
+    .await?;
     for (i, row) in c.indicators.iter().enumerate() {
         let ind = *indicators
             .get(row.code.as_str())
@@ -1596,7 +1643,7 @@ async fn save_report_tx(
     };
     if let Some(c) = content {
         let ids = indicator_ids(tx, plan).await?;
-        write_content(tx, report_id, &ids, c).await?;
+        write_content(tx, report_id, &ids, c, old_content.as_ref()).await?;
     }
     let demo = match content {
         Some(c) => c.demo,

@@ -776,3 +776,52 @@ on_both_backends!(
     pg_a_report_read_after_a_kept_copy_equals_a_whole_read,
     a_report_read_after_a_kept_copy_equals_a_whole_read
 );
+
+async fn a_save_writes_only_the_rows_that_changed_and_reads_back_as_saved(ctx: Ctx) {
+    let ctx = prepared(ctx).await;
+    let unit = planwatch_model::UnitName::from(UNIT);
+    let base = content(&ctx.store, q("2023Q3"), 12.0).await;
+    assert!(base.indicators.len() >= 2 && !base.tasks.is_empty());
+    // One value changed (as a data platform posts it), then a task row, then a row fewer, then
+    // back to the start, then a value taken out: each save reads back as it was saved.
+    let mut one = base.clone();
+    one.indicators[1].value = Some(99.5);
+    one.indicators[1].note = "更正".into();
+    let mut task = one.clone();
+    task.tasks[0].progress = "改写的进展".into();
+    let mut fewer = task.clone();
+    fewer.indicators.remove(0);
+    let mut cleared = base.clone();
+    cleared.indicators[0].value = None;
+    cleared.indicators[0].source = String::new();
+    let mut rec: Option<ReportRecord> = None;
+    for (n, c) in [&base, &one, &task, &fewer, &base, &cleared, &cleared]
+        .into_iter()
+        .enumerate()
+    {
+        let s = steps(rec.as_ref(), &[(Action::Edit, Role::Reporter)], at(10));
+        let v = rec.as_ref().map_or(0, |r| r.version);
+        let saved = ctx
+            .store
+            .save_report(&office(), UNIT, q("2023Q3"), v, Some(c), &s, at(10))
+            .await
+            .expect("saved");
+        let back = ctx
+            .store
+            .report(&unit, q("2023Q3"))
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!(&back.content, c, "save {n}");
+        assert_eq!(back.record.version, saved.version);
+        rec = Some(saved);
+    }
+    let problems = ctx.store.check_integrity().await.expect("integrity");
+    assert!(problems.is_empty(), "{problems:?}");
+    ctx.finish().await;
+}
+on_both_backends!(
+    sqlite_a_save_writes_only_the_rows_that_changed_and_reads_back_as_saved,
+    pg_a_save_writes_only_the_rows_that_changed_and_reads_back_as_saved,
+    a_save_writes_only_the_rows_that_changed_and_reads_back_as_saved
+);

@@ -159,10 +159,16 @@ struct Inner {
 /// sessions found active are kept (a made-up cookie never fills it), and it is emptied when it
 /// grows past `MAX_CACHED_SESSIONS`. Each entry remembers when the session was last used, so the
 /// idle timeout is judged without a query per request.
+///
+/// API tokens found active are kept the same way, by token hash for the same access version:
+/// creating or revoking a token writes an access audit row, and a unit's changes move the shared
+/// version the access version includes. A data platform calling every few seconds then costs no
+/// query to find its token.
 #[derive(Default)]
 struct SessionCache {
     version: i64,
     sessions: std::collections::HashMap<String, planwatch_store::ActiveSession>,
+    tokens: std::collections::HashMap<String, planwatch_store::ApiToken>,
 }
 
 /// A session's last use is written to the database at most this often (the idle timeout is
@@ -391,10 +397,47 @@ impl AppState {
             .unwrap_or_else(|p| p.into_inner());
         if cache.version != version || cache.sessions.len() >= MAX_CACHED_SESSIONS {
             cache.sessions.clear();
+            cache.tokens.clear();
             cache.version = version;
         }
         cache.sessions.insert(token_hash.to_string(), session);
         Ok(Some(user))
+    }
+
+    /// The active (not revoked) API token with this hash (see `SessionCache`).
+    pub async fn api_token(
+        &self,
+        token_hash: &str,
+    ) -> WebResult<Option<planwatch_store::ApiToken>> {
+        let version = self.access_version().await?;
+        let cached = {
+            let cache = self
+                .inner
+                .sessions
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            (cache.version == version)
+                .then(|| cache.tokens.get(token_hash).cloned())
+                .flatten()
+        };
+        if cached.is_some() {
+            return Ok(cached);
+        }
+        let Some(token) = self.store().api_token(token_hash).await? else {
+            return Ok(None);
+        };
+        let mut cache = self
+            .inner
+            .sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if cache.version != version || cache.tokens.len() >= MAX_CACHED_SESSIONS {
+            cache.sessions.clear();
+            cache.tokens.clear();
+            cache.version = version;
+        }
+        cache.tokens.insert(token_hash.to_string(), token.clone());
+        Ok(Some(token))
     }
 
     /// The user id of a session this server has kept, whatever the access version it was kept

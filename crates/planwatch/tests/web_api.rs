@@ -295,6 +295,14 @@ fn a_units_api_token_writes_its_indicator_values_into_the_report_with_the_same_c
         "the token's writes are audited under its name"
     );
 
+    // A second app server on the same database has used (and kept) the token too.
+    let other = server.another();
+    let there = write_value(
+        &other,
+        &token,
+        r#"{"indicator":"hightech-revenue-share","quarter":"2023Q3","value":12.55}"#,
+    );
+    assert_eq!(there.status, 200, "{}", there.body);
     let list = office.get("/api-tokens").body;
     let token_id: String = list
         .split("/api-tokens/")
@@ -315,6 +323,15 @@ fn a_units_api_token_writes_its_indicator_values_into_the_report_with_the_same_c
         r#"{"indicator":"hightech-revenue-share","quarter":"2023Q3","value":12.6}"#,
     );
     assert_eq!(revoked.status, 401, "a revoked token stops at once");
+    let revoked = write_value(
+        &other,
+        &token,
+        r#"{"indicator":"hightech-revenue-share","quarter":"2023Q3","value":12.6}"#,
+    );
+    assert_eq!(
+        revoked.status, 401,
+        "and at once on the other server, which had kept it"
+    );
 }
 
 #[test]

@@ -222,7 +222,7 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let caller = if let Some(t) = bearer(parts) {
-            match state.store().api_token(&token_hash(&t)).await? {
+            match state.api_token(&token_hash(&t)).await? {
                 Some(tok) => Caller::Token(tok),
                 None => {
                     return Err(ApiError::from(WebError::NotSignedIn {
