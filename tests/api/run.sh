@@ -30,7 +30,9 @@ pw demo --until 2024Q2 --no-serve >/dev/null
 
 # The rate limit is raised for this tier so that schemathesis tests the operations rather than
 # the limiter (which has Rust tests of its own: 429 with Retry-After).
-pw serve --addr 127.0.0.1:0 --api-rate-limit 1000000 >"$DATA/server.out" 2>"$DATA/server.log" &
+# The binary itself in the background, not `pw`: a backgrounded function is a subshell, and
+# killing it at the end left the server running.
+"$BIN" --data-dir "$DATA" serve --addr 127.0.0.1:0 --api-rate-limit 1000000 >"$DATA/server.out" 2>"$DATA/server.log" &
 PID=$!
 URL=""
 for _ in $(seq 1 100); do

@@ -42,8 +42,12 @@ if ! "$PY" -c 'import aiosmtpd' 2>/dev/null; then
   PY="$ROOT/target/aiosmtpd-venv/bin/python"
 fi
 export PLANWATCH_MAIL_LOG="$DATA/mail.jsonl"
-sleep 100000 | "$PY" "$ROOT/tests/notify/receivers.py" >"$PLANWATCH_MAIL_LOG" 2>"$DATA/receivers.log" &
+# It runs until its standard input closes: a FIFO that this script holds open (fd 7) until the end
+# (a `sleep | receivers` pipeline left the sleep behind after the tier).
+mkfifo "$DATA/mail.in"
+"$PY" "$ROOT/tests/notify/receivers.py" <"$DATA/mail.in" >"$PLANWATCH_MAIL_LOG" 2>"$DATA/receivers.log" &
 MAIL_PID=$!
+exec 7>"$DATA/mail.in"
 SMTP_PORT=""
 for _ in $(seq 1 100); do
   SMTP_PORT="$(grep -o 'READY smtp=[0-9]*' "$PLANWATCH_MAIL_LOG" 2>/dev/null | grep -o '[0-9]*$' || true)"
@@ -53,7 +57,9 @@ done
 if [ -z "$SMTP_PORT" ]; then echo "FAIL: the SMTP server on loopback did not start" >&2; cat "$DATA/receivers.log" >&2; exit 1; fi
 
 # --public: the public page journey (08) reads /public without signing in.
-pw serve --addr 127.0.0.1:0 --public --smtp-url "smtp://127.0.0.1:$SMTP_PORT" \
+# The binary itself in the background, not `pw`: a backgrounded function is a subshell, and
+# killing it at the end left the server running.
+"$BIN" --data-dir "$DATA" serve --addr 127.0.0.1:0 --public --smtp-url "smtp://127.0.0.1:$SMTP_PORT" \
   --remind-at off >"$DATA/server.out" 2>"$DATA/server.log" &
 PID=$!
 URL=""
