@@ -365,17 +365,9 @@ impl AppState {
     ) -> WebResult<Option<planwatch_store::User>> {
         let version = self.access_version().await?;
         let idle = chrono::Duration::minutes(self.config().idle_minutes);
-        let cached = {
-            let cache = self
-                .inner
-                .sessions
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            (cache.version == version)
-                .then(|| cache.sessions.get(token_hash).cloned())
-                .flatten()
-                .filter(|s| s.expires_at > now && now - s.last_seen_at <= idle)
-        };
+        let cached = self
+            .kept_access(version, |c| c.sessions.get(token_hash).cloned())
+            .filter(|s| s.expires_at > now && now - s.last_seen_at <= idle);
         // Not cached, or idle by this server's record: another app server may have seen it used
         // since, so the database decides.
         let found = match cached {
@@ -390,18 +382,42 @@ impl AppState {
             session.last_seen_at = now;
         }
         let user = session.user.clone();
+        self.keep_access(version, |c| {
+            c.sessions.insert(token_hash.to_string(), session);
+        });
+        Ok(Some(user))
+    }
+
+    /// What `read` finds in the kept sessions and tokens, if they were kept for `version`.
+    fn kept_access<T>(
+        &self,
+        version: i64,
+        read: impl FnOnce(&SessionCache) -> Option<T>,
+    ) -> Option<T> {
+        let cache = self
+            .inner
+            .sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        (cache.version == version).then(|| read(&cache)).flatten()
+    }
+
+    /// Keeps a session or token (`keep`) for `version`, after emptying what was kept for another
+    /// version or what has grown past `MAX_CACHED_SESSIONS`.
+    fn keep_access(&self, version: i64, keep: impl FnOnce(&mut SessionCache)) {
         let mut cache = self
             .inner
             .sessions
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        if cache.version != version || cache.sessions.len() >= MAX_CACHED_SESSIONS {
+        if cache.version != version
+            || cache.sessions.len() + cache.tokens.len() >= MAX_CACHED_SESSIONS
+        {
             cache.sessions.clear();
             cache.tokens.clear();
             cache.version = version;
         }
-        cache.sessions.insert(token_hash.to_string(), session);
-        Ok(Some(user))
+        keep(&mut cache);
     }
 
     /// The active (not revoked) API token with this hash (see `SessionCache`).
@@ -410,33 +426,15 @@ impl AppState {
         token_hash: &str,
     ) -> WebResult<Option<planwatch_store::ApiToken>> {
         let version = self.access_version().await?;
-        let cached = {
-            let cache = self
-                .inner
-                .sessions
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            (cache.version == version)
-                .then(|| cache.tokens.get(token_hash).cloned())
-                .flatten()
-        };
-        if cached.is_some() {
-            return Ok(cached);
+        if let Some(t) = self.kept_access(version, |c| c.tokens.get(token_hash).cloned()) {
+            return Ok(Some(t));
         }
         let Some(token) = self.store().api_token(token_hash).await? else {
             return Ok(None);
         };
-        let mut cache = self
-            .inner
-            .sessions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        if cache.version != version || cache.tokens.len() >= MAX_CACHED_SESSIONS {
-            cache.sessions.clear();
-            cache.tokens.clear();
-            cache.version = version;
-        }
-        cache.tokens.insert(token_hash.to_string(), token.clone());
+        self.keep_access(version, |c| {
+            c.tokens.insert(token_hash.to_string(), token.clone());
+        });
         Ok(Some(token))
     }
 
