@@ -646,6 +646,68 @@ mod tests {
     }
 
     #[test]
+    fn a_report_reopened_for_correction_gives_its_published_values_not_its_draft() {
+        let d = yangquan_demo("2024Q2", 7);
+        let mut s = d.sources.clone();
+        let k = s
+            .reports
+            .iter()
+            .position(|r| {
+                r.steps.last().map(|x| x.action) == Some(ActionKind::Accept)
+                    && r.content.indicators.iter().any(|i| i.value.is_some())
+            })
+            .expect("an accepted report with a value");
+        let (code, quarter, published) = {
+            let r = &s.reports[k];
+            let row = r
+                .content
+                .indicators
+                .iter()
+                .find(|i| i.value.is_some())
+                .expect("a value");
+            (
+                row.code.to_string(),
+                r.content.period.expect("period"),
+                row.value.expect("value"),
+            )
+        };
+        // The series on record, as the store holds it after the acceptance.
+        let history = vec![input::ValueFact {
+            code: code.clone(),
+            quarter,
+            value: published,
+            source: "历史数据导入".into(),
+            recorded_on: None,
+        }];
+        let value = |s: &AssessSources| {
+            official_series(&s.reports, history.clone())
+                .into_iter()
+                .find(|v| v.code == code && v.quarter == quarter)
+                .map(|v| v.value)
+        };
+        assert_eq!(value(&s), Some(published));
+        let accepted = s.reports[k].steps.last().map(|x| x.at).expect("accepted");
+        let day = |n: i64| accepted + chrono::Duration::days(n);
+        let step = |action, at| ReportStep { action, at };
+        // Reopened, and the unit corrects the value in its draft: not reviewed yet.
+        s.reports[k].steps.push(step(ActionKind::Reopen, day(1)));
+        s.reports[k].steps.push(step(ActionKind::Edit, day(2)));
+        let row = s.reports[k]
+            .content
+            .indicators
+            .iter_mut()
+            .find(|i| i.code.as_str() == code)
+            .expect("the row");
+        row.value = Some(published + 1.0);
+        assert_eq!(value(&s), Some(published), "the published value stands");
+        // Sent and accepted again: the corrected value is official.
+        s.reports[k].steps.push(step(ActionKind::Approve, day(3)));
+        s.reports[k].steps.push(step(ActionKind::Submit, day(3)));
+        s.reports[k].steps.push(step(ActionKind::Accept, day(4)));
+        assert_eq!(value(&s), Some(published + 1.0));
+    }
+
+    #[test]
     fn folding_runs_of_saves_changes_no_assessment() {
         let d = yangquan_demo("2024Q2", 7);
         let today = d.as_of.date();

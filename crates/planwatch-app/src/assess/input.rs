@@ -220,12 +220,23 @@ pub struct ValueFact {
 
 /// The values of accepted reports, each recorded on the day of its report's first acceptance:
 /// the official series as the store builds it when the office accepts a report.
+///
+/// A report reopened for correction (重新开放) and not yet accepted again gives none: its content
+/// is a draft under correction, not reviewed. The store keeps the values its acceptance
+/// published until it is accepted again, and they reach the assessment with the series on
+/// record (`load_sources_in` reads it for the quarters no report gives).
 pub fn official_values(reports: &[ReportFacts]) -> Vec<ValueFact> {
     let mut out = Vec::new();
     for r in reports {
-        let (Some(q), Some(accept)) = (
+        let under_correction = r
+            .steps
+            .iter()
+            .rfind(|s| matches!(s.action, ActionKind::Accept | ActionKind::Reopen))
+            .is_some_and(|s| s.action == ActionKind::Reopen);
+        let (Some(q), Some(accept), false) = (
             r.content.period,
             r.steps.iter().find(|s| s.action == ActionKind::Accept),
+            under_correction,
         ) else {
             continue;
         };
