@@ -391,13 +391,14 @@ fn conflict_on_duplicate(e: StoreError, expected: u64) -> StoreError {
     }
 }
 
-/// Writes `c` as the rows of `report`, whose rows read as `old` (`None`: none, or unknown). Rows
-/// that read the same are left alone: a value a data platform posts changes one indicator row of
-/// a report whose other rows stay as they were, and is then one statement, not one per row.
+/// Writes `c` as the rows of `report` (of `plan`), whose rows read as `old` (`None`: none, or
+/// unknown). Rows that read the same are left alone: a value a data platform posts changes one
+/// indicator row of a report whose other rows stay as they were, and is then one statement, not
+/// one per row (the plan's indicator ids are read only when rows are written anew).
 async fn write_content(
     tx: &mut Tx,
+    plan: i64,
     report: i64,
-    indicators: &BTreeMap<String, i64>,
     c: &ReportContent,
     old: Option<&ReportContent>,
 ) -> Result<()> {
@@ -412,7 +413,8 @@ async fn write_content(
                 .all(|(a, b)| a.code == b.code)
     });
     let Some(old) = old.filter(|_| same_rows) else {
-        return write_indicator_rows(tx, report, indicators, c).await;
+        let ids = indicator_ids(tx, plan).await?;
+        return write_indicator_rows(tx, report, &ids, c).await;
     };
     for (i, (was, row)) in old.indicators.iter().zip(&c.indicators).enumerate() {
         if was == row {
@@ -1314,9 +1316,9 @@ impl Store {
         }
         // An indicator asked in another plan (the same code, the same unit) takes that plan's
         // values for the quarters this plan has none of: reported once, monitored in both. The
-        // plan asked is the oldest active one (`owner_plan_of_i!`, as for `asked_elsewhere`); the values of
-        // all such indicators come in one statement (a province's plan shares dozens of codes,
-        // and every value written reads them).
+        // plan asked is the oldest active one (`owner_plan_of_i!`, as for `asked_elsewhere`);
+        // the values of all such indicators come in one statement (a province's plan shares
+        // dozens of codes, and every value written reads them).
         let mut theirs: BTreeMap<String, Vec<(Quarter, f64)>> = BTreeMap::new();
         for r in tx
             .fetch_all(
@@ -1642,8 +1644,7 @@ async fn save_report_tx(
         _ => None,
     };
     if let Some(c) = content {
-        let ids = indicator_ids(tx, plan).await?;
-        write_content(tx, report_id, &ids, c, old_content.as_ref()).await?;
+        write_content(tx, plan, report_id, c, old_content.as_ref()).await?;
     }
     let demo = match content {
         Some(c) => c.demo,
