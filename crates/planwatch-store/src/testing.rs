@@ -101,6 +101,51 @@ impl ScratchPg {
             let _ = conn.close().await;
         }
     }
+
+    /// Drops the database under whatever still uses it, for a test about a database that goes
+    /// away: retried for up to 20 s (the admin connection may meet a server at its connection
+    /// limit while other tests run, or the drop a backend that is still starting), then checked
+    /// gone. Panics with the last error if it is still there, so such a test never runs on
+    /// against a database that did not go.
+    pub async fn drop_database_now(self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let mut last = String::new();
+        loop {
+            match self.try_drop().await {
+                Ok(()) => return,
+                Err(e) => last = e,
+            }
+            if std::time::Instant::now() > deadline {
+                panic!("test database {} could not be dropped: {last}", self.name);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+
+    async fn try_drop(&self) -> Result<(), String> {
+        let mut conn = PgConnection::connect(&self.admin_url)
+            .await
+            .map_err(|e| format!("connecting: {e}"))?;
+        let dropped = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        )))
+        .execute(&mut conn)
+        .await
+        .map_err(|e| format!("dropping: {e}"));
+        let left: Result<i64, String> =
+            sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname = $1")
+                .bind(&self.name)
+                .fetch_one(&mut conn)
+                .await
+                .map_err(|e| format!("checking: {e}"));
+        let _ = conn.close().await;
+        dropped?;
+        match left? {
+            0 => Ok(()),
+            _ => Err("still listed in pg_database".into()),
+        }
+    }
 }
 
 #[cfg(test)]

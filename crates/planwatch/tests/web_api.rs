@@ -145,7 +145,7 @@ fn pg_an_unexpected_error_shows_a_reference_number_that_is_in_the_log() {
     let mut c = server.sign_in("leader");
     assert_eq!(c.get("/plan").status, 200);
     // The database disappears under the running server.
-    rt.block_on(pg.drop_database());
+    rt.block_on(pg.drop_database_now());
     let r = c.get("/api/v1/units");
     assert_eq!(r.status, 500);
     let body = json(&r.body);
