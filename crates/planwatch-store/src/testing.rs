@@ -109,12 +109,10 @@ impl ScratchPg {
     /// against a database that did not go.
     pub async fn drop_database_now(self) {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        let mut last = String::new();
         loop {
-            match self.try_drop().await {
-                Ok(()) => return,
-                Err(e) => last = e,
-            }
+            let Err(last) = self.try_drop().await else {
+                return;
+            };
             if std::time::Instant::now() > deadline {
                 panic!("test database {} could not be dropped: {last}", self.name);
             }
