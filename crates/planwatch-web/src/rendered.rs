@@ -12,7 +12,7 @@
 
 use axum::body::Bytes;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// At most this many bytes of bodies (keys not counted: they are short); when a new body would
 /// pass it, the bodies used least recently make room.
@@ -21,6 +21,28 @@ pub const MAX_BYTES: usize = 48 << 20;
 /// A body larger than this is not kept (a page that large is rare and cheap to miss).
 const MAX_BODY: usize = 2 << 20;
 
+/// A kept body, with its entity tag once an API read has asked for it (the tag is a hash of the
+/// bytes, made once per body rather than once per request: `api/conditional.rs`).
+#[derive(Debug)]
+pub struct Kept {
+    pub body: Bytes,
+    tag: OnceLock<String>,
+}
+
+impl Kept {
+    pub fn new(body: Bytes) -> Kept {
+        Kept {
+            body,
+            tag: OnceLock::new(),
+        }
+    }
+
+    /// The body's tag, made by `make` from the bytes the first time it is asked for.
+    pub fn tag(&self, make: impl FnOnce(&[u8]) -> String) -> &str {
+        self.tag.get_or_init(|| make(&self.body))
+    }
+}
+
 #[derive(Default)]
 pub struct Rendered {
     slots: Mutex<Slots>,
@@ -28,14 +50,14 @@ pub struct Rendered {
 
 #[derive(Default)]
 struct Slots {
-    by_key: HashMap<String, (Bytes, u64)>,
+    by_key: HashMap<String, (Arc<Kept>, u64)>,
     bytes: usize,
     clock: u64,
 }
 
 impl Rendered {
     /// The body kept under `key`, if any.
-    pub fn get(&self, key: &str) -> Option<Bytes> {
+    pub fn get(&self, key: &str) -> Option<Arc<Kept>> {
         let mut s = self.slots.lock().unwrap_or_else(|p| p.into_inner());
         s.clock += 1;
         let now = s.clock;
@@ -45,20 +67,22 @@ impl Rendered {
         })
     }
 
-    /// Keeps `body` under `key`, making room within [`MAX_BYTES`].
-    pub fn put(&self, key: String, body: Bytes) {
-        self.put_within(key, body, MAX_BYTES);
+    /// Keeps `body` under `key`, making room within [`MAX_BYTES`]; gives it back as kept (or
+    /// as it would have been kept, when too large to keep).
+    pub fn put(&self, key: String, body: Bytes) -> Arc<Kept> {
+        self.put_within(key, body, MAX_BYTES)
     }
 
-    fn put_within(&self, key: String, body: Bytes, max: usize) {
-        if body.len() > MAX_BODY.min(max) {
-            return;
+    fn put_within(&self, key: String, body: Bytes, max: usize) -> Arc<Kept> {
+        let kept = Arc::new(Kept::new(body));
+        if kept.body.len() > MAX_BODY.min(max) {
+            return kept;
         }
         let mut s = self.slots.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((old, _)) = s.by_key.remove(&key) {
-            s.bytes -= old.len();
+            s.bytes -= old.body.len();
         }
-        while s.bytes + body.len() > max {
+        while s.bytes + kept.body.len() > max {
             let Some(oldest) = s
                 .by_key
                 .iter()
@@ -68,13 +92,14 @@ impl Rendered {
                 break;
             };
             if let Some((b, _)) = s.by_key.remove(&oldest) {
-                s.bytes -= b.len();
+                s.bytes -= b.body.len();
             }
         }
         s.clock += 1;
         let now = s.clock;
-        s.bytes += body.len();
-        s.by_key.insert(key, (body, now));
+        s.bytes += kept.body.len();
+        s.by_key.insert(key, (kept.clone(), now));
+        kept
     }
 
     #[cfg(test)]
@@ -108,8 +133,8 @@ mod tests {
         assert!(r.get("a").is_some(), "a used after b");
         r.put_within("c".into(), body(40), 100);
         assert!(r.get("b").is_none(), "b was used least recently");
-        assert_eq!(r.get("a").map(|b| b.len()), Some(40));
-        assert_eq!(r.get("c").map(|b| b.len()), Some(40));
+        assert_eq!(r.get("a").map(|b| b.body.len()), Some(40));
+        assert_eq!(r.get("c").map(|b| b.body.len()), Some(40));
         assert_eq!(r.bytes(), 80);
         r.put_within("a".into(), body(10), 100);
         assert_eq!(r.bytes(), 50, "a replaced, not added");

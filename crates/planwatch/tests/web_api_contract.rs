@@ -9,6 +9,7 @@ mod common;
 mod web_support;
 
 use serde_json::Value;
+use sha2::Digest;
 use web_support::{Client, Response, Server};
 
 const DEMO_PASSWORD: &str = "planwatch-demo";
@@ -363,6 +364,16 @@ fn a_repeated_read_is_a_304_until_the_answer_changes() {
         assert_eq!(first.status, 200, "{path}");
         let etag = first.header("etag").expect("an ETag").to_string();
         assert!(etag.starts_with("W/\"") && etag.len() > 10, "{etag}");
+        // A hash of the exact bytes, whether the answer was made now or kept (rendered.rs).
+        let hash: String = sha2::Sha256::digest(&first.bytes)
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(etag, format!("W/\"{hash}\""), "{path}");
+        let kept = get(&mut c, &contract, path, &[("Authorization", &auth)]);
+        assert_eq!(kept.header("etag"), Some(etag.as_str()), "{path}");
+        assert_eq!(kept.bytes, first.bytes, "{path}");
         assert!(first.header("last-modified").is_some(), "{path}");
         let again = get(
             &mut c,

@@ -19,6 +19,25 @@ use sha2::{Digest, Sha256};
 #[derive(Clone, Copy)]
 pub struct JudgedToday;
 
+/// Put in a response's extensions by a handler whose body is a kept one (rendered.rs): the tag is
+/// made once per kept body, and the body goes out as it is instead of being read into one buffer
+/// and hashed on every request. The handler answers with exactly `Tagged.0.body`.
+#[derive(Clone)]
+pub struct Tagged(pub std::sync::Arc<crate::rendered::Kept>);
+
+/// The entity tag of an answer's bytes.
+fn etag_of(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    format!(
+        "W/\"{}\"",
+        digest
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    )
+}
+
 /// The largest answer buffered for its tag (answers are JSON built in memory anyway).
 const MAX_TAGGED_BYTES: usize = 64 * 1024 * 1024;
 
@@ -63,24 +82,18 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_TAGGED_BYTES).await {
-        Ok(b) => b,
-        Err(e) => {
-            return super::problem::ApiError::from(super::super::error::WebError::Internal(
-                anyhow::anyhow!("reading an answer to tag it: {e}"),
-            ))
-            .into_response();
-        }
+    let (etag, body) = match parts.extensions.remove::<Tagged>() {
+        Some(Tagged(kept)) => (kept.tag(etag_of).to_owned(), body),
+        None => match axum::body::to_bytes(body, MAX_TAGGED_BYTES).await {
+            Ok(bytes) => (etag_of(&bytes), Body::from(bytes)),
+            Err(e) => {
+                return super::problem::ApiError::from(super::super::error::WebError::Internal(
+                    anyhow::anyhow!("reading an answer to tag it: {e}"),
+                ))
+                .into_response();
+            }
+        },
     };
-    let digest = Sha256::digest(&bytes);
-    let etag: String = format!(
-        "W/\"{}\"",
-        digest
-            .iter()
-            .take(16)
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
     let mut modified = match state.data_version().await {
         Ok(v) => state.data_version_at(v).await.ok().flatten(),
         Err(_) => None,
@@ -124,7 +137,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         parts.headers.remove(header::CONTENT_LENGTH);
         return Response::from_parts(parts, Body::empty());
     }
-    Response::from_parts(parts, Body::from(bytes))
+    Response::from_parts(parts, body)
 }
 
 #[cfg(test)]

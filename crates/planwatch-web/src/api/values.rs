@@ -9,7 +9,7 @@ use super::super::error::WebError;
 use super::super::pages::dashboard::value_zh;
 use super::super::reporting as web_rep;
 use super::Caller;
-use super::conditional::JudgedToday;
+use super::conditional::{JudgedToday, Tagged};
 use super::params::{self, Params};
 use super::problem::{ApiError, Kind, Problem};
 use axum::Json;
@@ -56,16 +56,19 @@ fn judged_today<T: Serialize>(body: T) -> Response {
 }
 
 /// Serialised JSON judged by today's date, as [`judged_today`] answers it.
-fn judged_today_json(body: axum::body::Bytes) -> Response {
+/// A kept JSON answer that depends on today's date, carrying its body's kept tag (see
+/// `conditional::Tagged`).
+fn judged_today_json(kept: std::sync::Arc<crate::rendered::Kept>) -> Response {
     let mut r = (
         [(
             axum::http::header::CONTENT_TYPE,
             axum::http::HeaderValue::from_static("application/json"),
         )],
-        body,
+        kept.body.clone(),
     )
         .into_response();
     r.extensions_mut().insert(JudgedToday);
+    r.extensions_mut().insert(Tagged(kept));
     r
 }
 
@@ -186,8 +189,8 @@ pub async fn indicators(
         &assessment::today_in_china(),
         &q.key(),
     ]);
-    if let Some(body) = state.rendered().get(&key) {
-        return Ok(judged_today_json(body));
+    if let Some(kept) = state.rendered().get(&key) {
+        return Ok(judged_today_json(kept));
     }
     let a = assessed(&state, &q).await?;
     let doc = IndicatorsDoc {
@@ -206,8 +209,7 @@ pub async fn indicators(
     let body = axum::body::Bytes::from(
         serde_json::to_vec(&doc).map_err(|e| WebError::Internal(e.into()))?,
     );
-    state.rendered().put(key, body.clone());
-    Ok(judged_today_json(body))
+    Ok(judged_today_json(state.rendered().put(key, body)))
 }
 
 pub async fn indicator(

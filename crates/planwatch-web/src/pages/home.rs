@@ -140,8 +140,8 @@ pub async fn show(
     // The dashboard's body is kept per everything it is made from (rendered.rs): a plan whose
     // data did not change is shown without loading its monitoring sources again.
     let key = dashboard_key(&state, &user, &q).await?;
-    if let Some(body) = state.rendered().get(&key)
-        && let Ok(body) = std::str::from_utf8(&body)
+    if let Some(kept) = state.rendered().get(&key)
+        && let Ok(body) = std::str::from_utf8(&kept.body)
     {
         return super::dashboard::page(&state, &user, body).await;
     }
@@ -149,7 +149,7 @@ pub async fn show(
         && a.sources.reports.iter().any(|r| !r.steps.is_empty())
     {
         let body = super::dashboard::body(&state, &user, a).await?;
-        state
+        let _ = state
             .rendered()
             .put(key, axum::body::Bytes::from(body.clone()));
         return super::dashboard::page(&state, &user, &body).await;
