@@ -227,20 +227,45 @@ pub fn with_fresh_reports(
     Some((sources, stored))
 }
 
-/// The first quarter whose assessment may differ between `old` and `new`, sources that differ
-/// only in the reports of the quarters `touched` (as [`with_fresh_reports`] gives them): an
-/// assessment of an earlier quarter is the same for both, as of any day, since
+/// Which kept assessments still hold after some reports changed (see
+/// [`assessments_kept_before`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeptAssessments {
+    /// Those of the quarters before this one.
+    Before(planwatch_model::Quarter),
+    /// Every one: the changes were all in what no assessment reads.
+    Every,
+}
+
+impl KeptAssessments {
+    /// Whether an assessment of `q` (as of any day) still holds.
+    pub fn keeps(self, q: planwatch_model::Quarter) -> bool {
+        match self {
+            KeptAssessments::Before(first) => q < first,
+            KeptAssessments::Every => true,
+        }
+    }
+}
+
+/// Which assessments are the same for `old` and `new`, sources that differ only in the reports of
+/// the quarters `touched` (as [`with_fresh_reports`] gives them). An assessment of a quarter
+/// before every touched one is the same for both, as of any day, since
 /// [`AssessSources::build`](input::AssessSources::build) reads no report of a quarter after the
 /// one it assesses — its accepted reports, its pending and returned ones and the duty to report
-/// all stop at that quarter. What every quarter reads is checked to be the same: the official
-/// series, whether the data are 示例数据, and which units reported which quarters. `None` when it
-/// is not, or when nothing was touched: nothing is known to be the same then.
+/// all stop at that quarter. A touched report that is the same in all the assessment reads of it
+/// ([`same_for_assessment`]: a draft saved again) touches nothing. What every quarter reads is
+/// checked to be the same: the official series, whether the data are 示例数据, and which units
+/// reported which quarters. `None` when it is not, or when nothing was touched: nothing is known
+/// to be the same then.
 pub fn assessments_kept_before(
     old: &AssessSources,
     new: &AssessSources,
     touched: impl IntoIterator<Item = planwatch_model::Quarter>,
-) -> Option<planwatch_model::Quarter> {
-    let first = touched.into_iter().min()?;
+) -> Option<KeptAssessments> {
+    let touched: BTreeSet<planwatch_model::Quarter> = touched.into_iter().collect();
+    if touched.is_empty() {
+        return None;
+    }
     let key = |r: &input::ReportFacts| (r.content.unit.clone(), r.content.period);
     let same = old.values == new.values
         && old.is_demo() == new.is_demo()
@@ -250,7 +275,66 @@ pub fn assessments_kept_before(
             .iter()
             .zip(&new.reports)
             .all(|(a, b)| key(a) == key(b));
-    same.then_some(first)
+    if !same {
+        return None;
+    }
+    let first = old
+        .reports
+        .iter()
+        .zip(&new.reports)
+        .filter(|(a, _)| a.content.period.is_some_and(|q| touched.contains(&q)))
+        .filter(|(a, b)| !same_for_assessment(a, b))
+        .filter_map(|(a, _)| a.content.period)
+        .min();
+    Some(first.map_or(KeptAssessments::Every, KeptAssessments::Before))
+}
+
+/// Whether the assessment reads the same of the report `a` as of `b` (the same report, unit and
+/// quarter), as of any day. [`AssessSources::build`](input::AssessSources::build) reads of a
+/// report its unit, quarter and 示例数据 mark; its submissions, returns, reopenings and
+/// acceptances with their times (the duty to report, the official series); the kind of its latest
+/// step by the day assessed (`accepted_by`, the pending and returned reports) — where saving,
+/// asking for approval and approving are alike, none of them counting; and its content only
+/// while it is accepted. So a draft saved again, with other values, reads the same.
+pub fn same_for_assessment(a: &input::ReportFacts, b: &input::ReportFacts) -> bool {
+    use planwatch_quarterly::ActionKind;
+    let counts = |k: ActionKind| {
+        !matches!(
+            k,
+            ActionKind::Edit | ActionKind::RequestApproval | ActionKind::Approve
+        )
+    };
+    let ever_accepted =
+        |r: &input::ReportFacts| r.steps.iter().any(|s| s.action == ActionKind::Accept);
+    if a.content.unit != b.content.unit
+        || a.content.period != b.content.period
+        || a.content.demo != b.content.demo
+        || ((ever_accepted(a) || ever_accepted(b)) && a.content != b.content)
+    {
+        return false;
+    }
+    let counted = |r: &'_ input::ReportFacts| {
+        r.steps
+            .iter()
+            .filter(|s| counts(s.action))
+            .map(|s| (s.action, s.at))
+            .collect::<Vec<_>>()
+    };
+    if counted(a) != counted(b) {
+        return false;
+    }
+    // The kind of the latest step by a day changes only on the days of steps.
+    let latest = |r: &input::ReportFacts, day: chrono::NaiveDate| {
+        r.steps
+            .iter()
+            .rfind(|s| s.at.date() <= day)
+            .map(|s| s.action)
+            .filter(|k| counts(*k))
+    };
+    a.steps
+        .iter()
+        .chain(&b.steps)
+        .all(|s| latest(a, s.at.date()) == latest(b, s.at.date()))
 }
 
 /// `planwatch assess`: opens the store in `data_dir` (or `DATABASE_URL`), reads the current
@@ -798,7 +882,7 @@ mod tests {
             row.problems = "资金拨付滞后，已协调财政部门".into();
         }
         let kept_before = assessments_kept_before(old, &new, [changed]).expect("the same series");
-        assert_eq!(kept_before, changed);
+        assert_eq!(kept_before, KeptAssessments::Before(changed));
         let today = d.as_of.date();
         let rules = Rules::default();
         let days = |p: Quarter| [default_as_of(p, today), today, later(24).date()];
@@ -807,7 +891,7 @@ mod tests {
             for as_of in days(p) {
                 let a = assess_sources(old, p, as_of, &rules).expect("old");
                 let b = assess_sources(&new, p, as_of, &rules).expect("new");
-                if p < kept_before {
+                if kept_before.keeps(p) {
                     assert_eq!(a, b, "{p} as of {as_of}");
                 } else {
                     differs |= a != b;
@@ -851,6 +935,190 @@ mod tests {
             assessments_kept_before(old, &new, std::iter::empty()),
             None,
             "nothing touched: nothing is known"
+        );
+    }
+
+    #[test]
+    fn a_report_that_reads_the_same_to_the_assessment_changes_no_assessment() {
+        let d = yangquan_demo("2024Q2", 7);
+        let changed = q("2024Q2");
+        let at =
+            d.sources
+                .reports
+                .iter()
+                .position(|r| {
+                    r.content.period == Some(changed)
+                        && !r.steps.is_empty()
+                        && r.content.tasks.iter().any(|t| {
+                            matches!(t.key, Some(planwatch_quarterly::RowKey::Task { .. }))
+                        })
+                })
+                .expect("a lead unit's report");
+        // The report as saved and submitted, and nothing after.
+        let first = d.sources.reports[at].steps[0].at;
+        let submitted = first + chrono::Duration::hours(1);
+        let mut d = d.clone();
+        d.sources.reports[at].steps = vec![
+            ReportStep {
+                action: ActionKind::Edit,
+                at: first,
+            },
+            ReportStep {
+                action: ActionKind::Submit,
+                at: submitted,
+            },
+        ];
+        let d = d;
+        let rules = Rules::default();
+        let today = d.as_of.date();
+        // Sources with steps of the given kinds after the submission, the given hours after it,
+        // and the report's task rows saying `problems` (and, with some, done).
+        let with = |steps: &[(ActionKind, i64)], problems: &str| {
+            let mut s = d.sources.clone();
+            let r = &mut s.reports[at];
+            for (action, hours) in steps {
+                r.steps.push(ReportStep {
+                    action: *action,
+                    at: submitted + chrono::Duration::hours(*hours),
+                });
+            }
+            for row in &mut r.content.tasks {
+                row.problems = problems.into();
+                if !problems.is_empty() {
+                    row.share_complete = Some(1.0);
+                    row.status = Some(planwatch_model::TaskStatus::Done);
+                }
+            }
+            s
+        };
+        // Every quarter from the changed one on, as of every day a step was taken, the quarter's
+        // default day and today.
+        let equal_assessments = |a: &AssessSources, b: &AssessSources| {
+            let mut days: BTreeSet<NaiveDate> = [a, b]
+                .iter()
+                .flat_map(|s| s.reports[at].steps.iter().map(|st| st.at.date()))
+                .filter(|day| *day >= submitted.date() && *day <= today)
+                .collect();
+            days.insert(today);
+            [changed, q("2024Q4")].iter().all(|p| {
+                days.iter().chain([&default_as_of(*p, today)]).all(|day| {
+                    assess_sources(a, *p, *day, &rules).expect("a")
+                        == assess_sources(b, *p, *day, &rules).expect("b")
+                })
+            })
+        };
+        use ActionKind::{Accept, Approve, Edit, Reopen, RequestApproval, Return, Submit};
+        // Cases meant to read the same: saves, approvals and other words of a draft.
+        let draft = [(Return, 1), (Edit, 2)];
+        let again = [
+            (Return, 1),
+            (Edit, 2),
+            (Edit, 3),
+            (RequestApproval, 4),
+            (Approve, 5),
+            (Edit, 6),
+        ];
+        let kept = assessments_kept_before(
+            &with(&draft, "原有问题"),
+            &with(&again, "资金拨付滞后"),
+            [changed],
+        );
+        assert_eq!(kept, Some(KeptAssessments::Every));
+        assert!(equal_assessments(
+            &with(&draft, "原有问题"),
+            &with(&again, "资金拨付滞后")
+        ));
+        // A save after a return takes the report off the list of returned ones: it counts,
+        // and the assessment shows it (the rule is not looser than the assessment).
+        let (returned, saved) = (
+            with(&[(Return, 1)], ""),
+            with(&[(Return, 1), (Edit, 2)], ""),
+        );
+        assert!(!same_for_assessment(
+            &returned.reports[at],
+            &saved.reports[at]
+        ));
+        assert!(!equal_assessments(&returned, &saved), "the save shows");
+        assert_eq!(
+            assessments_kept_before(&returned, &saved, [changed]),
+            Some(KeptAssessments::Before(changed))
+        );
+        // The content of a report that was accepted is read while it is.
+        let (accepted, corrected) = (
+            with(&[(Accept, 1)], ""),
+            with(&[(Accept, 1)], "资金拨付滞后"),
+        );
+        assert!(!same_for_assessment(
+            &accepted.reports[at],
+            &corrected.reports[at]
+        ));
+        assert!(
+            !equal_assessments(&accepted, &corrected),
+            "the content shows"
+        );
+        // A return and submission again on the day of the acceptance: the same kind of latest step
+        // every day, but the duty to report saw a return.
+        let (straight, bounced) = (
+            with(&[(Accept, 5)], ""),
+            with(&[(Return, 3), (Submit, 4), (Accept, 5)], ""),
+        );
+        assert!(!same_for_assessment(
+            &straight.reports[at],
+            &bounced.reports[at]
+        ));
+        assert!(!equal_assessments(&straight, &bounced), "the return shows");
+        // Random histories: whenever the rule says two read the same, every assessment agrees.
+        let kinds = [
+            Edit,
+            RequestApproval,
+            Approve,
+            Submit,
+            Return,
+            Reopen,
+            Accept,
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % n as u64).expect("small")
+        };
+        let (mut same, mut differ) = (0, 0);
+        for _ in 0..64 {
+            let mut old: Vec<(ActionKind, i64)> = Vec::new();
+            for n in 0..next(4) {
+                old.push((
+                    kinds[next(kinds.len())],
+                    1 + 6 * i64::try_from(n).expect("small"),
+                ));
+            }
+            let mut new = old.clone();
+            // Sometimes one of the earlier steps is gone from the new history.
+            if !new.is_empty() && next(3) == 0 {
+                new.remove(next(new.len()));
+            }
+            for n in 0..1 + next(3) {
+                // Mostly the steps of a draft, sometimes any.
+                let kind = if next(3) == 0 {
+                    kinds[next(kinds.len())]
+                } else {
+                    kinds[next(3)]
+                };
+                new.push((kind, 30 + 6 * i64::try_from(n).expect("small")));
+            }
+            let words = ["", "资金拨付滞后"];
+            let (a, b) = (with(&old, words[next(2)]), with(&new, words[next(2)]));
+            if same_for_assessment(&a.reports[at], &b.reports[at]) {
+                same += 1;
+                assert!(equal_assessments(&a, &b), "{old:?} → {new:?}");
+            } else {
+                differ += 1;
+            }
+        }
+        assert!(
+            same >= 8 && differ >= 8,
+            "{same} read the same, {differ} not"
         );
     }
 

@@ -260,17 +260,18 @@ async fn sources(state: &AppState) -> WebResult<Loaded> {
         {
             out_of_use.extend(entries.remove(&oldest));
         }
-        // The assessments of the quarters before the first one whose reports changed are those
-        // the kept entry computed (`assessments_kept_before`).
+        // The assessments of the quarters before the first one whose reports changed in what an
+        // assessment reads (all of them, after a draft was saved) are those the kept entry
+        // computed (`assessments_kept_before`).
         let outcomes: BTreeMap<(Quarter, NaiveDate), Arc<Outcome>> = kept_before
-            .and_then(|first| {
+            .and_then(|kept: app::assess::KeptAssessments| {
                 let old = entries
                     .get(&plan)
                     .filter(|e| Some(e.version) == stale_version)?;
                 Some(
                     old.outcomes
                         .iter()
-                        .filter(|((q, _), _)| *q < first)
+                        .filter(|((q, _), _)| kept.keeps(*q))
                         .map(|(k, o)| (*k, o.clone()))
                         .collect(),
                 )
@@ -306,12 +307,12 @@ const MAX_CHANGES_TO_REFRESH: usize = 32;
 enum Refresh {
     /// Nothing it holds changed.
     Kept,
-    /// Some of its reports changed: the sources and reports with those read anew, and the first
-    /// quarter whose assessments may have changed (`None`: any may have).
+    /// Some of its reports changed: the sources and reports with those read anew, and which
+    /// kept assessments still hold (`None`: none is known to).
     Fresh(
         Box<AssessSources>,
         Vec<planwatch_store::StoredReport>,
-        Option<Quarter>,
+        Option<app::assess::KeptAssessments>,
     ),
 }
 

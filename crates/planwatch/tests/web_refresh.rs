@@ -114,6 +114,41 @@ fn sources_brought_up_to_date_report_by_report_answer_as_a_full_read_does() {
         "2023Q2's assessment was carried over at each step"
     );
 
+    // The unit fills its returned report in again and sends it to its head: it is no longer a
+    // returned one, which 2023Q3's assessment shows (2023Q2's alone is carried). Filled in and
+    // sent once more, nothing an assessment reads changed: 2023Q3's is carried too.
+    let again = std::path::Path::new(f).with_file_name("again.xlsx");
+    let bytes = std::fs::read(std::path::Path::new(f).with_file_name("t.xlsx")).expect("template");
+    let other_values = planwatch_quarterly::xlsx::edit::copy_with(&bytes, |sheet| {
+        filled::fill(sheet);
+        for v in sheet.cells.values_mut() {
+            if let planwatch_quarterly::xlsx::edit::CellValue::Number(n) = v {
+                *n += 1.0;
+            }
+        }
+    })
+    .expect("filled with other values");
+    std::fs::write(&again, other_values).expect("written");
+    let mut carried_by_step = Vec::new();
+    for file in [f.as_str(), again.to_str().expect("utf-8")] {
+        let carried_before = counter(&server, carried);
+        let out = server.cli(&["submit", file, "--as", "kjj"]);
+        assert!(out.contains("待负责人审核"), "{out}");
+        let kept = answers(&mut office, &ANSWERS);
+        let fresh = answers(&mut server.another().sign_in("office"), &ANSWERS);
+        assert_eq!(kept, fresh, "filled in again");
+        carried_by_step.push(counter(&server, carried) - carried_before);
+    }
+    assert!(
+        carried_by_step[1] > carried_by_step[0],
+        "more is carried when nothing read changed: {carried_by_step:?}"
+    );
+    assert_eq!(
+        loads(&server, "changed_reports"),
+        refreshed_before + 4,
+        "each step was read report by report"
+    );
+
     // An acceptance publishes values: read in full.
     let full = loads(&server, "full");
     server.cli(&["submit", f, "--as", "kjj.head"]);
