@@ -22,19 +22,46 @@ pub const MAX_BYTES: usize = 48 << 20;
 const MAX_BODY: usize = 2 << 20;
 
 /// A kept body, with its entity tag once an API read has asked for it (the tag is a hash of the
-/// bytes, made once per body rather than once per request: `api/conditional.rs`).
+/// bytes, made once per body rather than once per request: `api/conditional.rs`), and, for a page
+/// part kept as text, the text (the same buffer: a part put into a page is not checked to be
+/// UTF-8 again on every request).
 #[derive(Debug)]
 pub struct Kept {
     pub body: Bytes,
+    text: Option<Arc<str>>,
     tag: OnceLock<String>,
+}
+
+/// Text as the owner of a body's bytes.
+struct TextBytes(Arc<str>);
+
+impl AsRef<[u8]> for TextBytes {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
 }
 
 impl Kept {
     pub fn new(body: Bytes) -> Kept {
         Kept {
             body,
+            text: None,
             tag: OnceLock::new(),
         }
+    }
+
+    fn text_of(text: String) -> Kept {
+        let text: Arc<str> = Arc::from(text);
+        Kept {
+            body: Bytes::from_owner(TextBytes(text.clone())),
+            text: Some(text),
+            tag: OnceLock::new(),
+        }
+    }
+
+    /// The text of a body kept as text ([`Rendered::put_text`]).
+    pub fn text(&self) -> Option<&str> {
+        self.text.as_deref()
     }
 
     /// The body's tag, made by `make` from the bytes the first time it is asked for.
@@ -73,8 +100,16 @@ impl Rendered {
         self.put_within(key, body, MAX_BYTES)
     }
 
+    /// Keeps `text` under `key` as [`put`](Self::put) does, its text at hand ([`Kept::text`]).
+    pub fn put_text(&self, key: String, text: String) -> Arc<Kept> {
+        self.keep(key, Arc::new(Kept::text_of(text)), MAX_BYTES)
+    }
+
     fn put_within(&self, key: String, body: Bytes, max: usize) -> Arc<Kept> {
-        let kept = Arc::new(Kept::new(body));
+        self.keep(key, Arc::new(Kept::new(body)), max)
+    }
+
+    fn keep(&self, key: String, kept: Arc<Kept>, max: usize) -> Arc<Kept> {
         if kept.body.len() > MAX_BODY.min(max) {
             return kept;
         }
@@ -141,6 +176,18 @@ mod tests {
         r.put_within("huge".into(), body(101), 100);
         assert!(r.get("huge").is_none(), "larger than the limit: not kept");
         assert_eq!(r.bytes(), 50);
+    }
+
+    #[test]
+    fn a_body_kept_as_text_gives_its_text_and_the_same_bytes() {
+        let r = Rendered::default();
+        let text = r.put_text("t".into(), "驾驶舱".repeat(3));
+        assert_eq!(text.text(), Some("驾驶舱驾驶舱驾驶舱"));
+        assert_eq!(text.body.as_ref(), "驾驶舱驾驶舱驾驶舱".as_bytes());
+        assert_eq!(r.get("t").and_then(|k| k.text().map(str::len)), Some(27));
+        assert_eq!(r.bytes(), 27);
+        r.put("b".into(), Bytes::from_static(b"x"));
+        assert_eq!(r.get("b").map(|k| k.text().is_none()), Some(true));
     }
 
     #[test]

@@ -141,7 +141,7 @@ pub async fn show(
     // data did not change is shown without loading its monitoring sources again.
     let key = dashboard_key(&state, &user, &q).await?;
     if let Some(kept) = state.rendered().get(&key)
-        && let Ok(body) = std::str::from_utf8(&kept.body)
+        && let Some(body) = kept.text()
     {
         return super::dashboard::page(&state, &user, body).await;
     }
@@ -149,10 +149,8 @@ pub async fn show(
         && a.sources.reports.iter().any(|r| !r.steps.is_empty())
     {
         let body = super::dashboard::body(&state, &user, a).await?;
-        let _ = state
-            .rendered()
-            .put(key, axum::body::Bytes::from(body.clone()));
-        return super::dashboard::page(&state, &user, &body).await;
+        let kept = state.rendered().put_text(key, body);
+        return super::dashboard::page(&state, &user, kept.text().unwrap_or_default()).await;
     }
     let c = Chrome::new(&state, &user, "home", "驾驶舱").await?;
     let data = PlanData::load(&state).await?;
