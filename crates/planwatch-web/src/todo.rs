@@ -14,6 +14,12 @@ use planwatch_store::User;
 /// Worked out once per data version and day, per person and plan: a unit's people see every
 /// plan's changes (the global version), the others their plan's.
 pub async fn items(state: &AppState, user: &User) -> WebResult<Vec<TodoItem>> {
+    Ok(kept(state, user).await?.as_ref().clone())
+}
+
+/// `user`'s to-do list as kept (see [`items`]): for what reads part of it (the count on every
+/// page's navigation, the first items on the home page) without copying it all.
+pub async fn kept(state: &AppState, user: &User) -> WebResult<std::sync::Arc<Vec<TodoItem>>> {
     let version = if user.role.is_unit_bound() {
         state.global_version().await?
     } else {
@@ -21,10 +27,10 @@ pub async fn items(state: &AppState, user: &User) -> WebResult<Vec<TodoItem>> {
     };
     let today = assessment::today_in_china();
     if let Some(items) = state.cached_todo(user.id, version, today) {
-        return Ok(items.as_ref().clone());
+        return Ok(items);
     }
-    let items = across_plans(state, user).await?;
-    state.cache_todo(user.id, version, today, std::sync::Arc::new(items.clone()));
+    let items = std::sync::Arc::new(across_plans(state, user).await?);
+    state.cache_todo(user.id, version, today, items.clone());
     Ok(items)
 }
 
@@ -89,5 +95,5 @@ async fn plan_items(state: &AppState, user: &User) -> WebResult<Vec<TodoItem>> {
 
 /// How many things `user` has to do, for the navigation (the list above, counted).
 pub async fn count(state: &AppState, user: &User) -> WebResult<usize> {
-    Ok(items(state, user).await?.len())
+    Ok(kept(state, user).await?.len())
 }

@@ -69,10 +69,11 @@ pub async fn todo_head(
     state: &AppState,
     user: &planwatch_store::User,
 ) -> WebResult<(Vec<planwatch_app::todo::TodoItem>, usize)> {
-    let mut todo = super::super::todo::items(state, user).await?;
-    let total = todo.len();
-    todo.truncate(TODO_ON_HOME);
-    Ok((todo, total))
+    let todo = super::super::todo::kept(state, user).await?;
+    Ok((
+        todo.iter().take(TODO_ON_HOME).cloned().collect(),
+        todo.len(),
+    ))
 }
 
 /// What the dashboard's body is made from: the plan and its data version (its monitoring),
