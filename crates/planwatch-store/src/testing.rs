@@ -91,15 +91,7 @@ impl ScratchPg {
     /// Drops the database (call at the end of a test; a failed test leaves it for inspection on
     /// the throwaway server).
     pub async fn drop_database(self) {
-        if let Ok(mut conn) = PgConnection::connect(&self.admin_url).await {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            )))
-            .execute(&mut conn)
-            .await;
-            let _ = conn.close().await;
-        }
+        let _ = self.try_drop().await;
     }
 
     /// Drops the database under whatever still uses it, for a test about a database that goes
