@@ -12,6 +12,7 @@ use planwatch_monitor::{Assessment, Rules};
 use planwatch_quarterly::fold_saves;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 
 pub use input::{AssessSources, MethodConfig};
 
@@ -117,18 +118,23 @@ pub async fn load_sources_in(
     store: &planwatch_store::Store,
     ctx: &super::reporting::Context,
     methods: MethodConfig,
-) -> anyhow::Result<(AssessSources, Vec<planwatch_store::StoredReport>)> {
+) -> anyhow::Result<(AssessSources, Vec<Arc<planwatch_store::StoredReport>>)> {
     let units = store.units().await?;
     let view = store.org_view().await?;
     // The series before the reports: a value published by an acceptance is then always matched
     // by that acceptance in the reports read next, even if another server accepts a report
     // between the two reads (the store offers no single snapshot across them).
     let history = store.indicator_history().await?;
-    let mut stored = store.reports(None).await?;
-    for r in &mut stored {
-        fold_saves(&mut r.events);
-    }
-    let reports = report_facts(&stored);
+    let stored: Vec<Arc<planwatch_store::StoredReport>> = store
+        .reports(None)
+        .await?
+        .into_iter()
+        .map(|mut r| {
+            fold_saves(&mut r.events);
+            Arc::new(r)
+        })
+        .collect();
+    let reports: Vec<_> = stored.iter().map(|r| report_facts(r)).collect();
     let history = history.into_iter().flat_map(|(code, series)| {
         series
             .into_iter()
@@ -158,18 +164,18 @@ pub async fn load_sources_in(
     Ok((sources, stored))
 }
 
-fn report_facts(stored: &[planwatch_store::StoredReport]) -> Vec<input::ReportFacts> {
-    stored
-        .iter()
-        .map(|r| input::ReportFacts::from_events(r.content.clone(), &r.events))
-        .collect()
+fn report_facts(r: &planwatch_store::StoredReport) -> Arc<input::ReportFacts> {
+    Arc::new(input::ReportFacts::from_events(
+        r.content.clone(),
+        &r.events,
+    ))
 }
 
 /// The official series holds the values of accepted reports (taken from the reports, with the
 /// day of acceptance, so an assessment as of an earlier day leaves later ones out) and imported
 /// history (known from the start) for the quarters no accepted report gives.
 fn official_series(
-    reports: &[input::ReportFacts],
+    reports: &[Arc<input::ReportFacts>],
     history: impl IntoIterator<Item = input::ValueFact>,
 ) -> Vec<input::ValueFact> {
     let mut values = input::official_values(reports);
@@ -195,23 +201,37 @@ pub const STEPS_KEEPING_THE_SERIES: &[&str] = &[
 
 /// The sources with some of their stored reports read anew (`fresh`, each replacing the stored
 /// report of the same unit and quarter), for changes of those reports by
-/// [`STEPS_KEEPING_THE_SERIES`] alone: everything else is as it was. `None` if a fresh report
-/// is not among `stored` (a new report: the caller loads everything). Fresh histories are folded
-/// as [`load_sources_in`] folds them.
+/// [`STEPS_KEEPING_THE_SERIES`] alone: everything else is as it was, and the reports not read
+/// anew are shared with `sources` and `stored`, not copied (a province's plan has hundreds).
+/// `None` if a fresh report is not among `stored` (a new report: the caller loads everything),
+/// or if `stored` is not the list `sources` was taken from (as [`load_sources_in`] gives them,
+/// report for report). Fresh histories are folded as [`load_sources_in`] folds them.
 pub fn with_fresh_reports(
     sources: &AssessSources,
-    stored: &[planwatch_store::StoredReport],
+    stored: &[Arc<planwatch_store::StoredReport>],
     fresh: Vec<planwatch_store::StoredReport>,
-) -> Option<(AssessSources, Vec<planwatch_store::StoredReport>)> {
+) -> Option<(AssessSources, Vec<Arc<planwatch_store::StoredReport>>)> {
+    let taken_from = |s: &planwatch_store::StoredReport, f: &input::ReportFacts| {
+        f.content.unit == s.unit && f.content.period == Some(s.period)
+    };
+    if sources.reports.len() != stored.len()
+        || !stored
+            .iter()
+            .zip(&sources.reports)
+            .all(|(s, f)| taken_from(s, f))
+    {
+        return None;
+    }
     let mut stored = stored.to_vec();
+    let mut reports = sources.reports.clone();
     for mut f in fresh {
         fold_saves(&mut f.events);
         let at = stored
             .iter()
             .position(|r| r.unit == f.unit && r.period == f.period)?;
-        stored[at] = f;
+        reports[at] = report_facts(&f);
+        stored[at] = Arc::new(f);
     }
-    let reports = report_facts(&stored);
     // The imported history as the full load took it (values no accepted report gives).
     let history = sources
         .values
@@ -572,10 +592,12 @@ mod tests {
             Some(planwatch_monitor::time::TimePoint::Quarter(q("2024Q2")))
         );
         let accepted_at = d.as_of;
-        d.sources.reports[k].steps.push(ReportStep {
-            action: ActionKind::Accept,
-            at: accepted_at,
-        });
+        Arc::make_mut(&mut d.sources.reports[k])
+            .steps
+            .push(ReportStep {
+                action: ActionKind::Accept,
+                at: accepted_at,
+            });
         d.sources.values = official_values(&d.sources.reports);
         let after = assess_sources(&d.sources, q("2024Q2"), as_of, &Rules::default())
             .expect("valid")
@@ -596,7 +618,7 @@ mod tests {
             .assessment;
         let mut trimmed = d.sources.clone();
         for r in &mut trimmed.reports {
-            r.steps.retain(|s| s.at.date() <= cut);
+            Arc::make_mut(r).steps.retain(|s| s.at.date() <= cut);
         }
         trimmed
             .values
@@ -774,9 +796,10 @@ mod tests {
         let day = |n: i64| accepted + chrono::Duration::days(n);
         let step = |action, at| ReportStep { action, at };
         // Reopened, and the unit corrects the value in its draft: not reviewed yet.
-        s.reports[k].steps.push(step(ActionKind::Reopen, day(1)));
-        s.reports[k].steps.push(step(ActionKind::Edit, day(2)));
-        let row = s.reports[k]
+        let r = Arc::make_mut(&mut s.reports[k]);
+        r.steps.push(step(ActionKind::Reopen, day(1)));
+        r.steps.push(step(ActionKind::Edit, day(2)));
+        let row = r
             .content
             .indicators
             .iter_mut()
@@ -785,9 +808,10 @@ mod tests {
         row.value = Some(published + 1.0);
         assert_eq!(value(&s), Some(published), "the published value stands");
         // Sent and accepted again: the corrected value is official.
-        s.reports[k].steps.push(step(ActionKind::Approve, day(3)));
-        s.reports[k].steps.push(step(ActionKind::Submit, day(3)));
-        s.reports[k].steps.push(step(ActionKind::Accept, day(4)));
+        let r = Arc::make_mut(&mut s.reports[k]);
+        r.steps.push(step(ActionKind::Approve, day(3)));
+        r.steps.push(step(ActionKind::Submit, day(3)));
+        r.steps.push(step(ActionKind::Accept, day(4)));
         assert_eq!(value(&s), Some(published + 1.0));
     }
 
@@ -827,9 +851,10 @@ mod tests {
                     events.push(event(ActionKind::Edit, at, "数据平台"));
                 }
             }
-            full.reports[k] = input::ReportFacts::from_events(r.content.clone(), &events);
+            full.reports[k] = Arc::new(input::ReportFacts::from_events(r.content.clone(), &events));
             fold_saves(&mut events);
-            folded.reports[k] = input::ReportFacts::from_events(r.content.clone(), &events);
+            folded.reports[k] =
+                Arc::new(input::ReportFacts::from_events(r.content.clone(), &events));
         }
         let steps = |s: &AssessSources| s.reports.iter().map(|r| r.steps.len()).sum::<usize>();
         assert!(
@@ -867,6 +892,7 @@ mod tests {
                     && r.steps.last().map(|s| s.action) == Some(ActionKind::Submit)
             })
             .expect("a report awaiting review");
+        let r = Arc::make_mut(r);
         let last = r.steps.last().map(|s| s.at).expect("submitted");
         let later = |hours: i64| last + chrono::Duration::hours(hours);
         for (n, action) in [ActionKind::Return, ActionKind::Edit]
@@ -915,6 +941,7 @@ mod tests {
                     && r.steps.last().map(|s| s.action) == Some(ActionKind::Accept)
             })
             .expect("an accepted report with values");
+        let r = Arc::make_mut(r);
         if let Some(v) = r
             .content
             .indicators
@@ -958,7 +985,7 @@ mod tests {
         let first = d.sources.reports[at].steps[0].at;
         let submitted = first + chrono::Duration::hours(1);
         let mut d = d.clone();
-        d.sources.reports[at].steps = vec![
+        Arc::make_mut(&mut d.sources.reports[at]).steps = vec![
             ReportStep {
                 action: ActionKind::Edit,
                 at: first,
@@ -975,7 +1002,7 @@ mod tests {
         // and the report's task rows saying `problems` (and, with some, done).
         let with = |steps: &[(ActionKind, i64)], problems: &str| {
             let mut s = d.sources.clone();
-            let r = &mut s.reports[at];
+            let r = Arc::make_mut(&mut s.reports[at]);
             for (action, hours) in steps {
                 r.steps.push(ReportStep {
                     action: *action,

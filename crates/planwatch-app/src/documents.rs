@@ -130,6 +130,7 @@ pub async fn period_view(
                 .period
                 .is_some_and(|p| p.year() == year && p <= period)
         })
+        .map(|r| &**r)
         .collect();
     let mut listed: Vec<Source> = Vec::new();
     let mut labels: Vec<(String, Source)> = Vec::new();

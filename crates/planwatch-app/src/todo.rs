@@ -19,6 +19,7 @@ use planwatch_quarterly::period::PeriodState;
 use planwatch_store::{ExtensionRequest, StoredReport, User};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// What kind of thing is to be done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -195,7 +196,7 @@ fn rank(kind: TodoKind) -> u8 {
 pub struct Inputs<'a> {
     pub ctx: &'a Context,
     /// Every report on record (all quarters).
-    pub reports: &'a [StoredReport],
+    pub reports: &'a [Arc<StoredReport>],
     /// `reports` by unit and quarter ([`Inputs::index`]): the office's list looks up every
     /// unit's report of every open quarter.
     pub by_unit: HashMap<(&'a str, Quarter), &'a StoredReport>,
@@ -285,10 +286,12 @@ fn report_of<'a>(i: &'a Inputs<'_>, unit: &str, q: Quarter) -> Option<&'a Stored
 
 impl<'a> Inputs<'a> {
     /// `reports` by unit and quarter (the first of each, should there be two).
-    pub fn index(reports: &'a [StoredReport]) -> HashMap<(&'a str, Quarter), &'a StoredReport> {
+    pub fn index(
+        reports: &'a [Arc<StoredReport>],
+    ) -> HashMap<(&'a str, Quarter), &'a StoredReport> {
         let mut out = HashMap::with_capacity(reports.len());
         for r in reports {
-            out.entry((r.unit.as_str(), r.period)).or_insert(r);
+            out.entry((r.unit.as_str(), r.period)).or_insert(&**r);
         }
         out
     }
@@ -563,7 +566,7 @@ fn leader_items(i: &Inputs<'_>) -> Vec<TodoItem> {
 pub async fn load(
     store: &planwatch_store::Store,
     ctx: &Context,
-    reports: &[planwatch_store::StoredReport],
+    reports: &[Arc<StoredReport>],
     user: &User,
     assessment: Option<&Assessment>,
     now: chrono::DateTime<chrono::Utc>,

@@ -23,7 +23,7 @@ struct Entry {
     used: u64,
     sources: Arc<AssessSources>,
     /// The stored reports with their events (who submitted and accepted what, when).
-    reports: Arc<Vec<planwatch_store::StoredReport>>,
+    reports: Arc<Vec<Arc<planwatch_store::StoredReport>>>,
     outcomes: BTreeMap<(Quarter, NaiveDate), Arc<Outcome>>,
 }
 
@@ -57,7 +57,7 @@ impl Cache {
 pub struct Assessed {
     pub outcome: Arc<Outcome>,
     pub sources: Arc<AssessSources>,
-    pub reports: Arc<Vec<planwatch_store::StoredReport>>,
+    pub reports: Arc<Vec<Arc<planwatch_store::StoredReport>>>,
     pub period: Quarter,
     pub as_of: NaiveDate,
     /// Whether the as-of date was chosen (`?as_of=`) rather than the default.
@@ -107,7 +107,7 @@ async fn loaded_if_any(state: &AppState) -> WebResult<Option<Loaded>> {
 /// kept with its monitoring results: the to-do lists read them from here.
 pub async fn stored_reports(
     state: &AppState,
-) -> WebResult<Option<Arc<Vec<planwatch_store::StoredReport>>>> {
+) -> WebResult<Option<Arc<Vec<Arc<planwatch_store::StoredReport>>>>> {
     Ok(loaded_if_any(state).await?.map(|(_, _, r)| r))
 }
 
@@ -138,7 +138,7 @@ fn today() -> NaiveDate {
 type Loaded = (
     i64,
     Arc<AssessSources>,
-    Arc<Vec<planwatch_store::StoredReport>>,
+    Arc<Vec<Arc<planwatch_store::StoredReport>>>,
 );
 
 async fn sources(state: &AppState) -> WebResult<Loaded> {
@@ -311,7 +311,7 @@ enum Refresh {
     /// kept assessments still hold (`None`: none is known to).
     Fresh(
         Box<AssessSources>,
-        Vec<planwatch_store::StoredReport>,
+        Vec<Arc<planwatch_store::StoredReport>>,
         Option<app::assess::KeptAssessments>,
     ),
 }
@@ -322,7 +322,7 @@ async fn refreshed(
     old: (
         i64,
         Arc<AssessSources>,
-        Arc<Vec<planwatch_store::StoredReport>>,
+        Arc<Vec<Arc<planwatch_store::StoredReport>>>,
     ),
     version: i64,
 ) -> WebResult<Option<Refresh>> {

@@ -56,7 +56,7 @@ pub fn demo_sources(
         seed,
         now,
     );
-    let reports: Vec<ReportFacts> = data
+    let reports: Vec<std::sync::Arc<ReportFacts>> = data
         .reports
         .into_iter()
         .map(|r| ReportFacts {
@@ -70,6 +70,7 @@ pub fn demo_sources(
                 })
                 .collect(),
         })
+        .map(std::sync::Arc::new)
         .collect();
     let values = official_values(&reports);
     let periods = ReportingPeriod::for_plan(plan.period, &setup.settings);

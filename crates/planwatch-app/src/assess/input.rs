@@ -27,6 +27,7 @@ use planwatch_quarterly::{
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// The method file shipped with the binary (`config/indicator-methods.toml`).
 pub const DEFAULT_METHODS_TOML: &str = include_str!("../../../../config/indicator-methods.toml");
@@ -225,7 +226,7 @@ pub struct ValueFact {
 /// is a draft under correction, not reviewed. The store keeps the values its acceptance
 /// published until it is accepted again, and they reach the assessment with the series on
 /// record (`load_sources_in` reads it for the quarters no report gives).
-pub fn official_values(reports: &[ReportFacts]) -> Vec<ValueFact> {
+pub fn official_values(reports: &[Arc<ReportFacts>]) -> Vec<ValueFact> {
     let mut out = Vec::new();
     for r in reports {
         let under_correction = r
@@ -270,7 +271,8 @@ pub struct AssessSources {
     /// Reporting periods with their deadlines and extensions; missing quarters take the default
     /// deadline from `settings`.
     pub periods: Vec<ReportingPeriod>,
-    pub reports: Vec<ReportFacts>,
+    /// Shared: a refresh that reads a report or two again keeps the others as they are.
+    pub reports: Vec<Arc<ReportFacts>>,
     pub values: Vec<ValueFact>,
     /// Baselines recorded apart from the catalogue file (they take precedence).
     pub baselines: Vec<BaselineRecord>,
@@ -352,6 +354,7 @@ impl AssessSources {
             .reports
             .iter()
             .filter(|r| r.content.period.is_some_and(|p| p <= period) && r.accepted_by(as_of))
+            .map(|r| &**r)
             .collect();
         let units = self.units(&mut notes);
         let tf_of: HashMap<u32, &str> = self
@@ -782,7 +785,7 @@ impl AssessSources {
         let by_key: HashMap<(&str, Quarter), &ReportFacts> = self
             .reports
             .iter()
-            .filter_map(|r| Some(((r.content.unit.as_str(), r.content.period?), r)))
+            .filter_map(|r| Some(((r.content.unit.as_str(), r.content.period?), &**r)))
             .collect();
         let mut out = Vec::new();
         for q in Quarter::range(first, period) {

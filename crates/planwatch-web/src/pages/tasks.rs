@@ -503,7 +503,7 @@ fn unit_progress(
     view: &TaskView,
     number: i64,
     period: Quarter,
-    reports: &[planwatch_store::StoredReport],
+    reports: &[std::sync::Arc<planwatch_store::StoredReport>],
 ) -> Vec<UnitProgress> {
     let Ok(n) = u32::try_from(number) else {
         return Vec::new();
