@@ -318,12 +318,7 @@ pub fn assessments_kept_before(
 /// while it is accepted. So a draft saved again, with other values, reads the same.
 pub fn same_for_assessment(a: &input::ReportFacts, b: &input::ReportFacts) -> bool {
     use planwatch_quarterly::ActionKind;
-    let counts = |k: ActionKind| {
-        !matches!(
-            k,
-            ActionKind::Edit | ActionKind::RequestApproval | ActionKind::Approve
-        )
-    };
+    let counts = |k: ActionKind| input::event_kind(k).is_some();
     let ever_accepted =
         |r: &input::ReportFacts| r.steps.iter().any(|s| s.action == ActionKind::Accept);
     if a.content.unit != b.content.unit

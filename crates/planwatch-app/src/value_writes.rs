@@ -22,7 +22,7 @@ use planwatch_quarterly::content::{IndicatorRow, ReportContent};
 use planwatch_quarterly::scope::ReportScope;
 use planwatch_quarterly::workflow::ReportRecord;
 use planwatch_store::{ApiToken, Store};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 /// One indicator value as sent.
@@ -346,9 +346,16 @@ async fn save_rounds(
 ) -> Result<Settled, WriteError> {
     let now = now();
     let scope = ctx.inputs().scope(&token.unit, q);
-    // Other quarters' values only: writes to this quarter do not change it.
+    // The series of the indicators written, other quarters' values only: writes to this quarter
+    // do not change it.
+    let codes: BTreeSet<&str> = rounds
+        .iter()
+        .flatten()
+        .map(|&i| writes[i].indicator.as_str())
+        .collect();
+    let codes: Vec<&str> = codes.into_iter().collect();
     let mut history = store
-        .indicator_history()
+        .indicator_history_of(&codes)
         .await
         .map_err(|e| Arc::new(e.into()))?;
     for v in history.values_mut() {

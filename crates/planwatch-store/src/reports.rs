@@ -1297,6 +1297,30 @@ impl Store {
 
     /// The official series on record: per indicator code, (quarter, value), oldest first.
     pub async fn indicator_history(&self) -> Result<BTreeMap<String, Vec<(Quarter, f64)>>> {
+        self.history_where(None).await
+    }
+
+    /// [`Store::indicator_history`] of the indicators `codes` alone: a value written through the
+    /// API is checked against its own indicator's series, and a province's plan has dozens.
+    pub async fn indicator_history_of(
+        &self,
+        codes: &[&str],
+    ) -> Result<BTreeMap<String, Vec<(Quarter, f64)>>> {
+        if codes.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        self.history_where(Some(codes)).await
+    }
+
+    /// The series of every indicator, or of `codes`. Indicator codes are letters, digits, `-`
+    /// and `_` (the catalogue refuses others), so a code is among `,A,B,` when `,CODE,` is found
+    /// in it: one statement on both backends (`replace` and `length` are common to them; `LIKE`
+    /// would take a `_` in a code for any character).
+    async fn history_where(
+        &self,
+        codes: Option<&[&str]>,
+    ) -> Result<BTreeMap<String, Vec<(Quarter, f64)>>> {
+        let list = codes.map_or(String::new(), |c| format!(",{},", c.join(",")));
         let mut tx = self.pools.read().await?;
         let plan = self.plan_id(&mut tx).await?;
         let mut out: BTreeMap<String, Vec<(Quarter, f64)>> = BTreeMap::new();
@@ -1304,8 +1328,9 @@ impl Store {
             .fetch_all(
                 "SELECT i.code, v.quarter, v.value FROM indicator_values v \
                  JOIN indicators i ON i.id = v.indicator_id WHERE i.plan_id = $1 \
+                 AND ($2 = '' OR length(replace($2, ',' || i.code || ',', '')) < length($2)) \
                  ORDER BY i.code, v.quarter",
-                args![plan],
+                args![plan, list.clone()],
             )
             .await?
         {
@@ -1327,9 +1352,11 @@ impl Store {
                      JOIN indicators w ON w.code = i.code AND w.plan_id = ",
                     crate::db::owner_plan_of_i!(),
                     " JOIN indicator_values v ON v.indicator_id = w.id \
-                     WHERE i.plan_id = $1 AND i.set_aside IS NULL ORDER BY i.code, v.quarter"
+                     WHERE i.plan_id = $1 AND i.set_aside IS NULL \
+                     AND ($2 = '' OR length(replace($2, ',' || i.code || ',', '')) < length($2)) \
+                     ORDER BY i.code, v.quarter"
                 ),
-                args![plan],
+                args![plan, list],
             )
             .await?
         {

@@ -52,6 +52,18 @@ async fn holds_the_old_plan_and_its_data(store: &Store) {
             .map(Vec::len)
             .sum();
         assert!(values > 0);
+        // The series of some indicators is theirs in the whole series, and nothing else.
+        let full = s.indicator_history().await.expect("values");
+        let codes: Vec<&str> = full.keys().map(String::as_str).collect();
+        assert!(codes.len() > 2, "{codes:?}");
+        assert_eq!(s.indicator_history_of(&codes).await.expect("all"), full);
+        let some = [codes[0], codes[2]];
+        let mut expected = full.clone();
+        expected.retain(|k, _| some.contains(&k.as_str()));
+        assert_eq!(s.indicator_history_of(&some).await.expect("two"), expected);
+        for none in [&[][..], &["no-such-code"][..]] {
+            assert!(s.indicator_history_of(none).await.expect("none").is_empty());
+        }
     }
     let audit = store
         .audit_entries(&planwatch_store::AuditFilter::default())
@@ -357,6 +369,20 @@ async fn a_write_to_one_plan_moves_only_the_versions_of_the_plans_that_show_it(c
         a.indicator_history().await.expect("history")["hightech-enterprises"].len(),
         3,
         "plan1 reads only its own values"
+    );
+    // One indicator's series alone is the same, plan1's values included; a code that is not it
+    // but close gets nothing.
+    assert_eq!(
+        b.indicator_history_of(&["hightech-enterprises"])
+            .await
+            .expect("history")["hightech-enterprises"],
+        b.indicator_history().await.expect("history")["hightech-enterprises"]
+    );
+    assert!(
+        b.indicator_history_of(&["hightech_enterprises"])
+            .await
+            .expect("history")
+            .is_empty()
     );
 
     // A shared change (a new unit) moves every plan's version.

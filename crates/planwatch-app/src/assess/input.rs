@@ -260,6 +260,19 @@ pub fn official_values(reports: &[Arc<ReportFacts>]) -> Vec<ValueFact> {
     out
 }
 
+/// What a workflow step is to the monitor's reporting timeliness: a report sent, sent back
+/// (returned, or reopened for correction) or accepted. Saving, asking the unit head for approval
+/// and approving happen inside the unit and count for nothing (`None`): the one place that says
+/// so, for the obligations and for [`super::same_for_assessment`].
+pub fn event_kind(action: ActionKind) -> Option<ReportEventKind> {
+    match action {
+        ActionKind::Submit => Some(ReportEventKind::Submitted),
+        ActionKind::Return | ActionKind::Reopen => Some(ReportEventKind::Returned),
+        ActionKind::Accept => Some(ReportEventKind::Accepted),
+        ActionKind::Edit | ActionKind::RequestApproval | ActionKind::Approve => None,
+    }
+}
+
 /// Everything the adapter reads, owned, from whichever source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssessSources {
@@ -798,19 +811,9 @@ impl AssessSources {
                             .iter()
                             .filter(|s| s.at.date() <= as_of)
                             .filter_map(|s| {
-                                let kind = match s.action {
-                                    ActionKind::Submit => ReportEventKind::Submitted,
-                                    ActionKind::Return | ActionKind::Reopen => {
-                                        ReportEventKind::Returned
-                                    }
-                                    ActionKind::Accept => ReportEventKind::Accepted,
-                                    ActionKind::Edit
-                                    | ActionKind::RequestApproval
-                                    | ActionKind::Approve => return None,
-                                };
                                 Some(ReportEvent {
                                     on: s.at.date(),
-                                    kind,
+                                    kind: event_kind(s.action)?,
                                 })
                             })
                             .collect()
