@@ -794,8 +794,7 @@ mod tests {
         let r = Arc::make_mut(&mut s.reports[k]);
         r.steps.push(step(ActionKind::Reopen, day(1)));
         r.steps.push(step(ActionKind::Edit, day(2)));
-        let row = r
-            .content
+        let row = Arc::make_mut(&mut r.content)
             .indicators
             .iter_mut()
             .find(|i| i.code.as_str() == code)
@@ -899,7 +898,7 @@ mod tests {
                 at: later(i64::try_from(n).expect("small") + 1),
             });
         }
-        if let Some(row) = r.content.tasks.first_mut() {
+        if let Some(row) = Arc::make_mut(&mut r.content).tasks.first_mut() {
             row.problems = "资金拨付滞后，已协调财政部门".into();
         }
         let kept_before = assessments_kept_before(old, &new, [changed]).expect("the same series");
@@ -937,8 +936,7 @@ mod tests {
             })
             .expect("an accepted report with values");
         let r = Arc::make_mut(r);
-        if let Some(v) = r
-            .content
+        if let Some(v) = Arc::make_mut(&mut r.content)
             .indicators
             .iter_mut()
             .find_map(|i| i.value.as_mut())
@@ -1004,7 +1002,7 @@ mod tests {
                     at: submitted + chrono::Duration::hours(*hours),
                 });
             }
-            for row in &mut r.content.tasks {
+            for row in &mut Arc::make_mut(&mut r.content).tasks {
                 row.problems = problems.into();
                 if !problems.is_empty() {
                     row.share_complete = Some(1.0);

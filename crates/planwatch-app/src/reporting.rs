@@ -346,7 +346,7 @@ pub fn contributions(
         .iter()
         .filter(|r| r.unit != scope.unit)
         .filter(|r| r.record.state.is_signed_off())
-        .map(|r| &r.content)
+        .map(|r| &*r.content)
         .collect();
     scope
         .rows
@@ -384,10 +384,10 @@ pub async fn template(
         plan_code: Some(&plan_code),
         deadline: period.deadline_for(unit),
         task_forces: &ctx.task_forces,
-        previous: previous.as_ref().map(|r| &r.content),
+        previous: previous.as_ref().map(|r| &*r.content),
         previous_values: &previous_values(&history, q),
         contributions: &contributions(ctx, &ctx.inputs().scope(unit, q), &reports),
-        prefill: current.as_ref().map(|r| &r.content),
+        prefill: current.as_ref().map(|r| &*r.content),
     })?;
     Ok(bytes)
 }
@@ -1036,7 +1036,7 @@ pub async fn save(
         })
     };
     if matches!(intent, Intent::ApproveSubmit | Intent::Submit) {
-        let signed = content.or(current.as_ref().map(|r| &r.content));
+        let signed = content.or(current.as_ref().map(|r| &*r.content));
         if let Some(c) = signed {
             let history = store.indicator_history().await?;
             if let Err(m) = ready_to_sign_off(ctx, &history, unit, q, c) {

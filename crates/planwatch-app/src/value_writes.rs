@@ -406,7 +406,7 @@ async fn save_rounds(
         }
         let mut content = stored
             .as_ref()
-            .map(|r| r.content.clone())
+            .map(|r| ReportContent::clone(&r.content))
             .unwrap_or_else(|| ReportContent::new(&token.unit, q));
         content.demo = false;
         let mut contents = Vec::with_capacity(passed.len());

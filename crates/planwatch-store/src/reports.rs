@@ -71,7 +71,9 @@ pub struct StoredReport {
     pub unit: UnitName,
     pub period: Quarter,
     pub record: ReportRecord,
-    pub content: ReportContent,
+    /// Shared: the web keeps a plan's reports and the assessment's facts of them side by side,
+    /// one content for both.
+    pub content: std::sync::Arc<ReportContent>,
     pub content_hash: String,
     pub events: Vec<WorkflowEvent>,
 }
@@ -755,7 +757,7 @@ fn build_report(head: &Row, content: ReportContent, event_rows: &[&Row]) -> Resu
         unit: unit.into(),
         period,
         record,
-        content,
+        content: std::sync::Arc::new(content),
         content_hash: head.text("content_hash")?,
         events,
     })

@@ -164,7 +164,7 @@ async fn a_submitted_report_reads_back_equal_with_its_history_and_audit(ctx: Ctx
         .await
         .expect("read")
         .expect("there");
-    assert_eq!(back.content, c);
+    assert_eq!(*back.content, c);
     assert_eq!(back.content_hash, c.content_hash());
     assert_eq!(back.record, rec);
     assert_eq!(back.events.len(), 3);
@@ -670,7 +670,7 @@ async fn successive_drafts_are_saved_as_versions_in_one_transaction(ctx: Ctx) {
         .await
         .expect("r")
         .expect("there");
-    assert_eq!(back.content, second, "the last round is what stands");
+    assert_eq!(*back.content, second, "the last round is what stands");
     assert_eq!(back.events.len(), 2);
     let audit_after = ctx
         .store
@@ -696,7 +696,7 @@ async fn successive_drafts_are_saved_as_versions_in_one_transaction(ctx: Ctx) {
         .await
         .expect("r")
         .expect("there");
-    assert_eq!((back.record.version, back.content), (2, second));
+    assert_eq!((back.record.version, &*back.content), (2, &second));
     ctx.finish().await;
 }
 on_both_backends!(
@@ -760,7 +760,7 @@ async fn a_report_read_after_a_kept_copy_equals_a_whole_read(ctx: Ctx) {
         "only the new events read, the kept ones before them"
     );
     assert_eq!(after.events.len(), 3);
-    assert_eq!(after.content, second);
+    assert_eq!(*after.content, second);
     // Nothing new: the same.
     let again = ctx.store.report_after(&whole).await.expect("read");
     assert_eq!(again.as_ref(), Some(&whole));
@@ -812,7 +812,7 @@ async fn a_save_writes_only_the_rows_that_changed_and_reads_back_as_saved(ctx: C
             .await
             .expect("read")
             .expect("there");
-        assert_eq!(&back.content, c, "save {n}");
+        assert_eq!(&*back.content, c, "save {n}");
         assert_eq!(back.record.version, saved.version);
         rec = Some(saved);
     }

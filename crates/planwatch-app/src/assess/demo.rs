@@ -60,7 +60,7 @@ pub fn demo_sources(
         .reports
         .into_iter()
         .map(|r| ReportFacts {
-            content: r.content,
+            content: std::sync::Arc::new(r.content),
             steps: r
                 .steps
                 .iter()

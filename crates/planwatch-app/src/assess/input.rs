@@ -161,16 +161,17 @@ pub struct ReportStep {
 }
 
 /// One unit's quarterly report: what it says and what happened to it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportFacts {
-    pub content: ReportContent,
+    /// Shared with the stored report it was taken from.
+    pub content: Arc<ReportContent>,
     /// In time order.
     pub steps: Vec<ReportStep>,
 }
 
 impl ReportFacts {
     /// From a report's content and its audited workflow events (as the store keeps them).
-    pub fn from_events(content: ReportContent, events: &[WorkflowEvent]) -> ReportFacts {
+    pub fn from_events(content: Arc<ReportContent>, events: &[WorkflowEvent]) -> ReportFacts {
         let mut steps: Vec<ReportStep> = events
             .iter()
             .map(|e| ReportStep {

@@ -674,7 +674,7 @@ async fn page(
     let scope = inputs.scope(&l.unit.name, l.quarter);
     let period = l.ctx.period(l.quarter).map_err(WebError::Internal)?;
     let record = l.stored.as_ref().map(|r| &r.record);
-    let content = typed.or(l.stored.as_ref().map(|r| &r.content));
+    let content = typed.or(l.stored.as_ref().map(|r| &*r.content));
     let previous = state.store().report(&l.unit.name, l.quarter.prev()).await?;
     let prev_values = web_rep::previous_values(&l.history, l.quarter);
     let contributions = web_rep::contributions(&l.ctx, &scope, &l.reports);
@@ -1104,7 +1104,7 @@ pub async fn save(
         let mut problems = Problems::default();
         let mut typed = web_rep::content_from_form(
             &scope,
-            l.stored.as_ref().map(|r| &r.content),
+            l.stored.as_ref().map(|r| &*r.content),
             &form,
             &mut problems,
         )?;
