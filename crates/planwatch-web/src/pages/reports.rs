@@ -872,23 +872,28 @@ async fn page(
                 .rev()
                 .map(|l| {
                     let e = l.event;
-                    let (action, comment) = if l.saves > 1 {
+                    let time = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
+                    // A run of saves shows its first and last time in the time column (the
+                    // comment column is for the office's and the head's comments).
+                    let (action, at) = if l.saves > 1 {
+                        let (first, last) = (time(l.first_at), time(e.at));
                         (
                             format!("{}（{} 次）", e.action.label_zh(), l.saves),
-                            format!("首次 {}", l.first_at.format("%Y-%m-%d %H:%M")),
+                            if first == last {
+                                last
+                            } else {
+                                format!("{first} 至 {last}")
+                            },
                         )
                     } else {
-                        (
-                            e.action.label_zh().to_string(),
-                            e.comment.clone().unwrap_or_default(),
-                        )
+                        (e.action.label_zh().to_string(), time(e.at))
                     };
                     EventRow {
-                        at: e.at.format("%Y-%m-%d %H:%M").to_string(),
+                        at,
                         action,
                         by: people.name_with_role(&e.by, e.role.label_zh()),
                         state: e.to.label_zh(),
-                        comment,
+                        comment: e.comment.clone().unwrap_or_default(),
                     }
                 })
                 .collect()
