@@ -1038,7 +1038,9 @@ pub async fn save(
     if matches!(intent, Intent::ApproveSubmit | Intent::Submit) {
         let signed = content.or(current.as_ref().map(|r| &*r.content));
         if let Some(c) = signed {
-            let history = store.indicator_history().await?;
+            // A report's values are checked against their own indicators' series.
+            let codes: Vec<&str> = c.indicators.iter().map(|r| r.code.as_str()).collect();
+            let history = store.indicator_history_of(&codes).await?;
             if let Err(m) = ready_to_sign_off(ctx, &history, unit, q, c) {
                 return Err(AppError::Refused(m));
             }
